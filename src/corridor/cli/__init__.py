@@ -1,0 +1,71 @@
+"""Layer 4: the ``corridor`` command line (Typer + Rich).
+
+Exit status: 0 success, 1 the job failed, 2 bad input or usage. Errors are one line per problem
+(``file:line: field: message``), never a traceback (set ``CORRIDOR_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from corridor.cli.network import app as network_app
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="corridor",
+    help="Plan freight corridors between China, Central Asia, the Caucasus, Türkiye and Europe.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(network_app, name="network")
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        from corridor import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def _exit_code(e: BaseException) -> tuple[int, str]:
+    """Map an exception escaping a command to an exit status and a message."""
+    from corridor.exceptions import CorridorError, InputError, NodeNotFound
+
+    if isinstance(e, InputError | NodeNotFound):
+        return 2, "\n".join(f"error: {line}" for line in str(e).splitlines())
+    if isinstance(e, OSError):
+        return 2, f"error: {e.filename or ''}: {e.strerror or e}"
+    if isinstance(e, CorridorError):
+        return 1, f"error: {e}"
+    if isinstance(e, KeyboardInterrupt):
+        return 130, "interrupted"
+    return 1, f"internal error: {type(e).__name__}: {e} (set CORRIDOR_DEBUG=1 for details)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status instead of raising ``SystemExit``."""
+    try:
+        app(args=argv, prog_name="corridor", standalone_mode=True)
+    except SystemExit as e:
+        code = e.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except (Exception, KeyboardInterrupt) as e:
+        if os.environ.get("CORRIDOR_DEBUG"):
+            raise
+        code, message = _exit_code(e)
+        print(message, file=sys.stderr)
+        return code
+    return 0
+
+
+def _entry() -> None:  # pragma: no cover - console-script shim
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""``corridor network info | validate | export``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from corridor.cli._common import console, load_dataset, network_option, print_json
+
+if TYPE_CHECKING:
+    from corridor.model import Dataset
+
+app = typer.Typer(help="Inspect, check and convert networks.", no_args_is_help=True)
+
+
+def summarise(ds: Dataset) -> dict[str, Any]:
+    """Counts of a dataset for ``network info`` (JSON-serialisable)."""
+    from corridor.model import figure_statuses
+
+    net, dem = ds.network, ds.demand
+    by_group: Counter[str] = Counter()
+    for r in dem.rows:
+        by_group[r.group or "-"] += r.tonnes
+    return {
+        "name": net.name,
+        "nodes": len(net.nodes),
+        "links": len(net.links),
+        "transfers": len(net.transfers),
+        "countries": dict(sorted(Counter(n.country for n in net.nodes if n.country).items())),
+        "modes": dict(sorted(Counter(lk.mode for lk in net.links).items())),
+        "corridors": dict(sorted(Counter(lk.corridor for lk in net.links).items())),
+        "node_kinds": dict(sorted(Counter(n.kind for n in net.nodes).items())),
+        "transfer_kinds": dict(sorted(Counter(t.kind for t in net.transfers).items())),
+        "commodities": [c.id for c in net.commodities],
+        "sources": len(net.sources),
+        "demand": {
+            "rows": len(dem),
+            "total_t": dem.total_tonnes(),
+            "total_teu": dem.total_teu(),
+            "by_commodity_t": dict(sorted(dem.by_commodity().items())),
+            "by_group_t": dict(sorted(by_group.items())),
+        },
+        "figures_by_status": figure_statuses(ds),
+    }
+
+
+def _table(title: str, rows: dict[str, Any], unit: str = "") -> Any:
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    for k, v in rows.items():
+        t.add_row(str(k), f"{v:,.0f}{unit}" if isinstance(v, int | float) else str(v))
+    return t
+
+
+@app.command("info")
+def info(
+    network: Path | None = network_option(),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+) -> None:
+    """Summarise a network: nodes, links, transfers by mode and country, demand, sources."""
+    ds = load_dataset(network)
+    s = summarise(ds)
+    if as_json:
+        print_json(s)
+        return
+    from rich.columns import Columns
+
+    out = console()
+    out.print(f"[bold]{s['name']}[/]: {s['nodes']} nodes, {s['links']} links, {s['transfers']} transfers, "
+              f"{len(s['countries'])} countries, {s['sources']} sources")
+    out.print(Columns([_table("links by mode", s["modes"]), _table("links by corridor", s["corridors"]),
+                       _table("nodes by country", s["countries"]),
+                       _table("transfers by kind", s["transfer_kinds"])], padding=(0, 4)))
+    d = s["demand"]
+    out.print(f"\n[bold]demand[/]: {d['rows']} OD rows, {d['total_t'] / 1e6:,.1f} Mt/yr, {d['total_teu']:,.0f} TEU/yr")
+    out.print(Columns([
+        _table("Mt/yr by commodity", {k: round(v / 1e6, 2) for k, v in d["by_commodity_t"].items()}),
+        _table("Mt/yr by group", {k: round(v / 1e6, 2) for k, v in d["by_group_t"].items()}),
+        _table("figures by status", s["figures_by_status"]),
+    ], padding=(0, 4)))
+
+
+@app.command("validate")
+def validate(
+    path: Path = typer.Argument(..., help="Network file or folder to check."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+) -> None:
+    """Check a network file; exit 0 if valid, 2 with one line per problem otherwise."""
+    from corridor.exceptions import InputError
+    from corridor.io import read_dataset
+    from corridor.model import validate_network
+
+    try:
+        ds = read_dataset(path)
+        problems = validate_network(ds.network, ds.demand, strict=False,
+                                    require_sources=ds.network.meta.get("format") != "tntp")
+    except InputError as e:
+        problems = list(e.problems)
+        ds = None
+    errors = [p for p in problems if p.severity == "error"]
+    if as_json:
+        print_json({"path": str(path), "valid": not errors,
+                    "problems": [{"where": p.where, "field": p.field, "message": p.message,
+                                  "severity": p.severity} for p in problems]})
+    else:
+        out = console(stderr=True)
+        for p in problems:
+            out.print(str(p), markup=False, style="red" if p.severity == "error" else "yellow",
+                      soft_wrap=True)
+        if not errors and ds is not None:
+            console().print(f"{path}: valid ({len(ds.network.nodes)} nodes, {len(ds.network.links)} links, "
+                            f"{len(problems)} warning(s))")
+    if errors:
+        raise typer.Exit(2)
+
+
+class ExportFormat(StrEnum):
+    """Formats ``network export`` writes."""
+
+    geojson = "geojson"
+    csv = "csv"
+
+
+@app.command("export")
+def export(
+    out: Path = typer.Argument(..., help="Output file (.geojson) or folder (csv)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.geojson, "--format", "-f", help="Output format."),
+    network: Path | None = network_option(),
+) -> None:
+    """Write the network (and its demand) as GeoJSON or as CSV tables."""
+    from corridor.io import write_csv_dataset, write_geojson
+
+    ds = load_dataset(network)
+    if fmt is ExportFormat.geojson:
+        write_geojson(ds, out)
+    else:
+        write_csv_dataset(ds, out)
+    console(stderr=True).print(f"wrote {out} ({fmt.value}: {len(ds.network.nodes)} nodes, "
+                               f"{len(ds.network.links)} links, {len(ds.demand)} demand rows)")

@@ -1,0 +1,90 @@
+"""Exceptions raised by corridor.
+
+The tree::
+
+    CorridorError
+    ├── InputError (also a ValueError)      bad file or value given by a user
+    │   └── NetworkValidationError          a network failed validate_network()
+    └── NodeNotFound (also a KeyError)      a node id or name that is not in the network
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CorridorError", "InputError", "NetworkValidationError", "NodeNotFound", "Problem"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in user input.
+
+    Parameters
+    ----------
+    where
+        The file and line (``links.csv:12``), or the record (``link aktau-baku``).
+    field
+        The field (column, property) at fault, or ``""`` for the whole record.
+    message
+        What is wrong, in words a user can act on.
+    severity
+        ``"error"`` (the input cannot be used) or ``"warning"`` (it can, but look at it).
+    """
+
+    where: str
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        tag = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{self.where}:{field}{tag} {self.message}"
+
+
+class CorridorError(Exception):
+    """Root of every error that corridor raises on purpose."""
+
+
+class InputError(CorridorError, ValueError):
+    """Bad input: a file, record or value that corridor cannot use.
+
+    Parameters
+    ----------
+    problems
+        One or more problems; a plain string becomes a single problem without location.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem("input", "", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NetworkValidationError(InputError):
+    """A network that breaks the rules checked by :func:`corridor.model.validate_network`."""
+
+
+class NodeNotFound(CorridorError, KeyError):
+    """A node id or name that the network does not hold.
+
+    Parameters
+    ----------
+    query
+        What the user typed.
+    suggestions
+        Close matches, best first.
+    """
+
+    def __init__(self, query: str, suggestions: list[str] | None = None) -> None:
+        self.query = query
+        self.suggestions = list(suggestions or [])
+        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        self.message = f"unknown node {query!r}{hint}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message

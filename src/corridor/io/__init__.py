@@ -1,0 +1,47 @@
+"""Layer 0: reading and writing networks and demand (CSV tables, GeoJSON, TNTP)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corridor.exceptions import InputError, Problem
+from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
+from corridor.io.tables import read_csv_dataset, write_csv_dataset
+from corridor.model import Dataset
+
+__all__ = [
+    "dataset_to_geojson",
+    "read_csv_dataset",
+    "read_dataset",
+    "read_geojson",
+    "write_csv_dataset",
+    "write_geojson",
+]
+
+
+def read_dataset(path: str | Path) -> Dataset:
+    """Read a dataset from ``path``, choosing the format from what the path is.
+
+    A ``.geojson``/``.json`` file is GeoJSON; a folder with ``nodes.csv`` is CSV tables; a folder
+    with a ``*_net.tntp`` file, or such a file itself, is a TNTP research network.
+
+    Raises
+    ------
+    InputError
+        If the path does not exist, its format is unknown, or the content is bad.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(Problem(str(p), "", "no such file or folder"))
+    if p.is_file() and p.suffix.lower() in (".geojson", ".json"):
+        return read_geojson(p)
+    if p.is_dir() and (p / "nodes.csv").exists():
+        return read_csv_dataset(p)
+    if (p.is_dir() and any(p.glob("*_net.tntp"))) or p.name.endswith("_net.tntp"):
+        from corridor.io.tntp import read_tntp
+
+        return read_tntp(p)
+    raise InputError(
+        Problem(str(p), "", "unknown network format: expected a .geojson file, a folder with "
+                "nodes.csv and links.csv, or a TNTP folder / _net.tntp file")
+    )

@@ -1,0 +1,292 @@
+"""The table schema shared by the CSV and GeoJSON formats, and conversion of rows to records.
+
+Every table is a list of columns. A figure that carries provenance has two companion columns,
+``<figure>_source`` (source keys, joined by ``+``) and ``<figure>_status`` (a
+:class:`~corridor.model.Status`). Node coordinates share one pair, ``coords_source`` and
+``coords_status``. Sets (modes, commodities, aliases) are written ``a;b;c`` in CSV and as lists
+in GeoJSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from corridor.exceptions import Problem
+from corridor.model import Commodity, DemandRow, Link, Node, Provenance, Source, Status, Transfer
+
+__all__ = ["TABLES", "Column", "record_to_row", "row_to_record"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    ``kind`` is ``str``, ``float`` (required number), ``ofloat`` (number or empty), ``int``,
+    ``bool``, ``set`` or ``list``.
+    """
+
+    name: str
+    kind: str = "str"
+    required: bool = False
+    doc: str = ""
+
+
+def _cols(*specs: tuple[str, str, bool, str]) -> tuple[Column, ...]:
+    return tuple(Column(*s) for s in specs)
+
+
+_FIG_LINK = ("distance_km", "speed_kmh", "time_h", "cost_usd_per_t", "cost_usd_per_teu",
+             "capacity_mtpa", "capacity_teu")
+_FIG_TRANSFER = ("time_h", "time_sd_h", "cost_usd_per_t", "cost_usd_per_teu", "capacity_mtpa",
+                 "capacity_teu")
+
+
+def _sourced(names: tuple[str, ...]) -> tuple[Column, ...]:
+    out: list[Column] = []
+    for n in names:
+        out += [Column(f"{n}_source"), Column(f"{n}_status")]
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its columns, which figures carry provenance, and the record class."""
+
+    name: str
+    columns: tuple[Column, ...]
+    figures: tuple[str, ...]
+    record: type
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """All column names, figures' companions included."""
+        return tuple(c.name for c in self.columns) + tuple(
+            c.name for c in _sourced(self.figures)
+        )
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the columns that must be present and non-empty."""
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (companion columns are plain strings)."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return Column(name)
+
+
+TABLES: dict[str, Table] = {
+    "sources": Table("sources", _cols(
+        ("key", "str", True, "short key that figures cite"),
+        ("title", "str", True, "title, or the method for a derivation"),
+        ("publisher", "str", False, ""), ("year", "str", False, ""), ("url", "str", False, ""),
+        ("kind", "str", False, "publication, method or assumption"), ("note", "str", False, ""),
+    ), (), Source),
+    "commodities": Table("commodities", _cols(
+        ("id", "str", True, ""), ("name", "str", True, ""), ("unit", "str", False, "t or TEU"),
+        ("t_per_teu", "ofloat", False, "tonnes per TEU"), ("modes", "set", False, "modes allowed"),
+        ("note", "str", False, ""),
+    ), ("t_per_teu",), Commodity),
+    "nodes": Table("nodes", _cols(
+        ("id", "str", True, ""), ("name", "str", True, ""), ("country", "str", False, "ISO alpha-2"),
+        ("kind", "str", True, ""), ("lon", "float", True, "degrees"), ("lat", "float", True, "degrees"),
+        ("locode", "str", False, ""), ("aliases", "set", False, ""), ("thru", "bool", False, ""),
+        ("note", "str", False, ""),
+    ), ("coords",), Node),
+    "links": Table("links", _cols(
+        ("id", "str", True, ""), ("a", "str", True, "node id"), ("b", "str", True, "node id"),
+        ("mode", "str", True, ""), ("corridor", "str", False, ""), ("country", "str", False, ""),
+        ("name", "str", False, ""), ("oneway", "bool", False, ""),
+        ("commodities", "set", False, "admitted commodity ids"),
+        ("distance_km", "float", True, "km"), ("speed_kmh", "ofloat", False, "km/h"),
+        ("time_h", "ofloat", False, "h"), ("cost_usd_per_t", "ofloat", False, "USD/t"),
+        ("cost_usd_per_teu", "ofloat", False, "USD/TEU"), ("capacity_mtpa", "ofloat", False, "Mt/yr"),
+        ("capacity_teu", "ofloat", False, "TEU/yr"), ("vdf_alpha", "ofloat", False, ""),
+        ("vdf_beta", "ofloat", False, ""), ("vdf_capacity", "ofloat", False, ""),
+        ("toll", "ofloat", False, ""), ("link_type", "str", False, ""), ("note", "str", False, ""),
+    ), _FIG_LINK, Link),
+    "transfers": Table("transfers", _cols(
+        ("id", "str", True, ""), ("node", "str", True, "node id"), ("kind", "str", True, ""),
+        ("from_modes", "set", False, ""), ("to_modes", "set", False, ""), ("name", "str", False, ""),
+        ("commodities", "set", False, ""), ("time_h", "ofloat", False, "h"),
+        ("time_sd_h", "ofloat", False, "h"), ("cost_usd_per_t", "ofloat", False, "USD/t"),
+        ("cost_usd_per_teu", "ofloat", False, "USD/TEU"), ("capacity_mtpa", "ofloat", False, "Mt/yr"),
+        ("capacity_teu", "ofloat", False, "TEU/yr"), ("note", "str", False, ""),
+    ), _FIG_TRANSFER, Transfer),
+    "demand": Table("demand", _cols(
+        ("id", "str", True, ""), ("origin", "str", True, "node id"),
+        ("destination", "str", True, "node id"), ("commodity", "str", True, ""),
+        ("year", "int", True, ""), ("tonnes", "float", True, "t/yr"), ("teu", "ofloat", False, "TEU/yr"),
+        ("group", "str", False, ""), ("note", "str", False, ""),
+    ), ("tonnes", "teu"), DemandRow),
+}
+
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f"}
+
+
+class _Bad(Exception):
+    pass
+
+
+def _is_empty(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and raw.strip() == "")
+
+
+def _to_number(kind: str, raw: Any) -> float | int | None:
+    if _is_empty(raw):
+        if kind == "ofloat":
+            return None
+        raise _Bad("is empty; a number is required")
+    if isinstance(raw, bool):
+        raise _Bad(f"expected a number, got {raw!r}")
+    try:
+        value = int(str(raw).strip()) if kind == "int" else float(raw)
+    except (TypeError, ValueError):
+        what = "a whole number" if kind == "int" else "a number"
+        raise _Bad(f"expected {what}, got {raw!r}") from None
+    if math.isnan(value):
+        raise _Bad("is NaN; a number is required")
+    return value
+
+
+def _to_bool(raw: Any) -> bool | None:
+    if isinstance(raw, bool):
+        return raw
+    text = "" if raw is None else str(raw).strip().lower()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _Bad(f"expected true or false, got {raw!r}")
+
+
+def _to_items(kind: str, raw: Any) -> frozenset[str] | tuple[str, ...]:
+    if raw is None:
+        items: list[str] = []
+    elif isinstance(raw, list | tuple):
+        items = [str(x).strip() for x in raw]
+    else:
+        items = [x.strip() for x in str(raw).split(";")]
+    items = [x for x in items if x]
+    return frozenset(items) if kind == "set" else tuple(items)
+
+
+def _convert(kind: str, raw: Any) -> Any:
+    if kind == "str":
+        return "" if raw is None else str(raw).strip()
+    if kind in ("float", "ofloat", "int"):
+        return _to_number(kind, raw)
+    if kind == "bool":
+        return _to_bool(raw)
+    return _to_items(kind, raw)
+
+
+def row_to_record(
+    table: Table, row: Mapping[str, Any], where: str, problems: list[Problem]
+) -> Any | None:
+    """Convert one row (strings from CSV, or JSON values) to a model record.
+
+    Problems are appended to ``problems`` with ``where`` as the location; returns ``None`` if the
+    row cannot become a record.
+    """
+    values: dict[str, Any] = {}
+    ok = True
+    for col in table.columns:
+        raw = row.get(col.name)
+        if col.required and (raw is None or (isinstance(raw, str) and not raw.strip())):
+            problems.append(Problem(where, col.name, "is required but empty"))
+            ok = False
+            continue
+        try:
+            values[col.name] = _convert(col.kind, raw)
+        except _Bad as e:
+            problems.append(Problem(where, col.name, str(e)))
+            ok = False
+    provenance: dict[str, Provenance] = {}
+    for fig in table.figures:
+        src = _convert("str", row.get(f"{fig}_source"))
+        status = _convert("str", row.get(f"{fig}_status"))
+        if not src and not status:
+            continue
+        if not src:
+            problems.append(Problem(where, f"{fig}_source", "is empty but a status is given"))
+            ok = False
+            continue
+        try:
+            provenance[fig] = Provenance(src, Status(status))
+        except ValueError:
+            allowed = ", ".join(s.value for s in Status)
+            problems.append(Problem(where, f"{fig}_status", f"unknown status {status!r}; expected one of {allowed}"))
+            ok = False
+    if not ok:
+        return None
+    return _build(table, values, provenance, where)
+
+
+def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: str) -> Any:
+    if table.name == "sources":
+        return Source(v["key"], v["title"], v["publisher"], v["year"], v["url"],
+                      v["kind"] or "publication", v["note"])
+    if table.name == "commodities":
+        kw = {"modes": v["modes"]} if v["modes"] else {}
+        return Commodity(v["id"], v["name"], v["unit"] or "t", v["t_per_teu"], note=v["note"],
+                         provenance=prov, origin=where, **kw)
+    if table.name == "nodes":
+        thru = True if v["thru"] is None else v["thru"]
+        return Node(v["id"], v["name"], v["country"].upper(), v["kind"], v["lon"], v["lat"],
+                    v["locode"], tuple(sorted(v["aliases"])), thru, v["note"], prov, where)
+    if table.name == "links":
+        return Link(
+            v["id"], v["a"], v["b"], v["mode"], v["corridor"] or "other", v["country"].upper(),
+            v["name"], v["distance_km"], v["speed_kmh"], v["time_h"], v["cost_usd_per_t"],
+            v["cost_usd_per_teu"], v["capacity_mtpa"], v["capacity_teu"], v["commodities"],
+            bool(v["oneway"]), v["vdf_alpha"], v["vdf_beta"], v["vdf_capacity"], v["toll"] or 0.0,
+            v["link_type"], v["note"], prov, where,
+        )
+    if table.name == "transfers":
+        return Transfer(
+            v["id"], v["node"], v["kind"], v["from_modes"], v["to_modes"], v["name"],
+            v["time_h"] or 0.0, v["time_sd_h"], v["cost_usd_per_t"], v["cost_usd_per_teu"],
+            v["capacity_mtpa"], v["capacity_teu"], v["commodities"], v["note"], prov, where,
+        )
+    if table.name == "demand":
+        return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
+                         v["tonnes"], v["teu"], v["group"], v["note"], prov, where)
+    raise AssertionError(table.name)
+
+
+def _encode(kind: str, value: Any, *, text: bool) -> Any:
+    if kind in ("set", "list"):
+        items = sorted(value) if kind == "set" else list(value)
+        return ";".join(items) if text else items
+    if value is None:
+        return "" if text else None
+    if kind == "bool":
+        return ("true" if value else "false") if text else bool(value)
+    if kind in ("float", "ofloat"):
+        return repr(float(value)) if text else float(value)
+    return str(value) if text else value
+
+
+def record_to_row(table: Table, record: Any, *, text: bool) -> dict[str, Any]:
+    """Convert a record to a row: strings for CSV (``text=True``) or JSON values."""
+    row: dict[str, Any] = {}
+    for col in table.columns:
+        value = getattr(record, col.name)
+        if table.name == "commodities" and col.name == "modes":
+            value = record.modes
+        row[col.name] = _encode(col.kind, value, text=text)
+    prov = getattr(record, "provenance", {})
+    for fig in table.figures:
+        p = prov.get(fig)
+        row[f"{fig}_source"] = p.source if p else ("" if text else None)
+        row[f"{fig}_status"] = p.status.value if p else ("" if text else None)
+    return row

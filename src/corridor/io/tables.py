@@ -1,0 +1,150 @@
+"""Networks as CSV tables.
+
+A network is a folder with ``nodes.csv``, ``links.csv`` and optional ``transfers.csv``,
+``commodities.csv``, ``sources.csv`` and ``demand.csv``.
+
+Columns are described in :mod:`corridor.io.schema`. Unknown columns are errors (a column
+``distance_mi`` is a unit that corridor does not read); errors name ``file:line`` and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from corridor.exceptions import InputError, Problem
+from corridor.io._files import atomic_dir, read_text
+from corridor.io.schema import TABLES, Table, record_to_row, row_to_record
+from corridor.model import Commodity, Dataset, Demand, Network, Source
+
+__all__ = ["read_csv_dataset", "read_table", "write_csv_dataset"]
+
+REQUIRED_FILES = ("nodes", "links")
+OPTIONAL_FILES = ("transfers", "commodities", "sources", "demand")
+
+
+def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
+    """Read one CSV table into records, adding any problems to ``problems``."""
+    text = read_text(path)
+    name = str(path)
+    csv.field_size_limit(10_000_000)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as e:
+        raise InputError(Problem(f"{name}:1", "", f"cannot parse the header: {e}")) from None
+    known = set(table.names)
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            problems.append(Problem(f"{name}:1", h, "column appears twice"))
+        seen.add(h)
+        if h not in known:
+            hint = _unit_hint(h, known)
+            problems.append(Problem(f"{name}:1", h, f"unknown column{hint}"))
+    missing = [c for c in table.required if c not in seen]
+    if missing:
+        problems.append(Problem(f"{name}:1", ",".join(missing), "required column(s) missing"))
+    if missing or len(problems) > 200:
+        return []
+    records: list[Any] = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not values or all(not v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                problems.append(
+                    Problem(f"{name}:{line}", "", f"has {len(values)} fields, the header has {len(header)}")
+                )
+                continue
+            rec = row_to_record(table, dict(zip(header, values, strict=True)), f"{name}:{line}", problems)
+            if rec is not None:
+                records.append(rec)
+            if len(problems) > 200:
+                break
+    except csv.Error as e:
+        problems.append(Problem(f"{name}:{reader.line_num}", "", f"malformed CSV: {e}"))
+    return records
+
+
+def _unit_hint(column: str, known: set[str]) -> str:
+    stem = column.rsplit("_", 1)[0]
+    close = sorted(k for k in known if k.startswith(stem + "_") and not k.endswith(("_source", "_status")))
+    if close:
+        return f" (expected {', '.join(close)}: corridor reads these units only)"
+    return ""
+
+
+def read_csv_dataset(folder: Path) -> Dataset:
+    """Read a network (and demand, if ``demand.csv`` exists) from a folder of CSV tables.
+
+    Without ``commodities.csv`` the standard commodities of the built-in data are used.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, each with file, line and column.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(Problem(str(folder), "", "not a folder of CSV tables"))
+    problems: list[Problem] = []
+    tables: dict[str, list[Any]] = {}
+    for name in REQUIRED_FILES + OPTIONAL_FILES:
+        path = folder / f"{name}.csv"
+        if not path.exists():
+            if name in REQUIRED_FILES:
+                problems.append(Problem(str(path), "", "file not found (a CSV network needs nodes.csv and links.csv)"))
+            continue
+        tables[name] = read_table(path, TABLES[name], problems)
+    if problems:
+        raise InputError(problems)
+    sources: dict[str, Source] = {s.key: s for s in tables.get("sources", [])}
+    commodities: list[Commodity] = tables.get("commodities", [])
+    if "commodities" not in tables:
+        from corridor.data import standard_commodities
+
+        commodities, std_sources = standard_commodities()
+        sources = {**std_sources, **sources}
+    net = Network(
+        name=folder.name,
+        nodes=tuple(tables["nodes"]),
+        links=tuple(tables["links"]),
+        transfers=tuple(tables.get("transfers", [])),
+        commodities=tuple(commodities),
+        sources=sources,
+        meta={"format": "csv", "path": str(folder)},
+    )
+    return Dataset(net, Demand(tuple(tables.get("demand", []))))
+
+
+def _csv_text(table: Table, records: list[Any]) -> str:
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=list(table.names), lineterminator="\n")
+    writer.writeheader()
+    for r in records:
+        writer.writerow(record_to_row(table, r, text=True))
+    return buf.getvalue()
+
+
+def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
+    """Write a dataset as CSV tables into ``folder`` (created if needed), atomically."""
+    if isinstance(dataset, Network):
+        dataset = Dataset(dataset)
+    net = dataset.network
+    content = {
+        "nodes": list(net.nodes),
+        "links": list(net.links),
+        "transfers": list(net.transfers),
+        "commodities": list(net.commodities),
+        "sources": list(net.sources.values()),
+        "demand": list(dataset.demand.rows),
+    }
+    folder = Path(folder)
+    with atomic_dir(folder) as tmp:
+        for name, records in content.items():
+            (tmp / f"{name}.csv").write_text(_csv_text(TABLES[name], records), encoding="utf-8")
+    return folder

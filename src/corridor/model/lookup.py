@@ -1,0 +1,50 @@
+"""Finding nodes by what a user types: id, name or alias, case- and accent-insensitive."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from typing import TYPE_CHECKING
+
+from corridor.exceptions import NodeNotFound
+
+if TYPE_CHECKING:
+    from corridor.model.network import Network, Node
+
+__all__ = ["find_node", "normalise_name"]
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case, strip accents and punctuation: ``"Constanța"`` → ``"constanta"``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in plain if c.isalnum())
+
+
+def _names(node: Node) -> list[str]:
+    return [node.id, node.name, *node.aliases]
+
+
+def find_node(net: Network, query: str) -> Node:
+    """Return the node whose id, name or alias matches ``query``.
+
+    Raises
+    ------
+    NodeNotFound
+        When nothing matches; it carries up to three close matches.
+    """
+    if query in net.node_index:
+        return net.nodes[net.node_index[query]]
+    key = normalise_name(query)
+    table: dict[str, Node] = {}
+    for node in net.nodes:
+        for name in _names(node):
+            table.setdefault(normalise_name(name), node)
+    if key and key in table:
+        return table[key]
+    close = difflib.get_close_matches(key, list(table), n=5, cutoff=0.6)
+    seen: list[str] = []
+    for c in close:
+        if table[c].id not in seen:
+            seen.append(table[c].id)
+    raise NodeNotFound(query, seen[:3])

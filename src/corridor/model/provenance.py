@@ -1,0 +1,71 @@
+"""Where each figure comes from: the sources table and the status of a figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Provenance", "Source", "Status"]
+
+
+class Status(StrEnum):
+    """How trustworthy a figure is, from a published measurement down to a labelled assumption."""
+
+    MEASURED = "measured"
+    """A reported actual: throughput, volume, a line length as built, a survey measurement."""
+    OFFICIAL = "official"
+    """Stated by a government, railway, port or operator (route lengths, tariffs in force)."""
+    OFFICIAL_CAPACITY = "official capacity"
+    """A design or rated capacity stated by an operator or government."""
+    PLAN = "plan"
+    """A target, forecast or planned figure."""
+    ESTIMATE = "estimate"
+    """An analyst's or third party's estimate, or a reference value used as a stand-in."""
+    INDICATIVE = "indicative"
+    """A quote, a single shipment, a press or traveller report."""
+    DERIVED = "derived"
+    """Computed from sourced inputs; the source key names the method."""
+    ASSUMPTION = "assumption"
+    """No published figure was found; the value is a stated assumption."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of the sources table.
+
+    Parameters
+    ----------
+    key
+        Short key that figures refer to, e.g. ``"CPMM22-KZ"``.
+    title, publisher, year, url
+        Bibliographic data. ``url`` may be empty for methods and assumptions.
+    kind
+        ``"publication"`` for a published source, ``"method"`` for a derivation that corridor
+        performs (its ``title`` states the method), ``"assumption"`` for a stated assumption.
+    note
+        Free text: caveats, how a value was read.
+    """
+
+    key: str
+    title: str
+    publisher: str = ""
+    year: str = ""
+    url: str = ""
+    kind: str = "publication"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """The source keys and status of one figure.
+
+    ``source`` may name several keys joined by ``+`` (inputs of a derivation, then the method).
+    """
+
+    source: str
+    status: Status
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The individual source keys."""
+        return tuple(k.strip() for k in self.source.split("+") if k.strip())

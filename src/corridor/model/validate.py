@@ -1,0 +1,262 @@
+"""Checks that a network (and its demand) is complete, consistent and in the right units."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from corridor.exceptions import NetworkValidationError, Problem
+from corridor.model.commodity import MODES
+from corridor.model.network import CORRIDORS, NODE_KINDS, TRANSFER_KINDS
+
+if TYPE_CHECKING:
+    from corridor.model.demand import Demand
+    from corridor.model.network import Network
+
+__all__ = ["NUMERIC_RANGES", "validate_network"]
+
+#: Plausible range per numeric field: (low, high, unit hint). Values outside are errors; the
+#: hint says which unit was probably used instead.
+NUMERIC_RANGES: dict[str, tuple[float, float, str]] = {
+    "lon": (-180.0, 180.0, "degrees east (WGS 84)"),
+    "lat": (-90.0, 90.0, "degrees north (WGS 84)"),
+    "distance_km": (0.0, 25_000.0, "km (not m or miles)"),
+    "speed_kmh": (0.0, 300.0, "km/h (not km/day)"),
+    "time_h": (0.0, 5_000.0, "hours (not minutes)"),
+    "time_sd_h": (0.0, 5_000.0, "hours"),
+    "cost_usd_per_t": (0.0, 10_000.0, "USD per tonne"),
+    "cost_usd_per_teu": (0.0, 50_000.0, "USD per TEU"),
+    "capacity_mtpa": (0.0, 2_000.0, "million tonnes per year (not tonnes)"),
+    "capacity_teu": (0.0, 100_000_000.0, "TEU per year"),
+    "t_per_teu": (0.0, 40.0, "tonnes per TEU"),
+    "tonnes": (0.0, 2_000_000_000.0, "tonnes per year"),
+    "teu": (0.0, 100_000_000.0, "TEU per year"),
+}
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+FIGURES = {
+    "node": ("lon", "lat"),
+    "link": ("distance_km", "speed_kmh", "time_h", "cost_usd_per_t", "cost_usd_per_teu",
+             "capacity_mtpa", "capacity_teu"),
+    "transfer": ("time_h", "time_sd_h", "cost_usd_per_t", "cost_usd_per_teu", "capacity_mtpa",
+                 "capacity_teu"),
+    "commodity": ("t_per_teu",),
+    "demand": ("tonnes", "teu"),
+}
+PROVENANCE_KEY = {"lon": "coords", "lat": "coords"}
+
+
+def _where(kind: str, record: Any) -> str:
+    origin = getattr(record, "origin_ref" if kind == "demand" else "origin", None)
+    return origin or f"{kind} {record.id}"
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, kind: str, record: Any, field: str, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(_where(kind, record), field, message, severity))
+
+
+def _check_numbers(c: _Collector, kind: str, record: Any) -> None:
+    for name in FIGURES[kind]:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            c.add(kind, record, name, f"must be a number, got {value!r}")
+            continue
+        if math.isnan(value) or math.isinf(value):
+            c.add(kind, record, name, f"must be a finite number, got {value}")
+            continue
+        low, high, unit = NUMERIC_RANGES[name]
+        if value < low:
+            c.add(kind, record, name, f"must not be negative, got {value:g}")
+        elif value > high:
+            c.add(kind, record, name, f"{value:g} is out of range (at most {high:g}); expected {unit}")
+        elif value == 0 and name in ("speed_kmh", "t_per_teu"):
+            c.add(kind, record, name, "must be greater than zero")
+
+
+def _check_provenance(c: _Collector, net: Network, kind: str, record: Any, require: bool) -> None:
+    prov = record.provenance
+    for name in FIGURES[kind]:
+        if getattr(record, name) is None:
+            continue
+        key = PROVENANCE_KEY.get(name, name)
+        if key not in prov:
+            if require:
+                c.add(kind, record, name, f"has no source ({key}_source / {key}_status)", "warning")
+            continue
+        for src in prov[key].keys:
+            if src not in net.sources:
+                c.add(kind, record, f"{key}_source", f"source key {src!r} is not in the sources table")
+
+
+def _duplicates(c: _Collector, kind: str, records: Iterable[Any]) -> None:
+    seen: set[str] = set()
+    for r in records:
+        if not r.id:
+            c.add(kind, r, "id", "is empty")
+        elif r.id in seen:
+            c.add(kind, r, "id", f"duplicate id {r.id!r}")
+        seen.add(r.id)
+
+
+def _check_modes(c: _Collector, kind: str, record: Any, field: str, modes: Iterable[str]) -> None:
+    for m in modes:
+        if m not in MODES:
+            c.add(kind, record, field, f"unknown mode {m!r}; expected one of {', '.join(MODES)}")
+
+
+def _components(net: Network) -> list[set[str]]:
+    parent = {n.id: n.id for n in net.nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for lk in net.links:
+        if lk.a in parent and lk.b in parent:
+            parent[find(lk.a)] = find(lk.b)
+    groups: dict[str, set[str]] = {}
+    for nid in parent:
+        groups.setdefault(find(nid), set()).add(nid)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+
+def _check_nodes(c: _Collector, net: Network, require_sources: bool) -> None:
+    for n in net.nodes:
+        if n.kind not in NODE_KINDS:
+            c.add("node", n, "kind", f"unknown kind {n.kind!r}; expected one of {', '.join(NODE_KINDS)}")
+        if n.country and not _COUNTRY.match(n.country):
+            c.add("node", n, "country", f"{n.country!r} is not an ISO 3166-1 alpha-2 code (e.g. KZ)")
+        _check_numbers(c, "node", n)
+        _check_provenance(c, net, "node", n, require_sources)
+
+
+def _check_links(c: _Collector, net: Network, require_sources: bool) -> None:
+    nodes, commodities = net.node_index, net.commodity_index
+    for lk in net.links:
+        for end in ("a", "b"):
+            ref = getattr(lk, end)
+            if ref not in nodes:
+                c.add("link", lk, end, f"unknown node {ref!r}")
+        if lk.a == lk.b:
+            c.add("link", lk, "b", "a link must join two different nodes")
+        _check_modes(c, "link", lk, "mode", [lk.mode])
+        if lk.corridor not in CORRIDORS:
+            c.add("link", lk, "corridor", f"unknown corridor {lk.corridor!r}; expected one of {', '.join(CORRIDORS)}")
+        if lk.country and not _COUNTRY.match(lk.country):
+            c.add("link", lk, "country", f"{lk.country!r} is not an ISO 3166-1 alpha-2 code")
+        for com in sorted(lk.commodities - set(commodities)):
+            c.add("link", lk, "commodities", f"unknown commodity {com!r}")
+        if lk.speed_kmh is None and lk.time_h is None:
+            c.add("link", lk, "speed_kmh", "needs speed_kmh or time_h")
+        _check_numbers(c, "link", lk)
+        _check_provenance(c, net, "link", lk, require_sources)
+
+
+def _check_transfers(c: _Collector, net: Network, require_sources: bool) -> None:
+    for t in net.transfers:
+        if t.node not in net.node_index:
+            c.add("transfer", t, "node", f"unknown node {t.node!r}")
+        if t.kind not in TRANSFER_KINDS:
+            c.add("transfer", t, "kind", f"unknown kind {t.kind!r}; expected one of {', '.join(TRANSFER_KINDS)}")
+        _check_modes(c, "transfer", t, "from_modes", sorted(t.from_modes))
+        _check_modes(c, "transfer", t, "to_modes", sorted(t.to_modes))
+        for com in sorted(t.commodities - set(net.commodity_index)):
+            c.add("transfer", t, "commodities", f"unknown commodity {com!r}")
+        _check_numbers(c, "transfer", t)
+        _check_provenance(c, net, "transfer", t, require_sources)
+
+
+def _check_commodities(c: _Collector, net: Network, require_sources: bool) -> None:
+    for com in net.commodities:
+        if com.unit not in ("t", "TEU"):
+            c.add("commodity", com, "unit", f"unknown unit {com.unit!r}; expected t or TEU")
+        _check_modes(c, "commodity", com, "modes", sorted(com.modes))
+        _check_numbers(c, "commodity", com)
+        _check_provenance(c, net, "commodity", com, require_sources)
+
+
+def _check_connected(c: _Collector, net: Network) -> None:
+    for part in _components(net)[1:]:
+        first = next(n for n in net.nodes if n.id in part)
+        names = ", ".join(sorted(part)[:5]) + (" ..." if len(part) > 5 else "")
+        c.add("node", first, "", f"not connected to the rest of the network ({len(part)} node(s): {names})")
+
+
+def _check_demand(c: _Collector, net: Network, demand: Demand, require_sources: bool) -> None:
+    _duplicates(c, "demand", demand.rows)
+    for r in demand.rows:
+        for end in ("origin", "destination"):
+            ref = getattr(r, end)
+            if ref not in net.node_index:
+                c.add("demand", r, end, f"unknown node {ref!r}")
+        if r.origin == r.destination:
+            c.add("demand", r, "destination", "origin and destination are the same node")
+        if net.commodity_index and r.commodity not in net.commodity_index:
+            c.add("demand", r, "commodity", f"unknown commodity {r.commodity!r}")
+        _check_numbers(c, "demand", r)
+        _check_provenance(c, net, "demand", r, require_sources)
+
+
+def validate_network(
+    net: Network,
+    demand: Demand | None = None,
+    *,
+    strict: bool = True,
+    require_sources: bool = True,
+) -> list[Problem]:
+    """Check a network, and optionally its demand, for errors a user must fix.
+
+    Checks: duplicate and empty ids; references to nodes and commodities that do not exist;
+    unknown modes, kinds and corridor tags; country codes; numbers that are NaN, negative or out
+    of range for their unit (a capacity of 5,000,000 "Mt/yr" was almost surely given in tonnes);
+    links without speed or time; parts of the network not connected to the rest; figures without
+    a source, and source keys missing from the sources table.
+
+    Parameters
+    ----------
+    net
+        The network.
+    demand
+        Demand to check against the network, if any.
+    strict
+        Raise :exc:`~corridor.exceptions.NetworkValidationError` when an error is found.
+    require_sources
+        Report figures that carry no source and status (as warnings).
+
+    Returns
+    -------
+    list of Problem
+        Every problem found, errors and warnings, in record order.
+
+    Raises
+    ------
+    NetworkValidationError
+        If ``strict`` and at least one problem is an error.
+    """
+    c = _Collector()
+    _duplicates(c, "node", net.nodes)
+    _duplicates(c, "link", net.links)
+    _duplicates(c, "transfer", net.transfers)
+    _duplicates(c, "commodity", net.commodities)
+    _check_nodes(c, net, require_sources)
+    _check_links(c, net, require_sources)
+    _check_transfers(c, net, require_sources)
+    _check_commodities(c, net, require_sources)
+    _check_connected(c, net)
+    if demand is not None:
+        _check_demand(c, net, demand, require_sources)
+    problems = c.problems
+    if strict and any(p.severity == "error" for p in problems):
+        raise NetworkValidationError([p for p in problems if p.severity == "error"])
+    return problems
