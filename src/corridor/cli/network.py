@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Inspect, check and convert networks.", no_args_is_help=True)
 
+MAX_WARNINGS = 10
+"""Warnings listed by ``network validate`` before it summarises the rest."""
+
 
 def summarise(ds: Dataset) -> dict[str, Any]:
     """Counts of a dataset for ``network info`` (JSON-serialisable)."""
@@ -109,9 +112,14 @@ def validate(
                                   "severity": p.severity} for p in problems]})
     else:
         out = console(stderr=True)
-        for p in problems:
-            out.print(str(p), markup=False, style="red" if p.severity == "error" else "yellow",
-                      soft_wrap=True)
+        for p in errors:
+            out.print(str(p), markup=False, style="red", soft_wrap=True)
+        warnings = [p for p in problems if p.severity != "error"]
+        for p in warnings[:MAX_WARNINGS]:
+            out.print(str(p), markup=False, style="yellow", soft_wrap=True)
+        if len(warnings) > MAX_WARNINGS:
+            out.print(f"... and {len(warnings) - MAX_WARNINGS} more warning(s); --json lists them all",
+                      style="yellow")
         if not errors and ds is not None:
             console().print(f"{path}: valid ({len(ds.network.nodes)} nodes, {len(ds.network.links)} links, "
                             f"{len(problems)} warning(s))")

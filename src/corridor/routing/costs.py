@@ -1,0 +1,171 @@
+"""What a route costs: money, time, CO2e and risk per leg and per transfer, and their weighting.
+
+Figures are per *unit* of cargo: one loaded TEU for containers, one tonne otherwise.
+
+- **money** (USD): the link tariff (per TEU for containers where the data give one, else per
+  tonne × tonnes per unit), plus transfer charges;
+- **time** (h): running time plus the dwell of every transfer on the way;
+- **CO2e** (kg): emission factor of the mode × distance × tonnes per unit
+  (:mod:`corridor.emissions`);
+- **risk**: exposure, the kilometres run in each country × that country's risk score / 1,000
+  (a link may override its score). The default scores are an *assumption* (see
+  :data:`DEFAULT_COUNTRY_RISK`); users set their own.
+
+Generalised cost = money + value of time × tonnes × hours + carbon price × CO2e / 1,000
++ risk price × tonnes × risk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corridor.emissions import factors_by_mode
+from corridor.exceptions import InputError, Problem
+
+if TYPE_CHECKING:
+    from corridor.model import Commodity, Network, Transfer
+
+__all__ = ["CRITERIA", "DEFAULT_COUNTRY_RISK", "ArcCosts", "RouteOptions", "arc_costs", "transfer_vector"]
+
+CRITERIA: tuple[str, ...] = ("cost", "time", "co2", "risk")
+"""The four criteria, in the order of cost vectors: USD, hours, kg CO2e, risk exposure."""
+
+DEFAULT_COUNTRY_RISK: dict[str, float] = {"RU": 1.0, "BY": 1.0, "IR": 1.0}
+"""Assumption: illustrative sanctions/closure exposure scores (0 none … 1 high) for countries under
+broad EU/US sanctions since 2022 (Russia, Belarus) or before (Iran); every other country 0. Not a
+published figure: set your own with ``RouteOptions(country_risk=...)`` or ``--risk CC=SCORE``."""
+
+
+@dataclass(frozen=True)
+class RouteOptions:
+    """How to price a route.
+
+    Parameters
+    ----------
+    commodity
+        Commodity id; decides the unit (TEU or t), admissible links and transfers.
+    value_of_time
+        USD per tonne-hour.
+    carbon_price
+        USD per tonne CO2e.
+    risk_price
+        USD per tonne per unit of risk exposure.
+    country_risk
+        Risk score per country code (missing countries score 0).
+    link_risk
+        Risk score per link id, overriding the country's.
+    """
+
+    commodity: str = "container"
+    value_of_time: float = 0.0
+    carbon_price: float = 0.0
+    risk_price: float = 0.0
+    country_risk: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_COUNTRY_RISK))
+    link_risk: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = [
+            Problem("options", name, f"must be a finite number >= 0, got {value!r}")
+            for name, value in (("value_of_time", self.value_of_time), ("carbon_price", self.carbon_price),
+                                ("risk_price", self.risk_price),
+                                *((f"country_risk[{k}]", v) for k, v in self.country_risk.items()),
+                                *((f"link_risk[{k}]", v) for k, v in self.link_risk.items()))
+            if not isinstance(value, int | float) or not np.isfinite(value) or value < 0
+        ]
+        if problems:
+            raise InputError(problems)
+
+    def weights(self, tonnes_per_unit: float) -> np.ndarray:
+        """Weights that turn a (cost, time, co2, risk) vector into generalised cost in USD."""
+        return np.array([1.0, self.value_of_time * tonnes_per_unit, self.carbon_price / 1000.0,
+                         self.risk_price * tonnes_per_unit])
+
+
+@dataclass(frozen=True, eq=False)
+class ArcCosts:
+    """Per-arc criteria of a compiled network for one commodity.
+
+    Attributes
+    ----------
+    vectors
+        Array ``(n_arcs, 4)``: USD, hours, kg CO2e and risk per unit.
+    admissible
+        Whether the commodity may use the arc.
+    unit, tonnes_per_unit
+        ``"TEU"`` and its tonnes, or ``"t"`` and 1.
+    missing_cost
+        Link ids without any tariff (counted as 0 USD).
+    """
+
+    vectors: np.ndarray
+    admissible: np.ndarray
+    unit: str
+    tonnes_per_unit: float
+    missing_cost: tuple[str, ...]
+
+
+def _commodity(net: Network, commodity: str) -> Commodity:
+    try:
+        return net.commodity_index[commodity]
+    except KeyError:
+        known = ", ".join(sorted(net.commodity_index))
+        raise InputError(Problem("options", "commodity", f"unknown commodity {commodity!r}; known: {known}")) from None
+
+
+def unit_of(net: Network, commodity: str) -> tuple[str, float]:
+    """The unit of ``commodity`` and its tonnes: ``("TEU", t_per_teu)`` or ``("t", 1.0)``."""
+    com = _commodity(net, commodity)
+    if com.unit == "TEU":
+        return "TEU", float(com.t_per_teu or 1.0)
+    return "t", 1.0
+
+
+def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts:
+    """Price every arc of ``compiled`` (a :class:`~corridor.model.CompiledNetwork` of ``net``)."""
+    com = _commodity(net, options.commodity)
+    unit, tpu = unit_of(net, options.commodity)
+    factors = factors_by_mode()
+    n = compiled.n_arcs  # type: ignore[attr-defined]
+    vectors = np.zeros((n, 4))
+    admissible = np.zeros(n, dtype=bool)
+    missing: set[str] = set()
+    for a in range(n):
+        lk = net.links[compiled.arc_link[a]]  # type: ignore[attr-defined]
+        admissible[a] = lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities)
+        if unit == "TEU" and lk.cost_usd_per_teu is not None:
+            money = lk.cost_usd_per_teu
+        elif lk.cost_usd_per_t is not None:
+            money = lk.cost_usd_per_t * tpu
+        elif lk.cost_usd_per_teu is not None:
+            money = lk.cost_usd_per_teu / max(net.commodity_index.get("container", com).t_per_teu or 1.0, 1e-9) * tpu
+        else:
+            money = 0.0
+            missing.add(lk.id)
+        score = options.link_risk.get(lk.id, options.country_risk.get(lk.country, 0.0))
+        f = factors[lk.mode].kg_co2e_per_tkm if lk.mode in factors else 0.0
+        vectors[a] = (money, lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0)
+    return ArcCosts(vectors, admissible, unit, tpu, tuple(sorted(missing)))
+
+
+def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_out: str | None,
+                    commodity: str, unit: str, tonnes_per_unit: float) -> np.ndarray | None:
+    """The (cost, time, co2, risk) of passing a node, or ``None`` if a transfer there refuses the cargo."""
+    total = np.zeros(4)
+    for t in transfers:
+        if not t.applies(mode_in, mode_out):
+            continue
+        if t.commodities and commodity not in t.commodities:
+            return None
+        if unit == "TEU" and t.cost_usd_per_teu is not None:
+            money = t.cost_usd_per_teu
+        elif t.cost_usd_per_t is not None:
+            money = t.cost_usd_per_t * tonnes_per_unit
+        else:
+            money = 0.0
+        total[0] += money
+        total[1] += t.time_h
+    return total

@@ -1,0 +1,230 @@
+"""Itineraries: a found path turned into legs, transfers, borders, totals and a profile.
+
+The profile is UNESCAP's time/cost–distance (TCD) profile: cumulative time and cost against
+cumulative distance, with vertical steps where cargo waits at borders and ports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corridor.routing.search import Path
+    from corridor.routing.space import SearchSpace
+
+__all__ = ["Leg", "Route", "Stop", "build_route"]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One link travelled."""
+
+    link: str
+    start: str
+    end: str
+    mode: str
+    country: str
+    corridor: str
+    distance_km: float
+    time_h: float
+    cost_usd: float
+    co2e_kg: float
+    risk: float
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A transfer applied at a node: gauge change, border clearance, port handling."""
+
+    transfer: str
+    node: str
+    kind: str
+    time_h: float
+    cost_usd: float
+    after_leg: int
+    """Index of the leg the stop follows (-1: at the origin)."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route with its legs, stops and totals (per unit of cargo)."""
+
+    nodes: tuple[str, ...]
+    legs: tuple[Leg, ...]
+    stops: tuple[Stop, ...]
+    unit: str
+    tonnes_per_unit: float
+    generalized_cost: float
+    positions: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
+    """Node coordinates ``[lon, lat]`` for maps."""
+
+    @property
+    def distance_km(self) -> float:
+        """Total distance."""
+        return float(sum(leg.distance_km for leg in self.legs))
+
+    @property
+    def time_h(self) -> float:
+        """Door-to-door time: running plus every stop."""
+        return float(sum(leg.time_h for leg in self.legs) + sum(s.time_h for s in self.stops))
+
+    @property
+    def cost_usd(self) -> float:
+        """Tariffs plus transfer charges."""
+        return float(sum(leg.cost_usd for leg in self.legs) + sum(s.cost_usd for s in self.stops))
+
+    @property
+    def co2e_kg(self) -> float:
+        """Emissions of the legs."""
+        return float(sum(leg.co2e_kg for leg in self.legs))
+
+    @property
+    def risk(self) -> float:
+        """Risk exposure."""
+        return float(sum(leg.risk for leg in self.legs))
+
+    @property
+    def countries(self) -> list[str]:
+        """Countries passed, in order (links at sea have none)."""
+        out: list[str] = []
+        for leg in self.legs:
+            if leg.country and (not out or out[-1] != leg.country):
+                out.append(leg.country)
+        return out
+
+    @property
+    def border_crossings(self) -> list[dict[str, str]]:
+        """Where the country changes between consecutive legs on land (sea legs bridge countries)."""
+        out = []
+        prev: Leg | None = None
+        for leg in self.legs:
+            if leg.country:
+                if prev is not None and prev.country != leg.country:
+                    out.append({"node": leg.start if prev.end == leg.start else prev.end,
+                                "from": prev.country, "to": leg.country})
+                prev = leg
+        return out
+
+    @property
+    def gauge_changes(self) -> list[str]:
+        """Nodes where the rail gauge changes."""
+        return [s.node for s in self.stops if s.kind == "gauge-change"]
+
+    @property
+    def modes(self) -> list[str]:
+        """Modes used, in order."""
+        out: list[str] = []
+        for leg in self.legs:
+            if not out or out[-1] != leg.mode:
+                out.append(leg.mode)
+        return out
+
+    def profile(self) -> list[dict[str, Any]]:
+        """The time/cost–distance profile: one point after every leg and every stop."""
+        pts = [{"distance_km": 0.0, "time_h": 0.0, "cost_usd": 0.0, "event": "start", "at": self.nodes[0]}]
+        d = t = c = 0.0
+        by_leg: dict[int, list[Stop]] = {}
+        for s in self.stops:
+            by_leg.setdefault(s.after_leg, []).append(s)
+
+        def stops_after(i: int) -> None:
+            nonlocal t, c
+            for s in by_leg.get(i, []):
+                t, c = t + s.time_h, c + s.cost_usd
+                pts.append({"distance_km": d, "time_h": t, "cost_usd": c, "event": s.kind, "at": s.node})
+
+        stops_after(-1)
+        for i, leg in enumerate(self.legs):
+            d, t, c = d + leg.distance_km, t + leg.time_h, c + leg.cost_usd
+            pts.append({"distance_km": d, "time_h": t, "cost_usd": c, "event": leg.mode, "at": leg.end})
+            stops_after(i)
+        return pts
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable summary with legs, stops and the TCD profile."""
+        return {
+            "nodes": list(self.nodes),
+            "unit": self.unit,
+            "distance_km": round(self.distance_km, 3),
+            "time_h": round(self.time_h, 3),
+            "time_days": round(self.time_h / 24.0, 2),
+            "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 3),
+            "risk": round(self.risk, 4),
+            "generalized_cost": round(self.generalized_cost, 2),
+            "countries": self.countries,
+            "modes": self.modes,
+            "border_crossings": len(self.border_crossings),
+            "borders": self.border_crossings,
+            "gauge_changes": self.gauge_changes,
+            "legs": [leg.__dict__ | {k: round(v, 4) for k, v in leg.__dict__.items() if isinstance(v, float)}
+                     for leg in self.legs],
+            "stops": [s.__dict__ for s in self.stops],
+            "profile": self.profile(),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Legs and stops in travel order, one row each, with cumulative distance, time and cost."""
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = []
+        by_leg: dict[int, list[Stop]] = {}
+        for s in self.stops:
+            by_leg.setdefault(s.after_leg, []).append(s)
+        for s in by_leg.get(-1, []):
+            rows.append({"kind": s.kind, "at": s.node, "time_h": s.time_h, "cost_usd": s.cost_usd})
+        for i, leg in enumerate(self.legs):
+            rows.append({"kind": "leg", "at": f"{leg.start} → {leg.end}", **{
+                k: getattr(leg, k) for k in ("link", "mode", "country", "distance_km", "time_h", "cost_usd",
+                                             "co2e_kg", "risk")}})
+            rows.extend({"kind": s.kind, "at": s.node, "time_h": s.time_h, "cost_usd": s.cost_usd}
+                        for s in by_leg.get(i, []))
+        df = pd.DataFrame(rows).fillna({"distance_km": 0.0, "co2e_kg": 0.0, "risk": 0.0})
+        for col in ("distance_km", "time_h", "cost_usd"):
+            df[f"cum_{col}"] = df[col].cumsum()
+        return df
+
+    def to_geojson(self) -> dict[str, Any]:
+        """The route as a GeoJSON FeatureCollection: one LineString per leg, Points at stops."""
+        pos = self.positions
+        feats: list[dict[str, Any]] = [
+            {"type": "Feature",
+             "geometry": {"type": "LineString", "coordinates": [pos.get(leg.start), pos.get(leg.end)]},
+             "properties": {"record": "leg", "seq": i, **leg.__dict__}}
+            for i, leg in enumerate(self.legs)
+        ]
+        feats += [{"type": "Feature", "geometry": {"type": "Point", "coordinates": pos.get(s.node)},
+                   "properties": {"record": "stop", **s.__dict__}} for s in self.stops]
+        summary = {k: v for k, v in self.to_dict().items() if k not in ("legs", "stops", "profile")}
+        return {"type": "FeatureCollection", "features": feats, "properties": summary}
+
+
+def build_route(space: SearchSpace, path: Path, weights: np.ndarray) -> Route:
+    """Replay ``path`` in ``space`` to list its legs and the transfers it pays."""
+    c, net = space.compiled, space.network
+    nodes = [c.node_ids[int(c.tail[path.arcs[0]])]] + [c.node_ids[int(c.head[a])] for a in path.arcs]
+    legs = []
+    for a in path.arcs:
+        lk = net.links[int(c.arc_link[a])]
+        money, hours, co2, risk = (float(x) for x in space.costs.vectors[a])
+        legs.append(Leg(lk.id, c.node_ids[int(c.tail[a])], c.node_ids[int(c.head[a])], lk.mode, lk.country,
+                        lk.corridor, lk.distance_km, hours, money, co2, risk))
+    stops: list[Stop] = []
+    modes = [None, *(space.modes[a] for a in path.arcs), None]
+    unit, tpu = space.costs.unit, space.costs.tonnes_per_unit
+    for i, node in enumerate(nodes):
+        for t in net.transfers_at.get(node, ()):
+            if t.applies(modes[i], modes[i + 1]):
+                if unit == "TEU" and t.cost_usd_per_teu is not None:
+                    money = t.cost_usd_per_teu
+                else:
+                    money = (t.cost_usd_per_t or 0.0) * tpu
+                stops.append(Stop(t.id, node, t.kind, t.time_h, float(money), i - 1))
+    on_route = set(nodes)
+    return Route(tuple(nodes), tuple(legs), tuple(stops), unit, tpu, float(weights @ np.asarray(path.vector)),
+                 {n.id: [n.lon, n.lat] for n in net.nodes if n.id in on_route})

@@ -1,0 +1,250 @@
+"""The route planner's public functions: best route, Pareto set and k alternatives.
+
+Constraints are exact, and a request that no route satisfies gets a clear "no route" answer that
+names the constraint that cut the last path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from corridor.exceptions import CorridorError, InputError, Problem
+from corridor.routing.costs import CRITERIA, RouteOptions
+from corridor.routing.itinerary import Route, build_route
+from corridor.routing.search import best_path, k_shortest_paths, pareto_paths
+from corridor.routing.space import Constraints, SearchSpace
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corridor.model import CompiledNetwork, Network
+
+__all__ = ["BY", "NoRoute", "RouteSet", "plan_routes"]
+
+BY: tuple[str, ...] = ("generalized", *CRITERIA)
+"""What a single best route or the k alternatives may be ranked by."""
+
+
+class NoRoute(CorridorError):
+    """No route satisfies the request.
+
+    Attributes
+    ----------
+    constraint
+        The name of the constraint that cut the last path (``"avoid_countries"``, ``"via"``,
+        ``"cargo"``…), or ``""`` when the places are not connected at all.
+    """
+
+    def __init__(self, message: str, constraint: str = "") -> None:
+        self.constraint = constraint
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class RouteSet:
+    """Routes found for one request, best first."""
+
+    origin: str
+    destination: str
+    cargo: str
+    unit: str
+    by: str
+    search: str
+    routes: tuple[Route, ...]
+    complete: bool = True
+    message: str = ""
+    constraints: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable result."""
+        return {"origin": self.origin, "destination": self.destination, "cargo": self.cargo, "unit": self.unit,
+                "by": self.by, "search": self.search, "complete": self.complete, "message": self.message,
+                "constraints": self.constraints, "routes": [r.to_dict() for r in self.routes]}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per route with its totals."""
+        import pandas as pd
+
+        keys = ("distance_km", "time_h", "cost_usd", "co2e_kg", "risk", "generalized_cost")
+        return pd.DataFrame([{"route": i + 1, **{k: getattr(r, k) for k in keys}, "time_days": r.time_h / 24,
+                              "border_crossings": len(r.border_crossings), "countries": "-".join(r.countries),
+                              "via": " → ".join(r.nodes)} for i, r in enumerate(self.routes)])
+
+    def to_geojson(self) -> dict[str, Any]:
+        """All routes as one FeatureCollection (property ``route`` numbers them from 1)."""
+        feats = []
+        for i, r in enumerate(self.routes):
+            for f in r.to_geojson()["features"]:
+                f["properties"]["route"] = i + 1
+                feats.append(f)
+        return {"type": "FeatureCollection", "features": feats,
+                "properties": {k: v for k, v in self.to_dict().items() if k != "routes"}}
+
+
+def _weights(by: str, options: RouteOptions, tpu: float) -> np.ndarray:
+    if by == "generalized":
+        return options.weights(tpu)
+    if by not in CRITERIA:
+        raise InputError(Problem("options", "by", f"unknown criterion {by!r}; expected one of {', '.join(BY)}"))
+    w = np.zeros(4)
+    w[CRITERIA.index(by)] = 1.0
+    # Break ties by generalised cost so that equal-time routes come out cheapest first.
+    return w + 1e-9 * options.weights(tpu)
+
+
+def plan_routes(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    cargo: str = "container",
+    by: str = "generalized",
+    pareto: bool = False,
+    criteria: Iterable[str] = CRITERIA,
+    k: int = 1,
+    avoid_countries: Iterable[str] = (),
+    avoid_nodes: Iterable[str] = (),
+    avoid_links: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    via: Iterable[str] = (),
+    max_transfers: int | None = None,
+    value_of_time: float = 0.0,
+    carbon_price: float = 0.0,
+    risk_price: float = 0.0,
+    country_risk: Mapping[str, float] | None = None,
+    max_overlap: float = 0.8,
+    max_labels: int = 200_000,
+    compiled: CompiledNetwork | None = None,
+) -> RouteSet:
+    """Find routes from ``origin`` to ``destination``.
+
+    Parameters
+    ----------
+    network
+        The network.
+    origin, destination, via, avoid_nodes
+        Node ids or names (case-insensitive; typos get suggestions).
+    cargo
+        Commodity id; decides the unit (TEU or t) and which links and terminals may be used.
+    by
+        Ranking of the best route and the alternatives: ``generalized`` or one of
+        ``cost``, ``time``, ``co2``, ``risk``.
+    pareto
+        Return the Pareto set over ``criteria`` instead.
+    k
+        Number of alternatives (loopless; one sharing more than ``max_overlap`` of its length
+        with a better one is skipped).
+    avoid_countries, avoid_links
+        Exact exclusions.
+    modes
+        Modes allowed (``None``: all).
+    max_transfers
+        Most mode changes (gauge changes count).
+    value_of_time, carbon_price, risk_price, country_risk
+        Weights of the generalised cost; see :class:`~corridor.routing.costs.RouteOptions`.
+    max_labels
+        Cap on the labels of exact searches; a capped Pareto set says so in ``message``.
+    compiled
+        The compiled network, if already at hand.
+
+    Returns
+    -------
+    RouteSet
+        The routes, best first (Pareto sets: by generalised cost).
+
+    Raises
+    ------
+    NodeNotFound
+        An unknown place.
+    NoRoute
+        Nothing satisfies the constraints; the message names the one that cut the last path.
+    InputError
+        Bad options (negative weights, unknown mode or criterion).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> rs = plan_routes(data.load().network, "Dostyk", "Poti", cargo="container", by="time")
+    >>> "baku-alat" in rs.routes[0].nodes
+    True
+    """
+    from corridor.model import MODES
+
+    o, d = network.node(origin).id, network.node(destination).id
+    if o == d:
+        raise InputError(Problem("request", "destination", "origin and destination are the same place"))
+    allowed = set(MODES) if modes is None else set(modes)
+    constraints = Constraints(
+        avoid_countries=frozenset(avoid_countries), avoid_nodes=frozenset(network.node(n).id for n in avoid_nodes),
+        avoid_links=frozenset(avoid_links), avoid_modes=frozenset(set(MODES) - allowed) if modes is not None else
+        frozenset(), via=tuple(network.node(v).id for v in via), max_transfers=max_transfers)
+    unknown = sorted(set(constraints.avoid_links) - set(network.link_index))
+    if unknown:
+        raise InputError(Problem("request", "avoid_links", f"unknown link(s) {', '.join(unknown)}"))
+    if not allowed <= set(MODES):
+        raise InputError(Problem("request", "modes", f"unknown mode(s) {', '.join(sorted(allowed - set(MODES)))}"))
+    if k < 1:
+        raise InputError(Problem("request", "k", "must be at least 1"))
+    options = RouteOptions(cargo, value_of_time, carbon_price, risk_price,
+                           **({} if country_risk is None else {"country_risk": dict(country_risk)}))
+    compiled = compiled or network.compile()
+    _check_ends(network, o, d, constraints)
+    space = SearchSpace.build(network, options, constraints, compiled)
+    tpu = space.costs.tonnes_per_unit
+    w = _weights(by, options, tpu)
+    gen = options.weights(tpu)
+    complete, message = True, ""
+    if pareto:
+        idx = [CRITERIA.index(c) for c in criteria]
+        res = pareto_paths(space, o, d, idx, max_labels=max_labels)
+        paths = sorted(res.paths, key=lambda p: float(gen @ np.asarray(p.vector)))
+        complete, message = res.complete, res.message
+        search = "pareto"
+    elif k > 1:
+        paths = k_shortest_paths(space, o, d, w, k, max_overlap=max_overlap, max_labels=max_labels)
+        search = "alternatives"
+    else:
+        best = best_path(space, o, d, w, max_labels=max_labels)
+        paths = [] if best is None else [best]
+        search = "best"
+    if not paths:
+        raise _explain(network, o, d, constraints, options, compiled)
+    routes = tuple(build_route(space, p, gen) for p in paths)
+    return RouteSet(o, d, cargo, space.costs.unit, by, search, routes, complete, message, constraints.describe())
+
+
+def _check_ends(net: Network, o: str, d: str, cons: Constraints) -> None:
+    for role, nid in (("origin", o), ("destination", d)):
+        node = net.node(nid)
+        if node.country in cons.avoid_countries:
+            raise NoRoute(f"no route: the {role} {node.name} lies in {node.country}, which is to be avoided",
+                          "avoid_countries")
+        if nid in cons.avoid_nodes:
+            raise NoRoute(f"no route: the {role} {node.name} is itself a node to avoid", "avoid_nodes")
+
+
+def _exists(net: Network, o: str, d: str, cons: Constraints, options: RouteOptions,
+            compiled: CompiledNetwork) -> bool:
+    space = SearchSpace.build(net, options, cons, compiled)
+    return best_path(space, o, d, [0.0, 1.0, 0.0, 0.0], max_labels=20_000) is not None
+
+
+def _explain(net: Network, o: str, d: str, cons: Constraints, options: RouteOptions,
+             compiled: CompiledNetwork) -> NoRoute:
+    a, b = net.node(o).name, net.node(d).name
+    described = cons.describe()
+    for name, text in described.items():
+        if _exists(net, o, d, cons.without(name), options, compiled):
+            return NoRoute(f"no route from {a} to {b} {text}: every remaining path breaks this constraint", name)
+    if described and _exists(net, o, d, Constraints(), options, compiled):
+        return NoRoute(f"no route from {a} to {b} {' and '.join(described.values())}: each constraint alone "
+                       "leaves a path, together they cut them all", "combination")
+    general = RouteOptions("general" if "general" in net.commodity_index else options.commodity)
+    if options.commodity != general.commodity and _exists(net, o, d, Constraints(), general, compiled):
+        return NoRoute(f"no route from {a} to {b} for {options.commodity} cargo: no chain of links and terminals "
+                       f"that admit {options.commodity} joins them", "cargo")
+    return NoRoute(f"no route from {a} to {b}: the network does not connect them", "")

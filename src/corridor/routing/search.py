@@ -1,0 +1,319 @@
+"""Route searches over a :class:`~corridor.routing.space.SearchSpace`.
+
+- :func:`best_path`: the cheapest simple path by one weighting of the four criteria. Dijkstra over
+  arc states first; if its path visits a node twice (rare: it happens when a detour avoids a
+  transfer), an exact label search over simple paths decides.
+- :func:`pareto_paths`: every simple path that no other beats on all chosen criteria, by
+  multi-criteria label correcting. A label dominates another at the same state only if its
+  visited nodes are a subset of the other's, which keeps the search exact over simple paths.
+- :func:`k_shortest_paths`: Yen's algorithm on the arc states (loopless paths in cost order).
+
+States are ``(arc, via_done, transfers)``: the last arc taken, how many via nodes have been
+passed, and how many mode changes the path has made.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corridor.routing.space import SearchSpace
+
+__all__ = ["Path", "SearchResult", "best_path", "k_shortest_paths", "pareto_paths"]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A route as arc indices, with its (cost, time, co2, risk) totals."""
+
+    arcs: tuple[int, ...]
+    vector: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Paths found and whether the search was complete (it stops at its label cap)."""
+
+    paths: list[Path]
+    complete: bool = True
+    labels: int = 0
+    message: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class _Start:
+    """Where a (spur) search begins: after ``arcs`` with ``vector`` spent."""
+
+    arcs: tuple[int, ...] = ()
+    vector: np.ndarray = field(default_factory=lambda: np.zeros(4))
+
+
+class _Problem:
+    """Origin, destination, via and transfer limits resolved to indices."""
+
+    def __init__(self, space: SearchSpace, origin: str, dest: str) -> None:
+        c = space.compiled
+        self.space = space
+        self.origin = c.node_index[origin]
+        self.dest = c.node_index[dest]
+        self.via = [c.node_index[v] for v in space.constraints.via]
+        self.max_m = space.constraints.max_transfers
+
+    def advance(self, k: int, node: int) -> int:
+        return k + 1 if k < len(self.via) and self.via[k] == node else k
+
+    def initial(self, start: _Start, banned_arcs: frozenset[int], banned_nodes: frozenset[int]) -> Iterator[
+            tuple[np.ndarray, int, int, int, int, tuple[int, ...]]]:
+        """Yield (vector, arc, k, m, visited, arcs-so-far) for the first step of a search."""
+        s, c = self.space, self.space.compiled
+        if not start.arcs:
+            k0 = self.advance(0, self.origin)
+            visited0 = s.node_bit[self.origin]
+            for a, vec in s.starts(self.origin):
+                head = int(c.head[a])
+                if a in banned_arcs or head in banned_nodes:
+                    continue
+                yield vec, a, self.advance(k0, head), 0, visited0 | s.node_bit[head], (a,)
+            return
+        # Replay the root to recover its state, then extend it by one arc.
+        k, m, visited = self.advance(0, self.origin), 0, s.node_bit[self.origin]
+        prev = None
+        for a in start.arcs:
+            head = int(c.head[a])
+            if prev is not None and s.modes[prev] != s.modes[a]:
+                m += 1
+            k, visited, prev = self.advance(k, head), visited | s.node_bit[head], a
+        for f, vec, k2, m2, bit in self.steps(start.arcs[-1], k, m, banned_arcs, banned_nodes, visited):
+            yield start.vector + vec, f, k2, m2, visited | bit, (*start.arcs, f)
+
+    def steps(self, arc: int, k: int, m: int, banned_arcs: frozenset[int], banned_nodes: frozenset[int],
+              visited: int = 0) -> Iterator[tuple[int, np.ndarray, int, int, int]]:
+        """Allowed next arcs after ``arc``: (arc, vector, via done, transfers, head bit).
+
+        Nodes in ``visited`` (a bitmask) are skipped; pass 0 to allow revisits.
+        """
+        s, c = self.space, self.space.compiled
+        for f, vec in s.succ[arc]:
+            head = int(c.head[f])
+            bit = s.node_bit[head]
+            if f in banned_arcs or head in banned_nodes or visited & bit:
+                continue
+            m2 = m + (s.modes[arc] != s.modes[f])
+            if self.max_m is not None and m2 > self.max_m:
+                continue
+            yield f, vec, self.advance(k, head), m2, bit
+
+    def finish(self, arc: int, k: int) -> np.ndarray | None:
+        """End vector at the destination after ``arc`` (None if not a valid end)."""
+        s = self.space
+        if int(s.compiled.head[arc]) != self.dest or k != len(self.via):
+            return None
+        return s.node_transfer(self.dest, s.modes[arc], None)
+
+
+def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
+    return all(x <= y for x, y in zip(a, b, strict=True)) and any(x < y for x, y in zip(a, b, strict=True))
+
+
+def _label_search(
+    prob: _Problem, project: np.ndarray, start: _Start, banned_arcs: frozenset[int],
+    banned_nodes: frozenset[int], max_labels: int,
+) -> SearchResult:
+    """Exact multi-criteria search over simple paths; ``project`` maps 4-vectors to the criteria."""
+    c = prob.space.compiled
+    counter = itertools.count()
+    # label: (full 4-vector, visited bitmask, state, arcs)
+    bags: dict[tuple[int, int, int], list[tuple[tuple[float, ...], int]]] = {}
+    heap: list[tuple[float, int, np.ndarray, int, tuple[int, int, int], tuple[int, ...]]] = []
+    found: list[tuple[tuple[float, ...], Path]] = []
+    n_labels = 0
+
+    def push(vec: np.ndarray, arc: int, k: int, m: int, visited: int, arcs: tuple[int, ...]) -> None:
+        nonlocal n_labels
+        crit = tuple(float(x) for x in project @ vec)
+        if any(_dominates(f, crit) for f, _ in found):
+            return
+        state = (arc, k, m)
+        bag = bags.setdefault(state, [])
+        # Prune only on strict dominance: routes with equal figures are all part of the answer.
+        if any(_dominates(other, crit) and (ov & ~visited) == 0 for other, ov in bag):
+            return
+        bag[:] = [(o, ov) for o, ov in bag if not (_dominates(crit, o) and (visited & ~ov) == 0)]
+        bag.append((crit, visited))
+        n_labels += 1
+        heapq.heappush(heap, (sum(crit), next(counter), vec, visited, state, arcs))
+
+    for vec, a, k, m, visited, arcs in prob.initial(start, banned_arcs, banned_nodes):
+        push(vec, a, k, m, visited, arcs)
+    complete = True
+    while heap:
+        if n_labels > max_labels:
+            complete = False
+            break
+        _, _, vec, visited, (arc, k, m), arcs = heapq.heappop(heap)
+        crit = tuple(float(x) for x in project @ vec)
+        if (crit, visited) not in bags.get((arc, k, m), []):
+            continue  # removed by a dominating label since it was pushed
+        end = prob.finish(arc, k)
+        if end is not None:
+            total = vec + end
+            tcrit = tuple(float(x) for x in project @ total)
+            if not any(_dominates(f, tcrit) for f, _ in found):
+                found = [(f, p) for f, p in found if not _dominates(tcrit, f)]
+                found.append((tcrit, Path(arcs, tuple(float(x) for x in total))))
+            continue
+        if int(c.head[arc]) == prob.dest:
+            continue  # at the destination without the via nodes: a simple path cannot come back
+        for f, fvec, k2, m2, bit in prob.steps(arc, k, m, banned_arcs, banned_nodes, visited):
+            push(vec + fvec, f, k2, m2, visited | bit, (*arcs, f))
+    paths = [p for _, p in sorted(found, key=lambda fp: (fp[0], fp[1].arcs))]
+    msg = "" if complete else f"stopped after {max_labels:,} labels: the set may be incomplete"
+    return SearchResult(paths, complete, n_labels, msg)
+
+
+def _dijkstra(
+    prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int], banned_nodes: frozenset[int],
+) -> Path | None:
+    """Cheapest walk over arc states by ``w @ vector`` (may repeat nodes; the caller checks)."""
+    c = prob.space.compiled
+    heap: list[tuple[float, int, tuple[int, int, int]]] = []
+    best: dict[tuple[int, int, int], float] = {}
+    parent: dict[tuple[int, int, int], tuple[tuple[int, int, int] | None, np.ndarray]] = {}
+    counter = itertools.count()
+    root = start.arcs
+    for vec, a, k, m, _, _ in prob.initial(start, banned_arcs, banned_nodes):
+        st = (a, k, m)
+        g = float(w @ vec)
+        if g < best.get(st, np.inf):
+            best[st], parent[st] = g, (None, vec)
+            heapq.heappush(heap, (g, next(counter), st))
+    goal: tuple[float, tuple[int, int, int], np.ndarray] | None = None
+    while heap:
+        g, _, st = heapq.heappop(heap)
+        if goal is not None and g >= goal[0]:
+            break
+        if g > best.get(st, np.inf):
+            continue
+        arc, k, m = st
+        end = prob.finish(arc, k)
+        if end is not None:
+            total = g + float(w @ end)
+            if goal is None or total < goal[0]:
+                goal = (total, st, end)
+            continue
+        if int(c.head[arc]) == prob.dest:
+            continue
+        for f, fvec, k2, m2, _ in prob.steps(arc, k, m, banned_arcs, banned_nodes):
+            st2 = (f, k2, m2)
+            g2 = g + float(w @ fvec)
+            if g2 < best.get(st2, np.inf):
+                best[st2], parent[st2] = g2, (st, fvec)
+                heapq.heappush(heap, (g2, next(counter), st2))
+    if goal is None:
+        return None
+    _, st, end = goal
+    arcs: list[int] = []
+    vec = end.copy()
+    node: tuple[int, int, int] | None = st
+    while node is not None:
+        arcs.append(node[0])
+        prev, step = parent[node]
+        vec += step
+        node = prev
+    arcs.reverse()  # the first step's vector already includes the root's (see _Problem.initial)
+    return Path((*root, *arcs), tuple(float(x) for x in vec))
+
+
+def _is_simple(space: SearchSpace, origin: int, arcs: Sequence[int]) -> bool:
+    nodes = [origin, *(int(space.compiled.head[a]) for a in arcs)]
+    return len(nodes) == len(set(nodes))
+
+
+def _best(prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int],
+          banned_nodes: frozenset[int], max_labels: int) -> Path | None:
+    walk = _dijkstra(prob, w, start, banned_arcs, banned_nodes)
+    if walk is None or _is_simple(prob.space, prob.origin, walk.arcs):
+        return walk
+    res = _label_search(prob, w[None, :], start, banned_arcs, banned_nodes, max_labels)
+    return res.paths[0] if res.paths else None
+
+
+def best_path(space: SearchSpace, origin: str, dest: str, weights: Sequence[float], *,
+              max_labels: int = 200_000) -> Path | None:
+    """The simple path with the least ``weights @ (cost, time, co2, risk)``, or ``None``."""
+    prob = _Problem(space, origin, dest)
+    return _best(prob, np.asarray(weights, dtype=float), _Start(), frozenset(), frozenset(), max_labels)
+
+
+def pareto_paths(space: SearchSpace, origin: str, dest: str, criteria: Sequence[int] = (0, 1, 2, 3), *,
+                 max_labels: int = 200_000) -> SearchResult:
+    """Every simple path not dominated on the chosen criteria (indices into cost, time, co2, risk)."""
+    prob = _Problem(space, origin, dest)
+    project = np.eye(4)[list(criteria)]
+    return _label_search(prob, project, _Start(), frozenset(), frozenset(), max_labels)
+
+
+def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequence[float], k: int, *,
+                     max_overlap: float = 1.0, max_candidates: int | None = None,
+                     max_labels: int = 200_000) -> list[Path]:
+    """Up to ``k`` loopless paths in order of ``weights @ vector`` (Yen's algorithm).
+
+    A path whose shared length with an accepted one exceeds ``max_overlap`` of its own length is
+    skipped, so that alternatives differ meaningfully (``1.0`` keeps every path).
+    """
+    prob = _Problem(space, origin, dest)
+    w = np.asarray(weights, dtype=float)
+    c = space.compiled
+    first = _best(prob, w, _Start(), frozenset(), frozenset(), max_labels)
+    if first is None:
+        return []
+    generated = [first]
+    accepted = [first]
+    candidates: list[tuple[float, tuple[int, ...], Path]] = []
+    seen = {first.arcs}
+    limit = max_candidates or 20 * k
+    while len(accepted) < k and len(generated) < limit:
+        last = generated[-1]
+        for j in range(len(last.arcs)):
+            root = last.arcs[:j]
+            banned_arcs = {p.arcs[j] for p in generated if p.arcs[:j] == root and len(p.arcs) > j}
+            root_nodes = {prob.origin, *(int(c.head[a]) for a in root)}
+            spur_node = int(c.head[root[-1]]) if root else prob.origin
+            banned_nodes = frozenset(root_nodes - {spur_node})
+            root_vec = _root_vector(prob, root)
+            spur = _best(prob, w, _Start(root, root_vec), frozenset(banned_arcs), banned_nodes, max_labels)
+            if spur is not None and spur.arcs not in seen:
+                seen.add(spur.arcs)
+                heapq.heappush(candidates, (float(w @ np.asarray(spur.vector)), spur.arcs, spur))
+        if not candidates:
+            break
+        _, _, nxt = heapq.heappop(candidates)
+        generated.append(nxt)
+        if all(_overlap(space, nxt, p) <= max_overlap for p in accepted):
+            accepted.append(nxt)
+    return accepted
+
+
+def _root_vector(prob: _Problem, root: tuple[int, ...]) -> np.ndarray:
+    """Vector spent along ``root`` (origin transfers included)."""
+    s = prob.space
+    if not root:
+        return np.zeros(4)
+    vec = dict(s.starts(prob.origin))[root[0]].copy()
+    for e, f in itertools.pairwise(root):
+        vec += dict(s.succ[e])[f]
+    return vec
+
+
+def _overlap(space: SearchSpace, a: Path, b: Path) -> float:
+    """Share of ``a``'s length on links that ``b`` also uses."""
+    links_b = {int(space.compiled.arc_link[x]) for x in b.arcs}
+    d = space.compiled.distance_km
+    total = sum(d[x] for x in a.arcs)
+    shared = sum(d[x] for x in a.arcs if int(space.compiled.arc_link[x]) in links_b)
+    return shared / total if total > 0 else 1.0

@@ -1,0 +1,113 @@
+"""The built-in eurasia dataset: coverage, provenance of every figure, and the 2021 aggregates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corridor import data
+from corridor.io import read_csv_dataset, read_geojson, write_csv_dataset, write_geojson
+from corridor.model import CORRIDORS, Dataset, figure_statuses, validate_network
+
+
+@pytest.fixture(scope="module")
+def eurasia() -> Dataset:
+    return data.load("eurasia")
+
+
+def test_size(eurasia: Dataset) -> None:
+    assert len(eurasia.network.nodes) >= 40
+    assert len(eurasia.network.links) >= 80
+    assert len(eurasia.network.transfers) >= 20
+
+
+def test_valid_without_any_problem(eurasia: Dataset) -> None:
+    assert validate_network(eurasia.network, eurasia.demand, strict=True, require_sources=True) == []
+
+
+def test_every_figure_has_source_and_status(eurasia: Dataset) -> None:
+    statuses = figure_statuses(eurasia)
+    assert "none" not in statuses
+    net = eurasia.network
+    for record in (*net.nodes, *net.links, *net.transfers, *eurasia.demand.rows):
+        for prov in record.provenance.values():
+            assert prov.keys, record
+            for key in prov.keys:
+                assert key in net.sources, f"{record.id}: unknown source {key}"
+
+
+def test_every_link_has_known_source_and_status(eurasia: Dataset) -> None:
+    for lk in eurasia.network.links:
+        for fig in ("distance_km", "speed_kmh", "time_h", "cost_usd_per_t", "cost_usd_per_teu",
+                    "capacity_mtpa", "capacity_teu"):
+            if getattr(lk, fig) is not None:
+                assert fig in lk.provenance, f"{lk.id}.{fig} has no source"
+
+
+def test_sources_table_is_complete(eurasia: Dataset) -> None:
+    used = {k for r in (*eurasia.network.nodes, *eurasia.network.links, *eurasia.network.transfers,
+                        *eurasia.network.commodities, *eurasia.demand.rows)
+            for p in r.provenance.values() for k in p.keys}
+    for key in used:
+        src = eurasia.network.sources[key]
+        assert src.title, key
+        if src.kind == "publication":
+            assert src.url.startswith("http") or src.publisher, key
+
+
+def test_derived_and_assumed_figures_name_their_method(eurasia: Dataset) -> None:
+    net = eurasia.network
+    for r in (*net.nodes, *net.links, *net.transfers, *eurasia.demand.rows):
+        for fig, p in r.provenance.items():
+            if p.status.value in ("derived", "assumption"):
+                kinds = {net.sources[k].kind for k in p.keys}
+                assert kinds & {"method", "assumption"}, f"{r.id}.{fig}: {p.status} without a method or assumption"
+
+
+def test_corridor_tags(eurasia: Dataset) -> None:
+    tags = {lk.corridor for lk in eurasia.network.links}
+    assert tags <= set(CORRIDORS)
+    assert {"northern", "trans-caspian", "southern", "china-access"} <= tags
+
+
+@pytest.mark.parametrize("name", [
+    "Dostyk", "Altynkol", "Khorgos", "Alashankou", "Aktau", "Kuryk", "Alat", "Baku", "Poti", "Batumi",
+    "Constanța", "Constanta", "Kars", "Akhalkalaki", "Istanbul", "Mersin", "Duisburg", "Małaszewicze",
+    "Brest", "Novorossiysk", "Ust-Luga", "Bandar Abbas", "Tashkent", "Xi'an", "Xian", "Urumqi", "Lianyungang",
+    "Turkmenbashi", "Bolashak", "Serhetyaka", "Moscow", "Tbilisi",
+])
+def test_required_places(eurasia: Dataset, name: str) -> None:
+    assert eurasia.network.node(name)
+
+
+@pytest.mark.parametrize("place", ["Dostyk", "Altynkol", "Akhalkalaki", "Brest"])
+def test_gauge_changes(eurasia: Dataset, place: str) -> None:
+    net = eurasia.network
+    here = net.node(place).id
+    near = {here} | {lk.b if lk.a == here else lk.a for lk in net.links if here in (lk.a, lk.b)}
+    kinds = [t for n in near for t in net.transfers_at.get(n, ())]
+    assert any(t.kind == "gauge-change" and t.applies("rail-1435", "rail-1520") for t in kinds), place
+    assert any(t.kind == "gauge-change" and t.applies("rail-1520", "rail-1435") for t in kinds), place
+
+
+def test_transfer_kinds(eurasia: Dataset) -> None:
+    kinds = {t.kind for t in eurasia.network.transfers}
+    assert {"gauge-change", "border-clearance", "port-handling"} <= kinds
+
+
+def test_links_lie_in_one_country(eurasia: Dataset) -> None:
+    net = eurasia.network
+    for lk in net.links:
+        a, b = net.node(lk.a), net.node(lk.b)
+        if lk.country:
+            assert lk.country in (a.country, b.country), lk.id
+
+
+def test_round_trips(eurasia: Dataset, tmp_path: Path) -> None:
+    again = read_csv_dataset(write_csv_dataset(eurasia, tmp_path / "csv"))
+    assert again.network.links == eurasia.network.links
+    assert again.demand.rows == eurasia.demand.rows
+    gj = read_geojson(write_geojson(eurasia, tmp_path / "e.geojson"))
+    assert gj.network.nodes == eurasia.network.nodes
+    assert gj.network.transfers == eurasia.network.transfers

