@@ -111,3 +111,45 @@ def test_round_trips(eurasia: Dataset, tmp_path: Path) -> None:
     gj = read_geojson(write_geojson(eurasia, tmp_path / "e.geojson"))
     assert gj.network.nodes == eurasia.network.nodes
     assert gj.network.transfers == eurasia.network.transfers
+
+
+def _group(ds: Dataset, group: str) -> tuple[float, float]:
+    rows = ds.demand.filter(group=group)
+    return rows.total_tonnes(), rows.total_teu()
+
+
+@pytest.mark.parametrize(("what", "published"), [
+    ("kz rail exports vs 90 Mt loaded for export (RN22)", 90e6),
+    ("kz rail exports vs 83.5 Mt derived from KT22", 83.5e6),
+    ("kz rail exports vs 81 Mt by rail (press, unverified)", 81e6),
+])
+def test_rail_exports_match_published_aggregates(eurasia: Dataset, what: str, published: float) -> None:
+    tonnes, _ = _group(eurasia, "kz-export-rail")
+    assert tonnes == pytest.approx(published, rel=0.10), what
+
+
+def test_commodity_aggregates(eurasia: Dataset) -> None:
+    rail = eurasia.demand.filter(group="kz-export-rail").by_commodity()
+    assert rail["coal"] == pytest.approx(32e6, rel=0.10)  # RN22
+    assert rail["grain"] == pytest.approx(6.8e6, rel=0.10)  # RN22
+    europe = sum(r.tonnes for r in eurasia.demand.filter(group="kz-export-rail")
+                 if r.destination in ("ust-luga", "duisburg"))
+    assert europe == pytest.approx(6.5e6, rel=0.10)  # KT22: rail exports to Europe
+
+
+def test_oil_pipeline_and_transit_aggregates(eurasia: Dataset) -> None:
+    cpc = sum(r.tonnes for r in eurasia.demand if r.id == "crude-cpc")
+    assert cpc == pytest.approx(53.1e6, rel=0.10)  # NT22
+    crude, _ = _group(eurasia, "kz-export-pipeline")
+    assert crude == pytest.approx(67.6e6, rel=0.10)  # KUR21
+    _, teu = _group(eurasia, "transit-china-europe")
+    assert teu == pytest.approx(660_000, rel=0.10)  # LOK22
+    titr_t, titr_teu = _group(eurasia, "titr")
+    assert titr_t == pytest.approx(0.586e6, rel=0.10)  # RPT26
+    assert titr_teu == pytest.approx(25_200, rel=0.10)  # TITR22
+
+
+def test_every_demand_row_explains_itself(eurasia: Dataset) -> None:
+    for r in eurasia.demand:
+        assert r.note, r.id
+        assert "tonnes" in r.provenance, r.id

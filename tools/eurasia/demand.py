@@ -4,21 +4,22 @@ Each row: (id, origin, destination, commodity, tonnes, teu, group, (key, status)
 may be an expression string evaluated by tools/build_eurasia.py with T_PER_TEU in scope.
 
 How the Kazakh rail exports were built (all 2021; see DATA.md):
-- 90 Mt loaded for export on the Kazakh network (RN22): coal 32 Mt and grain 6.8 Mt are published;
-  the remaining 51.2 Mt are split in proportion to the all-direction loadings of RN22 (ores and
-  metals 27 + 21.8 + 4.8 = 53.6 Mt, oil cargo 17.5 Mt, fertilisers 3.9 Mt): metals and ores 36.6,
-  oil 11.9, other 2.7 Mt (assumption).
+- 83.5 Mt of international rail exports (KT22: 123.7 - 19.2 - 21.0; 90 Mt were loaded for export,
+  RN22, and the press claims 81 Mt): coal 32 Mt and grain 6.8 Mt are published (RN22); the remaining
+  44.7 Mt are split in proportion to the all-direction loadings of RN22 (ores and metals
+  27 + 21.8 + 4.8 = 53.6 Mt, oil cargo 17.5 Mt, fertilisers 3.9 Mt): metals and ores 31.9, oil 10.4,
+  other 2.4 Mt (assumption).
 - Destinations: the 2023 shares of VCD24 (exports to Russia 34.6 Mt incl. coal 20.3; to Uzbekistan
   10 Mt incl. grain 3.5 and coal 3.1) and KT22 (rail exports to Europe 6.5 Mt) guide the split; the
   rest is an assumption stated per row.
 """
 
-EXPORT = ("RN22+ASSUME-DEMAND", "assumption")
-REST = 90 - 32 - 6.8  # 51.2 Mt of export loading not named by commodity in RN22
+EXPORT = ("KT22+RN22+ASSUME-DEMAND", "assumption")
+REST = 83.5 - 32 - 6.8  # 44.7 Mt of rail exports not named by commodity
 POOL = 53.6 + 17.5 + 3.9
-METALS = round(REST * 53.6 / POOL, 1)  # 36.6
-OIL_RAIL = round(REST * 17.5 / POOL, 1)  # 11.9
-OTHER = round(REST - METALS - OIL_RAIL, 1)  # 2.7
+METALS = round(REST * 53.6 / POOL, 1)  # 31.9
+OIL_RAIL = round(REST * 17.5 / POOL, 1)  # 10.4
+OTHER = round(REST - METALS - OIL_RAIL, 1)  # 2.4
 
 DEMAND = [
     # --- coal, 32 Mt (RN22) ----------------------------------------------------------------------------
@@ -37,28 +38,28 @@ DEMAND = [
      "grain through Aktau's grain terminal (0.8 Mt/yr capacity, AT24) to Caspian buyers"),
     ("grain-bs", "kostanay", "novorossiysk", "grain", 1.5e6, None, "kz-export-rail", EXPORT,
      "grain exported through Black Sea ports (assumption: the remainder)"),
-    # --- metals and ores, 36.6 Mt (assumption split of the 51.2 Mt remainder) ---------------------------
-    ("metals-ru", "kostanay", "chelyabinsk", "metals", 18.0e6, None, "kz-export-rail", EXPORT,
+    # --- metals and ores, 31.9 Mt (assumption split of the 44.7 Mt remainder) ---------------------------
+    ("metals-ru", "kostanay", "chelyabinsk", "metals", 15.5e6, None, "kz-export-rail", EXPORT,
      "iron ore and metals to Russian mills (assumption; Russia took 34.6 Mt of Kazakh rail exports in 2023, VCD24)"),
-    ("metals-cn", "karaganda", "urumqi", "metals", 10.0e6, None, "kz-export-rail", EXPORT,
+    ("metals-cn", "karaganda", "urumqi", "metals", 8.6e6, None, "kz-export-rail", EXPORT,
      "ores, concentrates and metals to China through Dostyk (assumption)"),
     ("metals-eu", "pavlodar", "duisburg", "metals", 2.5e6, None, "kz-export-rail", ("KT22+ASSUME-DEMAND", "assumption"),
      "ferroalloys and metals to Europe by rail: the 6.5 Mt to Europe (KT22) less 4.0 Mt of coal"),
-    ("metals-bs", "karaganda", "novorossiysk", "metals", 4.1e6, None, "kz-export-rail", EXPORT,
+    ("metals-bs", "karaganda", "novorossiysk", "metals", 3.5e6, None, "kz-export-rail", EXPORT,
      "metals exported through Black Sea ports (assumption)"),
-    ("metals-uz", "karaganda", "tashkent", "metals", 2.0e6, None, "kz-export-rail", EXPORT,
+    ("metals-uz", "karaganda", "tashkent", "metals", 1.8e6, None, "kz-export-rail", EXPORT,
      "metals and ores to Uzbekistan (assumption)"),
-    # --- oil and products by rail, 11.9 Mt ---------------------------------------------------------------
-    ("oil-rail-bs", "atyrau", "novorossiysk", "oil", 5.9e6, None, "kz-export-rail", EXPORT,
+    # --- oil and products by rail, 10.4 Mt ---------------------------------------------------------------
+    ("oil-rail-bs", "atyrau", "novorossiysk", "oil", 5.2e6, None, "kz-export-rail", EXPORT,
      "crude and products by rail to Black Sea ports (assumption)"),
-    ("oil-rail-uz", "shymkent", "tashkent", "oil", 3.0e6, None, "kz-export-rail", EXPORT,
+    ("oil-rail-uz", "shymkent", "tashkent", "oil", 2.6e6, None, "kz-export-rail", EXPORT,
      "oil products from Shymkent to Uzbekistan (assumption)"),
-    ("oil-rail-caspian", "atyrau", "baku-alat", "oil", 3.0e6, None, "kz-export-rail", EXPORT,
+    ("oil-rail-caspian", "atyrau", "baku-alat", "oil", 2.6e6, None, "kz-export-rail", EXPORT,
      "oil by rail to Aktau and by tanker to Baku (assumption)"),
-    # --- other, 2.7 Mt -------------------------------------------------------------------------------------
-    ("general-uz", "karaganda", "tashkent", "general", 1.5e6, None, "kz-export-rail", EXPORT,
+    # --- other, 2.4 Mt -------------------------------------------------------------------------------------
+    ("general-uz", "karaganda", "tashkent", "general", 1.4e6, None, "kz-export-rail", EXPORT,
      "fertilisers and other goods to Uzbekistan (assumption)"),
-    ("general-bs", "aktobe", "novorossiysk", "general", 1.2e6, None, "kz-export-rail", EXPORT,
+    ("general-bs", "aktobe", "novorossiysk", "general", 1.0e6, None, "kz-export-rail", EXPORT,
      "fertilisers and other goods through Black Sea ports (assumption)"),
     # --- crude oil by pipeline ----------------------------------------------------------------------------
     ("crude-cpc", "atyrau", "novorossiysk", "oil", 53.1e6, None, "kz-export-pipeline", ("NT22", "measured"),

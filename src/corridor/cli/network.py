@@ -51,12 +51,14 @@ def summarise(ds: Dataset) -> dict[str, Any]:
     }
 
 
-def _table(title: str, rows: dict[str, Any], unit: str = "") -> Any:
+def _table(title: str, rows: dict[str, Any], digits: int = 0) -> Any:
     from rich.table import Table
 
     t = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    t.add_column()
+    t.add_column(justify="right")
     for k, v in rows.items():
-        t.add_row(str(k), f"{v:,.0f}{unit}" if isinstance(v, int | float) else str(v))
+        t.add_row(str(k), f"{v:,.{digits}f}" if isinstance(v, int | float) else str(v))
     return t
 
 
@@ -82,8 +84,8 @@ def info(
     d = s["demand"]
     out.print(f"\n[bold]demand[/]: {d['rows']} OD rows, {d['total_t'] / 1e6:,.1f} Mt/yr, {d['total_teu']:,.0f} TEU/yr")
     out.print(Columns([
-        _table("Mt/yr by commodity", {k: round(v / 1e6, 2) for k, v in d["by_commodity_t"].items()}),
-        _table("Mt/yr by group", {k: round(v / 1e6, 2) for k, v in d["by_group_t"].items()}),
+        _table("Mt/yr by commodity", {k: v / 1e6 for k, v in d["by_commodity_t"].items()}, digits=2),
+        _table("Mt/yr by group", {k: v / 1e6 for k, v in d["by_group_t"].items()}, digits=2),
         _table("figures by status", s["figures_by_status"]),
     ], padding=(0, 4)))
 
