@@ -247,7 +247,7 @@ class Builder:
         tfi3_kz, tfi3_all = 924 / 10_000, 902.3 / 10_000  # USD per tonne-km (CPMM22-KZ, CPMM22-RAIL; 2021)
         carec = {"CN", "AZ", "GE", "TM", "UZ"}
         out: dict[str, tuple[float, Provenance]] = {}
-        if mode.startswith("rail"):
+        if mode in ("rail-1520", "rail-1435"):
             if country == "KZ":
                 out["cost_usd_per_t"] = (tfi3_kz * km, P("CPMM22-KZ+M-TFI3", "derived"))
             elif country in carec:

@@ -12,6 +12,7 @@ import sys
 import typer
 
 from corridor.cli.network import app as network_app
+from corridor.cli.route import route
 
 __all__ = ["app", "main"]
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(network_app, name="network")
+app.command("route")(route)
 
 
 @app.callback()

@@ -42,7 +42,7 @@ def find_node(net: Network, query: str) -> Node:
             table.setdefault(normalise_name(name), node)
     if key and key in table:
         return table[key]
-    close = difflib.get_close_matches(key, list(table), n=5, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(table), n=5, cutoff=0.7)
     seen: list[str] = []
     for c in close:
         if table[c].id not in seen:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from corridor.routing.costs import CRITERIA, DEFAULT_COUNTRY_RISK, RouteOptions
 from corridor.routing.itinerary import Leg, Route, Stop
 from corridor.routing.planner import BY, NoRoute, RouteSet, plan_routes
+from corridor.routing.shortest import ShortestPathTree, shortest_path, shortest_path_tree
 from corridor.routing.space import Constraints, SearchSpace
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "RouteOptions",
     "RouteSet",
     "SearchSpace",
+    "ShortestPathTree",
     "Stop",
     "plan_routes",
+    "shortest_path",
+    "shortest_path_tree",
 ]

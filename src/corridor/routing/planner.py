@@ -211,6 +211,9 @@ def plan_routes(
         best = best_path(space, o, d, w, max_labels=max_labels)
         paths = [] if best is None else [best]
         search = "best"
+    if not paths and not complete:
+        raise NoRoute(f"no route found from {network.node(o).name} to {network.node(d).name} before the search "
+                      f"stopped at {max_labels:,} labels; raise max_labels (--max-labels)", "max_labels")
     if not paths:
         raise _explain(network, o, d, constraints, options, compiled)
     routes = tuple(build_route(space, p, gen) for p in paths)
@@ -218,6 +221,13 @@ def plan_routes(
 
 
 def _check_ends(net: Network, o: str, d: str, cons: Constraints) -> None:
+    for nid in cons.via:
+        node = net.node(nid)
+        if node.country in cons.avoid_countries or nid in cons.avoid_nodes:
+            raise NoRoute(f"no route: the via node {node.name} ({node.country}) is itself to be avoided",
+                          "avoid_countries" if node.country in cons.avoid_countries else "avoid_nodes")
+        if nid in (o, d):
+            raise NoRoute(f"no route: the via node {node.name} is the origin or the destination", "via")
     for role, nid in (("origin", o), ("destination", d)):
         node = net.node(nid)
         if node.country in cons.avoid_countries:

@@ -64,6 +64,23 @@ class _Problem:
         self.via = [c.node_index[v] for v in space.constraints.via]
         self.max_m = space.constraints.max_transfers
 
+    def can_finish(self, node: int, k: int, visited: int) -> bool:
+        """Whether the via nodes still due and the destination are reachable without visited nodes.
+
+        A necessary condition for a simple path from ``node``: cheap, and it never prunes a route.
+        """
+        adj, bit = self.space.adjacency, self.space.node_bit
+        targets = [*self.via[k:], self.dest]
+        seen = visited
+        stack = [node]
+        while stack:
+            u = stack.pop()
+            for v in adj[u]:
+                if not seen & bit[v]:
+                    seen |= bit[v]
+                    stack.append(v)
+        return all(seen & bit[t] for t in targets if t != node)
+
     def advance(self, k: int, node: int) -> int:
         return k + 1 if k < len(self.via) and self.via[k] == node else k
 
@@ -85,7 +102,7 @@ class _Problem:
         prev = None
         for a in start.arcs:
             head = int(c.head[a])
-            if prev is not None and s.modes[prev] != s.modes[a]:
+            if prev is not None and s.modes[prev] != s.modes[a] and self.max_m is not None:
                 m += 1
             k, visited, prev = self.advance(k, head), visited | s.node_bit[head], a
         for f, vec, k2, m2, bit in self.steps(start.arcs[-1], k, m, banned_arcs, banned_nodes, visited):
@@ -103,7 +120,9 @@ class _Problem:
             bit = s.node_bit[head]
             if f in banned_arcs or head in banned_nodes or visited & bit:
                 continue
-            m2 = m + (s.modes[arc] != s.modes[f])
+            # Without a limit the count is not part of the state: walks could otherwise cycle through
+            # ever higher counts and a search for an unreachable goal would never end.
+            m2 = 0 if self.max_m is None else m + (s.modes[arc] != s.modes[f])
             if self.max_m is not None and m2 > self.max_m:
                 continue
             yield f, vec, self.advance(k, head), m2, bit
@@ -120,23 +139,73 @@ def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
     return all(x <= y for x, y in zip(a, b, strict=True)) and any(x < y for x, y in zip(a, b, strict=True))
 
 
+def _lower_bounds(prob: _Problem, project: np.ndarray) -> np.ndarray:
+    """Per node and criterion, a lower bound on what is left to the destination.
+
+    Dijkstra backwards from the destination on each projected criterion, over allowed arcs and
+    without transfers (they only add), so every bound is admissible.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import dijkstra
+
+    s, c = prob.space, prob.space.compiled
+    ok = np.flatnonzero(s.allowed)
+    n = c.n_nodes
+    out = np.empty((n, project.shape[0]))
+    for j, row in enumerate(project):
+        w = s.costs.vectors[ok] @ row
+        order = np.lexsort((w, c.tail[ok], c.head[ok]))
+        h, t, ww = c.head[ok][order], c.tail[ok][order], w[order]
+        first = np.ones(len(h), dtype=bool)
+        first[1:] = (h[1:] != h[:-1]) | (t[1:] != t[:-1])
+        # Explicit zeros would vanish from a sparse matrix: nudge them to the smallest positive float.
+        graph = sparse.csr_array((np.maximum(ww[first], np.finfo(float).tiny), (h[first], t[first])), shape=(n, n))
+        out[:, j] = dijkstra(graph, directed=True, indices=prob.dest)
+    return out
+
+
+def _path_vector(prob: _Problem, arcs: Sequence[int]) -> tuple[float, float, float, float]:
+    """The full (cost, time, co2, risk) of a path, origin and destination transfers included."""
+    s = prob.space
+    vec = dict(s.starts(prob.origin))[arcs[0]].copy()
+    for e, f in itertools.pairwise(arcs):
+        vec += dict(s.succ[e])[f]
+    end = s.node_transfer(prob.dest, s.modes[arcs[-1]], None)
+    vec += end if end is not None else 0.0
+    return (float(vec[0]), float(vec[1]), float(vec[2]), float(vec[3]))
+
+
 def _label_search(
     prob: _Problem, project: np.ndarray, start: _Start, banned_arcs: frozenset[int],
     banned_nodes: frozenset[int], max_labels: int,
 ) -> SearchResult:
-    """Exact multi-criteria search over simple paths; ``project`` maps 4-vectors to the criteria."""
+    """Exact multi-criteria search over simple paths; ``project`` maps 4-vectors to the criteria.
+
+    Labels carry only the projected criteria as tuples of floats (small NumPy arrays would cost
+    more than the arithmetic); full vectors are recomputed for the paths found.
+    """
     c = prob.space.compiled
+    dims = range(project.shape[0])
+    lb = [tuple(float(x) for x in row) for row in _lower_bounds(prob, project)]
+    step_cache: dict[int, list[tuple[float, ...]]] = {}
     counter = itertools.count()
-    # label: (full 4-vector, visited bitmask, state, arcs)
     bags: dict[tuple[int, int, int], list[tuple[tuple[float, ...], int]]] = {}
-    heap: list[tuple[float, int, np.ndarray, int, tuple[int, int, int], tuple[int, ...]]] = []
-    found: list[tuple[tuple[float, ...], Path]] = []
+    heap: list[tuple[float, int, tuple[float, ...], int, tuple[int, int, int], tuple[int, ...]]] = []
+    found: list[tuple[tuple[float, ...], tuple[int, ...]]] = []
     n_labels = 0
 
-    def push(vec: np.ndarray, arc: int, k: int, m: int, visited: int, arcs: tuple[int, ...]) -> None:
+    def proj(vec: np.ndarray) -> tuple[float, ...]:
+        return tuple(float(x) for x in project @ vec)
+
+    def push(crit: tuple[float, ...], arc: int, k: int, m: int, visited: int, arcs: tuple[int, ...]) -> None:
         nonlocal n_labels
-        crit = tuple(float(x) for x in project @ vec)
-        if any(_dominates(f, crit) for f, _ in found):
+        bound = lb[int(c.head[arc])]
+        if bound[0] == np.inf:
+            return  # the destination cannot be reached from here
+        optimistic = tuple(crit[j] + bound[j] for j in dims)
+        if any(_dominates(f, optimistic) for f, _ in found):
+            return
+        if prob.via and not prob.can_finish(int(c.head[arc]), k, visited):
             return
         state = (arc, k, m)
         bag = bags.setdefault(state, [])
@@ -146,32 +215,34 @@ def _label_search(
         bag[:] = [(o, ov) for o, ov in bag if not (_dominates(crit, o) and (visited & ~ov) == 0)]
         bag.append((crit, visited))
         n_labels += 1
-        heapq.heappush(heap, (sum(crit), next(counter), vec, visited, state, arcs))
+        heapq.heappush(heap, (sum(optimistic), next(counter), crit, visited, state, arcs))
 
     for vec, a, k, m, visited, arcs in prob.initial(start, banned_arcs, banned_nodes):
-        push(vec, a, k, m, visited, arcs)
+        push(proj(vec), a, k, m, visited, arcs)
     complete = True
     while heap:
         if n_labels > max_labels:
             complete = False
             break
-        _, _, vec, visited, (arc, k, m), arcs = heapq.heappop(heap)
-        crit = tuple(float(x) for x in project @ vec)
-        if (crit, visited) not in bags.get((arc, k, m), []):
+        _, _, crit, visited, (arc, k, m), arcs = heapq.heappop(heap)
+        if (crit, visited) not in bags.get((arc, k, m), ()):
             continue  # removed by a dominating label since it was pushed
         end = prob.finish(arc, k)
         if end is not None:
-            total = vec + end
-            tcrit = tuple(float(x) for x in project @ total)
+            pe = proj(end)
+            tcrit = tuple(crit[j] + pe[j] for j in dims)
             if not any(_dominates(f, tcrit) for f, _ in found):
                 found = [(f, p) for f, p in found if not _dominates(tcrit, f)]
-                found.append((tcrit, Path(arcs, tuple(float(x) for x in total))))
+                found.append((tcrit, arcs))
             continue
         if int(c.head[arc]) == prob.dest:
             continue  # at the destination without the via nodes: a simple path cannot come back
         for f, fvec, k2, m2, bit in prob.steps(arc, k, m, banned_arcs, banned_nodes, visited):
-            push(vec + fvec, f, k2, m2, visited | bit, (*arcs, f))
-    paths = [p for _, p in sorted(found, key=lambda fp: (fp[0], fp[1].arcs))]
+            fp = step_cache.get(id(fvec))
+            if fp is None:
+                fp = step_cache[id(fvec)] = proj(fvec)
+            push(tuple(crit[j] + fp[j] for j in dims), f, k2, m2, visited | bit, (*arcs, f))
+    paths = [Path(arcs, _path_vector(prob, arcs)) for _, arcs in sorted(found)]
     msg = "" if complete else f"stopped after {max_labels:,} labels: the set may be incomplete"
     return SearchResult(paths, complete, n_labels, msg)
 

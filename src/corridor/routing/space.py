@@ -101,6 +101,8 @@ class SearchSpace:
     modes: list[str]
     succ: list[list[tuple[int, np.ndarray]]] = field(repr=False)
     node_bit: list[int] = field(repr=False)
+    adjacency: list[list[int]] = field(default_factory=list, repr=False)
+    """Node index -> neighbour node indices over allowed arcs."""
 
     @classmethod
     def build(cls, network: Network, options: RouteOptions, constraints: Constraints | None = None,
@@ -133,8 +135,11 @@ class SearchSpace:
                 vec = transfer_vector(here, modes[e], modes[f], options.commodity, costs.unit, costs.tonnes_per_unit)
                 if vec is not None:
                     succ[e].append((f, vec + costs.vectors[f]))
+        adjacency: list[list[int]] = [[] for _ in range(compiled.n_nodes)]
+        for a in np.flatnonzero(allowed):
+            adjacency[int(compiled.tail[a])].append(int(compiled.head[a]))
         return cls(network, compiled, options, constraints, costs, allowed, modes, succ,
-                   [1 << i for i in range(compiled.n_nodes)])
+                   [1 << i for i in range(compiled.n_nodes)], adjacency)
 
     def node_transfer(self, node: int, mode_in: str | None, mode_out: str | None) -> np.ndarray | None:
         """Transfer vector at ``node`` for the given modes (``None`` if the cargo is refused)."""
