@@ -112,12 +112,13 @@ def _show(rs: RouteSet, a: str, b: str) -> None:
     if rs.message:
         out.print(f"[yellow]{rs.message}[/]")
     if len(rs.routes) > 1:
-        t = Table(show_lines=False)
+        t = Table(box=None, padding=(0, 1), header_style="bold")
         for col in ("#", "days", "USD/" + rs.unit, "kg CO2e", "risk", "borders", "countries", "via"):
-            t.add_column(col, justify="right" if col not in ("countries", "via") else "left")
+            text = col in ("countries", "via")
+            t.add_column(col, justify="left" if text else "right", no_wrap=not text)
         for i, r in enumerate(rs.routes, 1):
             inner = list(r.nodes[1:-1])
-            shown = " ".join(inner if len(inner) <= 8 else [*inner[:4], "…", *inner[-3:]])
+            shown = " ".join(inner if len(inner) <= 4 else [*inner[:2], "…", *inner[-2:]])
             t.add_row(str(i), f"{r.time_h / 24:.1f}", f"{r.cost_usd:,.0f}", f"{r.co2e_kg:,.0f}", f"{r.risk:.2f}",
                       str(len(r.border_crossings)), "-".join(r.countries), shown)
         out.print(t)

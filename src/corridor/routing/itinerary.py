@@ -6,6 +6,7 @@ cumulative distance, with vertical steps where cargo waits at borders and ports.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,8 @@ class Route:
     generalized_cost: float
     positions: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
     """Node coordinates ``[lon, lat]`` for maps."""
+    node_countries: tuple[str, ...] = ()
+    """Country of each node in ``nodes``."""
 
     @property
     def distance_km(self) -> float:
@@ -88,26 +91,35 @@ class Route:
         """Risk exposure."""
         return float(sum(leg.risk for leg in self.legs))
 
+    def _places(self) -> list[tuple[str, str]]:
+        """(place, country) along the route: each node, and each land leg between its nodes."""
+        out = [(self.nodes[0], self.node_countries[0] if self.node_countries else "")]
+        for i, leg in enumerate(self.legs):
+            if leg.country:
+                out.append((leg.start, leg.country))
+            out.append((leg.end, self.node_countries[i + 1] if self.node_countries else leg.country))
+        return [(p, c) for p, c in out if c]
+
     @property
     def countries(self) -> list[str]:
-        """Countries passed, in order (links at sea have none)."""
+        """Countries passed, in order (nodes and land legs; the sea belongs to none)."""
         out: list[str] = []
-        for leg in self.legs:
-            if leg.country and (not out or out[-1] != leg.country):
-                out.append(leg.country)
+        for _, country in self._places():
+            if not out or out[-1] != country:
+                out.append(country)
         return out
 
     @property
     def border_crossings(self) -> list[dict[str, str]]:
-        """Where the country changes between consecutive legs on land (sea legs bridge countries)."""
+        """Every change of country along the route, with the place where it happens.
+
+        A crossing by sea counts at the port of arrival.
+        """
         out = []
-        prev: Leg | None = None
-        for leg in self.legs:
-            if leg.country:
-                if prev is not None and prev.country != leg.country:
-                    out.append({"node": leg.start if prev.end == leg.start else prev.end,
-                                "from": prev.country, "to": leg.country})
-                prev = leg
+        places = self._places()
+        for (_, c0), (place, c1) in itertools.pairwise(places):
+            if c0 != c1:
+                out.append({"node": place, "from": c0, "to": c1})
         return out
 
     @property
@@ -227,4 +239,5 @@ def build_route(space: SearchSpace, path: Path, weights: np.ndarray) -> Route:
                 stops.append(Stop(t.id, node, t.kind, t.time_h, float(money), i - 1))
     on_route = set(nodes)
     return Route(tuple(nodes), tuple(legs), tuple(stops), unit, tpu, float(weights @ np.asarray(path.vector)),
-                 {n.id: [n.lon, n.lat] for n in net.nodes if n.id in on_route})
+                 {n.id: [n.lon, n.lat] for n in net.nodes if n.id in on_route},
+                 tuple(net.node(n).country for n in nodes))
