@@ -95,3 +95,14 @@ def test_own_network(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
                          "--json")
     assert code == 0, err
     assert json.loads(out)["routes"][0]["nodes"] == ["a", "b", "c"]
+
+
+def test_negative_weight_in_network(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "neg"
+    folder.mkdir()
+    (folder / "nodes.csv").write_text("id,name,country,kind,lon,lat\na,Alpha,KZ,city,70,45\nb,Beta,KZ,city,71,45\n")
+    (folder / "links.csv").write_text("id,a,b,mode,distance_km,speed_kmh,cost_usd_per_t\nab,a,b,rail-1520,100,40,-5\n")
+    code, out, err = run(capsys, "Alpha", "Beta", "--network", str(folder))
+    assert code == 2
+    assert "links.csv:2: cost_usd_per_t: must not be negative" in err
+    assert out == ""

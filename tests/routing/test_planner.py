@@ -5,10 +5,13 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
+from tests.strategies import networks
 
 from corridor import data
 from corridor.exceptions import InputError, NodeNotFound
-from corridor.model import Network
+from corridor.model import MODES, Network
 from corridor.routing import NoRoute, plan_routes
 
 
@@ -154,3 +157,48 @@ def test_generalized_cost_weights(net: Network) -> None:
     w = np.array([1.0, 5.0 * tpu, 0.0, 0.0])
     assert fast.generalized_cost == pytest.approx(float(w @ [fast.cost_usd, fast.time_h, 0, 0]), rel=1e-6)
     assert float(w @ [fast.cost_usd, fast.time_h, 0, 0]) <= float(w @ [cheap.cost_usd, cheap.time_h, 0, 0])
+
+
+@st.composite
+def _requests(draw: st.DrawFn) -> tuple[Network, str, str, dict]:
+    network = draw(networks(min_nodes=3, max_nodes=8))
+    ids = [n.id for n in network.nodes]
+    o = draw(st.sampled_from(ids))
+    d = draw(st.sampled_from([i for i in ids if i != o]))
+    others = [i for i in ids if i not in (o, d)]
+    kw = {
+        "avoid_countries": draw(st.sets(st.sampled_from(["KZ", "AZ", "GE", "CN"]), max_size=1)),
+        "avoid_nodes": draw(st.sets(st.sampled_from(others), max_size=1)) if others else set(),
+        "modes": draw(st.none() | st.sets(st.sampled_from(MODES), min_size=1)),
+        "via": draw(st.lists(st.sampled_from(others), max_size=1, unique=True)) if others else [],
+        "max_transfers": draw(st.none() | st.integers(0, 2)),
+        "k": draw(st.integers(1, 3)),
+        "by": draw(st.sampled_from(["time", "cost", "generalized"])),
+        "cargo": draw(st.sampled_from(["container", "container", "coal"])),
+    }
+    return network, o, d, kw
+
+
+@given(_requests(), st.booleans())
+def test_every_constraint_holds_on_every_route(request: tuple[Network, str, str, dict], pareto: bool) -> None:
+    network, o, d, kw = request
+    try:
+        rs = plan_routes(network, o, d, pareto=pareto, **kw)
+    except NoRoute:
+        event("no route")
+        return
+    event("routes")
+    for r in rs.routes:
+        nodes = [network.node(n) for n in r.nodes]
+        assert r.nodes[0] == o and r.nodes[-1] == d
+        assert len(set(r.nodes)) == len(r.nodes)
+        assert not {n.country for n in nodes} & set(kw["avoid_countries"])
+        assert not {leg.country for leg in r.legs} & set(kw["avoid_countries"])
+        assert not set(r.nodes) & set(kw["avoid_nodes"])
+        if kw["modes"] is not None:
+            assert {leg.mode for leg in r.legs} <= kw["modes"]
+        assert {leg.mode for leg in r.legs} <= network.commodity_index[kw["cargo"]].modes
+        for v in kw["via"]:
+            assert v in r.nodes
+        if kw["max_transfers"] is not None:
+            assert sum(a.mode != b.mode for a, b in itertools.pairwise(r.legs)) <= kw["max_transfers"]
