@@ -130,3 +130,14 @@ def test_write_is_atomic(tiny_dataset: Dataset, tmp_path: Path, monkeypatch: pyt
         write_csv_dataset(tiny_dataset, out)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_read_demand_csv(tiny_dataset: Dataset, tmp_path: Path) -> None:
+    from corridor.io import read_demand_csv
+
+    write_csv_dataset(tiny_dataset, tmp_path / "net")
+    assert read_demand_csv(tmp_path / "net" / "demand.csv").rows == tiny_dataset.demand.rows
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,origin,destination,commodity,year,tonnes\nr1,a,b,coal,2021,-\n")
+    with pytest.raises(InputError, match=r"bad.csv:2: tonnes: expected a number"):
+        read_demand_csv(bad)

@@ -6,13 +6,14 @@ from pathlib import Path
 
 from corridor.exceptions import InputError, Problem
 from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
-from corridor.io.tables import read_csv_dataset, write_csv_dataset
+from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
 from corridor.model import Dataset
 
 __all__ = [
     "dataset_to_geojson",
     "read_csv_dataset",
     "read_dataset",
+    "read_demand_csv",
     "read_geojson",
     "write_csv_dataset",
     "write_geojson",

@@ -19,7 +19,7 @@ from corridor.io._files import atomic_dir, read_text
 from corridor.io.schema import TABLES, Table, record_to_row, row_to_record
 from corridor.model import Commodity, Dataset, Demand, Network, Source
 
-__all__ = ["read_csv_dataset", "read_table", "write_csv_dataset"]
+__all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
 
 REQUIRED_FILES = ("nodes", "links")
 OPTIONAL_FILES = ("transfers", "commodities", "sources", "demand")
@@ -119,6 +119,21 @@ def read_csv_dataset(folder: Path) -> Dataset:
         meta={"format": "csv", "path": str(folder)},
     )
     return Dataset(net, Demand(tuple(tables.get("demand", []))))
+
+
+def read_demand_csv(path: Path) -> Demand:
+    """Read a demand table (the columns of ``demand.csv``) from one CSV file.
+
+    Raises
+    ------
+    InputError
+        Naming file, line and column for every problem.
+    """
+    problems: list[Problem] = []
+    rows = read_table(Path(path), TABLES["demand"], problems)
+    if problems:
+        raise InputError(problems)
+    return Demand(tuple(rows))
 
 
 def _csv_text(table: Table, records: list[Any]) -> str:

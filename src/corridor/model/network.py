@@ -11,10 +11,13 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corridor.model.commodity import Commodity
 from corridor.model.provenance import Provenance, Source
+
+if TYPE_CHECKING:
+    from corridor.model.compiled import CompiledNetwork
 
 __all__ = ["CORRIDORS", "NODE_KINDS", "TRANSFER_KINDS", "Link", "Network", "Node", "Transfer"]
 
@@ -377,7 +380,7 @@ class Network:
         transfers = tuple(t for t in self.transfers if t.id not in drop and t.node in kept)
         return dataclasses.replace(self, nodes=nodes, links=links, transfers=transfers)
 
-    def compile(self) -> Any:
+    def compile(self) -> CompiledNetwork:
         """The array form engines use; see :class:`corridor.model.CompiledNetwork`."""
         from corridor.model.compiled import CompiledNetwork
 
