@@ -6,13 +6,15 @@ The tree::
     ├── InputError (also a ValueError)      bad file or value given by a user
     │   └── NetworkValidationError          a network failed validate_network()
     └── NodeNotFound (also a KeyError)      a node id or name that is not in the network
+
+    ConvergenceWarning (a UserWarning)      an iterative engine stopped before its target
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CorridorError", "InputError", "NetworkValidationError", "NodeNotFound", "Problem"]
+__all__ = ["ConvergenceWarning", "CorridorError", "InputError", "NetworkValidationError", "NodeNotFound", "Problem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +90,10 @@ class NodeNotFound(CorridorError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative engine (equilibrium assignment) stopped before reaching its target gap.
+
+    The result is still returned, flagged ``converged=False``.
+    """

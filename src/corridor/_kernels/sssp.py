@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from corridor._kernels._heap import heap_pop_root, heap_push_or_decrease
+
 __all__ = ["HAVE_NUMBA", "dijkstra", "dijkstra_kernel", "dijkstra_reference"]
 
 _log = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ def dijkstra_reference(
     return np.asarray(dist, dtype=np.float64), np.asarray(pred, dtype=np.int64)
 
 
-def _dijkstra_4ary(  # noqa: PLR0912, PLR0915 - one tight loop, kept inline for speed
+def _dijkstra_4ary(
     indptr: np.ndarray,
     indices: np.ndarray,
     weights: np.ndarray,
@@ -126,32 +128,7 @@ def _dijkstra_4ary(  # noqa: PLR0912, PLR0915 - one tight loop, kept inline for 
         pos[u] = -2
         if u == target:
             break
-        # Pop: move the last entry into the hole at the root and sift it down.
-        size -= 1
-        if size > 0:
-            key = hkey[size]
-            node = hnode[size]
-            i = 0
-            while True:
-                c = 4 * i + 1
-                if c >= size:
-                    break
-                end = min(c + 4, size)
-                best = c
-                best_key = hkey[c]
-                for j in range(c + 1, end):
-                    if hkey[j] < best_key:
-                        best_key = hkey[j]
-                        best = j
-                if best_key >= key:
-                    break
-                hkey[i] = best_key
-                hnode[i] = hnode[best]
-                pos[hnode[best]] = i
-                i = best
-            hkey[i] = key
-            hnode[i] = node
-            pos[node] = i
+        size = heap_pop_root(hkey, hnode, pos, size)
         # Relax the arcs out of u. A settled v never improves (weights are non-negative and
         # d + w >= d in IEEE arithmetic), so no settled check is needed.
         for a in range(indptr[u], indptr[u + 1]):
@@ -160,22 +137,7 @@ def _dijkstra_4ary(  # noqa: PLR0912, PLR0915 - one tight loop, kept inline for 
             if nd < dist[v]:
                 dist[v] = nd
                 pred[v] = a if record_arc else u
-                i = pos[v]
-                if i < 0:  # first time reached: append at the end
-                    i = size
-                    size += 1
-                # Decrease-key: sift the hole at i up to where nd belongs.
-                while i > 0:
-                    p = (i - 1) >> 2
-                    if hkey[p] <= nd:
-                        break
-                    hkey[i] = hkey[p]
-                    hnode[i] = hnode[p]
-                    pos[hnode[p]] = i
-                    i = p
-                hkey[i] = nd
-                hnode[i] = v
-                pos[v] = i
+                size = heap_push_or_decrease(hkey, hnode, pos, size, v, nd)
     return dist, pred
 
 

@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from corridor.cli.assign import assign
 from corridor.cli.network import app as network_app
 from corridor.cli.route import route
 
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(network_app, name="network")
 app.command("route")(route)
+app.command("assign")(assign)
 
 
 @app.callback()

@@ -1,0 +1,135 @@
+"""Volume-delay functions: link travel time as a function of flow, with integral and derivative.
+
+Every function is vectorised over links and pure. The integral ``∫_0^v t(x) dx`` is what the
+Beckmann objective sums; the derivative ``dt/dv`` is what conjugate Frank-Wolfe needs.
+
+Guards, so that research networks load without special cases:
+
+- ``capacity <= 0`` (or NaN, or infinite): the link has no delay term, ``t = t0``;
+- ``alpha == 0``: no delay term, ``t = t0``;
+- ``beta == 0``: ``(v/c) ** 0 == 1``, the time is the constant ``t0 (1 + alpha)``;
+- negative flows (rounding) are treated as zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["bpr", "bpr_derivative", "bpr_integral", "conical", "conical_derivative", "conical_integral"]
+
+
+def _ratio(flow: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``v / c`` (0 where there is no usable capacity) and the mask of congestible links."""
+    flow = np.maximum(np.asarray(flow, dtype=np.float64), 0.0)
+    cap = np.asarray(capacity, dtype=np.float64)
+    ok = np.isfinite(cap) & (cap > 0)
+    safe = np.where(ok, cap, 1.0)
+    return np.where(ok, flow / safe, 0.0), ok
+
+
+def bpr(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
+        capacity: np.ndarray) -> np.ndarray:
+    """BPR travel time ``t0 (1 + alpha (v / c) ** beta)``.
+
+    Parameters
+    ----------
+    flow, t0, alpha, beta, capacity
+        Arrays (or scalars) broadcast together, one entry per link.
+
+    Returns
+    -------
+    numpy.ndarray
+        Travel times.
+
+    Examples
+    --------
+    >>> float(bpr(100.0, 10.0, 0.15, 4.0, 100.0)[()])
+    11.5
+    """
+    x, ok = _ratio(flow, capacity)
+    a = np.where(ok, alpha, 0.0)
+    return t0 * (1.0 + a * np.power(x, beta))
+
+
+def bpr_integral(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
+                 capacity: np.ndarray) -> np.ndarray:
+    """The integral ``∫_0^v t(x) dx = t0 v + t0 alpha c (v/c) ** (beta + 1) / (beta + 1)``.
+
+    With ``beta == 0`` this is ``t0 (1 + alpha) v``, the integral of the constant time.
+    """
+    v = np.maximum(np.asarray(flow, dtype=np.float64), 0.0)
+    x, ok = _ratio(v, capacity)
+    a = np.where(ok, alpha, 0.0)
+    cap = np.where(ok, capacity, 0.0)
+    b1 = np.asarray(beta, dtype=np.float64) + 1.0
+    return t0 * v + t0 * a * cap * np.power(x, b1) / b1
+
+
+def bpr_derivative(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
+                   capacity: np.ndarray) -> np.ndarray:
+    """The derivative ``dt/dv = t0 alpha beta (v/c) ** (beta - 1) / c``.
+
+    It is 0 where ``beta == 0``, and 0 at zero flow when ``beta > 1`` (``inf`` for ``0 < beta < 1``).
+    """
+    x, ok = _ratio(flow, capacity)
+    b = np.broadcast_to(np.asarray(beta, dtype=np.float64), x.shape)
+    a = np.where(ok & (b > 0), alpha, 0.0)
+    cap = np.where(ok, capacity, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(b > 0, np.power(x, b - 1.0), 0.0)
+        out = t0 * a * b * p / cap
+    return np.where(a == 0, 0.0, out)
+
+
+def _conical_beta(alpha: np.ndarray) -> np.ndarray:
+    return (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
+
+
+def conical(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Spiess's conical VDF ``t0 (2 + sqrt(a² (1 - x)² + b²) - a (1 - x) - b)``, ``b = (2a - 1)/(2a - 2)``.
+
+    ``x = v / c`` and ``alpha > 1``. Unlike BPR it grows at least linearly beyond capacity, which
+    suits queues at ports and border crossings; ``t(0) = t0``.
+
+    Examples
+    --------
+    >>> round(float(conical(10.0, 2.0, 4.0, 10.0)[()]), 12)  # twice t0 at capacity
+    4.0
+    """
+    x, ok = _ratio(flow, capacity)
+    a = np.asarray(alpha, dtype=np.float64)
+    b = _conical_beta(a)
+    u = a * (1.0 - x)
+    t = t0 * (2.0 + np.sqrt(u * u + b * b) - u - b)
+    return np.where(ok, t, t0 * np.ones_like(t))
+
+
+def conical_integral(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """The integral of :func:`conical` from 0 to ``v``, in closed form."""
+    v = np.maximum(np.asarray(flow, dtype=np.float64), 0.0)
+    x, ok = _ratio(v, capacity)
+    a = np.asarray(alpha, dtype=np.float64)
+    b = _conical_beta(a)
+    cap = np.where(ok, capacity, 1.0)
+
+    def prim(u: np.ndarray) -> np.ndarray:  # ∫ sqrt(u² + b²) du
+        r = np.sqrt(u * u + b * b)
+        return 0.5 * (u * r + b * b * np.log(u + r))
+
+    u0, u1 = a, a * (1.0 - x)
+    # ∫_0^v sqrt(a²(1 - y/c)² + b²) dy = c/a [prim(u0) - prim(u1)]; ∫ a (1 - y/c) dy = a (v - v²/(2c))
+    root = cap / a * (prim(u0) - prim(u1))
+    lin = a * (v - v * v / (2.0 * cap))
+    out = t0 * ((2.0 - b) * v + root - lin)
+    return np.where(ok, out, t0 * v)
+
+
+def conical_derivative(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """The derivative of :func:`conical`: ``t0 / c (a - a² (1 - x) / sqrt(a² (1 - x)² + b²))``."""
+    x, ok = _ratio(flow, capacity)
+    a = np.asarray(alpha, dtype=np.float64)
+    b = _conical_beta(a)
+    u = a * (1.0 - x)
+    cap = np.where(ok, capacity, 1.0)
+    d = t0 / cap * (a - a * u / np.sqrt(u * u + b * b))
+    return np.where(ok, d, 0.0)
