@@ -62,6 +62,11 @@ def assign(
     if method is Method.lp:
         result = _run_lp(ds, value_of_time, carbon_price, quiet=as_json)
     else:
+        if not any(lk.vdf_capacity for lk in ds.network.links):
+            console(stderr=True).print(
+                "note: no link of this network has a volume-delay function (vdf_alpha, vdf_beta, vdf_capacity), "
+                "so the equilibrium is an all-or-nothing assignment at free-flow times; ports and borders "
+                "have no queue delay in the equilibrium yet", style="yellow")
         result = _run_equilibrium(ds, gap, max_iter, algorithm, toll_factor, distance_factor, quiet=as_json)
     payload = result.to_dict()
     if out is not None:
