@@ -162,29 +162,32 @@ class _Directions:
     def reset(self) -> None:
         self.state = "fw"
 
-    def target(self, x: np.ndarray, y: np.ndarray, hess: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    def target(self, x: np.ndarray, y: np.ndarray, inner: Callable[[np.ndarray, np.ndarray], float]) -> np.ndarray:
+        """The next target point from the all-or-nothing flows ``y``.
+
+        ``inner(u, v)`` is the Hessian inner product ``uᵀ H(x) v`` of the objective at ``x``
+        (``Σ u c'(x) v`` for separable costs).
+        """
         if self.method == "fw" or self.state == "fw" or self.prev is None:
             s = y
             self.state = "cfw" if self.method in ("cfw", "bfw") else "fw"
         elif self.state == "cfw" or self.method == "cfw" or self.prev2 is None:
-            h = hess(x)
             sx, yx = self.prev - x, y - x
-            den = float(np.sum(sx * h * (y - self.prev)))
-            alpha = float(np.sum(sx * h * yx)) / den if den != 0.0 else 0.0
+            den = inner(sx, y - self.prev)
+            alpha = inner(sx, yx) / den if den != 0.0 else 0.0
             alpha = min(max(alpha, 0.0), 1.0 - 1e-5)
             s = alpha * self.prev + (1.0 - alpha) * y
             self.state = "bfw" if self.method == "bfw" else "cfw"
         else:
-            h = hess(x)
             tau = self.tau
             xx = tau * self.prev + (1.0 - tau) * self.prev2 - x
             yy = y - x
             zz = self.prev - x
             ww = self.prev2 - self.prev
-            mu_den = float(np.sum(xx * h * ww))
-            mu = max(0.0, -float(np.sum(xx * h * yy)) / mu_den) if mu_den != 0.0 else 0.0
-            nu_den = float(np.sum(zz * h * zz))
-            nu = max(0.0, -float(np.sum(zz * h * yy)) / nu_den + mu * tau / (1.0 - tau)) if nu_den != 0.0 else 0.0
+            mu_den = inner(xx, ww)
+            mu = max(0.0, -inner(xx, yy) / mu_den) if mu_den != 0.0 else 0.0
+            nu_den = inner(zz, zz)
+            nu = max(0.0, -inner(zz, yy) / nu_den + mu * tau / (1.0 - tau)) if nu_den != 0.0 else 0.0
             b0 = 1.0 / (1.0 + mu + nu)
             s = b0 * y + nu * b0 * self.prev + mu * b0 * self.prev2
         return s
@@ -258,6 +261,19 @@ class _PathSets:
             np.maximum(x, 0.0, out=x)
 
 
+def diagonal_inner(derivative: Callable[[np.ndarray], np.ndarray],
+                   x: np.ndarray) -> Callable[[np.ndarray, np.ndarray], float]:
+    """The inner product ``Σ u c'(x) v`` of a separable cost, evaluating ``c'(x)`` once, when first needed."""
+    cache: list[np.ndarray] = []
+
+    def inner(u: np.ndarray, v: np.ndarray) -> float:
+        if not cache:
+            cache.append(derivative(x))
+        return float(np.sum(u * cache[0] * v))
+
+    return inner
+
+
 def _to_links(p: AssignmentProblem, arc_values: np.ndarray, fill: float) -> tuple[np.ndarray, np.ndarray]:
     cn = p.compiled
     n = len(cn.network.links)
@@ -279,11 +295,12 @@ def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: _Directio
         step = 1.0 / (it + 1)
         x += step * (y - x)
         return step
-    s = dirs.target(x, y, vdf.derivative)
+    inner = diagonal_inner(vdf.derivative, x)
+    s = dirs.target(x, y, inner)
     step = vdf.step(x, s)
     if step <= 0.0 and s is not y:  # not a descent direction: fall back to FW
         dirs.reset()
-        s = dirs.target(x, y, vdf.derivative)
+        s = dirs.target(x, y, inner)
         step = vdf.step(x, s)
     dirs.accept(s, step)
     x += step * (s - x)

@@ -263,6 +263,7 @@ class FreightLP:
         self._coef: dict[str, np.ndarray] = {}
         self._money: dict[str, np.ndarray] = {}
         self._co2: dict[str, np.ndarray] = {}
+        self._hours: dict[str, np.ndarray] = {}
         used = {r.commodity for r in self.rows}
         priced: dict[tuple[str, float], np.ndarray] = {}
         opts = self.options
@@ -302,6 +303,7 @@ class FreightLP:
             self._coef[c] = vec @ w
             self._money[c] = vec[:, 0] / tpu
             self._co2[c] = vec[:, 2] / tpu
+            self._hours[c] = vec[:, 1]  # hours do not depend on the load unit
         # transfers with their arcs (for capacity rows and throughput)
         at_node: dict[int, list[int]] = {}
         for i in range(comp.n_arcs, n_t):  # pass, source and sink arcs follow the link arcs
@@ -394,6 +396,7 @@ class FreightLP:
         money = np.zeros(n_col)
         coef = np.zeros(n_col)
         co2 = np.zeros(n_col)
+        hours = np.zeros(n_col)
         tpt_inv = np.zeros(n_col)  # 1/t_per_teu for TEU commodities, else 0
         flow = self._col_t >= 0
         for b, c in enumerate(coms):
@@ -401,10 +404,12 @@ class FreightLP:
             money[sel] = self._money[c][self._col_t[sel]]
             coef[sel] = self._coef[c][self._col_t[sel]]
             co2[sel] = self._co2[c][self._col_t[sel]]
+            hours[sel] = self._hours[c][self._col_t[sel]]
             if self._unit[c] == "TEU":
                 tpt_inv[self._col_b == b] = 1.0 / self._tpt[c]
         coef[slack_cols] = self.options["unserved_penalty_usd_per_t"]
         self._col_money, self._col_coef, self._col_co2, self._col_teu = money, coef, co2, tpt_inv
+        self._col_hours = hours
         self._col_rest = coef - money
         self._col_factor_link = np.ones(n_col)
         # columns of every template arc (for capacity rows)

@@ -1,0 +1,584 @@
+"""User equilibrium of freight: shippers choose routes, capacities turn into delays.
+
+The behavioural counterpart of :class:`~corridor.assignment.lp.FreightLP`. It works on the same
+transfer-expanded multicommodity graph (so gauge changes, border crossings and ports are arcs of
+their own), but instead of hard capacities every capacity becomes a *delay*:
+
+- a link direction with a capacity (Mt/yr or TEU/yr) gets a BPR delay
+  ``t0 · alpha · (v / c) ** beta`` on top of its running time ``t0``;
+- a transfer with a capacity (a port, a border crossing, a gauge change) gets a queue-like delay:
+  Davidson's ``t0 · J · x / (1 - x)`` (linear beyond ``x = mu``) on its dwell time ``t0``, or
+  Spiess's conical function; or a curve given for that transfer — e.g. the delay curve of the
+  Aktau hub simulation (:mod:`corridor.hub`).
+
+Each (commodity, origin) block is a class with its own admissible arcs and tariffs; the delays
+depend on the total flow of all classes that use a capacity (containers in TEU on TEU capacities,
+every commodity in tonnes on Mt/yr capacities). Hours are priced at a value of time. The
+equilibrium minimises the convex objective ``Σ fixed · x + value_of_time · Σ_r ∫_0^{V_r} delay_r``
+(Beckmann's objective with class-specific fixed costs), so the Frank-Wolfe family applies unchanged:
+all-or-nothing loading on the stacked graph, exact line search, and conjugate directions with the
+Hessian ``Mᵀ diag(g') M`` of the shared capacities. Demand that finds no route — or only routes
+dearer than the unserved penalty — stays unserved, as in the LP.
+
+>>> from corridor import data
+>>> ds = data.load("eurasia")
+>>> res = freight_equilibrium(ds.network, ds.demand)
+>>> res.converged
+True
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from corridor._kernels.assign import aon_kernel
+from corridor.assignment.equilibrium import EquilibriumProgress, _Directions
+from corridor.assignment.lp import DEFAULT_UNSERVED_PENALTY, FreightLP
+from corridor.assignment.vdf import (
+    bpr,
+    bpr_derivative,
+    bpr_integral,
+    conical,
+    conical_derivative,
+    conical_integral,
+    davidson,
+    davidson_derivative,
+    davidson_integral,
+)
+from corridor.exceptions import ConvergenceWarning, InputError, Problem
+
+if TYPE_CHECKING:
+    from corridor.assignment.lp_results import LPResult
+    from corridor.model import Demand, DemandRow, Network
+
+__all__ = [
+    "DEFAULT_VALUE_OF_TIME",
+    "FreightDelays",
+    "FreightEquilibriumOptions",
+    "FreightEquilibriumResult",
+    "TransferCurve",
+    "freight_equilibrium",
+]
+
+#: USD per tonne-hour: the value of time at which a China–Europe container shipper is indifferent
+#: between the Northern rail route and the sea. Derived (revealed preference) from published figures:
+#: Northern corridor 2,599–3,121 USD/FEU (mean 2,860) and maritime 1,500–2,000 USD/FEU (1,750), both
+#: WB via EY24; Northern 12–18 days (PEM2) and maritime 28–40 days (EY24), midpoints 15 and 34.
+#: ``(2,860 − 1,750) USD / (2 TEU × 19.61 t/TEU) / (19 d × 24 h) = 0.062``; 19.61 t per loaded TEU is
+#: the built-in data's figure (LOK22, derived). A shipper whose time is worth more takes rail.
+DEFAULT_VALUE_OF_TIME: float = (2_860.0 - 1_750.0) / (2 * 19.61) / ((34 - 15) * 24)
+
+_METHODS = ("msa", "fw", "cfw", "bfw")
+_BPR, _DAVIDSON, _CONICAL = 0, 1, 2
+_CLOSED_COST = 1e12  # USD per tonne on an arc through a zero capacity: never cheaper than unserved
+
+
+@dataclass(frozen=True)
+class TransferCurve:
+    """A delay curve for one transfer, replacing the default queue function there.
+
+    ``time = t0_h · (1 + j · x / (1 - x))``, ``x = throughput / capacity``, linear beyond ``mu``
+    (Davidson's form, :func:`corridor.assignment.vdf.davidson`): the form the hub simulation fits.
+
+    Parameters
+    ----------
+    t0_h
+        Time through the transfer at no load (hours); replaces the transfer's dwell time.
+    capacity
+        In the unit of the transfer's capacity (``unit``).
+    j
+        Davidson's delay parameter.
+    unit
+        ``"TEU/yr"`` or ``"t/yr"``.
+    mu
+        Where the curve turns linear.
+    source
+        Where the curve comes from (e.g. ``"simulated: corridor hub curve, aktau-hub.yaml"``).
+    """
+
+    t0_h: float
+    capacity: float
+    j: float
+    unit: str = "TEU/yr"
+    mu: float = 0.95
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("t0_h", "capacity", "j"):
+            v = getattr(self, name)
+            if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0) or (name == "capacity" and v == 0):
+                raise InputError(Problem("transfer curve", name, f"must be a finite number > 0, got {v!r}"))
+        if self.unit not in ("TEU/yr", "t/yr"):
+            raise InputError(Problem("transfer curve", "unit", f"must be 'TEU/yr' or 't/yr', got {self.unit!r}"))
+        if not 0 < self.mu < 1:
+            raise InputError(Problem("transfer curve", "mu", f"must lie in (0, 1), got {self.mu!r}"))
+
+
+@dataclass(frozen=True)
+class FreightDelays:
+    """How capacities turn into delays.
+
+    The defaults are assumptions, not measurements: ``alpha = 0.15, beta = 4`` are the Bureau of
+    Public Roads' road values (BPR 1964), used for want of calibrated rail figures; ``J = 0.5`` says
+    that half of a transfer's dwell behaves like service at a single queue. Calibrate them for
+    serious use, or give a simulated curve per transfer in ``transfer_curves``.
+
+    Parameters
+    ----------
+    link_alpha, link_beta
+        BPR parameters of capacitated link directions (links with their own ``vdf_*`` fields keep those).
+    transfer_vdf
+        ``"davidson"`` (default) or ``"conical"``.
+    transfer_j
+        Davidson's ``J`` at transfers.
+    transfer_alpha
+        Conical ``alpha`` (> 1) at transfers.
+    mu
+        Where Davidson's function turns linear.
+    transfer_curves
+        Transfer id → :class:`TransferCurve`, overriding the function and its parameters there.
+    """
+
+    link_alpha: float = 0.15
+    link_beta: float = 4.0
+    transfer_vdf: str = "davidson"
+    transfer_j: float = 0.5
+    transfer_alpha: float = 4.0
+    mu: float = 0.95
+    transfer_curves: Mapping[str, TransferCurve] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        bad: list[Problem] = []
+        for name in ("link_alpha", "link_beta", "transfer_j"):
+            v = getattr(self, name)
+            if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0):
+                bad.append(Problem("delays", name, f"must be a finite number >= 0, got {v!r}"))
+        if self.transfer_vdf not in ("davidson", "conical"):
+            bad.append(Problem("delays", "transfer_vdf", f"must be 'davidson' or 'conical', got {self.transfer_vdf!r}"))
+        if not (isinstance(self.transfer_alpha, int | float) and self.transfer_alpha > 1):
+            bad.append(Problem("delays", "transfer_alpha", f"must be > 1, got {self.transfer_alpha!r}"))
+        if not (isinstance(self.mu, int | float) and 0 < self.mu < 1):
+            bad.append(Problem("delays", "mu", f"must lie in (0, 1), got {self.mu!r}"))
+        if bad:
+            raise InputError(bad)
+
+
+@dataclass(frozen=True)
+class FreightEquilibriumOptions:
+    """Settings of :func:`freight_equilibrium`.
+
+    Parameters
+    ----------
+    method
+        ``msa``, ``fw``, ``cfw`` or ``bfw`` (default).
+    gap
+        Target relative gap ``(TC - SPC) / TC`` of the generalised cost.
+    max_iter
+        Most all-or-nothing loadings.
+    value_of_time
+        USD per tonne-hour; prices running time, dwell and delay. Must be > 0 for delays to matter.
+    carbon_price, risk_price
+        As in :meth:`FreightLP.build`.
+    unserved_penalty_usd_per_t
+        Price of leaving a tonne unserved.
+    delays
+        :class:`FreightDelays`.
+    time_limit_s
+        Stop (not converged) after this many seconds.
+    """
+
+    method: str = "bfw"
+    gap: float = 1e-4
+    max_iter: int = 500
+    value_of_time: float = DEFAULT_VALUE_OF_TIME
+    carbon_price: float = 0.0
+    risk_price: float = 0.0
+    unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY
+    delays: FreightDelays = field(default_factory=FreightDelays)
+    time_limit_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in _METHODS:
+            raise InputError(Problem("options", "method", f"unknown freight equilibrium method {self.method!r}; "
+                                     f"expected one of {', '.join(_METHODS)}"))
+        if not (self.gap >= 0 and self.max_iter >= 1):
+            raise InputError(Problem("options", "gap", "gap must be >= 0 and max_iter >= 1"))
+        if not (math.isfinite(self.value_of_time) and self.value_of_time > 0):
+            raise InputError(Problem("options", "value_of_time", f"must be a finite number > 0 (USD per t·h) for "
+                                     f"delays to matter, got {self.value_of_time!r}"))
+
+
+@dataclass(frozen=True, eq=False)
+class FreightEquilibriumResult:
+    """Flows at (approximate) user equilibrium on a freight network.
+
+    Attributes
+    ----------
+    method
+        The algorithm.
+    gap, iterations, converged
+        Final relative gap, all-or-nothing loadings, whether the target was met.
+    total_cost
+        Generalised cost of all flows, USD/yr (tariffs + value of time × hours incl. delays + carbon
+        + risk + unserved penalty).
+    total_travel_time
+        Tonne-hours per year (running time, dwell and delays).
+    beckmann
+        The objective value.
+    flows
+        The flow tables (served/unserved per OD, by corridor, link flows, transfer throughput,
+        utilisation of every capacity) as an :class:`~corridor.assignment.LPResult`; its
+        ``bottlenecks`` are the capacities loaded to or beyond 100 %.
+    congestion
+        Per capacity: ``kind, id, from, to, unit, capacity, flow, utilisation, free_time_h, delay_h``,
+        largest delay first.
+    options
+        The options used (plain values).
+    history
+        ``(iteration, gap, total cost, step, seconds)`` per iteration.
+    seconds
+        Wall time.
+    """
+
+    method: str
+    gap: float
+    iterations: int
+    converged: bool
+    total_cost: float
+    total_travel_time: float
+    beckmann: float
+    flows: LPResult = field(repr=False)
+    congestion: tuple[dict[str, Any], ...] = field(repr=False)
+    options: dict[str, Any] = field(repr=False)
+    history: tuple[tuple[int, float, float, float, float], ...] = field(repr=False, default=())
+    seconds: float = 0.0
+
+    @property
+    def served(self) -> float:
+        """Tonnes per year carried."""
+        return self.flows.served_t
+
+    @property
+    def unserved(self) -> float:
+        """Tonnes per year left behind."""
+        return self.flows.unserved_t
+
+    def to_dict(self, *, history: bool = False) -> dict[str, Any]:
+        """Plain values for :func:`json.dumps`."""
+        f = self.flows.to_dict()
+        out: dict[str, Any] = {
+            "method": "equilibrium", "algorithm": self.method, "network": f.get("meta", {}).get("network"),
+            "gap": float(self.gap), "iterations": int(self.iterations), "converged": bool(self.converged),
+            "total_cost": float(self.total_cost), "total_travel_time": float(self.total_travel_time),
+            "total_travel_time_unit": "t·h/yr", "beckmann": float(self.beckmann), "seconds": float(self.seconds),
+        }
+        for k in ("demand_t", "served", "unserved", "tonne_km", "co2e_kg", "by_commodity", "by_group", "by_corridor",
+                  "by_od", "transfer_throughput"):
+            out[k] = f[k]
+        out["congestion"] = [dict(r) for r in self.congestion]
+        out["options"] = dict(self.options)
+        if history:
+            out["history"] = [{"iteration": i, "gap": g, "total_cost": c, "step": None if math.isnan(s) else s,
+                               "seconds": t} for i, g, c, s, t in self.history]
+        return out
+
+    def links_frame(self) -> Any:
+        """Flows by link direction (see :meth:`LPResult.links_frame`)."""
+        return self.flows.links_frame()
+
+
+class _Capacities:
+    """The capacities of a built :class:`FreightLP` as delay functions of the column flows."""
+
+    def __init__(self, lp: FreightLP, delays: FreightDelays, vot: float) -> None:
+        from scipy import sparse
+
+        net = lp.network
+        comp = lp._compiled
+        keys, rows = list(lp._cap), list(lp._cap.values())
+        n = len(rows)
+        self.keys = keys
+        self.kind = np.zeros(n, dtype=np.int64)
+        self.t0 = np.zeros(n)
+        self.cap = np.zeros(n)
+        self.p1 = np.zeros(n)  # alpha (BPR, conical) or J (Davidson)
+        self.p2 = np.zeros(n)  # beta (BPR)
+        self.mu = np.full(n, delays.mu)
+        self.unit = np.ones(n)  # tonnes per unit of the row
+        transfer_pos = {t.id: k for k, t in enumerate(net.transfers)}
+        link_time: dict[tuple[int, bool], float] = {
+            (int(comp.arc_link[a]), bool(comp.arc_reverse[a])): float(comp.time_h[a]) for a in range(comp.n_arcs)}
+        r_i: list[np.ndarray] = []
+        c_i: list[np.ndarray] = []
+        v_i: list[np.ndarray] = []
+        for i, ((kind, rid, a, _b, unit), row) in enumerate(zip(keys, rows, strict=True)):
+            self.cap[i] = row.current
+            if len(row.coefs):
+                self.unit[i] = 1.0 / float(np.max(row.coefs))
+            if kind == "link":
+                li = net.link_index[rid]
+                lk = net.links[li]
+                self.t0[i] = link_time.get((li, a != lk.a), 0.0)
+                own = lk.vdf_alpha is not None and lk.vdf_beta is not None
+                self.kind[i] = _BPR
+                self.p1[i] = float(lk.vdf_alpha) if own else delays.link_alpha
+                self.p2[i] = float(lk.vdf_beta) if own else delays.link_beta
+            else:
+                t = net.transfers[transfer_pos[rid]]
+                curve = delays.transfer_curves.get(rid)
+                if curve is not None and curve.unit == unit:
+                    self.kind[i], self.t0[i], self.p1[i], self.mu[i] = _DAVIDSON, curve.t0_h, curve.j, curve.mu
+                    self.cap[i] = curve.capacity
+                else:
+                    self.t0[i] = float(t.time_h or 0.0)
+                    if delays.transfer_vdf == "davidson":
+                        self.kind[i], self.p1[i] = _DAVIDSON, delays.transfer_j
+                    else:
+                        self.kind[i], self.p1[i] = _CONICAL, delays.transfer_alpha
+            r_i.append(np.full(len(row.cols), i))
+            c_i.append(row.cols)
+            v_i.append(row.coefs)
+        self.closed = self.cap < 1e-6  # under a millionth of a tonne (TEU) a year: closed
+        self.m = sparse.csr_array(
+            (np.concatenate(v_i) if v_i else np.zeros(0), (np.concatenate(r_i) if r_i else np.zeros(0, np.int64),
+                                                            np.concatenate(c_i) if c_i else np.zeros(0, np.int64))),
+            shape=(n, lp._n_col))
+        self.mt = self.m.T.tocsr()
+        self.price = vot * self.unit  # USD per row unit per hour of delay
+        self._split = [np.flatnonzero((self.kind == k) & ~self.closed) for k in (_BPR, _DAVIDSON, _CONICAL)]
+
+    def _apply(self, v: np.ndarray, what: str) -> np.ndarray:
+        out = np.zeros(len(v))
+        fns = {"time": (bpr, davidson, conical), "integral": (bpr_integral, davidson_integral, conical_integral),
+               "derivative": (bpr_derivative, davidson_derivative, conical_derivative)}[what]
+        for k, idx in enumerate(self._split):
+            if not len(idx):
+                continue
+            t0, c, p1 = self.t0[idx], self.cap[idx], self.p1[idx]
+            if k == _BPR:
+                val = fns[0](v[idx], t0, p1, self.p2[idx], c)
+            elif k == _DAVIDSON:
+                val = fns[1](v[idx], t0, p1, c, self.mu[idx])
+            else:
+                val = fns[2](v[idx], t0, p1, c)
+            if what == "time":
+                val = val - t0
+            elif what == "integral":
+                val = val - t0 * np.maximum(v[idx], 0.0)
+            out[idx] = val
+        return out
+
+    def delay(self, v: np.ndarray) -> np.ndarray:
+        """Delay in hours at each capacity (beyond its free time)."""
+        return self._apply(v, "time")
+
+    def cost(self, v: np.ndarray) -> np.ndarray:
+        """USD per unit of each capacity's row."""
+        return self.price * self.delay(v)
+
+    def slope(self, v: np.ndarray) -> np.ndarray:
+        return self.price * self._apply(v, "derivative")
+
+    def integral(self, v: np.ndarray) -> float:
+        return float(self.price @ self._apply(v, "integral"))
+
+
+class _Stacked:
+    """The blocks of a :class:`FreightLP` as one graph for all-or-nothing loading."""
+
+    def __init__(self, lp: FreightLP) -> None:
+        r, c, v = lp._tri
+        cons = r < lp._n_cons
+        r, c, v = r[cons], c[cons], v[cons]
+        n_col = lp._n_col
+        tail = np.full(n_col, -1, dtype=np.int64)
+        head = np.full(n_col, -1, dtype=np.int64)
+        tail[c[v > 0]] = r[v > 0]
+        head[c[v < 0]] = r[v < 0]
+        if (tail < 0).any() or (head < 0).any():  # pragma: no cover - every column is an arc of one block
+            msg = "internal: a column of the flow model is not an arc"
+            raise RuntimeError(msg)
+        self.order = np.argsort(tail, kind="stable")
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=lp._n_cons))]).astype(np.int64)
+        self.tail = tail[self.order]
+        self.head = head[self.order]
+        self.nothru = np.zeros(lp._n_cons, dtype=np.bool_)
+        n_vert = lp._n_vert
+        origins, dptr, dnode, dflow = [], [0], [], []
+        rhs = lp._row_lower  # as built; the model's demand scale applies on top
+        scale = lp._demand_scale
+        for row0, dests in zip(lp._block_row0, lp._block_dests, strict=True):
+            origins.append(row0 + n_vert)
+            for k in range(len(dests)):
+                sink = row0 + n_vert + 1 + k
+                dnode.append(sink)
+                dflow.append(-float(rhs[sink]) * scale)
+            dptr.append(len(dnode))
+        self.origins = np.asarray(origins, dtype=np.int64)
+        self.dptr = np.asarray(dptr, dtype=np.int64)
+        self.dnode = np.asarray(dnode, dtype=np.int64)
+        self.dflow = np.asarray(dflow, dtype=np.float64)
+
+    def load(self, cost: np.ndarray) -> tuple[np.ndarray, float]:
+        w = np.ascontiguousarray(cost[self.order])
+        loads, sptt, missing = aon_kernel(self.indptr, self.head, self.tail, w, self.nothru, self.origins,
+                                          self.dptr, self.dnode, self.dflow)
+        if missing:  # pragma: no cover - the unserved arc always joins source and sink
+            msg = "internal: a demand row has no path, not even its unserved arc"
+            raise RuntimeError(msg)
+        x = np.empty(len(loads))
+        x[self.order] = loads
+        return x, float(sptt)
+
+
+def _line_search(x: np.ndarray, d: np.ndarray, fixed: np.ndarray, caps: _Capacities, tol: float = 1e-12) -> float:
+    """The step ``tau`` in [0, 1] minimising the objective along ``x + tau d`` (bisection on the derivative)."""
+    lin = float(fixed @ d)
+    v, dv = caps.m @ x, caps.m @ d
+
+    def slope(tau: float) -> float:
+        return lin + float(caps.cost(v + tau * dv) @ dv)
+
+    if slope(0.0) >= 0.0:
+        return 0.0
+    if slope(1.0) <= 0.0:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        if slope(mid) < 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: _Directions,
+             inner: Callable[[np.ndarray, np.ndarray], float], fixed: np.ndarray, caps: _Capacities) -> float:
+    """Move ``x`` (in place) towards the all-or-nothing flows ``y``; return the step."""
+    if method == "msa":
+        step = 1.0 / (it + 1)
+        x += step * (y - x)
+        return step
+    s = dirs.target(x, y, inner)
+    step = _line_search(x, s - x, fixed, caps)
+    if step <= 0.0 and s is not y:  # not a descent direction: fall back to FW
+        dirs.reset()
+        s = dirs.target(x, y, inner)
+        step = _line_search(x, s - x, fixed, caps)
+    dirs.accept(s, step)
+    x += step * (s - x)
+    np.maximum(x, 0.0, out=x)
+    return step
+
+
+def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
+                        options: FreightEquilibriumOptions | None = None, *, lp: FreightLP | None = None,
+                        progress: Callable[[EquilibriumProgress], None] | None = None) -> FreightEquilibriumResult:
+    """Assign freight demand at user equilibrium with delays at capacities.
+
+    Parameters
+    ----------
+    network, demand
+        As for :meth:`FreightLP.build` (tonnes per year).
+    options
+        :class:`FreightEquilibriumOptions`.
+    lp
+        A model built with the same value of time, carbon and risk prices, to reuse (its current
+        capacities, demand scale and cost factors apply); built here if not given.
+    progress
+        Called after each iteration.
+
+    Returns
+    -------
+    FreightEquilibriumResult
+
+    Raises
+    ------
+    InputError
+        Bad demand rows or options.
+    """
+    opts = options or FreightEquilibriumOptions()
+    start = time.perf_counter()
+    if lp is None:
+        lp = FreightLP.build(network, demand, value_of_time=opts.value_of_time, carbon_price=opts.carbon_price,
+                             risk_price=opts.risk_price, unserved_penalty_usd_per_t=opts.unserved_penalty_usd_per_t)
+    caps = _Capacities(lp, opts.delays, lp.options["value_of_time"])
+    graph = _Stacked(lp)
+    fixed = lp._col_coef.copy()
+    closed_cols = caps.mt[:, np.flatnonzero(caps.closed)].sum(axis=1) > 0 if caps.closed.any() else None
+    if closed_cols is not None:
+        fixed[np.asarray(closed_cols).ravel()] = _CLOSED_COST
+
+    def cost(x: np.ndarray) -> np.ndarray:
+        return fixed + caps.mt @ caps.cost(caps.m @ x)
+
+    def inner_at(x: np.ndarray) -> Callable[[np.ndarray, np.ndarray], float]:
+        g = caps.slope(caps.m @ x)
+        return lambda u, w: float(np.sum(g * (caps.m @ u) * (caps.m @ w)))
+
+    x, _ = graph.load(fixed)
+    dirs = _Directions(opts.method)
+    history: list[tuple[int, float, float, float, float]] = []
+    it = 0
+    gap = math.inf
+    converged = False
+    while True:
+        it += 1
+        c = cost(x)
+        y, spc = graph.load(c)
+        tc = float(x @ c)
+        gap = (tc - spc) / tc if tc > 0 else 0.0
+        elapsed = time.perf_counter() - start
+        converged = gap <= opts.gap
+        stop = converged or it >= opts.max_iter or (opts.time_limit_s is not None and elapsed >= opts.time_limit_s)
+        step = math.nan
+        if not stop:
+            step = _advance(opts.method, it, x, y, dirs, inner_at(x), fixed, caps)
+        history.append((it, float(gap), tc, float(step), elapsed))
+        if progress is not None:
+            progress(EquilibriumProgress(it, float(gap), elapsed))
+        if stop:
+            break
+    if not converged:
+        warnings.warn(f"freight equilibrium ({opts.method}) stopped after {it} iterations at relative gap "
+                      f"{gap:.3g}, target {opts.gap:.3g}", ConvergenceWarning, stacklevel=2)
+    return _result(lp, caps, opts, x, fixed, cost(x), converged=bool(converged), gap=float(gap), it=it,
+                   history=history, seconds=time.perf_counter() - start)
+
+
+def _result(lp: FreightLP, caps: _Capacities, opts: FreightEquilibriumOptions, x: np.ndarray, fixed: np.ndarray,
+            c: np.ndarray, *, converged: bool, gap: float, it: int,
+            history: list[tuple[int, float, float, float, float]], seconds: float) -> FreightEquilibriumResult:
+    v = caps.m @ x
+    delay = caps.delay(v)
+    hours = float(lp._col_hours @ x + (caps.unit * v) @ delay)
+    beck = float(fixed @ x) + caps.integral(v)
+    flows = lp._collect(x, np.zeros(lp._n_row), "equilibrium" if converged else "not converged", beck,
+                        {"iterations": it, "warm_start": False})
+    congestion = []
+    for i, (kind, rid, a, b, unit) in enumerate(caps.keys):
+        capv = float(caps.cap[i])
+        congestion.append({"kind": kind, "id": rid, "from": a, "to": b, "unit": unit, "capacity": capv,
+                           "flow": float(v[i]), "utilisation": float(v[i] / capv) if capv > 0 else None,
+                           "free_time_h": float(caps.t0[i]), "delay_h": float(delay[i])})
+    congestion.sort(key=lambda r: (-r["delay_h"], r["kind"], r["id"], r["from"], r["unit"]))
+    d = opts.delays
+    used = {"method": opts.method, "gap_target": opts.gap, "value_of_time": lp.options["value_of_time"],
+            "carbon_price": lp.options["carbon_price"], "risk_price": lp.options["risk_price"],
+            "unserved_penalty_usd_per_t": lp.options["unserved_penalty_usd_per_t"],
+            "link_alpha": d.link_alpha, "link_beta": d.link_beta, "transfer_vdf": d.transfer_vdf,
+            "transfer_j": d.transfer_j,
+            "transfer_curves": {k: {"t0_h": tc.t0_h, "capacity": tc.capacity, "j": tc.j, "unit": tc.unit,
+                                    "source": tc.source} for k, tc in d.transfer_curves.items()}}
+    return FreightEquilibriumResult(
+        method=opts.method, gap=gap, iterations=it, converged=converged, total_cost=float(x @ c),
+        total_travel_time=hours, beckmann=beck, flows=flows, congestion=tuple(congestion), options=used,
+        history=tuple(history), seconds=seconds)
