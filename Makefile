@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/corridor network info
+	$(BIN)/corridor demo
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests tools

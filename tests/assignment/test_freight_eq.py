@@ -15,6 +15,7 @@ from scipy.optimize import brentq
 
 from corridor import data
 from corridor.assignment.freight_eq import (
+    BREAK_EVEN_VALUE_OF_TIME,
     DEFAULT_VALUE_OF_TIME,
     FreightDelays,
     FreightEquilibriumOptions,
@@ -189,10 +190,25 @@ def test_eurasia_converges_and_congests_when_demand_grows() -> None:
     assert json.loads(json.dumps(res.to_dict(history=True)))["iterations"] == res.iterations
 
 
-def test_default_value_of_time_is_the_break_even() -> None:
+def test_break_even_value_of_time() -> None:
     # (2,860 - 1,750) USD/FEU over 2 x 19.61 t over 19 days
-    assert pytest.approx(1110 / 39.22 / 456, rel=1e-12) == DEFAULT_VALUE_OF_TIME
-    assert math.isclose(DEFAULT_VALUE_OF_TIME, 0.0621, rel_tol=1e-3)
+    assert pytest.approx(1110 / 39.22 / 456, rel=1e-12) == BREAK_EVEN_VALUE_OF_TIME
+    assert math.isclose(BREAK_EVEN_VALUE_OF_TIME, 0.0621, rel_tol=1e-3)
+
+
+def _containers_at_sea(vot: float) -> float:
+    ds = data.load("eurasia")
+    res = solve_lp(ds.network, ds.demand, value_of_time=vot)
+    return sum(f["tonnes"] for f in res.link_flows
+               if f["commodity"] == "container" and "lianyungang" in (f["from"], f["to"])
+               and f["mode"] == "sea")
+
+
+def test_default_value_of_time_is_calibrated_to_the_2021_mode_choice() -> None:
+    """All 2021 China–Europe rail transit stays on rail at the default, not at 0.01 less."""
+    assert _containers_at_sea(DEFAULT_VALUE_OF_TIME) == 0.0
+    assert _containers_at_sea(DEFAULT_VALUE_OF_TIME - 0.01) > 0.0
+    assert _containers_at_sea(BREAK_EVEN_VALUE_OF_TIME) > 0.0
 
 
 @pytest.mark.parametrize("bad", [{"method": "gp"}, {"value_of_time": 0.0}, {"gap": -1.0}])

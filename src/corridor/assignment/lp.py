@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +138,8 @@ class FreightLP:
         risk_price: float = 0.0,
         unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY,
         groups: str | Iterable[str] | None = None,
+        country_risk: Mapping[str, float] | None = None,
+        no_transit: Iterable[str] = (),
         progress: Callable[[str, float], None] | None = None,
     ) -> FreightLP:
         """Build the model (not yet solved).
@@ -160,6 +162,12 @@ class FreightLP:
             Price of one unserved tonne; see :data:`DEFAULT_UNSERVED_PENALTY`.
         groups
             Keep only demand rows of these groups.
+        country_risk
+            Risk score per country code for ``risk_price`` (default: those of :class:`RouteOptions`).
+        no_transit
+            Country codes closed to transit: a demand row with neither end in these countries may
+            not use their links, nodes or transfers; rows that start or end there still may
+            (bilateral trade goes on).
         progress
             Called with ``(stage, fraction done)``.
 
@@ -174,7 +182,10 @@ class FreightLP:
         self._report("build", 0.0)
         if not math.isfinite(unserved_penalty_usd_per_t) or unserved_penalty_usd_per_t <= 0:
             raise InputError(Problem("options", "unserved_penalty_usd_per_t", "must be a finite number > 0"))
-        RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price)
+        risk = {} if country_risk is None else {"country_risk": dict(country_risk)}
+        RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price, **risk)
+        self._risk = risk
+        self._no_transit = frozenset(no_transit)
         rows = list(demand.rows if hasattr(demand, "rows") else demand)
         if groups is not None:
             gs = {groups} if isinstance(groups, str) else set(groups)
@@ -254,6 +265,24 @@ class FreightLP:
         self._t_arc = np.asarray(arc, dtype=np.int64)
         self._t_node = np.asarray(node, dtype=np.int64)
         n_t = len(kind)
+        self._t_min, self._t_mout, self._t_nodes = m_in, m_out, node
+        self._price(comp)
+        # transfers with their arcs (for capacity rows and throughput)
+        at_node: dict[int, list[int]] = {}
+        for i in range(comp.n_arcs, n_t):  # pass, source and sink arcs follow the link arcs
+            at_node.setdefault(node[i], []).append(i)
+        self._transfer_arcs: list[np.ndarray] = []
+        for t in net.transfers:
+            here = at_node.get(comp.node_index.get(t.node, -1), [])
+            sel = [i for i in here if t.applies(m_in[i], m_out[i])]
+            self._transfer_arcs.append(np.asarray(sel, dtype=np.int64))
+        self._vin, self._vout = vin, vout
+
+    def _price(self, comp: CompiledNetwork) -> None:
+        """Admissibility and cost per tonne of every template arc, per commodity in the demand."""
+        net = self.network
+        n_t = len(self._t_kind)
+        node, m_in, m_out = self._t_nodes, self._t_min, self._t_mout
         # per-commodity admissibility and cost per tonne
         transfers_at = net.transfers_at
         self._com_ids = [c.id for c in net.commodities]
@@ -272,7 +301,7 @@ class FreightLP:
                 continue
             com = net.commodity_index[c]
             ro = RouteOptions(commodity=c, value_of_time=opts["value_of_time"], carbon_price=opts["carbon_price"],
-                              risk_price=opts["risk_price"])
+                              risk_price=opts["risk_price"], **self._risk)
             unit, tpu = unit_of(net, c)
             # the per-unit vectors depend on the commodity only through its unit: price once per unit
             if (unit, tpu) not in priced:
@@ -304,23 +333,17 @@ class FreightLP:
             self._money[c] = vec[:, 0] / tpu
             self._co2[c] = vec[:, 2] / tpu
             self._hours[c] = vec[:, 1]  # hours do not depend on the load unit
-        # transfers with their arcs (for capacity rows and throughput)
-        at_node: dict[int, list[int]] = {}
-        for i in range(comp.n_arcs, n_t):  # pass, source and sink arcs follow the link arcs
-            at_node.setdefault(node[i], []).append(i)
-        self._transfer_arcs: list[np.ndarray] = []
-        for t in net.transfers:
-            here = at_node.get(comp.node_index.get(t.node, -1), [])
-            sel = [i for i in here if t.applies(m_in[i], m_out[i])]
-            self._transfer_arcs.append(np.asarray(sel, dtype=np.int64))
-        self._vin, self._vout = vin, vout
 
     def _blocks(self, comp: CompiledNetwork) -> None:  # noqa: PLR0915 - assembles the whole matrix
         net = self.network
         n_vert = self._n_vert
-        blocks: dict[tuple[str, int], list[int]] = {}
+        blocks: dict[tuple[str, int, bool], list[int]] = {}
+        closed = self._no_transit
+        country = {nd.id: nd.country for nd in net.nodes}
         for i, r in enumerate(self.rows):
-            blocks.setdefault((r.commodity, net.node_index[r.origin]), []).append(i)
+            barred = bool(closed) and country[r.origin] not in closed and country[r.destination] not in closed
+            blocks.setdefault((r.commodity, net.node_index[r.origin], barred), []).append(i)
+        transit_mask = self._transit_mask(comp) if closed else None
         col_t: list[np.ndarray] = []
         col_b: list[np.ndarray] = []
         ri: list[np.ndarray] = []
@@ -336,10 +359,12 @@ class FreightLP:
         demand_rhs: list[float] = []
         slack_cols = np.zeros(len(self.rows), dtype=np.int64)
         kind, t_tail, t_head, t_node = self._t_kind, self._t_tail, self._t_head, self._t_node
-        for b, ((c, o), members) in enumerate(blocks.items()):
+        for b, ((c, o, barred), members) in enumerate(blocks.items()):
             dests = sorted({net.node_index[self.rows[i].destination] for i in members})
             dpos = {d: k for k, d in enumerate(dests)}
             mask = self._adm[c].copy()
+            if barred and transit_mask is not None:
+                mask &= ~transit_mask
             mask &= (kind != _SOURCE) | (t_node == o)
             is_dest = np.zeros(comp.n_nodes + 1, dtype=bool)
             is_dest[dests] = True
@@ -379,7 +404,7 @@ class FreightLP:
             row_lo.append(rhs)
             demand_rows += [n_row + n_vert, *range(n_row + n_vert + 1, n_row + n_vert + 1 + len(dests))]
             demand_rhs += [supply, *(-sink_dem).tolist()]
-            self._block_keys.append((c, o))
+            self._block_keys.append((c, o))  # barred blocks share the key; columns tell them apart
             self._block_row0.append(n_row)
             self._block_dests.append(dests)
             n_row += len(rhs)
@@ -440,6 +465,18 @@ class FreightLP:
         self._row_lower = np.concatenate([cons, np.full(len(cap_rhs), -np.inf)])
         self._row_upper = np.concatenate([cons, np.asarray(cap_rhs, dtype=float)])
         self._n_col, self._n_row = n_col, row
+
+    def _transit_mask(self, comp: CompiledNetwork) -> np.ndarray:
+        """Template arcs inside the countries closed to transit (links there or touching them, and their nodes)."""
+        net, closed = self.network, self._no_transit
+        in_node = np.array([nd.country in closed for nd in net.nodes] + [False], dtype=bool)
+        link_in = np.array([lk.country in closed for lk in net.links], dtype=bool)
+        out = np.zeros(len(self._t_kind), dtype=bool)
+        is_link = self._t_kind == _LINK
+        arcs = self._t_arc[is_link]
+        out[is_link] = (link_in[comp.arc_link[arcs]] | in_node[comp.tail[arcs]] | in_node[comp.head[arcs]])
+        out[~is_link] = in_node[self._t_node[~is_link]]
+        return out
 
     def _cols_for(self, tarcs: np.ndarray) -> np.ndarray:
         order, bounds = self._cols_of_t
@@ -605,6 +642,58 @@ class FreightLP:
         self._col_coef[cols] = self._col_money[cols] * factor + self._col_rest[cols]
         self._highs.changeColsCost(len(cols), cols.astype(np.int32), self._col_coef[cols])
 
+    def update_network(self, network: Network) -> bool:
+        """Take the figures of ``network`` — same records, new tariffs, times and capacities — in place.
+
+        Costs of every column are re-priced and capacities re-bounded, so that the next
+        :meth:`solve` starts from the current basis. Returns False (and changes nothing) when the
+        network differs in structure (records, modes, admissible cargo), which needs a new build.
+        """
+        old = self.network
+        same = (tuple(lk.id for lk in old.links) == tuple(lk.id for lk in network.links)
+                and tuple(t.id for t in old.transfers) == tuple(t.id for t in network.transfers)
+                and tuple(n.id for n in old.nodes) == tuple(n.id for n in network.nodes)
+                and all(a.mode == b.mode and a.commodities == b.commodities and a.oneway == b.oneway
+                        for a, b in zip(old.links, network.links, strict=True))
+                and all(a.from_modes == b.from_modes and a.to_modes == b.to_modes and a.commodities == b.commodities
+                        for a, b in zip(old.transfers, network.transfers, strict=True)))
+        if not same:
+            return False
+        adm = dict(self._adm)
+        self.network = network
+        comp = network.compile()
+        self._compiled = comp
+        self._price(comp)
+        if any(not np.array_equal(adm[c], self._adm[c]) for c in adm):  # pragma: no cover - guarded above
+            msg = "internal: admissibility changed under update_network"
+            raise RuntimeError(msg)
+        flow = np.flatnonzero(self._col_t >= 0)
+        coms = [k[0] for k in self._block_keys]
+        coef = self._col_coef.copy()
+        for b, c in enumerate(coms):
+            sel = flow[self._col_b[flow] == b]
+            t = self._col_t[sel]
+            coef[sel] = self._coef[c][t]
+            self._col_money[sel] = self._money[c][t]
+            self._col_co2[sel] = self._co2[c][t]
+            self._col_hours[sel] = self._hours[c][t]
+        self._col_rest = coef - self._col_money
+        self._col_factor_link = np.ones(self._n_col)
+        changed = np.flatnonzero(coef != self._col_coef)
+        self._col_coef = coef
+        if len(changed):
+            self._highs.changeColsCost(len(changed), changed.astype(np.int32), coef[changed])
+        for lo, ln in zip(old.links, network.links, strict=True):
+            if (lo.capacity_mtpa, lo.capacity_teu) != (ln.capacity_mtpa, ln.capacity_teu):
+                self.set_link_capacity(ln.id, math.inf if ln.capacity_mtpa is None else ln.capacity_mtpa,
+                                       math.inf if ln.capacity_teu is None else ln.capacity_teu)
+        for to, tn in zip(old.transfers, network.transfers, strict=True):
+            if (to.capacity_mtpa, to.capacity_teu) != (tn.capacity_mtpa, tn.capacity_teu):
+                self.set_transfer_capacity(tn.id, math.inf if tn.capacity_mtpa is None else tn.capacity_mtpa,
+                                           math.inf if tn.capacity_teu is None else tn.capacity_teu)
+        self._static = None
+        return True
+
     def _link_index(self, link_id: str) -> int:
         try:
             return self.network.link_index[link_id]
@@ -747,8 +836,9 @@ class FreightLP:
                 bottlenecks.append({**rec, "usd_per_t_yr": float(per_t), "usd_per_mt_yr": float(per_t * 1e6),
                                     "usd_per_teu_yr": float(value) if unit == "TEU/yr" else None})
         bottlenecks.sort(key=lambda r: (-r["usd_per_t_yr"], r["kind"], r["id"], r["from"], r["unit"]))
-        meta = {**meta, **self.options, "demand_scale": scale, "n_columns": self._n_col, "n_rows": self._n_row,
-                "n_blocks": nb, "network": net.name}
+        hours = float(self._col_hours[flow_cols] @ x[flow_cols])
+        meta = {**meta, **self.options, "tonne_hours": hours, "demand_scale": scale, "n_columns": self._n_col,
+                "n_rows": self._n_row, "n_blocks": nb, "network": net.name}
         return LPResult(
             method="lp", status=status, objective=float(objective), total_cost=total_cost, money_usd=money,
             unserved_penalty_usd=penalty, demand_t=demand_t, served_t=demand_t - unserved_t, unserved_t=unserved_t,

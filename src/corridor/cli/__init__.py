@@ -12,8 +12,12 @@ import sys
 import typer
 
 from corridor.cli.assign import assign
+from corridor.cli.demo import demo
+from corridor.cli.hub import app as hub_app
 from corridor.cli.network import app as network_app
 from corridor.cli.route import route
+from corridor.cli.runs import app as runs_app
+from corridor.cli.scenario import app as scenario_app
 
 __all__ = ["app", "main"]
 
@@ -27,6 +31,10 @@ app = typer.Typer(
 app.add_typer(network_app, name="network")
 app.command("route")(route)
 app.command("assign")(assign)
+app.add_typer(hub_app, name="hub")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(runs_app, name="runs")
+app.command("demo")(demo)
 
 
 @app.callback()

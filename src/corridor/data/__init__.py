@@ -14,7 +14,7 @@ from pathlib import Path
 
 from corridor.model import Commodity, Dataset, Source
 
-__all__ = ["available", "load", "path", "standard_commodities"]
+__all__ = ["available", "load", "path", "scenario_path", "scenarios", "standard_commodities"]
 
 
 def available() -> list[str]:
@@ -68,3 +68,23 @@ def standard_commodities() -> tuple[list[Commodity], dict[str, Source]]:
     keys = {p.source for c in commodities for p in c.provenance.values()}
     wanted = {k for s in keys for k in s.split("+")}
     return commodities, {s.key: s for s in sources if s.key in wanted}
+
+
+def scenarios() -> list[str]:
+    """Names of the built-in example scenarios (``examples/`` of the repository links to them)."""
+    root = resources.files(__name__) / "scenarios"
+    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def scenario_path(name: str) -> Path:
+    """The YAML file of a built-in example scenario.
+
+    Raises
+    ------
+    KeyError
+        If there is no such scenario.
+    """
+    if name not in scenarios():
+        msg = f"no built-in scenario {name!r}; available: {', '.join(scenarios())}"
+        raise KeyError(msg)
+    return Path(str(resources.files(__name__) / "scenarios" / f"{name}.yaml"))

@@ -1,0 +1,92 @@
+"""``corridor demo``: the main job on the built-in data — baseline vs Northern route closed vs Aktau hub."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from corridor.cli._common import console, print_json
+from corridor.cli.scenario import STORE_HELP, compare_specs
+
+DEMO = ("northern-route-closed", "aktau-hub")
+
+
+def demo(
+    report: Path = typer.Option(Path("corridor-demo.html"), "--report", help="Where to write the HTML report."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+) -> None:
+    """Run the 2021 baseline, 'northern-route-closed' and 'aktau-hub' and compare them (table + HTML report)."""
+    from corridor.data import scenario_path
+    from corridor.report import write_comparisons
+    from corridor.scenarios.run import load_base
+    from corridor.scenarios.spec import load_scenario
+    from corridor.scenarios.store import RunStore
+
+    rs = RunStore(store)
+    baseline = load_scenario(scenario_path("baseline-2021"))
+    base = load_base(baseline.dataset)
+    comparisons = []
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task("scenarios", total=len(DEMO))
+        for name in DEMO:
+            bar.update(task, description=f"running {name}")
+            comparisons.append(compare_specs(load_scenario(scenario_path(name)), baseline, rs, base=base))
+            bar.advance(task)
+    write_comparisons(
+        report,
+        comparisons,
+        base.network,
+        title="corridor demo: what if the Northern route closes?",
+        created=time.strftime("%Y-%m-%d %H:%M"),
+    )
+    if as_json:
+        print_json({"report": str(report), "store": str(rs.path), "comparisons": comparisons})
+        return
+    _table(comparisons)
+    console().print(f"report: {report}   runs: {rs.path} (corridor runs list)")
+
+
+def _through(run: dict[str, Any], *transfers: str) -> float:
+    """Tonnes per year through these transfers (ports, gauge changes) in a run summary."""
+    return float(sum(run.get("transfers", {}).get(t, 0.0) for t in transfers))
+
+
+def _table(comparisons: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    first = comparisons[0]
+    t = Table(title="Kazakhstan's 2021 exports and China–Europe transit under three scenarios", title_justify="left")
+    t.add_column("")
+    t.add_column(first["baseline"]["name"], justify="right")
+    for c in comparisons:
+        t.add_column(c["scenario"]["name"], justify="right")
+    runs = [first["baseline"], *(c["result"] for c in comparisons)]
+    rows = [
+        ("served, Mt/yr", lambda r: r["totals"]["served_t"] / 1e6),
+        ("unserved, Mt/yr", lambda r: r["totals"]["unserved_t"] / 1e6),
+        ("cost, bn USD/yr", lambda r: r["totals"]["total_cost_usd"] / 1e9),
+        ("tonne-km, bn", lambda r: r["totals"]["tonne_km"] / 1e9),
+        ("CO2e, Mt", lambda r: r["totals"]["co2e_kg"] / 1e9),
+        ("Northern corridor, Mt", lambda r: r["by_corridor"].get("northern", {}).get("tonnes", 0) / 1e6),
+        ("Trans-Caspian, Mt", lambda r: r["by_corridor"].get("trans-caspian", {}).get("tonnes", 0) / 1e6),
+        ("out through Aktau + Kuryk, Mt", lambda r: _through(r, "aktau-port-out", "kuryk-port-out") / 1e6),
+        ("Małaszewicze gauge change, Mt", lambda r: _through(r, "malaszewicze-gauge") / 1e6),
+    ]
+    for label, f in rows:
+        t.add_row(label, *(f"{f(r):,.2f}" for r in runs))
+    t.add_row("binding capacities", *(", ".join(b["id"] for b in r.get("bottlenecks", [])[:3]) or "none" for r in runs))
+    console().print(t)

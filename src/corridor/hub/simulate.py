@@ -1,0 +1,196 @@
+"""Seeded replications of the hub (or pure-queue) model and their summary with confidence intervals."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from corridor.exceptions import InputError, Problem
+from corridor.hub._parallel import run_tasks
+from corridor.hub.config import HubConfig
+from corridor.hub.kpis import Estimate, summarise
+from corridor.hub.model import run_hub_replication
+from corridor.hub.queue import ENGINES, run_queue_replication
+from corridor.hub.theory import theoretical_wait
+
+__all__ = ["SimulationResult", "check_run", "simulate"]
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationResult:
+    """KPIs of a hub (or queue) simulation over seeded replications.
+
+    Parameters
+    ----------
+    config
+        The configuration simulated.
+    seed, replications, days, warmup_days
+        How it was run; replication i uses the i-th child of ``numpy.random.SeedSequence(seed)``.
+    kpis
+        One :class:`~corridor.hub.kpis.Estimate` per scalar KPI (means with t-intervals).
+    series
+        Daily series (mean over replications), e.g. ``yard_occupancy``, ``ships_waiting``.
+    replicates
+        The scalar KPIs of each replication.
+    theory
+        Queue mode: the exact mean wait and the formula, when one applies.
+    elapsed_s
+        Wall-clock seconds (the only field that differs between runs with the same seed).
+    """
+
+    config: HubConfig
+    seed: int
+    replications: int
+    days: int
+    warmup_days: int
+    kpis: Mapping[str, Estimate]
+    series: Mapping[str, tuple[float, ...]]
+    replicates: tuple[Mapping[str, float], ...]
+    theory: Mapping[str, Any] | None = None
+    elapsed_s: float = field(default=0.0, compare=False)
+
+    def __getitem__(self, key: str) -> Estimate:
+        return self.kpis[key]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (see docs/HUB.md for the keys)."""
+        k = self.kpis
+
+        def group(mean: str, p95: str | None = None, **extra: Any) -> dict[str, Any]:
+            d = k[mean].to_dict()
+            if p95 is not None:
+                d["p95"] = k[p95].mean
+                d["p95_ci"] = k[p95].to_dict()["ci"]
+            d.update(extra)
+            return d
+
+        head = {"config": self.config.name, "mode": self.config.mode, "seed": self.seed,
+                "replications": self.replications, "days": self.days, "warmup_days": self.warmup_days}
+        if self.config.mode == "queue":
+            q = self.config.queue
+            assert q is not None
+            body = {
+                "servers": q.servers, "utilisation_offered": q.utilisation,
+                "arrivals": q.arrivals.to_dict(), "service": q.service.to_dict(),
+                "wait_h": group("wait_mean_h", "wait_p95_h"),
+                "wait_probability": group("wait_prob"),
+                "time_in_system_h": group("time_in_system_mean_h"),
+                "utilisation": group("utilisation"),
+                "customers_per_yr": group("customers_per_yr"),
+                "theory": dict(self.theory) if self.theory else None,
+            }
+        else:
+            c = self.config
+            body = {
+                "demand_teu_per_yr": c.demand_teu_per_yr, "capacity_teu_per_yr": c.capacity_teu_per_yr,
+                "capacity_basis": c.capacity_basis, "layout": c.to_dict(),
+                "throughput_teu": group("throughput_teu"),
+                "vessel_wait_h": group("vessel_wait_mean_h", "vessel_wait_p95_h",
+                                       weather_mean=k["vessel_weather_wait_mean_h"].mean),
+                "train_wait_h": group("train_wait_mean_h", "train_wait_p95_h"),
+                "truck_wait_h": group("truck_wait_mean_h", "truck_wait_p95_h"),
+                "berth_utilisation": group("berth_utilisation"),
+                "crane_utilisation": group("crane_utilisation"),
+                "track_utilisation": group("track_utilisation"),
+                "ferry_bridge_utilisation": group("ferry_bridge_utilisation"),
+                "gate_utilisation": group("gate_utilisation"),
+                "yard_occupancy": group("yard_occupancy_mean", "yard_occupancy_p95",
+                                        max=k["yard_occupancy_max"].mean,
+                                        share_over_threshold=k["yard_share_over_threshold"].mean,
+                                        threshold=c.yard_threshold, capacity_teu=c.yard_capacity_teu),
+                "dwell_h": group("dwell_mean_h", "dwell_p95_h"),
+                "time_in_hub_h": group("time_in_hub_mean_h", "time_in_hub_p95_h"),
+                "backlog_teu": group("backlog_teu"),
+                "days_closed": group("days_closed"),
+                "yard_blocked_h": group("yard_blocked_h"),
+                "calls": {"vessel_and_ferry": k["vessel_calls"].mean, "train": k["train_calls"].mean,
+                          "truck": k["truck_calls"].mean},
+            }
+        series = {"day": list(range(1, self.days + 1)), **{name: list(v) for name, v in self.series.items()}}
+        return {**head, **body, "series": series, "replicates": [dict(r) for r in self.replicates],
+                "elapsed_s": self.elapsed_s}
+
+
+def _replicate(task: tuple[HubConfig, int, int, np.random.SeedSequence, str]) -> dict[str, Any]:
+    cfg, days, warmup_days, seed, engine = task
+    if cfg.mode == "queue":
+        assert cfg.queue is not None
+        return run_queue_replication(cfg.queue, days=days, warmup_days=warmup_days, seed=seed, engine=engine)
+    return run_hub_replication(cfg, days=days, warmup_days=warmup_days, seed=seed)
+
+
+def check_run(days: int, warmup_days: int, replications: int, seed: int, workers: int = 1) -> None:
+    """Raise :class:`InputError` for impossible run settings."""
+    problems = []
+    if days < 1:
+        problems.append(Problem("--days", "days", f"must be ≥ 1, not {days}"))
+    if warmup_days < 0:
+        problems.append(Problem("--warmup-days", "warmup_days", f"must be ≥ 0, not {warmup_days}"))
+    if replications < 1:
+        problems.append(Problem("--replications", "replications", f"must be ≥ 1, not {replications}"))
+    if seed < 0:
+        problems.append(Problem("--seed", "seed", f"must be ≥ 0, not {seed}"))
+    if workers < 1:
+        problems.append(Problem("--workers", "workers", f"must be ≥ 1, not {workers}"))
+    if problems:
+        raise InputError(problems)
+
+
+def simulate(config: HubConfig, *, days: int = 365, warmup_days: int = 14, replications: int = 5, seed: int = 0,
+             workers: int = 1, scheduler: str | None = None, engine: str = "kernel",
+             progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+    """Simulate ``config`` for ``replications`` independent runs and summarise the KPIs.
+
+    Parameters
+    ----------
+    config
+        From :func:`corridor.hub.load_config`.
+    days, warmup_days
+        Measured length and warm-up (deleted) before it. In hub mode the measured period starts on
+        1 January, so a 365-day run covers one calendar year of storms.
+    replications, seed
+        Number of runs; run i draws from child i of ``SeedSequence(seed)``, so results do not
+        depend on ``workers`` or the scheduler.
+    workers, scheduler
+        Local processes, or a Dask scheduler address (``tcp://...``).
+    engine
+        Queue mode only: ``"kernel"`` (compiled recursion) or ``"simpy"`` (reference).
+    progress
+        Called as ``progress(done, total)`` after each replication.
+
+    Returns
+    -------
+    SimulationResult
+    """
+    check_run(days, warmup_days, replications, seed, workers)
+    if engine not in ENGINES:
+        raise InputError(Problem("engine", "engine", f"must be one of {', '.join(ENGINES)}, not {engine!r}"))
+    started = time.perf_counter()
+    seeds = np.random.SeedSequence(seed).spawn(replications)
+    tasks = [(config, days, warmup_days, s, engine) for s in seeds]
+    raw = run_tasks(_replicate, tasks, workers=workers, scheduler=scheduler, progress=progress)
+    return _collect(config, raw, seed=seed, days=days, warmup_days=warmup_days,
+                    elapsed=time.perf_counter() - started)
+
+
+def _collect(config: HubConfig, raw: list[dict[str, Any]], *, seed: int, days: int, warmup_days: int,
+             elapsed: float) -> SimulationResult:
+    scalars = [r["scalars"] for r in raw]
+    kpis = summarise(scalars)
+    names = sorted(raw[0]["series"])
+    series = {n: tuple(float(x) for x in np.mean([r["series"][n] for r in raw], axis=0)) for n in names}
+    theory = None
+    if config.mode == "queue" and config.queue is not None:
+        exact = theoretical_wait(config.queue)
+        if exact is not None:
+            wq, formula = exact
+            est = kpis["wait_mean_h"]
+            theory = {"wait_mean_h": wq, "formula": formula, "within_ci": est.contains(wq),
+                      "relative_error": (est.mean - wq) / wq if wq > 0 else None}
+    return SimulationResult(config, seed, len(raw), days, warmup_days, kpis, series,
+                            tuple(dict(s) for s in scalars), theory, elapsed)
+

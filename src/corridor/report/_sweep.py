@@ -1,0 +1,230 @@
+"""The HTML report of a Monte Carlo sweep (``corridor scenario sweep --json`` output)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from corridor.report import _fmt
+from corridor.report._page import Markup, card, esc, join, page, table, tag
+from corridor.report._svg import BLUE, ORANGE, VERMILLION, bar_chart, histogram, quantile_chart, tornado
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["render_sweep"]
+
+Json = Mapping[str, Any]
+_QUANTILES = ("mean", "sd", "min", "p5", "p25", "p50", "p75", "p95", "max")
+_HISTOGRAMS = ("unserved_t", "total_cost_usd", "co2e_kg")
+_DIST_KEYS = ("name", "dist", "nominal", "description", "source", "status", "unit")
+
+
+def _num(x: Any) -> float | None:
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return None
+    return float(x) if math.isfinite(x) else None
+
+
+def _threshold(key: str) -> float | None:
+    try:
+        return float(key)
+    except ValueError:
+        return None
+
+
+def _cards(sweep: Json) -> Markup:
+    cards = []
+    p_above = sweep.get("p_unserved_above", {}) or {}
+    p0 = next((_num(v) for k, v in p_above.items() if _threshold(k) == 0.0), None)
+    if p0 is not None:
+        cards.append(card("Chance of unserved demand", _fmt.share(p0, 1), "share of samples with any unserved tonne",
+                          tone="worse" if p0 > 0 else "neutral"))
+    m = (sweep.get("metrics", {}) or {}).get("total_cost_usd")
+    if m:
+        cards.append(card("Generalised cost, median", _fmt.usd(_num(m.get("p50"))),
+                          f"90 % range {_fmt.usd(_num(m.get('p5')))} to {_fmt.usd(_num(m.get('p95')))}"))
+    freq = sweep.get("bottleneck_frequency", {}) or {}
+    if freq:
+        top = max(sorted(freq), key=lambda k: _num(freq[k]) or 0.0)
+        kind, _, rid = top.partition(":")
+        cards.append(card("Most frequent bottleneck", rid or top,
+                          f"{kind + ', ' if rid else ''}binds in {_fmt.share(_num(freq[top]))} of samples",
+                          tone="worse", small=True))
+    else:
+        cards.append(card("Bottlenecks", "none", "no capacity binds in any sample"))
+    rows = [r for r in sweep.get("tornado", []) or [] if _num(r.get("swing"))]
+    if rows:
+        top_row = max(rows, key=lambda r: (abs(_num(r.get("swing")) or 0.0), str(r.get("parameter"))))
+        metric = str(top_row.get("metric", ""))
+        cards.append(card("Most influential parameter", str(top_row.get("parameter")),
+                          f"moves {_fmt.label(metric).lower()} by "
+                          f"{_fmt.metric(metric, _num(top_row.get('swing')), signed=True)}", small=True))
+    return Markup(f'<div class="cards">{"".join(cards)}</div>')
+
+
+def _quantile_table(metrics: Json) -> Markup:
+    rows = []
+    for key, q in metrics.items():
+        vals = [v for v in (_num(q.get(k)) for k in _QUANTILES) if v is not None]
+        div, unit = _fmt.unit_scale(key, vals)
+        digits = 2 if max((abs(v) / div for v in vals), default=0.0) < 100 else 1
+        name = f"{_fmt.label(key)}{f' ({unit})' if unit else ''}"
+        rows.append([name, *((_fmt.number(None if _num(q.get(k)) is None else _num(q.get(k)) / div, digits),
+                              _num(q.get(k))) for k in _QUANTILES)])
+    return table(["Metric, per year", "Mean", "SD", "Min", "P5", "P25", "Median", "P75", "P95", "Max"], rows,
+                 numeric=range(1, 10), caption="Distribution of each result over the samples.")
+
+
+def _distributions(sweep: Json, samples: pd.DataFrame | None) -> Markup:
+    metrics = sweep.get("metrics", {}) or {}
+    figs = []
+    for key in _HISTOGRAMS:
+        q = metrics.get(key)
+        if q is None and (samples is None or key not in samples.columns):
+            continue
+        f = _fmt.formatter(key)
+        what = _fmt.label(key)
+        if samples is not None and key in samples.columns:
+            markers = [(name, _num((q or {}).get(k))) for name, k in (("P5", "p5"), ("median", "p50"), ("P95", "p95"))]
+            markers = [(a, b) for a, b in markers if b is not None]
+            values = [float(v) for v in samples[key].tolist() if _num(v) is not None]
+            svg = histogram(values, title=f"Histogram of {what.lower()} over {len(values)} samples", fmt=f,
+                            xlabel=f"{what} per year", markers=markers, colour=VERMILLION if key == "unserved_t"
+                            else BLUE)
+            cap = f"{what}: number of samples per bin; dashed lines at the 5th, 50th and 95th percentiles."
+            if values and min(values) == max(values):
+                cap = f"{what}: every sample gives the same value."
+        else:
+            svg = quantile_chart([(what, {k: v for k, v in (q or {}).items() if _num(v) is not None})],
+                                 title=f"Range of {what.lower()}", fmt=f)
+            cap = f"{what}: 90 % range (thin), 50 % range (thick) and median (tick); no samples were given."
+        figs.append(f"<figure>{svg}<figcaption>{esc(cap)}</figcaption></figure>")
+    if not figs:
+        return Markup("")
+    return Markup(f'<div class="grid2">{"".join(figs)}</div>')
+
+
+def _p_unserved(sweep: Json) -> Markup:
+    p_above = sweep.get("p_unserved_above", {}) or {}
+    if not p_above:
+        return Markup('<p class="note">No thresholds were evaluated.</p>')
+    keys = sorted(p_above, key=lambda k: (_threshold(k) is None, _threshold(k) or 0.0, k))
+    labels = [f"more than {_fmt.tonnes(_threshold(k))}" if _threshold(k) is not None else k for k in keys]
+    rows = [[lab, (_fmt.share(_num(p_above[k]), 1), _num(p_above[k]))] for lab, k in zip(labels, keys, strict=True)]
+    tbl = table(["Unserved demand", "Probability"], rows, numeric=(1,),
+                caption="Share of samples whose unserved demand exceeds each threshold.")
+    if not any(_num(p_above[k]) for k in keys):
+        note = tag("p", "No sample leaves any demand unserved.", class_="notice")
+        return Markup(f'<div class="grid2"><div>{tbl}</div><div>{note}</div></div>')
+    chart = bar_chart(labels, [[(_num(p_above[k]) or 0.0,)] for k in keys], [(VERMILLION,)],
+                      title="Probability that unserved demand exceeds a threshold",
+                      fmt=lambda x, **_: _fmt.share(x, 1), width=560, label_width=150)
+    return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}</figure></div>')
+
+
+def _bottlenecks(sweep: Json) -> Markup:
+    freq = sweep.get("bottleneck_frequency", {}) or {}
+    if not freq:
+        return Markup('<p class="note">No capacity binds in any sample.</p>')
+    keys = sorted(freq, key=lambda k: (-(_num(freq[k]) or 0.0), k))
+
+    def name(k: str) -> str:
+        kind, _, rid = k.partition(":")
+        return f"{rid} ({kind})" if rid else k
+
+    rows = [[tag("code", name(k)), (_fmt.share(_num(freq[k]), 1), _num(freq[k]))] for k in keys]
+    tbl = table(["Capacity", "Share of samples where it binds"], rows, numeric=(1,))
+    chart = bar_chart([name(k) for k in keys], [[(_num(freq[k]) or 0.0,)] for k in keys], [(ORANGE,)],
+                      title="How often each capacity binds", fmt=lambda x, **_: _fmt.share(x, 1), width=560,
+                      label_width=190)
+    return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}</figure></div>')
+
+
+def _tornado(sweep: Json) -> Markup:
+    rows = list(sweep.get("tornado", []) or [])
+    if not rows:
+        return Markup('<p class="note">No sensitivity ranking in this sweep.</p>')
+    metrics = sweep.get("metrics", {}) or {}
+    by_metric: dict[str, list[Json]] = {}
+    for r in rows:
+        by_metric.setdefault(str(r.get("metric", "")), []).append(r)
+    parts: list[Markup] = []
+    quiet: list[str] = []
+    for metric, unsorted in by_metric.items():
+        f = _fmt.formatter(metric)
+        group = sorted(unsorted, key=lambda r: (-abs(_num(r.get("swing")) or 0.0), str(r.get("parameter"))))
+        if all(not _num(r.get("swing")) and _num(r.get("mean_low")) == _num(r.get("mean_high")) for r in group):
+            quiet.append(_fmt.label(metric).lower())
+            continue
+        centre = _num((metrics.get(metric) or {}).get("mean"))
+        if centre is None:
+            lows = [_num(r.get("mean_low")) or 0.0 for r in group]
+            centre = sum(lows) / len(lows)
+        svg = tornado([(str(r.get("parameter")), _num(r.get("mean_low")), _num(r.get("mean_high")))
+                       for r in group], centre=centre, title=f"Sensitivity of {_fmt.label(metric).lower()}", fmt=f)
+        parts.append(Markup(f"<figure>{svg}<figcaption>{esc(_fmt.label(metric))}: mean over the samples where each "
+                     "parameter lies in the low half of its draws (sky blue) and in the high half (orange), "
+                     "against the mean of all samples (black line); widest swing first.</figcaption></figure>"))
+    if quiet:
+        parts.append(tag("p", f"No parameter moves {' or '.join(quiet)} in these samples.", class_="note"))
+    trows = [[tag("code", r.get("parameter", "")), _fmt.label(str(r.get("metric", ""))),
+              (_fmt.number(_num(r.get("spearman")), 3, signed=True), _num(r.get("spearman"))),
+              (_fmt.metric(str(r.get("metric")), _num(r.get("mean_low"))), _num(r.get("mean_low"))),
+              (_fmt.metric(str(r.get("metric")), _num(r.get("mean_high"))), _num(r.get("mean_high"))),
+              (_fmt.metric(str(r.get("metric")), _num(r.get("swing")), signed=True), _num(r.get("swing")))]
+             for r in rows]
+    parts.append(table(["Parameter", "Metric", "Spearman ρ", "Mean, low half", "Mean, high half", "Swing"], trows,
+                       numeric=range(2, 6), caption="Rank correlation of each parameter with each result, "
+                       "and the swing of the result's mean between the low and high halves of the parameter."))
+    return join(parts, "\n")
+
+
+def _dist_text(p: Json) -> str:
+    args = [f"{k}={v}" for k, v in p.items() if k not in _DIST_KEYS]
+    return f"{p.get('dist', '?')}({', '.join(args)})"
+
+
+def _uncertain(sweep: Json) -> Markup:
+    params = sweep.get("uncertain", {}) or {}
+    if not params:
+        return Markup('<p class="note">The scenario declares no uncertain parameter.</p>')
+    rows = []
+    for key, p in params.items():
+        status = str(p.get("status", "") or "")
+        rows.append([tag("code", p.get("name", key)), tag("code", _dist_text(p)), _fmt.number(_num(p.get("nominal")), 3)
+                     .rstrip("0").rstrip(".") if _num(p.get("nominal")) is not None else "–",
+                     str(p.get("unit", "") or ""), str(p.get("description", "") or "").strip(),
+                     str(p.get("source", "") or "–"), tag("span", status or "–", class_="badge")])
+    return table(["Parameter", "Distribution", "Nominal", "Unit", "Description", "Source", "Status"], rows,
+                 numeric=(2,), sortable=False)
+
+
+def render_sweep(
+    sweep: Json,
+    samples: pd.DataFrame | None = None,
+    *,
+    title: str = "Monte Carlo sweep",
+    created: str | None = None,
+) -> str:
+    """The HTML report of a sweep, as one self-contained page.
+
+    See :func:`corridor.report.render_sweep` for the parameters.
+    """
+    n, req = sweep.get("n"), sweep.get("samples")
+    bits = [f"Scenario {sweep.get('scenario', '?')}", f"{n if n is not None else '?'} of {req} samples"
+            if req is not None and req != n else f"{n} samples", f"seed {sweep.get('seed', '?')}"]
+    if sweep.get("sweep_id"):
+        bits.append(f"sweep {sweep['sweep_id']}")
+    sections = (("distributions", "Distributions", [_quantile_table(sweep.get("metrics", {}) or {}),
+                                                      _distributions(sweep, samples)]),
+                ("unserved", "Unserved demand", [_p_unserved(sweep)]),
+                ("bottlenecks", "Bottlenecks", [_bottlenecks(sweep)]),
+                ("sensitivity", "Sensitivity (tornado)", [_tornado(sweep)]),
+                ("parameters", "Uncertain parameters", [_uncertain(sweep)]))
+    toc = "".join(f'<a href="#{sid}">{esc(head)}</a>' for sid, head, _ in sections)
+    body = [_cards(sweep), Markup(f'<nav class="toc">{toc}</nav>')]
+    for sid, head, content in sections:
+        body.append(Markup(f'<section id="{sid}">{tag("h2", head)}{join(content)}</section>'))
+    return page(title, join(body, "\n"), subtitle=" · ".join(bits), created=created)

@@ -1,0 +1,180 @@
+"""Encoding for the run store: JSON values, result tables as Parquet blobs, ids and code versions."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corridor.exceptions import InputError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "MAX_SEED",
+    "check_name",
+    "check_seed",
+    "code_version",
+    "frame_from_blob",
+    "frame_to_blob",
+    "json_text",
+    "new_run_id",
+    "plain_json",
+]
+
+MAX_SEED = 2**128 - 1
+"""Largest seed stored (UHUGEINT): a NumPy ``SeedSequence`` entropy has up to 128 bits."""
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
+
+
+def new_run_id() -> str:
+    """A new run id: UTC time to the millisecond, then a random suffix.
+
+    Ids sort in creation order (to the millisecond) and collide with a chance of one in 16.7 million
+    per millisecond.
+
+    Returns
+    -------
+    str
+        For example ``"20261129-105242.123-4f2a9c"``.
+    """
+    now = datetime.now(UTC)
+    return f"{now:%Y%m%d-%H%M%S}.{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
+
+
+def check_name(value: object, what: str) -> str:
+    """``value`` if it is a safe id (letters, digits, ``_ . -``; at most 100), else InputError."""
+    if not isinstance(value, str) or not _NAME.match(value):
+        msg = f"{value!r} is not a valid {what}: use letters, digits, '_', '.' and '-' (at most 100)"
+        raise InputError(Problem("run store", what, msg))
+    return value
+
+
+def check_seed(seed: object, where: str) -> int | None:
+    """A seed as a plain int in ``[0, 2**128)``, or None."""
+    if seed is None:
+        return None
+    if hasattr(seed, "item") and not isinstance(seed, bool):  # NumPy integer scalars
+        seed = seed.item()
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InputError(Problem(where, "seed", f"{seed!r} is not an integer in [0, 2**128)"))
+    return seed
+
+
+def plain_json(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
+    """``value`` as plain JSON data.
+
+    NumPy scalars and arrays become Python values, tuples and sets lists, dates ISO strings,
+    non-string keys strings, and NaN or infinite floats None.
+
+    Raises
+    ------
+    TypeError
+        For a value with no JSON form.
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k) if not isinstance(k, str) else k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain_json(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "tolist"):  # NumPy scalars and arrays
+        return plain_json(value.tolist())
+    msg = f"{type(value).__name__} value {value!r} has no JSON form"
+    raise TypeError(msg)
+
+
+def json_text(value: Any, where: str, field: str) -> str:
+    """``value`` as JSON text for a JSON column (see :func:`plain_json`).
+
+    Raises
+    ------
+    InputError
+        If the value has no JSON form, naming ``where`` and ``field``.
+    """
+    try:
+        text = json.dumps(plain_json(value), ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as e:
+        raise InputError(Problem(where, field, f"cannot be stored as JSON: {e}")) from None
+    return text
+
+
+def frame_to_blob(frame: pd.DataFrame, where: str) -> bytes:
+    """A DataFrame as Parquet bytes (zstd), keeping its dtypes and any named index.
+
+    Raises
+    ------
+    InputError
+        If a column cannot be written (mixed types in an object column), naming ``where``.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(Problem(where, "", f"expected a pandas DataFrame, got {type(frame).__name__}"))
+    buf = io.BytesIO()
+    try:
+        frame.to_parquet(buf, engine="pyarrow", compression="zstd")
+    except (pa.ArrowException, TypeError, ValueError) as e:
+        raise InputError(Problem(where, "", f"cannot be stored: {e}")) from None
+    return buf.getvalue()
+
+
+def frame_from_blob(blob: bytes) -> pd.DataFrame:
+    """The DataFrame stored by :func:`frame_to_blob`."""
+    import pandas as pd
+
+    return pd.read_parquet(io.BytesIO(blob), engine="pyarrow")
+
+
+def code_version() -> str:
+    """``corridor.__version__``, plus ``+g<commit>`` when running from a git checkout.
+
+    The commit is read from the ``.git`` folder (no subprocess); uncommitted changes are not seen.
+    """
+    from corridor import __version__
+
+    commit = _git_commit(Path(__file__).resolve().parents[3])
+    return f"{__version__}+g{commit[:10]}" if commit else __version__
+
+
+def _git_commit(root: Path) -> str | None:
+    git = root / ".git"
+    try:
+        if git.is_file():  # a worktree: "gitdir: <path>"
+            git = Path(git.read_text(encoding="utf-8").split(":", 1)[1].strip())
+        head = (git / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref:"):
+            return head if re.fullmatch(r"[0-9a-f]{40}", head) else None
+        ref = head[4:].strip()
+        common = git / "commondir"
+        base = (git / common.read_text(encoding="utf-8").strip()).resolve() if common.is_file() else git
+        for folder in (git, base):
+            if (folder / ref).is_file():
+                return (folder / ref).read_text(encoding="utf-8").strip()
+        packed = base / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                sha, _, name = line.partition(" ")
+                if name == ref:
+                    return sha
+    except (OSError, IndexError, UnicodeDecodeError):
+        return None
+    return None

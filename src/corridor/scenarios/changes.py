@@ -1,0 +1,442 @@
+"""Applying a scenario's changes to a network and its demand.
+
+Each change alters exactly what it names and nothing else (tested property by property):
+
+``close_link``, ``close_node``
+    Remove the links (a closed node loses its links and transfers but stays, so that demand to
+    or from it is reported unserved rather than rejected).
+``close_transfer``
+    The transfer's capacity becomes 0 t/yr (and 0 TEU/yr): nothing passes the crossing or port.
+``close_country``
+    Every link in the country or touching one of its nodes, and every transfer at its nodes, is
+    removed: no flow enters, leaves or crosses it.
+``close_transit``
+    The countries are closed to transit: demand with neither end there may not pass through them;
+    trade to and from them goes on (an engine option, see :meth:`FreightLP.build`).
+``scale_capacity``, ``set_capacity``
+    Capacities of the selected links and transfers (records without a capacity stay unlimited).
+``change_tariff``
+    ``factor`` multiplies the per-tonne and per-TEU tariffs; ``add_usd_per_t`` adds to the per-tonne
+    tariff and, where a per-TEU tariff exists, the same per tonne of a loaded TEU to it;
+    ``add_usd_per_teu`` adds to the per-TEU tariff.
+``change_time``
+    ``factor`` multiplies running times (links) and dwell times (transfers); ``add_h`` adds hours.
+``change_risk``
+    Risk scores of countries (priced by ``engine.risk_price``).
+``grow_demand``, ``move_demand``
+    Scale the selected demand rows, or give them another origin or destination.
+``add_node``, ``add_link``, ``add_transfer``
+    A record with the fields of the CSV tables, and ``source`` and ``status`` for its figures.
+
+Selectors (``select:``) combine with AND; each takes a value or a list. ``id`` and ``country`` select
+links and transfers; ``mode`` and ``corridor`` links only; ``kind`` and ``node`` transfers only;
+``records: links|transfers`` restricts further.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from corridor.exceptions import InputError, Problem
+from corridor.model import CORRIDORS, TRANSFER_KINDS, Demand, Link, Network, Node, Transfer
+from corridor.model.commodity import MODES
+from corridor.scenarios.spec import Change, ScenarioSpec
+
+__all__ = ["Applied", "apply_changes"]
+
+
+@dataclass(frozen=True, eq=False)
+class Applied:
+    """A network and demand after the changes, with the engine options the changes set.
+
+    Attributes
+    ----------
+    network, demand
+        The changed records.
+    no_transit
+        Countries closed to transit.
+    country_risk
+        Risk scores changed by ``change_risk`` (merged over the defaults), or None.
+    log
+        One line per change applied: what it touched.
+    """
+
+    network: Network
+    demand: Demand
+    no_transit: frozenset[str] = frozenset()
+    country_risk: Mapping[str, float] | None = None
+    log: tuple[str, ...] = field(default=())
+
+
+def _ids(v: Any) -> list[str]:
+    return [str(x) for x in (v if isinstance(v, list | tuple) else [v])]
+
+
+def _hint(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Ctx:
+    def __init__(self, net: Network, demand: Demand, params: Mapping[str, float]) -> None:
+        self.net, self.demand, self.params = net, demand, params
+        self.no_transit: set[str] = set()
+        self.risk: dict[str, float] | None = None
+        self.log: list[str] = []
+        self.problems: list[Problem] = []
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, str) and v.startswith("$"):
+            return self.params[v[1:]]
+        return v
+
+    def bad(self, ch: Change, field_: str, message: str) -> None:
+        self.problems.append(Problem(ch.where, f"{ch.kind}.{field_}" if field_ else ch.kind, message))
+
+    def countries(self) -> set[str]:
+        return {n.country for n in self.net.nodes} | {lk.country for lk in self.net.links}
+
+    def check_ids(self, ch: Change, ids: list[str], known: Iterable[str], what: str) -> list[str]:
+        known = set(known)
+        ok = []
+        for i in ids:
+            if i in known:
+                ok.append(i)
+            else:
+                self.bad(
+                    ch, "ids" if "select" not in ch.args else "select.id", f"unknown {what} {i!r}{_hint(i, known)}"
+                )
+        return ok
+
+
+def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:  # noqa: PLR0912 - one rule per selector
+    """Indices of the links and transfers a selector picks."""
+    net = ctx.net
+    sel = {k: _ids(v) if k != "records" else str(v) for k, v in (ch.args.get("select") or {}).items()}
+    country_of = {n.id: n.country for n in net.nodes}
+    if "id" in sel:
+        ctx.check_ids(ch, sel["id"], [*net.link_index, *(t.id for t in net.transfers)], "link or transfer")
+    if "country" in sel:
+        known = ctx.countries()
+        for c in sel["country"]:
+            if c.upper() not in known:
+                ctx.bad(ch, "select.country", f"no node or link of the network is in {c!r}{_hint(c.upper(), known)}")
+        sel["country"] = [c.upper() for c in sel["country"]]
+    for key, known, what in (
+        ("mode", MODES, "mode"),
+        ("corridor", CORRIDORS, "corridor"),
+        ("kind", TRANSFER_KINDS, "transfer kind"),
+    ):
+        for v in sel.get(key, []):
+            if v not in known:
+                ctx.bad(ch, f"select.{key}", f"unknown {what} {v!r}{_hint(v, known)}")
+    if "node" in sel:
+        ctx.check_ids(ch, sel["node"], net.node_index, "node")
+    records = sel.get("records", "both")
+    if records not in ("links", "transfers", "both"):
+        ctx.bad(ch, "select.records", f"must be links, transfers or both, got {records!r}")
+    want_links = records in ("links", "both") and not ({"kind", "node"} & set(sel))
+    want_transfers = records in ("transfers", "both") and not ({"mode", "corridor"} & set(sel))
+    links: list[int] = []
+    if want_links:
+        for i, lk in enumerate(net.links):
+            if "id" in sel and lk.id not in sel["id"]:
+                continue
+            if "mode" in sel and lk.mode not in sel["mode"]:
+                continue
+            if "corridor" in sel and lk.corridor not in sel["corridor"]:
+                continue
+            if "country" in sel and not (
+                {lk.country, country_of.get(lk.a), country_of.get(lk.b)} & set(sel["country"])
+            ):
+                continue
+            links.append(i)
+    transfers: list[int] = []
+    if want_transfers:
+        for i, t in enumerate(net.transfers):
+            if "id" in sel and t.id not in sel["id"]:
+                continue
+            if "kind" in sel and t.kind not in sel["kind"]:
+                continue
+            if "node" in sel and t.node not in sel["node"]:
+                continue
+            if "country" in sel and country_of.get(t.node) not in sel["country"]:
+                continue
+            transfers.append(i)
+    if not links and not transfers and not ctx.problems:
+        ctx.bad(ch, "select", "matches no link or transfer of the network")
+    return links, transfers
+
+
+def _replace(ctx: _Ctx, links: dict[int, dict[str, Any]], transfers: dict[int, dict[str, Any]]) -> None:
+    net = ctx.net
+    new_links = tuple(dataclasses.replace(lk, **links[i]) if i in links else lk for i, lk in enumerate(net.links))
+    new_tr = tuple(dataclasses.replace(t, **transfers[i]) if i in transfers else t for i, t in enumerate(net.transfers))
+    ctx.net = dataclasses.replace(net, links=new_links, transfers=new_tr)
+
+
+def _container_tpt(net: Network) -> float:
+    for c in net.commodities:
+        if c.unit == "TEU" and c.t_per_teu:
+            return float(c.t_per_teu)
+    return 1.0
+
+
+def _capacity(ctx: _Ctx, ch: Change) -> None:
+    li, ti = _select(ctx, ch)
+    net = ctx.net
+    if ch.kind == "scale_capacity":
+        f = float(ctx.value(ch.args["factor"]))
+
+        def new(rec: Link | Transfer) -> dict[str, Any]:
+            return {k: getattr(rec, k) * f for k in ("capacity_mtpa", "capacity_teu") if getattr(rec, k) is not None}
+    else:
+        vals = {
+            k: float(ctx.value(ch.args[a]))
+            for a, k in (("mtpa", "capacity_mtpa"), ("teu", "capacity_teu"))
+            if a in ch.args
+        }
+
+        def new(rec: Link | Transfer) -> dict[str, Any]:
+            return dict(vals)
+
+    links = {i: new(net.links[i]) for i in li}
+    transfers = {i: new(net.transfers[i]) for i in ti}
+    unlimited = sum(1 for d in (*links.values(), *transfers.values()) if not d)
+    _replace(ctx, links, transfers)
+    ctx.log.append(
+        f"{ch.kind}: {len(li)} links, {len(ti)} transfers"
+        + (f" ({unlimited} without a capacity stay unlimited)" if unlimited else "")
+    )
+
+
+def _tariff(ctx: _Ctx, ch: Change) -> None:
+    li, ti = _select(ctx, ch)
+    net = ctx.net
+    f = float(ctx.value(ch.args.get("factor", 1.0)))
+    add_t = float(ctx.value(ch.args.get("add_usd_per_t", 0.0)))
+    add_teu = float(ctx.value(ch.args.get("add_usd_per_teu", 0.0)))
+    tpt = _container_tpt(net)
+
+    def new(rec: Link | Transfer) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if rec.cost_usd_per_t is not None or add_t:
+            out["cost_usd_per_t"] = (rec.cost_usd_per_t or 0.0) * f + add_t
+        if rec.cost_usd_per_teu is not None:
+            out["cost_usd_per_teu"] = rec.cost_usd_per_teu * f + add_teu + add_t * tpt
+        elif add_teu:
+            out["cost_usd_per_teu"] = add_teu
+        return out
+
+    _replace(ctx, {i: new(net.links[i]) for i in li}, {i: new(net.transfers[i]) for i in ti})
+    ctx.log.append(f"change_tariff: {len(li)} links, {len(ti)} transfers")
+
+
+def _time(ctx: _Ctx, ch: Change) -> None:
+    li, ti = _select(ctx, ch)
+    net = ctx.net
+    f = float(ctx.value(ch.args.get("factor", 1.0)))
+    add = float(ctx.value(ch.args.get("add_h", 0.0)))
+    links = {i: {"time_h": net.links[i].running_time_h * f + add} for i in li}
+    transfers = {i: {"time_h": (net.transfers[i].time_h or 0.0) * f + add} for i in ti}
+    bad = [net.links[i].id for i, d in links.items() if d["time_h"] < 0]
+    bad += [net.transfers[i].id for i, d in transfers.items() if d["time_h"] < 0]
+    if bad:
+        ctx.bad(ch, "add_h", f"makes times negative on {', '.join(bad[:5])}")
+        return
+    _replace(ctx, links, transfers)
+    ctx.log.append(f"change_time: {len(li)} links, {len(ti)} transfers")
+
+
+def _close(ctx: _Ctx, ch: Change) -> None:
+    net = ctx.net
+    ids = list(ch.args["ids"])
+    if ch.kind == "close_link":
+        ids = ctx.check_ids(ch, ids, net.link_index, "link")
+        ctx.net = net.without(ids)
+        ctx.log.append(f"close_link: {len(ids)} links")
+    elif ch.kind == "close_node":
+        ids = ctx.check_ids(ch, ids, net.node_index, "node")
+        drop = set(ids)
+        gone = [lk.id for lk in net.links if lk.a in drop or lk.b in drop]
+        gone += [t.id for t in net.transfers if t.node in drop]
+        ctx.net = net.without(gone)
+        ctx.log.append(f"close_node: {len(ids)} nodes ({len(gone)} links and transfers)")
+    elif ch.kind == "close_transfer":
+        ids = ctx.check_ids(ch, ids, [t.id for t in net.transfers], "transfer")
+        pos = {t.id: i for i, t in enumerate(net.transfers)}
+        _replace(ctx, {}, {pos[i]: {"capacity_mtpa": 0.0, "capacity_teu": 0.0} for i in ids})
+        ctx.log.append(f"close_transfer: {len(ids)} transfers")
+    else:
+        known = ctx.countries()
+        codes = []
+        for c in ids:
+            if c.upper() in known:
+                codes.append(c.upper())
+            else:
+                ctx.bad(ch, "ids", f"no node or link of the network is in {c!r}{_hint(c.upper(), known)}")
+        if ch.kind == "close_transit":
+            ctx.no_transit |= set(codes)
+            ctx.log.append(f"close_transit: {', '.join(codes)}")
+            return
+        inside = {n.id for n in net.nodes if n.country in codes}
+        gone = [lk.id for lk in net.links if lk.country in codes or lk.a in inside or lk.b in inside]
+        gone += [t.id for t in net.transfers if t.node in inside]
+        ctx.net = net.without(gone)
+        ctx.log.append(f"close_country: {', '.join(codes)} ({len(gone)} links and transfers)")
+
+
+def _risk(ctx: _Ctx, ch: Change) -> None:
+    from corridor.routing.costs import DEFAULT_COUNTRY_RISK
+
+    score = float(ctx.value(ch.args["score"]))
+    known = ctx.countries()
+    if ctx.risk is None:
+        ctx.risk = dict(DEFAULT_COUNTRY_RISK)
+    for c in _ids(ch.args["country"]):
+        if c.upper() not in known:
+            ctx.bad(ch, "country", f"no node or link of the network is in {c!r}{_hint(c.upper(), known)}")
+        ctx.risk[c.upper()] = score
+    ctx.log.append(f"change_risk: {', '.join(_ids(ch.args['country']))} = {score:g}")
+
+
+def _demand_rows(ctx: _Ctx, ch: Change) -> list[int]:
+    sel = {k: _ids(v) for k, v in (ch.args.get("select") or {}).items()}
+    rows = ctx.demand.rows
+    for key, known, what in (
+        ("id", [r.id for r in rows], "demand row"),
+        ("commodity", [c.id for c in ctx.net.commodities], "commodity"),
+        ("group", {r.group for r in rows}, "demand group"),
+        ("origin", ctx.net.node_index, "node"),
+        ("destination", ctx.net.node_index, "node"),
+    ):
+        if key in sel:
+            ctx.check_ids(dataclasses.replace(ch, args={"select": 1}), sel[key], known, what)
+    out = [i for i, r in enumerate(rows) if all(str(getattr(r, k)) in v for k, v in sel.items())]
+    if not out and not ctx.problems:
+        ctx.bad(ch, "select", "matches no demand row")
+    return out
+
+
+def _demand(ctx: _Ctx, ch: Change) -> None:
+    idx = set(_demand_rows(ctx, ch))
+    rows = list(ctx.demand.rows)
+    if ch.kind == "grow_demand":
+        f = float(ctx.value(ch.args["factor"]))
+        for i in idx:
+            r = rows[i]
+            rows[i] = dataclasses.replace(r, tonnes=r.tonnes * f, teu=None if r.teu is None else r.teu * f)
+    else:
+        ends = {k: str(ctx.value(ch.args[k])) for k in ("origin", "destination") if k in ch.args}
+        for k, v in ends.items():
+            if v not in ctx.net.node_index:
+                ctx.bad(ch, k, f"unknown node {v!r}{_hint(v, ctx.net.node_index)}")
+                return
+        for i in idx:
+            rows[i] = dataclasses.replace(rows[i], **ends)
+            if rows[i].origin == rows[i].destination:
+                ctx.bad(ch, "destination", f"row {rows[i].id} would start where it ends")
+    ctx.demand = Demand(tuple(rows))
+    ctx.log.append(f"{ch.kind}: {len(idx)} demand rows")
+
+
+def _add(ctx: _Ctx, ch: Change) -> None:  # noqa: PLR0912 - checks per field
+    from corridor.io.schema import TABLES, row_to_record
+
+    table = TABLES[{"add_node": "nodes", "add_link": "links", "add_transfer": "transfers"}[ch.kind]]
+    row = dict(ch.args["record"])
+    source, status = row.pop("source", None), row.pop("status", None)
+    row = {k: (";".join(map(str, v)) if isinstance(v, list) else ctx.value(v)) for k, v in row.items()}
+    for k in row:
+        if k not in table.names:
+            ctx.bad(ch, k, "unknown field" + _hint(k, table.names))
+    for fig in table.figures:
+        if row.get(fig) is not None and f"{fig}_source" not in row:
+            if source is None:
+                ctx.bad(
+                    ch,
+                    f"{fig}_source",
+                    f"every figure needs a source: give 'source' and 'status' (or {fig}_source and {fig}_status)",
+                )
+                continue
+            row[f"{fig}_source"], row[f"{fig}_status"] = source, status
+    if ctx.problems:
+        return
+    problems: list[Problem] = []
+    rec = row_to_record(table, row, ch.where, problems)
+    ctx.problems += [dataclasses.replace(p, field=f"{ch.kind}.{p.field}") for p in problems]
+    if rec is None:
+        return
+    net = ctx.net
+    if isinstance(rec, Node):
+        ctx.net = net.with_records(nodes=[rec])
+    elif isinstance(rec, Link):
+        for end in (rec.a, rec.b):
+            if end not in net.node_index:
+                ctx.bad(ch, "a" if end == rec.a else "b", f"unknown node {end!r}{_hint(end, net.node_index)}")
+                return
+        ctx.net = net.with_records(links=[rec])
+    else:
+        if rec.node not in net.node_index:
+            ctx.bad(ch, "node", f"unknown node {rec.node!r}{_hint(rec.node, net.node_index)}")
+            return
+        ctx.net = net.with_records(transfers=[rec])
+    ctx.log.append(f"{ch.kind}: {rec.id}")
+
+
+_APPLY = {
+    "close_link": _close,
+    "close_node": _close,
+    "close_transfer": _close,
+    "close_country": _close,
+    "close_transit": _close,
+    "scale_capacity": _capacity,
+    "set_capacity": _capacity,
+    "change_tariff": _tariff,
+    "change_time": _time,
+    "change_risk": _risk,
+    "grow_demand": _demand,
+    "move_demand": _demand,
+    "add_node": _add,
+    "add_link": _add,
+    "add_transfer": _add,
+}
+
+
+def apply_changes(
+    spec: ScenarioSpec, network: Network, demand: Demand, params: Mapping[str, float] | None = None
+) -> Applied:
+    """Apply ``spec.changes`` in order.
+
+    Parameters
+    ----------
+    spec
+        The scenario.
+    network, demand
+        The base.
+    params
+        Values of the uncertain parameters (default: their nominal values).
+
+    Raises
+    ------
+    InputError
+        Unknown ids, countries, modes or nodes, selections that match nothing, values that make a
+        record invalid; each problem names the change's ``file:line`` and field.
+    """
+    values = {**spec.nominal(), **(params or {})}
+    ctx = _Ctx(network, demand, values)
+    for ch in spec.changes:
+        if ch.when is not None and not values[ch.when[1:]]:
+            ctx.log.append(f"{ch.kind}: skipped ({ch.when} = 0)")
+            continue
+        before = len(ctx.problems)
+        _APPLY[ch.kind](ctx, ch)
+        if len(ctx.problems) > before:
+            continue
+    if ctx.problems:
+        raise InputError(ctx.problems)
+    return Applied(ctx.net, ctx.demand, frozenset(ctx.no_transit), ctx.risk, tuple(ctx.log))

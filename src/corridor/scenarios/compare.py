@@ -1,0 +1,122 @@
+"""Comparing two runs: what a scenario changes against its baseline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["compare_runs", "delta"]
+
+_LINK_KEYS = ["link", "from", "to", "mode", "corridor"]
+
+
+def delta(base: float | None, scen: float | None) -> dict[str, float | None]:
+    """``{baseline, scenario, change, change_pct}`` (``change_pct`` None when the baseline is 0)."""
+    b = float(base or 0.0)
+    s = float(scen or 0.0)
+    pct = None if b == 0 else 100.0 * (s - b) / abs(b)
+    return {"baseline": b, "scenario": s, "change": s - b, "change_pct": pct}
+
+
+def _nested(base: Mapping[str, Mapping[str, float]], scen: Mapping[str, Mapping[str, float]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in sorted(set(base) | set(scen)):
+        b, s = base.get(key, {}), scen.get(key, {})
+        out[key] = {
+            m: delta(b.get(m), s.get(m))
+            for m in sorted(set(b) | set(s))
+            if isinstance(b.get(m, 0.0), int | float) and isinstance(s.get(m, 0.0), int | float)
+        }
+    return out
+
+
+def _bottleneck_key(b: Mapping[str, Any]) -> str:
+    where = f" {b.get('from')}→{b.get('to')}" if b.get("from") else ""
+    return f"{b.get('kind')} {b.get('id')}{where} ({b.get('unit')})"
+
+
+def _links(base: Any, scen: Any) -> list[dict[str, Any]]:
+    import pandas as pd
+
+    def total(frame: Any) -> pd.DataFrame:
+        if frame is None or len(frame) == 0:
+            return pd.DataFrame(columns=[*_LINK_KEYS, "tonnes"])
+        return frame.groupby(_LINK_KEYS, as_index=False, dropna=False)["tonnes"].sum()
+
+    merged = total(base).merge(total(scen), on=_LINK_KEYS, how="outer", suffixes=("_baseline", "_scenario"))
+    merged = merged.fillna({"tonnes_baseline": 0.0, "tonnes_scenario": 0.0})
+    merged["change_t"] = merged["tonnes_scenario"] - merged["tonnes_baseline"]
+    merged = merged[
+        merged["change_t"].abs() > 1e-6 * merged[["tonnes_baseline", "tonnes_scenario"]].max(axis=1).clip(lower=1.0)
+    ]
+    merged = merged.reindex(merged["change_t"].abs().sort_values(ascending=False, kind="stable").index)
+    return [
+        {
+            "link": r["link"],
+            "from": r["from"],
+            "to": r["to"],
+            "mode": r["mode"],
+            "corridor": r["corridor"],
+            "baseline_t": float(r["tonnes_baseline"]),
+            "scenario_t": float(r["tonnes_scenario"]),
+            "change_t": float(r["change_t"]),
+        }
+        for r in merged.to_dict(orient="records")
+    ]
+
+
+def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, Any]:
+    """The difference of two runs.
+
+    Parameters
+    ----------
+    base, scen
+        ``{"summary": <summary dict of a run>, "tables": {"link_flows": DataFrame, ...}}``.
+
+    Returns
+    -------
+    dict
+        ``totals``, ``by_commodity`` and ``by_corridor`` (each figure as
+        ``{baseline, scenario, change, change_pct}``), ``border_crossings``, ``bottlenecks``
+        (``baseline``/``scenario`` lists and the ``new`` and ``relieved`` keys), ``unserved_od``
+        of the scenario, and ``links``: every link direction whose flow changed, largest change first.
+    """
+    bs, ss = base["summary"], scen["summary"]
+    totals = {k: delta(bs["totals"].get(k), ss["totals"].get(k)) for k in sorted(set(bs["totals"]) | set(ss["totals"]))}
+    bb = {_bottleneck_key(b): b for b in bs.get("bottlenecks", [])}
+    sb = {_bottleneck_key(b): b for b in ss.get("bottlenecks", [])}
+    borders = {
+        k: delta(bs.get("border_crossings", {}).get(k), ss.get("border_crossings", {}).get(k))
+        for k in sorted(set(bs.get("border_crossings", {})) | set(ss.get("border_crossings", {})))
+    }
+    through = {
+        k: delta(bs.get("transfers", {}).get(k), ss.get("transfers", {}).get(k))
+        for k in sorted(set(bs.get("transfers", {})) | set(ss.get("transfers", {})))
+    }
+    links = _links(base.get("tables", {}).get("link_flows"), scen.get("tables", {}).get("link_flows"))
+    out = {
+        "totals": totals,
+        "by_commodity": _nested(bs.get("by_commodity", {}), ss.get("by_commodity", {})),
+        "by_corridor": _nested(bs.get("by_corridor", {}), ss.get("by_corridor", {})),
+        "border_crossings": borders,
+        "transfers": through,
+        "bottlenecks": {
+            "baseline": list(bb.values()),
+            "scenario": list(sb.values()),
+            "new": [k for k in sb if k not in bb],
+            "relieved": [k for k in bb if k not in sb],
+        },
+        "unserved_od": list(ss.get("unserved_od", [])),
+        "links": links,
+    }
+    tc = totals.get("total_cost_usd", {})
+    out["headline"] = {
+        "unserved_t": totals.get("unserved_t", {}).get("scenario"),
+        "unserved_change_t": totals.get("unserved_t", {}).get("change"),
+        "cost_change_usd": tc.get("change"),
+        "cost_change_pct": tc.get("change_pct")
+        if tc.get("change_pct") is None or math.isfinite(tc["change_pct"])
+        else None,
+    }
+    return out

@@ -1,0 +1,299 @@
+"""Running a scenario: apply its changes, run the engine, summarise in plain values and tables."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from corridor.exceptions import InputError, Problem
+from corridor.scenarios.changes import Applied, apply_changes
+from corridor.scenarios.spec import ScenarioSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corridor.model import Dataset, Network
+
+__all__ = ["RunOutcome", "engine_kwargs", "load_base", "run_spec", "summarise"]
+
+_TOP_BOTTLENECKS = 25
+
+
+@dataclass(frozen=True, eq=False)
+class RunOutcome:
+    """What one run of a scenario produced.
+
+    Attributes
+    ----------
+    name
+        The scenario's name.
+    spec_hash
+        :meth:`ScenarioSpec.content_hash` of the spec and parameter values.
+    params
+        Values of the uncertain parameters used.
+    summary
+        Plain values: ``engine``, ``status``, ``totals``, ``by_commodity``, ``by_corridor``,
+        ``border_crossings``, ``bottlenecks`` (LP: binding capacities with their value; equilibrium:
+        the most delayed capacities), ``unserved_od``, ``changes_applied``.
+    tables
+        ``link_flows``, ``od``, ``capacities``, ``transfers`` and ``geometry`` as DataFrames.
+    elapsed_s
+        Wall time.
+    """
+
+    name: str
+    spec_hash: str
+    params: Mapping[str, float]
+    summary: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (no tables)."""
+        return {"name": self.name, "spec_hash": self.spec_hash, "params": dict(self.params), **self.summary}
+
+
+def load_base(dataset: str) -> Dataset:
+    """The base of a scenario: a built-in dataset by name, or a network file or folder (validated).
+
+    Raises
+    ------
+    InputError
+        An unknown dataset name, or a bad network.
+    """
+    from pathlib import Path
+
+    from corridor import data
+
+    if dataset in data.available():
+        return data.load(dataset)
+    path = Path(dataset)
+    if not path.exists():
+        known = ", ".join(data.available())
+        raise InputError(
+            Problem(
+                "base", "dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a network file or folder"
+            )
+        )
+    from corridor.io import read_dataset
+    from corridor.model import validate_network
+
+    ds = read_dataset(path)
+    validate_network(ds.network, ds.demand, strict=True, require_sources=False)
+    return ds
+
+
+def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
+    """Keyword arguments of :meth:`FreightLP.build` for this scenario."""
+    eng = spec.engine
+    vot = eng.get("value_of_time")
+    if vot is None and eng.get("method") == "equilibrium":
+        from corridor.assignment.freight_eq import DEFAULT_VALUE_OF_TIME
+
+        vot = DEFAULT_VALUE_OF_TIME
+    kw: dict[str, Any] = {
+        "value_of_time": float(vot or 0.0),
+        "carbon_price": float(eng.get("carbon_price", 0.0)),
+        "risk_price": float(eng.get("risk_price", 0.0)),
+        "unserved_penalty_usd_per_t": float(eng.get("unserved_penalty_usd_per_t", 10_000.0)),
+        "no_transit": sorted(applied.no_transit),
+    }
+    if applied.country_risk is not None:
+        kw["country_risk"] = dict(applied.country_risk)
+    return kw
+
+
+def _hub_curves(spec: ScenarioSpec, network: Network) -> dict[str, Any]:
+    """Transfer curves from the hub simulation when the scenario asks for them (``hub_delay: simulated``)."""
+    if spec.engine.get("hub_delay") != "simulated":
+        return {}
+    from corridor.assignment.freight_eq import TransferCurve
+    from corridor.hub import load_curve
+
+    curve = load_curve("aktau-hub")
+    out = {}
+    for t in network.transfers:
+        if t.node == "aktau" and t.kind == "port-handling" and t.capacity_teu:
+            out[t.id] = TransferCurve(
+                t0_h=curve.t0_h,
+                capacity=float(curve.capacity_teu_per_yr),
+                j=float(curve.j),
+                unit="TEU/yr",
+                mu=float(getattr(curve, "mu", 0.95)),
+                source=f"simulated: corridor hub curve ({curve.source})",
+            )
+    return out
+
+
+def run_spec(
+    spec: ScenarioSpec,
+    params: Mapping[str, float] | None = None,
+    *,
+    base: Dataset | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> RunOutcome:
+    """Run ``spec`` once at the given parameter values (default: nominal).
+
+    Parameters
+    ----------
+    spec
+        The scenario.
+    params
+        Values of its uncertain parameters.
+    base
+        The base dataset, if already loaded (else :func:`load_base` of ``spec.dataset``).
+    progress
+        Called with ``(stage, fraction)``.
+
+    Raises
+    ------
+    InputError
+        Bad changes (see :func:`apply_changes`) or demand.
+    """
+    from corridor.assignment.lp import FreightLP
+
+    start = time.perf_counter()
+    values = {**spec.nominal(), **(params or {})}
+    ds = base if base is not None else load_base(spec.dataset)
+    demand = ds.demand
+    if spec.year is not None:
+        demand = demand.filter(year=spec.year)
+        if not demand.rows:
+            years = ", ".join(sorted({str(r.year) for r in ds.demand.rows}))
+            raise InputError(
+                Problem(
+                    spec.path or spec.name,
+                    "base.year",
+                    f"the dataset has no demand for "
+                    f"{spec.year}; it has {years or 'none'} (grow demand with grow_demand)",
+                )
+            )
+    applied = apply_changes(spec, ds.network, demand, values)
+    if progress:
+        progress("build", 0.2)
+    kw = engine_kwargs(spec, applied)
+    lp = FreightLP.build(applied.network, applied.demand, **kw)
+    if progress:
+        progress("solve", 0.5)
+    if spec.engine.get("method") == "equilibrium":
+        import warnings
+
+        from corridor.assignment.freight_eq import FreightDelays, FreightEquilibriumOptions, freight_equilibrium
+        from corridor.exceptions import ConvergenceWarning
+
+        opts = FreightEquilibriumOptions(
+            gap=float(spec.engine.get("gap", 1e-4)),
+            max_iter=int(spec.engine.get("max_iter", 500)),
+            value_of_time=kw["value_of_time"],
+            carbon_price=kw["carbon_price"],
+            risk_price=kw["risk_price"],
+            unserved_penalty_usd_per_t=kw["unserved_penalty_usd_per_t"],
+            delays=FreightDelays(transfer_curves=_hub_curves(spec, applied.network)),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            eq = freight_equilibrium(applied.network, applied.demand, opts, lp=lp)
+        res = eq.flows
+        extra = {
+            "gap": eq.gap,
+            "iterations": eq.iterations,
+            "converged": eq.converged,
+            "congestion": [dict(r) for r in eq.congestion if r["delay_h"] > 0][:_TOP_BOTTLENECKS],
+        }
+        hours = eq.total_travel_time
+    else:
+        res = lp.solve()
+        extra = {}
+        hours = float(res.meta.get("tonne_hours", 0.0))
+    summary, tables = summarise(res, applied, spec, hours)
+    summary.update(extra)
+    summary["changes_applied"] = list(applied.log)
+    if progress:
+        progress("done", 1.0)
+    return RunOutcome(spec.name, spec.content_hash(values), values, summary, tables, time.perf_counter() - start)
+
+
+def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The summary dict and result tables of an LP (or equilibrium flow) result."""
+    import pandas as pd
+
+    net = applied.network
+    kinds = {t.id: (t.kind, t.node) for t in net.transfers}
+    border = {
+        tid: float(v)
+        for tid, v in res.transfer_throughput.items()
+        if kinds.get(tid, ("", ""))[0] == "border-clearance" and v > 0
+    }
+    through = {tid: float(v) for tid, v in res.transfer_throughput.items() if v > 0}
+    totals = {
+        "demand_t": res.demand_t,
+        "served_t": res.served_t,
+        "unserved_t": res.unserved_t,
+        "total_cost_usd": res.total_cost,
+        "money_usd": res.money_usd,
+        "tonne_km": res.tonne_km,
+        "co2e_kg": res.co2e_kg,
+        "hours_t": hours,
+        "border_crossings_t": float(sum(border.values())),
+    }
+    summary: dict[str, Any] = {
+        "engine": spec.engine.get("method", "lp"),
+        "status": res.status,
+        "totals": totals,
+        "by_commodity": {k: dict(v) for k, v in res.by_commodity.items()},
+        "by_corridor": {k: dict(v) for k, v in res.by_corridor.items()},
+        "border_crossings": border,
+        "transfers": through,
+        "bottlenecks": [dict(b) for b in res.bottlenecks][:_TOP_BOTTLENECKS],
+        "unserved_od": [dict(o) for o in res.by_od if o["unserved_t"] > 0],
+        "engine_options": {
+            k: v
+            for k, v in res.meta.items()
+            if k in ("value_of_time", "carbon_price", "risk_price", "unserved_penalty_usd_per_t")
+        },
+    }
+    pos = {n.id: (n.lon, n.lat) for n in net.nodes}
+    geometry = []
+    for lk in net.links:
+        for a, b in ((lk.a, lk.b),) if lk.oneway else ((lk.a, lk.b), (lk.b, lk.a)):
+            geometry.append(
+                {
+                    "link": lk.id,
+                    "from": a,
+                    "to": b,
+                    "mode": lk.mode,
+                    "corridor": lk.corridor,
+                    "lon_from": pos[a][0],
+                    "lat_from": pos[a][1],
+                    "lon_to": pos[b][0],
+                    "lat_to": pos[b][1],
+                }
+            )
+    tables = {
+        "link_flows": pd.DataFrame(
+            list(res.link_flows), columns=["link", "from", "to", "mode", "corridor", "commodity", "tonnes"]
+        ),
+        "od": res.od_frame(),
+        "capacities": pd.DataFrame(
+            list(res.capacities),
+            columns=["kind", "id", "from", "to", "unit", "capacity", "flow", "utilisation", "usd_per_unit"],
+        ),
+        "transfers": pd.DataFrame(
+            [
+                {
+                    "id": tid,
+                    "kind": kinds.get(tid, ("", ""))[0],
+                    "node": kinds.get(tid, ("", ""))[1],
+                    "tonnes": float(v),
+                }
+                for tid, v in res.transfer_throughput.items()
+            ],
+            columns=["id", "kind", "node", "tonnes"],
+        ),
+        "geometry": pd.DataFrame(
+            geometry, columns=["link", "from", "to", "mode", "corridor", "lon_from", "lat_from", "lon_to", "lat_to"]
+        ),
+    }
+    return summary, tables

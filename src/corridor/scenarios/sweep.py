@@ -1,0 +1,406 @@
+"""Monte Carlo sweeps: many runs of one scenario with its uncertain parameters drawn at random.
+
+Sample ``i`` draws its parameters from ``numpy.random.default_rng(SeedSequence(seed).spawn(n)[i])``
+(in the sorted order of the parameter names), so a sample's values depend only on the seed and its
+index — not on the number of workers, the order in which samples finish, or an interruption.
+Samples are solved in chunks by a local process pool or on a Dask distributed cluster; each
+finished chunk is written to the run store at once, so a sweep that is killed resumes where it
+stopped (:func:`run_sweep` with ``resume``), without losing or repeating a sample.
+
+Each worker keeps the base dataset and a built LP per scenario between samples; a sample whose
+changes only alter capacities and tariffs (the usual uncertain parameters) re-prices and re-bounds
+that LP and re-solves it from the previous basis (a warm start) instead of building it anew.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from corridor.exceptions import CorridorError, InputError, Problem
+from corridor.scenarios.spec import ScenarioSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SweepProgress", "SweepResult", "draw_params", "run_sweep", "solve_chunk", "summarise_samples"]
+
+_CHUNK = 10
+_METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "hours_t")
+
+
+@dataclass(frozen=True)
+class SweepProgress:
+    """What the ``progress`` callback receives after each chunk."""
+
+    done: int
+    total: int
+    elapsed: float
+
+
+@dataclass(frozen=True, eq=False)
+class SweepResult:
+    """Distributions over the samples of a sweep.
+
+    Attributes
+    ----------
+    sweep_id
+        The run id in the store (``""`` without a store).
+    scenario
+        The scenario's name.
+    samples, seed
+        How many samples, and the root seed.
+    summary
+        ``metrics`` (mean, sd, min, p5, p25, p50, p75, p95, max per metric), ``p_unserved_above``
+        (probability that unserved demand exceeds each threshold, in t), ``bottleneck_frequency``
+        (share of samples in which each capacity binds), ``tornado`` (parameters ranked by their rank
+        correlation with each metric, with the metric's mean in the lowest and highest fifth of the
+        parameter's values).
+    frame
+        One row per sample: ``idx, seed``, ``param.<name>`` and the metrics.
+    elapsed_s
+        Wall time of this call.
+    """
+
+    sweep_id: str
+    scenario: str
+    samples: int
+    seed: int
+    summary: dict[str, Any]
+    frame: pd.DataFrame = field(repr=False)
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values."""
+        rate = self.summary.get("solved_now", 0) / self.elapsed_s if self.elapsed_s > 0 else None
+        return {
+            "sweep_id": self.sweep_id,
+            "scenario": self.scenario,
+            "samples": self.samples,
+            "seed": self.seed,
+            **self.summary,
+            "elapsed_s": self.elapsed_s,
+            "samples_per_s": rate,
+        }
+
+
+def draw_params(
+    spec: ScenarioSpec, seed: int, n: int, indices: Iterable[int] | None = None
+) -> list[tuple[int, int, dict[str, float]]]:
+    """``(index, child seed, parameter values)`` of samples ``indices`` (default all ``n``)."""
+    children = np.random.SeedSequence(seed).spawn(n)
+    out = []
+    names = sorted(spec.uncertain)
+    for i in range(n) if indices is None else indices:
+        child = children[i]
+        rng = np.random.default_rng(child)
+        params = {k: spec.uncertain[k].sample(rng) for k in names}
+        out.append((i, int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)), params))
+    return out
+
+
+# --- the worker side ------------------------------------------------------------------------------
+_CACHE: dict[str, Any] = {}
+
+
+def _structure(applied: Any) -> tuple[Any, ...]:
+    net = applied.network
+    return (
+        tuple(lk.id for lk in net.links),
+        tuple(t.id for t in net.transfers),
+        applied.no_transit,
+        tuple((r.id, r.origin, r.destination, r.tonnes) for r in applied.demand.rows),
+        None if applied.country_risk is None else tuple(sorted(applied.country_risk.items())),
+    )
+
+
+def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any]:
+    """Solve one sample, warm when the worker's last LP has the same structure."""
+    from corridor.assignment.lp import FreightLP
+    from corridor.scenarios.changes import apply_changes
+    from corridor.scenarios.run import engine_kwargs, load_base
+
+    key = f"base:{spec.dataset}"
+    if key not in _CACHE:
+        _CACHE[key] = load_base(spec.dataset)
+    ds = _CACHE[key]
+    demand = ds.demand.filter(year=spec.year) if spec.year is not None else ds.demand
+    applied = apply_changes(spec, ds.network, demand, params)
+    kw = engine_kwargs(spec, applied)
+    struct = _structure(applied)
+    lp_key = f"lp:{spec.content_hash({})}:{hash(struct)}"  # one model per structure (e.g. closure on/off)
+    cached = _CACHE.get(lp_key)
+    warm = cached is not None and cached[0] == struct and cached[1].update_network(applied.network)
+    if warm:
+        lp = cached[1]
+    else:
+        lp = FreightLP.build(applied.network, applied.demand, **kw)
+        _CACHE[lp_key] = (struct, lp)
+    res = lp.solve()
+    return {
+        "unserved_t": res.unserved_t,
+        "served_t": res.served_t,
+        "demand_t": res.demand_t,
+        "total_cost_usd": res.total_cost,
+        "tonne_km": res.tonne_km,
+        "co2e_kg": res.co2e_kg,
+        "hours_t": float(res.meta.get("tonne_hours", 0.0)),
+        "by_corridor_t": {k: v["tonnes"] for k, v in res.by_corridor.items()},
+        "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
+        "warm": bool(warm),
+        "status": res.status,
+    }
+
+
+def solve_chunk(spec_dict: dict[str, Any], items: list[tuple[int, int, dict[str, float]]]) -> list[dict[str, Any]]:
+    """Solve a chunk of samples (runs in a worker process); returns one store row per sample."""
+    from corridor.scenarios.spec import parse_scenario
+
+    key = "spec:" + str(hash(repr(spec_dict)))
+    spec = _CACHE.get(key)
+    if spec is None:
+        spec = parse_scenario(spec_dict["doc"], spec_dict["file"])
+        _CACHE[key] = spec
+    for k in [k for k in _CACHE if k.startswith("lp:")]:  # every chunk starts cold: results never depend
+        del _CACHE[k]  # on which chunks this worker solved before
+    rows = []
+    for idx, seed, params in items:
+        t0 = time.perf_counter()
+        summary = _solve_one(spec, params)
+        rows.append(
+            {"idx": idx, "seed": seed, "params": params, "summary": summary, "elapsed_s": time.perf_counter() - t0}
+        )
+    return rows
+
+
+# --- the driver side ------------------------------------------------------------------------------
+def _chunks(items: list[tuple[int, int, dict[str, float]]]) -> list[list[tuple[int, int, dict[str, float]]]]:
+    """Samples grouped by ``index // _CHUNK``: the same groups however many workers run them.
+
+    A chunk is solved in one worker, warm from sample to sample, starting cold; so a sample's result
+    depends only on its chunk, never on scheduling. The store writes a chunk in one transaction,
+    so a resumed sweep finds whole chunks missing and solves them exactly as the first run would have.
+    """
+    groups: dict[int, list[tuple[int, int, dict[str, float]]]] = {}
+    for item in items:
+        groups.setdefault(item[0] // _CHUNK, []).append(item)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _executor(workers: int | None, scheduler: str | None) -> tuple[Any, Callable[[], None]]:
+    if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError as e:  # pragma: no cover - a dependency
+            raise CorridorError(f"--scheduler needs dask.distributed: {e}") from None
+        try:
+            client = Client(scheduler, timeout="10s", set_as_default=False)
+        except (OSError, TimeoutError) as e:
+            raise InputError(Problem("--scheduler", "", f"no Dask scheduler answers at {scheduler}: {e}")) from None
+        return client, client.close
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers or None, mp_context=multiprocessing.get_context("spawn"))
+    return pool, lambda: pool.shutdown(cancel_futures=True)
+
+
+def _iterate(executor: Any, spec_dict: dict[str, Any], chunks: list[list[Any]]) -> Iterable[list[dict[str, Any]]]:
+    if chunks and hasattr(executor, "scheduler_info"):  # a dask Client
+        from distributed import as_completed
+
+        futures = [executor.submit(solve_chunk, spec_dict, c, pure=False) for c in chunks]
+        for fut in as_completed(futures, loop=executor.loop):
+            yield fut.result()
+        return
+    from concurrent.futures import as_completed as done
+
+    futures = [executor.submit(solve_chunk, spec_dict, c) for c in chunks]
+    for fut in done(futures):
+        yield fut.result()
+
+
+def run_sweep(
+    spec: ScenarioSpec,
+    doc: Any,
+    samples: int,
+    *,
+    seed: int = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    store: Any = None,
+    resume: str | None = None,
+    thresholds_t: Iterable[float] = (0.0, 1e6, 5e6, 1e7),
+    progress: Callable[[SweepProgress], None] | None = None,
+) -> SweepResult:
+    """Run ``samples`` samples of ``spec`` and summarise them.
+
+    Parameters
+    ----------
+    spec
+        The scenario (with ``uncertain`` parameters).
+    doc
+        The parsed YAML it came from (sent to the workers, which parse it again).
+    samples, seed
+        How many samples; the root seed.
+    workers
+        Local worker processes (default: one per core). Ignored with ``scheduler``.
+    scheduler
+        ``tcp://host:port`` of a Dask distributed scheduler to run on instead.
+    store
+        A :class:`~corridor.scenarios.store.RunStore`; samples stream into it.
+    resume
+        The id of an unfinished sweep in ``store``: run only its missing samples.
+    thresholds_t
+        Unserved tonnages for ``p_unserved_above``.
+    progress
+        Called after each chunk.
+
+    Raises
+    ------
+    InputError
+        No uncertain parameters, a bad sample count, a resume id that is not this sweep, or a
+        scheduler that does not answer.
+    """
+    if not spec.uncertain:
+        raise InputError(
+            Problem(spec.path or spec.name, "uncertain", "the scenario has no uncertain parameters to sweep over")
+        )
+    if samples < 1:
+        raise InputError(Problem("--samples", "", f"must be at least 1, got {samples}"))
+    start = time.perf_counter()
+    spec_hash = spec.content_hash({}, extra=f"sweep:{samples}:{seed}")
+    sweep_id = ""
+    done: set[int] = set()
+    if store is not None and resume is not None:
+        run = store.get(resume)
+        sweep_id = run["run_id"]
+        if run.get("spec_hash") != spec_hash:
+            raise InputError(
+                Problem(
+                    "--resume",
+                    "",
+                    f"run {sweep_id} is not a sweep of this scenario with {samples} samples and seed {seed}",
+                )
+            )
+        done = set(store.sample_indices(sweep_id))
+    elif resume is not None:
+        raise InputError(Problem("--resume", "", "needs a run store"))
+    todo = [i for i in range(samples) if i not in done]
+    items = draw_params(spec, seed, samples, todo)
+    spec_dict = {"doc": doc, "file": spec.path}
+    rows_all: list[dict[str, Any]] = []
+    solved = 0
+    # connect first, so that a scheduler that does not answer leaves nothing in the store
+    executor, close = _executor(workers, scheduler) if items else (None, lambda: None)
+    try:
+        if store is not None and not sweep_id:
+            sweep_id = store.start(
+                "sweep", spec.name, {"scenario": spec.to_dict(), "samples": samples, "seed": seed}, spec_hash, seed=seed
+            )
+        if items:
+            for rows in _iterate(executor, spec_dict, _chunks(items)):
+                if store is not None:
+                    store.add_samples(sweep_id, rows)
+                rows_all += rows
+                solved += len(rows)
+                if progress is not None:
+                    progress(SweepProgress(len(done) + solved, samples, time.perf_counter() - start))
+    finally:
+        close()
+    frame = store.samples(sweep_id) if store is not None else _frame(rows_all)
+    summary = summarise_samples(frame, list(spec.uncertain), thresholds_t)
+    summary["solved_now"] = solved
+    summary["warm_share"] = (
+        (sum(bool(r["summary"].get("warm")) for r in rows_all) / len(rows_all)) if rows_all else None
+    )
+    elapsed = time.perf_counter() - start
+    if store is not None and len(frame) == samples:
+        store.finish(sweep_id, summary=summary, tables={"samples": frame}, elapsed_s=elapsed)
+    return SweepResult(sweep_id, spec.name, samples, seed, summary, frame, elapsed)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
+    recs = []
+    for r in sorted(rows, key=lambda r: r["idx"]):
+        rec: dict[str, Any] = {"idx": r["idx"], "seed": r["seed"]}
+        rec.update({f"param.{k}": v for k, v in r["params"].items()})
+        rec.update({k: v for k, v in r["summary"].items() if not isinstance(v, dict | list)})
+        recs.append(rec)
+    return pd.DataFrame(recs)
+
+
+def summarise_samples(
+    frame: pd.DataFrame, params: list[str], thresholds_t: Iterable[float]
+) -> dict[str, Any]:
+    """Quantiles, exceedance probabilities, bottleneck frequencies and the tornado ranking."""
+    from scipy.stats import spearmanr
+
+    n = len(frame)
+    metrics = {}
+    for m in _METRICS:
+        if m not in frame:
+            continue
+        v = frame[m].to_numpy(dtype=float)
+        q = np.percentile(v, [5, 25, 50, 75, 95]) if n else [math.nan] * 5
+        metrics[m] = {
+            "mean": float(v.mean()) if n else None,
+            "sd": float(v.std(ddof=1)) if n > 1 else None,
+            "min": float(v.min()) if n else None,
+            "p5": float(q[0]),
+            "p25": float(q[1]),
+            "p50": float(q[2]),
+            "p75": float(q[3]),
+            "p95": float(q[4]),
+            "max": float(v.max()) if n else None,
+        }
+    p_above = {}
+    if "unserved_t" in frame and n:
+        u = frame["unserved_t"].to_numpy(dtype=float)
+        p_above = {f"{t:g}": float(np.mean(u > t)) for t in thresholds_t}
+    freq: dict[str, float] = {}
+    if "binding" in frame and n:
+        for cell in frame["binding"].fillna(""):
+            for b in [x for x in str(cell).split(";") if x]:
+                freq[b] = freq.get(b, 0.0) + 1.0 / n
+    tornado = []
+    for p in params:
+        col = f"param.{p}"
+        if col not in frame or n < 3:
+            continue
+        x = frame[col].to_numpy(dtype=float)
+        if len(np.unique(x)) <= 10:  # discrete or Bernoulli: compare its lowest and highest value
+            lo, hi = x.min(), x.max()
+        else:  # continuous: the lowest and highest fifth
+            lo, hi = np.quantile(x, 0.2), np.quantile(x, 0.8)
+        for m in ("unserved_t", "total_cost_usd"):
+            y = frame[m].to_numpy(dtype=float)
+            rho = 0.0 if np.ptp(x) == 0 or np.ptp(y) == 0 else float(spearmanr(x, y).statistic)
+            low_mean = float(y[x <= lo].mean()) if np.any(x <= lo) else None
+            high_mean = float(y[x >= hi].mean()) if np.any(x >= hi) else None
+            swing = None if low_mean is None or high_mean is None else high_mean - low_mean
+            tornado.append(
+                {
+                    "parameter": p,
+                    "metric": m,
+                    "spearman": rho,
+                    "mean_low": low_mean,
+                    "mean_high": high_mean,
+                    "swing": swing,
+                }
+            )
+    tornado.sort(key=lambda r: (r["metric"], -abs(r["swing"] or 0.0), r["parameter"]))
+    return {
+        "n": n,
+        "metrics": metrics,
+        "p_unserved_above": p_above,
+        "bottleneck_frequency": dict(sorted(freq.items(), key=lambda kv: -kv[1])),
+        "tornado": tornado,
+    }

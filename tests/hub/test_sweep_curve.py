@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corridor.exceptions import InputError
+from corridor.hub import CurvePoint, HubDelayCurve, fit_curve, fit_delay_curve, load_curve, sweep
+
+
+def test_sweep_finds_smallest_design(aktau):
+    res = sweep(aktau, berths=[1, 2], yard_slots=[690, 1400], days=120, warmup_days=5, replications=2, seed=1,
+                target_wait_h=1000.0, target_yard_p95=0.99)
+    assert len(res.points) == 4
+    best = res.best()
+    assert best is not None
+    ok = [p for p in res.points if p.meets_target]
+    assert best.size == min(p.size for p in ok)
+    d = res.to_dict()
+    assert d["best"][f"{aktau.demand_teu_per_yr:.0f}"]["berths"] == best.berths
+    json.dumps(d)
+
+
+def test_sweep_same_result_serial_and_parallel(aktau):
+    kw = {"berths": [1, 2], "days": 40, "warmup_days": 2, "replications": 2, "seed": 9}
+    assert sweep(aktau, **kw).to_dict() == sweep(aktau, workers=2, **kw).to_dict()
+
+
+def test_sweep_reports_none_when_target_unreachable(aktau):
+    res = sweep(aktau, tracks=[3], days=30, warmup_days=2, replications=1, target_wait_h=1e-6)
+    assert res.best() is None
+    assert res.to_dict()["best"] == {"240000": None}
+
+
+def test_sweep_rejects_bad_grid(aktau):
+    with pytest.raises(InputError, match="berths"):
+        sweep(aktau, berths=[0, 1], days=10, replications=1)
+
+
+@pytest.mark.slow
+def test_sweep_on_dask_local_cluster(aktau):
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        a = sweep(aktau, berths=[1, 2], days=60, warmup_days=2, replications=2, seed=5,
+                  scheduler=cluster.scheduler_address)
+    b = sweep(aktau, berths=[1, 2], days=60, warmup_days=2, replications=2, seed=5)
+    assert a.to_dict() == b.to_dict()
+
+
+def _points(t0=80.0, j=0.1, cap=300_000.0):
+    out = []
+    for v in (60_000, 120_000, 180_000, 240_000, 270_000):
+        t = t0 * (1 + j * (v / cap) / (1 - v / cap))
+        out.append(CurvePoint(v, v, t, t - 2.0, t + 2.0, 5))
+    return out
+
+
+def test_fit_recovers_davidson():
+    c = fit_curve(_points(), name="t", capacity_teu_per_yr=240_000)
+    assert c.form == "davidson"
+    assert c.t0_h == pytest.approx(80.0, rel=1e-3)
+    assert c.capacity_teu_per_yr == pytest.approx(300_000, rel=1e-2)
+    assert c.evaluate(0.0) == pytest.approx(80.0, rel=1e-3)
+    assert c.evaluate(10_000_000) < float("inf")  # tangent beyond x = 0.95
+    assert HubDelayCurve.from_dict(json.loads(json.dumps(c.to_dict()))) == c
+
+
+def test_fit_needs_three_points():
+    with pytest.raises(InputError, match="three"):
+        fit_curve(_points()[:2], name="t", capacity_teu_per_yr=1.0)
+
+
+def test_shipped_curve_reproduces_its_simulated_points():
+    """The shipped curve (made by `corridor hub curve`) lies inside the 95 % CI of every simulated point."""
+    curve = load_curve("aktau-hub")
+    assert curve.name == "aktau-hub" and curve.capacity_teu_per_yr > 0 and len(curve.points) >= 5
+    for p in curve.points:
+        assert p.ci_low <= curve.evaluate(p.demand_teu_per_yr) <= p.ci_high, p
+    assert curve.evaluate(240_000) > curve.evaluate(100_000) >= curve.t0_h * 0.999
+    assert "LYG25" not in curve.method  # the method text describes the fit, the source names the config
+    assert "aktau-hub.yaml" in curve.source
+
+
+def test_fitted_curve_reproduces_fresh_simulation(aktau):
+    curve = fit_delay_curve(aktau, levels=[80_000, 160_000, 220_000, 250_000], days=365, warmup_days=14,
+                            replications=3, seed=2)
+    for p in curve.points:
+        assert p.ci_low <= curve.evaluate(p.demand_teu_per_yr) <= p.ci_high, (p, curve.evaluate(p.demand_teu_per_yr))
+
+
+def test_load_curve_errors(tmp_path):
+    with pytest.raises(InputError, match="no delay curve"):
+        load_curve("nowhere")
+    bad = tmp_path / "c.json"
+    bad.write_text("{}")
+    with pytest.raises(InputError, match="not a hub delay curve"):
+        load_curve(str(bad))
+
+
+def test_forced_form_and_davidson_accessors():
+    pts = _points()
+    bpr = fit_curve(pts, name="t", capacity_teu_per_yr=240_000, form="bpr")
+    assert bpr.form == "bpr" and "alpha" in bpr.parameters
+    with pytest.raises(ValueError, match="no Davidson J"):
+        _ = bpr.j
+    dav = fit_curve(pts, name="t", capacity_teu_per_yr=240_000)
+    assert dav.j == pytest.approx(0.1, rel=1e-2) and dav.mu == 0.95
+    assert dav.fit["bpr_weighted_sse"] >= 0 and "bpr_alpha" in dav.fit
+    with pytest.raises(InputError, match="form"):
+        fit_curve(pts, name="t", capacity_teu_per_yr=1.0, form="conical")

@@ -1,0 +1,128 @@
+"""Scenario files: parsing, validation with file:line, distributions, the shipped examples."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corridor import data
+from corridor.exceptions import InputError
+from corridor.scenarios import load_scenario, run_spec, scenario_from_text
+from corridor.scenarios.compare import compare_runs
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _bad(text: str) -> str:
+    with pytest.raises(InputError) as err:
+        scenario_from_text(text, "s.yaml")
+    return str(err.value)
+
+
+@pytest.mark.parametrize(("text", "expect"), [
+    ("name: x\nchanges:\n  - close_links: [a]\n", "s.yaml:3: close_links: unknown change; did you mean 'close_link'?"),
+    ("name: x\nchange: []\n", "s.yaml:2: change: unknown key; did you mean 'changes'?"),
+    ("name: x\nchanges:\n  - scale_capacity: {select: {id: a}, factr: 2}\n", "scale_capacity.factr: unknown field"),
+    ("name: x\nchanges:\n  - scale_capacity: {select: {id: a}, factor: -1}\n", "must be a finite number >= 0"),
+    ("name: x\nchanges:\n  - scale_capacity: {select: {colour: a}, factor: 1}\n", "unknown selector"),
+    ("name: x\nengine: {method: magic}\n", "engine.method: must be 'lp' or 'equilibrium'"),
+    ("name: x\nengine: {value_of_tim: 1}\n", "did you mean 'value_of_time'"),
+    ("name: x\nuncertain:\n  a: {dist: triangle, low: 0, mode: 1, high: 2}\n", "did you mean 'triangular'"),
+    ("name: x\nuncertain:\n  a: {dist: triangular, low: 3, mode: 1, high: 2}\n", "needs low <= mode <= high"),
+    ("name: x\nuncertain:\n  a: {dist: uniform, low: 0}\n", "uncertain.a.high: is required"),
+    ("name: x\nuncertain:\n  a: {dist: bernoulli, p: 1.5}\n", "p must lie in [0, 1]"),
+    ("name: x\nuncertain:\n  a: {dist: normal, mean: 0, sd: -1}\n", "sd must be >= 0"),
+    ("name: x\nuncertain:\n  a: {dist: lognormal, median: 0, sigma: 1}\n", "needs median > 0"),
+    ("name: x\nuncertain:\n  a: {dist: discrete, values: [1, 2], p: [0.5, 0.6]}\n", "summing to 1"),
+    ("name: x\nchanges:\n  - scale_capacity: {select: {id: a}, factor: $nope}\n", "not under 'uncertain'"),
+    ("name: x\nchanges: [\n", "s.yaml:3: malformed YAML"),
+    ("- just a list\n", "must be a YAML mapping"),
+    ("name: x\nname: y\n", "s.yaml:2: name: duplicate key"),
+])
+def test_bad_files_name_the_line_and_field(text: str, expect: str) -> None:
+    assert expect in _bad(text)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    msg = _bad("name: x\nchange: []\nengine: {method: magic}\nuncertain:\n  a: {dist: nope}\n")
+    assert len(msg.splitlines()) == 3
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_examples_load_run_and_cite_sources(path: Path) -> None:
+    spec = load_scenario(path)
+    assert spec.description.strip()
+    text = path.read_text(encoding="utf-8")
+    if spec.changes:
+        assert spec.sources, "a scenario with changes lists the sources of its numbers"
+        for key in spec.sources:
+            assert key in text
+    for u in spec.uncertain.values():
+        assert u.status in ("assumption", "derived", "estimate", "plan", "official", "measured"), u.name
+        assert u.description
+    out = run_spec(spec, base=data.load(spec.dataset))
+    assert out.summary["status"] == "optimal"
+    assert out.summary["totals"]["served_t"] + out.summary["totals"]["unserved_t"] == pytest.approx(
+        out.summary["totals"]["demand_t"])
+
+
+def test_examples_are_the_built_in_scenarios() -> None:
+    assert {p.stem for p in EXAMPLES.glob("*.yaml")} == set(data.scenarios())
+    for name in ("baseline-2021", "northern-route-closed", "northern-risk-premium", "aktau-hub",
+                 "caspian-storm-season", "middle-corridor-2030"):
+        assert name in data.scenarios()
+
+
+def test_compare_northern_route_closed() -> None:
+    ds = data.load("eurasia")
+    spec = load_scenario(EXAMPLES / "northern-route-closed.yaml")
+    base = run_spec(spec.without_changes(), base=ds)
+    scen = run_spec(spec, base=ds)
+    d = compare_runs({"summary": base.summary, "tables": base.tables},
+                     {"summary": scen.summary, "tables": scen.tables})
+    assert d["by_corridor"]["northern"]["tonnes"]["change"] < 0
+    assert d["by_corridor"]["trans-caspian"]["tonnes"]["change"] > 0
+    assert d["totals"]["total_cost_usd"]["change"] > 0
+    # the link changes add up: Σ change over links = scenario total - baseline total
+    tot = sum(r["change_t"] for r in d["links"])
+    assert tot == pytest.approx(scen.tables["link_flows"]["tonnes"].sum() - base.tables["link_flows"]["tonnes"].sum(),
+                                rel=1e-9)
+    assert {"aktau-port-out", "alat-port-in"} <= {b["id"] for b in scen.summary["bottlenecks"]}
+    assert d["bottlenecks"]["new"]
+
+
+def test_content_hash_ignores_names_and_notes() -> None:
+    a = scenario_from_text("name: a\ndescription: one\nchanges:\n  - close_link: x\n    note: why\n")
+    b = scenario_from_text("name: b\nchanges:\n  - close_link: x\n")
+    c = scenario_from_text("name: a\nchanges:\n  - close_link: y\n")
+    assert a.content_hash() == b.content_hash() != c.content_hash()
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_samples_respect_their_distributions(seed: int) -> None:
+    spec = scenario_from_text("""name: x
+uncertain:
+  u: {dist: uniform, low: 1, high: 2}
+  t: {dist: triangular, low: 0, mode: 0.2, high: 1}
+  n: {dist: normal, mean: 5, sd: 1, low: 4, high: 6}
+  l: {dist: lognormal, median: 2, sigma: 0.5}
+  d: {dist: discrete, values: [1, 5, 9], p: [0.2, 0.3, 0.5]}
+  b: {dist: bernoulli, p: 0.3}
+""")
+    rng = np.random.default_rng(seed)
+    s = {k: u.sample(rng) for k, u in spec.uncertain.items()}
+    assert 1 <= s["u"] <= 2 and 0 <= s["t"] <= 1 and 4 <= s["n"] <= 6 and s["l"] > 0
+    assert s["d"] in (1, 5, 9) and s["b"] in (0.0, 1.0)
+    assert spec.nominal() == {"u": 1.5, "t": 0.2, "n": 5.0, "l": 2.0, "d": 9.0, "b": 0.0}
+
+
+def test_bernoulli_frequency() -> None:
+    spec = scenario_from_text("name: x\nuncertain:\n  b: {dist: bernoulli, p: 0.3}\n")
+    rng = np.random.default_rng(1)
+    share = np.mean([spec.uncertain["b"].sample(rng) for _ in range(20_000)])
+    assert math.isclose(share, 0.3, abs_tol=0.015)
