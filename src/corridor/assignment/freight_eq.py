@@ -109,6 +109,12 @@ class TransferCurve:
         Where the curve turns linear.
     source
         Where the curve comes from (e.g. ``"simulated: corridor hub curve, aktau-hub.yaml"``).
+    group
+        Transfers whose curves share a non-empty group are one facility: their flows add up in one
+        delay (e.g. a port's rail→ship and ship→rail transfers, both handled by one hub).
+
+    The transfer's own ``time_h`` must equal ``t0_h`` (its dwell at no load is part of the fixed
+    cost); :func:`corridor.scenarios.hub_delay.simulated_hub` sets both.
     """
 
     t0_h: float
@@ -117,6 +123,7 @@ class TransferCurve:
     unit: str = "TEU/yr"
     mu: float = 0.95
     source: str = ""
+    group: str = ""
 
     def __post_init__(self) -> None:
         for name in ("t0_h", "capacity", "j"):
@@ -305,7 +312,7 @@ class FreightEquilibriumResult:
 class _Capacities:
     """The capacities of a built :class:`FreightLP` as delay functions of the column flows."""
 
-    def __init__(self, lp: FreightLP, delays: FreightDelays, vot: float) -> None:
+    def __init__(self, lp: FreightLP, delays: FreightDelays, vot: float) -> None:  # noqa: PLR0915 - one pass
         from scipy import sparse
 
         net = lp.network
@@ -342,6 +349,10 @@ class _Capacities:
                 t = net.transfers[transfer_pos[rid]]
                 curve = delays.transfer_curves.get(rid)
                 if curve is not None and curve.unit == unit:
+                    if abs(float(t.time_h or 0.0) - curve.t0_h) > 1e-9:
+                        raise InputError(Problem(f"transfer {rid}", "time_h", f"is {t.time_h!r} h but its delay curve "
+                                                 f"starts at t0_h = {curve.t0_h!r} h; set the transfer's time_h to "
+                                                 "the curve's t0_h"))
                     self.kind[i], self.t0[i], self.p1[i], self.mu[i] = _DAVIDSON, curve.t0_h, curve.j, curve.mu
                     self.cap[i] = curve.capacity
                 else:
@@ -353,6 +364,8 @@ class _Capacities:
             r_i.append(np.full(len(row.cols), i))
             c_i.append(row.cols)
             v_i.append(row.coefs)
+        self._merge_groups(delays, r_i)
+        n = len(self.keys)
         self.closed = self.cap < 1e-6  # under a millionth of a tonne (TEU) a year: closed
         self.m = sparse.csr_array(
             (np.concatenate(v_i) if v_i else np.zeros(0), (np.concatenate(r_i) if r_i else np.zeros(0, np.int64),
@@ -361,6 +374,27 @@ class _Capacities:
         self.mt = self.m.T.tocsr()
         self.price = vot * self.unit  # USD per row unit per hour of delay
         self._split = [np.flatnonzero((self.kind == k) & ~self.closed) for k in (_BPR, _DAVIDSON, _CONICAL)]
+
+    def _merge_groups(self, delays: FreightDelays, r_i: list[np.ndarray]) -> None:
+        """Make the capacities of transfers whose curves share a group one resource (in place)."""
+        first: dict[tuple[str, str], int] = {}
+        target = np.arange(len(self.keys))
+        for i, (kind, rid, _a, _b, unit) in enumerate(self.keys):
+            curve = delays.transfer_curves.get(rid) if kind == "transfer" else None
+            if curve is None or not curve.group or curve.unit != unit:
+                continue
+            target[i] = first.setdefault((curve.group, unit), i)
+        if (target == np.arange(len(self.keys))).all():
+            return
+        keep = np.flatnonzero(target == np.arange(len(self.keys)))
+        new_index = np.full(len(self.keys), -1)
+        new_index[keep] = np.arange(len(keep))
+        groups = {i: g for (g, _u), i in first.items()}
+        self.keys = [("transfer", groups[i], "", "", self.keys[i][4]) if i in groups else self.keys[i] for i in keep]
+        for name in ("kind", "t0", "cap", "p1", "p2", "mu", "unit"):
+            setattr(self, name, getattr(self, name)[keep])
+        for k, rows in enumerate(r_i):
+            r_i[k] = new_index[target[rows]]
 
     def _apply(self, v: np.ndarray, what: str) -> np.ndarray:
         out = np.zeros(len(v))

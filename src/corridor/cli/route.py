@@ -68,6 +68,9 @@ def route(
     risk_price: float = typer.Option(0.0, "--risk-price", help="USD per tonne per unit of risk (generalized cost)."),
     risk: list[str] = typer.Option(None, "--risk", help="Country risk score CC=SCORE (default RU, BY, IR = 1)."),
     max_labels: int = typer.Option(200_000, "--max-labels", min=1, help="Cap on the exact searches' labels."),
+    hub_throughput: float | None = typer.Option(
+        None, "--hub-throughput", min=0.0,
+        help="Dwell at Aktau from the simulated hub delay curve at this annual throughput (TEU/yr)."),
     network: Path | None = network_option(),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
     geojson: Path | None = typer.Option(None, "--geojson", help="Write the route(s) as GeoJSON to this file."),
@@ -76,8 +79,13 @@ def route(
     from corridor.routing import plan_routes
 
     ds = load_dataset(network)
+    net = ds.network
+    if hub_throughput is not None:
+        from corridor.scenarios.hub_delay import with_hub_dwell
+
+        net = with_hub_dwell(net, hub_throughput)
     rs = plan_routes(
-        ds.network, origin, dest, cargo=cargo, by=by.value, pareto=pareto, k=k,
+        net, origin, dest, cargo=cargo, by=by.value, pareto=pareto, k=k,
         avoid_countries=_split(avoid_country), avoid_nodes=_split(avoid_node), avoid_links=_split(avoid_link),
         modes=_split(mode) or None, via=_split(via), max_transfers=max_transfers, value_of_time=value_of_time,
         carbon_price=carbon_price, risk_price=risk_price, country_risk=_risk(risk), max_labels=max_labels,

@@ -14,7 +14,7 @@ from corridor.scenarios.spec import ScenarioSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-    from corridor.model import Dataset, Network
+    from corridor.model import Dataset
 
 __all__ = ["RunOutcome", "engine_kwargs", "load_base", "run_spec", "summarise"]
 
@@ -105,28 +105,6 @@ def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
     return kw
 
 
-def _hub_curves(spec: ScenarioSpec, network: Network) -> dict[str, Any]:
-    """Transfer curves from the hub simulation when the scenario asks for them (``hub_delay: simulated``)."""
-    if spec.engine.get("hub_delay") != "simulated":
-        return {}
-    from corridor.assignment.freight_eq import TransferCurve
-    from corridor.hub import load_curve
-
-    curve = load_curve("aktau-hub")
-    out = {}
-    for t in network.transfers:
-        if t.node == "aktau" and t.kind == "port-handling" and t.capacity_teu:
-            out[t.id] = TransferCurve(
-                t0_h=curve.t0_h,
-                capacity=float(curve.capacity_teu_per_yr),
-                j=float(curve.j),
-                unit="TEU/yr",
-                mu=float(getattr(curve, "mu", 0.95)),
-                source=f"simulated: corridor hub curve ({curve.source})",
-            )
-    return out
-
-
 def run_spec(
     spec: ScenarioSpec,
     params: Mapping[str, float] | None = None,
@@ -174,7 +152,16 @@ def run_spec(
     if progress:
         progress("build", 0.2)
     kw = engine_kwargs(spec, applied)
-    lp = FreightLP.build(applied.network, applied.demand, **kw)
+    network, curves = applied.network, {}
+    if spec.engine.get("hub_delay") == "simulated":
+        if spec.engine.get("method") != "equilibrium":
+            raise InputError(Problem(spec.path or spec.name, "engine.hub_delay", "'simulated' needs "
+                                     "engine.method: equilibrium (a delay depends on the flow); for routes use "
+                                     "corridor route --hub-throughput"))
+        from corridor.scenarios.hub_delay import simulated_hub
+
+        network, curves = simulated_hub(network)
+    lp = FreightLP.build(network, applied.demand, **kw)
     if progress:
         progress("solve", 0.5)
     if spec.engine.get("method") == "equilibrium":
@@ -190,11 +177,11 @@ def run_spec(
             carbon_price=kw["carbon_price"],
             risk_price=kw["risk_price"],
             unserved_penalty_usd_per_t=kw["unserved_penalty_usd_per_t"],
-            delays=FreightDelays(transfer_curves=_hub_curves(spec, applied.network)),
+            delays=FreightDelays(transfer_curves=curves),
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            eq = freight_equilibrium(applied.network, applied.demand, opts, lp=lp)
+            eq = freight_equilibrium(network, applied.demand, opts, lp=lp)
         res = eq.flows
         extra = {
             "gap": eq.gap,

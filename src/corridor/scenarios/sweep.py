@@ -28,9 +28,10 @@ from corridor.scenarios.spec import ScenarioSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SweepProgress", "SweepResult", "draw_params", "run_sweep", "solve_chunk", "summarise_samples"]
+__all__ = ["SweepProgress", "SweepResult", "draw_params", "prepare_worker", "run_sweep", "solve_chunk",
+           "summarise_samples"]
 
-_CHUNK = 10
+_CHUNK = 20
 _METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "hours_t")
 
 
@@ -192,7 +193,17 @@ def _chunks(items: list[tuple[int, int, dict[str, float]]]) -> list[list[tuple[i
     return [groups[k] for k in sorted(groups)]
 
 
-def _executor(workers: int | None, scheduler: str | None) -> tuple[Any, Callable[[], None]]:
+def prepare_worker(dataset: str) -> None:
+    """Load the base dataset and the solver into a worker's cache before its first sample."""
+    from corridor.assignment.lp import FreightLP  # noqa: F401 - import HiGHS now, not in the first sample
+    from corridor.scenarios.run import load_base
+
+    key = f"base:{dataset}"
+    if key not in _CACHE:
+        _CACHE[key] = load_base(dataset)
+
+
+def _executor(workers: int | None, scheduler: str | None, dataset: str) -> tuple[Any, Callable[[], None]]:
     if scheduler is not None:
         try:
             from distributed import Client
@@ -202,11 +213,13 @@ def _executor(workers: int | None, scheduler: str | None) -> tuple[Any, Callable
             client = Client(scheduler, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError) as e:
             raise InputError(Problem("--scheduler", "", f"no Dask scheduler answers at {scheduler}: {e}")) from None
+        client.run(prepare_worker, dataset)
         return client, client.close
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers or None, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers or None, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=prepare_worker, initargs=(dataset,))
     return pool, lambda: pool.shutdown(cancel_futures=True)
 
 
@@ -297,7 +310,7 @@ def run_sweep(
     rows_all: list[dict[str, Any]] = []
     solved = 0
     # connect first, so that a scheduler that does not answer leaves nothing in the store
-    executor, close = _executor(workers, scheduler) if items else (None, lambda: None)
+    executor, close = _executor(workers, scheduler, spec.dataset) if items else (None, lambda: None)
     try:
         if store is not None and not sweep_id:
             sweep_id = store.start(
