@@ -538,6 +538,8 @@ class FreightLP:
         h.setOptionValue("output_flag", False)
         # presolve costs more than it saves on these sparse network LPs (about half the solve time)
         h.setOptionValue("presolve", "off")
+        # the simplex is serial; one thread per model keeps parallel sweeps from oversubscribing the cores
+        h.setOptionValue("threads", 1)
         status = h.passModel(self._n_col, self._n_row, len(order), int(_core.MatrixFormat.kColwise),
                              int(_core.ObjSense.kMinimize), 0.0, self._col_coef.astype(np.float64),
                              np.zeros(self._n_col), np.full(self._n_col, np.inf), self._row_lower.astype(np.float64),
