@@ -202,3 +202,42 @@ def test_bad_changes_name_the_line_and_field(changes: str, message: str) -> None
     text = str(err.value)
     assert message in text
     assert "<string>:3" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_changes_on_random_networks_alter_exactly_what_they_name(data: st.DataObject) -> None:
+    from tests.strategies import networks
+
+    from corridor.model import Demand
+
+    net = data.draw(networks(min_nodes=3, max_nodes=8))
+    ids = [lk.id for lk in net.links]
+    closed = data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    scaled = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+    factor = data.draw(st.floats(0.0, 3.0))
+    country = data.draw(st.sampled_from(sorted({n.country for n in net.nodes})))
+    lines = [f"  - scale_capacity: {{select: {{id: [{', '.join(scaled)}]}}, factor: {factor!r}}}"]
+    if closed:
+        lines.append(f"  - close_link: [{', '.join(closed)}]")
+    spec = scenario_from_text("name: t\nchanges:\n" + "\n".join(lines) + "\n")
+    out = apply_changes(spec, net, Demand(()))
+    kept = {lk.id: lk for lk in out.network.links}
+    assert set(kept) == set(ids) - set(closed)
+    for lk in net.links:
+        if lk.id in closed:
+            continue
+        new = kept[lk.id]
+        if lk.id in scaled:
+            for f in ("capacity_mtpa", "capacity_teu"):
+                a, b = getattr(lk, f), getattr(new, f)
+                assert (a is None and b is None) or b == pytest.approx(a * factor)
+        else:
+            assert new == lk
+    assert out.network.nodes == net.nodes
+    spec = scenario_from_text(f"name: t\nchanges:\n  - close_country: {country}\n")
+    inside = {n.id for n in net.nodes if n.country == country}
+    out = apply_changes(spec, net, Demand(()))
+    assert all(lk.a not in inside and lk.b not in inside and lk.country != country for lk in out.network.links)
+    assert {lk.id for lk in out.network.links} == {
+        lk.id for lk in net.links if lk.a not in inside and lk.b not in inside and lk.country != country}

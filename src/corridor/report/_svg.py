@@ -251,7 +251,7 @@ def tornado(
     """A tornado chart: for each parameter the metric's mean with the parameter low and high.
 
     ``rows`` are ``(parameter, mean_low, mean_high)``, drawn in the given order from ``centre``
-    (the metric's overall mean): the low-half bar in sky blue, the high-half bar in orange.
+    (the metric's overall mean): the lowest-fifth bar in sky blue, the highest-fifth bar in orange.
     """
     bar_h, gap, top = 18.0, 10.0, 52.0
     height = top + len(rows) * (bar_h + gap) + 10
@@ -267,7 +267,7 @@ def tornado(
     def px(v: float) -> float:
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
-    body = _legend([("parameter in its low half", SKY), ("parameter in its high half", ORANGE)], x0, 16)
+    body = _legend([("parameter in its lowest fifth", SKY), ("parameter in its highest fifth", ORANGE)], x0, 16)
     for t in ticks:
         body.append(f'<line x1="{_n(px(t))}" y1="{_n(top - 6)}" x2="{_n(px(t))}" y2="{_n(height - 8)}" '
                     f'stroke="{_GRID}"/>')
@@ -279,7 +279,7 @@ def tornado(
             if v is None or not math.isfinite(v):
                 continue
             a, b = sorted((px(centre), px(v)))
-            tip = f"{name} in its {half} half: mean {fmt(v)} ({fmt(v - centre)} against the mean)"
+            tip = f"{name} in its {half}est fifth: mean {fmt(v)} ({fmt(v - centre)} against the mean)"
             body.append(f'<rect x="{_n(a)}" y="{_n(y)}" width="{_n(max(b - a, 1.0))}" height="{_n(bar_h)}" '
                         f'fill="{colour}"><title>{esc(tip)}</title></rect>')
     tip = f"mean of all samples: {fmt(centre)}"

@@ -165,7 +165,8 @@ def _tornado(sweep: Json) -> Markup:
         svg = tornado([(str(r.get("parameter")), _num(r.get("mean_low")), _num(r.get("mean_high")))
                        for r in group], centre=centre, title=f"Sensitivity of {_fmt.label(metric).lower()}", fmt=f)
         parts.append(Markup(f"<figure>{svg}<figcaption>{esc(_fmt.label(metric))}: mean over the samples where each "
-                     "parameter lies in the low half of its draws (sky blue) and in the high half (orange), "
+                     "parameter lies in the lowest fifth of its draws (sky blue) and in the highest fifth "
+                     "(orange; for a discrete or yes/no parameter: its lowest and highest value), "
                      "against the mean of all samples (black line); widest swing first.</figcaption></figure>"))
     if quiet:
         parts.append(tag("p", f"No parameter moves {' or '.join(quiet)} in these samples.", class_="note"))
@@ -175,9 +176,12 @@ def _tornado(sweep: Json) -> Markup:
               (_fmt.metric(str(r.get("metric")), _num(r.get("mean_high"))), _num(r.get("mean_high"))),
               (_fmt.metric(str(r.get("metric")), _num(r.get("swing")), signed=True), _num(r.get("swing")))]
              for r in rows]
-    parts.append(table(["Parameter", "Metric", "Spearman ρ", "Mean, low half", "Mean, high half", "Swing"], trows,
+    heads = ["Parameter", "Metric", "Spearman ρ", "Mean, lowest fifth", "Mean, highest fifth", "Swing"]
+    parts.append(table(heads, trows,
                        numeric=range(2, 6), caption="Rank correlation of each parameter with each result, "
-                       "and the swing of the result's mean between the low and high halves of the parameter."))
+                       "and the swing of the result's mean between the lowest and highest fifth of the parameter's "
+                       "draws "
+                       "(lowest and highest value for a discrete parameter)."))
     return join(parts, "\n")
 
 
