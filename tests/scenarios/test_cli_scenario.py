@@ -86,3 +86,16 @@ def test_sweep_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scenario", "sweep", str(EX / "baseline-2021.yaml"), "--samples", "3", "--store",
                  str(tmp_path / "s.duckdb")]) == 2
     assert "no uncertain parameters" in capsys.readouterr().err
+
+
+def test_own_network_next_to_the_scenario_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "study"
+    folder.mkdir()
+    assert main(["network", "export", "--format", "csv", str(folder / "net")]) == 0
+    (folder / "s.yaml").write_text("name: own\nbase: {dataset: net, year: 2021}\nchanges:\n"
+                                   "  - close_link: aktau-alat-ferry\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["scenario", "run", str(folder / "s.yaml"), "--no-store", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["result"]["totals"]["demand_t"] > 1e8
+    assert "close_link: 1 links" in d["result"]["changes_applied"]

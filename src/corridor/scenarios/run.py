@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import InputError, Problem
@@ -14,9 +15,13 @@ from corridor.scenarios.spec import ScenarioSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-    from corridor.model import Dataset
+    from corridor.assignment.lp import FreightLP
+    from corridor.model import Dataset, Network
 
-__all__ = ["RunOutcome", "engine_kwargs", "load_base", "run_spec", "summarise"]
+__all__ = [
+    "RunOutcome", "base_demand", "build_model", "engine_kwargs", "engine_network", "load_base", "run_spec",
+    "solve_model", "summarise",
+]
 
 _TOP_BOTTLENECKS = 25
 
@@ -55,28 +60,30 @@ class RunOutcome:
         return {"name": self.name, "spec_hash": self.spec_hash, "params": dict(self.params), **self.summary}
 
 
-def load_base(dataset: str) -> Dataset:
+def load_base(dataset: str, *, relative_to: str | Path | None = None) -> Dataset:
     """The base of a scenario: a built-in dataset by name, or a network file or folder (validated).
+
+    A relative path is looked up next to the scenario file (``relative_to``) first, then in the
+    working directory.
 
     Raises
     ------
     InputError
         An unknown dataset name, or a bad network.
     """
-    from pathlib import Path
-
     from corridor import data
 
     if dataset in data.available():
         return data.load(dataset)
     path = Path(dataset)
+    if not path.is_absolute() and relative_to:
+        beside = Path(relative_to).parent / path
+        if beside.exists():
+            path = beside
     if not path.exists():
         known = ", ".join(data.available())
-        raise InputError(
-            Problem(
-                "base", "dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a network file or folder"
-            )
-        )
+        raise InputError(Problem("base", "dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a "
+                                 "network file or folder"))
     from corridor.io import read_dataset
     from corridor.model import validate_network
 
@@ -130,76 +137,90 @@ def run_spec(
     InputError
         Bad changes (see :func:`apply_changes`) or demand.
     """
-    from corridor.assignment.lp import FreightLP
-
     start = time.perf_counter()
     values = {**spec.nominal(), **(params or {})}
-    ds = base if base is not None else load_base(spec.dataset)
-    demand = ds.demand
-    if spec.year is not None:
-        demand = demand.filter(year=spec.year)
-        if not demand.rows:
-            years = ", ".join(sorted({str(r.year) for r in ds.demand.rows}))
-            raise InputError(
-                Problem(
-                    spec.path or spec.name,
-                    "base.year",
-                    f"the dataset has no demand for "
-                    f"{spec.year}; it has {years or 'none'} (grow demand with grow_demand)",
-                )
-            )
-    applied = apply_changes(spec, ds.network, demand, values)
+    ds = base if base is not None else load_base(spec.dataset, relative_to=spec.path)
+    applied = apply_changes(spec, ds.network, base_demand(spec, ds), values)
     if progress:
         progress("build", 0.2)
-    kw = engine_kwargs(spec, applied)
-    network, curves = applied.network, {}
-    if spec.engine.get("hub_delay") == "simulated":
-        if spec.engine.get("method") != "equilibrium":
-            raise InputError(Problem(spec.path or spec.name, "engine.hub_delay", "'simulated' needs "
-                                     "engine.method: equilibrium (a delay depends on the flow); for routes use "
-                                     "corridor route --hub-throughput"))
-        from corridor.scenarios.hub_delay import simulated_hub
-
-        network, curves = simulated_hub(network)
-    lp = FreightLP.build(network, applied.demand, **kw)
+    network, lp = build_model(spec, applied)
     if progress:
         progress("solve", 0.5)
-    if spec.engine.get("method") == "equilibrium":
-        import warnings
-
-        from corridor.assignment.freight_eq import FreightDelays, FreightEquilibriumOptions, freight_equilibrium
-        from corridor.exceptions import ConvergenceWarning
-
-        opts = FreightEquilibriumOptions(
-            gap=float(spec.engine.get("gap", 1e-4)),
-            max_iter=int(spec.engine.get("max_iter", 500)),
-            value_of_time=kw["value_of_time"],
-            carbon_price=kw["carbon_price"],
-            risk_price=kw["risk_price"],
-            unserved_penalty_usd_per_t=kw["unserved_penalty_usd_per_t"],
-            delays=FreightDelays(transfer_curves=curves),
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            eq = freight_equilibrium(network, applied.demand, opts, lp=lp)
-        res = eq.flows
-        extra = {
-            "gap": eq.gap,
-            "iterations": eq.iterations,
-            "converged": eq.converged,
-            "congestion": [dict(r) for r in eq.congestion if r["delay_h"] > 0][:_TOP_BOTTLENECKS],
-        }
-        hours = eq.total_travel_time
-    else:
-        res = lp.solve()
-        extra = {}
-        hours = float(res.meta.get("tonne_hours", 0.0))
+    res, extra, hours = solve_model(spec, network, applied, lp)
     summary, tables = summarise(res, applied, spec, hours)
     summary.update(extra)
     summary["changes_applied"] = list(applied.log)
     if progress:
         progress("done", 1.0)
     return RunOutcome(spec.name, spec.content_hash(values), values, summary, tables, time.perf_counter() - start)
+
+
+def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
+    """The base demand of the scenario's year.
+
+    Raises
+    ------
+    InputError
+        If the dataset has no demand for that year.
+    """
+    if spec.year is None:
+        return ds.demand
+    demand = ds.demand.filter(year=spec.year)
+    if not demand.rows:
+        years = ", ".join(sorted({str(r.year) for r in ds.demand.rows}))
+        raise InputError(Problem(spec.path or spec.name, "base.year", f"the dataset has no demand for {spec.year}; "
+                                 f"it has {years or 'none'} (grow demand with grow_demand)"))
+    return demand
+
+
+def build_model(spec: ScenarioSpec, applied: Applied) -> tuple[Network, FreightLP]:
+    """The network the engine sees (with the simulated hub if asked for) and its flow model."""
+    from corridor.assignment.lp import FreightLP
+
+    network = engine_network(spec, applied)
+    return network, FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
+
+
+def engine_network(spec: ScenarioSpec, applied: Applied) -> Network:
+    """The network the engine sees: the changed one, with the simulated hub's no-load time if asked for."""
+    if spec.engine.get("hub_delay") != "simulated":
+        return applied.network
+    if spec.engine.get("method") != "equilibrium":
+        raise InputError(Problem(spec.path or spec.name, "engine.hub_delay", "'simulated' needs engine.method: "
+                                 "equilibrium (a delay depends on the flow); for routes use corridor route "
+                                 "--hub-throughput"))
+    from corridor.scenarios.hub_delay import simulated_hub
+
+    return simulated_hub(applied.network)[0]
+
+
+def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP
+                ) -> tuple[Any, dict[str, Any], float]:
+    """Run the scenario's engine on a built model: ``(flow result, extra summary, tonne-hours)``."""
+    if spec.engine.get("method") != "equilibrium":
+        res = lp.solve()
+        return res, {}, float(res.meta.get("tonne_hours", 0.0))
+    import warnings
+
+    from corridor.assignment.freight_eq import FreightDelays, FreightEquilibriumOptions, freight_equilibrium
+    from corridor.exceptions import ConvergenceWarning
+
+    curves = {}
+    if spec.engine.get("hub_delay") == "simulated":
+        from corridor.scenarios.hub_delay import simulated_hub
+
+        curves = simulated_hub(applied.network)[1]
+    kw = lp.options
+    opts = FreightEquilibriumOptions(
+        gap=float(spec.engine.get("gap", 1e-4)), max_iter=int(spec.engine.get("max_iter", 500)),
+        value_of_time=kw["value_of_time"], carbon_price=kw["carbon_price"], risk_price=kw["risk_price"],
+        unserved_penalty_usd_per_t=kw["unserved_penalty_usd_per_t"], delays=FreightDelays(transfer_curves=curves))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        eq = freight_equilibrium(network, applied.demand, opts, lp=lp)
+    extra = {"gap": eq.gap, "iterations": eq.iterations, "converged": eq.converged,
+             "congestion": [dict(r) for r in eq.congestion if r["delay_h"] > 0][:_TOP_BOTTLENECKS]}
+    return eq.flows, extra, eq.total_travel_time
 
 
 def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -197,7 +197,7 @@ class ScenarioSpec:
             dict(self.engine),
             {},
             {},
-            "",
+            self.path,  # a relative base dataset is found next to the scenario file
         )
 
 

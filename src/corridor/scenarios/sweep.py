@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridor.exceptions import CorridorError, InputError, Problem
+from corridor.scenarios.run import load_base
 from corridor.scenarios.spec import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -121,41 +122,35 @@ def _structure(applied: Any) -> tuple[Any, ...]:
 
 
 def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any]:
-    """Solve one sample, warm when the worker's last LP has the same structure."""
+    """Solve one sample, warm when the worker's model for this structure is at hand."""
     from corridor.assignment.lp import FreightLP
     from corridor.scenarios.changes import apply_changes
-    from corridor.scenarios.run import engine_kwargs, load_base
+    from corridor.scenarios.run import base_demand, engine_kwargs, engine_network, solve_model
 
     key = f"base:{spec.dataset}"
     if key not in _CACHE:
-        _CACHE[key] = load_base(spec.dataset)
+        _CACHE[key] = load_base(spec.dataset, relative_to=spec.path)
     ds = _CACHE[key]
-    demand = ds.demand.filter(year=spec.year) if spec.year is not None else ds.demand
-    applied = apply_changes(spec, ds.network, demand, params)
-    kw = engine_kwargs(spec, applied)
+    applied = apply_changes(spec, ds.network, base_demand(spec, ds), params)
+    network = engine_network(spec, applied)
     struct = _structure(applied)
     lp_key = f"lp:{spec.content_hash({})}:{hash(struct)}"  # one model per structure (e.g. closure on/off)
     cached = _CACHE.get(lp_key)
-    warm = cached is not None and cached[0] == struct and cached[1].update_network(applied.network)
+    warm = cached is not None and cached[0] == struct and cached[1].update_network(network)
     if warm:
         lp = cached[1]
     else:
-        lp = FreightLP.build(applied.network, applied.demand, **kw)
+        lp = FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
         _CACHE[lp_key] = (struct, lp)
-    res = lp.solve()
-    return {
-        "unserved_t": res.unserved_t,
-        "served_t": res.served_t,
-        "demand_t": res.demand_t,
-        "total_cost_usd": res.total_cost,
-        "tonne_km": res.tonne_km,
-        "co2e_kg": res.co2e_kg,
-        "hours_t": float(res.meta.get("tonne_hours", 0.0)),
-        "by_corridor_t": {k: v["tonnes"] for k, v in res.by_corridor.items()},
-        "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
-        "warm": bool(warm),
-        "status": res.status,
-    }
+    res, extra, hours = solve_model(spec, network, applied, lp)
+    out = {"unserved_t": res.unserved_t, "served_t": res.served_t, "demand_t": res.demand_t,
+           "total_cost_usd": res.total_cost, "tonne_km": res.tonne_km, "co2e_kg": res.co2e_kg, "hours_t": hours,
+           "by_corridor_t": {k: v["tonnes"] for k, v in res.by_corridor.items()},
+           "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
+           "warm": bool(warm), "status": res.status}
+    if extra:
+        out.update(gap=extra["gap"], converged=extra["converged"])
+    return out
 
 
 def solve_chunk(spec_dict: dict[str, Any], items: list[tuple[int, int, dict[str, float]]]) -> list[dict[str, Any]]:
@@ -196,7 +191,6 @@ def _chunks(items: list[tuple[int, int, dict[str, float]]]) -> list[list[tuple[i
 def prepare_worker(dataset: str) -> None:
     """Load the base dataset and the solver into a worker's cache before its first sample."""
     from corridor.assignment.lp import FreightLP  # noqa: F401 - import HiGHS now, not in the first sample
-    from corridor.scenarios.run import load_base
 
     key = f"base:{dataset}"
     if key not in _CACHE:
