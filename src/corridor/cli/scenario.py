@@ -30,6 +30,7 @@ def _store(path: Path | None) -> Any:
 def run_or_reuse(spec: ScenarioSpec, store: Any, *, base: Any = None, kind: str = "scenario",
                  parent_id: str | None = None) -> dict[str, Any]:
     """Run ``spec`` (or reuse an identical finished run from ``store``): ``{run_id, reused, summary, tables}``."""
+    from corridor.exceptions import InputError
     from corridor.scenarios.run import run_spec
 
     spec_hash = spec.content_hash()
@@ -47,6 +48,9 @@ def run_or_reuse(spec: ScenarioSpec, store: Any, *, base: Any = None, kind: str 
         run_id = store.start(kind, spec.name, spec.to_dict(), spec_hash, parent_id=parent_id or None)
         try:
             out: RunOutcome = run_spec(spec, base=base)
+        except InputError:
+            store.delete(run_id)  # bad input leaves nothing in the store
+            raise
         except BaseException as e:
             store.fail(run_id, f"{type(e).__name__}: {e}", interrupted=isinstance(e, KeyboardInterrupt))
             raise
@@ -58,9 +62,16 @@ def run_or_reuse(spec: ScenarioSpec, store: Any, *, base: Any = None, kind: str 
 
 def compare_specs(spec: ScenarioSpec, baseline: ScenarioSpec, store: Any, *, base: Any = None) -> dict[str, Any]:
     """Run (or reuse) baseline and scenario and compare them: the ``scenario run --json`` payload."""
+    from corridor.scenarios.changes import apply_changes
     from corridor.scenarios.compare import compare_runs
+    from corridor.scenarios.run import base_demand, load_base
 
-    b = run_or_reuse(baseline, store, base=base, kind="baseline")
+    if base is None:
+        base = load_base(spec.dataset, relative_to=spec.path)
+    for s in (baseline, spec):  # bad input fails here, before anything is run or stored
+        ds = base if s.dataset == spec.dataset else load_base(s.dataset, relative_to=s.path)
+        apply_changes(s, ds.network, base_demand(s, ds))
+    b = run_or_reuse(baseline, store, base=base if baseline.dataset == spec.dataset else None, kind="baseline")
     s = run_or_reuse(spec, store, base=base, parent_id=b["run_id"])
     diff = compare_runs(b, s)
     return {
