@@ -241,3 +241,12 @@ def test_changes_on_random_networks_alter_exactly_what_they_name(data: st.DataOb
     assert all(lk.a not in inside and lk.b not in inside and lk.country != country for lk in out.network.links)
     assert {lk.id for lk in out.network.links} == {
         lk.id for lk in net.links if lk.a not in inside and lk.b not in inside and lk.country != country}
+
+
+def test_set_capacity_in_wagons() -> None:
+    out = _apply("  - set_capacity: {select: {id: aktau-alat-ferry}, wagons: 95000}")
+    lk = out.network.links[out.network.link_index["aktau-alat-ferry"]]
+    assert lk.capacity_wagons == 95000.0
+    out = _apply("  - set_capacity: {select: {id: aktau-alat-ferry}, wagons: 1000}\n"
+                 "  - scale_capacity: {select: {id: aktau-alat-ferry}, factor: 0.5}")
+    assert out.network.links[out.network.link_index["aktau-alat-ferry"]].capacity_wagons == 500.0

@@ -53,7 +53,7 @@ from corridor.model.network import CORRIDORS
 from corridor.routing.costs import RouteOptions, arc_costs, transfer_vector, unit_of
 
 if TYPE_CHECKING:
-    from corridor.model import CompiledNetwork, Demand, DemandRow, Network
+    from corridor.model import CompiledNetwork, Demand, DemandRow, Link, Network, Transfer
 
 __all__ = ["DEFAULT_UNSERVED_PENALTY", "FreightLP", "solve_lp"]
 
@@ -423,6 +423,7 @@ class FreightLP:
         co2 = np.zeros(n_col)
         hours = np.zeros(n_col)
         tpt_inv = np.zeros(n_col)  # 1/t_per_teu for TEU commodities, else 0
+        tpw_inv = np.zeros(n_col)  # 1/t_per_wagon where the commodity has one, else 0
         flow = self._col_t >= 0
         for b, c in enumerate(coms):
             sel = np.flatnonzero((self._col_b == b) & flow)
@@ -432,9 +433,13 @@ class FreightLP:
             hours[sel] = self._hours[c][self._col_t[sel]]
             if self._unit[c] == "TEU":
                 tpt_inv[self._col_b == b] = 1.0 / self._tpt[c]
+            tpw = self.network.commodity_index[c].t_per_wagon
+            if tpw:
+                tpw_inv[sel] = 1.0 / float(tpw)
         coef[slack_cols] = self.options["unserved_penalty_usd_per_t"]
         self._col_money, self._col_coef, self._col_co2, self._col_teu = money, coef, co2, tpt_inv
         self._col_hours = hours
+        self._col_wagon = tpw_inv
         self._col_rest = coef - money
         self._col_factor_link = np.ones(n_col)
         # columns of every template arc (for capacity rows)
@@ -491,23 +496,21 @@ class FreightLP:
     def _link_row_spec(self, li: int, reverse: bool, unit: str) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
         lk = self.network.links[li]
         a, b = (lk.b, lk.a) if reverse else (lk.a, lk.b)
-        cols = self._cols_for(self._link_tarcs(li, reverse))
-        if unit == "TEU/yr":
-            cols = cols[self._col_teu[cols] > 0]
-            coefs = self._col_teu[cols]
-        else:
-            coefs = np.ones(len(cols))
+        cols, coefs = self._unit_coefs(self._cols_for(self._link_tarcs(li, reverse)), unit)
         return ("link", lk.id, a, b, unit), cols, coefs
 
     def _transfer_row_spec(self, ti: int, unit: str) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
         t = self.network.transfers[ti]
-        cols = self._cols_for(self._transfer_arcs[ti])
-        if unit == "TEU/yr":
-            cols = cols[self._col_teu[cols] > 0]
-            coefs = self._col_teu[cols]
-        else:
-            coefs = np.ones(len(cols))
+        cols, coefs = self._unit_coefs(self._cols_for(self._transfer_arcs[ti]), unit)
         return ("transfer", t.id, "", "", unit), cols, coefs
+
+    def _unit_coefs(self, cols: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
+        """The columns that load a capacity counted in ``unit``, and units per tonne of each."""
+        per_t = {"TEU/yr": self._col_teu, "wagons/yr": self._col_wagon}.get(unit)
+        if per_t is None:
+            return cols, np.ones(len(cols))
+        cols = cols[per_t[cols] > 0]
+        return cols, per_t[cols]
 
     def _capacity_specs(self) -> Iterable[tuple[tuple[str, ...], np.ndarray, np.ndarray, float]]:
         net = self.network
@@ -517,11 +520,15 @@ class FreightLP:
                     yield (*self._link_row_spec(li, reverse, "t/yr"), float(lk.capacity_mtpa) * 1e6)
                 if lk.capacity_teu is not None:
                     yield (*self._link_row_spec(li, reverse, "TEU/yr"), float(lk.capacity_teu))
+                if lk.capacity_wagons is not None:
+                    yield (*self._link_row_spec(li, reverse, "wagons/yr"), float(lk.capacity_wagons))
         for ti, t in enumerate(net.transfers):
             if t.capacity_mtpa is not None:
                 yield (*self._transfer_row_spec(ti, "t/yr"), float(t.capacity_mtpa) * 1e6)
             if t.capacity_teu is not None:
                 yield (*self._transfer_row_spec(ti, "TEU/yr"), float(t.capacity_teu))
+            if t.capacity_wagons is not None:
+                yield (*self._transfer_row_spec(ti, "wagons/yr"), float(t.capacity_wagons))
 
     def _pass_model(self) -> None:
         from highspy import _core
@@ -570,7 +577,8 @@ class FreightLP:
         row.current = cap
         self._highs.changeRowBounds(row.row, -np.inf, cap if math.isfinite(cap) else np.inf)
 
-    def set_link_capacity(self, link_id: str, mtpa: float | None = None, teu: float | None = None) -> None:
+    def set_link_capacity(self, link_id: str, mtpa: float | None = None, teu: float | None = None,
+                          wagons: float | None = None) -> None:
         """Set a link's capacity per direction (both directions unless one-way).
 
         ``None`` leaves that capacity as it is; ``math.inf`` removes it.
@@ -585,8 +593,12 @@ class FreightLP:
             if teu is not None:
                 self._set_row(("link", lk.id, a, b, "TEU/yr"), float(teu),
                               lambda r=reverse: self._link_row_spec(li, r, "TEU/yr"))
+            if wagons is not None:
+                self._set_row(("link", lk.id, a, b, "wagons/yr"), float(wagons),
+                              lambda r=reverse: self._link_row_spec(li, r, "wagons/yr"))
 
-    def set_transfer_capacity(self, transfer_id: str, mtpa: float | None = None, teu: float | None = None) -> None:
+    def set_transfer_capacity(self, transfer_id: str, mtpa: float | None = None, teu: float | None = None,
+                              wagons: float | None = None) -> None:
         """Set a transfer's capacity; ``None`` leaves it as it is, ``math.inf`` removes it."""
         ids = [t.id for t in self.network.transfers]
         if transfer_id not in ids:
@@ -598,6 +610,9 @@ class FreightLP:
         if teu is not None:
             self._set_row(("transfer", transfer_id, "", "", "TEU/yr"), float(teu),
                           lambda: self._transfer_row_spec(ti, "TEU/yr"))
+        if wagons is not None:
+            self._set_row(("transfer", transfer_id, "", "", "wagons/yr"), float(wagons),
+                          lambda: self._transfer_row_spec(ti, "wagons/yr"))
 
     def scale_capacity(self, factor: float, *, link_ids: Iterable[str] | None = None,
                        transfer_ids: Iterable[str] | None = None) -> None:
@@ -685,14 +700,16 @@ class FreightLP:
         self._col_coef = coef
         if len(changed):
             self._highs.changeColsCost(len(changed), changed.astype(np.int32), coef[changed])
+        def caps(r: Link | Transfer) -> tuple[float, ...]:
+            return tuple(math.inf if v is None else float(v) for v in (r.capacity_mtpa, r.capacity_teu,
+                                                                        r.capacity_wagons))
+
         for lo, ln in zip(old.links, network.links, strict=True):
-            if (lo.capacity_mtpa, lo.capacity_teu) != (ln.capacity_mtpa, ln.capacity_teu):
-                self.set_link_capacity(ln.id, math.inf if ln.capacity_mtpa is None else ln.capacity_mtpa,
-                                       math.inf if ln.capacity_teu is None else ln.capacity_teu)
+            if caps(lo) != caps(ln):
+                self.set_link_capacity(ln.id, *caps(ln))
         for to, tn in zip(old.transfers, network.transfers, strict=True):
-            if (to.capacity_mtpa, to.capacity_teu) != (tn.capacity_mtpa, tn.capacity_teu):
-                self.set_transfer_capacity(tn.id, math.inf if tn.capacity_mtpa is None else tn.capacity_mtpa,
-                                           math.inf if tn.capacity_teu is None else tn.capacity_teu)
+            if caps(to) != caps(tn):
+                self.set_transfer_capacity(tn.id, *caps(tn))
         self._static = None
         return True
 
@@ -834,7 +851,7 @@ class FreightLP:
             capacities.append(rec)
             binding = math.isfinite(cap) and (value > 0 or flow >= cap - _TOL * max(1.0, cap))
             if binding:
-                per_t = value / self._container_tpt() if unit == "TEU/yr" else value
+                per_t = value * float(np.max(row.coefs)) if unit != "t/yr" and len(row.coefs) else value
                 bottlenecks.append({**rec, "usd_per_t_yr": float(per_t), "usd_per_mt_yr": float(per_t * 1e6),
                                     "usd_per_teu_yr": float(value) if unit == "TEU/yr" else None})
         bottlenecks.sort(key=lambda r: (-r["usd_per_t_yr"], r["kind"], r["id"], r["from"], r["unit"]))
@@ -848,12 +865,6 @@ class FreightLP:
             by_od=tuple(by_od), by_corridor=by_corridor, link_flows=tuple(link_flows),
             transfer_throughput=throughput, capacities=tuple(capacities), bottlenecks=tuple(bottlenecks),
             meta=meta)
-
-    def _container_tpt(self) -> float:
-        for c, u in self._unit.items():
-            if u == "TEU":
-                return self._tpt[c]
-        return 1.0
 
     def _row_activity(self, x: np.ndarray) -> np.ndarray:
         act = np.zeros(self._n_row)

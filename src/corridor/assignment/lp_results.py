@@ -69,7 +69,8 @@ class LPResult:
         or unlimited), ``usd_per_unit`` (USD/yr saved per one more unit of capacity).
     bottlenecks
         Binding capacity rows, each with ``usd_per_unit``, ``usd_per_t_yr`` (per tonne/yr of
-        capacity; for TEU rows per tonne of container capacity), ``usd_per_mt_yr`` and
+        capacity; for TEU rows per tonne of container capacity; for wagon rows per tonne of the
+        cargo with the fewest tonnes per wagon that uses the row), ``usd_per_mt_yr`` and
         ``usd_per_teu_yr`` (TEU rows only), sorted by ``usd_per_t_yr`` descending.
     meta
         Solver figures and the options of the run.

@@ -100,6 +100,7 @@ def _is_freight(ds: Dataset) -> bool:
     """A freight network: capacities in Mt/yr or TEU/yr on links or transfers (delays come from them)."""
     net = ds.network
     return bool(net.transfers) or any(lk.capacity_mtpa is not None or lk.capacity_teu is not None
+                                      or lk.capacity_wagons is not None
                                       for lk in net.links)
 
 

@@ -39,9 +39,9 @@ def _cols(*specs: tuple[str, str, bool, str]) -> tuple[Column, ...]:
 
 
 _FIG_LINK = ("distance_km", "speed_kmh", "time_h", "cost_usd_per_t", "cost_usd_per_teu",
-             "capacity_mtpa", "capacity_teu")
+             "capacity_mtpa", "capacity_teu", "capacity_wagons")
 _FIG_TRANSFER = ("time_h", "time_sd_h", "cost_usd_per_t", "cost_usd_per_teu", "capacity_mtpa",
-                 "capacity_teu")
+                 "capacity_teu", "capacity_wagons")
 
 
 def _sourced(names: tuple[str, ...]) -> tuple[Column, ...]:
@@ -89,9 +89,9 @@ TABLES: dict[str, Table] = {
     ), (), Source),
     "commodities": Table("commodities", _cols(
         ("id", "str", True, ""), ("name", "str", True, ""), ("unit", "str", False, "t or TEU"),
-        ("t_per_teu", "ofloat", False, "tonnes per TEU"), ("modes", "set", False, "modes allowed"),
-        ("note", "str", False, ""),
-    ), ("t_per_teu",), Commodity),
+        ("t_per_teu", "ofloat", False, "tonnes per TEU"), ("t_per_wagon", "ofloat", False, "tonnes per wagon"),
+        ("modes", "set", False, "modes allowed"), ("note", "str", False, ""),
+    ), ("t_per_teu", "t_per_wagon"), Commodity),
     "nodes": Table("nodes", _cols(
         ("id", "str", True, ""), ("name", "str", True, ""), ("country", "str", False, "ISO alpha-2"),
         ("kind", "str", True, ""), ("lon", "float", True, "degrees"), ("lat", "float", True, "degrees"),
@@ -106,7 +106,8 @@ TABLES: dict[str, Table] = {
         ("distance_km", "float", True, "km"), ("speed_kmh", "ofloat", False, "km/h"),
         ("time_h", "ofloat", False, "h"), ("cost_usd_per_t", "ofloat", False, "USD/t"),
         ("cost_usd_per_teu", "ofloat", False, "USD/TEU"), ("capacity_mtpa", "ofloat", False, "Mt/yr"),
-        ("capacity_teu", "ofloat", False, "TEU/yr"), ("vdf_alpha", "ofloat", False, ""),
+        ("capacity_teu", "ofloat", False, "TEU/yr"), ("capacity_wagons", "ofloat", False, "wagons/yr"),
+        ("vdf_alpha", "ofloat", False, ""),
         ("vdf_beta", "ofloat", False, ""), ("vdf_capacity", "ofloat", False, ""),
         ("toll", "ofloat", False, ""), ("link_type", "str", False, ""), ("note", "str", False, ""),
     ), _FIG_LINK, Link),
@@ -116,7 +117,8 @@ TABLES: dict[str, Table] = {
         ("commodities", "set", False, ""), ("time_h", "ofloat", False, "h"),
         ("time_sd_h", "ofloat", False, "h"), ("cost_usd_per_t", "ofloat", False, "USD/t"),
         ("cost_usd_per_teu", "ofloat", False, "USD/TEU"), ("capacity_mtpa", "ofloat", False, "Mt/yr"),
-        ("capacity_teu", "ofloat", False, "TEU/yr"), ("note", "str", False, ""),
+        ("capacity_teu", "ofloat", False, "TEU/yr"), ("capacity_wagons", "ofloat", False, "wagons/yr"),
+        ("note", "str", False, ""),
     ), _FIG_TRANSFER, Transfer),
     "demand": Table("demand", _cols(
         ("id", "str", True, ""), ("origin", "str", True, "node id"),
@@ -238,6 +240,7 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
     if table.name == "commodities":
         kw = {"modes": v["modes"]} if v["modes"] else {}
         return Commodity(v["id"], v["name"], v["unit"] or "t", v["t_per_teu"], note=v["note"],
+                         t_per_wagon=v["t_per_wagon"],
                          provenance=prov, origin=where, **kw)
     if table.name == "nodes":
         thru = True if v["thru"] is None else v["thru"]
@@ -249,13 +252,14 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
             v["name"], v["distance_km"], v["speed_kmh"], v["time_h"], v["cost_usd_per_t"],
             v["cost_usd_per_teu"], v["capacity_mtpa"], v["capacity_teu"], v["commodities"],
             bool(v["oneway"]), v["vdf_alpha"], v["vdf_beta"], v["vdf_capacity"], v["toll"] or 0.0,
-            v["link_type"], v["note"], prov, where,
+            v["link_type"], v["note"], prov, where, capacity_wagons=v["capacity_wagons"],
         )
     if table.name == "transfers":
         return Transfer(
             v["id"], v["node"], v["kind"], v["from_modes"], v["to_modes"], v["name"],
             v["time_h"] or 0.0, v["time_sd_h"], v["cost_usd_per_t"], v["cost_usd_per_teu"],
             v["capacity_mtpa"], v["capacity_teu"], v["commodities"], v["note"], prov, where,
+            capacity_wagons=v["capacity_wagons"],
         )
     if table.name == "demand":
         return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],

@@ -35,10 +35,13 @@ class Commodity:
         The unit demand is counted in: ``"t"`` or ``"TEU"``.
     t_per_teu
         Cargo tonnes per loaded TEU; used to turn TEU into tonnes (containers only).
+    t_per_wagon
+        Cargo tonnes per loaded wagon, for capacities counted in wagons (``None``: the commodity
+        does not load wagon capacities).
     modes
         The modes that may carry it.
     provenance
-        Source and status per figure (``t_per_teu``).
+        Source and status per figure (``t_per_teu``, ``t_per_wagon``).
     """
 
     id: str
@@ -49,3 +52,4 @@ class Commodity:
     note: str = ""
     provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
+    t_per_wagon: float | None = None

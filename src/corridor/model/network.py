@@ -116,6 +116,9 @@ class Link:
         figure when given.
     capacity_mtpa, capacity_teu
         Capacity per direction in Mt per year and TEU per year (``None``: unlimited).
+    capacity_wagons
+        Capacity per direction in wagons per year (``None``: unlimited); cargo counts by its
+        commodity's ``t_per_wagon``.
     commodities
         Commodity ids admitted; empty means every commodity that the mode can carry.
     oneway
@@ -155,6 +158,7 @@ class Link:
     note: str = ""
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
+    capacity_wagons: float | None = None
 
     @property
     def running_time_h(self) -> float:
@@ -190,6 +194,8 @@ class Transfer:
         Charges.
     capacity_mtpa, capacity_teu
         Capacity (``None``: unlimited).
+    capacity_wagons
+        Capacity in wagons per year (``None``: unlimited).
     commodities
         Commodity ids admitted (empty: all).
     provenance
@@ -212,6 +218,7 @@ class Transfer:
     note: str = ""
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
+    capacity_wagons: float | None = None
 
     def applies(self, mode_in: str | None, mode_out: str | None) -> bool:
         """Whether a path arriving by ``mode_in`` and leaving by ``mode_out`` incurs this transfer.

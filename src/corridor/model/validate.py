@@ -30,7 +30,9 @@ NUMERIC_RANGES: dict[str, tuple[float, float, str]] = {
     "cost_usd_per_teu": (0.0, 50_000.0, "USD per TEU"),
     "capacity_mtpa": (0.0, 2_000.0, "million tonnes per year (not tonnes)"),
     "capacity_teu": (0.0, 100_000_000.0, "TEU per year"),
+    "capacity_wagons": (0.0, 100_000_000.0, "wagons per year"),
     "t_per_teu": (0.0, 40.0, "tonnes per TEU"),
+    "t_per_wagon": (0.0, 200.0, "tonnes per wagon"),
     "tonnes": (0.0, 2_000_000_000.0, "tonnes per year"),
     "teu": (0.0, 100_000_000.0, "TEU per year"),
 }
@@ -39,10 +41,10 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 FIGURES = {
     "node": ("lon", "lat"),
     "link": ("distance_km", "speed_kmh", "time_h", "cost_usd_per_t", "cost_usd_per_teu",
-             "capacity_mtpa", "capacity_teu"),
+             "capacity_mtpa", "capacity_teu", "capacity_wagons"),
     "transfer": ("time_h", "time_sd_h", "cost_usd_per_t", "cost_usd_per_teu", "capacity_mtpa",
-                 "capacity_teu"),
-    "commodity": ("t_per_teu",),
+                 "capacity_teu", "capacity_wagons"),
+    "commodity": ("t_per_teu", "t_per_wagon"),
     "demand": ("tonnes", "teu"),
 }
 PROVENANCE_KEY = {"lon": "coords", "lat": "coords"}
@@ -77,7 +79,7 @@ def _check_numbers(c: _Collector, kind: str, record: Any) -> None:
             c.add(kind, record, name, f"must not be negative, got {value:g}")
         elif value > high:
             c.add(kind, record, name, f"{value:g} is out of range (at most {high:g}); expected {unit}")
-        elif value == 0 and name in ("speed_kmh", "t_per_teu"):
+        elif value == 0 and name in ("speed_kmh", "t_per_teu", "t_per_wagon"):
             c.add(kind, record, name, "must be greater than zero")
 
 
@@ -178,9 +180,15 @@ def _check_transfers(c: _Collector, net: Network, require_sources: bool) -> None
 
 
 def _check_commodities(c: _Collector, net: Network, require_sources: bool) -> None:
+    wagon_modes = {r.mode for r in net.links if r.capacity_wagons is not None}
+    if any(t.capacity_wagons is not None for t in net.transfers):
+        wagon_modes |= {m for t in net.transfers for m in (*t.from_modes, *t.to_modes)} or set(MODES)
     for com in net.commodities:
         if com.unit not in ("t", "TEU"):
             c.add("commodity", com, "unit", f"unknown unit {com.unit!r}; expected t or TEU")
+        if wagon_modes & set(com.modes) and com.t_per_wagon is None:
+            c.add("commodity", com, "t_per_wagon", "is empty, so this cargo does not count against the wagon "
+                  "capacities (capacity_wagons) of the network", "warning")
         _check_modes(c, "commodity", com, "modes", sorted(com.modes))
         _check_numbers(c, "commodity", com)
         _check_provenance(c, net, "commodity", com, require_sources)

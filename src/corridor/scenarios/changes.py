@@ -193,11 +193,12 @@ def _capacity(ctx: _Ctx, ch: Change) -> None:
         f = float(ctx.value(ch.args["factor"]))
 
         def new(rec: Link | Transfer) -> dict[str, Any]:
-            return {k: getattr(rec, k) * f for k in ("capacity_mtpa", "capacity_teu") if getattr(rec, k) is not None}
+            return {k: getattr(rec, k) * f for k in ("capacity_mtpa", "capacity_teu", "capacity_wagons")
+                    if getattr(rec, k) is not None}
     else:
         vals = {
             k: float(ctx.value(ch.args[a]))
-            for a, k in (("mtpa", "capacity_mtpa"), ("teu", "capacity_teu"))
+            for a, k in (("mtpa", "capacity_mtpa"), ("teu", "capacity_teu"), ("wagons", "capacity_wagons"))
             if a in ch.args
         }
 

@@ -48,7 +48,7 @@ CHANGE_KINDS: dict[str, tuple[str, ...]] = {
     "close_country": (_LIST,),
     "close_transit": (_LIST,),
     "scale_capacity": ("select", "factor"),
-    "set_capacity": ("select", "mtpa", "teu"),
+    "set_capacity": ("select", "mtpa", "teu", "wagons"),
     "change_tariff": ("select", "factor", "add_usd_per_t", "add_usd_per_teu"),
     "change_time": ("select", "factor", "add_h"),
     "change_risk": ("country", "score"),
@@ -64,7 +64,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "change_risk": ("country", "score"),
 }
 _ONE_OF: dict[str, tuple[str, ...]] = {
-    "set_capacity": ("mtpa", "teu"),
+    "set_capacity": ("mtpa", "teu", "wagons"),
     "change_tariff": ("factor", "add_usd_per_t", "add_usd_per_teu"),
     "change_time": ("factor", "add_h"),
     "move_demand": ("origin", "destination"),
@@ -242,12 +242,12 @@ def _check_refs(value: Any, names: Mapping[str, Uncertain], where: str, field_: 
 
 
 def _number_fields(kind: str, args: Mapping[str, Any], where: str, problems: list[Problem]) -> None:
-    for key in ("factor", "mtpa", "teu", "add_usd_per_t", "add_usd_per_teu", "add_h", "score"):
+    for key in ("factor", "mtpa", "teu", "wagons", "add_usd_per_t", "add_usd_per_teu", "add_h", "score"):
         if key not in args or _is_ref(args[key]):
             continue
         v = args[key]
         ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-        if ok and key in ("factor", "mtpa", "teu", "score") and v < 0:
+        if ok and key in ("factor", "mtpa", "teu", "wagons", "score") and v < 0:
             ok = False
         if not ok:
             problems.append(
