@@ -177,3 +177,27 @@ uncertain:
         lp = sw._solve_one(lp_spec, r["params"])
         assert "gap" not in lp
         assert r["summary"]["total_cost_usd"] >= lp["total_cost_usd"] * (1 - 1e-9)
+
+
+def test_an_identical_sweep_is_reused(tmp_path: Path) -> None:
+    spec, doc = _spec()
+    store = RunStore(tmp_path / "r.duckdb")
+    first = run_sweep(spec, doc, 6, seed=9, workers=1, store=store)
+    again = run_sweep(spec, doc, 6, seed=9, workers=1, store=store)
+    assert again.sweep_id == first.sweep_id and again.summary["reused"] and again.summary["solved_now"] == 0
+    pd.testing.assert_frame_equal(_values(again.frame), _values(first.frame), check_dtype=False)
+    other = run_sweep(spec, doc, 6, seed=10, workers=1, store=store)
+    assert other.sweep_id != first.sweep_id
+    assert len(store.list_runs(kind="sweep")) == 2
+
+
+def test_resume_checks_the_sweep(tmp_path: Path) -> None:
+    spec, doc = _spec()
+    store = RunStore(tmp_path / "r.duckdb")
+    first = run_sweep(spec, doc, 4, seed=1, workers=1, store=store)
+    with pytest.raises(InputError, match="is not a sweep of this scenario"):
+        run_sweep(spec, doc, 4, seed=2, workers=1, store=store, resume=first.sweep_id)
+    with pytest.raises(InputError, match="needs a run store"):
+        run_sweep(spec, doc, 4, seed=1, resume=first.sweep_id)
+    with pytest.raises(InputError):
+        run_sweep(spec, doc, 4, seed=1, store=store, resume="no-such-run")

@@ -232,6 +232,19 @@ def _iterate(executor: Any, spec_dict: dict[str, Any], chunks: list[list[Any]]) 
         yield fut.result()
 
 
+def _resumed(store: Any, resume: str | None, spec_hash: str, samples: int, seed: int) -> tuple[str, set[int]]:
+    """The sweep to resume and its samples already stored (``("", set())`` for a new sweep)."""
+    if resume is None:
+        return "", set()
+    if store is None:
+        raise InputError(Problem("--resume", "", "needs a run store"))
+    run = store.get(resume)
+    if run.get("spec_hash") != spec_hash:
+        raise InputError(Problem("--resume", "", f"run {run['run_id']} is not a sweep of this scenario with "
+                                 f"{samples} samples and seed {seed}"))
+    return run["run_id"], set(store.sample_indices(run["run_id"]))
+
+
 def run_sweep(
     spec: ScenarioSpec,
     doc: Any,
@@ -282,22 +295,13 @@ def run_sweep(
         raise InputError(Problem("--samples", "", f"must be at least 1, got {samples}"))
     start = time.perf_counter()
     spec_hash = spec.content_hash({}, extra=f"sweep:{samples}:{seed}")
-    sweep_id = ""
-    done: set[int] = set()
-    if store is not None and resume is not None:
-        run = store.get(resume)
-        sweep_id = run["run_id"]
-        if run.get("spec_hash") != spec_hash:
-            raise InputError(
-                Problem(
-                    "--resume",
-                    "",
-                    f"run {sweep_id} is not a sweep of this scenario with {samples} samples and seed {seed}",
-                )
-            )
-        done = set(store.sample_indices(sweep_id))
-    elif resume is not None:
-        raise InputError(Problem("--resume", "", "needs a run store"))
+    if store is not None and resume is None:
+        found = store.find_done(spec_hash, "sweep")
+        if found is not None:  # the same scenario, samples and seed: the same results
+            summary = {**store.get(found)["summary"], "solved_now": 0, "reused": True}
+            return SweepResult(found, spec.name, samples, seed, summary, store.samples(found),
+                               time.perf_counter() - start)
+    sweep_id, done = _resumed(store, resume, spec_hash, samples, seed)
     todo = [i for i in range(samples) if i not in done]
     items = draw_params(spec, seed, samples, todo)
     spec_dict = {"doc": doc, "file": spec.path}
