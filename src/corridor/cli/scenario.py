@@ -325,6 +325,7 @@ def show_comparison(d: dict[str, Any]) -> None:  # noqa: PLR0912 - one table per
         out.print("no capacity binds in the scenario")
     if diff["bottlenecks"]["relieved"]:
         out.print("relieved: " + "; ".join(diff["bottlenecks"]["relieved"]))
+    _show_congestion(d["result"])
     lk = Table(title="largest changes in link flows (Mt/yr)", title_justify="left", box=None)
     for col in ("link", "direction", "baseline", "scenario", "change"):
         lk.add_column(col, justify="left" if col in ("link", "direction") else "right")
@@ -350,6 +351,26 @@ def show_comparison(d: dict[str, Any]) -> None:  # noqa: PLR0912 - one table per
                 row.get("reason", ""),
             )
         out.print(u)
+
+
+def _show_congestion(result: dict[str, Any]) -> None:
+    """The equilibrium's most delayed capacities (absent for LP runs)."""
+    from rich.table import Table
+
+    rows = [r for r in result.get("congestion") or [] if r["delay_h"] >= 0.05]
+    if "gap" not in result:
+        return
+    console().print(f"equilibrium: relative gap {result.get('gap', float('nan')):.2e} after "
+                    f"{result.get('iterations')} iterations" + ("" if result.get("converged") else " (NOT converged)"))
+    t = Table(title="most delayed capacities in the scenario", title_justify="left", box=None)
+    for col in ("", "unit", "utilisation", "free time h", "delay h"):
+        t.add_column(col, justify="left" if col in ("", "unit") else "right")
+    for r in rows[:10]:
+        where = f" {r['from']}→{r['to']}" if r.get("from") else ""
+        util = r.get("utilisation")
+        t.add_row(f"{r['kind']} {r['id']}{where}", r["unit"], "" if util is None else f"{util:.0%}",
+                  f"{r['free_time_h']:,.1f}", f"{r['delay_h']:,.1f}")
+    console().print(t)
 
 
 def show_sweep(d: dict[str, Any]) -> None:
