@@ -207,25 +207,10 @@ def sweep(
 
 
 def _spinner(text: str, *, quiet: bool) -> Any:
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """A spinner on stderr while ``text`` goes on (nothing with ``--json``)."""
+    from contextlib import nullcontext
 
-    class _Ctx:
-        def __enter__(self) -> None:
-            self.p = Progress(
-                SpinnerColumn(),
-                TextColumn(text),
-                TimeElapsedColumn(),
-                console=console(stderr=True),
-                transient=True,
-                disable=quiet,
-            )
-            self.p.__enter__()
-            self.p.add_task("", total=None)
-
-        def __exit__(self, *exc: object) -> None:
-            self.p.__exit__(*exc)
-
-    return _Ctx()
+    return nullcontext() if quiet else console(stderr=True).status(text)
 
 
 def _write_report(path: Path, comparisons: list[dict[str, Any]], dataset: str, title: str, *, quiet: bool) -> None:

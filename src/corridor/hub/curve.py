@@ -26,10 +26,9 @@ import numpy as np
 from scipy import optimize
 
 from corridor.exceptions import InputError, Problem
-from corridor.hub._parallel import run_tasks
 from corridor.hub.config import HubConfig, config_path
-from corridor.hub.kpis import Estimate, summarise
-from corridor.hub.simulate import _replicate, check_run
+from corridor.hub.kpis import Estimate
+from corridor.hub.simulate import check_run, replicate_designs
 
 __all__ = ["CurvePoint", "HubDelayCurve", "fit_curve", "fit_delay_curve", "load_curve"]
 
@@ -246,12 +245,10 @@ def fit_delay_curve(config: HubConfig, *, levels: Sequence[float] | None = None,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NoSteadyStateWarning)  # overloaded levels are part of the curve
         designs = [config.replace(demand_teu_per_yr=float(lv)) for lv in levels]
-    seeds = np.random.SeedSequence(seed).spawn(replications)
-    tasks = [(cfg, days, warmup_days, s, "kernel") for cfg in designs for s in seeds]
-    raw = run_tasks(_replicate, tasks, workers=workers, scheduler=scheduler, progress=progress)
+    kpis = replicate_designs(designs, days=days, warmup_days=warmup_days, replications=replications, seed=seed,
+                             workers=workers, scheduler=scheduler, progress=progress)
     points = []
-    for i, lv in enumerate(levels):
-        k = summarise([r["scalars"] for r in raw[i * replications:(i + 1) * replications]])
+    for lv, k in zip(levels, kpis, strict=True):
         e: Estimate = k["time_in_hub_mean_h"]
         ci = e.ci or (e.mean, e.mean)
         points.append(CurvePoint(float(lv), k["throughput_teu"].mean, e.mean, ci[0], ci[1], replications))

@@ -17,7 +17,7 @@ from corridor.hub.model import run_hub_replication
 from corridor.hub.queue import ENGINES, run_queue_replication
 from corridor.hub.theory import theoretical_wait
 
-__all__ = ["SimulationResult", "check_run", "simulate"]
+__all__ = ["SimulationResult", "check_run", "replicate_designs", "simulate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +121,21 @@ def _replicate(task: tuple[HubConfig, int, int, np.random.SeedSequence, str]) ->
         assert cfg.queue is not None
         return run_queue_replication(cfg.queue, days=days, warmup_days=warmup_days, seed=seed, engine=engine)
     return run_hub_replication(cfg, days=days, warmup_days=warmup_days, seed=seed)
+
+
+def replicate_designs(designs: list[HubConfig], *, days: int, warmup_days: int, replications: int, seed: int,
+                      workers: int = 1, scheduler: str | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> list[dict[str, Estimate]]:
+    """Simulate every design with the same ``replications`` seeds; the KPI estimates of each design.
+
+    Design sweeps and delay curves compare designs on common random numbers: replication ``r`` of
+    every design uses child ``r`` of ``SeedSequence(seed)``.
+    """
+    seeds = np.random.SeedSequence(seed).spawn(replications)
+    tasks = [(cfg, days, warmup_days, s, "kernel") for cfg in designs for s in seeds]
+    raw = run_tasks(_replicate, tasks, workers=workers, scheduler=scheduler, progress=progress)
+    return [summarise([r["scalars"] for r in raw[i * replications:(i + 1) * replications]])
+            for i in range(len(designs))]
 
 
 def check_run(days: int, warmup_days: int, replications: int, seed: int, workers: int = 1) -> None:

@@ -11,13 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from corridor.exceptions import InputError, Problem
-from corridor.hub._parallel import run_tasks
 from corridor.hub.config import HubConfig
-from corridor.hub.kpis import Estimate, summarise
-from corridor.hub.simulate import _replicate, check_run
+from corridor.hub.kpis import Estimate
+from corridor.hub.simulate import check_run, replicate_designs
 
 __all__ = ["SweepPoint", "SweepResult", "sweep"]
 
@@ -136,12 +133,10 @@ def sweep(config: HubConfig, *, berths: Sequence[int] | None = None, cranes: Seq
     for b, c, y, t, d in itertools.product(*axes.values()):
         designs.append(config.replace(berths=b, cranes=c, cranes_per_vessel=min(config.cranes_per_vessel, c),
                                       yard_slots=y, tracks=t, demand_teu_per_yr=float(d)))
-    seeds = np.random.SeedSequence(seed).spawn(replications)
-    tasks = [(cfg, days, warmup_days, s, "kernel") for cfg in designs for s in seeds]
-    raw = run_tasks(_replicate, tasks, workers=workers, scheduler=scheduler, progress=progress)
+    kpis = replicate_designs(designs, days=days, warmup_days=warmup_days, replications=replications, seed=seed,
+                             workers=workers, scheduler=scheduler, progress=progress)
     points = []
-    for i, cfg in enumerate(designs):
-        k = summarise([r["scalars"] for r in raw[i * replications:(i + 1) * replications]])
+    for cfg, k in zip(designs, kpis, strict=True):
         wait, yard = k["vessel_wait_mean_h"], k["yard_occupancy_p95"]
         points.append(SweepPoint(cfg.berths, cfg.cranes, cfg.yard_slots, cfg.tracks, cfg.demand_teu_per_yr, wait,
                                  yard, k["throughput_teu"], k["time_in_hub_mean_h"],

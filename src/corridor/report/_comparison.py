@@ -10,6 +10,7 @@ from corridor.report import _fmt
 from corridor.report._map import flow_change_map
 from corridor.report._page import Markup, card, esc, join, page, table, tag
 from corridor.report._svg import BASE, BLUE, VERMILLION, bar_chart
+from corridor.scenarios.compare import bottleneck_key
 
 __all__ = ["render_comparisons"]
 
@@ -37,11 +38,6 @@ def _signed(text: str, x: float | None) -> Markup:
     if x is None or abs(x) < 1e-9:
         return esc(text)
     return tag("span", text, class_="pos" if x > 0 else "neg")
-
-
-def _bottleneck_key(b: Json) -> str:
-    where = f" {b.get('from')}→{b.get('to')}" if b.get("from") else ""
-    return f"{b.get('kind')} {b.get('id')}{where} ({b.get('unit')})"
 
 
 def _delta_cells(key: str, leaf: Json) -> list[object]:
@@ -189,8 +185,8 @@ def _links(cmp: Json, network: Network) -> Markup:
 
 def _bottlenecks(cmp: Json) -> Markup:
     bn = _get(cmp, "diff", "bottlenecks", default={}) or {}
-    base = {_bottleneck_key(b): b for b in bn.get("baseline", []) or []}
-    scen = {_bottleneck_key(b): b for b in bn.get("scenario", []) or []}
+    base = {bottleneck_key(b): b for b in bn.get("baseline", []) or []}
+    scen = {bottleneck_key(b): b for b in bn.get("scenario", []) or []}
     if not base and not scen:
         return Markup('<p class="note">No capacity binds in either run.</p>')
     rows, classes = [], []

@@ -100,16 +100,15 @@ class _Ctx:
     def countries(self) -> set[str]:
         return {n.country for n in self.net.nodes} | {lk.country for lk in self.net.links}
 
-    def check_ids(self, ch: Change, ids: list[str], known: Iterable[str], what: str) -> list[str]:
+    def check_ids(self, ch: Change, ids: list[str], known: Iterable[str], what: str, field_: str = "ids") -> list[str]:
+        """The ``ids`` that exist; an error for each other one, naming ``field_``."""
         known = set(known)
         ok = []
         for i in ids:
             if i in known:
                 ok.append(i)
             else:
-                self.bad(
-                    ch, "ids" if "select" not in ch.args else "select.id", f"unknown {what} {i!r}{_hint(i, known)}"
-                )
+                self.bad(ch, field_, f"unknown {what} {i!r}{_hint(i, known)}")
         return ok
 
 
@@ -119,7 +118,7 @@ def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:  # noqa: PLR0
     sel = {k: _ids(v) if k != "records" else str(v) for k, v in (ch.args.get("select") or {}).items()}
     country_of = {n.id: n.country for n in net.nodes}
     if "id" in sel:
-        ctx.check_ids(ch, sel["id"], [*net.link_index, *(t.id for t in net.transfers)], "link or transfer")
+        ctx.check_ids(ch, sel["id"], [*net.link_index, *(t.id for t in net.transfers)], "link or transfer", "select.id")
     if "country" in sel:
         known = ctx.countries()
         for c in sel["country"]:
@@ -135,7 +134,7 @@ def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:  # noqa: PLR0
             if v not in known:
                 ctx.bad(ch, f"select.{key}", f"unknown {what} {v!r}{_hint(v, known)}")
     if "node" in sel:
-        ctx.check_ids(ch, sel["node"], net.node_index, "node")
+        ctx.check_ids(ch, sel["node"], net.node_index, "node", "select.node")
     records = sel.get("records", "both")
     if records not in ("links", "transfers", "both"):
         ctx.bad(ch, "select.records", f"must be links, transfers or both, got {records!r}")
@@ -316,7 +315,7 @@ def _demand_rows(ctx: _Ctx, ch: Change) -> list[int]:
         ("destination", ctx.net.node_index, "node"),
     ):
         if key in sel:
-            ctx.check_ids(dataclasses.replace(ch, args={"select": 1}), sel[key], known, what)
+            ctx.check_ids(ch, sel[key], known, what, f"select.{key}")
     out = [i for i, r in enumerate(rows) if all(str(getattr(r, k)) in v for k, v in sel.items())]
     if not out and not ctx.problems:
         ctx.bad(ch, "select", "matches no demand row")

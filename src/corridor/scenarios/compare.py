@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["compare_runs", "delta"]
+__all__ = ["bottleneck_key", "compare_runs", "delta"]
 
 _LINK_KEYS = ["link", "from", "to", "mode", "corridor"]
 
@@ -31,7 +31,8 @@ def _nested(base: Mapping[str, Mapping[str, float]], scen: Mapping[str, Mapping[
     return out
 
 
-def _bottleneck_key(b: Mapping[str, Any]) -> str:
+def bottleneck_key(b: Mapping[str, Any]) -> str:
+    """How a capacity is named in comparisons: ``"transfer aktau-port-out (t/yr)"``, with the direction of links."""
     where = f" {b.get('from')}→{b.get('to')}" if b.get("from") else ""
     return f"{b.get('kind')} {b.get('id')}{where} ({b.get('unit')})"
 
@@ -84,8 +85,8 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
     """
     bs, ss = base["summary"], scen["summary"]
     totals = {k: delta(bs["totals"].get(k), ss["totals"].get(k)) for k in sorted(set(bs["totals"]) | set(ss["totals"]))}
-    bb = {_bottleneck_key(b): b for b in bs.get("bottlenecks", [])}
-    sb = {_bottleneck_key(b): b for b in ss.get("bottlenecks", [])}
+    bb = {bottleneck_key(b): b for b in bs.get("bottlenecks", [])}
+    sb = {bottleneck_key(b): b for b in ss.get("bottlenecks", [])}
     borders = {
         k: delta(bs.get("border_crossings", {}).get(k), ss.get("border_crossings", {}).get(k))
         for k in sorted(set(bs.get("border_crossings", {})) | set(ss.get("border_crossings", {})))
