@@ -7,6 +7,7 @@ from hypothesis import given
 from tests.strategies import datasets
 
 from corridor.exceptions import InputError
+from corridor import data
 from corridor.io import read_csv_dataset, read_dataset, write_csv_dataset
 from corridor.model import Dataset, validate_network
 
@@ -57,10 +58,13 @@ def _error(tmp_path: Path, nodes: str | bytes = NODES, links: str | bytes = LINK
 
 
 def test_minimal_network_reads(tmp_path: Path) -> None:
-    ds = read_csv_dataset(_write(tmp_path / "net", NODES, LINKS))
+    folder = _write(tmp_path / "net", NODES, LINKS)
+    ds = read_csv_dataset(folder)
     assert len(ds.network.links) == 1
-    assert {c.id for c in ds.network.commodities} >= {"container", "coal", "grain"}
+    assert ds.network.commodities == ()  # io knows no commodities of its own
     assert ds.network.nodes[0].thru is True
+    # the data layer passes the standard commodities in
+    assert {c.id for c in data.load(folder).network.commodities} >= {"container", "coal", "grain"}
 
 
 @pytest.mark.parametrize(("links", "expected"), [
@@ -92,7 +96,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_huge_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("corridor.io._files.MAX_INPUT_BYTES", 1000)
+    monkeypatch.setattr("corridor.io.files.MAX_INPUT_BYTES", 1000)
     big = LINKS + "".join(f"l{i},a,b,rail-1520,100,40\n" for i in range(100))
     assert "links.csv: file is" in _error(tmp_path, links=big)
     assert "MB limit" in _error(tmp_path, links=big)

@@ -42,7 +42,7 @@ def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     if version:
-        from corridor import __version__
+        from corridor._version import __version__
 
         typer.echo(__version__)
         raise typer.Exit(0)

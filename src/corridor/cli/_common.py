@@ -23,24 +23,10 @@ def network_option() -> Any:
 
 
 def load_dataset(path: Path | None) -> Dataset:
-    """The dataset at ``path``, validated, or the built-in ``eurasia`` when ``path`` is None.
+    """The dataset at ``path``, validated, or the built-in ``eurasia`` when ``path`` is None."""
+    from corridor import data
 
-    Raises
-    ------
-    InputError
-        If the file cannot be read or the network breaks a rule (negative or NaN figures,
-        unknown nodes...): engines never see a bad network.
-    """
-    if path is None:
-        from corridor import data
-
-        return data.load("eurasia")
-    from corridor.io import read_dataset
-    from corridor.model import validate_network
-
-    ds = read_dataset(path)
-    validate_network(ds.network, ds.demand, strict=True, require_sources=False)
-    return ds
+    return data.load("eurasia" if path is None else path)
 
 
 def console(*, stderr: bool = False) -> Console:

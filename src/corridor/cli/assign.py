@@ -152,7 +152,7 @@ def _run_equilibrium(ds: Dataset, gap: float, max_iter: int, algorithm: str, tol
 
 
 def _write_out(ds: Dataset, frame: pd.DataFrame, out: Path) -> None:
-    from corridor.io._files import atomic_dir
+    from corridor.io.files import atomic_dir
 
     net = ds.network
     pos = {n.id: [n.lon, n.lat] for n in net.nodes}

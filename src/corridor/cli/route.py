@@ -91,7 +91,7 @@ def route(
         carbon_price=carbon_price, risk_price=risk_price, country_risk=_risk(risk), max_labels=max_labels,
     )
     if geojson is not None:
-        from corridor.io._files import atomic_file
+        from corridor.io.files import atomic_file
 
         with atomic_file(geojson) as tmp:
             tmp.write_text(json.dumps(rs.to_geojson(), ensure_ascii=False), encoding="utf-8")

@@ -37,15 +37,39 @@ def path(name: str = "eurasia") -> Path:
     return Path(str(resources.files(__name__) / name))
 
 
-@lru_cache(maxsize=4)
-def load(name: str = "eurasia") -> Dataset:
-    """Load a built-in dataset (network and demand).
+def load(source: str | Path = "eurasia", *, validate: bool = True) -> Dataset:
+    """Load a built-in dataset by name, or a network from a file or folder.
 
     Parameters
     ----------
-    name
-        Dataset name; see :func:`available`.
+    source
+        A built-in dataset (see :func:`available`), or a path: a ``.geojson`` file, a folder of
+        CSV tables or a TNTP folder (see :func:`corridor.io.read_dataset`). A network without its
+        own commodity table gets the standard commodities of the built-in data.
+    validate
+        Check the network and demand with :func:`corridor.model.validate_network` (strict; sources
+        not required) so that engines never see a bad network. Built-in datasets are checked by
+        the test suite and not again here.
+
+    Raises
+    ------
+    InputError
+        A path that does not exist, a bad file, or a network that breaks a rule; each problem
+        names the file, line or record and field.
     """
+    if isinstance(source, str) and source in available():
+        return _builtin(source)
+    from corridor.io import read_dataset
+    from corridor.model import validate_network
+
+    ds = read_dataset(Path(source), default_commodities=standard_commodities())
+    if validate:
+        validate_network(ds.network, ds.demand, strict=True, require_sources=False)
+    return ds
+
+
+@lru_cache(maxsize=4)
+def _builtin(name: str) -> Dataset:
     from corridor.io.tables import read_csv_dataset
 
     ds = read_csv_dataset(path(name))
@@ -55,6 +79,7 @@ def load(name: str = "eurasia") -> Dataset:
                    ds.demand)
 
 
+@lru_cache(maxsize=1)
 def standard_commodities() -> tuple[list[Commodity], dict[str, Source]]:
     """The standard commodity groups of the built-in data, with the sources they cite."""
     from corridor.exceptions import Problem

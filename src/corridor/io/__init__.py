@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from corridor.exceptions import InputError, Problem
+from corridor.io.schema import Catalogue
 from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
 from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
 from corridor.model import Dataset
 
 __all__ = [
+    "Catalogue",
     "dataset_to_geojson",
     "read_csv_dataset",
     "read_dataset",
@@ -20,11 +22,13 @@ __all__ = [
 ]
 
 
-def read_dataset(path: str | Path) -> Dataset:
+def read_dataset(path: str | Path, *, default_commodities: Catalogue | None = None) -> Dataset:
     """Read a dataset from ``path``, choosing the format from what the path is.
 
     A ``.geojson``/``.json`` file is GeoJSON; a folder with ``nodes.csv`` is CSV tables; a folder
-    with a ``*_net.tntp`` file, or such a file itself, is a TNTP research network.
+    with a ``*_net.tntp`` file, or such a file itself, is a TNTP research network. A network
+    without a commodity table gets ``default_commodities`` (:func:`corridor.data.load` passes the
+    standard ones).
 
     Raises
     ------
@@ -35,9 +39,9 @@ def read_dataset(path: str | Path) -> Dataset:
     if not p.exists():
         raise InputError(Problem(str(p), "", "no such file or folder"))
     if p.is_file() and p.suffix.lower() in (".geojson", ".json"):
-        return read_geojson(p)
+        return read_geojson(p, default_commodities=default_commodities)
     if p.is_dir() and (p / "nodes.csv").exists():
-        return read_csv_dataset(p)
+        return read_csv_dataset(p, default_commodities=default_commodities)
     if (p.is_dir() and any(p.glob("*_net.tntp"))) or p.name.endswith("_net.tntp"):
         from corridor.io.tntp import read_tntp
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from corridor.exceptions import InputError, Problem
-from corridor.io._files import atomic_file, read_text
-from corridor.io.schema import TABLES, record_to_row, row_to_record
+from corridor.io.files import atomic_file, read_text
+from corridor.io.schema import TABLES, Catalogue, record_to_row, row_to_record
 from corridor.model import Dataset, Demand, Network
 
 __all__ = ["dataset_to_geojson", "read_geojson", "write_geojson"]
@@ -125,8 +125,11 @@ def _read_extra(doc: dict[str, Any], name: str, problems: list[Problem]) -> dict
     return other
 
 
-def read_geojson(path: Path) -> Dataset:
+def read_geojson(path: Path, *, default_commodities: Catalogue | None = None) -> Dataset:
     """Read a dataset from a GeoJSON FeatureCollection written by corridor (or by hand, or QGIS).
+
+    Without commodities in the file the network gets ``default_commodities`` (see
+    :func:`corridor.io.read_csv_dataset`), or none.
 
     Raises
     ------
@@ -149,10 +152,8 @@ def read_geojson(path: Path) -> Dataset:
         raise InputError(problems)
     sources = {s.key: s for s in other["sources"]}
     commodities = other["commodities"]
-    if not commodities:
-        from corridor.data import standard_commodities
-
-        commodities, std_sources = standard_commodities()
+    if not commodities and default_commodities is not None:
+        commodities, std_sources = list(default_commodities[0]), dict(default_commodities[1])
         sources = {**std_sources, **sources}
     extra = doc.get("corridor") or {}
     meta = extra.get("meta") if isinstance(extra.get("meta"), dict) else {}

@@ -10,12 +10,15 @@ in GeoJSON.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from corridor.exceptions import Problem
 from corridor.model import Commodity, DemandRow, Link, Node, Provenance, Source, Status, Transfer
+
+Catalogue = tuple[Sequence[Commodity], Mapping[str, Source]]
+"""Commodities and the sources they cite: what a network without its own commodity table gets."""
 
 __all__ = ["TABLES", "Column", "record_to_row", "row_to_record"]
 

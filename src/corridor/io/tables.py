@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from corridor.exceptions import InputError, Problem
-from corridor.io._files import atomic_dir, read_text
-from corridor.io.schema import TABLES, Table, record_to_row, row_to_record
+from corridor.io.files import atomic_dir, read_text
+from corridor.io.schema import TABLES, Catalogue, Table, record_to_row, row_to_record
 from corridor.model import Commodity, Dataset, Demand, Network, Source
 
 __all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
@@ -78,10 +78,12 @@ def _unit_hint(column: str, known: set[str]) -> str:
     return ""
 
 
-def read_csv_dataset(folder: Path) -> Dataset:
+def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = None) -> Dataset:
     """Read a network (and demand, if ``demand.csv`` exists) from a folder of CSV tables.
 
-    Without ``commodities.csv`` the standard commodities of the built-in data are used.
+    Without ``commodities.csv`` the network gets ``default_commodities`` (commodities and the
+    sources they cite; :func:`corridor.data.load` passes the standard ones of the built-in data),
+    or none.
 
     Raises
     ------
@@ -104,10 +106,8 @@ def read_csv_dataset(folder: Path) -> Dataset:
         raise InputError(problems)
     sources: dict[str, Source] = {s.key: s for s in tables.get("sources", [])}
     commodities: list[Commodity] = tables.get("commodities", [])
-    if "commodities" not in tables:
-        from corridor.data import standard_commodities
-
-        commodities, std_sources = standard_commodities()
+    if "commodities" not in tables and default_commodities is not None:
+        commodities, std_sources = list(default_commodities[0]), dict(default_commodities[1])
         sources = {**std_sources, **sources}
     net = Network(
         name=folder.name,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from corridor.exceptions import InputError, Problem
-from corridor.io._files import read_text
+from corridor.io.files import read_text
 from corridor.model import Commodity, Dataset, Demand, DemandRow, Link, Network, Node
 from corridor.model.provenance import Provenance, Source, Status
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corridor.io._files import atomic_file
+from corridor.io.files import atomic_file
 from corridor.report._comparison import render_comparisons as _render_comparisons
 from corridor.report._sweep import render_sweep as _render_sweep
 

@@ -149,7 +149,7 @@ def code_version() -> str:
 
     The commit is read from the ``.git`` folder (no subprocess); uncommitted changes are not seen.
     """
-    from corridor import __version__
+    from corridor._version import __version__
 
     commit = _git_commit(Path(__file__).resolve().parents[3])
     return f"{__version__}+g{commit[:10]}" if commit else __version__

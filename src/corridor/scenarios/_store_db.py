@@ -199,7 +199,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    from corridor import __version__
+    from corridor._version import __version__
 
     con.begin()
     for statement in filter(str.strip, _SCHEMA.split(";")):

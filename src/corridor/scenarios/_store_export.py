@@ -34,7 +34,7 @@ def write_export(run_id: str, tables: dict[str, pd.DataFrame], fmt: str, out: Pa
         For an unknown format, a run without tables, or a GeoJSON export of a run without
         ``link_flows`` or ``geometry``.
     """
-    from corridor.io._files import atomic_dir, atomic_file
+    from corridor.io.files import atomic_dir, atomic_file
 
     if fmt not in EXPORT_FORMATS:
         raise InputError(Problem("--format", "", f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"))

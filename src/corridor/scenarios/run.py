@@ -84,12 +84,7 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None) -> Dataset
         known = ", ".join(data.available())
         raise InputError(Problem("base", "dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a "
                                  "network file or folder"))
-    from corridor.io import read_dataset
-    from corridor.model import validate_network
-
-    ds = read_dataset(path)
-    validate_network(ds.network, ds.demand, strict=True, require_sources=False)
-    return ds
+    return data.load(path)
 
 
 def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:

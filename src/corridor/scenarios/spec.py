@@ -170,7 +170,7 @@ class ScenarioSpec:
 
         ``name``, ``description``, notes and sources do not count, so renaming a file reuses its runs.
         """
-        from corridor import __version__
+        from corridor._version import __version__
 
         payload = {
             "base": {"dataset": self.dataset, "year": self.year},

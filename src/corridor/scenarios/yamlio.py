@@ -87,6 +87,6 @@ def loads_yaml(text: str, file: str = "<string>") -> Any:
 
 def load_yaml(path: Path) -> Any:
     """Read and parse a YAML file (size and encoding checked as for every input file)."""
-    from corridor.io._files import read_text
+    from corridor.io.files import read_text
 
     return loads_yaml(read_text(Path(path)), str(path))
