@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from tests.strategies import datasets
 
-from corridor.exceptions import InputError
 from corridor import data
+from corridor.exceptions import InputError
 from corridor.io import read_csv_dataset, read_dataset, write_csv_dataset
 from corridor.model import Dataset, validate_network
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from corridor.exceptions import InputError, Problem
-from corridor.io.schema import Catalogue
 from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
+from corridor.io.schema import Catalogue
 from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
 from corridor.model import Dataset
 
