@@ -1,7 +1,78 @@
-"""corridor: freight-corridor planning between China, Central Asia, the Caucasus, Türkiye and Europe."""
+"""corridor: freight-corridor planning between China, Central Asia, the Caucasus, Türkiye and Europe.
+
+The Python API in one screen::
+
+    import corridor
+
+    ds = corridor.load()                                   # the built-in eurasia network and 2021 demand
+    routes = corridor.route(ds, "Dostyk", "Poti", avoid_countries=["RU"])
+    routes.to_frame()                                      # one row per route; routes.best.to_frame(): legs
+    lp = corridor.assign(ds, method="lp")                  # or method="equilibrium"
+    lp.to_frame(), lp.bottlenecks()
+    run = corridor.run_scenario("northern-route-closed")   # a file or a built-in scenario, vs its baseline
+    run.to_frame(), run.write_report("closed.html")
+    sim = corridor.simulate_hub("aktau-hub", days=365, replications=5, seed=1)
+    store = corridor.open_store()                          # runs recorded by the CLI; store.sql("select ...")
+
+Every result has ``to_frame()``, ``to_dict()``, ``to_html()`` and shows as a table with a map or
+chart in a notebook. Subpackages (``corridor.routing``, ``corridor.assignment``, ``corridor.hub``,
+``corridor.scenarios`` ...) hold the engines; they are imported on first use.
+"""
 
 from __future__ import annotations
 
-from corridor._version import __version__
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["__version__"]
+from corridor._toplevel import Progress, assign, load, open_store, route, run_scenario, simulate_hub, sweep
+from corridor._version import __version__
+from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
+from corridor.results import Assignment, HubSimulation, Result, Routes, ScenarioRun, Sweep
+
+if TYPE_CHECKING:
+    from corridor.model import Dataset, Network
+    from corridor.routing import NoRoute
+
+__all__ = [
+    "Assignment",
+    "ConvergenceWarning",
+    "CorridorError",
+    "Dataset",
+    "HubSimulation",
+    "InputError",
+    "Network",
+    "NetworkValidationError",
+    "NoRoute",
+    "NodeNotFound",
+    "Progress",
+    "Result",
+    "Routes",
+    "ScenarioRun",
+    "Sweep",
+    "__version__",
+    "assign",
+    "load",
+    "open_store",
+    "route",
+    "run_scenario",
+    "simulate_hub",
+    "sweep",
+]
+
+_SUBPACKAGES = frozenset({"assignment", "data", "hub", "io", "model", "parallel", "report", "results", "routing",
+                          "scenarios", "validation"})
+_LAZY = {"Dataset": "corridor.model", "Network": "corridor.model", "NoRoute": "corridor.routing"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import subpackages and a few types on first use, so that ``import corridor`` stays light."""
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"corridor.{name}")
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    msg = f"module 'corridor' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | _SUBPACKAGES)

@@ -37,15 +37,41 @@ app.add_typer(runs_app, name="runs")
 app.command("demo")(demo)
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from corridor._version import __version__
 
-        typer.echo(__version__)
+        typer.echo(f"corridor {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=_print_version),
+) -> None:
+    """Plan freight corridors between China, Central Asia, the Caucasus, Türkiye and Europe."""
+
+
+_FLAGS = {"avoid_countries": "--avoid-country", "avoid_nodes": "--avoid-node", "avoid_links": "--avoid-link",
+          "modes": "--mode", "scenario": "FILE", "config": "--config", "net": "--network"}
+"""Python API arguments whose command-line flag is not ``--`` + the name with dashes."""
+
+
+def _flag(field: str) -> str:
+    return _FLAGS.get(field, "--" + field.replace("_", "-"))
+
+
+def _problem_lines(e: BaseException) -> str:
+    """One ``error:`` line per problem; arguments of the Python API are named by their flags."""
+    problems = getattr(e, "problems", None)
+    if not problems:
+        return "\n".join(f"error: {line}" for line in str(e).splitlines())
+    lines = []
+    for p in problems:
+        text = f"{_flag(p.field)}: {p.message}" if p.where == "argument" else str(p)
+        lines.append(f"error: {text}")
+    return "\n".join(lines)
 
 
 def _exit_code(e: BaseException) -> tuple[int, str]:
@@ -53,7 +79,7 @@ def _exit_code(e: BaseException) -> tuple[int, str]:
     from corridor.exceptions import CorridorError, InputError, NodeNotFound
 
     if isinstance(e, InputError | NodeNotFound):
-        return 2, "\n".join(f"error: {line}" for line in str(e).splitlines())
+        return 2, _problem_lines(e)
     if isinstance(e, OSError):
         return 2, f"error: {e.filename or ''}: {e.strerror or e}"
     if isinstance(e, CorridorError):

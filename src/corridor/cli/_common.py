@@ -1,32 +1,26 @@
-"""Helpers shared by the CLI commands: loading the network, printing JSON and tables."""
+"""Helpers shared by the CLI commands: loading the network, printing JSON, progress on stderr."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from corridor import Progress
     from corridor.model import Dataset
-
-NETWORK_HELP = "Network to use: a .geojson file, a folder of CSV tables or a TNTP folder (default: built-in eurasia)."
-
-
-def network_option() -> Any:
-    """The ``--network PATH`` option shared by commands."""
-    return typer.Option(None, "--network", "-n", help=NETWORK_HELP, show_default=False)
 
 
 def load_dataset(path: Path | None) -> Dataset:
     """The dataset at ``path``, validated, or the built-in ``eurasia`` when ``path`` is None."""
-    from corridor import data
+    import corridor
 
-    return data.load("eurasia" if path is None else path)
+    return corridor.load(path)
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -39,3 +33,42 @@ def console(*, stderr: bool = False) -> Console:
 def print_json(payload: Any) -> None:
     """Print ``payload`` as JSON on stdout."""
     sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def wrote(path: Path | str, *, quiet: bool = False) -> None:
+    """Say on stderr that a file was written."""
+    if not quiet:
+        console(stderr=True).print(f"wrote {path}", markup=False, highlight=False)
+
+
+@contextmanager
+def progress_bar(label: str, *, quiet: bool, rate: str | None = None) -> Iterator[Callable[[Progress], None]]:
+    """A progress bar on stderr driven by :class:`corridor.Progress` callbacks (nothing when ``quiet``).
+
+    Without a known total it spins and shows the stage; with one it shows done/total, elapsed and
+    the time left. ``rate`` names the unit of a per-second rate to show (``"samples"``).
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=console(stderr=True), transient=True, disable=quiet) as bar:
+        task = bar.add_task(label, total=None, detail="")
+
+        def update(p: Progress) -> None:
+            detail = p.detail
+            elapsed = bar.tasks[task].elapsed or 0.0
+            if rate is not None and p.done and elapsed > 0:
+                detail = f"{p.done / elapsed:,.1f} {rate}/s"
+            description = label if p.stage in ("", label) else f"{label}: {p.stage}"
+            bar.update(task, completed=p.done, total=p.total, description=description, detail=detail)
+
+        yield update

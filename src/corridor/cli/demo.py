@@ -8,56 +8,39 @@ from typing import Any
 
 import typer
 
-from corridor.cli._common import console, print_json
-from corridor.cli.scenario import STORE_HELP, compare_specs
+from corridor.cli import _options as options
+from corridor.cli._common import console, print_json, progress_bar
 
 DEMO = ("northern-route-closed", "aktau-hub")
+"""The scenarios of the demo, run against ``baseline-2021`` (built-in scenario files)."""
 
 
 def demo(
     report: Path = typer.Option(Path("corridor-demo.html"), "--report", help="Where to write the HTML report."),
-    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+    store: Path | None = options.store(),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Run the 2021 baseline, 'northern-route-closed' and 'aktau-hub' and compare them (table + HTML report)."""
-    from corridor.data import scenario_path
+    import corridor
+    from corridor import Progress
     from corridor.report import write_comparisons
-    from corridor.scenarios.run import load_base
-    from corridor.scenarios.spec import load_scenario
-    from corridor.scenarios.store import RunStore
 
-    rs = RunStore(store)
-    baseline = load_scenario(scenario_path("baseline-2021"))
-    base = load_base(baseline.dataset)
-    comparisons = []
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        transient=True,
-        disable=as_json,
-    ) as bar:
-        task = bar.add_task("scenarios", total=len(DEMO))
-        for name in DEMO:
-            bar.update(task, description=f"running {name}")
-            comparisons.append(compare_specs(load_scenario(scenario_path(name)), baseline, rs, base=base))
-            bar.advance(task)
-    write_comparisons(
-        report,
-        comparisons,
-        base.network,
-        title="corridor demo: what if the Northern route closes?",
-        created=time.strftime("%Y-%m-%d %H:%M"),
-    )
+    rs = corridor.open_store(store)
+    runs = []
+    with progress_bar("scenarios", quiet=as_json) as tick:
+        for i, name in enumerate(DEMO):
+            tick(Progress(f"running {name}", i, len(DEMO)))
+            runs.append(corridor.run_scenario(name, baseline="baseline-2021", store=rs))
+        tick(Progress("writing the report", len(DEMO), len(DEMO)))
+        comparisons = [r.to_dict() for r in runs]
+        write_comparisons(report, comparisons, runs[0].network,
+                          title="corridor demo: what if the Northern route closes?",
+                          created=time.strftime("%Y-%m-%d %H:%M"))
     if as_json:
         print_json({"report": str(report), "store": str(rs.path), "comparisons": comparisons})
         return
     _table(comparisons)
-    console().print(f"report: {report}   runs: {rs.path} (corridor runs list)")
+    console().print(f"report: {report}   runs: {rs.path} (corridor runs list)", markup=False)
 
 
 def _through(run: dict[str, Any], *transfers: str) -> float:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from corridor.cli._common import console, print_json
+from corridor.cli import _options as options
+from corridor.cli._common import console, print_json, progress_bar, wrote
 
 if TYPE_CHECKING:
     from corridor.hub import HubConfig
@@ -18,11 +20,20 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Simulate the Aktau container hub (SimPy): KPIs, design sweeps, delay curve.",
                   no_args_is_help=True)
 
-CONFIG_HELP = "Hub config: a YAML file or a built-in name (default: aktau-hub, the 240,000 TEU/yr design)."
+
+class Form(StrEnum):
+    """Forms of the fitted delay curve."""
+
+    auto = "auto"
+    davidson = "davidson"
+    bpr = "bpr"
 
 
-def _config_option() -> Any:
-    return typer.Option("aktau-hub", "--config", "-c", help=CONFIG_HELP)
+class Engine(StrEnum):
+    """Engines of pure-queue runs."""
+
+    kernel = "kernel"
+    simpy = "simpy"
 
 
 def _load(config: str) -> HubConfig:
@@ -45,16 +56,11 @@ def _warnings_to_stderr() -> Iterator[None]:
 
 @contextmanager
 def _progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    """A bar for the engines' ``progress(done, total)`` callbacks."""
+    from corridor import Progress
 
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True, disable=quiet) as bar:
-        task = bar.add_task(label, total=None)
-
-        def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield tick
+    with progress_bar(label, quiet=quiet) as update:
+        yield lambda done, total: update(Progress(label, done, total))
 
 
 def _ints(text: str | None, option: str) -> list[int] | None:
@@ -83,39 +89,45 @@ def _floats(text: str | None, option: str, *, integer: bool = False) -> list[flo
 
 @app.command("simulate")
 def simulate_cmd(
-    config: str = _config_option(),
-    days: int = typer.Option(365, "--days", help="Simulated days measured (after the warm-up)."),
-    warmup_days: int = typer.Option(14, "--warmup-days", help="Days simulated first and discarded."),
-    replications: int = typer.Option(5, "--replications", "-r", help="Independent seeded replications."),
-    seed: int = typer.Option(0, "--seed", help="Seed: the same seed gives the same output."),
-    workers: int = typer.Option(1, "--workers", "-w", help="Local worker processes for the replications."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:port)."),
-    engine: str = typer.Option("kernel", "--engine", help="Queue mode: kernel (compiled) or simpy (reference)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
-    report: Path | None = typer.Option(None, "--report", help="Write a self-contained HTML report (SVG charts)."),
+    config: str = options.config(),
+    days: int = options.days(),
+    warmup_days: int = options.warmup_days(),
+    replications: int = options.replications(5),
+    seed: int = options.seed(),
+    workers: int = options.workers(1, "Local worker processes for the replications."),
+    scheduler: str | None = options.scheduler(),
+    engine: Engine = typer.Option(Engine.kernel, "--engine",
+                                  help="Pure queues only: kernel (compiled) or simpy (the reference)."),
+    store: Path | None = options.store(),
+    no_store: bool = options.no_store(),
+    as_json: bool = options.as_json(),
+    report: Path | None = options.report("the simulation (KPI table, daily yard and queue charts)"),
 ) -> None:
     """Simulate the hub over seeded replications: waits, utilisation, yard, dwell, with 95 % CIs."""
-    from corridor.hub import simulate
+    import corridor
 
     cfg = _load(config)
-    with _progress("replications", quiet=as_json) as tick, _warnings_to_stderr():
-        result = simulate(cfg, days=days, warmup_days=warmup_days, replications=replications, seed=seed,
-                          workers=workers, scheduler=scheduler, engine=engine, progress=tick)
-    payload = result.to_dict()
+    with progress_bar("replications", quiet=as_json) as tick, _warnings_to_stderr():
+        result = corridor.simulate_hub(cfg, days=days, warmup_days=warmup_days, replications=replications,
+                                       seed=seed, workers=workers, scheduler=scheduler, engine=engine.value,
+                                       store=None if no_store else corridor.open_store(store), progress=tick)
     if report is not None:
-        from corridor.hub.report import report_html
-
-        report.write_text(report_html(result), encoding="utf-8")
-        console(stderr=True).print(f"wrote {report}")
+        result.write_report(report)
+        wrote(report, quiet=as_json)
+    payload = result.to_dict()
     if as_json:
         print_json(payload)
     else:
         _show_simulation(payload)
 
 
-def _ci(d: dict[str, Any], fmt: str) -> str:
-    ci = d.get("ci")  # every KPI is ≥ 0: a t-interval reaching below 0 is shown from 0
-    return f"{max(ci[0], 0.0):{fmt}} – {ci[1]:{fmt}}" if ci else "–"
+def _ci(d: dict[str, Any], fmt: str, *, share: bool = False) -> str:
+    """A KPI's 95 % interval for display: every KPI is ≥ 0 and shares are ≤ 1, so a t-interval is clipped."""
+    ci = d.get("ci")
+    if not ci:
+        return "–"
+    high = min(ci[1], 1.0) if share else ci[1]
+    return f"{max(ci[0], 0.0):{fmt}} – {high:{fmt}}"
 
 
 def _show_simulation(d: dict[str, Any]) -> None:
@@ -130,7 +142,7 @@ def _show_simulation(d: dict[str, Any]) -> None:
         for col in ("KPI", "mean", "95 % CI", "p95"):
             t.add_column(col, justify="left" if col == "KPI" else "right")
         t.add_row("wait in queue (h)", f"{w['mean']:.4g}", _ci(w, ".4g"), f"{w['p95']:.4g}")
-        t.add_row("utilisation", f"{d['utilisation']['mean']:.4f}", _ci(d["utilisation"], ".4f"), "")
+        t.add_row("utilisation", f"{d['utilisation']['mean']:.4f}", _ci(d["utilisation"], ".4f", share=True), "")
         t.add_row("customers per year", f"{d['customers_per_yr']['mean']:,.0f}", "", "")
         out.print(t)
         th = d.get("theory")
@@ -147,7 +159,8 @@ def _show_simulation(d: dict[str, Any]) -> None:
     def row(name: str, key: str, fmt: str = ".1f") -> None:
         v = d[key]
         p95 = f"{v['p95']:{fmt}}" if "p95" in v else ""
-        t.add_row(name, f"{v['mean']:{fmt}}", _ci(v, fmt), p95)
+        share = key.endswith(("utilisation", "occupancy"))
+        t.add_row(name, f"{v['mean']:{fmt}}", _ci(v, fmt, share=share), p95)
 
     row("throughput (TEU/yr)", "throughput_teu", ",.0f")
     row("vessel & ferry wait (h)", "vessel_wait_h")
@@ -171,7 +184,7 @@ def _show_simulation(d: dict[str, Any]) -> None:
 
 @app.command("sweep")
 def sweep_cmd(
-    config: str = _config_option(),
+    config: str = options.config(),
     berths: str | None = typer.Option(None, "--berths", help="Berth counts, e.g. 1,2,3."),
     cranes: str | None = typer.Option(None, "--cranes", help="Crane counts, e.g. 2,4."),
     yard_slots: str | None = typer.Option(None, "--yard-slots", help="Yard ground slots, e.g. 690,900,1200."),
@@ -179,13 +192,13 @@ def sweep_cmd(
     demand_teu: str | None = typer.Option(None, "--demand-teu", help="Demand levels in TEU/yr, e.g. 200000,240000."),
     target_wait_h: float = typer.Option(12.0, "--target-wait-h", help="Target: mean vessel wait below this (h)."),
     target_yard_p95: float = typer.Option(0.85, "--target-yard-p95", help="Target: yard p95 occupancy below this."),
-    days: int = typer.Option(365, "--days", help="Simulated days per run."),
-    warmup_days: int = typer.Option(14, "--warmup-days", help="Warm-up days per run."),
-    replications: int = typer.Option(3, "--replications", "-r", help="Replications per design."),
-    seed: int = typer.Option(0, "--seed", help="Seed (the same seeds for every design)."),
-    workers: int = typer.Option(1, "--workers", "-w", help="Local worker processes."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:port)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+    days: int = options.days(),
+    warmup_days: int = options.warmup_days(),
+    replications: int = options.replications(3, "Replications per design."),
+    seed: int = options.seed("Seed (the same seeds for every design)."),
+    workers: int = options.workers(1),
+    scheduler: str | None = options.scheduler(),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Grid over berths × cranes × yard slots × tracks × demand; the smallest design meeting the target."""
     from corridor.hub import sweep
@@ -227,33 +240,32 @@ def sweep_cmd(
 
 @app.command("curve")
 def curve_cmd(
-    config: str = _config_option(),
+    config: str = options.config(),
     levels: str | None = typer.Option(None, "--levels",
                                       help="Throughput levels in TEU/yr (default 30 %–115 % of design capacity)."),
-    days: int = typer.Option(365, "--days", help="Simulated days per run."),
-    warmup_days: int = typer.Option(14, "--warmup-days", help="Warm-up days per run."),
-    replications: int = typer.Option(5, "--replications", "-r", help="Replications per level."),
-    seed: int = typer.Option(0, "--seed", help="Seed (the same seeds at every level)."),
-    workers: int = typer.Option(1, "--workers", "-w", help="Local worker processes."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:port)."),
-    form: str = typer.Option("auto", "--form", help="auto (Davidson if inside every CI), davidson, bpr."),
-    out: Path | None = typer.Option(None, "--out", help="Write the fitted curve as JSON (load_curve reads it)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+    days: int = options.days(),
+    warmup_days: int = options.warmup_days(),
+    replications: int = options.replications(5, "Replications per level."),
+    seed: int = options.seed("Seed (the same seeds at every level)."),
+    workers: int = options.workers(1),
+    scheduler: str | None = options.scheduler(),
+    form: Form = typer.Option(Form.auto, "--form", help="auto (Davidson if inside every CI), davidson, bpr."),
+    out: Path | None = options.out("Write the fitted curve as JSON (corridor.hub.load_curve reads it)."),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Fit the hub's delay curve (time in hub vs annual throughput) from simulations at several levels."""
-    import json
-
     from corridor.hub import fit_delay_curve
+    from corridor.io.files import write_json
 
     cfg = _load(config)
     with _progress("levels × replications", quiet=as_json) as tick, _warnings_to_stderr():
         curve = fit_delay_curve(cfg, levels=_floats(levels, "--levels"), days=days, warmup_days=warmup_days,
                                 replications=replications, seed=seed, workers=workers, scheduler=scheduler,
-                                form=form, progress=tick)
+                                form=form.value, progress=tick)
     payload = curve.to_dict()
     if out is not None:
-        out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        console(stderr=True).print(f"wrote {out}")
+        write_json(out, payload, indent=2)
+        wrote(out, quiet=as_json)
     if as_json:
         print_json(payload)
         return
@@ -268,6 +280,6 @@ def curve_cmd(
         t.add_column(col, justify="right")
     for p in curve.points:
         t.add_row(f"{p.demand_teu_per_yr:,.0f}", f"{p.throughput_teu_per_yr:,.0f}", f"{p.time_in_hub_h:.1f}",
-                  f"{p.ci_low:.1f} – {p.ci_high:.1f}", f"{curve.evaluate(p.demand_teu_per_yr):.1f}")
+                  f"{max(p.ci_low, 0.0):.1f} – {p.ci_high:.1f}", f"{curve.evaluate(p.demand_teu_per_yr):.1f}")
     c.print(t)
     c.print(curve.method, markup=False, highlight=False)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from corridor.cli._common import console, load_dataset, network_option, print_json
+from corridor.cli import _options as options
+from corridor.cli._common import console, load_dataset, print_json, wrote
 
 if TYPE_CHECKING:
     from corridor.model import Dataset
@@ -64,8 +65,8 @@ def _table(title: str, rows: dict[str, Any], digits: int = 0) -> Any:
 
 @app.command("info")
 def info(
-    network: Path | None = network_option(),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+    network: Path | None = options.network(),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Summarise a network: nodes, links, transfers by mode and country, demand, sources."""
     ds = load_dataset(network)
@@ -93,7 +94,7 @@ def info(
 @app.command("validate")
 def validate(
     path: Path = typer.Argument(..., help="Network file or folder to check."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Check a network file; exit 0 if valid, 2 with one line per problem otherwise."""
     from corridor.exceptions import InputError
@@ -140,9 +141,10 @@ class ExportFormat(StrEnum):
 def export(
     out: Path = typer.Argument(..., help="Output file (.geojson) or folder (csv)."),
     fmt: ExportFormat = typer.Option(ExportFormat.geojson, "--format", "-f", help="Output format."),
-    network: Path | None = network_option(),
+    network: Path | None = options.network(),
+    as_json: bool = options.as_json(),
 ) -> None:
-    """Write the network (and its demand) as GeoJSON or as CSV tables."""
+    """Write the network (and its demand) as GeoJSON or as CSV tables, atomically."""
     from corridor.io import write_csv_dataset, write_geojson
 
     ds = load_dataset(network)
@@ -150,5 +152,9 @@ def export(
         write_geojson(ds, out)
     else:
         write_csv_dataset(ds, out)
-    console(stderr=True).print(f"wrote {out} ({fmt.value}: {len(ds.network.nodes)} nodes, "
-                               f"{len(ds.network.links)} links, {len(ds.demand)} demand rows)")
+    counts = {"nodes": len(ds.network.nodes), "links": len(ds.network.links), "transfers": len(ds.network.transfers),
+              "demand_rows": len(ds.demand)}
+    if as_json:
+        print_json({"path": str(out), "format": fmt.value, **counts})
+        return
+    wrote(f"{out} ({fmt.value}: {counts['nodes']} nodes, {counts['links']} links, {counts['demand_rows']} demand rows)")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from corridor.cli._common import console, load_dataset, network_option, print_json
+from corridor.cli import _options as options
+from corridor.cli._common import console, load_dataset, print_json, wrote
+from corridor.io.files import write_json
 
 if TYPE_CHECKING:
     from corridor.routing import Route, RouteSet
@@ -50,11 +51,11 @@ def _risk(values: list[str] | None) -> dict[str, float] | None:
 def route(
     origin: str = typer.Argument(..., help="Start: node id or name (case-insensitive)."),
     dest: str = typer.Argument(..., help="Destination: node id or name."),
-    cargo: str = typer.Option("container", "--cargo", "-c",
+    cargo: str = typer.Option("container", "--cargo",
                               help="container, grain, coal, metals, oil or general (decides unit and terminals)."),
     by: By = typer.Option(By.time, "--by", help="Rank by time, cost, co2, risk or generalized cost."),
     pareto: bool = typer.Option(False, "--pareto",
-                                help="Every route that no other beats on cost, time, CO2e and risk."),
+                                help="Every route that no other beats on cost, time, CO2e and risk (not with --k)."),
     k: int = typer.Option(1, "--k", min=1, max=50, help="Number of alternatives (loopless, meaningfully different)."),
     avoid_country: list[str] = typer.Option(None, "--avoid-country",
                                             help="ISO code(s) to avoid; repeat or comma-separate."),
@@ -62,45 +63,41 @@ def route(
     avoid_link: list[str] = typer.Option(None, "--avoid-link", help="Link id(s) to avoid."),
     via: list[str] = typer.Option(None, "--via", help="Node(s) to pass, in order."),
     mode: list[str] = typer.Option(None, "--mode", help="Allowed mode(s) (default: all)."),
-    max_transfers: int | None = typer.Option(None, "--max-transfers", min=0, help="Most mode changes."),
-    value_of_time: float = typer.Option(0.0, "--value-of-time", help="USD per tonne-hour (generalized cost)."),
-    carbon_price: float = typer.Option(0.0, "--carbon-price", help="USD per tonne CO2e (generalized cost)."),
-    risk_price: float = typer.Option(0.0, "--risk-price", help="USD per tonne per unit of risk (generalized cost)."),
+    max_transfers: int | None = typer.Option(None, "--max-transfers", min=0, max=100, help="Most mode changes."),
+    value_of_time: float = options.price("--value-of-time", "USD per tonne-hour (generalized cost)."),
+    carbon_price: float = options.price("--carbon-price", "USD per tonne CO2e (generalized cost)."),
+    risk_price: float = options.price("--risk-price", "USD per tonne per unit of risk (generalized cost)."),
     risk: list[str] = typer.Option(None, "--risk", help="Country risk score CC=SCORE (default RU, BY, IR = 1)."),
-    max_labels: int = typer.Option(200_000, "--max-labels", min=1, help="Cap on the exact searches' labels."),
+    max_labels: int = typer.Option(200_000, "--max-labels", min=1, max=50_000_000,
+                                   help="Cap on the exact searches' labels."),
     hub_throughput: float | None = typer.Option(
-        None, "--hub-throughput", min=0.0,
+        None, "--hub-throughput", min=0.0, max=1e8,
         help="Dwell at Aktau from the simulated hub delay curve at this annual throughput (TEU/yr)."),
-    network: Path | None = network_option(),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for programs."),
+    network: Path | None = options.network(),
+    as_json: bool = options.as_json(),
     geojson: Path | None = typer.Option(None, "--geojson", help="Write the route(s) as GeoJSON to this file."),
+    report: Path | None = options.report("the routes (table, map, time/cost–distance chart)"),
 ) -> None:
     """Find routes from ORIGIN to DEST: best, Pareto set or k alternatives, with exact constraints."""
-    from corridor.routing import plan_routes
+    import corridor
 
     ds = load_dataset(network)
-    net = ds.network
-    if hub_throughput is not None:
-        from corridor.scenarios.hub_delay import with_hub_dwell
-
-        net = with_hub_dwell(net, hub_throughput)
-    rs = plan_routes(
-        net, origin, dest, cargo=cargo, by=by.value, pareto=pareto, k=k,
-        avoid_countries=_split(avoid_country), avoid_nodes=_split(avoid_node), avoid_links=_split(avoid_link),
-        modes=_split(mode) or None, via=_split(via), max_transfers=max_transfers, value_of_time=value_of_time,
-        carbon_price=carbon_price, risk_price=risk_price, country_risk=_risk(risk), max_labels=max_labels,
-    )
+    routes = corridor.route(
+        ds, origin, dest, cargo=cargo, by=by.value, pareto=pareto, k=k, avoid_countries=_split(avoid_country),
+        avoid_nodes=_split(avoid_node), avoid_links=_split(avoid_link), modes=_split(mode) or None, via=_split(via),
+        max_transfers=max_transfers, value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price,
+        country_risk=_risk(risk), hub_throughput=hub_throughput, max_labels=max_labels)
     if geojson is not None:
-        from corridor.io.files import atomic_file
-
-        with atomic_file(geojson) as tmp:
-            tmp.write_text(json.dumps(rs.to_geojson(), ensure_ascii=False), encoding="utf-8")
+        write_json(geojson, routes.to_geojson())
+        wrote(geojson, quiet=as_json)
+    if report is not None:
+        routes.write_report(report)
+        wrote(report, quiet=as_json)
     if as_json:
-        print_json(rs.to_dict())
+        print_json(routes.to_dict())
         return
+    rs = routes.result
     _show(rs, ds.network.node(rs.origin).name, ds.network.node(rs.destination).name)
-    if geojson is not None:
-        console(stderr=True).print(f"wrote {geojson}")
 
 
 def _money(route: Route) -> str:

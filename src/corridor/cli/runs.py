@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from corridor.cli import _options as options
 from corridor.cli._common import console, print_json
 
 if TYPE_CHECKING:
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="List, show, export and compare the runs in the run store.", no_args_is_help=True)
 
-STORE_HELP = "Run store file (default: $CORRIDOR_HOME/runs.duckdb, else ./corridor-runs.duckdb)."
-JSON_HELP = "Print JSON for programs."
 MAX_ROWS = 15
 """Rows of a nested summary table (bottlenecks, changed figures) shown before '... more'."""
 
@@ -37,21 +36,21 @@ class Format(StrEnum):
 
 
 def _store_option() -> Any:
-    return typer.Option(None, "--store", help=STORE_HELP, show_default=False)
+    return options.store()
 
 
 def _open(path: Path | None) -> RunStore:
-    from corridor.scenarios.store import RunStore
+    import corridor
 
-    return RunStore(path)
+    return corridor.open_store(path)
 
 
 @app.command("list")
 def list_runs(
     kind: str | None = typer.Option(None, "--kind", help="Only runs of this kind (scenario, baseline, sweep, hub)."),
-    limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many runs, newest first."),
+    limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Show at most this many runs, newest first."),
     store: Path | None = _store_option(),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_json: bool = options.as_json(),
 ) -> None:
     """List recorded runs, newest first."""
     s = _open(store)
@@ -88,7 +87,7 @@ def list_runs(
 def show(
     run_id: str = typer.Argument(..., help="Run id, or a unique prefix or suffix of it."),
     store: Path | None = _store_option(),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Show one run: its status, timings and summary."""
     s = _open(store)
@@ -122,10 +121,9 @@ def export(
     run_id: str = typer.Argument(..., help="Run id, or a unique prefix or suffix of it."),
     fmt: Format = typer.Option(Format.parquet, "--format", "-f",
                                help="parquet or csv: one file per table; geojson: link flows as lines."),
-    out: Path = typer.Option(..., "--out", "-o",
-                             help="Folder to write into (geojson: a .geojson file or a folder)."),
+    out: Path = options.out("Folder to write into (geojson: a .geojson file or a folder).", required=True),
     store: Path | None = _store_option(),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Write a run's result tables as Parquet, CSV or GeoJSON."""
     s = _open(store)
@@ -144,7 +142,7 @@ def diff(
     base_id: str = typer.Argument(..., help="The baseline run."),
     scen_id: str = typer.Argument(..., help="The run to compare with it."),
     store: Path | None = _store_option(),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_json: bool = options.as_json(),
 ) -> None:
     """Compare two runs: what changes from the first to the second."""
     from corridor.exceptions import InputError, Problem
@@ -239,7 +237,7 @@ def _print_tree(out: Console, summary: dict[str, Any]) -> None:
             t = Table(title=key.replace("_", " "), title_justify="left", box=None)
             t.add_column("")
             for c in cols:
-                t.add_column(f"{c} ({_unit(c)[1]})" if _unit(c)[1] else c, justify="right")
+                t.add_column(_header(c), justify="right")
             for name, row in list(value.items())[:MAX_ROWS * 2]:
                 unit = "" if by_column or not _unit(str(name))[1] else f" ({_unit(str(name))[1]})"
                 t.add_row(f"{name}{unit}", *(_fmt(c if by_column else str(name), row.get(c), unit=False)
@@ -290,6 +288,15 @@ def _print_records(out: Console, title: str, rows: list[dict[str, Any]]) -> None
     out.print(t)
     if len(rows) > MAX_ROWS:
         out.print(f"... and {len(rows) - MAX_ROWS} more (--json shows all)")
+
+
+def _header(key: str) -> str:
+    """A column header in the unit its values are shown in: ``co2e_kg`` shown in Mt is "co2e (Mt CO2e)"."""
+    unit = _unit(key)[1]
+    if not unit:
+        return key
+    name = key.removesuffix("_kg").removesuffix("_usd").removesuffix("_t") if key not in ("tonne_km",) else key
+    return f"{name} ({unit})"
 
 
 def _unit(key: str) -> tuple[float, str]:

@@ -8,10 +8,11 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from corridor.exceptions import InputError, Problem
 
-__all__ = ["MAX_INPUT_BYTES", "atomic_dir", "atomic_file", "read_text"]
+__all__ = ["MAX_INPUT_BYTES", "atomic_dir", "atomic_file", "read_text", "write_json", "write_text"]
 
 MAX_INPUT_BYTES = int(float(os.environ.get("CORRIDOR_MAX_INPUT_MB", "512")) * 1024 * 1024)
 """Input files larger than this are refused (set ``CORRIDOR_MAX_INPUT_MB`` to change it)."""
@@ -80,3 +81,19 @@ def atomic_dir(path: Path) -> Iterator[Path]:
                 f.replace(path / f.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically, readable by others (``mode``); returns the path."""
+    out = Path(path)
+    with atomic_file(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(mode)
+    return out
+
+
+def write_json(path: str | os.PathLike[str], doc: Any, *, indent: int | None = None) -> Path:
+    """Write ``doc`` as JSON (UTF-8, NaN refused) to ``path`` atomically; returns the path."""
+    import json
+
+    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=indent, allow_nan=False) + "\n")

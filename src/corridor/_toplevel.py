@@ -1,0 +1,608 @@
+"""The Python API: load a network, plan routes, assign demand, run scenarios and sweeps, simulate the hub.
+
+These functions are what ``import corridor`` offers; the command line calls them and nothing below
+them where they suffice. Options are keyword-only; results are the typed objects of
+:mod:`corridor.results`. Heavy engines are imported on first use, so ``import corridor`` stays fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from corridor.exceptions import InputError, Problem
+from corridor.results import Assignment, HubSimulation, Routes, ScenarioRun, Sweep
+
+if TYPE_CHECKING:
+    import os
+
+    from corridor.hub import HubConfig
+    from corridor.model import Dataset, Demand, Network
+    from corridor.scenarios import ScenarioSpec
+    from corridor.scenarios.store import RunStore
+
+__all__ = ["Progress", "assign", "load", "open_store", "route", "run_scenario", "simulate_hub", "sweep"]
+
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a ``progress`` callback of the Python API receives.
+
+    Attributes
+    ----------
+    stage
+        What is going on (``"solving with HiGHS"``, ``"equilibrium"``, ``"samples"``, ``"replications"``).
+    done, total
+        How far: units done out of ``total`` (None when the total is not known).
+    detail
+        A short line for people (``"gap 3.1e-03"``), or ``""``.
+    """
+
+    stage: str
+    done: float = 0.0
+    total: float | None = None
+    detail: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _arg(field: str, message: str) -> InputError:
+    """Bad value of an argument: the CLI names it by its flag (``--k``)."""
+    return InputError(Problem("argument", field, message))
+
+
+# -- networks ---------------------------------------------------------------------------------------
+
+
+def load(path: str | os.PathLike[str] | None = None, *, validate: bool = True) -> Dataset:
+    """Load a network and its demand: the built-in ``eurasia`` dataset, or your own.
+
+    Parameters
+    ----------
+    path
+        None for the built-in ``eurasia`` dataset (2021); a built-in dataset's name; or a
+        ``.geojson`` file, a folder of CSV tables or a TNTP folder.
+    validate
+        Check the network and demand first (:func:`corridor.model.validate_network`), so that no
+        engine sees a bad network.
+
+    Returns
+    -------
+    Dataset
+        ``.network`` and ``.demand``; immutable.
+
+    Raises
+    ------
+    InputError
+        A missing or bad file; every problem names the file, line or record, and field.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> ds = corridor.load()
+    >>> ds.network.node("Aktau").country
+    'KZ'
+    """
+    from corridor import data
+
+    return data.load("eurasia" if path is None else path, validate=validate)
+
+
+def _network(net: Dataset | Network) -> Network:
+    from corridor.model import Dataset, Network
+
+    if isinstance(net, Dataset):
+        return net.network
+    if isinstance(net, Network):
+        return net
+    raise _arg("net", f"expected a Dataset (from corridor.load) or a Network, got {type(net).__name__}")
+
+
+# -- routes -----------------------------------------------------------------------------------------
+
+
+def route(
+    net: Dataset | Network,
+    origin: str,
+    dest: str,
+    *,
+    by: Literal["time", "cost", "co2", "risk", "generalized"] = "time",
+    pareto: bool = False,
+    k: int = 1,
+    avoid_countries: Iterable[str] = (),
+    avoid_nodes: Iterable[str] = (),
+    avoid_links: Iterable[str] = (),
+    via: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    cargo: str = "container",
+    max_transfers: int | None = None,
+    value_of_time: float = 0.0,
+    carbon_price: float = 0.0,
+    risk_price: float = 0.0,
+    country_risk: Mapping[str, float] | None = None,
+    hub_throughput: float | None = None,
+    max_labels: int = 200_000,
+) -> Routes:
+    """Plan routes from ``origin`` to ``dest``: the best one, k alternatives or the Pareto set.
+
+    Parameters
+    ----------
+    net
+        From :func:`load`.
+    origin, dest
+        Node ids or names, case- and accent-insensitive (``"Aktau"``, ``"baku-alat"``, ``"Constanta"``).
+    by
+        Rank by ``time`` (door to door, every stop included), ``cost`` (tariffs and charges),
+        ``co2`` (kg CO2e), ``risk`` (exposure) or ``generalized`` cost (money + value of time ×
+        hours + carbon price × CO2e + risk price × risk).
+    pareto
+        Every route that no other beats on cost, time, CO2e and risk at once (``k`` must be 1).
+    k
+        Number of loopless, meaningfully different alternatives.
+    avoid_countries, avoid_nodes, avoid_links
+        Exact exclusions (ISO country codes of the network, node ids or names, link ids).
+    via
+        Places to pass, in order.
+    modes
+        Allowed modes (default: all).
+    cargo
+        Commodity: decides the unit (TEU or tonne) and the links and terminals that admit it.
+    max_transfers
+        Most changes of mode or gauge.
+    value_of_time, carbon_price, risk_price
+        USD per tonne-hour, per tonne CO2e, per tonne per unit of risk (for ``generalized``).
+    country_risk
+        Risk score per country code (default: RU, BY, IR = 1, an assumption).
+    hub_throughput
+        Annual TEU through the Aktau hub: its dwell follows the simulated delay curve.
+    max_labels
+        Cap on the exact searches' labels.
+
+    Returns
+    -------
+    Routes
+        Best first; ``.to_frame()`` one row per route, ``.best.to_frame()`` its legs and stops.
+
+    Raises
+    ------
+    NodeNotFound
+        An unknown place (with suggestions).
+    NoRoute
+        Nothing satisfies the constraints; the message names the one that cut the last path.
+    InputError
+        Bad options (``pareto`` with ``k``, an unknown country code, mode or criterion ...).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> routes = corridor.route(corridor.load(), "Dostyk", "Poti", avoid_countries=["RU"])
+    >>> "RU" in routes.best.countries
+    False
+    """
+    from corridor.routing import plan_routes
+
+    network = _network(net)
+    if pareto and k != 1:
+        raise _arg("k", f"a Pareto set has as many routes as it has; give pareto or k, not both (k = {k})")
+    avoid = [c.strip().upper() for c in avoid_countries]
+    _check_countries(network, avoid)
+    if hub_throughput is not None:
+        from corridor.scenarios.hub_delay import with_hub_dwell
+
+        network = with_hub_dwell(network, hub_throughput)
+    rs = plan_routes(
+        network, origin, dest, cargo=cargo, by=by, pareto=pareto, k=k, avoid_countries=avoid,
+        avoid_nodes=list(avoid_nodes), avoid_links=list(avoid_links), modes=None if modes is None else list(modes),
+        via=list(via), max_transfers=max_transfers, value_of_time=value_of_time, carbon_price=carbon_price,
+        risk_price=risk_price, country_risk=country_risk, max_labels=max_labels)
+    return Routes(rs, network)
+
+
+def _check_countries(network: Network, codes: list[str]) -> None:
+    """Refuse country codes the network does not know (a typo would avoid nothing)."""
+    known = sorted({n.country for n in network.nodes if n.country} | {lk.country for lk in network.links if lk.country})
+    for code in codes:
+        if code not in known:
+            from corridor.validation import did_you_mean
+
+            raise _arg("avoid_countries", f"unknown country code {code!r}{did_you_mean(code, known)}")
+
+
+# -- assignment -------------------------------------------------------------------------------------
+
+
+def assign(
+    net: Dataset | Network,
+    demand: Demand | str | os.PathLike[str] | None = None,
+    *,
+    method: Literal["lp", "equilibrium"] = "lp",
+    value_of_time: float | None = None,
+    carbon_price: float = 0.0,
+    risk_price: float = 0.0,
+    algorithm: str | None = None,
+    gap: float | None = None,
+    max_iter: int | None = None,
+    toll_factor: float | None = None,
+    distance_factor: float | None = None,
+    progress: ProgressCallback | None = None,
+) -> Assignment:
+    """Assign a whole demand table to the network.
+
+    Parameters
+    ----------
+    net
+        From :func:`load`.
+    demand
+        The demand: None for the dataset's own, a :class:`~corridor.model.Demand`, or a CSV file
+        with the columns of ``demand.csv``.
+    method
+        ``"lp"``: the system view, a capacity-constrained min-cost multicommodity flow (HiGHS) that
+        reports unserved demand and ranks bottlenecks by the value of one more unit of capacity.
+        ``"equilibrium"``: the behavioural view, every shipper on its cheapest route while each
+        capacity turns into a delay (on TNTP research networks: their link volume-delay functions).
+    value_of_time
+        USD per tonne-hour. LP default 0 (tariffs only); freight equilibrium default
+        :data:`corridor.assignment.freight_eq.DEFAULT_VALUE_OF_TIME` (calibrated).
+    carbon_price, risk_price
+        USD per tonne CO2e, and per tonne per unit of risk exposure.
+    algorithm, gap, max_iter
+        Equilibrium only: ``bfw`` (default), ``cfw``, ``fw``, ``msa`` or ``gp``; target relative gap
+        (1e-4); most iterations (500).
+    toll_factor, distance_factor
+        Equilibrium on research networks only: weights of link tolls and length in the cost.
+    progress
+        Called with a :class:`Progress` as the solver goes.
+
+    Returns
+    -------
+    Assignment
+        ``.to_frame()`` link flows, ``.bottlenecks()``, ``.od()``, ``.to_geojson()``, ``.result``.
+
+    Raises
+    ------
+    InputError
+        No demand, a bad demand file, or options that do not go with the method.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> a = corridor.assign(corridor.load(), method="lp")
+    >>> a.result.unserved_t < 0.01 * a.result.demand_t
+    True
+    """
+    ds = _with_demand(net, demand)
+    if method not in ("lp", "equilibrium"):
+        raise _arg("method", f"must be 'lp' or 'equilibrium', not {method!r}")
+    _check_finite(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price, gap=gap,
+                  toll_factor=toll_factor, distance_factor=distance_factor)
+    if method == "lp":
+        given = [k for k, v in (("algorithm", algorithm), ("gap", gap), ("max_iter", max_iter),
+                                ("toll_factor", toll_factor), ("distance_factor", distance_factor)) if v is not None]
+        if given:
+            raise _arg(given[0], "applies to the equilibrium method only; the LP has no iterations")
+        return Assignment("lp", _solve_lp(ds, value_of_time or 0.0, carbon_price, risk_price, progress), ds.network)
+    options: dict[str, Any] = {"method": algorithm or "bfw", "gap": 1e-4 if gap is None else gap,
+                               "max_iter": 500 if max_iter is None else max_iter}
+    if _is_freight(ds.network):
+        for name, value in (("toll_factor", toll_factor), ("distance_factor", distance_factor)):
+            if value is not None:
+                raise _arg(name, "applies to networks with link volume-delay functions (TNTP), not to freight "
+                           "networks, whose costs are tariffs, time, CO2e and risk")
+        return Assignment("equilibrium", _freight_equilibrium(ds, options, value_of_time, carbon_price, risk_price,
+                                                              progress), ds.network)
+    for name, value in (("value_of_time", value_of_time), ("risk_price", risk_price or None),
+                        ("carbon_price", carbon_price or None)):
+        if value is not None:
+            raise _arg(name, "applies to freight networks (with capacities in Mt/yr, TEU/yr or wagons); this "
+                       "network has link volume-delay functions: use toll_factor and distance_factor")
+    return Assignment("equilibrium", _equilibrium(ds, options, toll_factor or 0.0, distance_factor or 0.0, progress),
+                      ds.network)
+
+
+def _check_finite(**values: float | None) -> None:
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise _arg(name, f"must be a finite number >= 0, not {value!r}")
+
+
+def _with_demand(net: Dataset | Network, demand: Demand | str | os.PathLike[str] | None) -> Dataset:
+    from corridor.model import Dataset, Demand, validate_network
+
+    network = _network(net)
+    if demand is None:
+        if not isinstance(net, Dataset) or not net.demand.rows:
+            raise _arg("demand", f"the network {network.name!r} has no demand; give a demand table or CSV file")
+        return net
+    if isinstance(demand, Demand):
+        ds = Dataset(network, demand)
+    else:
+        from corridor.io import read_demand_csv
+
+        ds = Dataset(network, read_demand_csv(Path(demand)))
+    validate_network(ds.network, ds.demand, strict=True, require_sources=False)
+    if not ds.demand.rows:
+        raise _arg("demand", "the demand table has no rows")
+    return ds
+
+
+def _is_freight(network: Network) -> bool:
+    """A freight network: transfers, or capacities in Mt/yr, TEU/yr or wagons on links (delays come from them)."""
+    return bool(network.transfers) or any(
+        lk.capacity_mtpa is not None or lk.capacity_teu is not None or lk.capacity_wagons is not None
+        for lk in network.links)
+
+
+def _solve_lp(ds: Dataset, value_of_time: float, carbon_price: float, risk_price: float,
+              progress: ProgressCallback | None) -> Any:
+    from corridor.assignment.lp import FreightLP
+
+    def stage(name: str, fraction: float) -> None:
+        if progress is not None:
+            progress(Progress(name, fraction, 1.0))
+
+    stage("building the LP", 0.0)
+    model = FreightLP.build(ds.network, ds.demand, value_of_time=value_of_time, carbon_price=carbon_price,
+                            risk_price=risk_price, progress=stage)
+    stage("solving with HiGHS", 0.5)
+    return model.solve()
+
+
+def _iterations(progress: ProgressCallback | None, max_iter: int) -> Callable[[Any], None] | None:
+    if progress is None:
+        return None
+
+    def tick(p: Any) -> None:
+        progress(Progress("equilibrium", p.iteration, max_iter, f"gap {p.gap:.2e}"))
+
+    return tick
+
+
+def _freight_equilibrium(ds: Dataset, options: dict[str, Any], value_of_time: float | None, carbon_price: float,
+                         risk_price: float, progress: ProgressCallback | None) -> Any:
+    import warnings
+
+    from corridor.assignment.freight_eq import (
+        DEFAULT_VALUE_OF_TIME,
+        FreightEquilibriumOptions,
+        freight_equilibrium,
+    )
+    from corridor.exceptions import ConvergenceWarning
+
+    opts = FreightEquilibriumOptions(**options, carbon_price=carbon_price, risk_price=risk_price,
+                                     value_of_time=DEFAULT_VALUE_OF_TIME if value_of_time is None else value_of_time)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the result says whether it converged
+        return freight_equilibrium(ds.network, ds.demand, opts, progress=_iterations(progress, opts.max_iter))
+
+
+def _equilibrium(ds: Dataset, options: dict[str, Any], toll_factor: float, distance_factor: float,
+                 progress: ProgressCallback | None) -> Any:
+    import warnings
+
+    from corridor.assignment.equilibrium import EquilibriumOptions, equilibrium
+    from corridor.exceptions import ConvergenceWarning
+
+    opts = EquilibriumOptions(**options, toll_factor=toll_factor, distance_factor=distance_factor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return equilibrium(ds.network, ds.demand, opts, progress=_iterations(progress, opts.max_iter))
+
+
+# -- scenarios --------------------------------------------------------------------------------------
+
+
+def _scenario(source: ScenarioSpec | str | os.PathLike[str], field: str) -> ScenarioSpec:
+    from corridor.scenarios import ScenarioSpec, load_scenario
+
+    if isinstance(source, ScenarioSpec):
+        return source
+    if isinstance(source, str | Path) or hasattr(source, "__fspath__"):
+        return load_scenario(source)
+    raise _arg(field, f"expected a scenario file, a built-in scenario name or a ScenarioSpec, "
+               f"got {type(source).__name__}")
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> RunStore:
+    """The run store: every scenario, baseline, sweep and hub run, queryable in SQL.
+
+    Parameters
+    ----------
+    path
+        A DuckDB file; default ``$CORRIDOR_HOME/runs.duckdb``, else ``./corridor-runs.duckdb``.
+
+    Returns
+    -------
+    RunStore
+        ``.list_runs()``, ``.get(run_id)``, ``.tables(run_id)``, ``.samples(sweep_id)`` and
+        ``.sql("select ...")`` (see docs/STORE.md for the tables).
+    """
+    from corridor.scenarios.store import RunStore
+
+    return RunStore(path)
+
+
+def _store(store: RunStore | str | os.PathLike[str] | None) -> RunStore | None:
+    from corridor.scenarios.store import RunStore
+
+    if store is None or isinstance(store, RunStore):
+        return store
+    return RunStore(store)
+
+
+def run_scenario(
+    scenario: ScenarioSpec | str | os.PathLike[str],
+    *,
+    baseline: ScenarioSpec | str | os.PathLike[str] | None = None,
+    store: RunStore | str | os.PathLike[str] | None = None,
+) -> ScenarioRun:
+    """Run a scenario and its baseline, and compare them.
+
+    Parameters
+    ----------
+    scenario
+        A scenario file (YAML), a built-in scenario's name (``"northern-route-closed"``, see
+        :func:`corridor.data.scenarios`), or a parsed :class:`~corridor.scenarios.ScenarioSpec`.
+    baseline
+        The same kinds; default: the scenario's base and engine with no changes.
+    store
+        A run store (or its path) to record both runs in; an identical finished run found there is
+        reused instead of run again. None runs without recording.
+
+    Returns
+    -------
+    ScenarioRun
+        ``.to_frame()`` totals side by side, ``.link_changes()``, ``.diff``, ``.to_geojson()``,
+        ``.write_report(path)``.
+
+    Raises
+    ------
+    InputError
+        A bad scenario file or change (file:line: field: message), found before anything runs.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> run = corridor.run_scenario("northern-route-closed")
+    >>> run.diff["totals"]["total_cost_usd"]["change"] > 0
+    True
+    """
+    from corridor.scenarios.run import load_base
+    from corridor.scenarios.runner import compare_scenarios
+
+    spec = _scenario(scenario, "scenario")
+    base_spec = None if baseline is None else _scenario(baseline, "baseline")
+    base = load_base(spec.dataset, relative_to=spec.path)
+    comparison = compare_scenarios(spec, base_spec, store=_store(store), base=base)
+    return ScenarioRun(comparison, base.network)
+
+
+def sweep(
+    scenario: str | os.PathLike[str],
+    *,
+    samples: int = 100,
+    seed: int = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    store: RunStore | str | os.PathLike[str] | None = None,
+    resume: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> Sweep:
+    """Monte Carlo sweep: draw a scenario's uncertain parameters, solve every sample, summarise.
+
+    Parameters
+    ----------
+    scenario
+        A scenario file (YAML) with ``uncertain:`` parameters, or a built-in scenario's name.
+    samples, seed
+        How many samples; sample ``i`` draws from child ``i`` of ``SeedSequence(seed)``, so the
+        same seed gives the same samples on any number of workers or machines.
+    workers
+        Local worker processes (default: one per core).
+    scheduler
+        ``tcp://host:port`` of a Dask distributed scheduler to run on instead.
+    store
+        A run store (or its path): samples stream into it, so a killed sweep can ``resume``; an
+        identical finished sweep is reused.
+    resume
+        The run id of an interrupted sweep in ``store``.
+    progress
+        Called with a :class:`Progress` after each chunk of samples.
+
+    Returns
+    -------
+    Sweep
+        ``.to_frame()`` one row per sample, ``.summary`` (quantiles, exceedance, bottleneck
+        frequency, tornado), ``.write_report(path)``.
+    """
+    from corridor.scenarios.spec import parse_scenario
+    from corridor.scenarios.sweep import run_sweep
+
+    spec = _scenario(scenario, "scenario")
+    if not spec.path or not Path(spec.path).is_file():
+        raise _arg("scenario", "a sweep needs a scenario file or a built-in scenario name")
+    from corridor.io.yaml import load_yaml
+
+    doc = load_yaml(Path(spec.path))
+    spec = parse_scenario(doc, spec.path)
+    rs = _store(store)
+    tick = None
+    if progress is not None:
+        def tick(p: Any) -> None:
+            progress(Progress("samples", p.done, p.total))
+    result = run_sweep(spec, doc, samples, seed=seed, workers=workers, scheduler=scheduler, store=rs, resume=resume,
+                       progress=tick)
+    return Sweep(result, {k: u.to_dict() for k, u in spec.uncertain.items()}, str(rs.path) if rs is not None else "")
+
+
+# -- the hub ----------------------------------------------------------------------------------------
+
+
+def simulate_hub(
+    config: HubConfig | str | os.PathLike[str] = "aktau-hub",
+    *,
+    days: int = 365,
+    warmup_days: int = 14,
+    replications: int = 5,
+    seed: int = 0,
+    workers: int = 1,
+    scheduler: str | None = None,
+    engine: Literal["kernel", "simpy"] = "kernel",
+    store: RunStore | str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> HubSimulation:
+    """Simulate the container hub over seeded replications: waits, utilisation, yard, dwell, with 95 % CIs.
+
+    Parameters
+    ----------
+    config
+        A hub config file (YAML), a built-in config's name (``"aktau-hub"``, the 240,000 TEU/yr
+        design), or a :class:`~corridor.hub.HubConfig`.
+    days, warmup_days
+        Days measured, after days simulated and discarded.
+    replications, seed
+        Independent runs; run ``i`` draws from child ``i`` of ``SeedSequence(seed)``.
+    workers, scheduler
+        Local worker processes, or a Dask scheduler address.
+    engine
+        Pure queues only: ``kernel`` (compiled) or ``simpy`` (the reference).
+    store
+        A run store (or its path) to record the run in (kind ``hub``).
+    progress
+        Called with a :class:`Progress` after each replication.
+
+    Returns
+    -------
+    HubSimulation
+        ``.to_frame()`` one row per KPI, ``.result.kpis``, ``.write_report(path)``.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> sim = corridor.simulate_hub(days=30, replications=2, seed=1)
+    >>> sim.result.kpis["throughput_teu"].mean > 0
+    True
+    """
+    from corridor.hub import HubConfig, load_config
+    from corridor.hub import simulate as run
+
+    cfg = config if isinstance(config, HubConfig) else load_config(config)
+    tick = None
+    if progress is not None:
+        def tick(done: int, total: int) -> None:
+            progress(Progress("replications", done, total))
+    result = run(cfg, days=days, warmup_days=warmup_days, replications=replications, seed=seed, workers=workers,
+                 scheduler=scheduler, engine=engine, progress=tick)
+    rs = _store(store)
+    run_id = ""
+    if rs is not None:
+        from corridor.scenarios.hub_runs import record_hub_run
+
+        run_id = record_hub_run(rs, result)
+    return HubSimulation(result, run_id)

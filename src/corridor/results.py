@@ -1,0 +1,345 @@
+"""The typed results of the Python API (:func:`corridor.route`, :func:`corridor.assign` ...).
+
+Each result holds what the engine returned together with what is needed to draw it (the
+network), and offers the same ways out:
+
+- ``to_frame()``: the main table as a pandas DataFrame;
+- ``to_dict()``: plain values for JSON (what the CLI prints with ``--json``);
+- ``to_geojson()``: a GeoJSON FeatureCollection, where the result has geometry;
+- ``to_html()`` and ``write_report(path)``: a self-contained HTML report (inline SVG, no network);
+- ``_repr_html_()``: a table and a small map or chart in a notebook.
+
+The engine's own result stays available as ``.result`` for everything else.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import os
+    from pathlib import Path
+
+    import pandas as pd
+
+    from corridor.assignment import EquilibriumResult, FreightEquilibriumResult, LPResult
+    from corridor.hub import SimulationResult
+    from corridor.model import Network
+    from corridor.routing import Route, RouteSet
+    from corridor.scenarios.runner import Comparison
+    from corridor.scenarios.sweep import SweepResult
+
+__all__ = ["Assignment", "HubSimulation", "Result", "Routes", "ScenarioRun", "Sweep"]
+
+
+class Result(ABC):
+    """What every result of the Python API offers (see the module docstring)."""
+
+    @abstractmethod
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON."""
+
+    @abstractmethod
+    def to_frame(self) -> pd.DataFrame:
+        """The main table."""
+
+    @abstractmethod
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        """The HTML view: a whole page, or a fragment for a notebook."""
+
+    def to_html(self, *, title: str | None = None) -> str:
+        """A self-contained HTML report (one file, inline SVG, nothing loaded from the network)."""
+        return self._render(fragment=False, title=title)
+
+    def write_report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+        """Write :meth:`to_html` to ``path`` atomically; returns the path.
+
+        Raises
+        ------
+        InputError
+            If ``path`` cannot be written (naming it).
+        """
+        from corridor.io.files import write_text
+
+        return write_text(path, self.to_html(title=title))
+
+    def _repr_html_(self) -> str:
+        return self._render(fragment=True, title=None)
+
+
+@dataclass(frozen=True, eq=False)
+class Routes(Result):
+    """Routes from one place to another, best first (from :func:`corridor.route`).
+
+    Attributes
+    ----------
+    result
+        The route planner's :class:`~corridor.routing.RouteSet` (constraints, search, message).
+    network
+        The network searched.
+    """
+
+    result: RouteSet
+    network: Network = field(repr=False)
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        """The routes, best first (a Pareto set: by generalised cost)."""
+        return self.result.routes
+
+    @property
+    def best(self) -> Route:
+        """The first route."""
+        return self.result.routes[0]
+
+    def __len__(self) -> int:
+        return len(self.result.routes)
+
+    def __getitem__(self, i: int) -> Route:
+        return self.result.routes[i]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values: the request, the constraints and every route with its legs, stops and profile."""
+        return self.result.to_dict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per route: distance, time, cost, CO2e, risk, borders, countries, nodes."""
+        return self.result.to_frame()
+
+    def to_geojson(self) -> dict[str, Any]:
+        """Every route's legs as LineStrings and stops as Points (property ``route`` numbers them)."""
+        return self.result.to_geojson()
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_routes
+
+        a, b = self.network.node(self.result.origin).name, self.network.node(self.result.destination).name
+        return render_routes(self.to_dict(), self.network, title=title or f"Routes {a} → {b}", fragment=fragment)
+
+
+@dataclass(frozen=True, eq=False)
+class Assignment(Result):
+    """Demand assigned to the network (from :func:`corridor.assign`).
+
+    Attributes
+    ----------
+    method
+        ``"lp"`` (system view: least total cost within capacities) or ``"equilibrium"``
+        (behavioural view: each shipper's cheapest route, capacities as delays).
+    result
+        The engine's result: :class:`~corridor.assignment.LPResult`,
+        :class:`~corridor.assignment.FreightEquilibriumResult` or, on a research network without
+        freight capacities, :class:`~corridor.assignment.EquilibriumResult`.
+    network
+        The network assigned.
+    """
+
+    method: str
+    result: LPResult | FreightEquilibriumResult | EquilibriumResult
+    network: Network = field(repr=False)
+
+    @property
+    def converged(self) -> bool:
+        """Whether the equilibrium reached its target gap (an LP solved to optimality)."""
+        if hasattr(self.result, "converged"):
+            return bool(self.result.converged)
+        return str(getattr(self.result, "status", "")) == "optimal"
+
+    @property
+    def is_freight(self) -> bool:
+        """True for freight results (tonnes, corridors, capacities); False on research networks."""
+        return not hasattr(self.result, "costs")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor assign --json`` prints them."""
+        return self.result.to_dict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Flows by link direction (freight: by commodity, in tonnes per year)."""
+        return self.result.links_frame()
+
+    def bottlenecks(self) -> pd.DataFrame:
+        """LP: binding capacities with the value of one more unit; equilibrium: the most delayed ones."""
+        import pandas as pd
+
+        res = self.result
+        if hasattr(res, "bottlenecks_frame"):
+            return res.bottlenecks_frame()
+        if hasattr(res, "congestion"):
+            return pd.DataFrame([dict(r) for r in res.congestion if r.get("delay_h", 0.0) > 0])
+        return pd.DataFrame()
+
+    def od(self) -> pd.DataFrame:
+        """One row per demand row: served and unserved tonnes and why (freight results only)."""
+        import pandas as pd
+
+        flows = getattr(self.result, "flows", self.result)
+        return flows.od_frame() if hasattr(flows, "od_frame") else pd.DataFrame()
+
+    def to_geojson(self) -> dict[str, Any]:
+        """The link flows as LineStrings between their nodes, with the flow table's columns as properties."""
+        from corridor.io import link_flows_geojson
+
+        frame = self.to_frame()
+        if "from" not in frame.columns and "a" in frame.columns:  # research networks: a→b per link
+            frame = frame.rename(columns={"a": "from", "b": "to"})
+        return link_flows_geojson(frame, self.network, name=f"{self.method} flows on {self.network.name}")
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_assignment
+
+        name = "LP assignment" if self.method == "lp" else "Equilibrium"
+        return render_assignment(self.to_dict(), self.to_frame(), self.network,
+                                 title=title or f"{name} on {self.network.name}", fragment=fragment)
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioRun(Result):
+    """A scenario run against its baseline (from :func:`corridor.run_scenario`).
+
+    Attributes
+    ----------
+    comparison
+        The specs, both runs (run ids in the store, reused or not) and the difference.
+    network
+        The base network (for maps).
+    """
+
+    comparison: Comparison
+    network: Network = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.comparison.scenario.name
+
+    @property
+    def diff(self) -> dict[str, Any]:
+        """What changed: totals, by commodity and corridor, borders, bottlenecks, links."""
+        return self.comparison.diff
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The scenario run's summary (totals, by commodity, by corridor, bottlenecks ...)."""
+        return self.comparison.scenario_run.summary
+
+    @property
+    def baseline_summary(self) -> dict[str, Any]:
+        """The baseline run's summary."""
+        return self.comparison.baseline_run.summary
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor scenario run --json`` prints them: scenario, baseline, result, diff."""
+        return self.comparison.to_dict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The totals side by side: figure, baseline, scenario, change, change in percent."""
+        import pandas as pd
+
+        rows = [{"figure": k, **v} for k, v in self.diff["totals"].items()]
+        return pd.DataFrame(rows, columns=["figure", "baseline", "scenario", "change", "change_pct"])
+
+    def link_changes(self) -> pd.DataFrame:
+        """Every link direction whose flow changed, largest change first (tonnes per year)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.diff["links"], columns=["link", "from", "to", "mode", "corridor", "baseline_t",
+                                                         "scenario_t", "change_t"])
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The scenario run's result tables (link_flows, od, capacities, transfers, geometry)."""
+        return dict(self.comparison.scenario_run.tables)
+
+    def to_geojson(self) -> dict[str, Any]:
+        """The changes in link flows as LineStrings (baseline_t, scenario_t, change_t as properties)."""
+        from corridor.io import link_flows_geojson
+
+        geometry = self.comparison.scenario_run.tables.get("geometry")
+        return link_flows_geojson(self.link_changes(), geometry if geometry is not None else self.network,
+                                  name=f"{self.name}: change in link flows")
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_comparisons
+
+        return render_comparisons([self.to_dict()], self.network, title=title or f"corridor: {self.name}",
+                                  fragment=fragment)
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep(Result):
+    """A Monte Carlo sweep of a scenario's uncertain parameters (from :func:`corridor.sweep`).
+
+    Attributes
+    ----------
+    result
+        The sweep's :class:`~corridor.scenarios.SweepResult` (summary and samples).
+    uncertain
+        The parameters swept, as plain values (distribution, source, status).
+    store
+        The run store's path, ``""`` without one.
+    """
+
+    result: SweepResult
+    uncertain: dict[str, Any] = field(default_factory=dict)
+    store: str = ""
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Quantiles, exceedance probabilities, bottleneck frequencies and the tornado ranking."""
+        return self.result.summary
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor scenario sweep --json`` prints them."""
+        return {**self.result.to_dict(), "store": self.store, "uncertain": self.uncertain}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per sample: idx, seed, ``param.<name>`` and the metrics."""
+        return self.result.frame
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_sweep
+
+        return render_sweep(self.to_dict(), self.to_frame(), title=title or f"corridor sweep: {self.result.scenario}",
+                            fragment=fragment)
+
+
+@dataclass(frozen=True, eq=False)
+class HubSimulation(Result):
+    """KPIs of the container hub over seeded replications (from :func:`corridor.simulate_hub`).
+
+    Attributes
+    ----------
+    result
+        The simulation's :class:`~corridor.hub.SimulationResult` (config, KPI estimates, series).
+    run_id
+        The run's id in the store, ``""`` when not recorded.
+    """
+
+    result: SimulationResult
+    run_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor hub simulate --json`` prints them."""
+        out = self.result.to_dict()
+        if self.run_id:
+            out["run_id"] = self.run_id
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per KPI: mean, standard deviation, 95 % confidence interval, replications."""
+        import pandas as pd
+
+        rows = []
+        for name, est in self.result.kpis.items():
+            low, high = est.ci if est.ci is not None else (None, None)
+            rows.append({"kpi": name, "mean": est.mean, "sd": est.sd if est.n > 1 else None, "ci_low": low,
+                         "ci_high": high, "n": est.n})
+        return pd.DataFrame(rows, columns=["kpi", "mean", "sd", "ci_low", "ci_high", "n"])
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_hub
+
+        return render_hub(self.result.to_dict(), title=title or f"Hub simulation: {self.result.config.name}",
+                          fragment=fragment)
