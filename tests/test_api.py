@@ -185,6 +185,6 @@ def test_write_report_is_atomic_and_names_the_path(eurasia: Dataset, tmp_path: P
     routes = corridor.route(eurasia, "Aktau", "Baku")
     out = routes.write_report(tmp_path / "r.html")
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    with pytest.raises(corridor.InputError, match="/proc/nope/r.html"):
+    with pytest.raises(corridor.InputError, match=r"/proc/nope/r\.html"):
         routes.write_report("/proc/nope/r.html")
     assert list(tmp_path.iterdir()) == [out]

@@ -8,6 +8,7 @@ them where they suffice. Options are keyword-only; results are the typed objects
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,6 @@ from corridor.exceptions import InputError, Problem
 from corridor.results import Assignment, HubSimulation, Routes, ScenarioRun, Sweep
 
 if TYPE_CHECKING:
-    import os
-
     from corridor.hub import HubConfig
     from corridor.model import Dataset, Demand, Network
     from corridor.scenarios import ScenarioSpec
@@ -90,7 +89,7 @@ def load(path: str | os.PathLike[str] | None = None, *, validate: bool = True) -
     """
     from corridor import data
 
-    return data.load("eurasia" if path is None else path, validate=validate)
+    return data.load("eurasia" if path is None else os.fspath(path), validate=validate)
 
 
 def _network(net: Dataset | Network) -> Network:
@@ -403,8 +402,8 @@ def _scenario(source: ScenarioSpec | str | os.PathLike[str], field: str) -> Scen
 
     if isinstance(source, ScenarioSpec):
         return source
-    if isinstance(source, str | Path) or hasattr(source, "__fspath__"):
-        return load_scenario(source)
+    if isinstance(source, str | os.PathLike):
+        return load_scenario(os.fspath(source))
     raise _arg(field, f"expected a scenario file, a built-in scenario name or a ScenarioSpec, "
                f"got {type(source).__name__}")
 
@@ -592,7 +591,7 @@ def simulate_hub(
     from corridor.hub import HubConfig, load_config
     from corridor.hub import simulate as run
 
-    cfg = config if isinstance(config, HubConfig) else load_config(config)
+    cfg = config if isinstance(config, HubConfig) else load_config(os.fspath(config))
     tick = None
     if progress is not None:
         def tick(done: int, total: int) -> None:

@@ -51,16 +51,16 @@ def progress_bar(label: str, *, quiet: bool, rate: str | None = None) -> Iterato
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
-        Progress,
         SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.progress import Progress as Bar
 
     columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=console(stderr=True), transient=True, disable=quiet) as bar:
+    with Bar(*columns, console=console(stderr=True), transient=True, disable=quiet) as bar:
         task = bar.add_task(label, total=None, detail="")
 
         def update(p: Progress) -> None:

@@ -26,9 +26,9 @@ def summarise(ds: Dataset) -> dict[str, Any]:
     from corridor.model import figure_statuses
 
     net, dem = ds.network, ds.demand
-    by_group: Counter[str] = Counter()
+    by_group: dict[str, float] = {}
     for r in dem.rows:
-        by_group[r.group or "-"] += r.tonnes
+        by_group[r.group or "-"] = by_group.get(r.group or "-", 0.0) + r.tonnes
     return {
         "name": net.name,
         "nodes": len(net.nodes),
