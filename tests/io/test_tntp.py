@@ -247,7 +247,7 @@ def test_missing_metadata(tmp_path: Path) -> None:
     path.write_text("<NUMBER OF ZONES> 2\n<END OF METADATA>\n" + BRAESS_LINKS[0] + "\n")
     assert "Bad_net.tntp:1: NUMBER OF LINKS: missing" in _error(path)
     path.write_text("<NUMBER OF ZONES> two\n<NUMBER OF LINKS> 1\n<END OF METADATA>\n" + BRAESS_LINKS[0])
-    assert "Bad_net.tntp:1: NUMBER OF ZONES: expected a number" in _error(path)
+    assert "Bad_net.tntp:1: NUMBER OF ZONES: expected a whole number (a count), got 'two'" in _error(path)
 
 
 @pytest.mark.parametrize(
