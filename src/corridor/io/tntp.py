@@ -103,7 +103,8 @@ def _check_counts(meta: _Meta, path: Path) -> None:
 def _count(value: str, where: str, tag: str) -> int:
     token = value.rstrip(";").strip()
     if not _COUNT.fullmatch(token):
-        _fail(where, tag, f"expected a whole number (a count), got {token!r}")
+        shown = token if len(token) <= 40 else token[:39] + "…"
+        _fail(where, tag, f"expected a whole number (a count), got {shown!r}")
     return int(token)
 
 
