@@ -375,7 +375,7 @@ def test_capacity_zero_needs_b_zero(tmp_path: Path) -> None:
     (p,) = err.value.problems
     assert (p.where, p.field) == (f"{path}:{_line_of(path, bad)}", "capacity")
     assert p.message == ("is 0 but b is 0.15: the BPR delay b * (flow / capacity) ** power has no value at "
-                         "capacity 0; give the capacity, or b = 0 for a link without delay")
+                         "capacity 0; give a positive capacity, or b = 0 for a link without delay")
 
 
 def test_capacity_zero_with_b_zero_is_free_flow(tmp_path: Path) -> None:

@@ -247,7 +247,9 @@ def _read_feature(f: Any, where: str, out: _Read) -> None:
         out.problems.append(Problem(where, "record", f"unknown record {_short(kind)}; expected node, link or transfer"))
         return
     if "id" in props:
-        ident = props["id"] if isinstance(props["id"], str | int) else _short(props["id"])
+        ident = props["id"]
+        if not (isinstance(ident, int) or (isinstance(ident, str) and len(ident) <= 80)):
+            ident = _short(ident)
         where = f"{where} ({kind} {ident})"
     ends = _geometry_ends(kind, geometry, where, out.problems)
     was = _take_point(props, ends[0], where, out.warnings) if kind == "node" and ends is not None else None

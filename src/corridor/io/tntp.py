@@ -9,8 +9,8 @@ Figures keep the file's units (minutes, 0.01 h, feet...): a TNTP link's ``time_h
 Counts in the metadata (``<NUMBER OF ...>``, ``<FIRST THRU NODE>``) must be whole numbers written
 as digits. A link's cost follows BPR, ``fft * (1 + b * (flow / capacity) ** power)``, so a link with
 capacity 0 is refused unless its ``b`` is 0 (then it has no delay term and the capacity plays no
-part). AequilibraE refuses every capacity of 0 (``set_capacity_field``: "zero or negative
-capacity"); the bstabler/TransportationNetworks files give a positive capacity to every link.
+part). AequilibraE is stricter and refuses every capacity of 0 (``set_capacity_field``: "zero or
+negative capacity"); SiouxFalls, Anaheim and Braess give every link a positive capacity.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def _link_values(tokens: list[str], where: str) -> dict[str, float]:
          for c, t in zip(_LINK_COLUMNS[2:], tokens[2:], strict=True)}
     if v["capacity"] == 0 and v["b"] > 0:
         _fail(where, "capacity", f"is 0 but b is {v['b']:g}: the BPR delay b * (flow / capacity) ** power has no "
-              "value at capacity 0; give the capacity, or b = 0 for a link without delay")
+              "value at capacity 0; give a positive capacity, or b = 0 for a link without delay")
     return v
 
 
