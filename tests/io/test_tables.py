@@ -118,22 +118,20 @@ def test_every_problem_reported_at_once(tmp_path: Path) -> None:
     assert "links.csv:2: distance_km:" in text
 
 
-def test_write_is_atomic(tiny_dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from corridor.io import tables
-
-    real = tables._csv_text
-
-    def fail_on_demand(table, records):
-        if table.name == "demand":
-            raise OSError("disk full")
-        return real(table, records)
-
-    monkeypatch.setattr(tables, "_csv_text", fail_on_demand)
+def test_write_is_atomic(tiny_dataset: Dataset, tmp_path: Path) -> None:
+    """A folder in the way of one table: nothing in the existing folder is replaced."""
     out = tmp_path / "net"
-    with pytest.raises(OSError, match="disk full"):
-        write_csv_dataset(tiny_dataset, out)
-    assert not out.exists()
-    assert list(tmp_path.iterdir()) == []
+    write_csv_dataset(tiny_dataset, out)
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    (out / "demand.csv").unlink()
+    (out / "demand.csv").mkdir()
+    smaller = Dataset(tiny_dataset.network.without(["east"]))
+    with pytest.raises(InputError) as err:
+        write_csv_dataset(smaller, out)
+    assert str(err.value) == f"{out / 'demand.csv'}: is a folder; cannot replace it with a file"
+    assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()} == {
+        k: v for k, v in before.items() if k != "demand.csv"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net"]
 
 
 def test_read_demand_csv(tiny_dataset: Dataset, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import corridor.io
@@ -247,7 +248,7 @@ def test_missing_metadata(tmp_path: Path) -> None:
     path.write_text("<NUMBER OF ZONES> 2\n<END OF METADATA>\n" + BRAESS_LINKS[0] + "\n")
     assert "Bad_net.tntp:1: NUMBER OF LINKS: missing" in _error(path)
     path.write_text("<NUMBER OF ZONES> two\n<NUMBER OF LINKS> 1\n<END OF METADATA>\n" + BRAESS_LINKS[0])
-    assert "Bad_net.tntp:1: NUMBER OF ZONES: expected a number" in _error(path)
+    assert "Bad_net.tntp:1: NUMBER OF ZONES: expected a whole number (a count), got 'two'" in _error(path)
 
 
 @pytest.mark.parametrize(
@@ -328,3 +329,75 @@ def test_research_networks(tntp_dir: Path, folder: str, n_nodes: int, n_links: i
     again = corridor.io.read_dataset(path)
     assert (len(again.network.nodes), len(again.network.links)) == (n_nodes, n_links)
     assert len(again.demand) == len(ds.demand)
+
+
+# --- metadata counts and capacity 0 -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tag", "value"), [
+    ("NUMBER OF NODES", "four"),
+    ("NUMBER OF NODES", "4.5"),
+    ("NUMBER OF NODES", "4.0"),
+    ("NUMBER OF NODES", "-4"),
+    ("NUMBER OF NODES", "1e3"),
+    ("NUMBER OF NODES", "9" * 5000),
+    ("NUMBER OF ZONES", "2 zones"),
+    ("FIRST THRU NODE", "first"),
+    ("NUMBER OF LINKS", ""),
+])
+def test_metadata_counts_are_whole_numbers(tmp_path: Path, tag: str, value: str) -> None:
+    path = tmp_path / "Bad_net.tntp"
+    text = net_text(BRAESS_LINKS, zones=2)
+    line = next(ln for ln in text.splitlines() if ln.startswith(f"<{tag}>"))
+    path.write_text(text.replace(line, f"<{tag}> {value}"))
+    with pytest.raises(InputError) as err:
+        read_tntp(path)
+    (p,) = err.value.problems
+    assert p.where == f"{path}:{_line_of(path, f'<{tag}> {value}')}"
+    assert p.field == tag
+    shown = value if len(value) <= 40 else "9" * 39 + "…"
+    assert p.message == f"expected a whole number (a count), got {shown!r}"
+
+
+def test_trips_metadata_count(braess: Path) -> None:
+    path = braess / "Braess_trips.tntp"
+    text = trips_text(BRAESS_TRIPS, zones=2, total=6.0)
+    path.write_text(text.replace("<NUMBER OF ZONES> 2", "<NUMBER OF ZONES> two"))
+    assert "Braess_trips.tntp:1: NUMBER OF ZONES: expected a whole number (a count), got 'two'" in _error(braess)
+
+
+def test_capacity_zero_needs_b_zero(tmp_path: Path) -> None:
+    path = tmp_path / "Bad_net.tntp"
+    bad = row(3, 4, 0, 1, 1, 0.15, 4, 0, 0, 2)
+    path.write_text(net_text([*BRAESS_LINKS[:3], bad, BRAESS_LINKS[4]], zones=2))
+    with pytest.raises(InputError) as err:
+        read_tntp(path)
+    (p,) = err.value.problems
+    assert (p.where, p.field) == (f"{path}:{_line_of(path, bad)}", "capacity")
+    assert p.message == ("is 0 but b is 0.15: the BPR delay b * (flow / capacity) ** power has no value at "
+                         "capacity 0; give a positive capacity, or b = 0 for a link without delay")
+
+
+def test_capacity_zero_with_b_zero_is_free_flow(tmp_path: Path) -> None:
+    from corridor.assignment.vdf import bpr
+
+    path = tmp_path / "Free_net.tntp"
+    path.write_text(net_text([*BRAESS_LINKS[:3], row(3, 4, 0, 1, 2.5, 0, 4, 0, 0, 2), BRAESS_LINKS[4]], zones=2))
+    lk = read_tntp(path).network.link("3-4")
+    assert (lk.vdf_capacity, lk.vdf_alpha, lk.time_h) == (0.0, 0.0, 2.5)
+    # t = fft (1 + 0 * ...) = fft at any flow: the capacity plays no part
+    assert bpr(np.array([0.0, 7.0, 1e6]), lk.time_h, lk.vdf_alpha, lk.vdf_beta, lk.vdf_capacity).tolist() == [2.5] * 3
+
+
+def test_capacity_zero_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from corridor.cli import main
+
+    folder = tmp_path / "Bad"
+    folder.mkdir()
+    bad = row(3, 4, 0, 1, 1, 0.15, 4, 0, 0, 2)
+    (folder / "Bad_net.tntp").write_text(net_text([*BRAESS_LINKS[:3], bad, BRAESS_LINKS[4]], zones=2))
+    (folder / "Bad_net.tntp").write_text((folder / "Bad_net.tntp").read_text().replace(
+        "<NUMBER OF NODES> 4", "<NUMBER OF NODES> four"))
+    assert main(["network", "validate", str(folder)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"{folder / 'Bad_net.tntp'}:2: NUMBER OF NODES: expected a whole number (a count), got 'four'"]

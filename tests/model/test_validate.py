@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from corridor.exceptions import NetworkValidationError
+from corridor.exceptions import NetworkValidationError, Problem
 from corridor.model import Dataset, Link, Network, Node, Provenance, Status, validate_network
+from corridor.model.validate import READ_WARNINGS, note_read_warnings
 
 
 def _errors(net: Network, **kw: object) -> list[str]:
@@ -117,3 +118,21 @@ def test_demand_references(tiny_dataset: Dataset) -> None:
     assert "demand d1: destination: unknown node 'mars'" in errors
     assert "demand d1: commodity: unknown commodity 'gold'" in errors
     assert "demand d1: tonnes: must not be negative, got -1" in errors
+
+
+def test_reader_warnings_are_reported(tiny_network: Network) -> None:
+    notes = [Problem("net.geojson:features[1] (node mid)", "geometry", "the Point moved"),
+             Problem("net.geojson:features[5] (link x)", "geometry", "the line does not fit")]
+    net = dataclasses.replace(tiny_network, meta=note_read_warnings({"format": "geojson"}, notes))
+    assert net.meta["format"] == "geojson"
+    got = validate_network(net)  # strict: warnings do not raise
+    assert got == [dataclasses.replace(p, severity="warning") for p in notes]
+    assert str(got[0]) == "net.geojson:features[1] (node mid): geometry: warning: the Point moved"
+    again = note_read_warnings(net.meta, [])
+    assert READ_WARNINGS not in again
+    assert validate_network(dataclasses.replace(net, meta=again)) == []
+
+
+@pytest.mark.parametrize("raw", ["not json", "{}", '[["a", "b"]]', "[[1, 2, 3]]"])
+def test_malformed_reader_warnings_are_ignored(tiny_network: Network, raw: str) -> None:
+    assert validate_network(dataclasses.replace(tiny_network, meta={READ_WARNINGS: raw})) == []

@@ -26,7 +26,14 @@ OPTIONAL_FILES = ("transfers", "commodities", "sources", "demand")
 
 
 def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
-    """Read one CSV table into records, adding any problems to ``problems``."""
+    """Read one CSV table into records, adding any problems to ``problems``.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read as text (see :func:`corridor.io.files.read_text`) or its header
+        cannot be parsed; every other problem goes to ``problems``, each with file, line and column.
+    """
     text = read_text(path)
     name = str(path)
     csv.field_size_limit(10_000_000)
@@ -35,32 +42,12 @@ def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
         header = [h.strip() for h in next(reader)]
     except csv.Error as e:
         raise InputError(Problem(f"{name}:1", "", f"cannot parse the header: {e}")) from None
-    known = set(table.names)
-    seen: set[str] = set()
-    for h in header:
-        if h in seen:
-            problems.append(Problem(f"{name}:1", h, "column appears twice"))
-        seen.add(h)
-        if h not in known:
-            hint = _unit_hint(h, known)
-            problems.append(Problem(f"{name}:1", h, f"unknown column{hint}"))
-    missing = [c for c in table.required if c not in seen]
-    if missing:
-        problems.append(Problem(f"{name}:1", ",".join(missing), "required column(s) missing"))
-    if missing or len(problems) > 200:
+    if not _check_header(header, table, f"{name}:1", problems) or len(problems) > 200:
         return []
     records: list[Any] = []
     try:
         for values in reader:
-            line = reader.line_num
-            if not values or all(not v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                problems.append(
-                    Problem(f"{name}:{line}", "", f"has {len(values)} fields, the header has {len(header)}")
-                )
-                continue
-            rec = row_to_record(table, dict(zip(header, values, strict=True)), f"{name}:{line}", problems)
+            rec = _read_row(values, header, table, f"{name}:{reader.line_num}", problems)
             if rec is not None:
                 records.append(rec)
             if len(problems) > 200:
@@ -68,6 +55,32 @@ def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
     except csv.Error as e:
         problems.append(Problem(f"{name}:{reader.line_num}", "", f"malformed CSV: {e}"))
     return records
+
+
+def _check_header(header: list[str], table: Table, where: str, problems: list[Problem]) -> bool:
+    """Report repeated, unknown and missing columns; False if a required column is missing."""
+    known = set(table.names)
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            problems.append(Problem(where, h, "column appears twice"))
+        seen.add(h)
+        if h not in known:
+            problems.append(Problem(where, h, f"unknown column{_unit_hint(h, known)}"))
+    missing = [c for c in table.required if c not in seen]
+    if missing:
+        problems.append(Problem(where, ",".join(missing), "required column(s) missing"))
+    return not missing
+
+
+def _read_row(values: list[str], header: list[str], table: Table, where: str, problems: list[Problem]) -> Any:
+    """One data row as a record, or None (a blank row, or one with problems)."""
+    if not values or all(not v.strip() for v in values):
+        return None
+    if len(values) != len(header):
+        problems.append(Problem(where, "", f"has {len(values)} fields, the header has {len(header)}"))
+        return None
+    return row_to_record(table, dict(zip(header, values, strict=True)), where, problems)
 
 
 def _unit_hint(column: str, known: set[str]) -> str:
@@ -146,11 +159,17 @@ def _csv_text(table: Table, records: list[Any]) -> str:
 
 
 def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
-    """Write a dataset as CSV tables into ``folder`` (created if needed), atomically."""
+    """Write a dataset as CSV tables into ``folder`` (created if needed), atomically.
+
+    Raises
+    ------
+    InputError
+        If ``folder`` exists and is not a folder, or cannot be written (naming it and the reason).
+    """
     if isinstance(dataset, Network):
         dataset = Dataset(dataset)
     net = dataset.network
-    content = {
+    content: dict[str, list[Any]] = {
         "nodes": list(net.nodes),
         "links": list(net.links),
         "transfers": list(net.transfers),

@@ -5,12 +5,19 @@ A network is a ``<name>_net.tntp`` file of links, with a ``<name>_trips.tntp`` O
 lines closed by ``<END OF METADATA>``; ``~`` starts a comment and rows may end with ``;``.
 Figures keep the file's units (minutes, 0.01 h, feet...): a TNTP link's ``time_h`` and
 ``distance_km`` hold the file's values unchanged, as the network's ``meta`` says.
+
+Counts in the metadata (``<NUMBER OF ...>``, ``<FIRST THRU NODE>``) must be whole numbers written
+as digits. A link's cost follows BPR, ``fft * (1 + b * (flow / capacity) ** power)``, so a link with
+capacity 0 is refused unless its ``b`` is 0 (then it has no delay term and the capacity plays no
+part). AequilibraE is stricter and refuses every capacity of 0 (``set_capacity_field``: "zero or
+negative capacity"); SiouxFalls, Anaheim and Braess give every link a positive capacity.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -25,6 +32,7 @@ _LINK_COLUMNS = ("init_node", "term_node", "capacity", "length", "free_flow_time
                  "speed", "toll", "link_type")
 _NON_NEGATIVE = frozenset({"capacity", "length", "free_flow_time", "b", "power"})
 _TAG = re.compile(r"^\s*<([^>]*)>(.*)$")
+_COUNT = re.compile(r"\d{1,18}")
 _SOURCE = Source("TNTP", "Transportation Networks for Research (bstabler/TransportationNetworks)",
                  "Transportation Networks for Research Core Team", "",
                  "https://github.com/bstabler/TransportationNetworks",
@@ -76,25 +84,62 @@ def _read(path: Path, *, metadata: bool = True) -> tuple[_Meta, _Rows]:
                       "opens with <TAG> lines closed by <END OF METADATA>")
         else:
             _fail(f"{path}:{len(lines)}", "metadata", "no <END OF METADATA> line; is this a TNTP file?")
+        _check_counts(meta, path)
     rows = [(i, line.split("~", 1)[0].strip()) for i, line in enumerate(lines[start:], start + 1)]
     return meta, [(i, text) for i, text in rows if text and not _TAG.match(text)]
 
 
-def _meta_number(meta: _Meta, tag: str, path: Path, *, required: bool = True) -> float | None:
+def _is_count_tag(tag: str) -> bool:
+    return tag.startswith("NUMBER OF ") or tag == "FIRST THRU NODE"
+
+
+def _check_counts(meta: _Meta, path: Path) -> None:
+    """Refuse a count in the metadata that is not a whole number written as digits."""
+    for tag, (value, line) in meta.items():
+        if _is_count_tag(tag):
+            _count(value, f"{path}:{line}", tag)
+
+
+def _count(value: str, where: str, tag: str) -> int:
+    token = value.rstrip(";").strip()
+    if not _COUNT.fullmatch(token):
+        shown = token if len(token) <= 40 else token[:39] + "…"
+        _fail(where, tag, f"expected a whole number (a count), got {shown!r}")
+    return int(token)
+
+
+def _meta_count(meta: _Meta, tag: str, path: Path, *, required: bool = True) -> int | None:
     if tag not in meta:
         if required:
             _fail(f"{path}:1", tag, "missing from the metadata block")
         return None
     value, line = meta[tag]
+    return _count(value, f"{path}:{line}", tag)
+
+
+def _meta_number(meta: _Meta, tag: str, path: Path) -> float | None:
+    if tag not in meta:
+        return None
+    value, line = meta[tag]
     return _number(value.rstrip(";").strip(), f"{path}:{line}", tag, minimum=0)
+
+
+def _link_values(tokens: list[str], where: str) -> dict[str, float]:
+    """The numeric columns of one link row, checked (BPR needs a capacity where b > 0)."""
+    v = {c: _number(t, where, c, minimum=0 if c in _NON_NEGATIVE else None)
+         for c, t in zip(_LINK_COLUMNS[2:], tokens[2:], strict=True)}
+    if v["capacity"] == 0 and v["b"] > 0:
+        _fail(where, "capacity", f"is 0 but b is {v['b']:g}: the BPR delay b * (flow / capacity) ** power has no "
+              "value at capacity 0; give a positive capacity, or b = 0 for a link without delay")
+    return v
 
 
 def _read_links(path: Path) -> tuple[list[Link], int, int]:
     """Links of a ``_net.tntp`` file, with its number of zones and first thru node."""
     meta, rows = _read(path)
-    zones = int(_meta_number(meta, "NUMBER OF ZONES", path) or 0)
-    first_thru = int(_meta_number(meta, "FIRST THRU NODE", path, required=False) or 1)
-    declared = int(_meta_number(meta, "NUMBER OF LINKS", path) or 0)
+    zones = _meta_count(meta, "NUMBER OF ZONES", path) or 0
+    first_thru = _meta_count(meta, "FIRST THRU NODE", path, required=False) or 1
+    declared = _meta_count(meta, "NUMBER OF LINKS", path) or 0
     links: list[Link] = []
     seen: dict[str, int] = {}
     prov = {"time_h": Provenance("TNTP", Status.ESTIMATE), "distance_km": Provenance("TNTP", Status.ESTIMATE)}
@@ -107,8 +152,7 @@ def _read_links(path: Path) -> tuple[list[Link], int, int]:
         a, b = _node_id(tokens[0], where, "init_node"), _node_id(tokens[1], where, "term_node")
         if a == b:
             _fail(where, "term_node", f"link {a}-{b} starts and ends at the same node")
-        v = {c: _number(t, where, c, minimum=0 if c in _NON_NEGATIVE else None)
-             for c, t in zip(_LINK_COLUMNS[2:], tokens[2:], strict=True)}
+        v = _link_values(tokens, where)
         kind = v["link_type"]
         base = f"{a}-{b}"
         seen[base] = seen.get(base, 0) + 1
@@ -157,46 +201,63 @@ def _pairs(text: str, where: str) -> list[tuple[str, float]]:
     return out
 
 
+@dataclass
+class _Trips:
+    """OD rows read so far from a trips file, and the totals for the network's notes."""
+
+    nodes: set[str]
+    rows: list[DemandRow] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    origin: str | None = None
+    total: float = 0.0
+    intra_n: int = 0
+    intra_flow: float = 0.0
+
+    def set_origin(self, token: str, where: str) -> None:
+        self.origin = _node_id(token, where, "origin")
+        if self.origin not in self.nodes:
+            _fail(where, "origin", f"unknown node {self.origin!r}: no link of the network touches it")
+
+    def add(self, dest: str, flow: float, where: str) -> None:
+        origin = self.origin
+        if origin is None:
+            _fail(where, "origin", "destination flows before the first 'Origin' line")
+        if dest not in self.nodes:
+            _fail(where, "destination", f"unknown node {dest!r}: no link of the network touches it")
+        if (origin, dest) in self.seen:
+            _fail(where, "destination", f"OD pair {origin}-{dest} appears twice")
+        self.seen.add((origin, dest))
+        self.total += flow
+        if origin == dest:
+            self.intra_n, self.intra_flow = self.intra_n + (flow > 0), self.intra_flow + flow
+        elif flow > 0:
+            self.rows.append(DemandRow(f"{origin}-{dest}", origin, dest, "trips", 0, flow, group="tntp",
+                                       provenance={"tonnes": Provenance("TNTP", Status.ESTIMATE)},
+                                       origin_ref=where))
+
+
 def _read_trips(path: Path, nodes: set[str], zones: int) -> tuple[list[DemandRow], dict[str, str]]:
     """OD rows of a ``_trips.tntp`` file (no intrazonal trips) and notes for the network meta."""
     meta, rows = _read(path)
-    declared_zones = _meta_number(meta, "NUMBER OF ZONES", path, required=False)
-    if declared_zones is not None and int(declared_zones) != zones:
+    declared_zones = _meta_count(meta, "NUMBER OF ZONES", path, required=False)
+    if declared_zones is not None and declared_zones != zones:
         _fail(f"{path}:{meta['NUMBER OF ZONES'][1]}", "NUMBER OF ZONES",
-              f"is {int(declared_zones)} but the network file says {zones}")
-    out: list[DemandRow] = []
-    seen: set[tuple[str, str]] = set()
-    origin: str | None = None
-    total, intra_n, intra_flow = 0.0, 0, 0.0
+              f"is {declared_zones} but the network file says {zones}")
+    trips = _Trips(nodes)
     for line, text in rows:
         where = f"{path}:{line}"
         if text.lower().startswith("origin"):
-            origin = _node_id(text[6:].strip().rstrip(";").strip(), where, "origin")
-            if origin not in nodes:
-                _fail(where, "origin", f"unknown node {origin!r}: no link of the network touches it")
+            trips.set_origin(text[6:].strip().rstrip(";").strip(), where)
             continue
         for dest, flow in _pairs(text, where):
-            if origin is None:
-                _fail(where, "origin", "destination flows before the first 'Origin' line")
-            if dest not in nodes:
-                _fail(where, "destination", f"unknown node {dest!r}: no link of the network touches it")
-            if (origin, dest) in seen:
-                _fail(where, "destination", f"OD pair {origin}-{dest} appears twice")
-            seen.add((origin, dest))
-            total += flow
-            if origin == dest:
-                intra_n, intra_flow = intra_n + (flow > 0), intra_flow + flow
-            elif flow > 0:
-                out.append(DemandRow(f"{origin}-{dest}", origin, dest, "trips", 0, flow, group="tntp",
-                                     provenance={"tonnes": Provenance("TNTP", Status.ESTIMATE)},
-                                     origin_ref=where))
-    notes = {"intrazonal_ignored": str(intra_n), "intrazonal_flow": repr(intra_flow)}
-    declared = _meta_number(meta, "TOTAL OD FLOW", path, required=False)
+            trips.add(dest, flow, where)
+    notes = {"intrazonal_ignored": str(trips.intra_n), "intrazonal_flow": repr(trips.intra_flow)}
+    declared = _meta_number(meta, "TOTAL OD FLOW", path)
     if declared is not None:
         notes["total_od_flow"] = repr(declared)
-        if not math.isclose(total, declared, rel_tol=1e-6):
-            notes["total_od_flow_mismatch"] = f"the metadata says {declared:g}, the OD rows sum to {total:g}"
-    return out, notes
+        if not math.isclose(trips.total, declared, rel_tol=1e-6):
+            notes["total_od_flow_mismatch"] = f"the metadata says {declared:g}, the OD rows sum to {trips.total:g}"
+    return trips.rows, notes
 
 
 def _locate(path: Path) -> Path:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import NetworkValidationError, Problem
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from corridor.model.demand import Demand
     from corridor.model.network import Network
 
-__all__ = ["NUMERIC_RANGES", "validate_network"]
+__all__ = ["NUMERIC_RANGES", "READ_WARNINGS", "note_read_warnings", "validate_network"]
 
 #: Plausible range per numeric field: (low, high, unit hint). Values outside are errors; the
 #: hint says which unit was probably used instead.
@@ -229,7 +230,8 @@ def validate_network(
     unknown modes, kinds and corridor tags; country codes; numbers that are NaN, negative or out
     of range for their unit (a capacity of 5,000,000 "Mt/yr" was almost surely given in tonnes);
     links without speed or time; parts of the network not connected to the rest; figures without
-    a source, and source keys missing from the sources table.
+    a source, and source keys missing from the sources table. Warnings that the reader of the
+    network's file left in its ``meta`` (see :func:`note_read_warnings`) are reported too.
 
     Parameters
     ----------
@@ -262,9 +264,39 @@ def validate_network(
     _check_transfers(c, net, require_sources)
     _check_commodities(c, net, require_sources)
     _check_connected(c, net)
+    _check_read_warnings(c, net)
     if demand is not None:
         _check_demand(c, net, demand, require_sources)
     problems = c.problems
     if strict and any(p.severity == "error" for p in problems):
         raise NetworkValidationError([p for p in problems if p.severity == "error"])
     return problems
+
+
+# --- warnings left by a reader ---------------------------------------------------------------------
+
+READ_WARNINGS = "read_warnings"
+"""Key of ``Network.meta`` under which a reader leaves warnings about the file it read."""
+
+
+def note_read_warnings(meta: dict[str, str], warnings: Sequence[Problem]) -> dict[str, str]:
+    """``meta`` with ``warnings`` recorded for :func:`validate_network` to report.
+
+    A reader that accepts a file but has something to say about it (a GeoJSON node whose Point was
+    moved away from its ``lon``/``lat``) records it here, since the network keeps no other trace
+    of the file. Any warnings recorded before are replaced; none leaves ``meta`` without the key.
+    """
+    out = {k: v for k, v in meta.items() if k != READ_WARNINGS}
+    if warnings:
+        out[READ_WARNINGS] = json.dumps([[w.where, w.field, w.message] for w in warnings], ensure_ascii=False)
+    return out
+
+
+def _check_read_warnings(c: _Collector, net: Network) -> None:
+    try:
+        notes = json.loads(net.meta.get(READ_WARNINGS) or "[]")
+    except ValueError:
+        notes = []
+    for note in notes if isinstance(notes, list) else []:
+        if isinstance(note, list) and len(note) == 3 and all(isinstance(x, str) for x in note):
+            c.problems.append(Problem(note[0], note[1], note[2], "warning"))
