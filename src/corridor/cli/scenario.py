@@ -150,9 +150,9 @@ def sweep(
     )
 
     from corridor.exceptions import InputError, Problem
+    from corridor.io.yaml import load_yaml
     from corridor.scenarios.spec import parse_scenario
     from corridor.scenarios.sweep import run_sweep
-    from corridor.scenarios.yamlio import load_yaml
 
     if workers is not None and scheduler is not None:
         raise InputError(Problem("--scheduler", "", "give --workers or --scheduler, not both"))
