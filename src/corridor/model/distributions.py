@@ -48,7 +48,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from corridor.exceptions import InputError, Problem
 from corridor.validation import Bounds, Problems, check_number, unknown
@@ -212,7 +211,7 @@ class Distribution:
     def mean(self) -> float:
         """The mean (exactly the ``mean`` or ``value`` given, where one was)."""
         p = self.params
-        if "mean" in p and not (self.family == "normal" and ("low" in p or "high" in p)):
+        if self._mean_given():
             return float(p["mean"])
         if self.family == "deterministic":
             return float(p["value"])
@@ -220,6 +219,11 @@ class Distribution:
             w = p.get("weights") or (1.0,) * len(p["values"])
             return sum(v * x for v, x in zip(p["values"], w, strict=True)) / sum(w)
         return _law(self).mean
+
+    def _mean_given(self) -> bool:
+        """Whether the ``mean`` parameter is the mean (it is not for a truncated normal)."""
+        p = self.params
+        return "mean" in p and not (self.family == "normal" and ("low" in p or "high" in p))
 
     @property
     def variance(self) -> float:
@@ -274,7 +278,8 @@ class Distribution:
         if self.family == "deterministic":
             return Distribution.deterministic(mean)
         f = mean / self.mean
-        scaled = tuple((k, _scale(k, v, f, mean)) for k, v in self.args)
+        exact = mean if self._mean_given() else None
+        scaled = tuple((k, _scale(k, v, f, exact)) for k, v in self.args)
         return Distribution(self.family, scaled)
 
     # -- sampling -------------------------------------------------------------------------------
@@ -307,10 +312,10 @@ def _freeze(v: Any) -> Any:
     return tuple(v) if isinstance(v, list | tuple) else v
 
 
-def _scale(key: str, value: Any, f: float, mean: float) -> Any:
-    if key == "mean":
-        return float(mean)
-    if key in ("low", "high", "mode", "median", "shift", "sd", "value"):
+def _scale(key: str, value: Any, f: float, mean: float | None) -> Any:
+    if key == "mean" and mean is not None:
+        return float(mean)  # exactly the mean asked for
+    if key in ("low", "high", "mode", "mean", "median", "shift", "sd", "value"):
         return value * f
     if key == "values":
         return tuple(v * f for v in value)
@@ -328,6 +333,14 @@ class _Law:
     variance: float
 
 
+@lru_cache(maxsize=1)
+def _stats() -> Any:
+    """``scipy.stats``, imported when a distribution is first used (it takes a second to import)."""
+    from scipy import stats
+
+    return stats
+
+
 def _point(x: float) -> _Law:
     return _Law(None, float(x), float(x), 0.0)
 
@@ -341,7 +354,7 @@ def _lognormal(p: Mapping[str, Any]) -> _Law:
             return _point(p["mean"])
         s2 = math.log1p(p["cv"] ** 2)
         sigma, scale = math.sqrt(s2), math.exp(math.log(p["mean"] - shift) - s2 / 2)
-    return _frozen(stats.lognorm(sigma, loc=shift, scale=scale)) if sigma > 0 else _point(scale + shift)
+    return _frozen(_stats().lognorm(sigma, loc=shift, scale=scale)) if sigma > 0 else _point(scale + shift)
 
 
 def _normal(p: Mapping[str, Any]) -> _Law:
@@ -350,14 +363,14 @@ def _normal(p: Mapping[str, Any]) -> _Law:
     if sd == 0 or low == high:
         return _point(min(max(mean, low), high))
     if "low" in p or "high" in p:
-        return _frozen(stats.truncnorm((low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd))
-    return _frozen(stats.norm(mean, sd))
+        return _frozen(_stats().truncnorm((low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd))
+    return _frozen(_stats().norm(mean, sd))
 
 
 def _gamma(p: Mapping[str, Any]) -> _Law:
     shape = p["k"] if "k" in p else p["shape"] if "shape" in p else 1.0 / p["cv"] ** 2
     shift = p.get("shift", 0.0)
-    return _frozen(stats.gamma(shape, loc=shift, scale=(p["mean"] - shift) / shape))
+    return _frozen(_stats().gamma(shape, loc=shift, scale=(p["mean"] - shift) / shape))
 
 
 def _discrete(p: Mapping[str, Any]) -> _Law:
@@ -368,7 +381,7 @@ def _discrete(p: Mapping[str, Any]) -> _Law:
     keep = probs > 0
     if keep.sum() == 1:
         return _point(float(xs[keep][0]))
-    return _frozen(stats.rv_discrete(values=(xs[keep], probs[keep] / probs[keep].sum())))
+    return _frozen(_stats().rv_discrete(values=(xs[keep], probs[keep] / probs[keep].sum())))
 
 
 def _frozen(dist: Any) -> _Law:
@@ -377,17 +390,17 @@ def _frozen(dist: Any) -> _Law:
 
 _LAWS: dict[str, Callable[[Mapping[str, Any]], _Law]] = {
     "deterministic": lambda p: _point(p["value"]),
-    "uniform": lambda p: _frozen(stats.uniform(p["low"], p["high"] - p["low"])) if p["high"] > p["low"]
+    "uniform": lambda p: _frozen(_stats().uniform(p["low"], p["high"] - p["low"])) if p["high"] > p["low"]
     else _point(p["low"]),
-    "triangular": lambda p: _frozen(stats.triang((p["mode"] - p["low"]) / (p["high"] - p["low"]), p["low"],
+    "triangular": lambda p: _frozen(_stats().triang((p["mode"] - p["low"]) / (p["high"] - p["low"]), p["low"],
                                                  p["high"] - p["low"])) if p["high"] > p["low"] else _point(p["low"]),
     "normal": _normal,
     "lognormal": _lognormal,
-    "exponential": lambda p: _frozen(stats.expon(p.get("shift", 0.0), p["mean"] - p.get("shift", 0.0))),
+    "exponential": lambda p: _frozen(_stats().expon(p.get("shift", 0.0), p["mean"] - p.get("shift", 0.0))),
     "erlang": _gamma,
     "gamma": _gamma,
     "discrete": _discrete,
-    "bernoulli": lambda p: _frozen(stats.bernoulli(p["p"])),
+    "bernoulli": lambda p: _frozen(_stats().bernoulli(p["p"])),
 }
 
 
