@@ -227,8 +227,8 @@ _SECTIONS: dict[str, set[str]] = {
     "queue": {"servers", "arrivals", "service"},
 }
 _SERVICE = {"name", "kind", "arrivals", "delivers", "collects", "handling_h", "frequency"}
-_DELIVERS = {"direction", "share", "teu_per_call"}
-_COLLECTS = {"direction", "share", "capacity_teu", "load_factor"}
+_DELIVERS = ("direction", "share", "teu_per_call")
+_COLLECTS = ("direction", "share", "capacity_teu", "load_factor")
 _PARAM = {"value", "source", "status", "note"}
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _FALLBACK = Distribution.deterministic(1.0)
@@ -453,31 +453,41 @@ def _read_service(r: _Reader, s: Any, path: str) -> Service:
     return Service(name=str(s.get("name", f"{kind}-{path}")), kind=kind, arrivals=arrivals, frequency=frequency, **kw)
 
 
-def _read_delivers(r: _Reader, d: Any, p: str) -> dict[str, Any]:
+def _section(r: _Reader, node: Any, p: str, allowed: tuple[str, ...]) -> Mapping[str, Any] | None:
+    """A sub-mapping of a service (``delivers``, ``collects``) with known keys, or None."""
+    if node is None:
+        return None
+    if not isinstance(node, Mapping):
+        r.bad(p, f"must be a mapping ({', '.join(allowed)})")
+        return None
+    r.check_keys(node, allowed, field=p)
+    return node
+
+
+def _flow_of(r: _Reader, node: Mapping[str, Any], p: str) -> tuple[str, float]:
+    """The direction and share of a ``delivers`` or ``collects`` mapping."""
+    return (_direction(r, node.get("direction"), f"{p}.direction"),
+            r.num(_unwrap(r, node.get("share"), f"{p}.share"), f"{p}.share", **_SHARE))
+
+
+def _read_delivers(r: _Reader, node: Any, p: str) -> dict[str, Any]:
+    d = _section(r, node, p, _DELIVERS)
     if d is None:
         return {}
-    if not isinstance(d, Mapping):
-        r.bad(p, "must be a mapping (direction, share, teu_per_call)")
-        return {}
-    r.check_keys(d, _DELIVERS, field=p)
     teu = _dist(r, _unwrap(r, d.get("teu_per_call"), f"{p}.teu_per_call"), f"{p}.teu_per_call")
     message = check_number(teu.mean, **_TEU_PER_CALL)
     if message:
         r.bad(f"{p}.teu_per_call", f"the mean TEU per call {message}")
-    return {"deliver_direction": _direction(r, d.get("direction"), f"{p}.direction"),
-            "deliver_share": r.num(_unwrap(r, d.get("share"), f"{p}.share"), f"{p}.share", **_SHARE),
-            "deliver_teu": teu}
+    direction, share = _flow_of(r, d, p)
+    return {"deliver_direction": direction, "deliver_share": share, "deliver_teu": teu}
 
 
-def _read_collects(r: _Reader, c: Any, p: str) -> dict[str, Any]:
+def _read_collects(r: _Reader, node: Any, p: str) -> dict[str, Any]:
+    c = _section(r, node, p, _COLLECTS)
     if c is None:
         return {}
-    if not isinstance(c, Mapping):
-        r.bad(p, "must be a mapping (direction, share, capacity_teu, load_factor)")
-        return {}
-    r.check_keys(c, _COLLECTS, field=p)
-    return {"collect_direction": _direction(r, c.get("direction"), f"{p}.direction"),
-            "collect_share": r.num(_unwrap(r, c.get("share"), f"{p}.share"), f"{p}.share", **_SHARE),
+    direction, share = _flow_of(r, c, p)
+    return {"collect_direction": direction, "collect_share": share,
             "capacity_teu": r.num(_unwrap(r, c.get("capacity_teu"), f"{p}.capacity_teu"), f"{p}.capacity_teu",
                                   **_TEU_PER_CALL),
             "load_factor": r.num(_unwrap(r, c.get("load_factor", 1.0), f"{p}.load_factor"), f"{p}.load_factor",
