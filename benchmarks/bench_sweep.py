@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from corridor.io.yaml import load_yaml
 from corridor.scenarios import RunStore, load_scenario, run_sweep
-from corridor.scenarios.yamlio import load_yaml
 
 RISK = Path(__file__).resolve().parents[1] / "examples" / "northern-risk-premium.yaml"
 

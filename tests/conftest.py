@@ -29,6 +29,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 P = Provenance("T1", Status.MEASURED)
 
 
+@pytest.fixture(autouse=True)
+def _own_run_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs recorded without --store go to a store of the test session, never to the working directory."""
+    monkeypatch.setenv("CORRIDOR_HOME", str(tmp_path_factory.getbasetemp() / "corridor-home"))
+
+
 @pytest.fixture
 def tiny_network() -> Network:
     """Four nodes in two countries, a gauge change at the border, a ferry and a road."""

@@ -62,7 +62,7 @@ def test_geojson(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (["Aktu", "Poti"], 2, "did you mean 'aktau'"),
     (["Almaty", "Istanbul", "--avoid-country", "KZ"], 1, "no route"),
     (["Almaty", "Baku", "--mode", "road"], 1, "avoiding mode"),
-    (["Almaty", "Poti", "--value-of-time", "-1"], 2, "value_of_time"),
+    (["Almaty", "Poti", "--value-of-time", "-1"], 2, "--value-of-time"),
     (["Almaty", "Poti", "--mode", "hovercraft"], 2, "unknown mode"),
     (["Almaty", "Poti", "--cargo", "gold"], 2, "unknown commodity"),
     (["Almaty", "Poti", "--risk", "RU:high"], 2, "CC=SCORE"),

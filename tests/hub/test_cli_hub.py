@@ -28,8 +28,9 @@ def test_simulate_json_keys_and_determinism(capsys):
     assert d["replications"] == 2 and d["seed"] == 7
     code, out2, _ = run(capsys, *args)
     d2 = json.loads(out2)
-    d.pop("elapsed_s")
-    d2.pop("elapsed_s")
+    for x in (d, d2):
+        x.pop("elapsed_s")
+        assert x.pop("run_id")  # each run is recorded, under its own id
     assert d == d2
 
 
@@ -78,7 +79,7 @@ SHIPPED = config_path("aktau-hub.yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("args", "text"), [
-    (("simulate", "--config", "/no/such/file.yaml"), "cannot read"),
+    (("simulate", "--config", "/no/such/file.yaml"), "file not found"),
     (("simulate", "--days", "0"), "days"),
     (("simulate", "--replications", "0"), "replications"),
     (("sweep", "--berths", "1,x"), "--berths"),

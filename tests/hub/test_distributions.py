@@ -6,8 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridor.hub import Distribution
+from corridor.model.distributions import Distribution as Vocabulary
 
-FAMILY = st.sampled_from(["deterministic", "exponential", "erlang", "gamma", "lognormal", "empirical"])
+FAMILY = st.sampled_from(["deterministic", "exponential", "erlang", "gamma", "lognormal", "discrete"])
+
+
+def test_the_hub_uses_the_one_vocabulary():
+    assert Distribution is Vocabulary
 
 
 def _make(family: str, mean: float, shape: float) -> Distribution:
@@ -21,7 +26,7 @@ def _make(family: str, mean: float, shape: float) -> Distribution:
         return Distribution.gamma(mean, shape)
     if family == "lognormal":
         return Distribution.lognormal(mean, 1.0 / shape)
-    return Distribution.empirical([0.5 * mean, mean, 1.5 * mean], [1, 2, 1])
+    return Distribution.discrete([0.5 * mean, mean, 1.5 * mean], [1, 2, 1])
 
 
 @settings(max_examples=40)
@@ -46,12 +51,12 @@ def test_moments():
 
 
 @pytest.mark.parametrize("bad", [
-    lambda: Distribution("normal", 1.0),
+    lambda: Distribution("empirical", (("values", (1.0,)),)),
     lambda: Distribution.exponential(-1.0),
     lambda: Distribution.erlang(1.0, 0),
     lambda: Distribution.gamma(1.0, 0.0),
     lambda: Distribution.lognormal(1.0, 0.5, shift=2.0),
-    lambda: Distribution.empirical([], []),
+    lambda: Distribution.discrete([], []),
 ])
 def test_invalid(bad):
     with pytest.raises(ValueError, match=r"."):

@@ -250,3 +250,23 @@ def test_set_capacity_in_wagons() -> None:
     out = _apply("  - set_capacity: {select: {id: aktau-alat-ferry}, wagons: 1000}\n"
                  "  - scale_capacity: {select: {id: aktau-alat-ferry}, factor: 0.5}")
     assert out.network.links[out.network.link_index["aktau-alat-ferry"]].capacity_wagons == 500.0
+
+
+@pytest.mark.parametrize(("factor", "params", "shown"), [
+    ("1e308", None, "1e+308 makes the tonnes of demand row coal-ru inf"),
+    ("1e6", None, "1000000.0 makes the tonnes of demand row coal-ru 2.49e+13, over the 2,000,000,000 tonnes per year"),
+    ("$f", {"f": 1e300}, "1e+300 makes the tonnes of demand row coal-ru 2.49e+307, over"),
+])
+def test_grow_demand_overflow_blames_the_factor(factor: str, params: dict | None, shown: str) -> None:
+    """Not the package's demand.csv, as it did when the figures went non-finite downstream."""
+    unc = "uncertain:\n  f: {dist: uniform, low: 1, high: 2}\n" if params else ""
+    with pytest.raises(InputError) as err:
+        _apply(f"  - grow_demand: {{select: {{commodity: coal}}, factor: {factor}}}", params, unc)
+    (p,) = err.value.problems
+    assert (p.where, p.field) == ("<string>:3", "grow_demand.factor") and p.message.startswith(shown)
+
+
+def test_grow_demand_keeps_the_factor_within_bounds() -> None:
+    out = _apply("  - grow_demand: {select: {commodity: coal}, factor: 2.5e0}")
+    coal = [(a, b) for a, b in zip(DEMAND.rows, out.demand.rows, strict=True) if a.commodity == "coal"]
+    assert coal and all(b.tonnes == pytest.approx(2.5 * a.tonnes) for a, b in coal)

@@ -53,7 +53,7 @@ def test_explicit_baseline_and_equilibrium_engine(tmp_path: Path, capsys: pytest
 @pytest.mark.parametrize(("content", "expect"), [
     ("name: x\nchanges:\n  - close_country: XX\n", "x.yaml:3: close_country.ids: no node or link"),
     ("name: x\nchanges:\n  - close_lnk: a\n", "did you mean 'close_link'"),
-    ("name: x\nuncertain:\n  a: {dist: gamma, k: 1}\n", "unknown distribution 'gamma'"),
+    ("name: x\nuncertain:\n  a: {dist: weibull, k: 1}\n", "unknown distribution 'weibull'"),
     ("name: x\n  bad: [\n", "malformed YAML"),
     ("name: x\nbase: {dataset: nowhere}\n", "neither a built-in dataset"),
     ("name: x\nbase: {dataset: eurasia, year: 2030}\n", "no demand for 2030"),

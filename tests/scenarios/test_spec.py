@@ -25,24 +25,39 @@ def _bad(text: str) -> str:
 
 
 @pytest.mark.parametrize(("text", "expect"), [
-    ("name: x\nchanges:\n  - close_links: [a]\n", "s.yaml:3: close_links: unknown change; did you mean 'close_link'?"),
-    ("name: x\nchange: []\n", "s.yaml:2: change: unknown key; did you mean 'changes'?"),
+    ("name: x\nchanges:\n  - close_links: [a]\n",
+     "s.yaml:3: close_links: unknown change 'close_links'; did you mean 'close_link'?"),
+    ("name: x\nchange: []\n", "s.yaml:2: change: unknown key 'change'; did you mean 'changes'?"),
     ("name: x\nchanges:\n  - scale_capacity: {select: {id: a}, factr: 2}\n", "scale_capacity.factr: unknown field"),
-    ("name: x\nchanges:\n  - scale_capacity: {select: {id: a}, factor: -1}\n", "must be a finite number >= 0"),
-    ("name: x\nchanges:\n  - scale_capacity: {select: {colour: a}, factor: 1}\n", "unknown selector"),
+    ("name: x\nchanges:\n  - scale_capacity: {select: {id: a}, factor: -1}\n", "s.yaml:3: scale_capacity.factor: "
+     "must be ≥ 0, not -1"),
+    ("name: x\nchanges:\n  - scale_capacity: {select: {colour: a}, factor: 1}\n", "unknown selector 'colour'"),
     ("name: x\nengine: {method: magic}\n", "engine.method: must be 'lp' or 'equilibrium'"),
     ("name: x\nengine: {value_of_tim: 1}\n", "did you mean 'value_of_time'"),
+    ("name: x\nengine: {max_iter: 1e12}\n", "engine.max_iter: must be ≤ 100,000"),
     ("name: x\nuncertain:\n  a: {dist: triangle, low: 0, mode: 1, high: 2}\n", "did you mean 'triangular'"),
-    ("name: x\nuncertain:\n  a: {dist: triangular, low: 3, mode: 1, high: 2}\n", "needs low <= mode <= high"),
+    ("name: x\nuncertain:\n  a: {dist: triangular, low: 3, mode: 1, high: 2}\n", "needs low ≤ mode ≤ high"),
     ("name: x\nuncertain:\n  a: {dist: uniform, low: 0}\n", "uncertain.a.high: is required"),
-    ("name: x\nuncertain:\n  a: {dist: bernoulli, p: 1.5}\n", "p must lie in [0, 1]"),
-    ("name: x\nuncertain:\n  a: {dist: normal, mean: 0, sd: -1}\n", "sd must be >= 0"),
-    ("name: x\nuncertain:\n  a: {dist: lognormal, median: 0, sigma: 1}\n", "needs median > 0"),
-    ("name: x\nuncertain:\n  a: {dist: discrete, values: [1, 2], p: [0.5, 0.6]}\n", "summing to 1"),
+    ("name: x\nuncertain:\n  a: {dist: bernoulli, p: 1.5}\n", "uncertain.a.p: must be ≤ 1, not 1.5"),
+    ("name: x\nuncertain:\n  a: {dist: normal, mean: 0, sd: -1}\n", "uncertain.a.sd: must be ≥ 0, not -1"),
+    ("name: x\nuncertain:\n  a: {dist: lognormal, median: 0, sigma: 1}\n", "uncertain.a.median: must be > 0, not 0"),
+    ("name: x\nuncertain:\n  a: {dist: discrete, values: [1, 2], p: [0.5, 0.6]}\n",
+     "uncertain.a.p: unknown field 'p'; did you mean 'weights'?"),
+    ("name: x\nuncertain:\n  a: {dist: discrete, values: [1, 2], weights: [0.5]}\n", "give one weight per value"),
+    ("name: x\nuncertain:\n  a: {dist: uniform, low: 0, high: 1, nominal: [1]}\n",
+     "uncertain.a.nominal: must be a number, not [1]"),
     ("name: x\nchanges:\n  - scale_capacity: {select: {id: a}, factor: $nope}\n", "not under 'uncertain'"),
     ("name: x\nchanges: [\n", "s.yaml:3: malformed YAML"),
     ("- just a list\n", "must be a YAML mapping"),
     ("name: x\nname: y\n", "s.yaml:2: name: duplicate key"),
+    ("name: x\ndescription: [a, b]\n", "s.yaml:2: description: must be text, not a list"),
+    ("name: x\nbase: [a]\n", "s.yaml:2: base: must be a dataset (a built-in name or a path) or a mapping"),
+    ("name: x\nbase: ./no-such-net/\n", "s.yaml:2: base.dataset: './no-such-net/' is neither a built-in dataset"),
+    ("name: x\nbase:\n  dataset: eurasa\n", "s.yaml:3: base.dataset: 'eurasa' is neither a built-in dataset "
+     "(eurasia) nor a network file or folder; did you mean 'eurasia'?"),
+    ("name: x\nbase:\n  dataset: eurasia\n  year: 1800\n", "s.yaml:4: base.year: must be a year, got 1800"),
+    ("name: x\nbase: {dataset: eurasia, yaer: 2021}\n", "s.yaml:2: base.yaer: unknown key 'yaer'; did you mean "
+     "'year'?"),
 ])
 def test_bad_files_name_the_line_and_field(text: str, expect: str) -> None:
     assert expect in _bad(text)
@@ -111,7 +126,7 @@ uncertain:
   t: {dist: triangular, low: 0, mode: 0.2, high: 1}
   n: {dist: normal, mean: 5, sd: 1, low: 4, high: 6}
   l: {dist: lognormal, median: 2, sigma: 0.5}
-  d: {dist: discrete, values: [1, 5, 9], p: [0.2, 0.3, 0.5]}
+  d: {dist: discrete, values: [1, 5, 9], weights: [0.2, 0.3, 0.5]}
   b: {dist: bernoulli, p: 0.3}
 """)
     rng = np.random.default_rng(seed)
@@ -126,3 +141,71 @@ def test_bernoulli_frequency() -> None:
     rng = np.random.default_rng(1)
     share = np.mean([spec.uncertain["b"].sample(rng) for _ in range(20_000)])
     assert math.isclose(share, 0.3, abs_tol=0.015)
+
+
+@pytest.mark.parametrize("entry", [
+    "{dist: uniform, low: 3, high: 2}", "{dist: normal, mean: 0, sd: -1}", "{dist: bernoulli, p: 1.5}",
+    "{dist: weibull, shape: 2}", "{dist: triangular, low: 0, mode: 3, high: 2}", "[1, 2]",
+])
+def test_a_bad_distribution_is_reported_once(entry: str) -> None:
+    """Not also as "refers to '$p', which is not under 'uncertain'" where a change uses it."""
+    msg = _bad(f"name: x\nuncertain:\n  p: {entry}\nchanges:\n  - scale_capacity: {{select: {{id: a}}, factor: $p}}\n"
+               "    when: $p\n")
+    assert len(msg.splitlines()) == 1 and msg.startswith("s.yaml:3: uncertain.p") and "not under" not in msg
+
+
+def test_same_vocabulary_as_the_hub() -> None:
+    spec = scenario_from_text("""name: x
+uncertain:
+  dwell: {dist: lognormal, mean: 48, cv: 1}
+  dwell2: {dist: lognormal, median: 33.94112549695428, sigma: 0.8325546111576977}
+  g: {dist: gamma, mean: 2, cv: 0.5}
+  e: {dist: exponential, mean: 3, shift: 1}
+  k: {dist: erlang, mean: 2, k: 4}
+  v: {dist: deterministic, value: 7}
+  n: {dist: normal, mean: 5, sd: 1, low: 4.5}
+  d: {dist: discrete, values: [1, 5, 9]}
+""")
+    u = spec.uncertain
+    assert u["dwell"].distribution.mean == 48 and u["dwell2"].distribution.mean == pytest.approx(48)
+    assert u["dwell"].nominal == pytest.approx(u["dwell2"].nominal) == pytest.approx(48 / math.sqrt(2))
+    assert spec.nominal() | {"dwell": 0, "dwell2": 0} == {"dwell": 0, "dwell2": 0, "g": 2.0, "e": 3.0, "k": 2.0,
+                                                          "v": 7.0, "n": 5.0, "d": 1.0}
+    assert u["n"].sample(np.random.default_rng(1)) >= 4.5  # truncated, not clipped
+    assert u["g"].to_dict()["dist"] == "gamma" and u["g"].dist == "gamma" and u["g"].params == {"mean": 2, "cv": 0.5}
+
+
+def test_base_may_be_just_the_dataset(tmp_path: Path) -> None:
+    (tmp_path / "my-net").mkdir()
+    f = tmp_path / "s.yaml"
+    f.write_text("name: mine\nbase: ./my-net/\n", encoding="utf-8")
+    spec = load_scenario(f)
+    assert spec.dataset == "./my-net/" and spec.year is None and spec.base_where == f"{f}:2"
+    assert scenario_from_text("name: x\nbase: eurasia\n").dataset == "eurasia"
+
+
+def test_built_in_scenarios_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = load_scenario("northern-route-closed")
+    assert spec.name == "northern-route-closed" and spec.changes
+    assert load_scenario("northern-route-closed.yaml") == spec
+    with pytest.raises(InputError) as e:
+        load_scenario("northern-route-closd")
+    assert "northern-route-closd: file not found, and no built-in scenario has that name; did you mean " \
+           "'northern-route-closed'? (built-in: aktau-hub, baseline-2021," in str(e.value)
+    (tmp_path / "northern-route-closed").mkdir()  # a file or folder of that name comes first
+    with pytest.raises(InputError, match="is a directory"):
+        load_scenario("northern-route-closed")
+
+
+def test_alias_bomb_in_description_refused() -> None:
+    bomb = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}' if i else 'lol'] * 9)}]\n" for i in range(9))
+    msg = _bad(f"name: x\nsources:\n  {bomb.replace(chr(10), chr(10) + '  ')}\ndescription: *l8\n")
+    assert "the file expands to more than 1,000,000 values" in msg and msg.startswith("s.yaml:")
+
+
+def test_yaml_1_2_numbers_and_norway() -> None:
+    spec = scenario_from_text("name: x\nchanges:\n  - close_country: [NO]\n  - scale_capacity: {select: {id: a}, "
+                              "factor: 2e0}\n  - grow_demand: {select: {id: a}, factor: 1.5e-1}\n")
+    assert spec.changes[0].args == {"ids": ["NO"]}  # not [False], as YAML 1.1 read it
+    assert spec.changes[1].args["factor"] == 2.0 and spec.changes[2].args["factor"] == 0.15

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from corridor.exceptions import InputError
+from corridor.io.yaml import load_yaml
 from corridor.scenarios import RunStore, load_scenario, run_sweep
 from corridor.scenarios import sweep as sw
-from corridor.scenarios.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 RISK = ROOT / "examples" / "northern-risk-premium.yaml"
@@ -165,7 +165,7 @@ uncertain:
   growth: {dist: uniform, low: 1.0, high: 2.5}
 """
     spec = scenario_from_text(text, "eq.yaml")
-    from corridor.scenarios.yamlio import loads_yaml
+    from corridor.io.yaml import loads_yaml
 
     sw._CACHE.clear()
     rows = sw.solve_chunk({"doc": loads_yaml(text, "eq.yaml"), "file": "eq.yaml"}, sw.draw_params(spec, 1, 4))

@@ -207,7 +207,8 @@ def sweep_cmd(
     with _progress("designs × replications", quiet=as_json) as tick, _warnings_to_stderr():
         result = sweep(cfg, berths=_ints(berths, "--berths"), cranes=_ints(cranes, "--cranes"),
                        yard_slots=_ints(yard_slots, "--yard-slots"), tracks=_ints(tracks, "--tracks"),
-                       demand_teu_per_yr=_floats(demand_teu, "--demand-teu"), target_wait_h=target_wait_h, target_yard_p95=target_yard_p95, days=days,
+                       demand_teu_per_yr=_floats(demand_teu, "--demand-teu"), target_wait_h=target_wait_h,
+                       target_yard_p95=target_yard_p95, days=days,
                        warmup_days=warmup_days, replications=replications, seed=seed, workers=workers,
                        scheduler=scheduler, progress=tick)
     payload = result.to_dict()

@@ -10,7 +10,6 @@ import typer
 
 from corridor.cli import _options as options
 from corridor.cli._common import console, load_dataset, print_json, wrote
-from corridor.io.files import write_json
 
 if TYPE_CHECKING:
     from corridor.routing import Route, RouteSet
@@ -88,6 +87,8 @@ def route(
         max_transfers=max_transfers, value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price,
         country_risk=_risk(risk), hub_throughput=hub_throughput, max_labels=max_labels)
     if geojson is not None:
+        from corridor.io.files import write_json
+
         write_json(geojson, routes.to_geojson())
         wrote(geojson, quiet=as_json)
     if report is not None:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from corridor.hub.config import HubConfig, NoSteadyStateWarning, QueueSpec, Service, builtin_configs, load_config
 from corridor.hub.curve import CurvePoint, HubDelayCurve, fit_curve, fit_delay_curve, load_curve
-from corridor.hub.distributions import Distribution
 from corridor.hub.kpis import Estimate, estimate
 from corridor.hub.simulate import SimulationResult, simulate
 from corridor.hub.sweep import SweepPoint, SweepResult, sweep
 from corridor.hub.theory import erlang_c, mg1_wait, mmc_wait, theoretical_wait
+from corridor.model.distributions import Distribution
 
 __all__ = [
     "CurvePoint",

@@ -2,29 +2,32 @@
 
 A parameter in the YAML is either a bare value or a mapping ``{value, source, status, note}``;
 shipped configs use the second form for every figure (statuses as in
-:class:`corridor.model.Status`). Distributions are mappings ``{dist: lognormal, mean: 48, cv: 1}``.
-See docs/HUB.md for the schema.
+:class:`corridor.model.Status`). Distributions are mappings ``{dist: lognormal, mean: 48, cv: 1}`` in
+the vocabulary of :mod:`corridor.model.distributions`; hub times and sizes refuse those that can draw
+negative values. Counts and sizes are bounded (:data:`MAX_COUNT` ...) so that no file asks for a terminal
+that cannot exist or a simulation that cannot run. See docs/HUB.md for the schema.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
+import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from corridor.exceptions import InputError, Problem
-from corridor.hub._yaml import read_yaml
-from corridor.hub.distributions import FAMILIES, Distribution
 from corridor.model import Provenance, Status
+from corridor.model.distributions import Distribution, parse_distribution
+from corridor.validation import Bounds, Problems, check_number, describe, did_you_mean, unknown, where
 
 __all__ = [
     "DIRECTIONS",
     "KINDS",
+    "MAX_CALLS_PER_YR",
+    "MAX_COUNT",
     "HubConfig",
     "NoSteadyStateWarning",
     "QueueSpec",
@@ -153,7 +156,7 @@ class HubConfig:
     def replace(self, **changes: Any) -> HubConfig:
         """A copy with some fields changed, validated again (e.g. ``berths=3``)."""
         new = replace(self, **changes)
-        problems = _check(new, _Ctx(new.source_file or new.name, {}))
+        problems = _check(new, lambda path: new.source_file or new.name)
         if problems:
             raise InputError(problems)
         return new
@@ -172,6 +175,41 @@ class HubConfig:
         }
 
 
+# -- bounds -------------------------------------------------------------------------------------
+
+MAX_COUNT = 1_000
+"""The most berths, cranes, ferry bridges, tracks, gate lanes, queue servers or services a config may have."""
+MAX_CALLS_PER_YR = 5_000_000.0
+"""The most calls (or queue customers) a year: the simulation runs each as a process (one every 6 s)."""
+_TEU_PER_YR: Bounds = {"low": 0, "low_open": True, "high": 100_000_000,
+               "reason": "the busiest port, Shanghai, handled about 49 million TEU in 2023"}
+_TEU_PER_CALL: Bounds = {"low": 0, "low_open": True, "high": 30_000,
+                 "reason": "the largest container ships carry about 24,000 TEU"}
+_COUNT: Bounds = {"low": 1, "high": MAX_COUNT, "integer": True,
+          "reason": "no terminal has more; the largest have about 100 berths and 16 gate lanes"}
+_SHARE: Bounds = {"low": 0, "high": 1}
+#: HubConfig attribute → (path in the YAML, default or None when required, bounds of check_number).
+_FIELDS: dict[str, tuple[str, Any, Bounds]] = {
+    "capacity_teu_per_yr": ("capacity.design_teu_per_yr", 240_000.0, _TEU_PER_YR),
+    "demand_teu_per_yr": ("demand.teu_per_yr", None, _TEU_PER_YR),
+    "westbound_share": ("demand.westbound_share", 0.5, _SHARE),
+    "teu_per_move": ("teu_per_move", 1.5, {"low": 0, "low_open": True, "high": 4,
+                                           "reason": "a crane lifts at most two 40-foot boxes at once"}),
+    "berths": ("berths.count", 1, _COUNT),
+    "cranes": ("cranes.count", 1, _COUNT),
+    "cranes_per_vessel": ("cranes.per_vessel", 1, _COUNT),
+    "crane_moves_per_h": ("cranes.moves_per_h", 25.0, {"low": 0, "low_open": True}),
+    "ferry_bridges": ("ferry_bridges.count", 1, _COUNT),
+    "tracks": ("rail.tracks", 1, _COUNT),
+    "gate_lanes": ("gate.lanes", 1, _COUNT),
+    "yard_slots": ("yard.ground_slots", None, {"low": 1, "high": 1_000_000, "integer": True,
+                                               "reason": "a million ground slots is beyond any terminal"}),
+    "yard_tiers": ("yard.tiers", None, {"low": 1, "high": 6, "integer": True, "reason": "more than 6 high is not "
+                                        "possible with reach stackers or top-lifters (HYS11)"}),
+    "yard_threshold": ("yard.threshold", 0.85, {"low": 0, "low_open": True, "high": 1}),
+}
+_MIN_STORM_H = 1.0
+
 # -- reading ------------------------------------------------------------------------------------
 
 _TOP = {"name", "description", "mode", "capacity", "demand", "teu_per_move", "berths", "cranes", "ferry_bridges",
@@ -189,41 +227,45 @@ _SECTIONS: dict[str, set[str]] = {
     "queue": {"servers", "arrivals", "service"},
 }
 _SERVICE = {"name", "kind", "arrivals", "delivers", "collects", "handling_h", "frequency"}
-_DELIVERS = {"direction", "share", "teu_per_call"}
-_COLLECTS = {"direction", "share", "capacity_teu", "load_factor"}
+_DELIVERS = ("direction", "share", "teu_per_call")
+_COLLECTS = ("direction", "share", "capacity_teu", "load_factor")
 _PARAM = {"value", "source", "status", "note"}
-_DIST_KEYS = {"deterministic": {"value"}, "exponential": {"mean", "shift"}, "erlang": {"mean", "k", "shift"},
-              "gamma": {"mean", "shape", "shift"}, "lognormal": {"mean", "cv", "shift"},
-              "empirical": {"values", "weights"}}
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_FALLBACK = Distribution.deterministic(1.0)
 
 
-class _Ctx:
-    """Collects problems with file:line locations while reading a config."""
+def _locate(root: Any, path: str, default: str) -> str:
+    """``file:line`` of a dotted path (``services[0].delivers.share``), or of the deepest part of it found."""
+    best, node = default, root
+    for name, index in _PATH_PART.findall(path):
+        key: Any = int(index) if index else name
+        try:
+            child = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        best, node = where(node, key, best), child
+    return best
 
-    def __init__(self, filename: str, lines: dict[str, int]) -> None:
-        self.filename = filename
-        self.lines = lines
-        self.problems: list[Problem] = []
+
+class _Reader(Problems):
+    """The problems, provenance and notes found while reading one config."""
+
+    def __init__(self, file: str, root: Any) -> None:
+        super().__init__(file)
+        self.root = root
         self.provenance: dict[str, Provenance] = {}
         self.notes: dict[str, str] = {}
 
-    def where(self, path: str) -> str:
-        probe = path
-        while probe:
-            if probe in self.lines:
-                return f"{self.filename}:{self.lines[probe]}"
-            probe = probe.rsplit(".", 1)[0] if "." in probe else ""
-        return self.filename
+    def locate(self, path: str) -> str:
+        return _locate(self.root, path, self.file)
 
-    def error(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.where(path), path, message))
+    def bad(self, path: str, message: str) -> None:
+        self.add(path, message, where=self.locate(path))
 
-    def keys(self, d: Mapping[str, Any], allowed: set[str], path: str) -> None:
-        for key in d:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(sorted(allowed))}"
-                self.error(f"{path}.{key}" if path else str(key), f"unknown field {key!r}{hint}")
+    def num(self, value: Any, path: str, **bounds: Any) -> Any:
+        """The number, or a stand-in (1) after recording what is wrong with it."""
+        out = self.number(value, field=path, where=self.locate(path), **bounds)
+        return (1 if bounds.get("integer") else 1.0) if out is None else out
 
 
 def builtin_configs() -> list[str]:
@@ -244,303 +286,278 @@ def load_config(source: str | Path = "aktau-hub") -> HubConfig:
     ------
     InputError
         Missing file, malformed YAML, unknown fields (with a suggestion), unknown distribution
-        names, non-positive rates or counts, shares that do not add up, impossible yard sizes. Each
-        problem names the file, line and field.
+        names, non-positive rates or counts, counts and sizes beyond any terminal, shares that do
+        not add up, impossible yard sizes. Each problem names the file, line and field.
 
     Warns
     -----
     NoSteadyStateWarning
         A pure queue with utilisation ≥ 1, or a hub resource whose offered load is ≥ 1.
     """
-    path = Path(source)
+    from corridor.io.files import read_text
+    from corridor.io.yaml import loads_yaml
+
+    path, shown = Path(source), str(source)
     if path.suffix not in (".yaml", ".yml") and not path.exists():
-        if str(source) in builtin_configs():
-            path = config_path(f"{source}.yaml")
-        else:
-            known = ", ".join(builtin_configs())
-            raise InputError(Problem(str(source), "", f"no such config file or built-in config (built-in: {known})"))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError(Problem(str(path), "", f"cannot read: {e.strerror or e}")) from None
-    data, lines = read_yaml(text, path.name)
-    return config_from_dict(data, filename=path.name, lines=lines)
+        if shown not in builtin_configs():
+            raise InputError(Problem(shown, "", f"no such config file or built-in config{_builtin_hint(shown)}"))
+        path = config_path(f"{source}.yaml")
+        shown = path.name
+    return config_from_dict(loads_yaml(read_text(path), shown), filename=shown)
 
 
-def config_from_dict(data: Any, *, filename: str = "config", lines: dict[str, int] | None = None) -> HubConfig:
-    """Build and validate a :class:`HubConfig` from parsed YAML (see :func:`load_config`)."""
-    ctx = _Ctx(filename, lines or {})
+def _builtin_hint(name: str) -> str:
+    known = builtin_configs()
+    return f"{did_you_mean(name, known, list_known=False)} (built-in: {', '.join(known)})"
+
+
+def config_from_dict(data: Any, *, filename: str = "config") -> HubConfig:
+    """Build and validate a :class:`HubConfig` from parsed YAML (see :func:`load_config`).
+
+    ``data`` read by :func:`corridor.io.yaml.load_yaml` gives every problem its line.
+    """
     if not isinstance(data, Mapping):
         raise InputError(Problem(filename, "", "a hub config must be a YAML mapping (name:, mode:, berths: ...)"))
-    ctx.keys(data, _TOP, "")
+    r = _Reader(filename, data)
+    r.check_keys(data, _TOP)
     mode = str(data.get("mode", "hub"))
     if mode not in ("hub", "queue"):
-        ctx.error("mode", f"mode must be 'hub' or 'queue', not {mode!r}")
-    kw: dict[str, Any] = {"name": str(data.get("name") or Path(filename).stem), "mode": mode,
-                          "description": str(data.get("description", "")).strip(), "source_file": filename}
+        r.bad("mode", f"mode must be 'hub' or 'queue', not {mode!r}")
+    kw: dict[str, Any] = {"name": _text(r, data, "name", Path(filename).stem), "mode": mode,
+                          "description": _text(r, data, "description", "").strip(), "source_file": filename}
     for section, allowed in _SECTIONS.items():
         if section in data and not isinstance(data[section], Mapping):
-            ctx.error(section, f"{section} must be a mapping of fields ({', '.join(sorted(allowed))})")
+            r.bad(section, f"{section} must be a mapping of fields ({', '.join(sorted(allowed))})")
         elif section in data:
-            ctx.keys(data[section], allowed, section)
+            r.check_keys(data[section], allowed, field=section)
     if mode == "queue":
-        _read_queue(data, ctx, kw)
+        _read_queue(data, r, kw)
     else:
-        _read_hub(data, ctx, kw)
-    if ctx.problems:
-        raise InputError(ctx.problems)
-    config = HubConfig(**kw, provenance=ctx.provenance, notes=ctx.notes)
-    problems = _check(config, ctx)
+        _read_hub(data, r, kw)
+    r.raise_if_any()
+    config = HubConfig(**kw, provenance=r.provenance, notes=r.notes)
+    problems = _check(config, r.locate)
     if problems:
         raise InputError(problems)
     _warn_load(config)
     return config
 
 
-def _get(ctx: _Ctx, data: Mapping[str, Any], path: str, default: Any = None, *, required: bool = False) -> Any:
+def _text(r: _Reader, data: Mapping[str, Any], key: str, default: str) -> str:
+    value = data.get(key) or default
+    if not isinstance(value, str):
+        r.bad(key, f"must be text, not {describe(value)}")
+        return default
+    return value
+
+
+def _get(r: _Reader, data: Mapping[str, Any], path: str, default: Any = None, *, required: bool = False) -> Any:
     """The raw value at dotted ``path`` (unwrapping ``{value, source, status}``), recording provenance."""
     node: Any = data
     for part in path.split("."):
         if not isinstance(node, Mapping) or part not in node:
             if required:
-                ctx.error(path, "missing")
+                r.bad(path, "missing")
             return default
         node = node[part]
-    return _unwrap(ctx, node, path)
+    return _unwrap(r, node, path)
 
 
-def _unwrap(ctx: _Ctx, node: Any, path: str) -> Any:
-    if isinstance(node, Mapping) and "value" in node and "dist" not in node:
-        ctx.keys(node, _PARAM, path)
-        if "source" in node or "status" in node:
-            status = str(node.get("status", ""))
-            try:
-                ctx.provenance[path] = Provenance(str(node.get("source", "")), Status(status))
-            except ValueError:
-                ctx.error(f"{path}.status", f"unknown status {status!r}; use one of "
-                          f"{', '.join(s.value for s in Status)}")
-        if node.get("note"):
-            ctx.notes[path] = str(node["note"]).strip()
-        return node["value"]
+def _unwrap(r: _Reader, node: Any, path: str) -> Any:
+    if not (isinstance(node, Mapping) and "value" in node and "dist" not in node):
+        return node
+    r.check_keys(node, _PARAM, field=path)
+    if "source" in node or "status" in node:
+        status = str(node.get("status", ""))
+        try:
+            r.provenance[path] = Provenance(str(node.get("source", "")), Status(status))
+        except ValueError:
+            r.at(node, "status", f"{path}.status", unknown("status", status, [s.value for s in Status]))
+    if node.get("note"):
+        r.notes[path] = str(node["note"]).strip()
+    return node["value"]
+
+
+def _dist(r: _Reader, node: Any, path: str, *, need_mean: bool = True) -> Distribution:
+    """A time or size: ``{dist: ..., ...}``, a family name (when ``need_mean`` is False) or a bare number."""
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return Distribution.deterministic(r.num(node, path, low=0))
+    if node is None:
+        if not any(p.field == path for p in r):
+            r.bad(path, "missing")
+        return _FALLBACK
+    if isinstance(node, str):
+        node = {"dist": node}
+    out = parse_distribution(node, field=path, problems=r, where=r.locate(path), nonnegative=True,
+                             scale_free=not need_mean)
+    return _FALLBACK if out is None else out
+
+
+def _read_queue(data: Mapping[str, Any], r: _Reader, kw: dict[str, Any]) -> None:
+    if not isinstance(data.get("queue"), Mapping):
+        r.bad("queue", "mode: queue needs a queue: section with servers, arrivals and service")
+        return
+    servers = r.num(_get(r, data, "queue.servers", required=True), "queue.servers", **_COUNT)
+    arrivals = _dist(r, _get(r, data, "queue.arrivals", required=True), "queue.arrivals")
+    service = _dist(r, _get(r, data, "queue.service", required=True), "queue.service")
+    for d, p in ((arrivals, "queue.arrivals"), (service, "queue.service")):
+        if d.mean <= 0:
+            r.bad(p, "the mean time must be > 0 (a zero time is an infinite rate)")
+    kw["queue"] = QueueSpec(servers, arrivals, service)
+    for key in sorted(set(data) - {"name", "description", "mode", "queue"}):
+        r.at(data, key, str(key), f"mode: queue takes only name, description and queue:, not {key!r}")
+
+
+def _read_hub(data: Mapping[str, Any], r: _Reader, kw: dict[str, Any]) -> None:
+    for attr, (path, default, bounds) in _FIELDS.items():
+        kw[attr] = r.num(_get(r, data, path, default, required=default is None), path, **bounds)
+    kw["capacity_basis"] = str(_get(r, data, "capacity.basis", "") or "").strip()
+    kw["customs_dwell_h"] = _dist(r, _get(r, data, "customs_dwell_h", 0.0), "customs_dwell_h")
+    path = "storms.closure_share_by_month"
+    shares = _get(r, data, path, [0.0] * 12)
+    if not isinstance(shares, list) or len(shares) != 12:
+        r.bad(path, "give 12 shares of time closed, January to December")
+        shares = [0.0] * 12
+    kw["storm_share_by_month"] = tuple(r.num(s, path, low=0, high=0.95, reason="the port must open between storms")
+                                       for s in shares)
+    kw["storm_duration_h"] = _dist(r, _get(r, data, "storms.duration_h", 120.0), "storms.duration_h")
+    raw = data.get("services")
+    if not isinstance(raw, list) or not raw:
+        r.bad("services", "give a list of services (trains, vessels, ferries, trucks)")
+        raw = []
+    elif len(raw) > MAX_COUNT:
+        r.bad("services", f"give at most {MAX_COUNT:,} services, not {len(raw):,}")
+        raw = []
+    kw["services"] = tuple(_read_service(r, s, f"services[{i}]") for i, s in enumerate(raw))
+
+
+def _read_service(r: _Reader, s: Any, path: str) -> Service:
+    if not isinstance(s, Mapping):
+        r.bad(path, "a service must be a mapping (name, kind, arrivals, delivers, collects)")
+        return Service("?", "train", Distribution.exponential(1.0))
+    r.check_keys(s, _SERVICE, field=path)
+    kind = str(s.get("kind", ""))
+    if kind not in KINDS:
+        r.bad(f"{path}.kind", unknown("kind", kind, KINDS))
+        kind = "train"
+    arrivals = _dist(r, _unwrap(r, s.get("arrivals", "exponential"), f"{path}.arrivals"), f"{path}.arrivals",
+                     need_mean=False)
+    if s.get("delivers") is None and s.get("collects") is None:
+        r.bad(path, "a service must deliver or collect containers (delivers:, collects:)")
+    kw = {**_read_delivers(r, s.get("delivers"), f"{path}.delivers"),
+          **_read_collects(r, s.get("collects"), f"{path}.collects"), **_read_handling(r, s, kind, path)}
+    frequency = str(_unwrap(r, s.get("frequency", "design" if kind in ("vessel", "ferry") else "demand"),
+                            f"{path}.frequency"))
+    if frequency not in ("demand", "design"):
+        r.bad(f"{path}.frequency", f"frequency must be 'demand' or 'design', not {frequency!r}")
+    return Service(name=str(s.get("name", f"{kind}-{path}")), kind=kind, arrivals=arrivals, frequency=frequency, **kw)
+
+
+def _section(r: _Reader, node: Any, p: str, allowed: tuple[str, ...]) -> Mapping[str, Any] | None:
+    """A sub-mapping of a service (``delivers``, ``collects``) with known keys, or None."""
+    if node is None:
+        return None
+    if not isinstance(node, Mapping):
+        r.bad(p, f"must be a mapping ({', '.join(allowed)})")
+        return None
+    r.check_keys(node, allowed, field=p)
     return node
 
 
-def _number(ctx: _Ctx, value: Any, path: str, *, low: float = 0.0, strict: bool = True, integer: bool = False,
-            high: float | None = None) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        ctx.error(path, f"must be a number, not {value!r}")
-        return 1 if integer else 1.0
-    if integer and value != int(value):
-        ctx.error(path, f"must be a whole number, not {value!r}")
-    bad = value <= low if strict else value < low
-    if bad:
-        ctx.error(path, f"must be {'>' if strict else '≥'} {low:g}, not {value!r}")
-    if high is not None and value > high:
-        ctx.error(path, f"must be ≤ {high:g}, not {value!r}")
-    return int(value) if integer else float(value)
+def _flow_of(r: _Reader, node: Mapping[str, Any], p: str) -> tuple[str, float]:
+    """The direction and share of a ``delivers`` or ``collects`` mapping."""
+    return (_direction(r, node.get("direction"), f"{p}.direction"),
+            r.num(_unwrap(r, node.get("share"), f"{p}.share"), f"{p}.share", **_SHARE))
 
 
-def _dist(ctx: _Ctx, node: Any, path: str, *, need_mean: bool = True) -> Distribution:  # noqa: PLR0911, PLR0912 - one rule per family
-    """Parse ``{dist: ..., ...}``; a bare number means deterministic."""
-    fallback = Distribution.deterministic(1.0)
-    if isinstance(node, int | float) and not isinstance(node, bool):
-        return Distribution.deterministic(_number(ctx, node, path, strict=False))
-    if node is None:
-        if not any(p.field == path for p in ctx.problems):
-            ctx.error(path, "missing")
-        return fallback
-    if isinstance(node, str):
-        node = {"dist": node}
-    if not isinstance(node, Mapping) or "dist" not in node:
-        ctx.error(path, f"must be a distribution like {{dist: exponential, mean: 12}}, not {node!r}")
-        return fallback
-    fam = str(node["dist"])
-    if fam not in FAMILIES:
-        close = difflib.get_close_matches(fam, FAMILIES, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        ctx.error(f"{path}.dist", f"unknown distribution {fam!r}{hint} (known: {', '.join(FAMILIES)})")
-        return fallback
-    ctx.keys(node, _DIST_KEYS[fam] | {"dist"}, path)
-    n_before = len(ctx.problems)
-    try:
-        if fam == "empirical":
-            vals = node.get("values")
-            if not isinstance(vals, list) or not vals:
-                ctx.error(f"{path}.values", "empirical needs a non-empty list of values")
-                return fallback
-            vals = [_number(ctx, v, f"{path}.values", strict=False) for v in vals]
-            wts = node.get("weights")
-            if wts is not None:
-                if not isinstance(wts, list) or len(wts) != len(vals):
-                    ctx.error(f"{path}.weights", "give one weight per value")
-                    return fallback
-                wts = [_number(ctx, w, f"{path}.weights", strict=False) for w in wts]
-            return Distribution.empirical(vals, wts) if len(ctx.problems) == n_before else fallback
-        if fam == "deterministic":
-            if "value" not in node and not need_mean:
-                return Distribution.deterministic(1.0)
-            value = _number(ctx, node.get("value"), f"{path}.value", strict=False)
-            return Distribution.deterministic(value)
-        mean = node.get("mean")
-        if mean is None and not need_mean:
-            mean = 1.0
-        mean = _number(ctx, mean, f"{path}.mean")
-        shift = _number(ctx, node.get("shift", 0.0), f"{path}.shift", strict=False)
-        if fam == "exponential":
-            out = Distribution.exponential(mean, shift=shift) if shift < mean else fallback
-        elif fam == "erlang":
-            k = _number(ctx, node.get("k"), f"{path}.k", integer=True)
-            out = Distribution.erlang(mean, k, shift=shift) if shift < mean else fallback
-        elif fam == "gamma":
-            out = Distribution.gamma(mean, _number(ctx, node.get("shape"), f"{path}.shape"), shift=shift) \
-                if shift < mean else fallback
-        else:
-            out = Distribution.lognormal(mean, _number(ctx, node.get("cv"), f"{path}.cv"), shift=shift) \
-                if shift < mean else fallback
-        if shift >= mean and len(ctx.problems) == n_before:
-            ctx.error(f"{path}.shift", f"shift ({shift:g}) must be below the mean ({mean:g})")
-    except ValueError as e:
-        ctx.error(path, str(e))
-        return fallback
-    return out if len(ctx.problems) == n_before else fallback
+def _read_delivers(r: _Reader, node: Any, p: str) -> dict[str, Any]:
+    d = _section(r, node, p, _DELIVERS)
+    if d is None:
+        return {}
+    teu = _dist(r, _unwrap(r, d.get("teu_per_call"), f"{p}.teu_per_call"), f"{p}.teu_per_call")
+    message = check_number(teu.mean, **_TEU_PER_CALL)
+    if message:
+        r.bad(f"{p}.teu_per_call", f"the mean TEU per call {message}")
+    direction, share = _flow_of(r, d, p)
+    return {"deliver_direction": direction, "deliver_share": share, "deliver_teu": teu}
 
 
-def _read_queue(data: Mapping[str, Any], ctx: _Ctx, kw: dict[str, Any]) -> None:
-    q = data.get("queue")
-    if not isinstance(q, Mapping):
-        ctx.error("queue", "mode: queue needs a queue: section with servers, arrivals and service")
-        return
-    servers = _number(ctx, _get(ctx, data, "queue.servers", required=True), "queue.servers", integer=True)
-    arrivals = _dist(ctx, _get(ctx, data, "queue.arrivals", required=True), "queue.arrivals")
-    service = _dist(ctx, _get(ctx, data, "queue.service", required=True), "queue.service")
-    for d, p in ((arrivals, "queue.arrivals"), (service, "queue.service")):
-        if d.mean <= 0:
-            ctx.error(p, "the mean time must be > 0 (a zero time is an infinite rate)")
-    kw["queue"] = QueueSpec(servers, arrivals, service)
-    extra = set(data) - {"name", "description", "mode", "queue"}
-    for key in sorted(extra):
-        ctx.error(key, f"mode: queue takes only name, description and queue:, not {key!r}")
+def _read_collects(r: _Reader, node: Any, p: str) -> dict[str, Any]:
+    c = _section(r, node, p, _COLLECTS)
+    if c is None:
+        return {}
+    direction, share = _flow_of(r, c, p)
+    return {"collect_direction": direction, "collect_share": share,
+            "capacity_teu": r.num(_unwrap(r, c.get("capacity_teu"), f"{p}.capacity_teu"), f"{p}.capacity_teu",
+                                  **_TEU_PER_CALL),
+            "load_factor": r.num(_unwrap(r, c.get("load_factor", 1.0), f"{p}.load_factor"), f"{p}.load_factor",
+                                 low=0, low_open=True, high=1)}
 
 
-def _read_hub(data: Mapping[str, Any], ctx: _Ctx, kw: dict[str, Any]) -> None:
-    num = _number
-    kw["capacity_teu_per_yr"] = num(ctx, _get(ctx, data, "capacity.design_teu_per_yr", 240_000.0),
-                                    "capacity.design_teu_per_yr")
-    kw["capacity_basis"] = str(_get(ctx, data, "capacity.basis", "") or "").strip()
-    kw["demand_teu_per_yr"] = num(ctx, _get(ctx, data, "demand.teu_per_yr", required=True), "demand.teu_per_yr")
-    kw["westbound_share"] = num(ctx, _get(ctx, data, "demand.westbound_share", 0.5), "demand.westbound_share",
-                                strict=False, high=1.0)
-    kw["teu_per_move"] = num(ctx, _get(ctx, data, "teu_per_move", 1.5), "teu_per_move")
-    kw["berths"] = num(ctx, _get(ctx, data, "berths.count", 1), "berths.count", integer=True)
-    kw["cranes"] = num(ctx, _get(ctx, data, "cranes.count", 1), "cranes.count", integer=True)
-    kw["cranes_per_vessel"] = num(ctx, _get(ctx, data, "cranes.per_vessel", 1), "cranes.per_vessel", integer=True)
-    kw["crane_moves_per_h"] = num(ctx, _get(ctx, data, "cranes.moves_per_h", 25.0), "cranes.moves_per_h")
-    kw["ferry_bridges"] = num(ctx, _get(ctx, data, "ferry_bridges.count", 1), "ferry_bridges.count", integer=True)
-    kw["tracks"] = num(ctx, _get(ctx, data, "rail.tracks", 1), "rail.tracks", integer=True)
-    kw["gate_lanes"] = num(ctx, _get(ctx, data, "gate.lanes", 1), "gate.lanes", integer=True)
-    kw["yard_slots"] = num(ctx, _get(ctx, data, "yard.ground_slots", required=True), "yard.ground_slots",
-                           integer=True)
-    kw["yard_tiers"] = num(ctx, _get(ctx, data, "yard.tiers", required=True), "yard.tiers", integer=True, high=6)
-    kw["yard_threshold"] = num(ctx, _get(ctx, data, "yard.threshold", 0.85), "yard.threshold", high=1.0)
-    kw["customs_dwell_h"] = _dist(ctx, _get(ctx, data, "customs_dwell_h", 0.0), "customs_dwell_h")
-    shares = _get(ctx, data, "storms.closure_share_by_month", [0.0] * 12)
-    if not isinstance(shares, list) or len(shares) != 12:
-        ctx.error("storms.closure_share_by_month", "give 12 shares of time closed, January to December")
-        shares = [0.0] * 12
-    kw["storm_share_by_month"] = tuple(num(ctx, s, "storms.closure_share_by_month", strict=False, high=0.95)
-                                       for s in shares)
-    kw["storm_duration_h"] = _dist(ctx, _get(ctx, data, "storms.duration_h", 120.0), "storms.duration_h")
-    raw = data.get("services")
-    if not isinstance(raw, list) or not raw:
-        ctx.error("services", "give a list of services (trains, vessels, ferries, trucks)")
-        raw = []
-    kw["services"] = tuple(_read_service(ctx, s, f"services[{i}]") for i, s in enumerate(raw))
+def _read_handling(r: _Reader, s: Mapping[str, Any], kind: str, path: str) -> dict[str, Any]:
+    if kind == "vessel":
+        return {}  # vessels are handled by cranes
+    if "handling_h" not in s:
+        r.bad(f"{path}.handling_h", f"a {kind} service needs handling_h (hours per call)")
+        return {}
+    return {"handling_h": _dist(r, _unwrap(r, s["handling_h"], f"{path}.handling_h"), f"{path}.handling_h")}
 
 
-def _read_service(ctx: _Ctx, s: Any, path: str) -> Service:  # noqa: PLR0912 - one rule per field
-    if not isinstance(s, Mapping):
-        ctx.error(path, "a service must be a mapping (name, kind, arrivals, delivers, collects)")
-        return Service("?", "train", Distribution.exponential(1.0))
-    ctx.keys(s, _SERVICE, path)
-    kind = str(s.get("kind", ""))
-    if kind not in KINDS:
-        close = difflib.get_close_matches(kind, KINDS, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        ctx.error(f"{path}.kind", f"unknown kind {kind!r}{hint} (known: {', '.join(KINDS)})")
-        kind = "train"
-    name = str(s.get("name", f"{kind}-{path}"))
-    arrivals = _dist(ctx, _unwrap(ctx, s.get("arrivals", "exponential"), f"{path}.arrivals"), f"{path}.arrivals",
-                     need_mean=False)
-    kw: dict[str, Any] = {}
-    d, c = s.get("delivers"), s.get("collects")
-    if d is None and c is None:
-        ctx.error(path, "a service must deliver or collect containers (delivers:, collects:)")
-    if d is not None:
-        if not isinstance(d, Mapping):
-            ctx.error(f"{path}.delivers", "must be a mapping (direction, share, teu_per_call)")
-        else:
-            ctx.keys(d, _DELIVERS, f"{path}.delivers")
-            p = f"{path}.delivers"
-            kw["deliver_direction"] = _direction(ctx, d.get("direction"), f"{p}.direction")
-            kw["deliver_share"] = _number(ctx, _unwrap(ctx, d.get("share"), f"{p}.share"), f"{p}.share",
-                                          strict=False, high=1.0)
-            kw["deliver_teu"] = _dist(ctx, _unwrap(ctx, d.get("teu_per_call"), f"{p}.teu_per_call"),
-                                      f"{p}.teu_per_call")
-            if kw["deliver_teu"].mean <= 0:
-                ctx.error(f"{p}.teu_per_call", "TEU per call must be > 0")
-    if c is not None:
-        if not isinstance(c, Mapping):
-            ctx.error(f"{path}.collects", "must be a mapping (direction, share, capacity_teu, load_factor)")
-        else:
-            ctx.keys(c, _COLLECTS, f"{path}.collects")
-            p = f"{path}.collects"
-            kw["collect_direction"] = _direction(ctx, c.get("direction"), f"{p}.direction")
-            kw["collect_share"] = _number(ctx, _unwrap(ctx, c.get("share"), f"{p}.share"), f"{p}.share",
-                                          strict=False, high=1.0)
-            kw["capacity_teu"] = _number(ctx, _unwrap(ctx, c.get("capacity_teu"), f"{p}.capacity_teu"),
-                                         f"{p}.capacity_teu")
-            kw["load_factor"] = _number(ctx, _unwrap(ctx, c.get("load_factor", 1.0), f"{p}.load_factor"),
-                                        f"{p}.load_factor", high=1.0)
-    if kind != "vessel":
-        if "handling_h" not in s:
-            ctx.error(f"{path}.handling_h", f"a {kind} service needs handling_h (hours per call)")
-        else:
-            kw["handling_h"] = _dist(ctx, _unwrap(ctx, s["handling_h"], f"{path}.handling_h"), f"{path}.handling_h")
-    frequency = str(_unwrap(ctx, s.get("frequency", "design" if kind in ("vessel", "ferry") else "demand"),
-                            f"{path}.frequency"))
-    if frequency not in ("demand", "design"):
-        ctx.error(f"{path}.frequency", f"frequency must be 'demand' or 'design', not {frequency!r}")
-    return Service(name=name, kind=kind, arrivals=arrivals, frequency=frequency, **kw)
-
-
-def _direction(ctx: _Ctx, value: Any, path: str) -> str:
+def _direction(r: _Reader, value: Any, path: str) -> str:
     if value not in DIRECTIONS:
-        ctx.error(path, f"direction must be 'west' or 'east', not {value!r}")
+        r.bad(path, f"direction must be 'west' or 'east', not {value!r}")
         return "west"
     return str(value)
 
 
-def _check(cfg: HubConfig, ctx: _Ctx) -> list[Problem]:  # noqa: PLR0912 - one rule per field
-    """Rules across fields (shares add up, the yard can hold a call ...)."""
+# -- rules across fields (also checked by HubConfig.replace) -------------------------------------
+
+_Bad = Callable[[str, str], None]
+
+
+def _check(cfg: HubConfig, locate: Callable[[str], str]) -> list[Problem]:
+    """Bounds, and rules across fields (shares add up, the yard can hold a call ...)."""
     out: list[Problem] = []
 
     def bad(path: str, message: str) -> None:
-        out.append(Problem(ctx.where(path), path, message))
+        out.append(Problem(locate(path), path, message))
 
     if cfg.mode == "queue":
-        if cfg.queue is None or cfg.queue.servers < 1:
-            bad("queue.servers", "must be ≥ 1")
+        _check_queue(cfg.queue, bad)
         return out
-    for attr, path in (("berths", "berths.count"), ("cranes", "cranes.count"), ("tracks", "rail.tracks"),
-                       ("gate_lanes", "gate.lanes"), ("ferry_bridges", "ferry_bridges.count"),
-                       ("cranes_per_vessel", "cranes.per_vessel"), ("yard_slots", "yard.ground_slots"),
-                       ("yard_tiers", "yard.tiers")):
-        if getattr(cfg, attr) < 1:
-            bad(path, f"must be ≥ 1, not {getattr(cfg, attr)}")
-    if cfg.demand_teu_per_yr <= 0:
-        bad("demand.teu_per_yr", "must be > 0")
-    if cfg.yard_tiers > 6:
-        bad("yard.tiers", "more than 6 high is not possible with reach stackers or top-lifters (HYS11)")
+    _check_fields(cfg, bad)
+    if not out:
+        _check_shares(cfg, bad)
+        _check_services(cfg, bad)
+    if not out:
+        _check_calls(cfg, bad)
+    return out
+
+
+def _check_queue(q: QueueSpec | None, bad: _Bad) -> None:
+    if q is None:
+        bad("queue", "missing")
+        return
+    message = check_number(q.servers, **_COUNT)
+    if message:
+        bad("queue.servers", message)
+    if q.arrivals.mean > 0 and HOURS_PER_YEAR / q.arrivals.mean > MAX_CALLS_PER_YR:
+        bad("queue.arrivals", f"a mean of {q.arrivals.mean:g} h between arrivals makes "
+            f"{HOURS_PER_YEAR / q.arrivals.mean:,.0f} customers a year; at most {MAX_CALLS_PER_YR:,.0f} "
+            f"(a mean of {HOURS_PER_YEAR / MAX_CALLS_PER_YR:g} h or more)")
+
+
+def _check_fields(cfg: HubConfig, bad: _Bad) -> None:
+    for attr, (path, _, bounds) in _FIELDS.items():
+        message = check_number(getattr(cfg, attr), **bounds)
+        if message:
+            bad(path, message)
+    if any(cfg.storm_share_by_month) and cfg.storm_duration_h.mean < _MIN_STORM_H:
+        bad("storms.duration_h", f"storms must last {_MIN_STORM_H:g} h or more on average, not "
+            f"{cfg.storm_duration_h.mean:g} h")
+
+
+def _check_shares(cfg: HubConfig, bad: _Bad) -> None:
     for role, attr in (("delivers", "deliver"), ("collects", "collect")):
         for direction in DIRECTIONS:
             flow = cfg.westbound_share if direction == "west" else 1.0 - cfg.westbound_share
@@ -548,6 +565,9 @@ def _check(cfg: HubConfig, ctx: _Ctx) -> list[Problem]:  # noqa: PLR0912 - one r
                         if getattr(s, f"{attr}_direction") == direction and getattr(s, f"{attr}_share") > 0)
             if flow > 0 and abs(total - 1.0) > 1e-6:
                 bad("services", f"the {role} shares of {direction}bound traffic add up to {total:g}, not 1")
+
+
+def _check_services(cfg: HubConfig, bad: _Bad) -> None:
     for i, s in enumerate(cfg.services):
         if s.deliver_share > 0 and s.deliver_teu.mean > cfg.yard_capacity_teu:
             bad(f"services[{i}].delivers.teu_per_call",
@@ -555,12 +575,17 @@ def _check(cfg: HubConfig, ctx: _Ctx) -> list[Problem]:  # noqa: PLR0912 - one r
                 f"(yard.ground_slots × yard.tiers)")
         if s.deliver_share > 0 and s.deliver_direction == s.collect_direction and s.collect_share > 0:
             bad(f"services[{i}]", "a service cannot deliver and collect the same direction")
-    kinds = {s.kind for s in cfg.services}
-    if "vessel" in kinds and cfg.cranes_per_vessel > cfg.cranes:
+    if any(s.kind == "vessel" for s in cfg.services) and cfg.cranes_per_vessel > cfg.cranes:
         bad("cranes.per_vessel", f"{cfg.cranes_per_vessel} cranes per vessel but only {cfg.cranes} cranes")
-    if cfg.capacity_teu_per_yr <= 0:
-        bad("capacity.design_teu_per_yr", "must be > 0")
-    return out
+
+
+def _check_calls(cfg: HubConfig, bad: _Bad) -> None:
+    from corridor.hub.model import call_plans
+
+    calls = sum(p.calls_per_yr for p in call_plans(cfg))
+    if calls > MAX_CALLS_PER_YR:
+        bad("services", f"these services make {calls:,.0f} calls a year at {cfg.demand_teu_per_yr:,.0f} TEU/yr; "
+            f"the simulation runs each call as a process and takes at most {MAX_CALLS_PER_YR:,.0f} a year")
 
 
 def _warn_load(cfg: HubConfig) -> None:

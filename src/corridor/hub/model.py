@@ -24,7 +24,7 @@ import numpy as np
 import simpy
 
 from corridor.hub.config import HOURS_PER_YEAR, HubConfig, Service
-from corridor.hub.distributions import Distribution
+from corridor.model.distributions import Distribution
 
 __all__ = ["CallPlan", "call_plans", "offered_load", "run_hub_replication", "storm_intervals"]
 

@@ -1,4 +1,4 @@
-"""Layer 0: reading and writing networks and demand (CSV tables, GeoJSON, TNTP)."""
+"""Layer 0: reading and writing networks and demand (CSV tables, GeoJSON, TNTP), and the one YAML loader."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from corridor.exceptions import InputError, Problem
 from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
 from corridor.io.schema import Catalogue
 from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
+from corridor.io.yaml import load_yaml, loads_yaml
 from corridor.model import Dataset
 
 __all__ = [
     "Catalogue",
     "dataset_to_geojson",
+    "load_yaml",
+    "loads_yaml",
     "read_csv_dataset",
     "read_dataset",
     "read_demand_csv",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from typing import TYPE_CHECKING
 
 from corridor.exceptions import NodeNotFound
+from corridor.validation import close_matches
 
 if TYPE_CHECKING:
     from corridor.model.network import Network, Node
@@ -42,7 +42,7 @@ def find_node(net: Network, query: str) -> Node:
             table.setdefault(normalise_name(name), node)
     if key and key in table:
         return table[key]
-    close = difflib.get_close_matches(key, list(table), n=5, cutoff=0.7)
+    close = close_matches(key, table, n=5, cutoff=0.7)
     seen: list[str] = []
     for c in close:
         if table[c].id not in seen:

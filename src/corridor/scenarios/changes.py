@@ -36,15 +36,17 @@ links and transfers; ``mode`` and ``corridor`` links only; ``kind`` and ``node``
 from __future__ import annotations
 
 import dataclasses
-import difflib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from corridor.exceptions import InputError, Problem
-from corridor.model import CORRIDORS, TRANSFER_KINDS, Demand, Link, Network, Node, Transfer
+from corridor.model import CORRIDORS, TRANSFER_KINDS, Demand, DemandRow, Link, Network, Node, Transfer
 from corridor.model.commodity import MODES
+from corridor.model.validate import NUMERIC_RANGES
 from corridor.scenarios.spec import Change, ScenarioSpec
+from corridor.validation import did_you_mean, unknown
 
 __all__ = ["Applied", "apply_changes"]
 
@@ -77,8 +79,7 @@ def _ids(v: Any) -> list[str]:
 
 
 def _hint(value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return did_you_mean(value, known, list_known=False)
 
 
 class _Ctx:
@@ -108,15 +109,13 @@ class _Ctx:
             if i in known:
                 ok.append(i)
             else:
-                self.bad(ch, field_, f"unknown {what} {i!r}{_hint(i, known)}")
+                self.bad(ch, field_, unknown(what, i, known, list_known=False))
         return ok
 
 
-def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:  # noqa: PLR0912 - one rule per selector
-    """Indices of the links and transfers a selector picks."""
+def _check_selectors(ctx: _Ctx, ch: Change, sel: dict[str, Any]) -> None:
+    """Report selector values the network does not have; country codes become upper case."""
     net = ctx.net
-    sel = {k: _ids(v) if k != "records" else str(v) for k, v in (ch.args.get("select") or {}).items()}
-    country_of = {n.id: n.country for n in net.nodes}
     if "id" in sel:
         ctx.check_ids(ch, sel["id"], [*net.link_index, *(t.id for t in net.transfers)], "link or transfer", "select.id")
     if "country" in sel:
@@ -125,47 +124,42 @@ def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:  # noqa: PLR0
             if c.upper() not in known:
                 ctx.bad(ch, "select.country", f"no node or link of the network is in {c!r}{_hint(c.upper(), known)}")
         sel["country"] = [c.upper() for c in sel["country"]]
-    for key, known, what in (
-        ("mode", MODES, "mode"),
-        ("corridor", CORRIDORS, "corridor"),
-        ("kind", TRANSFER_KINDS, "transfer kind"),
-    ):
+    for key, values, what in (("mode", MODES, "mode"), ("corridor", CORRIDORS, "corridor"),
+                              ("kind", TRANSFER_KINDS, "transfer kind")):
         for v in sel.get(key, []):
-            if v not in known:
-                ctx.bad(ch, f"select.{key}", f"unknown {what} {v!r}{_hint(v, known)}")
+            if v not in values:
+                ctx.bad(ch, f"select.{key}", unknown(what, v, values, list_known=False))
     if "node" in sel:
         ctx.check_ids(ch, sel["node"], net.node_index, "node", "select.node")
+    if sel.get("records", "both") not in ("links", "transfers", "both"):
+        ctx.bad(ch, "select.records", f"must be links, transfers or both, got {sel['records']!r}")
+
+
+def _link_matches(lk: Link, sel: Mapping[str, Any], country_of: Mapping[str, str]) -> bool:
+    return (("id" not in sel or lk.id in sel["id"]) and ("mode" not in sel or lk.mode in sel["mode"])
+            and ("corridor" not in sel or lk.corridor in sel["corridor"])
+            and ("country" not in sel or bool({lk.country, country_of.get(lk.a), country_of.get(lk.b)}
+                                               & set(sel["country"]))))
+
+
+def _transfer_matches(t: Transfer, sel: Mapping[str, Any], country_of: Mapping[str, str]) -> bool:
+    return (("id" not in sel or t.id in sel["id"]) and ("kind" not in sel or t.kind in sel["kind"])
+            and ("node" not in sel or t.node in sel["node"])
+            and ("country" not in sel or country_of.get(t.node) in sel["country"]))
+
+
+def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:
+    """Indices of the links and transfers a selector picks."""
+    net = ctx.net
+    sel: dict[str, Any] = {k: _ids(v) if k != "records" else str(v) for k, v in (ch.args.get("select") or {}).items()}
+    _check_selectors(ctx, ch, sel)
     records = sel.get("records", "both")
-    if records not in ("links", "transfers", "both"):
-        ctx.bad(ch, "select.records", f"must be links, transfers or both, got {records!r}")
-    want_links = records in ("links", "both") and not ({"kind", "node"} & set(sel))
-    want_transfers = records in ("transfers", "both") and not ({"mode", "corridor"} & set(sel))
-    links: list[int] = []
-    if want_links:
-        for i, lk in enumerate(net.links):
-            if "id" in sel and lk.id not in sel["id"]:
-                continue
-            if "mode" in sel and lk.mode not in sel["mode"]:
-                continue
-            if "corridor" in sel and lk.corridor not in sel["corridor"]:
-                continue
-            if "country" in sel and not (
-                {lk.country, country_of.get(lk.a), country_of.get(lk.b)} & set(sel["country"])
-            ):
-                continue
-            links.append(i)
-    transfers: list[int] = []
-    if want_transfers:
-        for i, t in enumerate(net.transfers):
-            if "id" in sel and t.id not in sel["id"]:
-                continue
-            if "kind" in sel and t.kind not in sel["kind"]:
-                continue
-            if "node" in sel and t.node not in sel["node"]:
-                continue
-            if "country" in sel and country_of.get(t.node) not in sel["country"]:
-                continue
-            transfers.append(i)
+    country_of = {n.id: n.country for n in net.nodes}
+    links, transfers = [], []
+    if records in ("links", "both") and not ({"kind", "node"} & set(sel)):
+        links = [i for i, lk in enumerate(net.links) if _link_matches(lk, sel, country_of)]
+    if records in ("transfers", "both") and not ({"mode", "corridor"} & set(sel)):
+        transfers = [i for i, t in enumerate(net.transfers) if _transfer_matches(t, sel, country_of)]
     if not links and not transfers and not ctx.problems:
         ctx.bad(ch, "select", "matches no link or transfer of the network")
     return links, transfers
@@ -322,48 +316,76 @@ def _demand_rows(ctx: _Ctx, ch: Change) -> list[int]:
     return out
 
 
+def _grown(row: DemandRow, f: float) -> tuple[DemandRow, str | None]:
+    """The demand row grown by ``f``, and what is wrong with it (overflow, beyond any real demand) if anything."""
+    new = dataclasses.replace(row, tonnes=row.tonnes * f, teu=None if row.teu is None else row.teu * f)
+    for key in ("tonnes", "teu"):
+        value, (_, high, unit) = getattr(new, key), NUMERIC_RANGES[key]
+        if value is not None and not (math.isfinite(value) and value <= high):
+            return new, f"{f!r} makes the {key} of demand row {row.id} {value:g}, over the {high:,.0f} {unit} allowed"
+    return new, None
+
+
+def _grow(ctx: _Ctx, ch: Change, rows: list[DemandRow], idx: set[int]) -> None:
+    f = float(ctx.value(ch.args["factor"]))
+    for i in sorted(idx):
+        rows[i], problem = _grown(rows[i], f)
+        if problem:
+            ctx.bad(ch, "factor", problem)
+            return
+
+
+def _move(ctx: _Ctx, ch: Change, rows: list[DemandRow], idx: set[int]) -> None:
+    ends = {k: str(ctx.value(ch.args[k])) for k in ("origin", "destination") if k in ch.args}
+    for k, v in ends.items():
+        if v not in ctx.net.node_index:
+            ctx.bad(ch, k, unknown("node", v, ctx.net.node_index, list_known=False))
+            return
+    for i in idx:
+        rows[i] = dataclasses.replace(rows[i], origin=ends.get("origin", rows[i].origin),
+                                      destination=ends.get("destination", rows[i].destination))
+        if rows[i].origin == rows[i].destination:
+            ctx.bad(ch, "destination", f"row {rows[i].id} would start where it ends")
+
+
 def _demand(ctx: _Ctx, ch: Change) -> None:
     idx = set(_demand_rows(ctx, ch))
     rows = list(ctx.demand.rows)
-    if ch.kind == "grow_demand":
-        f = float(ctx.value(ch.args["factor"]))
-        for i in idx:
-            r = rows[i]
-            rows[i] = dataclasses.replace(r, tonnes=r.tonnes * f, teu=None if r.teu is None else r.teu * f)
-    else:
-        ends = {k: str(ctx.value(ch.args[k])) for k in ("origin", "destination") if k in ch.args}
-        for k, v in ends.items():
-            if v not in ctx.net.node_index:
-                ctx.bad(ch, k, f"unknown node {v!r}{_hint(v, ctx.net.node_index)}")
-                return
-        for i in idx:
-            rows[i] = dataclasses.replace(rows[i], **ends)
-            if rows[i].origin == rows[i].destination:
-                ctx.bad(ch, "destination", f"row {rows[i].id} would start where it ends")
+    (_grow if ch.kind == "grow_demand" else _move)(ctx, ch, rows, idx)
     ctx.demand = Demand(tuple(rows))
     ctx.log.append(f"{ch.kind}: {len(idx)} demand rows")
 
 
-def _add(ctx: _Ctx, ch: Change) -> None:  # noqa: PLR0912 - checks per field
-    from corridor.io.schema import TABLES, row_to_record
-
-    table = TABLES[{"add_node": "nodes", "add_link": "links", "add_transfer": "transfers"}[ch.kind]]
+def _add_row(ctx: _Ctx, ch: Change, names: Iterable[str], figures: Iterable[str]) -> dict[str, Any]:
+    """The record as a CSV row: lists joined, ``$name`` values filled in, ``source``/``status`` given to each figure."""
     row = dict(ch.args["record"])
     source, status = row.pop("source", None), row.pop("status", None)
     row = {k: (";".join(map(str, v)) if isinstance(v, list) else ctx.value(v)) for k, v in row.items()}
     for k in row:
-        if k not in table.names:
-            ctx.bad(ch, k, "unknown field" + _hint(k, table.names))
-    for fig in table.figures:
-        if row.get(fig) is not None and f"{fig}_source" not in row:
-            if source is None:
-                ctx.bad(
-                    ch,
-                    f"{fig}_source",
-                    f"every figure needs a source: give 'source' and 'status' (or {fig}_source and {fig}_status)",
-                )
-                continue
+        if k not in names:
+            ctx.bad(ch, k, unknown("field", k, names, list_known=False))
+    for fig in figures:
+        if row.get(fig) is None or f"{fig}_source" in row:
+            continue
+        if source is None:
+            ctx.bad(ch, f"{fig}_source",
+                    f"every figure needs a source: give 'source' and 'status' (or {fig}_source and {fig}_status)")
+        else:
             row[f"{fig}_source"], row[f"{fig}_status"] = source, status
+    return row
+
+
+def _missing_end(ctx: _Ctx, rec: Link | Transfer) -> tuple[str, str] | None:
+    """``(field, node)`` of the first end of the record that the network lacks."""
+    ends = (("a", rec.a), ("b", rec.b)) if isinstance(rec, Link) else (("node", rec.node),)
+    return next(((k, n) for k, n in ends if n not in ctx.net.node_index), None)
+
+
+def _add(ctx: _Ctx, ch: Change) -> None:
+    from corridor.io.schema import TABLES, row_to_record
+
+    table = TABLES[{"add_node": "nodes", "add_link": "links", "add_transfer": "transfers"}[ch.kind]]
+    row = _add_row(ctx, ch, table.names, table.figures)
     if ctx.problems:
         return
     problems: list[Problem] = []
@@ -371,20 +393,14 @@ def _add(ctx: _Ctx, ch: Change) -> None:  # noqa: PLR0912 - checks per field
     ctx.problems += [dataclasses.replace(p, field=f"{ch.kind}.{p.field}") for p in problems]
     if rec is None:
         return
-    net = ctx.net
     if isinstance(rec, Node):
-        ctx.net = net.with_records(nodes=[rec])
-    elif isinstance(rec, Link):
-        for end in (rec.a, rec.b):
-            if end not in net.node_index:
-                ctx.bad(ch, "a" if end == rec.a else "b", f"unknown node {end!r}{_hint(end, net.node_index)}")
-                return
-        ctx.net = net.with_records(links=[rec])
+        ctx.net = ctx.net.with_records(nodes=[rec])
     else:
-        if rec.node not in net.node_index:
-            ctx.bad(ch, "node", f"unknown node {rec.node!r}{_hint(rec.node, net.node_index)}")
+        missing = _missing_end(ctx, rec)
+        if missing is not None:
+            ctx.bad(ch, missing[0], unknown("node", missing[1], ctx.net.node_index, list_known=False))
             return
-        ctx.net = net.with_records(transfers=[rec])
+        ctx.net = ctx.net.with_records(links=[rec]) if isinstance(rec, Link) else ctx.net.with_records(transfers=[rec])
     ctx.log.append(f"{ch.kind}: {rec.id}")
 
 

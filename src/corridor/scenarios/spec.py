@@ -16,28 +16,36 @@ A scenario is a YAML file::
       ferry_factor: {dist: triangular, low: 0.4, mode: 0.6, high: 0.8, source: KEY, status: estimate}
       storm: {dist: bernoulli, p: 0.5}
 
-Numbers in ``changes`` may be ``$name`` of an uncertain parameter. :func:`load_scenario` checks the
-file's structure (unknown keys, change kinds, fields, distributions, engine options) with
-``file:line`` in every message; :func:`corridor.scenarios.apply_changes` checks ids, countries and
-modes against the network.
+``base`` may also be just the dataset (``base: ./my-net/``). Numbers in ``changes`` may be ``$name``
+of an uncertain parameter; ``uncertain`` entries use the distribution vocabulary of
+:mod:`corridor.model.distributions` (the same as hub configs) plus ``nominal``, ``description``,
+``source``, ``status`` and ``unit``. :func:`load_scenario` reads a file, or a built-in scenario by
+name (``northern-route-closed``), with the one YAML loader (:mod:`corridor.io.yaml`) and checks the
+file's structure (unknown keys, change kinds, fields, distributions, engine options, the base
+dataset) with ``file:line`` in every message; :func:`corridor.scenarios.apply_changes` checks ids,
+countries and modes against the network.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corridor.exceptions import InputError, Problem
-from corridor.scenarios.distributions import Uncertain, parse_uncertain
-from corridor.scenarios.yamlio import Located, load_yaml, loads_yaml
+import numpy as np
 
-__all__ = ["CHANGE_KINDS", "ENGINE_OPTIONS", "Change", "ScenarioSpec", "load_scenario", "parse_scenario"]
+from corridor.exceptions import InputError, Problem
+from corridor.io.yaml import load_yaml, loads_yaml
+from corridor.model.distributions import Distribution, parse_distribution
+from corridor.validation import Bounds, Problems, check_number, describe, did_you_mean, unknown, where
+
+__all__ = [
+    "CHANGE_KINDS", "ENGINE_OPTIONS", "Change", "ScenarioSpec", "Uncertain", "load_scenario", "parse_scenario",
+    "scenario_file", "scenario_from_text",
+]
 
 _LIST = "list"  # the value is an id or a list of ids
 #: Change kind → its fields (``select`` is a selector mapping; ``_LIST`` takes a bare value).
@@ -83,7 +91,61 @@ ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "max_iter": (500, "number"),
     "hub_delay": ("none", "str"),
 }
+_ENGINE_BOUNDS: dict[str, Bounds] = {
+    "max_iter": {"low": 1, "high": 100_000, "integer": True, "reason": "equilibrium converges in hundreds"},
+}
 _TOP = ("name", "description", "base", "sources", "changes", "engine", "uncertain", "baseline")
+_DOC_KEYS = ("nominal", "description", "source", "status", "unit")
+_NUMBERS: dict[str, Bounds] = {"factor": {"low": 0}, "mtpa": {"low": 0}, "teu": {"low": 0}, "wagons": {"low": 0},
+                               "score": {"low": 0}, "add_usd_per_t": {}, "add_usd_per_teu": {}, "add_h": {}}
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """One uncertain parameter: a :class:`~corridor.model.distributions.Distribution` and what documents it.
+
+    Parameters
+    ----------
+    name
+        How changes refer to it (``$name``).
+    distribution
+        What it is drawn from.
+    nominal
+        The value of a single (non-sweep) run: given, else the distribution's nominal value
+        (midpoint, mode, clipped mean, median, most likely value; 1 for a Bernoulli with p ≥ 0.5).
+    description, source, status, unit
+        Documentation carried into reports.
+    where
+        ``file:line`` of the entry.
+    """
+
+    name: str
+    distribution: Distribution
+    nominal: float
+    description: str = ""
+    source: str = ""
+    status: str = ""
+    unit: str = ""
+    where: str = field(default="", compare=False)
+
+    @property
+    def dist(self) -> str:
+        """The family name (``triangular`` ...)."""
+        return self.distribution.family
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The distribution's parameters as written."""
+        return self.distribution.params
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """Draw one value."""
+        return self.distribution.draw(rng)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values: name, the distribution (``dist`` and its parameters), nominal value and documentation."""
+        return {"name": self.name, **self.distribution.to_dict(), "nominal": self.nominal,
+                "description": self.description, "source": self.source, "status": self.status, "unit": self.unit}
 
 
 @dataclass(frozen=True)
@@ -135,11 +197,13 @@ class ScenarioSpec:
     engine
         Engine options, defaults filled in (see :data:`ENGINE_OPTIONS`).
     uncertain
-        Name → :class:`~corridor.scenarios.distributions.Uncertain`.
+        Name → :class:`Uncertain`.
     sources
         Notes on the source keys used in the file.
     path
         The file, if read from one.
+    base_where
+        ``file:line`` of the base dataset (for messages about it; not part of the scenario).
     """
 
     name: str
@@ -151,6 +215,7 @@ class ScenarioSpec:
     uncertain: Mapping[str, Uncertain] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
+    base_where: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values."""
@@ -198,6 +263,7 @@ class ScenarioSpec:
             {},
             {},
             self.path,  # a relative base dataset is found next to the scenario file
+            self.base_where,
         )
 
 
@@ -209,236 +275,304 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _where(node: Any, key: Any, fallback: str) -> str:
-    return node.where(key) if isinstance(node, Located) else fallback
-
-
-def _unknown(name: str, known: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(known)}"
-
-
 def _is_ref(v: Any) -> bool:
     return isinstance(v, str) and v.startswith("$")
 
 
-def _check_refs(value: Any, names: Mapping[str, Uncertain], where: str, field_: str, problems: list[Problem]) -> None:
+def _text(node: Mapping[str, Any], key: str, field_: str, problems: Problems, default: str | None = None) -> str:
+    """A free-text entry (description, note, source ...): text or a number, never a list or mapping."""
+    value = node.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value)
+    problems.at(node, key, field_, f"must be text, not {describe(value)}", default=default)
+    return ""
+
+
+def _check_refs(value: Any, declared: set[str], where_: str, field_: str, problems: Problems) -> None:
     if _is_ref(value):
-        if value[1:] not in names:
-            problems.append(
-                Problem(
-                    where,
-                    field_,
-                    f"refers to {value!r}, which is not under 'uncertain'"
-                    + (_unknown(value[1:], list(names)) if names else ""),
-                )
-            )
+        if value[1:] not in declared:
+            hint = did_you_mean(value[1:], declared, list_known=False) if declared else ""
+            problems.add(field_, f"refers to {value!r}, which is not under 'uncertain'{hint}", where=where_)
     elif isinstance(value, Mapping):
         for k, v in value.items():
-            _check_refs(v, names, where, f"{field_}.{k}", problems)
+            _check_refs(v, declared, where_, f"{field_}.{k}", problems)
     elif isinstance(value, list):
         for v in value:
-            _check_refs(v, names, where, field_, problems)
+            _check_refs(v, declared, where_, field_, problems)
 
 
-def _number_fields(kind: str, args: Mapping[str, Any], where: str, problems: list[Problem]) -> None:
-    for key in ("factor", "mtpa", "teu", "wagons", "add_usd_per_t", "add_usd_per_teu", "add_h", "score"):
-        if key not in args or _is_ref(args[key]):
-            continue
-        v = args[key]
-        ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-        if ok and key in ("factor", "mtpa", "teu", "wagons", "score") and v < 0:
-            ok = False
-        if not ok:
-            problems.append(
-                Problem(
-                    where,
-                    f"{kind}.{key}",
-                    f"must be a finite number{' >= 0' if key in ('factor', 'mtpa', 'teu', 'score') else ''}, got {v!r}",
-                )
-            )
+# -- changes ---------------------------------------------------------------------------------------
 
 
-def _parse_change(  # noqa: PLR0911, PLR0912 - one rule per shape of change
-    item: Any, where: str, names: Mapping[str, Uncertain], problems: list[Problem]
-) -> Change | None:
+def _change_kind(item: Any, where_: str, problems: Problems) -> str | None:
     if not isinstance(item, Mapping):
-        problems.append(Problem(where, "changes", "each change must be a mapping like '- close_link: [id]'"))
+        problems.add("changes", "each change must be a mapping like '- close_link: [id]'", where=where_)
         return None
     kinds = [k for k in item if k not in ("when", "note")]
     if len(kinds) != 1:
-        extra = ", ".join(map(str, kinds)) or "none"
-        problems.append(Problem(where, "changes", f"a change has exactly one kind, found {extra}"))
+        problems.add("changes", f"a change has exactly one kind, found {', '.join(map(str, kinds)) or 'none'}",
+                     where=where_)
         return None
     kind = str(kinds[0])
     if kind not in CHANGE_KINDS:
-        problems.append(Problem(_where(item, kind, where), kind, "unknown change" + _unknown(kind, list(CHANGE_KINDS))))
+        problems.at(item, kind, kind, unknown("change", kind, CHANGE_KINDS), default=where_)
         return None
-    value = item[kind]
+    return kind
+
+
+def _ids_args(kind: str, value: Any, loc: str, problems: Problems) -> dict[str, Any] | None:
+    ids = [value] if isinstance(value, str | int) else value
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str | int) and not isinstance(i, bool)
+                                                       for i in ids):
+        problems.add(kind, "must be an id or a non-empty list of ids", where=loc)
+        return None
+    return {"ids": [str(i) for i in ids]}
+
+
+def _record_args(kind: str, value: Any, loc: str, problems: Problems) -> dict[str, Any] | None:
+    if not isinstance(value, Mapping):
+        problems.add(kind, "must be a mapping of the record's fields (as in the CSV tables)", where=loc)
+        return None
+    return {"record": _plain(value)}
+
+
+def _check_select(kind: str, sel: Any, loc: str, problems: Problems) -> None:
+    allowed = DEMAND_SELECT if kind in ("grow_demand", "move_demand") else NETWORK_SELECT
+    if not isinstance(sel, Mapping) or not sel:
+        problems.add(f"{kind}.select", f"must be a mapping of {', '.join(allowed)}", where=loc)
+        return
+    problems.check_keys(sel, allowed, field=f"{kind}.select", what="selector", default=loc)
+
+
+def _field_args(kind: str, value: Any, loc: str, problems: Problems) -> dict[str, Any] | None:
     fields = CHANGE_KINDS[kind]
-    loc = _where(item, kind, where)
-    if fields == (_LIST,):
-        ids = [value] if isinstance(value, str | int) else value
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str | int) for i in ids):
-            problems.append(Problem(loc, kind, "must be an id or a non-empty list of ids"))
-            return None
-        args: dict[str, Any] = {"ids": [str(i) for i in ids]}
-    elif fields == ("record",):
-        if not isinstance(value, Mapping):
-            problems.append(Problem(loc, kind, "must be a mapping of the record's fields (as in the CSV tables)"))
-            return None
-        args = {"record": _plain(value)}
-    else:
-        if not isinstance(value, Mapping):
-            problems.append(Problem(loc, kind, f"must be a mapping with {', '.join(fields)}"))
-            return None
-        args = {}
-        for k, v in value.items():
-            if k not in fields:
-                problems.append(
-                    Problem(_where(value, k, loc), f"{kind}.{k}", "unknown field" + _unknown(str(k), fields))
-                )
-            else:
-                args[str(k)] = _plain(v)
-        for k in _REQUIRED.get(kind, ()):
-            if k not in args:
-                problems.append(Problem(loc, f"{kind}.{k}", "is required"))
-        one = _ONE_OF.get(kind)
-        if one and not any(k in args for k in one):
-            problems.append(Problem(loc, kind, f"needs one of {', '.join(one)}"))
-        sel = args.get("select")
-        if sel is not None:
-            allowed = DEMAND_SELECT if kind in ("grow_demand", "move_demand") else NETWORK_SELECT
-            if not isinstance(sel, Mapping) or not sel:
-                problems.append(Problem(loc, f"{kind}.select", f"must be a mapping of {', '.join(allowed)}"))
-            else:
-                for k in sel:
-                    if k not in allowed:
-                        problems.append(
-                            Problem(loc, f"{kind}.select.{k}", "unknown selector" + _unknown(str(k), allowed))
-                        )
-        _number_fields(kind, args, loc, problems)
+    if not isinstance(value, Mapping):
+        problems.add(kind, f"must be a mapping with {', '.join(fields)}", where=loc)
+        return None
+    problems.check_keys(value, fields, field=kind, default=loc)
+    args = {str(k): _plain(v) for k, v in value.items() if k in fields}
+    for k in _REQUIRED.get(kind, ()):
+        if k not in args:
+            problems.add(f"{kind}.{k}", "is required", where=loc)
+    one = _ONE_OF.get(kind)
+    if one and not args.keys() & set(one):
+        problems.add(kind, f"needs one of {', '.join(one)}", where=loc)
+    if value.get("select") is not None:
+        _check_select(kind, value["select"], where(value, "select", loc), problems)
+    for key, bounds in _NUMBERS.items():
+        if key in args and not _is_ref(args[key]) and (message := check_number(args[key], **bounds)):
+            problems.at(value, key, f"{kind}.{key}", message, default=loc)
+    return args
+
+
+def _read_when(item: Mapping[str, Any], where_: str, declared: set[str], problems: Problems) -> str | None:
     when = item.get("when")
-    if when is not None and not _is_ref(when):
-        problems.append(
-            Problem(_where(item, "when", where), "when", f"must be '$name' of an uncertain parameter, got {when!r}")
-        )
-        when = None
-    _check_refs(args, names, loc, kind, problems)
-    if when is not None:
-        _check_refs(when, names, _where(item, "when", where), "when", problems)
-    return Change(kind, args, when, str(item.get("note", "") or ""), loc)
+    if when is None:
+        return None
+    loc = where(item, "when", where_)
+    if not _is_ref(when):
+        problems.add("when", f"must be '$name' of an uncertain parameter, got {when!r}", where=loc)
+        return None
+    _check_refs(when, declared, loc, "when", problems)
+    return str(when)
 
 
-def _parse_engine(section: Any, where: Any, problems: list[Problem]) -> dict[str, Any]:
+def _parse_change(item: Any, where_: str, declared: set[str], problems: Problems) -> Change | None:
+    kind = _change_kind(item, where_, problems)
+    if kind is None:
+        return None
+    loc = where(item, kind, where_)
+    shape = CHANGE_KINDS[kind]
+    read = _ids_args if shape == (_LIST,) else _record_args if shape == ("record",) else _field_args
+    args = read(kind, item[kind], loc, problems)
+    if args is None:
+        return None
+    when = _read_when(item, where_, declared, problems)
+    _check_refs(args, declared, loc, kind, problems)
+    return Change(kind, args, when, _text(item, "note", "note", problems, where_), loc)
+
+
+def _read_changes(doc: Mapping[str, Any], declared: set[str], problems: Problems) -> tuple[Change, ...]:
+    raw = doc.get("changes")
+    if raw is None:
+        return ()
+    loc = problems.where(doc, "changes")
+    if not isinstance(raw, list):
+        problems.add("changes", "must be a list of changes", where=loc)
+        return ()
+    changes = (_parse_change(item, where(raw, i, loc), declared, problems) for i, item in enumerate(raw))
+    return tuple(ch for ch in changes if ch is not None)
+
+
+# -- the other sections ----------------------------------------------------------------------------
+
+
+def _read_uncertain_entry(name: str, entry: Any, problems: Problems, loc: str) -> Uncertain | None:
+    field_ = f"uncertain.{name}"
+    dist = parse_distribution(entry, field=field_, problems=problems, where=loc, extra=_DOC_KEYS)
+    if dist is None:
+        return None
+    nominal = entry.get("nominal", dist.nominal)
+    message = check_number(nominal)
+    if message:
+        problems.at(entry, "nominal", f"{field_}.nominal", message, default=loc)
+        return None
+    docs = {k: _text(entry, k, f"{field_}.{k}", problems, loc) for k in ("description", "source", "status", "unit")}
+    return Uncertain(name, dist, float(nominal), where=loc, **docs)
+
+
+def _read_uncertain(doc: Mapping[str, Any], problems: Problems) -> tuple[dict[str, Uncertain], set[str]]:
+    """The parameters that parse, and the names of all declared (so that a bad one is reported once)."""
+    section = doc.get("uncertain")
+    if section is None:
+        return {}, set()
+    loc = problems.where(doc, "uncertain")
+    if not isinstance(section, Mapping):
+        problems.add("uncertain", "must be a mapping of name: {dist: ..., ...}", where=loc)
+        return {}, set()
+    out: dict[str, Uncertain] = {}
+    for name, entry in section.items():
+        u = _read_uncertain_entry(str(name), entry, problems, where(section, name, loc))
+        if u is not None:
+            out[str(name)] = u
+    return out, {str(k) for k in section}
+
+
+def _read_engine(doc: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
     out = {k: d for k, (d, _) in ENGINE_OPTIONS.items()}
+    section = doc.get("engine")
     if section is None:
         return out
+    loc = problems.where(doc, "engine")
     if not isinstance(section, Mapping):
-        problems.append(Problem(where(None), "engine", "must be a mapping"))
+        problems.add("engine", "must be a mapping", where=loc)
         return out
+    problems.check_keys(section, ENGINE_OPTIONS, field="engine", what="option", default=loc)
     for k, v in section.items():
-        loc = _where(section, k, where("engine"))
         if k not in ENGINE_OPTIONS:
-            problems.append(Problem(loc, f"engine.{k}", "unknown option" + _unknown(str(k), list(ENGINE_OPTIONS))))
             continue
-        kind = ENGINE_OPTIONS[k][1]
-        if kind == "number" and not (
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
-        ):
-            problems.append(Problem(loc, f"engine.{k}", f"must be a finite number >= 0, got {v!r}"))
+        bounds: Bounds = _ENGINE_BOUNDS.get(k, {"low": 0})
+        message = check_number(v, **bounds) if ENGINE_OPTIONS[k][1] == "number" else None
+        if message:
+            problems.at(section, k, f"engine.{k}", message, default=loc)
             continue
         out[str(k)] = v
-    if out["method"] not in ("lp", "equilibrium"):
-        problems.append(
-            Problem(where("engine"), "engine.method", f"must be 'lp' or 'equilibrium', got {out['method']!r}")
-        )
-    if out["hub_delay"] not in ("none", "simulated"):
-        problems.append(
-            Problem(where("engine"), "engine.hub_delay", f"must be 'none' or 'simulated', got {out['hub_delay']!r}")
-        )
+    for key, allowed in (("method", ("lp", "equilibrium")), ("hub_delay", ("none", "simulated"))):
+        if out[key] not in allowed:
+            problems.at(section, key, f"engine.{key}", f"must be {' or '.join(map(repr, allowed))}, got {out[key]!r}",
+                        default=loc)
     return out
 
 
-def parse_scenario(doc: Any, file: str = "<scenario>") -> ScenarioSpec:  # noqa: PLR0912 - one rule per key
+def _check_dataset(dataset: str, file: str, loc: str, problems: Problems) -> None:
+    """A built-in dataset, or a file or folder next to the scenario file or in the working directory."""
+    from corridor import data
+
+    known = data.available()
+    if dataset in known or (Path(file).parent / dataset).exists() or Path(dataset).exists():
+        return
+    problems.add("base.dataset", f"{dataset!r} is neither a built-in dataset ({', '.join(known)}) nor a network "
+                 f"file or folder{did_you_mean(dataset, known, list_known=False)}", where=loc)
+
+
+def _read_base(doc: Mapping[str, Any], problems: Problems) -> tuple[str, int | None, str]:
+    """``(dataset, year, file:line of the dataset)``; a bare string is the dataset."""
+    base = doc.get("base")
+    loc = problems.where(doc, "base")
+    if isinstance(base, str):
+        base = {"dataset": base}
+    if base is None:
+        return "eurasia", None, loc
+    if not isinstance(base, Mapping):
+        problems.add("base", f"must be a dataset (a built-in name or a path) or a mapping {{dataset: ..., year: ...}}, "
+                     f"not {base!r}", where=loc)
+        return "eurasia", None, loc
+    problems.check_keys(base, ("dataset", "year"), field="base", what="key", default=loc)
+    dataset, year, ds_loc = base.get("dataset", "eurasia"), base.get("year"), where(base, "dataset", loc)
+    if not isinstance(dataset, str) or not dataset.strip():
+        problems.add("base.dataset", f"must be a built-in dataset name or a path, not {dataset!r}", where=ds_loc)
+        dataset = "eurasia"
+    else:
+        _check_dataset(dataset, problems.file, ds_loc, problems)
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100):
+        problems.at(base, "year", "base.year", f"must be a year, got {year!r}", default=loc)
+        year = None
+    return dataset, year, ds_loc
+
+
+def _read_name(doc: Mapping[str, Any], problems: Problems) -> str:
+    name = doc.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.add("name", "is required (a short name)", where=problems.where(doc, "name" if "name" in doc else None))
+        return Path(problems.file).stem
+    return name
+
+
+def _read_sources(doc: Mapping[str, Any], problems: Problems) -> dict[str, str]:
+    sources = doc.get("sources")
+    if sources is None:
+        return {}
+    if not isinstance(sources, Mapping):
+        problems.add("sources", "must be a mapping of KEY: description", where=problems.where(doc, "sources"))
+        return {}
+    return {str(k): _text(sources, k, f"sources.{k}", problems) for k in sources}
+
+
+def parse_scenario(doc: Any, file: str = "<scenario>") -> ScenarioSpec:
     """Build a :class:`ScenarioSpec` from parsed YAML, collecting every problem before raising.
 
     Raises
     ------
     InputError
-        One problem per bad key, change, option or distribution, each with ``file:line``.
+        One problem per bad key, change, option, distribution or base, each with ``file:line``.
     """
-    problems: list[Problem] = []
     if not isinstance(doc, Mapping):
         raise InputError(Problem(file, "", "a scenario file must be a YAML mapping (name:, changes:, ...)"))
+    problems = Problems(file)
+    problems.check_keys(doc, _TOP, what="key")
+    name = _read_name(doc, problems)
+    dataset, year, base_where = _read_base(doc, problems)
+    uncertain, declared = _read_uncertain(doc, problems)
+    changes = _read_changes(doc, declared, problems)
+    engine = _read_engine(doc, problems)
+    sources = _read_sources(doc, problems)
+    description = _text(doc, "description", "description", problems)
+    problems.raise_if_any()
+    return ScenarioSpec(name, description, dataset, year, changes, engine, uncertain, sources, file, base_where)
 
-    def where(key: Any) -> str:
-        return _where(doc, key, file) if key is not None else f"{file}:{getattr(doc, 'line', 1)}"
 
-    for k in doc:
-        if k not in _TOP:
-            problems.append(Problem(where(k), str(k), "unknown key" + _unknown(str(k), _TOP)))
-    name = doc.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(where("name" if "name" in doc else None), "name", "is required (a short name)"))
-        name = Path(file).stem
-    base = doc.get("base") or {}
-    dataset, year = "eurasia", None
-    if not isinstance(base, Mapping):
-        problems.append(Problem(where("base"), "base", "must be a mapping {dataset: ..., year: ...}"))
-    else:
-        for k in base:
-            if k not in ("dataset", "year"):
-                problems.append(
-                    Problem(_where(base, k, where("base")), f"base.{k}", "unknown key; expected dataset, year")
-                )
-        dataset = str(base.get("dataset", "eurasia"))
-        year = base.get("year")
-        if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
-            problems.append(Problem(_where(base, "year", where("base")), "base.year", f"must be a year, got {year!r}"))
-            year = None
-    uncertain, probs = parse_uncertain(
-        doc.get("uncertain"), lambda k: _where(doc.get("uncertain"), k, where("uncertain"))
-    )
-    problems += probs
-    changes: list[Change] = []
-    raw = doc.get("changes") or []
-    if not isinstance(raw, list):
-        problems.append(Problem(where("changes"), "changes", "must be a list of changes"))
-        raw = []
-    for i, item in enumerate(raw):
-        ch = _parse_change(item, _where(raw, i, where("changes")), uncertain, problems)
-        if ch is not None:
-            changes.append(ch)
-    engine = _parse_engine(doc.get("engine"), where, problems)
-    sources = doc.get("sources") or {}
-    if not isinstance(sources, Mapping):
-        problems.append(Problem(where("sources"), "sources", "must be a mapping of KEY: description"))
-        sources = {}
-    if problems:
-        raise InputError(problems)
-    return ScenarioSpec(
-        str(name),
-        str(doc.get("description", "") or ""),
-        dataset,
-        year,
-        tuple(changes),
-        engine,
-        uncertain,
-        {str(k): str(v) for k, v in sources.items()},
-        file,
-    )
+def scenario_file(source: str | Path) -> Path:
+    """The file of a scenario: ``source`` if it exists, else the built-in scenario of that name.
+
+    Raises
+    ------
+    InputError
+        Neither a file nor a built-in scenario (the message lists the built-in ones).
+    """
+    from corridor import data
+
+    path = Path(source)
+    if path.exists():
+        return path
+    known = data.scenarios()
+    name = path.name.removesuffix(".yaml")
+    if path.parent == Path() and name in known:
+        return data.scenario_path(name)
+    raise InputError(Problem(str(source), "", f"file not found, and no built-in scenario has that name"
+                             f"{did_you_mean(name, known, list_known=False)} (built-in: {', '.join(known)})"))
 
 
 def load_scenario(path: Path | str) -> ScenarioSpec:
-    """Read and check a scenario file.
+    """Read and check a scenario file, or a built-in scenario by name (``"northern-route-closed"``).
 
     Raises
     ------
     InputError
         The file is missing, not YAML, or breaks a rule (see :func:`parse_scenario`).
     """
-    path = Path(path)
+    path = scenario_file(path)
     return parse_scenario(load_yaml(path), str(path))
 
 
