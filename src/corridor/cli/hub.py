@@ -103,9 +103,9 @@ def simulate_cmd(
                           workers=workers, scheduler=scheduler, engine=engine, progress=tick)
     payload = result.to_dict()
     if report is not None:
-        from corridor.hub.report import report_html
+        from corridor.report import write_hub
 
-        report.write_text(report_html(result), encoding="utf-8")
+        write_hub(report, payload, title=f"Hub simulation: {cfg.name}")
         console(stderr=True).print(f"wrote {report}")
     if as_json:
         print_json(payload)

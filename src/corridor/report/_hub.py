@@ -104,7 +104,7 @@ def _kpi_table(result: Json, *, compact: bool) -> Markup:
             row.append((_value(p95, kind), shown(p95, kind)) if "p95" in d else "")
         rows.append(row)
     head = ["KPI", "Mean", "95 % CI"] + ([] if compact else ["P95"])
-    return table(head, rows, numeric=range(1, len(head)), sortable=not compact,
+    return table(head, rows, numeric=range(1, len(head)), sortable=False,
                  caption="Means over replications with 95 % Student-t intervals, shown from 0 (shares capped at "
                          "100 %)" + ("" if compact else "; P95 is the mean of the replications' 95th percentiles")
                          + ".")

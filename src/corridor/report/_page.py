@@ -203,8 +203,9 @@ _JS = """
 
 
 def page(title: str, body: Markup, *, subtitle: object = "", created: str | None = None) -> str:
-    """A whole HTML document: inline CSS and script, no external resource of any kind."""
+    """A whole HTML document: inline CSS (and script, if a table sorts), no external resource of any kind."""
     when = f" · {esc(created)}" if created else ""
+    script = f"<script>{_JS}</script>\n" if 'class="data sortable"' in body else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -215,7 +216,7 @@ def page(title: str, body: Markup, *, subtitle: object = "", created: str | None
         f"{body}\n"
         "<footer>Made by corridor, a freight-corridor planner. This file is self-contained: it loads "
         "nothing from the network. Country outlines: Natural Earth (public domain), via world-atlas.</footer>\n"
-        f"<script>{_JS}</script>\n</body>\n</html>\n"
+        f"{script}</body>\n</html>\n"
     )
 
 

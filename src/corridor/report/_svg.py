@@ -276,7 +276,7 @@ def histogram(
 
 
 def tornado(
-    rows: Sequence[tuple[str, float, float]],
+    rows: Sequence[tuple[str, float | None, float | None]],
     *,
     centre: float,
     title: str,
