@@ -11,7 +11,7 @@ from corridor.report import _fmt
 from corridor.report._map import flow_change_map
 from corridor.report._page import Markup, card, esc, join, page_or_div, table, tag, write_page
 from corridor.report._svg import BASE, BLUE, VERMILLION, bar_chart
-from corridor.report._tables import capacity_text, congestion_table, unserved_table
+from corridor.report._tables import capacity_text, congestion_table, unserved_table, where
 from corridor.scenarios.compare import bottleneck_key
 
 __all__ = ["render_comparisons", "write_comparisons"]
@@ -185,7 +185,7 @@ def _links(cmp: Json, network: Network) -> Markup:
     return out
 
 
-def _bottlenecks(cmp: Json) -> Markup:
+def _bottlenecks(cmp: Json, names: Mapping[str, str]) -> Markup:
     bn = _get(cmp, "diff", "bottlenecks", default={}) or {}
     base = {bottleneck_key(b): b for b in bn.get("baseline", []) or []}
     scen = {bottleneck_key(b): b for b in bn.get("scenario", []) or []}
@@ -197,12 +197,12 @@ def _bottlenecks(cmp: Json) -> Markup:
         status = "new" if b is None else "relieved" if s is None else "both"
         label = {"new": "new", "relieved": "relieved", "both": "binding in both"}[status]
         rec = s or b or {}
-        where = f"{rec.get('from')} → {rec.get('to')}" if rec.get("from") else ""
+        direction = where(rec, names)
         vb, vs = (_num((x or {}).get("usd_per_t_yr")) for x in (b, s))
         cap = _num(rec.get("capacity"))
-        cap_text = capacity_text(cap, str(rec.get("unit", "")))
+        cap_text, util = capacity_text(cap, str(rec.get("unit", ""))), _num(rec.get("utilisation"))
         rows.append([tag("span", label, class_=f"badge {status}"), rec.get("kind", ""), tag("code", rec.get("id", "")),
-                     where, (cap_text, cap), (_fmt.share(_num(rec.get("utilisation"))), _num(rec.get("utilisation"))),
+                     direction, (cap_text, cap), (_fmt.share(util), util),
                      (_fmt.number(vb, 2) + " USD" if vb is not None else "–", vb),
                      (_fmt.number(vs, 2) + " USD" if vs is not None else "–", vs)])
         classes.append(status)
@@ -314,7 +314,7 @@ def _section(i: int, cmp: Json, network: Network) -> Markup:
     if unserved:
         parts.append(_h3("Unserved origin–destination pairs"))
         parts.append(unserved_table(unserved, names, caption="Demand rows the scenario cannot serve, with the reason."))
-    parts += [_h3("Tonnes and TEU by corridor"), _corridors(cmp), _h3("Binding bottlenecks"), _bottlenecks(cmp)]
+    parts += [_h3("Tonnes and TEU by corridor"), _corridors(cmp), _h3("Binding bottlenecks"), _bottlenecks(cmp, names)]
     congestion = _get(cmp, "result", "congestion", default=[]) or []
     if congestion:
         parts.append(_h3("Congestion (equilibrium)"))

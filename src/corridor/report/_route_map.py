@@ -116,7 +116,7 @@ def route_map(
     def style(key: str, mode: str, corridor: str) -> LinkStyle:
         i, j, _ = key.split(":", 2)
         leg = rs[int(i)]["legs"][int(j)]
-        return LinkStyle(f"route r{int(i) + 1}", route_colour(int(i)), 5.0 if i == "0" else 3.0, 0.9,
+        return LinkStyle(f"route r{int(i) + 1}", route_colour(int(i)), 5.0 if i == "0" else 3.0, 1.0,
                          _leg_tip(int(i), leg, names), -int(i))
 
     paths, schematic_legs = draw_links(list(legs.values()), style, proj, pos)
