@@ -430,11 +430,5 @@ def write_comparisons(
     title: str = "Freight corridor scenarios",
     created: str | None = None,
 ) -> Path:
-    """Write the page of :func:`render_comparisons` to ``path`` atomically (a temporary file, then a rename).
-
-    Returns
-    -------
-    Path
-        The path written.
-    """
+    """Write the page of :func:`render_comparisons` to ``path`` atomically; the path written."""
     return write_page(path, render_comparisons(comparisons, network, title=title, created=created))

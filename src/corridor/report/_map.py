@@ -462,6 +462,38 @@ def _network_map(
     return map_svg(proj, title, layers, legend, legend_h)
 
 
+_Setup = tuple[dict[str, tuple[float, float]], dict[str, str], dict[str, list[Mapping[str, Any]]], dict[str, float],
+               Projection]
+
+
+def _setup(network: Network, rows: Sequence[Mapping[str, Any]], key: str, width: float) -> _Setup:
+    """Node positions and names, the rows by link, each link's total of ``key`` (both directions), the projection."""
+    pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
+    names = {n.id: n.name or n.id for n in network.nodes}
+    by_link = _aggregate(rows)
+    totals = {lid: sum(_float(r.get(key)) for r in group) for lid, group in by_link.items()}
+    return pos, names, by_link, totals, Projection.around(list(pos.values()), width)
+
+
+def _node_weights(by_link: Mapping[str, Sequence[Mapping[str, Any]]], totals: Mapping[str, float]) -> dict[str, float]:
+    """For each node, the largest absolute total of the links that end there (named first on the map)."""
+    out: dict[str, float] = {}
+    for lid, rows in by_link.items():
+        for r in rows:
+            for end in (str(r.get("from")), str(r.get("to"))):
+                out[end] = max(out.get(end, 0.0), abs(totals.get(lid, 0.0)))
+    return out
+
+
+def _float(x: Any) -> float:
+    """``x`` as a finite float; 0 for anything else (a missing or NaN cell of a flow table)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return 0.0
+    return v if math.isfinite(v) else 0.0
+
+
 def _detail(width: float) -> float:
     """The simplification tolerance of country outlines for a map this wide (none on a full-width map)."""
     return 0.0 if width >= 900 else 2.5
@@ -499,11 +531,7 @@ def flow_change_map(
         One ``<svg>`` element with one ``<path class="link ...">`` per link of ``network``
         (plus one for any changed link the scenario added that the network lacks).
     """
-    pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
-    names = {n.id: n.name or n.id for n in network.nodes}
-    changes = _aggregate(links)
-    proj = Projection.around(list(pos.values()), width)
-    totals = {lid: sum(float(r.get("change_t") or 0.0) for r in rows) for lid, rows in changes.items()}
+    pos, names, changes, totals, proj = _setup(network, links, "change_t", width)
     max_abs = max((abs(v) for v in totals.values()), default=0.0)
 
     def width_of(v: float) -> float:
@@ -518,11 +546,7 @@ def flow_change_map(
         return LinkStyle("link same", _GREY, 1.2, 0.9, tip, 0.0)
 
     paths, schematic = draw_links(network_links(network, changes), style, proj, pos)
-    node_change: dict[str, float] = {}
-    for lid, rows in changes.items():
-        for r in rows:
-            for end in (str(r.get("from")), str(r.get("to"))):
-                node_change[end] = max(node_change.get(end, 0.0), abs(totals.get(lid, 0.0)))
+    node_change = _node_weights(changes, totals)
     legend: list[list[LegendEntry]] = [
         [("More flow in the scenario", BLUE, 4.0, ""), ("Less flow in the scenario", VERMILLION, 4.0, ""),
          ("No change", _GREY, 1.2, "")],
@@ -556,14 +580,6 @@ def _flow_tip(lid: str, mode: str, corridor: str, rows: Sequence[Mapping[str, An
     return "\n".join(lines)
 
 
-def _float(x: Any) -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return 0.0
-    return v if math.isfinite(v) else 0.0
-
-
 def link_flow_map(
     network: Network,
     flows: Sequence[Mapping[str, Any]],
@@ -590,11 +606,7 @@ def link_flow_map(
     Markup
         One ``<svg>`` with one ``<path class="link flow|link idle">`` per link.
     """
-    pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
-    names = {n.id: n.name or n.id for n in network.nodes}
-    by_link = _aggregate(flows)
-    proj = Projection.around(list(pos.values()), width)
-    totals = {lid: sum(_float(r.get("tonnes")) for r in rows) for lid, rows in by_link.items()}
+    pos, names, by_link, totals, proj = _setup(network, flows, "tonnes", width)
     top = max(totals.values(), default=0.0)
 
     def width_of(v: float) -> float:
@@ -608,11 +620,7 @@ def link_flow_map(
         return LinkStyle("link idle", _GREY, 1.0, 0.7, tip, 0.0)
 
     paths, schematic = draw_links(network_links(network, by_link), style, proj, pos)
-    node_flow: dict[str, float] = {}
-    for lid, rows in by_link.items():
-        for r in rows:
-            for end in (str(r.get("from")), str(r.get("to"))):
-                node_flow[end] = max(node_flow.get(end, 0.0), totals.get(lid, 0.0))
+    node_flow = _node_weights(by_link, totals)
     used = sorted({lk.corridor for lk in network.links if totals.get(lk.id, 0.0) > 0.5})
     legend: list[list[LegendEntry]] = [
         [(c or "no corridor tag", corridor_colour(c), 4.0, "") for c in used] + [("No flow", _GREY, 1.0, "")],

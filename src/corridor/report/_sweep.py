@@ -292,11 +292,5 @@ def write_sweep(
     title: str = "Monte Carlo sweep",
     created: str | None = None,
 ) -> Path:
-    """Write the page of :func:`render_sweep` to ``path`` atomically (a temporary file, then a rename).
-
-    Returns
-    -------
-    Path
-        The path written.
-    """
+    """Write the page of :func:`render_sweep` to ``path`` atomically; the path written."""
     return write_page(path, render_sweep(sweep, samples, title=title, created=created))
