@@ -7,6 +7,8 @@ import re
 import pytest
 from tests.report.html_checks import assert_fragment, assert_page
 
+from corridor.assignment.equilibrium import EquilibriumOptions, equilibrium
+from corridor.model import Demand, DemandRow, Link, Network, Node
 from corridor.report import render_assignment, write_assignment
 
 
@@ -97,3 +99,34 @@ def test_fragment(which, request, network):
     page = assert_fragment(html)
     assert page.count("table") == 1 and page.count("svg") == 1
     assert page.count("tr") == 1 + len(result["by_corridor"])
+
+
+def _braess_on_a_plane() -> tuple[Network, Demand]:
+    """Braess's network (BPR form) with its nodes at x, y positions of a diagram, as a TNTP node file gives them."""
+    at = {"s": (0.0, 500.0), "a": (1000.0, 1000.0), "b": (1000.0, 0.0), "t": (2000.0, 500.0)}
+    nodes = tuple(Node(i, i, "", "junction", x, y) for i, (x, y) in at.items())
+
+    def link(a: str, b: str, t0: float, alpha: float) -> Link:
+        return Link(f"{a}-{b}", a, b, "road", time_h=t0, oneway=True, vdf_alpha=alpha, vdf_beta=1.0, vdf_capacity=1.0)
+
+    links = (link("s", "a", 1.0, 10.0), link("a", "t", 50.0, 1 / 50), link("s", "b", 50.0, 1 / 50),
+             link("b", "t", 1.0, 10.0), link("a", "b", 10.0, 0.1))
+    return Network("braess", nodes, links), Demand((DemandRow("s-t", "s", "t", "trips", 0, 6.0),))
+
+
+def test_research_network_gets_a_diagram_of_its_flows(html_parse):
+    net, dem = _braess_on_a_plane()
+    res = equilibrium(net, dem, EquilibriumOptions(gap=1e-9, max_iter=1000))
+    html = render_assignment(res.to_dict(), res.links_frame(), net)
+    page = assert_page(html)
+    assert "braess" in html and "converged" in html
+    assert page.count("path", class_="country") == 0  # not on the globe: no country outlines
+    paths = {a["data-link"]: float(a["stroke-width"]) for t, a in page.tags if t == "path" and "data-link" in a}
+    assert set(paths) == {lk.id for lk in net.links}
+    # Braess at equilibrium (hand-worked): 6 trips, 12/6.5 on a-b, the rest split so that s-a = b-t > a-t = s-b
+    m = 12 / 6.5
+    assert f"flow {(6 + m) / 2:.1f}" in html and f"flow {m:.1f}" in html
+    assert paths["s-a"] == paths["b-t"] > paths["a-t"] == paths["s-b"] > paths["a-b"]
+    assert "<code>s-a</code>" in html and "Volume/capacity" in html
+    assert "Mt" not in html  # no tonnes on a network of trips
+    assert_fragment(render_assignment(res.to_dict(), res.links_frame(), net, fragment=True))

@@ -166,12 +166,12 @@ def _unserved(result: Json, names: Mapping[str, str]) -> Markup:
                  unserved_table(rows, names, caption="Demand rows the assignment cannot (fully) serve.")])
 
 
-def _subtitle(result: Json) -> str:
+def _subtitle_of(result: Json) -> str:
     net = result.get("network") or (result.get("meta") or {}).get("network") or "?"
-    if _is_eq(result):
+    if _is_eq(result) or _is_research(result):
         gap = _fmt.num(result.get("gap"))
         state = "converged" if result.get("converged") else "NOT converged"
-        return (f"User equilibrium ({result.get('algorithm', '?')}) on {net}: relative gap "
+        return (f"User equilibrium ({result.get('algorithm', result.get('method', '?'))}) on {net}: relative gap "
                 f"{'–' if gap is None else f'{gap:.2e}'} after {result.get('iterations', '?')} iterations, {state}")
     return f"System optimum (min-cost multicommodity flow, HiGHS) on {net}: {result.get('status', '?')}"
 
@@ -182,6 +182,47 @@ def _map_figure(network: Network, flows: Sequence[Json], *, small: bool) -> Mark
     cap = "" if small else ("<figcaption>Line width grows with the tonnes per year on a link (both directions "
                             "added); colour: its corridor tag. Hover a link for its flows.</figcaption>")
     return Markup(f"<figure>{m}{cap}</figure>")
+
+
+def _is_research(result: Json) -> bool:
+    """A research network's equilibrium (TNTP): flows in its own units, no tonnes, corridors or capacities."""
+    return "total_flow" in result and "by_corridor" not in result
+
+
+def _research_rows(rows: Sequence[Json]) -> list[dict[str, Any]]:
+    """``link, a, b, flow (, reverse_flow)`` rows as link directions ``link, from, to, flow``."""
+    out = []
+    for r in rows:
+        out.append({**r, "from": r.get("a", r.get("from")), "to": r.get("b", r.get("to"))})
+        back = _fmt.num(r.get("reverse_flow"))
+        if back:
+            out.append({**r, "from": r.get("b"), "to": r.get("a"), "flow": back})
+    return out
+
+
+def _research(result: Json, rows: Sequence[Json], network: Network, names: Mapping[str, str], *,
+              small: bool) -> Markup:
+    """The view of a research network's equilibrium: the busiest links by volume/capacity and a map of flows."""
+    flows = _research_rows(rows)
+    busy = sorted(rows, key=lambda r: (-(_fmt.num(r.get("voc")) or 0.0), str(r.get("link"))))[:10 if small else 25]
+    table_rows = []
+    for r in busy:
+        f, t, c, v = (_fmt.num(r.get(k)) for k in ("flow", "time", "capacity", "voc"))
+        a, b = str(r.get("a", "")), str(r.get("b", ""))
+        table_rows.append([tag("code", r.get("link", "")), f"{names.get(a, a)} → {names.get(b, b)}",
+                           (_fmt.number(f, 1), f), (_fmt.number(t, 2), t), (_fmt.number(c, 1), c),
+                           (_fmt.number(v, 3), v)])
+    tbl = table(["Link", "Direction", "Flow", "Travel time", "Capacity", "Volume/capacity"], table_rows,
+                numeric=range(2, 6), sortable=not small,
+                caption="The busiest links by volume over capacity; flow, time and capacity in the network's own "
+                        "units (TNTP: vehicles per hour and minutes).")
+    m = link_flow_map(network, flows, title="Map of link flows", width=560 if small else 1100,
+                      max_labels=12 if small else 40, key="flow", fmt=lambda x: f"flow {_fmt.number(x, 1)}",
+                      geographic=False)
+    total = tag("p", f"Total travel time {_fmt.number(_fmt.num(result.get('total_travel_time')), 1)}; total flow "
+                     f"{_fmt.number(_fmt.num(result.get('total_flow')), 1)} (the network's own units).",
+                class_="note")
+    return join([total, tbl, Markup(f"<figure>{m}</figure>")])
 
 
 def render_assignment(
@@ -199,10 +240,13 @@ def render_assignment(
     ----------
     result
         ``LPResult.to_dict()`` or the freight equilibrium's ``to_dict()`` (as ``corridor assign
-        --json`` prints them); ``method`` tells them apart.
+        --json`` prints them); ``method`` tells them apart. The ``to_dict()`` of an equilibrium on a
+        research network (TNTP, no freight capacities) gives a smaller view: the busiest links and
+        a map of flows in the network's own units.
     link_flows
         The result's ``links_frame()`` (or its rows as mappings): one row per link direction with
-        ``link``, ``from``, ``to``, ``mode``, ``corridor`` and ``tonnes``.
+        ``link``, ``from``, ``to``, ``mode``, ``corridor`` and ``tonnes`` (research networks:
+        ``link, a, b, flow, time, capacity, voc``).
     network
         The network assigned (node names and coordinates for the map).
     title
@@ -223,6 +267,11 @@ def render_assignment(
     write_assignment : the page, written to a file.
     """
     names = {n.id: n.name or n.id for n in network.nodes}
+    if _is_research(result):
+        rows = _records(link_flows)
+        return page_or_div(title, _research(result, rows, network, names, small=False),
+                           _research(result, rows, network, names, small=True), subtitle=_subtitle_of(result),
+                           created=created, fragment=fragment)
     flows = [r for r in _records(link_flows) if (_fmt.num(r.get("tonnes")) or 0.0) > 0]
     demand, served, unserved = _served(result)
     cost = _fmt.usd(_fmt.num(result.get("total_cost")))
@@ -239,7 +288,7 @@ def render_assignment(
         link_flow_table(top, names, caption=f"The {len(top)} largest of {len(flows)} link directions with flow.")
         if flows else Markup('<p class="note">No link carries flow.</p>'),
     ])
-    return page_or_div(title, whole, small, subtitle=_subtitle(result), created=created, fragment=fragment)
+    return page_or_div(title, whole, small, subtitle=_subtitle_of(result), created=created, fragment=fragment)
 
 
 def write_assignment(

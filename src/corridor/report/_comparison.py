@@ -203,18 +203,17 @@ def _bottlenecks(cmp: Json, names: Mapping[str, str]) -> Markup:
         cap_text, util = capacity_text(cap, str(rec.get("unit", ""))), _num(rec.get("utilisation"))
         rows.append([tag("span", label, class_=f"badge {status}"), rec.get("kind", ""), tag("code", rec.get("id", "")),
                      direction, (cap_text, cap), (_fmt.share(util), util),
-                     (_fmt.number(vb, 2) + " USD" if vb is not None else "–", vb),
-                     (_fmt.number(vs, 2) + " USD" if vs is not None else "–", vs)])
+                     (_fmt.number(vb, 2), vb), (_fmt.number(vs, 2), vs)])
         classes.append(status)
-    head = ["Status", "Kind", "Element", "Where", "Capacity", "Utilisation", "Value per t/yr, baseline",
-            "Value per t/yr, scenario"]
+    head = ["Status", "Kind", "Element", "Where", "Capacity", "Utilisation", "USD/yr per t/yr, baseline",
+            "USD/yr per t/yr, scenario"]
     numeric: tuple[int, ...] = (4, 5, 6, 7)
     if not any(r[3] for r in rows):  # transfers have no direction: drop the empty column
         head.pop(3)
         rows = [r[:3] + r[4:] for r in rows]
         numeric = (3, 4, 5, 6)
     return table(head, rows, numeric=numeric, row_classes=classes,
-                 caption="Capacities that bind. The value per t/yr is the shadow price: how much the year's "
+                 caption="Capacities that bind. USD/yr per t/yr is the shadow price: how much the year's "
                          "generalised cost would fall with one more tonne per year of that capacity.")
 
 

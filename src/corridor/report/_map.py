@@ -78,9 +78,10 @@ def _n(x: float) -> str:
 class Projection:
     """Equirectangular, x scaled by the cosine of the middle latitude; (0, 0) is the north-west corner."""
 
-    def __init__(self, lon0: float, lat0: float, lon1: float, lat1: float, width: float) -> None:
+    def __init__(self, lon0: float, lat0: float, lon1: float, lat1: float, width: float, *,
+                 kx: float | None = None) -> None:
         self.lon0, self.lat0, self.lon1, self.lat1 = lon0, lat0, lon1, lat1
-        self.kx = math.cos(math.radians((lat0 + lat1) / 2))
+        self.kx = math.cos(math.radians((lat0 + lat1) / 2)) if kx is None else kx
         self.s = width / ((lon1 - lon0) * self.kx)
         self.width, self.height = width, (lat1 - lat0) * self.s
 
@@ -99,6 +100,17 @@ class Projection:
         if la1 - la0 < min_span / 2:
             la0, la1 = (la0 + la1 - min_span / 2) / 2, (la0 + la1 + min_span / 2) / 2
         return cls(lo0 - 4.0 - margin, la0 - 3.0 - margin, lo1 + 4.0 + margin, la1 + 2.5 + margin, width)
+
+    @classmethod
+    def plain(cls, points: Sequence[tuple[float, float]], width: float) -> Projection:
+        """Plain x and y, framing ``points`` with 8 % to spare: for networks not on the globe (TNTP)."""
+        xs = [p[0] for p in points] or [0.0]
+        ys = [p[1] for p in points] or [0.0]
+        span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        pad = 0.08 * span
+        x0, x1 = min(xs) - pad, max(max(xs) + pad, min(xs) + 0.5 * span)
+        y0, y1 = min(ys) - pad, max(max(ys) + pad, min(ys) + 0.3 * span)
+        return cls(x0, y0, x1, y1, width, kx=1.0)
 
 
 def _aggregate(links: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
@@ -407,10 +419,11 @@ def node_labels(
     return labels
 
 
-def map_svg(proj: Projection, title: str, layers: Sequence[str], legend: Sequence[str], legend_h: float) -> Markup:
+def map_svg(proj: Projection, title: str, layers: Sequence[str], legend: Sequence[str], legend_h: float, *,
+            background: str = _SEA) -> Markup:
     """The ``<svg class="map">``: the sea, then ``layers`` in order, then the legend band under the map."""
     total_h = proj.height + legend_h
-    body = [f'<rect x="0" y="0" width="{_n(proj.width)}" height="{_n(proj.height)}" fill="{_SEA}"/>', *layers,
+    body = [f'<rect x="0" y="0" width="{_n(proj.width)}" height="{_n(proj.height)}" fill="{background}"/>', *layers,
             *legend]
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{_n(proj.width)}" height="{_n(total_h)}" '
@@ -426,6 +439,7 @@ def _node_layers(
     *,
     max_labels: int,
     tol: float,
+    geographic: bool = True,
 ) -> tuple[list[str], list[str], list[str]]:
     """Country shapes, then country names and dots and node names (the heaviest nodes named first)."""
     pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
@@ -433,7 +447,7 @@ def _node_layers(
     xy = {k: proj(*p) for k, p in pos.items()}
     # country names first (clear of the dots), then node names clear of both
     boxes: list[tuple[float, float, float, float]] = [(x - 3, y - 3, x + 3, y + 3) for x, y in xy.values()]
-    shapes, name_spots = countries_layer(proj, {n.country for n in network.nodes}, tol=tol)
+    shapes, name_spots = countries_layer(proj, {n.country for n in network.nodes}, tol=tol) if geographic else ([], [])
     country_names = _place_country_names(name_spots, boxes)
     kinds = {n.id: n.kind for n in network.nodes}
     order = sorted(xy, key=lambda i: (-weight.get(i, 0.0), _KIND_RANK.get(kinds.get(i, ""), 4), i))
@@ -454,25 +468,29 @@ def _network_map(
     proj: Projection,
     max_labels: int,
     tol: float,
+    geographic: bool = True,
 ) -> Markup:
-    shapes, country_names, nodes = _node_layers(network, proj, weight, max_labels=max_labels, tol=tol)
+    shapes, country_names, nodes = _node_layers(network, proj, weight, max_labels=max_labels, tol=tol,
+                                                geographic=geographic)
     legend, legend_h = legend_band(proj.height, proj.width, legend_rows)
     layers = [COUNTRIES_G, *shapes, "</g>", '<g class="country-names">', *country_names, "</g>",
               '<g class="links">', *links, "</g>", '<g class="nodes">', *nodes, "</g>"]
-    return map_svg(proj, title, layers, legend, legend_h)
+    return map_svg(proj, title, layers, legend, legend_h, background=_SEA if geographic else "#f7f8fa")
 
 
 _Setup = tuple[dict[str, tuple[float, float]], dict[str, str], dict[str, list[Mapping[str, Any]]], dict[str, float],
                Projection]
 
 
-def _setup(network: Network, rows: Sequence[Mapping[str, Any]], key: str, width: float) -> _Setup:
+def _setup(network: Network, rows: Sequence[Mapping[str, Any]], key: str, width: float, *,
+           geographic: bool = True) -> _Setup:
     """Node positions and names, the rows by link, each link's total of ``key`` (both directions), the projection."""
     pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
     names = {n.id: n.name or n.id for n in network.nodes}
     by_link = _aggregate(rows)
     totals = {lid: sum(_float(r.get(key)) for r in group) for lid, group in by_link.items()}
-    return pos, names, by_link, totals, Projection.around(list(pos.values()), width)
+    proj = Projection.around(list(pos.values()), width) if geographic else Projection.plain(list(pos.values()), width)
+    return pos, names, by_link, totals, proj
 
 
 def _node_weights(by_link: Mapping[str, Sequence[Mapping[str, Any]]], totals: Mapping[str, float]) -> dict[str, float]:
@@ -569,15 +587,20 @@ def corridor_colour(corridor: str) -> str:
     return CORRIDOR_COLOURS.get(corridor, _OTHER_COLOUR)
 
 
-def _flow_tip(lid: str, mode: str, corridor: str, rows: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
+def _flow_tip(lid: str, mode: str, corridor: str, rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
+              key: str, fmt: Callable[[float], str]) -> str:
     head = f"{lid} ({mode}{', ' + corridor if corridor else ''})"
     if not rows:
         return f"{head}: no flow"
     lines = [head]
     for r in rows:
         a, b = names.get(str(r.get("from")), r.get("from")), names.get(str(r.get("to")), r.get("to"))
-        lines.append(f"{a} → {b}: {_fmt.tonnes(_float(r.get('tonnes')))}/yr")
+        lines.append(f"{a} → {b}: {fmt(_float(r.get(key)))}")
     return "\n".join(lines)
+
+
+def _tonnes_per_year(t: float) -> str:
+    return f"{_fmt.tonnes(t)}/yr"
 
 
 def link_flow_map(
@@ -587,6 +610,9 @@ def link_flow_map(
     title: str = "Link flows",
     width: float = 1100,
     max_labels: int = 40,
+    key: str = "tonnes",
+    fmt: Callable[[float], str] = _tonnes_per_year,
+    geographic: bool = True,
 ) -> Markup:
     """An SVG map of link flows: width in proportion to tonnes per year, colour by corridor.
 
@@ -600,20 +626,26 @@ def link_flow_map(
         The two directions of a link are added for its width; its tooltip lists both.
     title, width, max_labels
         As for :func:`flow_change_map`.
+    key, fmt
+        The column of the flow and how to write a value of it (tooltips, legend): tonnes per year by
+        default; a research network's ``flow`` in its own units otherwise.
+    geographic
+        Whether node coordinates are longitude and latitude (country outlines drawn under the
+        links); ``False`` draws them as plain x and y (a research network's diagram).
 
     Returns
     -------
     Markup
         One ``<svg>`` with one ``<path class="link flow|link idle">`` per link.
     """
-    pos, names, by_link, totals, proj = _setup(network, flows, "tonnes", width)
+    pos, names, by_link, totals, proj = _setup(network, flows, key, width, geographic=geographic)
     top = max(totals.values(), default=0.0)
 
     def width_of(v: float) -> float:
         return 1.4 + 12.0 * v / top if top > 0 else 1.2
 
     def style(lid: str, mode: str, corridor: str) -> LinkStyle:
-        tip = _flow_tip(lid, mode, corridor, by_link.get(lid, []), names)
+        tip = _flow_tip(lid, mode, corridor, by_link.get(lid, []), names, key, fmt)
         t = totals.get(lid, 0.0)
         if t > 0.5:
             return LinkStyle("link flow", corridor_colour(corridor), width_of(t), 0.85, tip, t)
@@ -624,8 +656,8 @@ def link_flow_map(
     used = sorted({lk.corridor for lk in network.links if totals.get(lk.id, 0.0) > 0.5})
     legend: list[list[LegendEntry]] = [
         [(c or "no corridor tag", corridor_colour(c), 4.0, "") for c in used] + [("No flow", _GREY, 1.0, "")],
-        [(f"{_fmt.tonnes(t)}/yr", "#6b7682", width_of(t), "") for t in ([top, top / 2, top / 4] if top > 0 else [])]
+        [(fmt(t), "#6b7682", width_of(t), "") for t in ([top, top / 2, top / 4] if top > 0 else [])]
         + ([_SCHEMATIC_ENTRY] if schematic else []),
     ]
     return _network_map(network, paths, node_flow, legend, title=title, proj=proj, max_labels=max_labels,
-                        tol=_detail(width))
+                        tol=_detail(width), geographic=geographic)
