@@ -16,7 +16,7 @@ from corridor.report import _fmt
 from corridor.report._page import Markup, card, join, page_or_div, table, tag, write_page
 from corridor.report._svg import BLUE, ORANGE, VERMILLION, Line, line_chart
 
-__all__ = ["render_hub", "write_hub"]
+__all__ = ["render_hub", "shown", "write_hub"]
 
 Json = Mapping[str, Any]
 
@@ -49,10 +49,7 @@ _FRAGMENT_KPIS = {"throughput_teu", "vessel_wait_h", "train_wait_h", "yard_occup
                   "utilisation", "wait_probability"}
 
 
-def _num(x: Any) -> float | None:
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        return None
-    return float(x) if math.isfinite(x) else None
+_num = _fmt.num
 
 
 def shown(value: float | None, kind: str) -> float | None:

@@ -22,6 +22,7 @@ from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._page import Markup, esc
 from corridor.report._svg import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, text_width
+from corridor.report._svg import coord as _n
 
 __all__ = [
     "CORRIDOR_COLOURS",
@@ -70,9 +71,6 @@ def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _n(x: float) -> str:
-    v = round(x, 1)
-    return str(int(v)) if v == int(v) else f"{v:.1f}"
 
 
 class Projection:

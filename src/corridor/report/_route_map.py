@@ -22,6 +22,7 @@ from corridor.report._map import (
 )
 from corridor.report._page import Markup, esc
 from corridor.report._svg import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION
+from corridor.report._svg import coord as _n
 
 __all__ = ["ROUTE_COLOURS", "route_colour", "route_map"]
 
@@ -36,9 +37,6 @@ def route_colour(i: int) -> str:
     return ROUTE_COLOURS[i % len(ROUTE_COLOURS)]
 
 
-def _n(x: float) -> str:
-    v = round(x, 1)
-    return str(int(v)) if v == int(v) else f"{v:.1f}"
 
 
 def _legs(routes: Sequence[Mapping[str, Any]]) -> list[DrawnLink]:

@@ -22,8 +22,7 @@ MODE_COLOURS = {"rail-1520": BLUE, "rail-1435": SKY, "road": ORANGE, "sea": GREE
 """Colours of the legs of a time/cost–distance profile by mode; stops are vermillion."""
 
 
-def _num(x: Any) -> float | None:
-    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+_num = _fmt.num
 
 
 def _routes(routes: Json) -> list[Json]:

@@ -26,6 +26,7 @@ __all__ = [
     "YELLOW",
     "Line",
     "bar_chart",
+    "coord",
     "histogram",
     "line_chart",
     "quantile_chart",
@@ -53,10 +54,19 @@ def text_width(text: str, size: float = 12) -> float:
     return len(text) * size * 0.56
 
 
-def _n(x: float) -> str:
-    """A coordinate with at most one decimal, so that output is short and deterministic."""
-    v = round(x, 1)
+def coord(x: float) -> str:
+    """A coordinate with at most one decimal, so that output is short and deterministic.
+
+    Examples
+    --------
+    >>> coord(12.0), coord(3.14159), coord(-0.04)
+    ('12', '3.1', '0')
+    """
+    v = round(x, 1) + 0.0  # + 0.0: no "-0"
     return str(int(v)) if v == int(v) else f"{v:.1f}"
+
+
+_n = coord
 
 
 def _text(x: float, y: float, s: object, *, size: float = 12, anchor: str = "start", fill: str = _INK,
