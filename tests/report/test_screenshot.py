@@ -1,7 +1,8 @@
-"""A report as a person sees it: headless Chromium renders it offline and the picture is not blank."""
+"""A report as a person sees it: headless Chromium renders every view offline, loads nothing, and shows it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 import subprocess
@@ -11,7 +12,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corridor.report import write_comparisons, write_sweep
+from corridor.report import (
+    render_assignment,
+    render_comparisons,
+    render_hub,
+    render_routes,
+    render_sweep,
+    write_assignment,
+    write_comparisons,
+    write_hub,
+    write_routes,
+    write_sweep,
+)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -69,13 +81,48 @@ def decode_png(data: bytes) -> np.ndarray:
     return out.reshape(height, width, bpp)
 
 
-def _screenshot(html: Path, png: Path, size: str = "1300,1800") -> np.ndarray:
+def _chromium(html: Path, png: Path, size: str) -> Path:
+    """Screenshot ``html`` offline (every host resolves to nothing); the net log of the run."""
+    netlog = png.with_suffix(".netlog.json")
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
            "--disable-extensions", "--disable-background-networking", "--host-resolver-rules=MAP * ~NOTFOUND",
-           f"--user-data-dir={png.parent / 'profile'}", f"--screenshot={png}", f"--window-size={size}",
-           html.as_uri()]
+           f"--user-data-dir={png.parent / 'profile'}", f"--log-net-log={netlog}", f"--screenshot={png}",
+           f"--window-size={size}", html.as_uri()]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    return netlog
+
+
+def page_requests(netlog: Path) -> list[str]:
+    """The URLs that the page (not the browser's own background services) asked for beyond ``file:``."""
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    out = []
+    for e in log["events"]:
+        params = e.get("params") or {}
+        if e["type"] == start and "file://" in str(params.get("network_isolation_key", "")):
+            url = str(params.get("url", ""))
+            if not url.startswith(("file:", "data:")):
+                out.append(url)
+    return out
+
+
+def _screenshot(html: Path, png: Path, size: str = "1300,1800") -> np.ndarray:
+    netlog = _chromium(html, png, size)
+    assert page_requests(netlog) == []  # nothing loaded from the network
     return decode_png(png.read_bytes())
+
+
+def _not_blank(px: np.ndarray, *, colours: int = 100, ink: float = 0.05) -> np.ndarray:
+    rgb = px[..., :3].reshape(-1, 3)
+    assert len(np.unique(rgb[::7], axis=0)) > colours
+    non_white = np.any(rgb < 235, axis=1).mean()
+    assert non_white > ink, non_white
+    return rgb
+
+
+def _has(rgb: np.ndarray, colour: str, *, at_least: int = 200, tol: int = 12) -> bool:
+    want = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return int(np.all(np.abs(rgb.astype(int) - want) <= tol, axis=1).sum()) >= at_least
 
 
 def test_decode_png_round_trip():
@@ -94,23 +141,68 @@ def test_decode_png_round_trip():
     assert px[1].tolist() == [[5, 5, 5], [6, 6, 6], [0, 6, 6]]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)")
-def test_reports_render_in_headless_chromium(comparisons, network, sweep, samples, tmp_path):
-    html = write_comparisons(tmp_path / "comparison.html", comparisons[:1], network)
-    px = _screenshot(html, tmp_path / "comparison.png")
-    rgb = px[..., :3].reshape(-1, 3)
-    colours = np.unique(rgb[::7], axis=0)
-    assert len(colours) > 200, len(colours)  # text, cards, tables and the map: not a blank page
-    non_white = np.any(rgb < 235, axis=1).mean()
-    assert non_white > 0.05, non_white
-    # the map's colours are on screen: the sea, the land of the network's countries, both change colours
-    for want in ((0xDC, 0xE9, 0xF2), (0xEB, 0xE5, 0xD5)):
-        assert np.any(np.all(np.abs(rgb.astype(int) - want) <= 3, axis=1)), want
+needs_chromium = pytest.mark.skipif(CHROMIUM is None,
+                                    reason="chromium is not installed (Debian: apt-get install chromium)")
 
-    html = write_sweep(tmp_path / "sweep.html", sweep, samples)
-    px = _screenshot(html, tmp_path / "sweep.png")
-    rgb = px[..., :3].reshape(-1, 3)
-    assert len(np.unique(rgb[::7], axis=0)) > 100
+
+@needs_chromium
+def test_the_network_check_sees_a_page_that_loads_from_the_network(tmp_path):
+    page = tmp_path / "remote.html"
+    page.write_text('<!DOCTYPE html><html><body><img src="http://example.invalid/x.png">'
+                    '<link rel="stylesheet" href="https://cdn.example.invalid/a.css"></body></html>', encoding="utf-8")
+    netlog = _chromium(page, tmp_path / "remote.png", "400,300")
+    assert sorted(page_requests(netlog)) == ["http://example.invalid/x.png", "https://cdn.example.invalid/a.css"]
+
+
+@needs_chromium
+def test_comparison_renders(comparisons, network, tmp_path):
+    rgb = _not_blank(_screenshot(write_comparisons(tmp_path / "c.html", comparisons[:1], network),
+                                 tmp_path / "c.png"), colours=200)
+    # the map's colours are on screen: the sea, the land of the network's countries
+    for want in ("#DCE9F2", "#EBE5D5"):
+        assert _has(rgb, want, tol=3), want
+
+
+@needs_chromium
+def test_sweep_renders(sweep, samples, tmp_path):
+    rgb = _not_blank(_screenshot(write_sweep(tmp_path / "s.html", sweep, samples), tmp_path / "s.png"))
     r, b = rgb[:, 0].astype(int), rgb[:, 2].astype(int)
     assert (b - r > 100).sum() > 2000  # blue histogram bars
     assert (r - b > 100).sum() > 2000  # vermillion and orange bars
+
+
+@needs_chromium
+def test_routes_render(routes, network, tmp_path):
+    rgb = _not_blank(_screenshot(write_routes(tmp_path / "r.html", routes, network), tmp_path / "r.png"))
+    assert _has(rgb, "#0072B2")  # route 1
+    assert _has(rgb, "#D55E00")  # route 2, and the stops of the profile
+    assert _has(rgb, "#DCE9F2", tol=3)  # the sea of the map
+
+
+@needs_chromium
+def test_assignment_renders(lp, network, tmp_path):
+    result, flows = lp
+    rgb = _not_blank(_screenshot(write_assignment(tmp_path / "a.html", result, flows, network), tmp_path / "a.png"))
+    for corridor_colour in ("#D55E00", "#0072B2"):  # northern, trans-caspian
+        assert _has(rgb, corridor_colour), corridor_colour
+
+
+@needs_chromium
+def test_hub_renders(hub, tmp_path):
+    rgb = _not_blank(_screenshot(write_hub(tmp_path / "h.html", hub), tmp_path / "h.png", "1300,2400"))
+    assert _has(rgb, "#0072B2", at_least=100)  # the yard occupancy line
+    assert _has(rgb, "#E69F00", at_least=100)  # TEU leaving the hub
+
+
+@needs_chromium
+def test_notebook_fragments_render(comparisons, sweep, samples, routes, lp, hub, network, tmp_path):
+    result, flows = lp
+    divs = [render_comparisons(comparisons, network, fragment=True), render_sweep(sweep, samples, fragment=True),
+            render_routes(routes, network, fragment=True), render_assignment(result, flows, network, fragment=True),
+            render_hub(hub, fragment=True)]
+    page = tmp_path / "notebook.html"
+    page.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+                    + "".join(f"<section>{d}</section>" for d in divs) + "</body></html>", encoding="utf-8")
+    rgb = _not_blank(_screenshot(page, tmp_path / "n.png", "900,4200"))
+    assert _has(rgb, "#0b4f71")  # the fragments' frame and titles: their scoped style applies
+    assert _has(rgb, "#DCE9F2", tol=3)

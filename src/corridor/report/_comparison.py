@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._map import flow_change_map
-from corridor.report._page import Markup, card, esc, join, page, table, tag
+from corridor.report._page import Markup, card, esc, join, page_or_div, table, tag, write_page
 from corridor.report._svg import BASE, BLUE, VERMILLION, bar_chart
+from corridor.report._tables import capacity_text, congestion_table, unserved_table, where
 from corridor.scenarios.compare import bottleneck_key
 
-__all__ = ["render_comparisons"]
+__all__ = ["render_comparisons", "write_comparisons"]
 
 _TOTALS_ORDER = ("demand_t", "served_t", "unserved_t", "total_cost_usd", "money_usd", "hours_t", "tonne_km",
                  "co2e_kg", "border_crossings_t")
@@ -183,7 +185,7 @@ def _links(cmp: Json, network: Network) -> Markup:
     return out
 
 
-def _bottlenecks(cmp: Json) -> Markup:
+def _bottlenecks(cmp: Json, names: Mapping[str, str]) -> Markup:
     bn = _get(cmp, "diff", "bottlenecks", default={}) or {}
     base = {bottleneck_key(b): b for b in bn.get("baseline", []) or []}
     scen = {bottleneck_key(b): b for b in bn.get("scenario", []) or []}
@@ -195,25 +197,23 @@ def _bottlenecks(cmp: Json) -> Markup:
         status = "new" if b is None else "relieved" if s is None else "both"
         label = {"new": "new", "relieved": "relieved", "both": "binding in both"}[status]
         rec = s or b or {}
-        where = f"{rec.get('from')} → {rec.get('to')}" if rec.get("from") else ""
+        direction = where(rec, names)
         vb, vs = (_num((x or {}).get("usd_per_t_yr")) for x in (b, s))
         cap = _num(rec.get("capacity"))
-        unit = str(rec.get("unit", ""))
-        cap_text = _fmt.tonnes(cap) + "/yr" if unit == "t/yr" else f"{_fmt.number(cap)} {unit}"
+        cap_text, util = capacity_text(cap, str(rec.get("unit", ""))), _num(rec.get("utilisation"))
         rows.append([tag("span", label, class_=f"badge {status}"), rec.get("kind", ""), tag("code", rec.get("id", "")),
-                     where, (cap_text, cap), (_fmt.share(_num(rec.get("utilisation"))), _num(rec.get("utilisation"))),
-                     (_fmt.number(vb, 2) + " USD" if vb is not None else "–", vb),
-                     (_fmt.number(vs, 2) + " USD" if vs is not None else "–", vs)])
+                     direction, (cap_text, cap), (_fmt.share(util), util),
+                     (_fmt.number(vb, 2), vb), (_fmt.number(vs, 2), vs)])
         classes.append(status)
-    head = ["Status", "Kind", "Element", "Where", "Capacity", "Utilisation", "Value per t/yr, baseline",
-            "Value per t/yr, scenario"]
+    head = ["Status", "Kind", "Element", "Where", "Capacity", "Utilisation", "USD/yr per t/yr, baseline",
+            "USD/yr per t/yr, scenario"]
     numeric: tuple[int, ...] = (4, 5, 6, 7)
     if not any(r[3] for r in rows):  # transfers have no direction: drop the empty column
         head.pop(3)
         rows = [r[:3] + r[4:] for r in rows]
         numeric = (3, 4, 5, 6)
     return table(head, rows, numeric=numeric, row_classes=classes,
-                 caption="Capacities that bind. The value per t/yr is the shadow price: how much the year's "
+                 caption="Capacities that bind. USD/yr per t/yr is the shadow price: how much the year's "
                          "generalised cost would fall with one more tonne per year of that capacity.")
 
 
@@ -230,18 +230,6 @@ def _borders(cmp: Json) -> Markup:
                       fmt=_fmt.tonnes, legend=[("Baseline", BASE), ("Scenario", BLUE)],
                       series=["baseline", "scenario"], width=560, label_width=150)
     return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}</figure></div>')
-
-
-def _generic_table(rows: Sequence[Json], caption: str) -> Markup:
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    num = [i for i, c in enumerate(cols) if all(_num(r.get(c)) is not None for r in rows if c in r)]
-
-    def cell(c: str, x: Any) -> object:
-        n = _num(x)
-        return (_fmt.metric(c, n), n) if n is not None else ("" if x is None else str(x))
-
-    return table([c.replace("_", " ") for c in cols], [[cell(c, r.get(c)) for c in cols] for r in rows],
-                 numeric=num, caption=caption)
 
 
 def _change_text(ch: Json) -> Markup:
@@ -302,6 +290,7 @@ def _h3(text: str) -> Markup:
 
 
 def _section(i: int, cmp: Json, network: Network) -> Markup:
+    names = {n.id: n.name or n.id for n in network.nodes}
     sc = cmp.get("scenario", {}) or {}
     name = str(sc.get("name", f"scenario {i + 1}"))
     parts: list[Markup] = [Markup(f'<section id="{_slug(i)}" class="scenario">'), tag("h2", name)]
@@ -323,22 +312,23 @@ def _section(i: int, cmp: Json, network: Network) -> Markup:
     unserved = _get(cmp, "diff", "unserved_od", default=[]) or []
     if unserved:
         parts.append(_h3("Unserved origin–destination pairs"))
-        parts.append(_generic_table(unserved, "Demand rows the scenario cannot serve, with the reason."))
-    parts += [_h3("Tonnes and TEU by corridor"), _corridors(cmp), _h3("Binding bottlenecks"), _bottlenecks(cmp)]
+        parts.append(unserved_table(unserved, names, caption="Demand rows the scenario cannot serve, with the reason."))
+    parts += [_h3("Tonnes and TEU by corridor"), _corridors(cmp), _h3("Binding bottlenecks"), _bottlenecks(cmp, names)]
     congestion = _get(cmp, "result", "congestion", default=[]) or []
     if congestion:
         parts.append(_h3("Congestion (equilibrium)"))
-        parts.append(_generic_table(congestion, "Capacities with the largest delays in the scenario."))
+        rows = sorted(congestion, key=lambda r: -(_num(r.get("delay_h")) or 0.0))
+        parts.append(congestion_table(rows, names, caption="Capacities with the largest delays in the scenario."))
     parts += [_h3("Border crossings"), _borders(cmp), _provenance(cmp), Markup("</section>")]
     return join(parts, "\n")
 
 
-def _summary(comparisons: Sequence[Json]) -> Markup:
+def _summary(comparisons: Sequence[Json], *, links: bool = True) -> Markup:
     rows = []
     for i, cmp in enumerate(comparisons):
         t = _get(cmp, "diff", "totals", default={}) or {}
         name = str(_get(cmp, "scenario", "name", default=f"scenario {i + 1}"))
-        cells: list[object] = [Markup(f'<a href="#{_slug(i)}">{esc(name)}</a>')]
+        cells: list[object] = [Markup(f'<a href="#{_slug(i)}">{esc(name)}</a>') if links else name]
         u, du = _num(_get(t, "unserved_t", "scenario")), _num(_get(t, "unserved_t", "change"))
         cells.append((Markup(f"{esc(_fmt.tonnes(u))}<br>{_signed(_fmt.tonnes(du, signed=True), du)}"), u))
         for k in ("total_cost_usd", "co2e_kg", "tonne_km", "border_crossings_t"):
@@ -353,22 +343,72 @@ def _summary(comparisons: Sequence[Json]) -> Markup:
                  caption="Each scenario against its baseline: changes per year, absolute and in per cent.")
 
 
+def _totals_compact(cmp: Json) -> Markup:
+    """Baseline, scenario and change of the main totals (the notebook form)."""
+    totals = _get(cmp, "diff", "totals", default={}) or {}
+    keys = [k for k in ("served_t", "unserved_t", "total_cost_usd", "co2e_kg", "tonne_km", "border_crossings_t")
+            if k in totals]
+    rows = [[_fmt.label(k), *_delta_cells(k, totals[k])] for k in keys]
+    name = _get(cmp, "scenario", "name", default="scenario")
+    return table(["Per year", "Baseline", "Scenario", "Change", "Change %"], rows, numeric=range(1, 5),
+                 sortable=False, caption=f"{name} against {_get(cmp, 'baseline', 'name', default='its baseline')}.")
+
+
+def _small(comparisons: Sequence[Json], network: Network) -> Markup:
+    """The notebook form: a table (the totals of one comparison, or the summary of several) and one small map."""
+    if not comparisons:
+        return Markup('<p class="note">No comparison to report.</p>')
+    first = comparisons[0]
+    name = str(_get(first, "scenario", "name", default="scenario 1"))
+    tbl = _totals_compact(first) if len(comparisons) == 1 else _summary(comparisons, links=False)
+    links = _get(first, "diff", "links", default=[]) or []
+    m = flow_change_map(network, links, title=f"Change in link flows: {name}", width=560, max_labels=12)
+    cap = f"<figcaption>Change in link flows: {esc(name)} (blue more, vermillion less).</figcaption>"
+    return Markup(f"{tbl}<figure>{m}{cap}</figure>")
+
+
 def render_comparisons(
     comparisons: Sequence[Json],
     network: Network,
     *,
     title: str = "Freight corridor scenarios",
     created: str | None = None,
+    fragment: bool = False,
 ) -> str:
-    """The HTML report of one or more scenario comparisons, as one self-contained page.
+    """The HTML report of scenario comparisons.
 
-    See :func:`corridor.report.render_comparisons` for the parameters.
+    Parameters
+    ----------
+    comparisons
+        Comparisons as ``corridor scenario run --json`` prints them: each with ``scenario``,
+        ``baseline``, ``result`` and ``diff``. With several, the report opens with a summary table.
+    network
+        The network the runs used; its node coordinates draw the map of flow changes.
+    title
+        The page title.
+    created
+        A date or time to show under the title; none by default, so that the output depends on
+        the input only.
+    fragment
+        A self-contained ``<div>`` for a notebook (the totals, or a summary of several comparisons,
+        and a small map of the first one's flow changes) instead of a page.
+
+    Returns
+    -------
+    str
+        A whole HTML document, or with ``fragment=True`` one ``<div>``.
+
+    See Also
+    --------
+    write_comparisons : the page, written to a file.
     """
     comparisons = list(comparisons)
     names = [str(_get(c, "scenario", "name", default=f"scenario {i + 1}")) for i, c in enumerate(comparisons)]
     bases = sorted({str(_get(c, "baseline", "name", default="")) for c in comparisons} - {""})
     subtitle = (f"{len(comparisons)} scenario{'s' if len(comparisons) != 1 else ''} against "
                 f"{', '.join(bases) or 'the baseline'}, on the network {network.name}")
+    if fragment:
+        return page_or_div(title, Markup(""), _small(comparisons, network), subtitle=subtitle, fragment=True)
     body: list[Markup] = []
     if len(comparisons) > 1:
         toc = "".join(f'<a href="#{_slug(i)}">{esc(n)}</a>' for i, n in enumerate(names))
@@ -378,4 +418,16 @@ def render_comparisons(
     if not comparisons:
         body.append(Markup('<p class="note">No comparison to report.</p>'))
     body += [_section(i, c, network) for i, c in enumerate(comparisons)]
-    return page(title, join(body, "\n"), subtitle=subtitle, created=created)
+    return page_or_div(title, join(body, "\n"), Markup(""), subtitle=subtitle, created=created)
+
+
+def write_comparisons(
+    path: str | Path,
+    comparisons: Sequence[Json],
+    network: Network,
+    *,
+    title: str = "Freight corridor scenarios",
+    created: str | None = None,
+) -> Path:
+    """Write the page of :func:`render_comparisons` to ``path`` atomically; the path written."""
+    return write_page(path, render_comparisons(comparisons, network, title=title, created=created))

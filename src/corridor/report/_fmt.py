@@ -14,6 +14,7 @@ __all__ = [
     "label",
     "metric",
     "nice_ticks",
+    "num",
     "number",
     "pct",
     "share",
@@ -41,6 +42,19 @@ _LABELS = {
     "tonnes": "Tonnes",
     "teu": "TEU",
 }
+
+
+def num(x: object) -> float | None:
+    """``x`` as a float if it is a finite number (not a bool), else ``None``.
+
+    Examples
+    --------
+    >>> num(3), num(float("nan")), num("3"), num(True)
+    (3.0, None, None, None)
+    """
+    if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+        return None
+    return float(x)
 
 
 def _finite(x: float | None) -> bool:

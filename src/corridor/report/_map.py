@@ -1,4 +1,7 @@
-"""An inline SVG map of link-flow changes over country outlines (no tiles, no network access).
+"""Inline SVG maps over country outlines (no tiles, no network access): link-flow changes and link flows.
+
+The building blocks (projection, country layer, link geometry, labels, legend band) are shared
+with the route map (:mod:`corridor.report._route_map`).
 
 The projection is equirectangular with its x axis scaled by the cosine of the middle latitude of
 the network's bounding box, which keeps shapes fair between 25 and 60 degrees north. Country
@@ -13,14 +16,34 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._page import Markup, esc
-from corridor.report._svg import BLUE, VERMILLION, text_width
+from corridor.report._svg import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, text_width
+from corridor.report._svg import coord as _n
 
-__all__ = ["flow_change_map", "load_outlines"]
+__all__ = [
+    "CORRIDOR_COLOURS",
+    "COUNTRIES_G",
+    "DrawnLink",
+    "LegendEntry",
+    "LinkStyle",
+    "Projection",
+    "corridor_colour",
+    "countries_layer",
+    "draw_links",
+    "flow_change_map",
+    "great_circle_km",
+    "legend_band",
+    "link_d",
+    "link_flow_map",
+    "load_outlines",
+    "map_svg",
+    "network_links",
+    "node_labels",
+]
 
 _GREY = "#a7b0ba"
 _SEA = "#dce9f2"
@@ -42,26 +65,50 @@ def load_outlines() -> dict[str, Any]:
     return json.loads(text)
 
 
-def _great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     (lon1, lat1), (lon2, lat2) = (tuple(map(math.radians, p)) for p in (a, b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _n(x: float) -> str:
-    v = round(x, 1)
-    return str(int(v)) if v == int(v) else f"{v:.1f}"
 
 
-class _Projection:
-    def __init__(self, lon0: float, lat0: float, lon1: float, lat1: float, width: float) -> None:
+class Projection:
+    """Equirectangular, x scaled by the cosine of the middle latitude; (0, 0) is the north-west corner."""
+
+    def __init__(self, lon0: float, lat0: float, lon1: float, lat1: float, width: float, *,
+                 kx: float | None = None) -> None:
         self.lon0, self.lat0, self.lon1, self.lat1 = lon0, lat0, lon1, lat1
-        self.kx = math.cos(math.radians((lat0 + lat1) / 2))
+        self.kx = math.cos(math.radians((lat0 + lat1) / 2)) if kx is None else kx
         self.s = width / ((lon1 - lon0) * self.kx)
         self.width, self.height = width, (lat1 - lat0) * self.s
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
         return (lon - self.lon0) * self.kx * self.s, (self.lat1 - lat) * self.s
+
+    @classmethod
+    def around(cls, points: Sequence[tuple[float, float]], width: float, *, margin: float = 0.0,
+               min_span: float = 0.0) -> Projection:
+        """The projection framing ``points`` (lon, lat) with the network map's margins (plus ``margin`` degrees)."""
+        lons = [p[0] for p in points] or [5.0, 125.0]
+        lats = [p[1] for p in points] or [20.0, 60.0]
+        lo0, lo1, la0, la1 = min(lons), max(lons), min(lats), max(lats)
+        if lo1 - lo0 < min_span:
+            lo0, lo1 = (lo0 + lo1 - min_span) / 2, (lo0 + lo1 + min_span) / 2
+        if la1 - la0 < min_span / 2:
+            la0, la1 = (la0 + la1 - min_span / 2) / 2, (la0 + la1 + min_span / 2) / 2
+        return cls(lo0 - 4.0 - margin, la0 - 3.0 - margin, lo1 + 4.0 + margin, la1 + 2.5 + margin, width)
+
+    @classmethod
+    def plain(cls, points: Sequence[tuple[float, float]], width: float) -> Projection:
+        """Plain x and y, framing ``points`` with 8 % to spare: for networks not on the globe (TNTP)."""
+        xs = [p[0] for p in points] or [0.0]
+        ys = [p[1] for p in points] or [0.0]
+        span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        pad = 0.08 * span
+        x0, x1 = min(xs) - pad, max(max(xs) + pad, min(xs) + 0.5 * span)
+        y0, y1 = min(ys) - pad, max(max(ys) + pad, min(ys) + 0.3 * span)
+        return cls(x0, y0, x1, y1, width, kx=1.0)
 
 
 def _aggregate(links: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
@@ -83,7 +130,7 @@ def _tip(link_id: str, mode: str, corridor: str, rows: Sequence[Mapping[str, Any
     return "\n".join(lines)
 
 
-def _geometry(p: tuple[float, float], q: tuple[float, float], *, offset: float, dip_to: float | None) -> str:
+def link_d(p: tuple[float, float], q: tuple[float, float], *, offset: float, dip_to: float | None) -> str:
     """A straight line, a gentle curve (parallel links) or a deep schematic arc (long sea routes)."""
     (x1, y1), (x2, y2) = p, q
     if dip_to is not None:  # quadratic whose lowest point reaches dip_to: y_mid = (y1 + 2 cy + y2) / 4
@@ -97,13 +144,13 @@ def _geometry(p: tuple[float, float], q: tuple[float, float], *, offset: float, 
     return f"M{_n(x1)},{_n(y1)} Q{_n(cx)},{_n(cy)} {_n(x2)},{_n(y2)}"
 
 
-def _clip(pts: list[tuple[float, float]], w: float, h: float) -> list[tuple[float, float]]:
-    """Sutherland-Hodgman clipping of a ring to the rectangle 0..w, 0..h."""
+def _clip(pts: list[tuple[float, float]], w: float, h: float, pad: float = 0.0) -> list[tuple[float, float]]:
+    """Sutherland-Hodgman clipping of a ring to the rectangle -pad..w+pad, -pad..h+pad."""
     def cut(p: tuple[float, float], q: tuple[float, float], axis: int, at: float) -> tuple[float, float]:
         t = (at - p[axis]) / (q[axis] - p[axis])
         return (at, p[1] + t * (q[1] - p[1])) if axis == 0 else (p[0] + t * (q[0] - p[0]), at)
 
-    for axis, at, keep_above in ((0, 0.0, True), (0, w, False), (1, 0.0, True), (1, h, False)):
+    for axis, at, keep_above in ((0, -pad, True), (0, w + pad, False), (1, -pad, True), (1, h + pad, False)):
         if not pts:
             break
         out: list[tuple[float, float]] = []
@@ -137,11 +184,32 @@ def _centroid(pts: list[tuple[float, float]]) -> tuple[float, float, float]:
 
 _MIN_LABEL_AREA = 3500.0  # square SVG units of a country's largest visible part to get its name written
 
+CountryName = tuple[str, float, float, int, list[tuple[float, float]]]
 
-def _countries(
-    proj: _Projection, network_countries: set[str]
-) -> tuple[list[str], list[tuple[str, float, float, int, list[tuple[float, float]]]]]:
-    """The country shapes, and where to write the names of the larger ones: ``(name, x, y, size, ring)``."""
+
+def _simplify(pts: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
+    """Drop points closer than ``tol`` to the last point kept (radial distance), so that small maps stay small."""
+    if tol <= 0 or len(pts) < 4:
+        return pts
+    out = [pts[0]]
+    for p in pts[1:]:
+        if abs(p[0] - out[-1][0]) + abs(p[1] - out[-1][1]) >= tol:
+            out.append(p)
+    return out if len(out) >= 3 else pts
+
+
+COUNTRIES_G = f'<g class="countries" stroke="{_BORDER}" stroke-width="0.6" fill-rule="evenodd">'
+"""The group the shapes of :func:`countries_layer` go into (it holds their common style)."""
+
+
+def countries_layer(proj: Projection, network_countries: set[str], *, tol: float = 0.0,
+                    ) -> tuple[list[str], list[CountryName]]:
+    """The country shapes, and where to write the names of the larger ones: ``(name, x, y, size, ring)``.
+
+    The shapes go into a :data:`COUNTRIES_G` group.
+    Rings are clipped to a little outside the map (the edge of the SVG hides the cut) and, with
+    ``tol`` > 0, simplified to points at least ``tol`` SVG units apart.
+    """
     out, names = [], []
     for c in load_outlines()["countries"]:
         parts = []
@@ -155,12 +223,13 @@ def _countries(
             cen = _centroid(visible)
             if cen[0] > best[0]:
                 best, best_ring = cen, visible
-            parts.append("M" + " ".join(f"{_n(x)},{_n(y)}" for x, y in pts) + "Z")
+            drawn = _simplify(_clip(pts, proj.width, proj.height, pad=8.0), tol)
+            coord = _n if tol < 1 else lambda v: str(round(v))  # whole units are fine when points are ≥ 1 apart
+            parts.append("M" + " ".join(f"{coord(x)},{coord(y)}" for x, y in drawn) + "Z")
         if not parts:
             continue
         fill = _LAND_NET if c.get("iso_a2") in network_countries else _LAND
-        out.append(f'<path class="country" d="{"".join(parts)}" fill="{fill}" stroke="{_BORDER}" '
-                   f'stroke-width="0.6" fill-rule="evenodd"><title>{esc(c["name"])}</title></path>')
+        out.append(f'<path class="country" d="{"".join(parts)}" fill="{fill}"><title>{esc(c["name"])}</title></path>')
         area, x, y = best
         if area >= _MIN_LABEL_AREA:
             names.append((str(c["name"]).upper(), x, y, 13 if area > 20000 else 11, best_ring))
@@ -182,7 +251,7 @@ _SPOTS = sorted(((dx, dy) for dx in range(-120, 121, 30) for dy in range(-64, 65
 
 
 def _place_country_names(
-    names: list[tuple[str, float, float, int, list[tuple[float, float]]]],
+    names: list[CountryName],
     boxes: list[tuple[float, float, float, float]],
 ) -> list[str]:
     """Write each country name near its centre, inside the country and clear of the node names."""
@@ -201,53 +270,97 @@ def _place_country_names(
     return out
 
 
-_BAND = 58.0  # height of the legend band under the map
+_BAND_ROW = 24.0  # height of one row of the legend band under a map
+
+LegendEntry = tuple[str, str, float, str]
+"""A legend entry of a map: ``(text, colour, stroke width, dash pattern)``."""
 
 
-def _legend(y: float, width: float, max_abs: float, width_of: Any, schematic: bool) -> list[str]:
-    """Two rows of legend entries in a white band under the map."""
-    out = [f'<g class="legend"><rect x="0" y="{_n(y)}" width="{_n(width)}" height="{_n(_BAND)}" fill="#ffffff"/>']
-    rows: list[list[tuple[str, str, float, str]]] = [
-        [("More flow in the scenario", BLUE, 4.0, ""), ("Less flow in the scenario", VERMILLION, 4.0, ""),
-         ("No change", _GREY, 1.2, "")],
-        [(f"{_fmt.tonnes(t)}/yr", "#6b7682", width_of(t), "") for t in ([max_abs, max_abs / 2, max_abs / 4]
-                                                                          if max_abs > 0 else [])],
-    ]
-    if schematic:
-        rows[1].append(("Long sea route (via Suez), drawn schematically", _GREY, 1.6, "7 5"))
-    for r, entries in enumerate(rows):
-        cy = y + 22 + r * 24
+def _wrap(rows: Sequence[Sequence[LegendEntry]], width: float) -> list[list[tuple[float, LegendEntry]]]:
+    """Place legend entries left to right, starting a new line where the next one would not fit."""
+    lines: list[list[tuple[float, LegendEntry]]] = []
+    for entries in rows:
         x = 8.0
-        for text, colour, sw, dash in entries:
+        line: list[tuple[float, LegendEntry]] = []
+        for e in entries:
+            w = 44 + text_width(e[0], 12) + 22
+            if line and x + w - 22 > width:
+                lines.append(line)
+                x = 8.0
+                line = []
+            line.append((x, e))
+            x += w
+        if line:
+            lines.append(line)
+    return lines
+
+
+def legend_band(y: float, width: float, rows: Sequence[Sequence[LegendEntry]]) -> tuple[list[str], float]:
+    """Rows of line samples and their text in a white band under a map; the elements and the band's height.
+
+    A row wider than the map wraps onto the next line.
+    """
+    lines = _wrap(rows, width)
+    height = 10 + _BAND_ROW * len(lines)
+    out = [f'<g class="legend"><rect x="0" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>']
+    for r, line in enumerate(lines):
+        cy = y + 22 + r * _BAND_ROW
+        for x, (text, colour, sw, dash) in line:
             d = f' stroke-dasharray="{dash}"' if dash else ""
             out.append(f'<line x1="{_n(x)}" y1="{_n(cy - 4)}" x2="{_n(x + 36)}" y2="{_n(cy - 4)}" '
                        f'stroke="{colour}" stroke-width="{_n(sw)}"{d}/>')
             out.append(f'<text x="{_n(x + 44)}" y="{_n(cy)}" font-size="12">{esc(text)}</text>')
-            x += 44 + text_width(text, 12) + 22
     out.append("</g>")
-    return out
+    return out, height
 
 
-def _link_paths(
-    network: Network,
-    changes: Mapping[str, list[Mapping[str, Any]]],
-    totals: Mapping[str, float],
-    proj: _Projection,
-    pos: Mapping[str, tuple[float, float]],
-    names: Mapping[str, str],
-    width_of: Callable[[float], float],
-) -> tuple[list[str], bool]:
-    """One path per link, unchanged first, then by size of change; and whether any is schematic."""
-    # the network's links, then changed links that the network lacks (added by a scenario)
-    drawn: list[tuple[str, str, str, str, str, float | None]] = [
-        (lk.id, lk.a, lk.b, lk.mode, lk.corridor, lk.distance_km) for lk in network.links
-    ]
+_SCHEMATIC_ENTRY: LegendEntry = ("Long sea route (via Suez), drawn schematically", _GREY, 1.6, "7 5")
+
+
+class LinkStyle(NamedTuple):
+    """How one link is drawn: class, colour, width, opacity, tooltip, and its drawing order (larger on top)."""
+
+    cls: str
+    colour: str
+    width: float
+    opacity: float
+    tip: str
+    order: float
+
+
+DrawnLink = tuple[str, str, str, str, str, float | None]
+"""A link to draw: ``(id, from, to, mode, corridor, distance_km)``."""
+
+
+def network_links(network: Network, extra: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[DrawnLink]:
+    """The network's links, then links in ``extra`` (id → rows with from, to, mode, corridor) that it lacks."""
+    drawn: list[DrawnLink] = [(lk.id, lk.a, lk.b, lk.mode, lk.corridor, lk.distance_km) for lk in network.links]
     known = {d[0] for d in drawn}
-    for lid, rows in sorted(changes.items()):
+    for lid, rows in sorted(extra.items()):
         r = rows[0]
         if lid not in known:
             drawn.append((lid, str(r.get("from")), str(r.get("to")), str(r.get("mode", "")),
                           str(r.get("corridor", "")), None))
+    return drawn
+
+
+def _schematic(mode: str, dist: float | None, a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """A long sea link much longer than the great circle (around Arabia and India): drawn as an arc."""
+    return (mode == "sea" and dist is not None and dist > _SCHEMATIC_KM
+            and dist > _SCHEMATIC_RATIO * great_circle_km(a, b))
+
+
+def draw_links(
+    drawn: Sequence[DrawnLink],
+    style: Callable[[str, str, str], LinkStyle],
+    proj: Projection,
+    pos: Mapping[str, tuple[float, float]],
+) -> tuple[list[str], bool]:
+    """One path per link, lowest ``order`` first; and whether any link is drawn schematically.
+
+    ``style(link_id, mode, corridor)`` says how to draw each link. Parallel links between one pair of
+    nodes fan out as gentle curves; long sea routes dip as dashed arcs along the bottom of the map.
+    """
     drawn = [d for d in drawn if d[1] in pos and d[2] in pos]
     pair_count: dict[tuple[str, str], int] = {}
     for d in drawn:
@@ -260,33 +373,25 @@ def _link_paths(
         pair = (min(a, b), max(a, b))
         k = pair_seen.get(pair, 0)
         pair_seen[pair] = k + 1
-        offset = (k - (pair_count[pair] - 1) / 2) * 9.0  # parallel links between one pair of nodes fan out
-        tip = _tip(lid, mode, corridor, changes.get(lid, []), names)
-        dip = None
-        long_sea = mode == "sea" and dist and dist > _SCHEMATIC_KM
-        if long_sea and dist > _SCHEMATIC_RATIO * _great_circle_km(pos[a], pos[b]):
-            dip = proj.height - 14 - 7 * dips
+        offset = (k - (pair_count[pair] - 1) / 2) * 9.0
+        st = style(lid, mode, corridor)
+        tip, dip = st.tip, None if not _schematic(mode, dist, pos[a], pos[b]) else proj.height - 14 - 7 * dips
+        if dip is not None:
             dips += 1
             tip += f"\nsea route of {_fmt.number(dist)} km, drawn schematically"
-        d = _geometry(proj(*pos[a]), proj(*pos[b]), offset=offset if dip is None else offset * 3, dip_to=dip)
+        geometry = link_d(proj(*pos[a]), proj(*pos[b]), offset=offset if dip is None else offset * 3, dip_to=dip)
         dash = ' stroke-dasharray="7 5"' if dip is not None else ""
-        change = totals.get(lid, 0.0)
-        if abs(change) > 0.5:
-            colour, cls = (BLUE, "link up") if change > 0 else (VERMILLION, "link down")
-            sw, opacity = width_of(change), 0.85
-        else:
-            colour, cls, sw, opacity = _GREY, "link same", 1.2, 0.9
-        paths.append((abs(change), f'<path class="{cls}" data-link="{esc(lid)}" d="{d}" fill="none" '
-                      f'stroke="{colour}" stroke-width="{_n(sw)}" stroke-opacity="{opacity}" '
+        paths.append((st.order, f'<path class="{st.cls}" data-link="{esc(lid)}" d="{geometry}" fill="none" '
+                      f'stroke="{st.colour}" stroke-width="{_n(st.width)}" stroke-opacity="{st.opacity}" '
                       f'stroke-linecap="round"{dash}><title>{esc(tip)}</title></path>'))
-    paths.sort(key=lambda p: p[0])  # stable: unchanged first in network order, then by size of change
+    paths.sort(key=lambda p: p[0])  # stable: equal orders keep the network's order
     return [p for _, p in paths], dips > 0
 
 
-def _node_labels(
+def node_labels(
     candidates: Sequence[tuple[str, float, float]],
     boxes: list[tuple[float, float, float, float]],
-    proj: _Projection,
+    proj: Projection,
     max_labels: int,
 ) -> list[str]:
     """Names beside their dots, in the order given, where they overlap no dot or name already placed."""
@@ -312,6 +417,104 @@ def _node_labels(
     return labels
 
 
+def map_svg(proj: Projection, title: str, layers: Sequence[str], legend: Sequence[str], legend_h: float, *,
+            background: str = _SEA) -> Markup:
+    """The ``<svg class="map">``: the sea, then ``layers`` in order, then the legend band under the map."""
+    total_h = proj.height + legend_h
+    body = [f'<rect x="0" y="0" width="{_n(proj.width)}" height="{_n(proj.height)}" fill="{background}"/>', *layers,
+            *legend]
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{_n(proj.width)}" height="{_n(total_h)}" '
+        f'viewBox="0 0 {_n(proj.width)} {_n(total_h)}" '
+        f'role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>' + "".join(body) + "</svg>"
+    )
+
+
+def _node_layers(
+    network: Network,
+    proj: Projection,
+    weight: Mapping[str, float],
+    *,
+    max_labels: int,
+    tol: float,
+    geographic: bool = True,
+) -> tuple[list[str], list[str], list[str]]:
+    """Country shapes, then country names and dots and node names (the heaviest nodes named first)."""
+    pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
+    names = {n.id: n.name or n.id for n in network.nodes}
+    xy = {k: proj(*p) for k, p in pos.items()}
+    # country names first (clear of the dots), then node names clear of both
+    boxes: list[tuple[float, float, float, float]] = [(x - 3, y - 3, x + 3, y + 3) for x, y in xy.values()]
+    shapes, name_spots = countries_layer(proj, {n.country for n in network.nodes}, tol=tol) if geographic else ([], [])
+    country_names = _place_country_names(name_spots, boxes)
+    kinds = {n.id: n.kind for n in network.nodes}
+    order = sorted(xy, key=lambda i: (-weight.get(i, 0.0), _KIND_RANK.get(kinds.get(i, ""), 4), i))
+    dots = [f'<circle cx="{_n(xy[i][0])}" cy="{_n(xy[i][1])}" r="{3.2 if weight.get(i) else 2.3}" '
+            f'fill="#ffffff" stroke="#2b3540" stroke-width="1.1"><title>{esc(names[i])} ({esc(i)})</title></circle>'
+            for i in order]
+    labels = node_labels([(names[i], *xy[i]) for i in order][:max_labels * 3], boxes, proj, max_labels)
+    return shapes, country_names, [*dots, "</g>", '<g class="labels">', *labels]
+
+
+def _network_map(
+    network: Network,
+    links: list[str],
+    weight: Mapping[str, float],
+    legend_rows: Sequence[Sequence[LegendEntry]],
+    *,
+    title: str,
+    proj: Projection,
+    max_labels: int,
+    tol: float,
+    geographic: bool = True,
+) -> Markup:
+    shapes, country_names, nodes = _node_layers(network, proj, weight, max_labels=max_labels, tol=tol,
+                                                geographic=geographic)
+    legend, legend_h = legend_band(proj.height, proj.width, legend_rows)
+    layers = [COUNTRIES_G, *shapes, "</g>", '<g class="country-names">', *country_names, "</g>",
+              '<g class="links">', *links, "</g>", '<g class="nodes">', *nodes, "</g>"]
+    return map_svg(proj, title, layers, legend, legend_h, background=_SEA if geographic else "#f7f8fa")
+
+
+_Setup = tuple[dict[str, tuple[float, float]], dict[str, str], dict[str, list[Mapping[str, Any]]], dict[str, float],
+               Projection]
+
+
+def _setup(network: Network, rows: Sequence[Mapping[str, Any]], key: str, width: float, *,
+           geographic: bool = True) -> _Setup:
+    """Node positions and names, the rows by link, each link's total of ``key`` (both directions), the projection."""
+    pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
+    names = {n.id: n.name or n.id for n in network.nodes}
+    by_link = _aggregate(rows)
+    totals = {lid: sum(_float(r.get(key)) for r in group) for lid, group in by_link.items()}
+    proj = Projection.around(list(pos.values()), width) if geographic else Projection.plain(list(pos.values()), width)
+    return pos, names, by_link, totals, proj
+
+
+def _node_weights(by_link: Mapping[str, Sequence[Mapping[str, Any]]], totals: Mapping[str, float]) -> dict[str, float]:
+    """For each node, the largest absolute total of the links that end there (named first on the map)."""
+    out: dict[str, float] = {}
+    for lid, rows in by_link.items():
+        for r in rows:
+            for end in (str(r.get("from")), str(r.get("to"))):
+                out[end] = max(out.get(end, 0.0), abs(totals.get(lid, 0.0)))
+    return out
+
+
+def _float(x: Any) -> float:
+    """``x`` as a finite float; 0 for anything else (a missing or NaN cell of a flow table)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return 0.0
+    return v if math.isfinite(v) else 0.0
+
+
+def _detail(width: float) -> float:
+    """The simplification tolerance of country outlines for a map this wide (none on a full-width map)."""
+    return 0.0 if width >= 900 else 2.5
+
+
 def flow_change_map(
     network: Network,
     links: Sequence[Mapping[str, Any]],
@@ -333,7 +536,8 @@ def flow_change_map(
     title
         The accessible title of the map.
     width
-        Width of the SVG coordinate system (the map scales to the page).
+        Width of the SVG coordinate system (the map scales to the page); below 900 the country
+        outlines are simplified, which keeps a small map small.
     max_labels
         At most this many node names are written; the nodes of the largest changes come first.
 
@@ -343,45 +547,115 @@ def flow_change_map(
         One ``<svg>`` element with one ``<path class="link ...">`` per link of ``network``
         (plus one for any changed link the scenario added that the network lacks).
     """
-    pos = {n.id: (float(n.lon), float(n.lat)) for n in network.nodes}
-    names = {n.id: n.name or n.id for n in network.nodes}
-    changes = _aggregate(links)
-    lons = [p[0] for p in pos.values()] or [5.0, 125.0]
-    lats = [p[1] for p in pos.values()] or [20.0, 60.0]
-    proj = _Projection(min(lons) - 4.0, min(lats) - 3.0, max(lons) + 4.0, max(lats) + 2.5, width)
-    xy = {k: proj(*p) for k, p in pos.items()}
-    totals = {lid: sum(float(r.get("change_t") or 0.0) for r in rows) for lid, rows in changes.items()}
+    pos, names, changes, totals, proj = _setup(network, links, "change_t", width)
     max_abs = max((abs(v) for v in totals.values()), default=0.0)
 
     def width_of(v: float) -> float:
         return 1.6 + 10.0 * abs(v) / max_abs if max_abs > 0 else 1.2
 
-    paths, schematic_any = _link_paths(network, changes, totals, proj, pos, names, width_of)
+    def style(lid: str, mode: str, corridor: str) -> LinkStyle:
+        tip = _tip(lid, mode, corridor, changes.get(lid, []), names)
+        change = totals.get(lid, 0.0)
+        if abs(change) > 0.5:
+            colour, cls = (BLUE, "link up") if change > 0 else (VERMILLION, "link down")
+            return LinkStyle(cls, colour, width_of(change), 0.85, tip, abs(change))
+        return LinkStyle("link same", _GREY, 1.2, 0.9, tip, 0.0)
 
-    # country names first (clear of the dots), then node names clear of both
-    boxes: list[tuple[float, float, float, float]] = [(x - 3, y - 3, x + 3, y + 3) for x, y in xy.values()]
-    shapes, name_spots = _countries(proj, {n.country for n in network.nodes})
-    country_names = _place_country_names(name_spots, boxes)
-    node_change: dict[str, float] = {}
-    for lid, rows in changes.items():
-        for r in rows:
-            for end in (str(r.get("from")), str(r.get("to"))):
-                node_change[end] = max(node_change.get(end, 0.0), abs(totals.get(lid, 0.0)))
-    kinds = {n.id: n.kind for n in network.nodes}
-    order = sorted(xy, key=lambda i: (-node_change.get(i, 0.0), _KIND_RANK.get(kinds.get(i, ""), 4), i))
-    dots = [f'<circle cx="{_n(xy[i][0])}" cy="{_n(xy[i][1])}" r="{3.2 if node_change.get(i) else 2.3}" '
-            f'fill="#ffffff" stroke="#2b3540" stroke-width="1.1"><title>{esc(names[i])} ({esc(i)})</title></circle>'
-            for i in order]
-    labels = _node_labels([(names[i], *xy[i]) for i in order][:max_labels * 3], boxes, proj, max_labels)
+    paths, schematic = draw_links(network_links(network, changes), style, proj, pos)
+    node_change = _node_weights(changes, totals)
+    legend: list[list[LegendEntry]] = [
+        [("More flow in the scenario", BLUE, 4.0, ""), ("Less flow in the scenario", VERMILLION, 4.0, ""),
+         ("No change", _GREY, 1.2, "")],
+        [(f"{_fmt.tonnes(t)}/yr", "#6b7682", width_of(t), "") for t in ([max_abs, max_abs / 2, max_abs / 4]
+                                                                          if max_abs > 0 else [])]
+        + ([_SCHEMATIC_ENTRY] if schematic else []),
+    ]
+    return _network_map(network, paths, node_change, legend, title=title, proj=proj, max_labels=max_labels,
+                        tol=_detail(width))
 
-    legend = _legend(proj.height, proj.width, max_abs, width_of, schematic_any)
-    total_h = proj.height + _BAND
-    body = [f'<rect x="0" y="0" width="{_n(proj.width)}" height="{_n(proj.height)}" fill="{_SEA}"/>',
-            '<g class="countries">', *shapes, "</g>", '<g class="country-names">', *country_names, "</g>",
-            '<g class="links">', *paths, "</g>",
-            '<g class="nodes">', *dots, "</g>", '<g class="labels">', *labels, "</g>", *legend]
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{_n(proj.width)}" height="{_n(total_h)}" '
-        f'viewBox="0 0 {_n(proj.width)} {_n(total_h)}" '
-        f'role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>' + "".join(body) + "</svg>"
-    )
+
+# Okabe-Ito colours for the corridor tags of the built-in data; other tags share the last one.
+CORRIDOR_COLOURS = {"northern": VERMILLION, "trans-caspian": BLUE, "southern": GREEN, "china-access": ORANGE,
+                    "maritime": SKY, "other": PURPLE}
+_OTHER_COLOUR = "#8a7a00"  # a darker yellow: Okabe-Ito's yellow is too light on the land colour
+
+
+def corridor_colour(corridor: str) -> str:
+    """The colour of a corridor tag on maps and charts."""
+    return CORRIDOR_COLOURS.get(corridor, _OTHER_COLOUR)
+
+
+def _flow_tip(lid: str, mode: str, corridor: str, rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
+              key: str, fmt: Callable[[float], str]) -> str:
+    head = f"{lid} ({mode}{', ' + corridor if corridor else ''})"
+    if not rows:
+        return f"{head}: no flow"
+    lines = [head]
+    for r in rows:
+        a, b = names.get(str(r.get("from")), r.get("from")), names.get(str(r.get("to")), r.get("to"))
+        lines.append(f"{a} → {b}: {fmt(_float(r.get(key)))}")
+    return "\n".join(lines)
+
+
+def _tonnes_per_year(t: float) -> str:
+    return f"{_fmt.tonnes(t)}/yr"
+
+
+def link_flow_map(
+    network: Network,
+    flows: Sequence[Mapping[str, Any]],
+    *,
+    title: str = "Link flows",
+    width: float = 1100,
+    max_labels: int = 40,
+    key: str = "tonnes",
+    fmt: Callable[[float], str] = _tonnes_per_year,
+    geographic: bool = True,
+) -> Markup:
+    """An SVG map of link flows: width in proportion to tonnes per year, colour by corridor.
+
+    Parameters
+    ----------
+    network
+        The network whose nodes and links are drawn.
+    flows
+        One row per link direction with ``link``, ``from``, ``to``, ``tonnes`` (and ``mode``,
+        ``corridor`` for links the network lacks), as ``links_frame()`` of an assignment gives them.
+        The two directions of a link are added for its width; its tooltip lists both.
+    title, width, max_labels
+        As for :func:`flow_change_map`.
+    key, fmt
+        The column of the flow and how to write a value of it (tooltips, legend): tonnes per year by
+        default; a research network's ``flow`` in its own units otherwise.
+    geographic
+        Whether node coordinates are longitude and latitude (country outlines drawn under the
+        links); ``False`` draws them as plain x and y (a research network's diagram).
+
+    Returns
+    -------
+    Markup
+        One ``<svg>`` with one ``<path class="link flow|link idle">`` per link.
+    """
+    pos, names, by_link, totals, proj = _setup(network, flows, key, width, geographic=geographic)
+    top = max(totals.values(), default=0.0)
+
+    def width_of(v: float) -> float:
+        return 1.4 + 12.0 * v / top if top > 0 else 1.2
+
+    def style(lid: str, mode: str, corridor: str) -> LinkStyle:
+        tip = _flow_tip(lid, mode, corridor, by_link.get(lid, []), names, key, fmt)
+        t = totals.get(lid, 0.0)
+        if t > 0.5:
+            return LinkStyle("link flow", corridor_colour(corridor), width_of(t), 0.85, tip, t)
+        return LinkStyle("link idle", _GREY, 1.0, 0.7, tip, 0.0)
+
+    paths, schematic = draw_links(network_links(network, by_link), style, proj, pos)
+    node_flow = _node_weights(by_link, totals)
+    used = sorted({lk.corridor for lk in network.links if totals.get(lk.id, 0.0) > 0.5})
+    legend: list[list[LegendEntry]] = [
+        [(c or "no corridor tag", corridor_colour(c), 4.0, "") for c in used] + [("No flow", _GREY, 1.0, "")],
+        [(fmt(t), "#6b7682", width_of(t), "") for t in ([top, top / 2, top / 4] if top > 0 else [])]
+        + ([_SCHEMATIC_ENTRY] if schematic else []),
+    ]
+    return _network_map(network, paths, node_flow, legend, title=title, proj=proj, max_labels=max_labels,
+                        tol=_detail(width), geographic=geographic)

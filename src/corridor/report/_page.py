@@ -6,10 +6,14 @@ that this package built itself from escaped parts. Nothing in a page loads from 
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
-__all__ = ["Markup", "card", "esc", "join", "page", "table", "tag"]
+from corridor.io.files import write_text
+
+__all__ = ["Markup", "card", "esc", "join", "notebook_div", "page", "page_or_div", "table", "tag", "write_page"]
 
 
 class Markup(str):
@@ -140,6 +144,7 @@ table.sortable th[aria-sort=descending]::after { content: " \\25BC"; font-size: 
 table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
 table.data tr.total td { font-weight: 600; }
+table.data tr.stop td { color: var(--muted); font-style: italic; }
 table.data td:first-child { white-space: nowrap; }
 p.notice { background: #fff6e0; border: 1px solid #f0d48a; border-radius: 6px; padding: 8px 12px; }
 .pos { color: var(--up); }
@@ -198,8 +203,9 @@ _JS = """
 
 
 def page(title: str, body: Markup, *, subtitle: object = "", created: str | None = None) -> str:
-    """A whole HTML document: inline CSS and script, no external resource of any kind."""
+    """A whole HTML document: inline CSS (and script, if a table sorts), no external resource of any kind."""
     when = f" · {esc(created)}" if created else ""
+    script = f"<script>{_JS}</script>\n" if 'class="data sortable"' in body else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -210,5 +216,65 @@ def page(title: str, body: Markup, *, subtitle: object = "", created: str | None
         f"{body}\n"
         "<footer>Made by corridor, a freight-corridor planner. This file is self-contained: it loads "
         "nothing from the network. Country outlines: Natural Earth (public domain), via world-atlas.</footer>\n"
-        f"<script>{_JS}</script>\n</body>\n</html>\n"
+        f"{script}</body>\n</html>\n"
     )
+
+
+# The style of a notebook fragment: every selector starts with ".F", replaced by the fragment's own class,
+# so that the rules reach nothing outside it (a notebook shows many outputs on one page).
+_FRAGMENT_CSS = """
+.F { color:#1d2733; max-width:760px; margin:4px 0; padding:8px 12px; border:1px solid #d8dde3;
+  border-left:4px solid #0b4f71; border-radius:6px; background:#ffffff;
+  font:13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+.F .head { font-size:15px; font-weight:650; color:#0b4f71; margin:0 0 2px; }
+.F .sub { color:#5b6673; font-size:12px; margin:0 0 6px; }
+.F table.data { border-collapse:collapse; font-size:12.5px; margin:4px 0 8px; width:auto; }
+.F table.data caption { text-align:left; color:#5b6673; font-size:12px; padding-bottom:3px; caption-side:top; }
+.F table.data th, .F table.data td { padding:2px 8px; border:none; border-bottom:1px solid #d8dde3;
+  text-align:left; vertical-align:top; background:none; color:#1d2733; }
+.F table.data th { background:#f5f7f9; font-weight:600; border-bottom:2px solid #b9c2cc; }
+.F table.data td.num, .F table.data th.num { text-align:right; font-variant-numeric:tabular-nums;
+  white-space:nowrap; }
+.F table.data tr:nth-child(even) { background:none; }
+.F .table-wrap { overflow-x:auto; }
+.F figure { margin:6px 0 2px; }
+.F figure svg { display:block; max-width:100%; height:auto; }
+.F figcaption { color:#5b6673; font-size:12px; margin-top:2px; }
+.F svg text { font-family:system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+.F .pos { color:#0072B2; }
+.F .neg { color:#D55E00; }
+.F code { font-size:12px; background:#f5f7f9; padding:0 3px; border-radius:3px; }
+.F .note { color:#5b6673; font-size:12px; }
+"""
+
+
+def notebook_div(title: object, body: Markup, *, subtitle: object = "") -> str:
+    """A self-contained ``<div>`` for a notebook: scoped CSS, inline SVG, no script, no external resource.
+
+    The class that scopes the CSS is derived from the content, so that the output stays deterministic
+    while two different fragments on one notebook page never share (and so never restyle) a class.
+
+    Examples
+    --------
+    >>> html = notebook_div("Title", Markup("<p>body</p>"))
+    >>> html.startswith('<div class="corridor-') and html.endswith("</div>")
+    True
+    """
+    head = tag("div", title, class_="head") + (tag("div", subtitle, class_="sub") if subtitle else "")
+    inner = f"{head}{body}"
+    cls = "corridor-" + hashlib.sha256(inner.encode("utf-8")).hexdigest()[:12]
+    css = _FRAGMENT_CSS.replace(".F", f".{cls}")
+    return f'<div class="{cls}"><style>{css}</style>{inner}</div>'
+
+
+def page_or_div(title: str, whole: Markup, small: Markup, *, subtitle: object = "", created: str | None = None,
+                fragment: bool = False) -> str:
+    """The page of ``whole`` or, with ``fragment``, the notebook ``<div>`` of ``small``."""
+    if fragment:
+        return notebook_div(title, small, subtitle=subtitle)
+    return page(title, whole, subtitle=subtitle, created=created)
+
+
+def write_page(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (a temporary file, then a rename); the path written."""
+    return write_text(path, text)

@@ -1,4 +1,4 @@
-"""Inline SVG charts: horizontal bars (grouped and stacked), histograms, tornado and quantile ranges.
+"""Inline SVG charts: horizontal bars (grouped and stacked), histograms, tornado, quantile ranges and lines.
 
 Each function returns one ``<svg>`` element with a ``viewBox`` (it scales to the page width),
 ``role="img"``, an ``aria-label`` and a ``<title>``, axes with units, and a ``<title>`` tooltip on
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from corridor.report._fmt import nice_ticks
 from corridor.report._page import Markup, esc
@@ -16,12 +18,17 @@ from corridor.report._page import Markup, esc
 __all__ = [
     "BASE",
     "BLUE",
+    "GREEN",
     "ORANGE",
+    "PURPLE",
     "SKY",
     "VERMILLION",
     "YELLOW",
+    "Line",
     "bar_chart",
+    "coord",
     "histogram",
+    "line_chart",
     "quantile_chart",
     "text_width",
     "tornado",
@@ -33,6 +40,7 @@ ORANGE = "#E69F00"
 SKY = "#56B4E9"
 GREEN = "#009E73"
 YELLOW = "#F0E442"
+PURPLE = "#CC79A7"
 BASE = "#9AA5B1"
 _INK = "#1d2733"
 _MUTED = "#5b6673"
@@ -46,10 +54,19 @@ def text_width(text: str, size: float = 12) -> float:
     return len(text) * size * 0.56
 
 
-def _n(x: float) -> str:
-    """A coordinate with at most one decimal, so that output is short and deterministic."""
-    v = round(x, 1)
+def coord(x: float) -> str:
+    """A coordinate with at most one decimal, so that output is short and deterministic.
+
+    Examples
+    --------
+    >>> coord(12.0), coord(3.14159), coord(-0.04)
+    ('12', '3.1', '0')
+    """
+    v = round(x, 1) + 0.0  # + 0.0: no "-0"
     return str(int(v)) if v == int(v) else f"{v:.1f}"
+
+
+_n = coord
 
 
 def _text(x: float, y: float, s: object, *, size: float = 12, anchor: str = "start", fill: str = _INK,
@@ -157,71 +174,39 @@ def bar_chart(
     return _svg(width, height, title, body)
 
 
-def histogram(
-    values: Sequence[float],
-    *,
-    title: str,
-    fmt: Fmt,
-    xlabel: str,
-    bins: int = 24,
-    markers: Sequence[tuple[str, float]] = (),
-    colour: str = BLUE,
-    width: float = 640,
-    height: float = 250,
-) -> Markup:
-    """A histogram of ``values`` with vertical marker lines (for example the 5th, 50th, 95th percentiles)."""
-    vals = sorted(float(v) for v in values if v is not None and math.isfinite(float(v)))
-    left, right, top, bottom = 52.0, 40.0, 44.0, 48.0
-    body: list[str] = []
-    if not vals:
-        body.append(_text(width / 2, height / 2, "no samples", anchor="middle", fill=_MUTED))
-        return _svg(width, height, title, body)
+class _Bins(NamedTuple):
+    first: float
+    lo: float
+    hi: float
+    edges: list[float]
+    counts: list[int]
+    same: bool
+
+
+def _bin(vals: Sequence[float], bins: int) -> _Bins:
+    """Equal-width bins from the smallest to the largest value, and the axis range around them."""
     vmin, vmax = vals[0], vals[-1]
-    same = vmax == vmin
-    if same:
+    if vmax == vmin:
         pad = abs(vmin) * 0.05 or 1.0
-        lo, hi, bins = vmin - pad, vmax + pad, 1
-        edges = [vmin - pad / 10, vmin + pad / 10]
-        counts = [len(vals)]
-    else:
-        ticks = nice_ticks(vmin, vmax, 6)
-        lo, hi = ticks[0], ticks[-1]
-        step = (vmax - vmin) / bins
-        edges = [vmin + k * step for k in range(bins + 1)]
-        counts = [0] * bins
-        for v in vals:
-            counts[min(int((v - vmin) / step), bins - 1)] += 1
-    cmax = max(counts)
-    yticks = [t for t in nice_ticks(0, cmax, 5) if t == int(t)]
-    ymax = max(yticks[-1], cmax)
-    x0, x1, y0, y1 = left, width - right, height - bottom, top
+        return _Bins(vmin, vmin - pad, vmax + pad, [vmin - pad / 10, vmin + pad / 10], [len(vals)], True)
+    ticks = nice_ticks(vmin, vmax, 6)
+    step = (vmax - vmin) / bins
+    counts = [0] * bins
+    for v in vals:
+        counts[min(int((v - vmin) / step), bins - 1)] += 1
+    return _Bins(vmin, ticks[0], ticks[-1], [vmin + k * step for k in range(bins + 1)], counts, False)
 
-    def px(v: float) -> float:
-        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
-    def py(c: float) -> float:
-        return y0 - c / ymax * (y0 - y1)
-
-    for t in yticks:
-        body.append(f'<line x1="{_n(x0)}" y1="{_n(py(t))}" x2="{_n(x1)}" y2="{_n(py(t))}" stroke="{_GRID}"/>')
-        body.append(_text(x0 - 6, py(t) + 4, f"{int(t)}", size=11, anchor="end", fill=_MUTED))
-    xticks = [v for v in nice_ticks(lo, hi, 6) if lo - 1e-9 <= v <= hi + 1e-9] if not same else [vmin]
-    for t in xticks:
-        body.append(f'<line x1="{_n(px(t))}" y1="{_n(y0)}" x2="{_n(px(t))}" y2="{_n(y0 + 5)}" stroke="{_MUTED}"/>')
-        body.append(_text(px(t), y0 + 18, _tick_text(fmt, t), size=11, anchor="middle", fill=_MUTED))
-    for k, c in enumerate(counts):
-        if c == 0:
-            continue
-        a, b = px(edges[k]), px(edges[k + 1])
-        tip = (f"{fmt(edges[k])} to {fmt(edges[k + 1])}: {c} samples" if not same
-               else f"all {c} samples: {fmt(vmin)}")
-        body.append(f'<rect x="{_n(a + 0.5)}" y="{_n(py(c))}" width="{_n(max(b - a - 1, 1.0))}" '
-                    f'height="{_n(y0 - py(c))}" fill="{colour}" fill-opacity="0.85"><title>{esc(tip)}</title></rect>')
-    body.append(f'<line x1="{_n(x0)}" y1="{_n(y0)}" x2="{_n(x1)}" y2="{_n(y0)}" stroke="{_MUTED}"/>')
-    merged: dict[float, list[tuple[str, float]]] = {}  # markers at the same place share a line
-    for name, v in markers if not same else ():
-        if v is not None and math.isfinite(v) and lo <= v <= hi:
+def _marker_lines(
+    markers: Sequence[tuple[str, float | None]], px: Callable[[float], float], b: _Bins, y0: float, y1: float,
+    fmt: Fmt,
+) -> list[str]:
+    """Dashed vertical lines at the markers; markers at the same place share a line and a label."""
+    merged: dict[float, list[tuple[str, float]]] = {}
+    for name, v in markers if not b.same else ():
+        if v is not None and math.isfinite(v) and b.lo <= v <= b.hi:
             merged.setdefault(round(px(v), 1), []).append((name, v))
+    body: list[str] = []
     placed: list[float] = []
     for x_at, group in sorted(merged.items()):
         name, v = " = ".join(g[0] for g in group), group[0][1]
@@ -230,17 +215,78 @@ def histogram(
         body.append(f'<line x1="{_n(x_at)}" y1="{_n(y1 - 4)}" x2="{_n(x_at)}" y2="{_n(y0)}" stroke="{_INK}" '
                     f'stroke-dasharray="4 3"><title>{esc(f"{name}: {fmt(v)}")}</title></line>')
         body.append(_text(x_at, label_y, name, size=11, anchor="middle"))
+    return body
+
+
+def _bars(b: _Bins, px: Callable[[float], float], py: Callable[[float], float], y0: float, fmt: Fmt,
+          colour: str) -> list[str]:
+    body = []
+    for k, c in enumerate(b.counts):
+        if c == 0:
+            continue
+        a, z = px(b.edges[k]), px(b.edges[k + 1])
+        tip = (f"{fmt(b.edges[k])} to {fmt(b.edges[k + 1])}: {c} samples" if not b.same
+               else f"all {c} samples: {fmt(b.first)}")
+        body.append(f'<rect x="{_n(a + 0.5)}" y="{_n(py(c))}" width="{_n(max(z - a - 1, 1.0))}" '
+                    f'height="{_n(y0 - py(c))}" fill="{colour}" fill-opacity="0.85"><title>{esc(tip)}</title></rect>')
+    return body
+
+
+def _y_label(text: str, x: float, y_mid: float) -> str:
+    """A y-axis title written upwards at ``x``."""
+    return _text(x, y_mid, text, size=12, anchor="middle", extra=f' transform="rotate(-90 {_n(x)} {_n(y_mid)})"')
+
+
+def histogram(
+    values: Sequence[float],
+    *,
+    title: str,
+    fmt: Fmt,
+    xlabel: str,
+    bins: int = 24,
+    markers: Sequence[tuple[str, float | None]] = (),
+    colour: str = BLUE,
+    width: float = 640,
+    height: float = 250,
+) -> Markup:
+    """A histogram of ``values`` with vertical marker lines (for example the 5th, 50th, 95th percentiles)."""
+    vals = sorted(float(v) for v in values if v is not None and math.isfinite(float(v)))
+    left, right, top, bottom = 52.0, 40.0, 44.0, 48.0
+    if not vals:
+        return _svg(width, height, title, [_text(width / 2, height / 2, "no samples", anchor="middle", fill=_MUTED)])
+    b = _bin(vals, bins)
+    cmax = max(b.counts)
+    yticks = [t for t in nice_ticks(0, cmax, 5) if t == int(t)]
+    ymax = max(yticks[-1], cmax)
+    x0, x1, y0, y1 = left, width - right, height - bottom, top
+
+    def px(v: float) -> float:
+        return x0 + (v - b.lo) / (b.hi - b.lo) * (x1 - x0)
+
+    def py(c: float) -> float:
+        return y0 - c / ymax * (y0 - y1)
+
+    body: list[str] = []
+    for t in yticks:
+        body.append(f'<line x1="{_n(x0)}" y1="{_n(py(t))}" x2="{_n(x1)}" y2="{_n(py(t))}" stroke="{_GRID}"/>')
+        body.append(_text(x0 - 6, py(t) + 4, f"{int(t)}", size=11, anchor="end", fill=_MUTED))
+    xticks = [v for v in nice_ticks(b.lo, b.hi, 6) if b.lo - 1e-9 <= v <= b.hi + 1e-9] if not b.same else [vals[0]]
+    for t in xticks:
+        body.append(f'<line x1="{_n(px(t))}" y1="{_n(y0)}" x2="{_n(px(t))}" y2="{_n(y0 + 5)}" stroke="{_MUTED}"/>')
+        body.append(_text(px(t), y0 + 18, _tick_text(fmt, t), size=11, anchor="middle", fill=_MUTED))
+    body += _bars(b, px, py, y0, fmt, colour)
+    body.append(f'<line x1="{_n(x0)}" y1="{_n(y0)}" x2="{_n(x1)}" y2="{_n(y0)}" stroke="{_MUTED}"/>')
+    body += _marker_lines(markers, px, b, y0, y1, fmt)
     body.append(_text((x0 + x1) / 2, height - 8, xlabel, size=12, anchor="middle"))
-    body.append(_text(14, (y0 + y1) / 2, "samples", size=12, anchor="middle",
-                      extra=f' transform="rotate(-90 14 {_n((y0 + y1) / 2)})"'))
-    if same:
-        body.append(_text((x0 + x1) / 2, y1 - 12, f"all {len(vals)} samples equal {fmt(vmin)}", size=12,
+    body.append(_y_label("samples", 14, (y0 + y1) / 2))
+    if b.same:
+        body.append(_text((x0 + x1) / 2, y1 - 12, f"all {len(vals)} samples equal {fmt(vals[0])}", size=12,
                           anchor="middle", fill=_MUTED))
     return _svg(width, height, title, body)
 
 
 def tornado(
-    rows: Sequence[tuple[str, float, float]],
+    rows: Sequence[tuple[str, float | None, float | None]],
     *,
     centre: float,
     title: str,
@@ -329,4 +375,224 @@ def quantile_chart(
         if "p50" in q:
             body.append(f'<line x1="{_n(px(q["p50"]))}" y1="{_n(y - 2)}" x2="{_n(px(q["p50"]))}" '
                         f'y2="{_n(y + bar_h + 2)}" stroke="{_INK}" stroke-width="2"/>')
+    return _svg(width, height, title, body)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series of a :func:`line_chart`.
+
+    Parameters
+    ----------
+    name
+        Its name in the legend and in tooltips.
+    x, y
+        The points, in drawing order (equal ``x`` in a row draws a vertical step).
+    colour, width
+        Stroke colour and width.
+    tips
+        One tooltip per point; a point with a tooltip gets a small dot carrying it.
+    legend
+        Whether the line has a legend entry (lines of the same name and colour share one).
+    """
+
+    name: str
+    x: Sequence[float]
+    y: Sequence[float]
+    colour: str = BLUE
+    width: float = 1.6
+    tips: Sequence[str] = ()
+    legend: bool = True
+
+
+_SHADE = "#7f8a96"
+_MAX_BANDS = 80  # hover bands of a daily series: at most this many, each a run of days
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The plot area of a line chart and its scales."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    xlo: float
+    xhi: float
+    yhi: float
+
+    def px(self, x: float) -> float:
+        return self.x0 + (x - self.xlo) / (self.xhi - self.xlo) * (self.x1 - self.x0)
+
+    def py(self, y: float) -> float:
+        return self.y0 - y / self.yhi * (self.y0 - self.y1)
+
+
+def _finite_pairs(line: Line) -> list[tuple[float, float]]:
+    return [(float(a), float(b)) for a, b in zip(line.x, line.y, strict=False)
+            if a is not None and b is not None and math.isfinite(a) and math.isfinite(b)]
+
+
+def _line_frame(lines: Sequence[Line], hline: tuple[str, float] | None, *, width: float, height: float,
+                top: float, fmt_y: Fmt) -> tuple[_Frame, list[float], list[float]]:
+    xs = [x for ln in lines for x, _ in _finite_pairs(ln)] or [0.0, 1.0]
+    ys = [y for ln in lines for _, y in _finite_pairs(ln)] + ([hline[1]] if hline else []) + [0.0]
+    xlo, xhi = min(xs), max(xs)
+    if xhi == xlo:
+        xhi = xlo + 1.0
+    ytop = max(*ys, 1e-9)
+    yticks = [t for t in nice_ticks(0.0, ytop, 5) if t >= 0]
+    left = max(text_width(_tick_text(fmt_y, t), 11) for t in yticks) + 34
+    frame = _Frame(left, width - 18, height - 44, top, xlo, xhi, max(yticks[-1], ytop))
+    xticks = [t for t in nice_ticks(xlo, xhi, 7) if xlo - 1e-9 <= t <= xhi + 1e-9]
+    return frame, xticks, yticks
+
+
+def _line_axes(f: _Frame, xticks: Sequence[float], yticks: Sequence[float], fmt_x: Fmt, fmt_y: Fmt,
+               xlabel: str, ylabel: str, height: float) -> list[str]:
+    body = []
+    for t in yticks:
+        body.append(f'<line x1="{_n(f.x0)}" y1="{_n(f.py(t))}" x2="{_n(f.x1)}" y2="{_n(f.py(t))}" stroke="{_GRID}"/>')
+        body.append(_text(f.x0 - 6, f.py(t) + 4, _tick_text(fmt_y, t), size=11, anchor="end", fill=_MUTED))
+    for t in xticks:
+        body.append(f'<line x1="{_n(f.px(t))}" y1="{_n(f.y0)}" x2="{_n(f.px(t))}" y2="{_n(f.y0 + 5)}" '
+                    f'stroke="{_MUTED}"/>')
+        body.append(_text(f.px(t), f.y0 + 18, _tick_text(fmt_x, t), size=11, anchor="middle", fill=_MUTED))
+    body.append(f'<line x1="{_n(f.x0)}" y1="{_n(f.y0)}" x2="{_n(f.x1)}" y2="{_n(f.y0)}" stroke="{_MUTED}"/>')
+    body.append(_text((f.x0 + f.x1) / 2, height - 8, xlabel, size=12, anchor="middle"))
+    body.append(_y_label(ylabel, 14, (f.y0 + f.y1) / 2))
+    return body
+
+
+def _half_steps(xs: Sequence[float]) -> list[tuple[float, float]]:
+    """For each x, the interval from halfway to its left neighbour to halfway to its right one."""
+    out = []
+    for i, x in enumerate(xs):
+        a = (xs[i - 1] + x) / 2 if i > 0 else x - ((xs[1] - x) / 2 if len(xs) > 1 else 0.5)
+        b = (x + xs[i + 1]) / 2 if i + 1 < len(xs) else x + ((x - xs[i - 1]) / 2 if i > 0 else 0.5)
+        out.append((a, b))
+    return out
+
+
+def _shading(f: _Frame, xs: Sequence[float], shade: Sequence[float], name: str) -> list[str]:
+    """Grey bands where ``shade`` (a share 0..1 per x) is positive; darker the larger the share."""
+    body = []
+    for (a, b), s, x in zip(_half_steps(xs), shade, xs, strict=False):
+        if s is None or not math.isfinite(s) or s <= 0:
+            continue
+        pa, pb = max(f.px(a), f.x0), min(f.px(b), f.x1)
+        body.append(f'<rect x="{_n(pa)}" y="{_n(f.y1)}" width="{_n(max(pb - pa, 0.5))}" height="{_n(f.y0 - f.y1)}" '
+                    f'fill="{_SHADE}" fill-opacity="{min(float(s), 1.0) * 0.35:.2f}">'
+                    f"<title>{esc(f'{_n(x)}: {name} {100 * min(float(s), 1.0):.0f} % of the time')}</title></rect>")
+    return body
+
+
+def _polyline(f: _Frame, line: Line) -> list[str]:
+    pts = _finite_pairs(line)
+    if not pts:
+        return []
+    coords = " ".join(f"{_n(f.px(x))},{_n(f.py(y))}" for x, y in pts)
+    body = [f'<polyline fill="none" stroke="{esc(line.colour)}" stroke-width="{_n(line.width)}" '
+            f'stroke-linejoin="round" points="{coords}"><title>{esc(line.name)}</title></polyline>']
+    for (x, y), tip in zip(pts, line.tips, strict=False):
+        if not tip:
+            continue
+        body.append(f'<circle cx="{_n(f.px(x))}" cy="{_n(f.py(y))}" r="3" fill="#ffffff" stroke="{esc(line.colour)}" '
+                    f'stroke-width="1.2"><title>{esc(tip)}</title></circle>')
+    return body
+
+
+def _bands(f: _Frame, lines: Sequence[Line], fmt_x: Fmt, fmt_y: Fmt) -> list[str]:
+    """Invisible hover bands over runs of x, each with a tooltip of every line's values there."""
+    xs = [float(x) for x in lines[0].x]
+    if not xs:
+        return []
+    per = max(1, math.ceil(len(xs) / _MAX_BANDS))
+    steps = _half_steps(xs)
+    body = []
+    for start in range(0, len(xs), per):
+        idx = range(start, min(start + per, len(xs)))
+        head = fmt_x(xs[idx[0]]) if len(idx) == 1 else f"{fmt_x(xs[idx[0]])} to {fmt_x(xs[idx[-1]])}"
+        parts = []
+        for ln in lines:
+            vals = [float(ln.y[i]) for i in idx if i < len(ln.y) and ln.y[i] is not None and math.isfinite(ln.y[i])]
+            if vals:
+                mean = fmt_y(math.fsum(vals) / len(vals))
+                more = "" if len(vals) == 1 else f" (mean), max {fmt_y(max(vals))}"
+                parts.append(f"{ln.name} {mean}{more}")
+        a, b = max(f.px(steps[idx[0]][0]), f.x0), min(f.px(steps[idx[-1]][1]), f.x1)
+        body.append(f'<rect class="hover" x="{_n(a)}" y="{_n(f.y1)}" width="{_n(max(b - a, 0.5))}" '
+                    f'height="{_n(f.y0 - f.y1)}" fill="#ffffff" fill-opacity="0">'
+                    f"<title>{esc(head + ': ' + '; '.join(parts))}</title></rect>")
+    return body
+
+
+def _line_legend(lines: Sequence[Line], shade_label: str, hline: tuple[str, float] | None, x: float) -> list[str]:
+    items = list(dict.fromkeys((ln.name, ln.colour) for ln in lines if ln.legend))
+    out = _legend(items, x, 16)
+    x += sum(15 + text_width(name) + 16 for name, _ in items)
+    if shade_label:
+        out.append(f'<rect x="{_n(x)}" y="7" width="11" height="11" fill="{_SHADE}" fill-opacity="0.35"/>')
+        out.append(_text(x + 15, 16, shade_label, size=12))
+        x += 15 + text_width(shade_label) + 16
+    if hline:
+        out.append(f'<line x1="{_n(x)}" y1="12" x2="{_n(x + 18)}" y2="12" stroke="{_INK}" stroke-dasharray="4 3"/>')
+        out.append(_text(x + 22, 16, hline[0], size=12))
+    return out
+
+
+def line_chart(
+    lines: Sequence[Line],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    fmt_x: Fmt,
+    fmt_y: Fmt,
+    shade: Sequence[float] | None = None,
+    shade_label: str = "",
+    hline: tuple[str, float] | None = None,
+    bands: bool = False,
+    width: float = 640,
+    height: float = 250,
+) -> Markup:
+    """Lines over a shared x axis, with optional shading, a dashed threshold line and hover bands.
+
+    Parameters
+    ----------
+    lines
+        The series; the y axis starts at zero (every quantity drawn here is ≥ 0).
+    title, xlabel, ylabel
+        The chart's accessible title and the axis titles (with their units).
+    fmt_x, fmt_y
+        Formatters of the axis values (tick labels and tooltips).
+    shade, shade_label
+        A share 0..1 for each x of the first line, drawn as grey bands (for example the part of a
+        day the port was closed by storms), and its legend entry.
+    hline
+        ``(label, value)``: a dashed horizontal line, for example a threshold or a theoretical value.
+    bands
+        Hover bands over runs of x whose tooltips give every line's values (for long daily series,
+        at most 80 bands).
+    width, height
+        Size of the SVG coordinate system.
+    """
+    legend_n = len({(ln.name, ln.colour) for ln in lines if ln.legend}) + bool(shade_label) + bool(hline)
+    frame, xticks, yticks = _line_frame(lines, hline, width=width, height=height, top=40.0 if legend_n else 20.0,
+                                        fmt_y=fmt_y)
+    body: list[str] = []
+    if legend_n:
+        body += _line_legend(lines, shade_label, hline, frame.x0)
+    if shade is not None and lines:
+        body += _shading(frame, [float(x) for x in lines[0].x], shade, shade_label or "shaded")
+    body += _line_axes(frame, xticks, yticks, fmt_x, fmt_y, xlabel, ylabel, height)
+    if hline is not None and math.isfinite(hline[1]):
+        y = frame.py(hline[1])
+        body.append(f'<line x1="{_n(frame.x0)}" y1="{_n(y)}" x2="{_n(frame.x1)}" y2="{_n(y)}" stroke="{_INK}" '
+                    f'stroke-width="1.2" stroke-dasharray="5 4"><title>{esc(f"{hline[0]}: {fmt_y(hline[1])}")}'
+                    "</title></line>")
+    for ln in lines:
+        body += _polyline(frame, ln)
+    if bands and lines:
+        body += _bands(frame, lines, fmt_x, fmt_y)
     return _svg(width, height, title, body)

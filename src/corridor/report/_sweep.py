@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corridor.report import _fmt
-from corridor.report._page import Markup, card, esc, join, page, table, tag
+from corridor.report._page import Markup, card, esc, join, page_or_div, table, tag, write_page
 from corridor.report._svg import BLUE, ORANGE, VERMILLION, bar_chart, histogram, quantile_chart, tornado
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["render_sweep"]
+__all__ = ["render_sweep", "write_sweep"]
 
 Json = Mapping[str, Any]
 _QUANTILES = ("mean", "sd", "min", "p5", "p25", "p50", "p75", "p95", "max")
@@ -71,8 +72,8 @@ def _quantile_table(metrics: Json) -> Markup:
         div, unit = _fmt.unit_scale(key, vals)
         digits = 2 if max((abs(v) / div for v in vals), default=0.0) < 100 else 1
         name = f"{_fmt.label(key)}{f' ({unit})' if unit else ''}"
-        rows.append([name, *((_fmt.number(None if _num(q.get(k)) is None else _num(q.get(k)) / div, digits),
-                              _num(q.get(k))) for k in _QUANTILES)])
+        cells = [_num(q.get(k)) for k in _QUANTILES]
+        rows.append([name, *((_fmt.number(None if v is None else v / div, digits), v) for v in cells)])
     return table(["Metric, per year", "Mean", "SD", "Min", "P5", "P25", "Median", "P75", "P95", "Max"], rows,
                  numeric=range(1, 10), caption="Distribution of each result over the samples.")
 
@@ -205,22 +206,71 @@ def _uncertain(sweep: Json) -> Markup:
                  numeric=(2,), sortable=False)
 
 
+def _small(sweep: Json, samples: pd.DataFrame | None) -> Markup:
+    """The notebook form: the quantile table and one chart of the generalised cost (or the first metric)."""
+    metrics = sweep.get("metrics", {}) or {}
+    key = "total_cost_usd" if "total_cost_usd" in metrics else next(iter(metrics), None)
+    if key is None:
+        return _quantile_table(metrics)
+    f, what, q = _fmt.formatter(key), _fmt.label(key), metrics.get(key) or {}
+    values = ([float(v) for v in samples[key].tolist() if _num(v) is not None]
+              if samples is not None and key in samples.columns else [])
+    if values:
+        markers = [(name, _num(q.get(k))) for name, k in (("P5", "p5"), ("median", "p50"), ("P95", "p95"))]
+        svg = histogram(values, title=f"Histogram of {what.lower()} over {len(values)} samples", fmt=f,
+                        xlabel=f"{what} per year", markers=markers, width=560, height=220)
+    else:
+        svg = quantile_chart([(what, {k: v for k, v in q.items() if _num(v) is not None})],
+                             title=f"Range of {what.lower()}", fmt=f, width=560)
+    return Markup(f"{_quantile_table(metrics)}<figure>{svg}</figure>")
+
+
+def _subtitle(sweep: Json) -> str:
+    n, req = sweep.get("n"), sweep.get("samples")
+    bits = [f"Scenario {sweep.get('scenario', '?')}", f"{n if n is not None else '?'} of {req} samples"
+            if req is not None and req != n else f"{n} samples", f"seed {sweep.get('seed', '?')}"]
+    if sweep.get("sweep_id"):
+        bits.append(f"sweep {sweep['sweep_id']}")
+    return " · ".join(bits)
+
+
 def render_sweep(
     sweep: Json,
     samples: pd.DataFrame | None = None,
     *,
     title: str = "Monte Carlo sweep",
     created: str | None = None,
+    fragment: bool = False,
 ) -> str:
-    """The HTML report of a sweep, as one self-contained page.
+    """The HTML report of a Monte Carlo sweep.
 
-    See :func:`corridor.report.render_sweep` for the parameters.
+    Parameters
+    ----------
+    sweep
+        A sweep summary as ``corridor scenario sweep --json`` prints it (``metrics``,
+        ``p_unserved_above``, ``bottleneck_frequency``, ``tornado``, ``uncertain`` ...).
+    samples
+        One row per sample with the metrics as columns; with it the report draws histograms,
+        without it quantile ranges.
+    title
+        The page title.
+    created
+        A date or time to show under the title (none by default).
+    fragment
+        A self-contained ``<div>`` for a notebook (the quantile table and one chart of the
+        generalised cost) instead of a page.
+
+    Returns
+    -------
+    str
+        A whole HTML document, or with ``fragment=True`` one ``<div>``.
+
+    See Also
+    --------
+    write_sweep : the page, written to a file.
     """
-    n, req = sweep.get("n"), sweep.get("samples")
-    bits = [f"Scenario {sweep.get('scenario', '?')}", f"{n if n is not None else '?'} of {req} samples"
-            if req is not None and req != n else f"{n} samples", f"seed {sweep.get('seed', '?')}"]
-    if sweep.get("sweep_id"):
-        bits.append(f"sweep {sweep['sweep_id']}")
+    if fragment:
+        return page_or_div(title, Markup(""), _small(sweep, samples), subtitle=_subtitle(sweep), fragment=True)
     sections = (("distributions", "Distributions", [_quantile_table(sweep.get("metrics", {}) or {}),
                                                       _distributions(sweep, samples)]),
                 ("unserved", "Unserved demand", [_p_unserved(sweep)]),
@@ -231,4 +281,16 @@ def render_sweep(
     body = [_cards(sweep), Markup(f'<nav class="toc">{toc}</nav>')]
     for sid, head, content in sections:
         body.append(Markup(f'<section id="{sid}">{tag("h2", head)}{join(content)}</section>'))
-    return page(title, join(body, "\n"), subtitle=" · ".join(bits), created=created)
+    return page_or_div(title, join(body, "\n"), Markup(""), subtitle=_subtitle(sweep), created=created)
+
+
+def write_sweep(
+    path: str | Path,
+    sweep: Json,
+    samples: pd.DataFrame | None = None,
+    *,
+    title: str = "Monte Carlo sweep",
+    created: str | None = None,
+) -> Path:
+    """Write the page of :func:`render_sweep` to ``path`` atomically; the path written."""
+    return write_page(path, render_sweep(sweep, samples, title=title, created=created))
