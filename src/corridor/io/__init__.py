@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corridor.exceptions import InputError, Problem
+from corridor.io.flows import link_flows_geojson, write_flows_geojson
 from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
 from corridor.io.schema import Catalogue
 from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
@@ -13,11 +14,13 @@ from corridor.model import Dataset
 __all__ = [
     "Catalogue",
     "dataset_to_geojson",
+    "link_flows_geojson",
     "read_csv_dataset",
     "read_dataset",
     "read_demand_csv",
     "read_geojson",
     "write_csv_dataset",
+    "write_flows_geojson",
     "write_geojson",
 ]
 
