@@ -196,7 +196,7 @@ def _number(value: object, where: str, field_: str) -> float | None:
         value = value.item()
     if value is None:
         return None
-    if not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(Problem(where, field_, f"{value!r} is not a number"))
     try:
         x = float(value)

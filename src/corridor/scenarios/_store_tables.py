@@ -78,13 +78,13 @@ def prepare_tables(run_id: str, tables: Mapping[str, Any], summary: Mapping[str,
     """
     where = f"run {run_id}"
     out = []
-    for name, given in tables.items():
+    for name, frame in tables.items():
         table = _table_for(name, where)
-        frame = _checked_frame(given, table, f"{where} table {name}")
         if table is SAMPLES:
             out.append(_prepare_samples(frame, name, f"{where} table {name}"))
         else:
-            out.append(_prepare_frame(frame, table, run_id, name, f"{where} table {name}"))
+            checked = _checked_frame(frame, table, f"{where} table {name}")
+            out.append(_prepare_frame(checked, table, run_id, name, f"{where} table {name}"))
     bottlenecks = _bottlenecks(run_id, summary, where)
     if bottlenecks is not None:
         out.append(bottlenecks)
@@ -229,7 +229,17 @@ def _prepare_frame(frame: pd.DataFrame, table: Table, run_id: str, name: str, wh
     return Prepared(name, table, pa.table(arrays), n, columns)
 
 
-def _prepare_samples(frame: pd.DataFrame, name: str, where: str) -> Prepared:
+def _prepare_samples(frame: object, name: str, where: str) -> Prepared:
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(Problem(where, "", f"expected a pandas DataFrame, got {type(frame).__name__}"))
+    fixed = ("idx", "seed", "elapsed_s", *(c.py for c in SAMPLES.data_columns))
+    for col in frame.columns:
+        if not (col in fixed or str(col).startswith(("param.", "by_corridor_t."))):
+            msg = (f"{col!r} is not a column of a sweep's samples (idx, seed, elapsed_s, param.<name>, the metrics, "
+                   "by_corridor_t.<corridor>); the samples table is RunStore.samples(sweep_id)")
+            raise InputError(Problem(where, str(col), msg))
     if "idx" not in frame.columns:
         raise InputError(Problem(where, "idx", "column missing (the samples table is RunStore.samples(sweep_id))"))
     try:

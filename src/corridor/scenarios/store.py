@@ -609,7 +609,7 @@ def _read(con: duckdb.DuckDBPyConnection, run_id: str, entry: tuple[str, int, li
 def _check_kind(kind: object, where: str) -> str:
     if isinstance(kind, str) and kind in KINDS:
         return kind
-    close = difflib.get_close_matches(str(kind), KINDS, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(str(kind), KINDS, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise InputError(Problem(where, "kind", f"unknown kind of run {kind!r}; {hint}use one of {', '.join(KINDS)}"))
 
