@@ -82,11 +82,9 @@ def link_flows_geojson(flows: pd.DataFrame, *, geometry: pd.DataFrame | None = N
     if (geometry is None) == (network is None):
         raise InputError(Problem(where or "link flows", "", "give a geometry table or a network to draw the flows "
                                  "with (one of them)"))
-    _need(flows, ("link",), f"{where} table link_flows".strip())
-    rows = _records(flows)
+    rows = _records(flows, ("link",), f"{where} table link_flows".strip())
     if geometry is not None:
-        _need(geometry, GEOMETRY_COLUMNS, f"{where} table geometry".strip())
-        lines = _lines_from_table(rows, _records(geometry))
+        lines = _lines_from_table(rows, _records(geometry, GEOMETRY_COLUMNS, f"{where} table geometry".strip()))
     else:
         assert network is not None
         lines = _lines_from_network(rows, network)
@@ -126,19 +124,13 @@ def _feature(row: dict[str, Any], line: list[_Point] | None) -> dict[str, Any]:
     return {"type": "Feature", "geometry": geometry, "properties": {k: _plain(v) for k, v in row.items()}}
 
 
-def _need(frame: pd.DataFrame, columns: tuple[str, ...], where: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
+def _records(frame: pd.DataFrame, needed: tuple[str, ...], where: str) -> list[dict[str, Any]]:
+    """Rows as dicts, with a named index turned back into columns, after checking the ``needed`` columns."""
+    flat = frame.reset_index() if any(n is not None for n in frame.index.names) else frame
+    missing = [c for c in needed if c not in flat.columns]
     if missing:
         raise InputError(Problem(where, missing[0], "column missing"))
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts, with a meaningful index turned back into columns."""
-    import pandas as pd
-
-    index = frame.index
-    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
-    return [{str(k): v for k, v in r.items()} for r in (frame if plain else frame.reset_index()).to_dict("records")]
+    return [{str(k): v for k, v in r.items()} for r in flat.to_dict("records")]
 
 
 def _lines_from_table(rows: list[dict[str, Any]], geometry: list[dict[str, Any]]) -> list[list[_Point] | None]:

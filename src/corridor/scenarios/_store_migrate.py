@@ -48,6 +48,7 @@ def migrate_v1(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
     con.begin()
     try:
+        _check_seeds(con)
         _rename_old(con)
         for table in TABLES:
             if table.name != "meta":
@@ -76,20 +77,24 @@ def _rename_old(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE {name} RENAME TO {name}_v1")
 
 
-def _copy_runs(con: duckdb.DuckDBPyConnection) -> None:
-    big = con.execute(f"SELECT run_id, seed::VARCHAR FROM runs_v1 WHERE seed > {MAX_SEED} LIMIT 1").fetchall()
+def _check_seeds(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse seeds of 2**64 or more (version 1 kept up to 2**128 - 1), before any table changes."""
+    big = con.execute(f"SELECT run_id, seed::VARCHAR FROM runs WHERE seed > {MAX_SEED} LIMIT 1").fetchall()
     if big:
         raise InputError(Problem(f"run {big[0][0]}", "seed", f"{big[0][1]} is 2**64 or more; version 2 keeps seeds "
                                  "below 2**64"))
+    big = con.execute(f"SELECT sweep_id, idx, seed::VARCHAR FROM samples WHERE seed > {MAX_SEED} LIMIT 1").fetchall()
+    if big:
+        raise InputError(Problem(f"sweep {big[0][0]} sample {big[0][1]}", "seed", f"{big[0][2]} is 2**64 or more; "
+                                 "version 2 keeps seeds below 2**64"))
+
+
+def _copy_runs(con: duckdb.DuckDBPyConnection) -> None:
     columns = ", ".join(c.name for c in RUNS.columns)
     con.execute(f"INSERT INTO runs ({columns}) SELECT {columns} FROM runs_v1")
 
 
 def _copy_samples(con: duckdb.DuckDBPyConnection) -> None:
-    big = con.execute(f"SELECT sweep_id, idx FROM samples_v1 WHERE seed > {MAX_SEED} LIMIT 1").fetchall()
-    if big:
-        raise InputError(Problem(f"sweep {big[0][0]} sample {big[0][1]}", "seed", "is 2**64 or more; version 2 "
-                                 "keeps seeds below 2**64"))
     last: tuple[str, int] = ("", -1)
     while True:
         rows = con.execute(
