@@ -437,8 +437,8 @@ def test_bad_values_at_start(store: RunStore, call: Any, match: str) -> None:
     ({"tables": {"link_flows": [1, 2]}}, "expected a pandas DataFrame"),
     ({"tables": [flows()]}, "tables: expected a dict of DataFrames"),
     ({"tables": {"link_flows": pd.DataFrame({"tonnes": [1, "a"]})}}, "table link_flows: tonnes: expected numbers"),
-    ({"summary": {"bottlenecks": [{"kind": "link", "capacity": "lots"}]}},
-     r"summary bottlenecks: capacity: expected numbers, got 'lots'"),
+    ({"summary": {"bottlenecks": [{"kind": "link", "capacity": 1.0}, {"kind": "link", "capacity": "lots"}]}},
+     r"summary bottlenecks\[1\]: capacity: expected numbers, got 'lots'"),
 ])
 def test_bad_values_at_finish_leave_the_run_running(store: RunStore, kwargs: dict[str, Any], match: str) -> None:
     run = store.start("scenario", "x", {}, "h")

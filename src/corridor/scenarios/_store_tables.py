@@ -302,10 +302,20 @@ def _bottlenecks(run_id: str, summary: Mapping[str, Any], where: str) -> Prepare
         try:
             arrays[column.name] = pa.array(values, type=arrow_type(column.type), from_pandas=True)
         except (pa.ArrowException, TypeError, ValueError, OverflowError):
-            bad = next(v for v in values if v is not None)
+            i, bad = next((i, v) for i, v in enumerate(values) if not _converts(v, column.type))
             msg = f"expected {_WORDS[column.type]}, got {bad!r}"
-            raise InputError(Problem(f"{where} summary {key}", str(column.py), msg)) from None
+            raise InputError(Problem(f"{where} summary {key}[{i}]", str(column.py), msg)) from None
     return Prepared(BOTTLENECKS.name, BOTTLENECKS, pa.table(arrays), n, None)
+
+
+def _converts(value: object, sql_type: str) -> bool:
+    import pyarrow as pa
+
+    try:
+        pa.array([value], type=arrow_type(sql_type), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return False
+    return True
 
 
 def _check_samples_stored(con: duckdb.DuckDBPyConnection, run_id: str, p: Prepared) -> None:

@@ -227,7 +227,6 @@ class RunStore:
             Result tables by name: ``link_flows``, ``od``, ``capacities``, ``transfers``, ``geometry``,
             ``hub_kpis``, ``hub_series``, or ``samples`` (a sweep's :meth:`samples`). Each holds some or
             all of its table's columns, in any order, with a plain (unnamed) index.
-
         elapsed_s
             Wall-clock seconds of the run.
 
