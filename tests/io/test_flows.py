@@ -28,7 +28,7 @@ def geometry() -> pd.DataFrame:
 
 
 def test_lines_follow_the_direction_of_each_flow() -> None:
-    doc = link_flows_geojson(flows(), geometry=geometry(), name="flows of run x")
+    doc = link_flows_geojson(flows(), geometry(), name="flows of run x")
     assert doc["type"] == "FeatureCollection" and doc["name"] == "flows of run x"
     ab, ba, bc, zz = doc["features"]
     assert ab["geometry"] == {"type": "LineString", "coordinates": [[50.0, 40.0], [51.0, 41.0]]}
@@ -43,13 +43,13 @@ def test_lines_from_a_network(tiny_network: Network) -> None:
     a, b = (tiny_network.node(link.a), tiny_network.node(link.b))
     both = pd.DataFrame({"link": [link.id, link.id, "nope"], "from": [link.a, link.b, "x"], "to": [link.b, link.a, "y"],
                          "tonnes": np.array([1, 2, 3], dtype=np.int64)})
-    doc = link_flows_geojson(both, network=tiny_network)
+    doc = link_flows_geojson(both, tiny_network)
     forward, back, unknown = doc["features"]
     assert forward["geometry"]["coordinates"] == [[a.lon, a.lat], [b.lon, b.lat]]
     assert back["geometry"]["coordinates"] == [[b.lon, b.lat], [a.lon, a.lat]]
     assert unknown["geometry"] is None and forward["properties"]["tonnes"] == 1
     assert isinstance(forward["properties"]["tonnes"], int)
-    no_direction = link_flows_geojson(pd.DataFrame({"link": [link.id], "tonnes": [5.0]}), network=tiny_network)
+    no_direction = link_flows_geojson(pd.DataFrame({"link": [link.id], "tonnes": [5.0]}), tiny_network)
     assert no_direction["features"][0]["geometry"]["coordinates"] == [[a.lon, a.lat], [b.lon, b.lat]]
 
 
@@ -59,34 +59,34 @@ def test_the_same_lines_from_a_network_or_its_geometry(tiny_network: Network) ->
              "lon_to": pos[lk.b][0], "lat_to": pos[lk.b][1]} for lk in tiny_network.links]
     table = pd.DataFrame(rows)
     flows_ = table[["link", "to", "from"]].rename(columns={"to": "from", "from": "to"}).assign(tonnes=1.0)
-    assert (link_flows_geojson(flows_, geometry=table) == link_flows_geojson(flows_, network=tiny_network))
+    assert (link_flows_geojson(flows_, table) == link_flows_geojson(flows_, tiny_network))
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({}, "give a geometry table or a network"),
-    ({"geometry": geometry(), "network": "both"}, "give a geometry table or a network"),
-    ({"geometry": geometry().drop(columns="lat_to")}, r"^run r table geometry: lat_to: column missing$"),
+@pytest.mark.parametrize(("geometry_", "match"), [
+    (None, r"^run r: geometry: expected a geometry table or a Network to draw the flows with, got NoneType$"),
+    ("network.geojson", "got str"),
+    (geometry().drop(columns="lat_to"), r"^run r table geometry: lat_to: column missing$"),
 ])
-def test_bad_calls(kwargs: dict[str, object], match: str) -> None:
+def test_bad_calls(geometry_: object, match: str) -> None:
     with pytest.raises(InputError, match=match):
-        link_flows_geojson(flows(), where="run r", **kwargs)  # type: ignore[arg-type]
+        link_flows_geojson(flows(), geometry_, where="run r")  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"^table link_flows: link: column missing$"):
-        link_flows_geojson(flows().drop(columns="link"), geometry=geometry())
+        link_flows_geojson(flows().drop(columns="link"), geometry())
 
 
 def test_odd_cells_become_json() -> None:
     odd = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "when": pd.to_datetime(["2021-03-01"]),
                         "n": pd.array([None], dtype="Int64"), "inf": [math.inf], "flag": [np.bool_(True)],
                         "cat": pd.Categorical(["rail"])})
-    props = link_flows_geojson(odd, geometry=geometry())["features"][0]["properties"]
+    props = link_flows_geojson(odd, geometry())["features"][0]["properties"]
     assert props == {"link": "ab", "from": "a", "to": "b", "when": "2021-03-01T00:00:00", "n": None, "inf": None,
                      "flag": True, "cat": "rail"}
     indexed = flows().set_index("link")  # a meaningful index is a column again
-    assert link_flows_geojson(indexed, geometry=geometry())["features"][0]["properties"]["link"] == "ab"
+    assert link_flows_geojson(indexed, geometry())["features"][0]["properties"]["link"] == "ab"
 
 
 def test_write_is_atomic_and_names_the_path(tmp_path: Path) -> None:
-    doc = link_flows_geojson(flows(), geometry=geometry())
+    doc = link_flows_geojson(flows(), geometry())
     out = write_flows_geojson(doc, tmp_path / "maps" / "flows.geojson")
     assert out == tmp_path / "maps" / "flows.geojson" and json.loads(out.read_text(encoding="utf-8")) == doc
     with pytest.raises(InputError, match=r"flows\.geojson: cannot be written as GeoJSON"):
@@ -111,7 +111,7 @@ def test_every_flow_is_one_feature_between_its_own_nodes(rows: list[tuple[str, b
                           for i, (k, (a, b)) in enumerate(nodes.items())])
     frame = pd.DataFrame([{"link": k, "from": nodes[k][int(rev)], "to": nodes[k][1 - int(rev)], "tonnes": t}
                           for k, rev, t in rows], columns=["link", "from", "to", "tonnes"])
-    doc = link_flows_geojson(frame, geometry=table)
+    doc = link_flows_geojson(frame, table)
     assert len(doc["features"]) == len(frame)
     by_link = {r["link"]: r for r in table.to_dict("records")}
     for f, (k, rev, t) in zip(doc["features"], rows, strict=True):

@@ -12,7 +12,7 @@ Examples
 >>> flows = pd.DataFrame({"link": ["ab"], "from": ["b"], "to": ["a"], "tonnes": [2.5e6]})
 >>> geometry = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "lon_from": [51.2], "lat_from": [43.6],
 ...                          "lon_to": [49.9], "lat_to": [40.4]})
->>> doc = link_flows_geojson(flows, geometry=geometry)
+>>> doc = link_flows_geojson(flows, geometry)
 >>> doc["features"][0]["geometry"]["coordinates"], doc["features"][0]["properties"]["tonnes"]
 ([[49.9, 40.4], [51.2, 43.6]], 2500000.0)
 """
@@ -42,23 +42,23 @@ GEOMETRY_COLUMNS = ("link", "lon_from", "lat_from", "lon_to", "lat_to")
 _Point = list[float]
 
 
-def link_flows_geojson(flows: pd.DataFrame, *, geometry: pd.DataFrame | None = None, network: Network | None = None,
-                       name: str = "link flows", where: str = "") -> dict[str, Any]:
+def link_flows_geojson(flows: pd.DataFrame, geometry: pd.DataFrame | Network, *, name: str = "link flows",
+                       where: str = "") -> dict[str, Any]:
     """A GeoJSON FeatureCollection of link flows: a LineString per row, its columns as properties.
 
-    A row runs from its ``from`` node to its ``to`` node. With ``geometry``, the line is the geometry row
-    of the same ``link``, ``from`` and ``to``, or of the same ``link`` reversed when the flow runs the
-    other way; with ``network``, it joins the two nodes' coordinates (without ``from``/``to`` columns:
-    the link's own ends). A row whose link or nodes have no coordinates gets a null geometry.
+    A row runs from its ``from`` node to its ``to`` node. With a geometry table, the line is the
+    geometry row of the same ``link``, ``from`` and ``to``, or of the same ``link`` reversed when the
+    flow runs the other way; with a network, it joins the two nodes' coordinates (without ``from``/``to``
+    columns: the link's own ends). A row whose link or nodes have no coordinates gets a null geometry.
 
     Parameters
     ----------
     flows
         The link-flow table (columns ``link``, usually ``from`` and ``to``, and any others).
     geometry
-        Coordinates by link direction: ``link, from, to, lon_from, lat_from, lon_to, lat_to``.
-    network
-        The network the flows ran on (its node coordinates), instead of ``geometry``.
+        What draws the lines: a geometry table by link direction (``link, from, to, lon_from,
+        lat_from, lon_to, lat_to``, as a run stores it), or the :class:`~corridor.model.Network` the
+        flows ran on (its node coordinates).
     name
         The collection's ``name``.
     where
@@ -73,21 +73,24 @@ def link_flows_geojson(flows: pd.DataFrame, *, geometry: pd.DataFrame | None = N
     Raises
     ------
     InputError
-        If neither or both of ``geometry`` and ``network`` are given, or a table lacks a column.
+        If a table lacks a column, or ``geometry`` is neither a table nor a network.
 
     See Also
     --------
     write_flows_geojson : Write the document atomically.
     """
-    if (geometry is None) == (network is None):
-        raise InputError(Problem(where or "link flows", "", "give a geometry table or a network to draw the flows "
-                                 "with (one of them)"))
+    import pandas as pd
+
+    from corridor.model import Network
+
     rows = _records(flows, ("link",), f"{where} table link_flows".strip())
-    if geometry is not None:
+    if isinstance(geometry, pd.DataFrame):
         lines = _lines_from_table(rows, _records(geometry, GEOMETRY_COLUMNS, f"{where} table geometry".strip()))
+    elif isinstance(geometry, Network):
+        lines = _lines_from_network(rows, geometry)
     else:
-        assert network is not None
-        lines = _lines_from_network(rows, network)
+        msg = f"expected a geometry table or a Network to draw the flows with, got {type(geometry).__name__}"
+        raise InputError(Problem(where or "link flows", "geometry", msg))
     features = [_feature(row, line) for row, line in zip(rows, lines, strict=True)]
     return {"type": "FeatureCollection", "name": name, "features": features}
 

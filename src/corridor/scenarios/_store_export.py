@@ -56,7 +56,7 @@ def _write_geojson(run_id: str, tables: dict[str, pd.DataFrame], out: Path) -> P
             have = ", ".join(sorted(tables)) or "none"
             msg = f"has no {name} table, so it cannot be drawn as GeoJSON (tables: {have}); export parquet or csv"
             raise InputError(Problem(f"run {run_id}", "", msg))
-    doc = link_flows_geojson(tables["link_flows"], geometry=tables["geometry"], name=f"link flows of run {run_id}",
+    doc = link_flows_geojson(tables["link_flows"], tables["geometry"], name=f"link flows of run {run_id}",
                              where=f"run {run_id}")
     path = out if out.suffix.lower() in (".geojson", ".json") else out / "link_flows.geojson"
     return write_flows_geojson(doc, path)
