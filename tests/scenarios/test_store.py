@@ -1,4 +1,8 @@
-"""The run store: round trips, prefixes, exports, bad input, and real concurrent and killed processes."""
+"""The run store: round trips, prefixes, exports, bad input, and real concurrent and killed processes.
+
+The native tables, SQL and the schema documentation are tested in test_store_schema.py, the migration
+of version-1 stores in test_store_migrate.py.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridor.exceptions import CorridorError, InputError
-from corridor.scenarios.store import RunStore, default_store_path, hash_spec, new_run_id
+from corridor.scenarios.store import KINDS, RunStore, default_store_path, hash_spec, new_run_id
 
 SUMMARY = {
     "engine": "lp", "status": "optimal",
@@ -81,13 +85,62 @@ def test_run_ids_sort_in_creation_order_and_are_unique() -> None:
     assert len({new_run_id() for _ in range(2000)}) == 2000
 
 
-def test_reading_a_missing_store_creates_nothing(tmp_path: Path) -> None:
-    s = RunStore(tmp_path / "no" / "runs.duckdb")
-    assert s.list_runs() == []
+def test_reading_a_missing_store_creates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRIDOR_HOME", str(tmp_path / "no"))
+    s = RunStore()  # the default store: no runs yet, wherever it will be
+    assert s.list_runs() == [] and s.sql("select * from runs").empty
     assert s.find_done("h", "scenario") is None
     with pytest.raises(InputError, match="does not exist yet"):
         s.get("abc")
-    assert not (tmp_path / "no").exists()
+    here = RunStore(tmp_path / "runs.duckdb")  # a given file in a folder that exists: no runs yet
+    assert here.list_runs() == []
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("path", ["/proc/x/runs.duckdb", "{tmp}/typo/runs.duckdb"])
+def test_reading_a_given_store_whose_folder_does_not_exist_names_it(tmp_path: Path, path: str) -> None:
+    s = RunStore(path.format(tmp=tmp_path))
+    for read in (s.list_runs, lambda: s.get("abc"), lambda: s.sql("select 1")):
+        with pytest.raises(InputError, match=rf"^{re.escape(str(s.path))}: no run store here: the folder "
+                                             rf"{re.escape(str(s.path.parent))} does not exist$"):
+            read()
+    assert s.find_done("h", "scenario") is None  # the first write creates it
+    assert not s.path.parent.exists()
+
+
+def test_paths_that_cannot_be_a_store_are_named(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x\n", encoding="utf-8")
+    for path, message in ((a_file / "runs.duckdb", f"cannot be a file: {a_file} is not a folder"),
+                          (Path("/dev/null"), "is not a regular file")):
+        for call in (lambda s: s.list_runs(), lambda s: s.start("scenario", "x", {}, "h")):
+            with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: {re.escape(message)}"):
+                call(RunStore(path))
+
+
+def test_writing_where_no_store_can_be_names_the_path(tmp_path: Path) -> None:
+    path = Path("/proc/x/runs.duckdb")
+    with pytest.raises(InputError) as e:
+        RunStore(path).start("scenario", "x", {}, "h")
+    [problem] = e.value.problems
+    assert problem.where == str(path) and "cannot create the run store's folder /proc/x" in problem.message
+    assert ".tmp" not in str(e.value)
+
+
+def test_kinds_are_checked_with_did_you_mean(store: RunStore) -> None:
+    assert KINDS == ("scenario", "baseline", "sweep", "hub")
+    with pytest.raises(InputError, match=r"kind: unknown kind of run 'nonsense'; use one of scenario, baseline"):
+        store.list_runs(kind="nonsense")
+    with pytest.raises(InputError, match=r"unknown kind of run 'sweeps'; did you mean 'sweep'\?"):
+        store.list_runs(kind="sweeps")
+    with pytest.raises(InputError, match="unknown kind of run 'scenrio'; did you mean 'scenario'"):
+        store.start("scenrio", "x", {}, "h")
+    with pytest.raises(InputError, match="unknown kind"):
+        store.find_done("h", "hubs")
+    assert not store.path.exists()
+    runs = {kind: store.start(kind, kind, {}, "h") for kind in KINDS}
+    for kind in KINDS:
+        assert [r["run_id"] for r in store.list_runs(kind=kind)] == [runs[kind]]
 
 
 # -- round trips -------------------------------------------------------------------------------------
@@ -123,26 +176,57 @@ def test_list_filters_and_orders_newest_first(store: RunStore) -> None:
         store.list_runs(limit=0)
 
 
-def test_tables_keep_their_dtypes(store: RunStore) -> None:
-    frame = pd.DataFrame({
-        "link": pd.Series(["a", "b", None], dtype="str"),
-        "n": np.array([1, 2, 3], dtype=np.int32),
-        "big": np.array([2**40, 0, -1], dtype=np.int64),
-        "maybe": pd.array([1, None, 3], dtype="Int64"),
-        "x": [1.5, math.nan, -0.0],
-        "x32": np.array([1, 2, 3], dtype=np.float32),
-        "ok": [True, False, True],
-        "mode": pd.Categorical(["rail", "sea", "rail"]),
-        "when": pd.to_datetime(["2021-01-01", "2021-06-30", None]),
+def test_tables_keep_their_columns_and_dtypes(store: RunStore) -> None:
+    flows_ = pd.DataFrame({
+        "tonnes": np.array([1.5, np.nan, -0.0, np.inf], dtype=np.float32),  # any order, any subset
+        "link": pd.Series(["a", "b", None, "d"], dtype="str"),
+        "from": pd.Series(["x", None, "y", "z"], dtype=object),
+        "mode": pd.Categorical(["rail", "sea", "rail", "sea"]),
+        "commodity": pd.Series(["coal", "grain", "coal", pd.NA], dtype="string"),
     })
-    indexed = pd.DataFrame({"tonnes": [1.0, 2.0]}, index=pd.Index(["p", "q"], name="id"))
-    empty = pd.DataFrame({"link": pd.Series([], dtype="str"), "tonnes": pd.Series([], dtype="float64")})
-    run = finished(store, tables={"mixed": frame, "indexed": indexed, "empty": empty})
-    pd.testing.assert_frame_equal(store.table(run, "mixed"), frame)
-    pd.testing.assert_frame_equal(store.table(run, "indexed"), indexed)
-    pd.testing.assert_frame_equal(store.table(run, "empty"), empty)
-    assert set(store.tables(run)) == {"mixed", "indexed", "empty"}
-    assert store.get(run)["tables"] == {"empty": 0, "indexed": 2, "mixed": 3}
+    kpis = pd.DataFrame({"kpi": ["wait_mean_h", "utilisation"], "mean": [2.5, 0.75], "sd": [None, None],
+                         "n": pd.array([5, None], dtype="Int64"), "level": np.array([0.95, 0.95], dtype=np.float64)})
+    series = pd.DataFrame({"series": ["wait_h"] * 3, "day": np.array([1, 2, 3], dtype=np.int16), "value": [1, 2, 3]})
+    empty = pd.DataFrame(columns=["link", "from", "to", "mode", "corridor", "commodity", "tonnes"])
+    od = pd.DataFrame({"id": ["d1"], "origin": ["a"], "destination": ["b"], "commodity": ["coal"],
+                       "group": ["kz"], "demand_t": [1e6], "served_t": [1e6], "unserved_t": [0.0], "reason": [""]})
+    filtered = geometry().iloc[[1]]  # a plain index that does not start at 0 comes back from 0
+    tables = {"link_flows": flows_, "hub_kpis": kpis, "hub_series": series, "transfers": empty[[]], "od": od,
+              "geometry": filtered}
+    run = finished(store, tables=tables)
+    for name, frame in tables.items():
+        pd.testing.assert_frame_equal(store.table(run, name), frame.reset_index(drop=True))
+    assert store.table(run, "hub_kpis")["sd"].tolist() == [None, None]
+    assert set(store.tables(run)) == set(tables)
+    assert store.get(run)["tables"] == {"geometry": 1, "hub_kpis": 2, "hub_series": 3, "link_flows": 4, "od": 1,
+                                        "transfers": 0}
+    finished(store, "empty", tables={"link_flows": empty})
+    pd.testing.assert_frame_equal(store.table(store.resolve(store.list_runs()[0]["run_id"]), "link_flows"), empty)
+
+
+@pytest.mark.parametrize(("tables", "match"), [
+    ({"mixed": flows()}, r"table name: unknown table 'mixed'; the store keeps capacities, geometry"),
+    ({"link_flow": flows()}, r"unknown table 'link_flow'; did you mean 'link_flows'\?"),
+    ({"bottlenecks": flows()}, "is written from the summary's bottlenecks"),
+    ({"link_flows": flows().assign(tonnes_per_day=1.0)},
+     r"table link_flows: tonnes_per_day: 'tonnes_per_day' is not a column of the link_flows table; did you "
+     r"mean 'tonnes'\? it has link, from, to, mode, corridor, commodity, tonnes \(a new column is a schema change"),
+    ({"link_flows": flows().set_index("link")}, r"has an index named 'link'; store it as a column"),
+    ({"link_flows": pd.DataFrame({"tonnes": [1.0, "a"]})}, r"table link_flows: tonnes: expected numbers"),
+    ({"link_flows": pd.DataFrame({"tonnes": ["1.5"]}, dtype="str")}, r"tonnes: expected numbers, got str values"),
+    ({"link_flows": pd.DataFrame({"link": [1, 2]})}, r"table link_flows: link: expected text, got int64"),
+    ({"hub_series": pd.DataFrame({"day": [1.5]})}, r"table hub_series: day: expected integers"),
+    ({"hub_series": pd.DataFrame({"day": [2**40]})}, r"table hub_series: day: expected integers"),
+    ({"hub_kpis": pd.DataFrame({"mean": pd.to_datetime(["2021-01-01"])})}, r"hub_kpis: mean: expected numbers"),
+    ({"link_flows": pd.DataFrame([[1.0, 2.0]], columns=["tonnes", "tonnes"])}, r"tonnes: appears twice"),
+    ({"samples": pd.DataFrame({"x": [1]})}, r"table samples: x: 'x' is not a column of a sweep's samples"),
+    ({"samples": pd.DataFrame({"idx": [0]})}, r"table samples: idx: names samples that are not stored for this run"),
+])
+def test_tables_the_schema_does_not_know_are_refused(store: RunStore, tables: dict[str, Any], match: str) -> None:
+    run = store.start("scenario", "x", {}, "h")
+    with pytest.raises(InputError, match=match):
+        store.finish(run, summary={}, tables=tables, elapsed_s=1.0)
+    assert store.get(run)["status"] == "running" and store.sql("select count(*) n from link_flows")["n"][0] == 0
 
 
 def test_find_done_reuses_only_finished_runs_of_the_kind(store: RunStore) -> None:
@@ -192,7 +276,8 @@ def test_delete(store: RunStore) -> None:
 
 def sample(i: int, **extra: Any) -> dict[str, Any]:
     return {"idx": i, "seed": 1000 + i, "params": {"ru_risk_premium": 10.0 + i, "close_ru": i % 2},
-            "summary": {"unserved_t": 1e6 * i, "total_cost_usd": 2e10, "binding": ["aktau-port-out"] * (i % 2)},
+            "summary": {"unserved_t": 1e6 * i, "total_cost_usd": 2e10,
+                        "binding": "transfer:aktau-port-out" if i % 2 else ""},
             "elapsed_s": 0.25, **extra}
 
 
@@ -205,13 +290,14 @@ def test_samples_are_idempotent(store: RunStore) -> None:
     assert store.add_samples(sweep, []) == 0
     assert store.sample_indices(sweep) == set(range(15))
     frame = store.samples(sweep)
-    assert list(frame.columns) == ["idx", "seed", "elapsed_s", "param.ru_risk_premium", "param.close_ru",
+    assert list(frame.columns) == ["idx", "seed", "elapsed_s", "param.close_ru", "param.ru_risk_premium",
                                    "unserved_t", "total_cost_usd", "binding"]
     assert frame["idx"].tolist() == list(range(15))
     assert frame["elapsed_s"].tolist() == [0.25] * 10 + [9.0] * 5  # the first write of a sample wins
     assert str(frame["seed"].dtype) == "Int64" and frame["seed"].tolist() == [1000 + i for i in range(15)]
     assert frame["unserved_t"].dtype == np.float64 and frame.loc[3, "unserved_t"] == 3e6
-    assert frame.loc[1, "binding"] == ["aktau-port-out"] and frame.loc[2, "binding"] == []
+    assert frame["param.close_ru"].tolist() == [float(i % 2) for i in range(15)]
+    assert frame.loc[1, "binding"] == "transfer:aktau-port-out" and frame.loc[2, "binding"] == ""
     assert store.get(sweep)["samples"] == 15 and store.list_runs()[0]["samples"] == 15
     store.finish(sweep, summary={"n": 15}, tables={"samples": frame}, elapsed_s=3.0)  # the sweep runner does this
     assert len(store.table(sweep, "samples")) == 15
@@ -222,18 +308,25 @@ def test_samples_frame_shapes(store: RunStore) -> None:
     empty = store.samples(sweep)
     assert list(empty.columns) == ["idx", "seed", "elapsed_s"] and len(empty) == 0
     store.add_samples(sweep, [
-        {"idx": 0, "seed": 2**64 + 5, "params": {"a": 1.0}, "summary": {"idx": 3, "totals": {"unserved_t": 1.0}}},
-        {"idx": 1, "seed": None, "params": {"a": 2.0}, "summary": {"totals": {"unserved_t": 2.0}}, "elapsed_s": None},
+        {"idx": 1, "seed": None, "params": {"b": 2.0}, "elapsed_s": None,
+         "summary": {"status": "not converged", "gap": 0.01, "converged": False, "warm": True,
+                     "by_corridor_t": {"northern": 5.0}}},
+        {"idx": 0, "seed": 2**64 - 1, "params": {"a": 1.0, "b": None},
+         "summary": {"hours_t": 7.0, "by_corridor_t": {"trans-caspian": 3.0, "northern": 4.0}}},
     ])
     frame = store.samples(sweep)
-    assert frame["seed"].tolist() == [str(2**64 + 5), None] or frame["seed"].isna().tolist() == [False, True]
-    assert frame.loc[0, "seed"] == str(2**64 + 5)
-    assert frame["summary.idx"].tolist()[0] == 3  # a metric named like a fixed column
-    assert frame["totals.unserved_t"].tolist() == [1.0, 2.0]
-    assert math.isnan(frame.loc[1, "elapsed_s"])
+    assert list(frame.columns) == ["idx", "seed", "elapsed_s", "param.a", "param.b", "hours_t",
+                                   "by_corridor_t.northern", "by_corridor_t.trans-caspian", "warm", "status", "gap",
+                                   "converged"]
+    assert str(frame["seed"].dtype) == "UInt64" and frame.loc[0, "seed"] == 2**64 - 1 and pd.isna(frame.loc[1, "seed"])
+    assert frame["by_corridor_t.northern"].tolist() == [4.0, 5.0]
+    assert math.isnan(frame.loc[1, "by_corridor_t.trans-caspian"]) and math.isnan(frame.loc[1, "param.a"])
+    assert math.isnan(frame.loc[0, "param.b"]) and math.isnan(frame.loc[1, "elapsed_s"])
+    assert frame.loc[1, "status"] == "not converged" and pd.isna(frame.loc[0, "status"])
+    assert frame["converged"].tolist()[1] is False or not frame.loc[1, "converged"]
     other = store.start("sweep", "t", {}, "ht")
-    store.add_samples(other, [{"idx": 0, "seed": 2**63 + 1, "params": {}, "summary": {}}])
-    assert str(store.samples(other)["seed"].dtype) == "UInt64"
+    store.add_samples(other, [{"idx": 0, "seed": 2**63 - 1, "params": {}, "summary": {}}])
+    assert str(store.samples(other)["seed"].dtype) == "Int64"
 
 
 def test_numpy_values_and_non_finite_floats_are_stored_as_json(store: RunStore) -> None:
@@ -245,13 +338,17 @@ def test_numpy_values_and_non_finite_floats_are_stored_as_json(store: RunStore) 
     sweep = store.start("sweep", "s", {}, "hs", seed=np.uint64(2**64 - 1))
     assert store.get(sweep)["seed"] == 2**64 - 1
     store.add_samples(sweep, [{"idx": np.int64(4), "seed": np.int64(9), "params": {"p": np.float32(0.5)},
-                               "summary": {"u": np.float64(2.0)}, "elapsed_s": np.float64(0.1)}])
+                               "summary": {"unserved_t": np.float64(2.0), "warm": np.bool_(True)},
+                               "elapsed_s": np.float64(0.1)}])
     assert store.sample_indices(sweep) == {4}
+    row = store.samples(sweep).iloc[0]
+    assert (row["param.p"], row["unserved_t"], row["warm"], row["seed"]) == (0.5, 2.0, True, 9)
 
 
 _json_scalars = (st.none() | st.booleans() | st.integers(-(2**80), 2**80)
                  | st.floats(allow_nan=False, allow_infinity=False)
                  | st.text(st.characters(exclude_categories=("Cs",)), max_size=12))
+_numbers = st.none() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False)
 _json = st.recursive(_json_scalars, lambda kids: st.lists(kids, max_size=4)
                      | st.dictionaries(st.text(max_size=8), kids, max_size=4), max_leaves=15)
 
@@ -264,7 +361,7 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> RunStore:
 @settings(max_examples=20)
 @given(summary=st.dictionaries(st.text(max_size=10), _json, max_size=6),
        params=st.dictionaries(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=10),
-                              _json_scalars, max_size=5))
+                              _numbers, max_size=5))
 def test_json_values_round_trip(shared_store: RunStore, summary: dict[str, Any], params: dict[str, Any]) -> None:
     spec = {"params": params, "nested": summary}
     run = shared_store.start("sweep", "hypothesis", spec, hash_spec(spec))
@@ -275,7 +372,10 @@ def test_json_values_round_trip(shared_store: RunStore, summary: dict[str, Any],
     row = shared_store.samples(run).iloc[0]
     for key, value in params.items():
         back = row[f"param.{key}"]
-        assert back == value or (value is None and (back is None or pd.isna(back)))
+        assert back == value or (value is None and pd.isna(back))
+    stored = shared_store.sql("select name, value from sample_params where sweep_id = ?", [run])
+    assert dict(zip(stored["name"], stored["value"], strict=True)) == pytest.approx(
+        {k: math.nan if v is None else float(v) for k, v in params.items()}, nan_ok=True)
 
 
 # -- run ids given by people -------------------------------------------------------------------------
@@ -316,7 +416,9 @@ def test_unknown_table_suggests(store: RunStore) -> None:
     (lambda s: s.start("scenario", "x", {"f": object()}, "h"), "spec: cannot be stored as JSON"),
     (lambda s: s.start("scenario", "x", {}, ""), "spec_hash"),
     (lambda s: s.start("scenario", "x", {}, "h", seed=-1), "seed"),
-    (lambda s: s.start("scenario", "x", {}, "h", seed=2**128), "seed"),
+    (lambda s: s.start("scenario", "x", {}, "h", seed=2**64), r"seed: 18446744073709551616 is not an integer in "
+                                                              r"\[0, 2\*\*64\)"),
+    (lambda s: s.start("nonsense", "x", {}, "h"), "kind: unknown kind of run 'nonsense'"),
     (lambda s: s.start("scenario", "x", {}, "h", seed=1.5), "seed"),
     (lambda s: s.start("scenario", "x", {}, "h", run_id="a b"), "run_id"),
     (lambda s: s.start("scenario", "x", {"s": "\ud800"}, "h"), "spec: cannot be stored as JSON"),
@@ -324,16 +426,19 @@ def test_unknown_table_suggests(store: RunStore) -> None:
 def test_bad_values_at_start(store: RunStore, call: Any, match: str) -> None:
     with pytest.raises(InputError, match=match):
         call(store)
-    assert store.list_runs() == []
+    assert not store.path.exists()
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"elapsed_s": math.nan}, "elapsed_s"),
     ({"elapsed_s": -1.0}, "elapsed_s"),
     ({"summary": [1, 2]}, "summary"),
-    ({"tables": {"../evil": flows()}}, "table name"),
+    ({"tables": {"../evil": flows()}}, "table name: unknown table '../evil'"),
     ({"tables": {"link_flows": [1, 2]}}, "expected a pandas DataFrame"),
-    ({"tables": {"link_flows": pd.DataFrame({"m": [1, "a"]})}}, "table link_flows: cannot be stored"),
+    ({"tables": [flows()]}, "tables: expected a dict of DataFrames"),
+    ({"tables": {"link_flows": pd.DataFrame({"tonnes": [1, "a"]})}}, "table link_flows: tonnes: expected numbers"),
+    ({"summary": {"bottlenecks": [{"kind": "link", "capacity": 1.0}, {"kind": "link", "capacity": "lots"}]}},
+     r"summary bottlenecks\[1\]: capacity: expected numbers, got 'lots'"),
 ])
 def test_bad_values_at_finish_leave_the_run_running(store: RunStore, kwargs: dict[str, Any], match: str) -> None:
     run = store.start("scenario", "x", {}, "h")
@@ -350,12 +455,26 @@ def test_bad_values_at_finish_leave_the_run_running(store: RunStore, kwargs: dic
     ({"idx": 0, "params": [], "summary": {}}, "params"),
     ({"idx": 0, "params": {}, "summary": {}, "seed": "7"}, "seed"),
     ({"idx": 0, "params": {}, "summary": {}, "elapsed_s": "fast"}, "elapsed_s"),
+    ({"idx": 0, "params": {}, "summary": {}, "seed": 2**64}, "seed"),
+    ({"idx": 0, "params": {"p": "high"}, "summary": {}}, r"params\.p: 'high' is not a number"),
+    ({"idx": 0, "params": {"": 1.0}, "summary": {}}, "params: '' is not a parameter name"),
+    ({"idx": 0, "params": {}, "summary": {"unserved": 1.0}},
+     r"summary: 'unserved' is not a sample metric the store knows; did you mean 'unserved_t'\? .*schema change"),
+    ({"idx": 0, "params": {}, "summary": {"totals": {"unserved_t": 1.0}}}, "'totals' is not a sample metric"),
+    ({"idx": 0, "params": {}, "summary": {"unserved_t": "lots"}}, r"summary\.unserved_t: 'lots' is not a number"),
+    ({"idx": 0, "params": {}, "summary": {"unserved_t": True}}, r"summary\.unserved_t: True is not a number"),
+    ({"idx": 0, "params": {}, "summary": {"warm": 1}}, r"summary\.warm: 1 is not true or false"),
+    ({"idx": 0, "params": {}, "summary": {"status": 3}}, r"summary\.status: 3 is not text"),
+    ({"idx": 0, "params": {}, "summary": {"by_corridor_t": [1.0]}}, "by_corridor_t: expected a dict"),
+    ({"idx": 0, "params": {}, "summary": {"by_corridor_t": {"northern": "x"}}}, r"by_corridor_t\.northern"),
+    ({"idx": 0, "params": {}, "summary": {"unserved_t": 10**400}}, "too large"),
 ])
 def test_bad_samples_store_nothing(store: RunStore, row: dict[str, Any], match: str) -> None:
     sweep = store.start("sweep", "s", {}, "hs")
     with pytest.raises(InputError, match=match):
         store.add_samples(sweep, [sample(0), row])
     assert store.sample_indices(sweep) == set()
+    assert store.sql("select count(*) as n from sample_params")["n"][0] == 0
 
 
 # -- export ------------------------------------------------------------------------------------------
@@ -461,10 +580,9 @@ def test_busy_store_waits_then_says_so(store: RunStore) -> None:
     proc = hold(store.path, 3.0)
     try:
         impatient = RunStore(store.path, timeout=0.4)
-        t0 = time.monotonic()
-        with pytest.raises(CorridorError, match=rf"run store .*runs.duckdb is busy: process {proc.pid} holds it"):
+        with pytest.raises(CorridorError, match=rf"run store .*runs.duckdb is busy: process {proc.pid} holds it "
+                                                r"and it stayed locked for 0\.4 s"):
             impatient.list_runs()
-        assert 0.35 < time.monotonic() - t0 < 3.0
         with pytest.raises(CorridorError, match="is busy"):
             impatient.start("scenario", "x", {}, "h")
         assert store.get(run)["status"] == "done"  # a patient reader waits for the writer to finish

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corridor.exceptions import InputError, Problem
+from corridor.io.flows import link_flows_geojson, write_flows_geojson
 from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
 from corridor.io.schema import Catalogue
 from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
@@ -14,6 +15,7 @@ from corridor.model import Dataset
 __all__ = [
     "Catalogue",
     "dataset_to_geojson",
+    "link_flows_geojson",
     "load_yaml",
     "loads_yaml",
     "read_csv_dataset",
@@ -21,6 +23,7 @@ __all__ = [
     "read_demand_csv",
     "read_geojson",
     "write_csv_dataset",
+    "write_flows_geojson",
     "write_geojson",
 ]
 

@@ -1,8 +1,7 @@
-"""Encoding for the run store: JSON values, result tables as Parquet blobs, ids and code versions."""
+"""Values for the run store: JSON, ids, seeds, seconds and code versions."""
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
@@ -10,27 +9,23 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from corridor.exceptions import InputError, Problem
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = [
     "MAX_SEED",
     "check_name",
     "check_seed",
     "code_version",
-    "frame_from_blob",
-    "frame_to_blob",
     "json_text",
     "new_run_id",
     "plain_json",
+    "seconds",
 ]
 
-MAX_SEED = 2**128 - 1
-"""Largest seed stored (UHUGEINT): a NumPy ``SeedSequence`` entropy has up to 128 bits."""
+MAX_SEED = 2**64 - 1
+"""Largest seed stored (``UBIGINT``, which every DuckDB client reads as an integer)."""
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 
@@ -59,13 +54,13 @@ def check_name(value: object, what: str) -> str:
 
 
 def check_seed(seed: object, where: str) -> int | None:
-    """A seed as a plain int in ``[0, 2**128)``, or None."""
+    """A seed as a plain int in ``[0, 2**64)``, or None."""
     if seed is None:
         return None
     if hasattr(seed, "item") and not isinstance(seed, bool):  # NumPy integer scalars
         seed = seed.item()
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise InputError(Problem(where, "seed", f"{seed!r} is not an integer in [0, 2**128)"))
+        raise InputError(Problem(where, "seed", f"{seed!r} is not an integer in [0, 2**64)"))
     return seed
 
 
@@ -116,32 +111,21 @@ def json_text(value: Any, where: str, field: str) -> str:
     return text
 
 
-def frame_to_blob(frame: pd.DataFrame, where: str) -> bytes:
-    """A DataFrame as Parquet bytes (zstd), keeping its dtypes and any named index.
+def seconds(value: Any, where: str) -> float:
+    """``value`` as a number of seconds >= 0.
 
     Raises
     ------
     InputError
-        If a column cannot be written (mixed types in an object column), naming ``where``.
+        If it is not a finite number >= 0, naming ``where`` and ``elapsed_s``.
     """
-    import pandas as pd
-    import pyarrow as pa
-
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(Problem(where, "", f"expected a pandas DataFrame, got {type(frame).__name__}"))
-    buf = io.BytesIO()
     try:
-        frame.to_parquet(buf, engine="pyarrow", compression="zstd")
-    except (pa.ArrowException, TypeError, ValueError) as e:
-        raise InputError(Problem(where, "", f"cannot be stored: {e}")) from None
-    return buf.getvalue()
-
-
-def frame_from_blob(blob: bytes) -> pd.DataFrame:
-    """The DataFrame stored by :func:`frame_to_blob`."""
-    import pandas as pd
-
-    return pd.read_parquet(io.BytesIO(blob), engine="pyarrow")
+        x = float(value)
+    except (TypeError, ValueError, OverflowError):
+        x = math.nan
+    if isinstance(value, bool) or not math.isfinite(x) or x < 0:
+        raise InputError(Problem(where, "elapsed_s", f"{value!r} is not a number of seconds >= 0"))
+    return x
 
 
 def code_version() -> str:

@@ -1,4 +1,4 @@
-"""Connections to the run store's DuckDB file: schema, short transactions and waiting for locks.
+"""Connections to the run store's DuckDB file: paths, schema, short transactions and waiting for locks.
 
 DuckDB lets one process open a file read-write, or any number of processes open it read-only, never
 both. So the store holds no connection between operations: each one opens the file, runs one
@@ -6,6 +6,10 @@ transaction and closes it (which also checkpoints the write-ahead log). A proces
 locked retries with jittered exponential backoff until its timeout, then raises ``CorridorError``.
 Threads of one process take turns through a per-file lock (DuckDB refuses a read-only and a
 read-write connection to the same file in one process).
+
+A version-1 store (result tables as Parquet blobs) is migrated to version 2 in one transaction the
+first time it is opened: for writing, or for reading when the file can be written; a store that
+cannot be written is refused with what to do.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import CorridorError, InputError, Problem
+from corridor.scenarios._store_schema import SCHEMA_VERSION, schema_statements
 
 if TYPE_CHECKING:
     import duckdb
@@ -30,53 +35,11 @@ __all__ = ["DEFAULT_TIMEOUT", "SCHEMA_VERSION", "connect", "first", "store_timeo
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-"""Version of the tables below; stored in ``meta`` and checked on every connection."""
-
 DEFAULT_TIMEOUT = 20.0
 """Seconds to wait for a busy store (``CORRIDOR_STORE_TIMEOUT`` overrides it)."""
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE runs (
-    run_id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    name TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
-    spec JSON NOT NULL,
-    spec_hash TEXT NOT NULL,
-    code_version TEXT NOT NULL,
-    seed UHUGEINT,
-    parent_id TEXT,
-    created TIMESTAMP NOT NULL,
-    started TIMESTAMP,
-    finished TIMESTAMP,
-    elapsed_s DOUBLE,
-    summary JSON,
-    error TEXT
-);
-CREATE TABLE run_tables (
-    run_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    n_rows BIGINT NOT NULL,
-    columns JSON NOT NULL,
-    format TEXT NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (run_id, name)
-);
-CREATE TABLE samples (
-    sweep_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    seed UHUGEINT,
-    params JSON NOT NULL,
-    summary JSON NOT NULL,
-    elapsed_s DOUBLE,
-    PRIMARY KEY (sweep_id, idx)
-);
-CREATE INDEX runs_hash ON runs (spec_hash, kind, status);
-"""
-
 _LOCKED = ("could not set lock", "conflicting lock", "different configuration")
+_READ_ONLY_FS = ("permission denied", "read-only file system")
 _PID = re.compile(r"\(PID (\d+)\)")
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
@@ -101,28 +64,37 @@ def store_timeout() -> float:
 
 
 @contextlib.contextmanager
-def connect(path: Path, *, read_only: bool, timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, *, read_only: bool, timeout: float,
+            missing_folder_ok: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store for one transaction and close it afterwards.
 
     A read-write connection runs inside ``BEGIN``/``COMMIT`` (rolled back if the block raises) and
     creates the file, its folder and the schema on first use. A read-only connection to a store that
     does not exist yet is an empty in-memory store, so that reading never creates files.
 
+    Parameters
+    ----------
+    path
+        The store file.
+    read_only
+        Open it for reading only.
+    timeout
+        Seconds to wait while another process holds it.
+    missing_folder_ok
+        Reading a store whose folder does not exist gives an empty store (else InputError).
+
     Raises
     ------
     InputError
-        If ``path`` is a folder, not a DuckDB file, or a DuckDB file that is not a run store.
+        If ``path`` cannot be a store file (a folder, or under a file), cannot be created, is not a
+        DuckDB file, or is a DuckDB file that is not a run store (or one this version cannot read).
     CorridorError
         If the store stays locked by another process for ``timeout`` seconds.
     """
-    if path.is_dir():
-        raise InputError(Problem(str(path), "", "is a folder; the run store is a file such as runs.duckdb"))
-    if read_only and (not path.exists() or path.stat().st_size == 0):  # 0 bytes: being created, or never was
-        con = _memory_store()
-        try:
+    exists = _check_path(path, read_only=read_only, missing_folder_ok=missing_folder_ok)
+    if read_only and not exists:
+        with _memory_store() as con:
             yield con
-        finally:
-            con.close()
         return
     deadline = time.monotonic() + timeout
     lock = _thread_lock(path)
@@ -130,18 +102,102 @@ def connect(path: Path, *, read_only: bool, timeout: float) -> Iterator[duckdb.D
         raise CorridorError(_busy(path, timeout, None))
     try:
         if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        con = _open(path, read_only=read_only, deadline=deadline, timeout=timeout)
-        try:
-            if not _check_schema(con, path, read_only=read_only):
-                con.close()
-                con = _memory_store()
-            with _transaction(con, read_only=read_only):
+            _make_folder(path)
+        current = _open_current(path, read_only=read_only, deadline=deadline, timeout=timeout)
+        if current is None:  # a read-only file without tables: a store being created
+            with _memory_store() as con:
                 yield con
+            return
+        try:
+            with _transaction(current, read_only=read_only):
+                yield current
         finally:
-            con.close()
+            current.close()
     finally:
         lock.release()
+
+
+def _check_path(path: Path, *, read_only: bool, missing_folder_ok: bool) -> bool:
+    """Whether a store file exists at ``path``; InputError if there can be none."""
+    where = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(Problem(where, "", "is a folder; the run store is a file such as runs.duckdb"))
+        if path.exists():
+            if not path.is_file():
+                raise InputError(Problem(where, "", "is not a regular file; the run store is a file such as "
+                                         "runs.duckdb"))
+            return not read_only or _has_content(path)
+        folder = next(p for p in path.parents if p.exists())
+    except OSError as e:
+        raise InputError(Problem(where, "", f"cannot be read: {e.strerror or e}")) from None
+    if not folder.is_dir():
+        raise InputError(Problem(where, "", f"cannot be a file: {folder} is not a folder"))
+    if read_only and folder != path.parent and not missing_folder_ok:
+        raise InputError(Problem(where, "", f"no run store here: the folder {path.parent} does not exist"))
+    return False
+
+
+def _has_content(path: Path) -> bool:
+    """False for an empty file (being created by a writer, or never written)."""
+    with path.open("rb") as f:
+        return bool(f.read(1))
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(Problem(str(path), "", f"cannot create the run store's folder {path.parent}: "
+                                 f"{e.strerror or e}")) from None
+
+
+def _open_current(path: Path, *, read_only: bool, deadline: float, timeout: float
+                  ) -> duckdb.DuckDBPyConnection | None:
+    """A connection to a version-2 store at ``path`` (migrated if need be); None for an empty read-only file."""
+    con = _open(path, read_only=read_only, deadline=deadline, timeout=timeout)
+    try:
+        version = _check_schema(con, path, read_only=read_only)
+        if version == SCHEMA_VERSION:
+            return con
+        if version is None:
+            con.close()
+            return None
+        if not read_only:
+            _migrate(con, path)
+            return con
+    except BaseException:
+        con.close()
+        raise
+    con.close()  # a version-1 store opened for reading: migrate it with a writer, then read
+    writer = _open_writer_for_migration(path, deadline=deadline, timeout=timeout)
+    try:
+        if _check_schema(writer, path, read_only=False) != SCHEMA_VERSION:
+            _migrate(writer, path)
+    finally:
+        writer.close()
+    return _open(path, read_only=True, deadline=deadline, timeout=timeout)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    from corridor.scenarios._store_migrate import migrate_v1
+
+    migrate_v1(con, path)
+
+
+def _open_writer_for_migration(path: Path, *, deadline: float, timeout: float) -> duckdb.DuckDBPyConnection:
+    refusal = InputError(Problem(str(path), "", (
+        "is a version-1 run store, and this corridor reads version 2: it migrates the file on first use, "
+        "but cannot write it here; copy it to a folder you can write (or make it writable) and open it "
+        "there once, or use the corridor version that wrote it")))
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise refusal
+    try:
+        return _open(path, read_only=False, deadline=deadline, timeout=timeout)
+    except InputError as e:
+        if any(s in str(e).lower() for s in _READ_ONLY_FS):
+            raise refusal from None
+        raise
 
 
 @contextlib.contextmanager
@@ -176,45 +232,56 @@ def _open(path: Path, *, read_only: bool, deadline: float, timeout: float) -> du
             delay = min(delay * 2, 0.25)
 
 
-def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> bool:
-    """True if ``con`` holds a run store (created here if the file is new), False if it is empty."""
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> int | None:
+    """The schema version of ``con`` (2 once created here for a new file), or None for an empty read-only file.
+
+    Raises
+    ------
+    InputError
+        For a database that is not a run store, or one of a version this corridor cannot read.
+    """
     tables = {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
         "AND table_type = 'BASE TABLE'").fetchall()}
     if not tables:
         if read_only:
-            return False
+            return None
         _create_schema(con)
-        return True
+        return SCHEMA_VERSION
     if "meta" not in tables or "runs" not in tables:
         msg = "is a DuckDB database but not a corridor run store (it has no meta and runs tables)"
         raise InputError(Problem(str(path), "", msg))
     row = first(con, "SELECT value FROM meta WHERE key = 'schema_version'")
     version = int(row[0]) if row and str(row[0]).isdigit() else None
-    if version != SCHEMA_VERSION:
-        hint = "a newer corridor wrote it; upgrade corridor" if (version or 0) > SCHEMA_VERSION else "unknown layout"
-        msg = f"run store schema version {version!r}, this corridor reads version {SCHEMA_VERSION} ({hint})"
-        raise InputError(Problem(str(path), "", msg))
-    return True
+    if version in (1, SCHEMA_VERSION):
+        return version
+    hint = "a newer corridor wrote it; upgrade corridor" if (version or 0) > SCHEMA_VERSION else "unknown layout"
+    msg = f"run store schema version {version!r}, this corridor reads version {SCHEMA_VERSION} ({hint})"
+    raise InputError(Problem(str(path), "", msg))
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     from corridor._version import __version__
 
     con.begin()
-    for statement in filter(str.strip, _SCHEMA.split(";")):
+    for statement in schema_statements():
         con.execute(statement)
     con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_by', ?)",
                 [str(SCHEMA_VERSION), f"corridor {__version__}"])
     con.commit()
 
 
-def _memory_store() -> duckdb.DuckDBPyConnection:
+@contextlib.contextmanager
+def _memory_store() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty store in memory: what reading a store that does not exist yet sees."""
     import duckdb
 
     con = duckdb.connect(":memory:")
-    _create_schema(con)
-    return con
+    try:
+        _create_schema(con)
+        yield con
+    finally:
+        con.close()
 
 
 def _thread_lock(path: Path) -> threading.Lock:

@@ -1,13 +1,40 @@
-"""The run store: every scenario, baseline and sweep run recorded in an embedded DuckDB database.
+"""The run store: every scenario, baseline, sweep and hub run recorded in an embedded DuckDB database.
 
-A run row holds the spec, its hash, the code version, seed, status, timings and the JSON summary.
-Result tables (``link_flows``, ``od``, ``capacities``, ``transfers``, ``geometry``...) are stored
-in ``run_tables`` as one Parquet blob per (run, table), written in the same transaction as the run's
-status. Why blobs rather than one SQL table per table name: Parquet keeps pandas dtypes exactly
-(nullable integers, categoricals, float32, a named index) with no schema to migrate when an engine
-adds a column (LP and equilibrium ``link_flows`` differ), and a table is always read whole, by run.
-Export a run to query it in SQL (``read_parquet``). Sweep samples are small JSON rows in ``samples``,
-keyed by ``(sweep_id, idx)`` so that re-adding a sample is a no-op.
+Every result is a native DuckDB table keyed by the run, so that the file can be queried in SQL, from
+the ``duckdb`` command line (``duckdb corridor-runs.duckdb "select ..."``), from DuckDB in Python, or
+with :meth:`RunStore.sql`. Schema version 2 (docs/STORE.md has every column with its meaning)::
+
+    runs             run_id, kind, name, status, spec (JSON), spec_hash, code_version, seed, parent_id,
+                     created, started, finished (UTC), elapsed_s [s], summary (JSON), error
+    run_tables       run_id, name, sql_table, n_rows, columns: the result tables of each run
+    link_flows       run_id, seq, link, from_node, to_node, mode, corridor, commodity, tonnes [t/yr]
+    transfer_flows   run_id, seq, transfer_id, kind, node, tonnes [t/yr]
+    od_results       run_id, seq, demand_id, origin, destination, commodity, demand_group,
+                     demand_t, served_t, unserved_t [t/yr], reason, usd_per_t [USD/t], hours_per_t [h]
+    capacities       run_id, seq, kind, capacity_id, from_node, to_node, unit, capacity, flow [unit],
+                     utilisation [share], usd_per_unit [USD/yr per unit]
+    bottlenecks      run_id, rank, ranked_by, kind, capacity_id, from_node, to_node, unit, capacity,
+                     flow [unit], utilisation [share], usd_per_unit, usd_per_t_yr, usd_per_mt_yr,
+                     usd_per_teu_yr [USD/yr per unit of capacity], free_time_h, delay_h [h]
+    link_geometry    run_id, seq, link, from_node, to_node, mode, corridor,
+                     lon_from, lat_from, lon_to, lat_to [degrees, WGS 84]
+    samples          sweep_id, idx, seed, elapsed_s [s], unserved_t, served_t, demand_t [t/yr],
+                     total_cost_usd [USD/yr], tonne_km [t·km/yr], co2e_kg [kg CO2e/yr], hours_t [t·h/yr],
+                     binding, warm, status, gap [share], converged
+    sample_params    sweep_id, idx, name, value
+    sample_corridors sweep_id, idx, corridor, tonnes [t/yr]
+    sample_binding   sweep_id, idx, pos, kind, capacity_id
+    hub_kpis         run_id, seq, kpi, mean, sd, ci_low, ci_high, half_width, p95 [the KPI's unit],
+                     level [share], unit, n [replications]
+    hub_series       run_id, seq, series, day, value
+    meta             key, value (schema_version, created_by, migrated_from)
+
+On the Python side nothing changes: :meth:`RunStore.finish` takes the DataFrames the engines
+produce (``link_flows``, ``od``, ``capacities``, ``transfers``, ``geometry``, ``hub_kpis``,
+``hub_series``, a sweep's ``samples``) and :meth:`RunStore.table` gives each back with the same name,
+columns and dtypes (``run_tables`` remembers them); ``bottlenecks`` is written from the run summary.
+A table or column the schema does not know is refused: a new engine column is a schema change. A
+version-1 store (Parquet blobs and JSON samples) is migrated the first time it is opened.
 
 Concurrency: no connection is held between calls; each call opens the file, runs one transaction
 and closes it, waiting (with backoff) while another process writes. Readers open read-only. A
@@ -19,26 +46,21 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import InputError, Problem
-from corridor.scenarios._store_codec import (
-    check_name,
-    check_seed,
-    code_version,
-    frame_from_blob,
-    frame_to_blob,
-    json_text,
-    new_run_id,
-    plain_json,
-)
+from corridor.scenarios._store_codec import check_name, check_seed, code_version, json_text, new_run_id, plain_json
+from corridor.scenarios._store_codec import seconds as _seconds
 from corridor.scenarios._store_db import connect, first, store_timeout
 from corridor.scenarios._store_export import EXPORT_FORMATS, write_export
+from corridor.scenarios._store_samples import check_samples, insert_samples, read_samples
+from corridor.scenarios._store_schema import SAMPLE_BINDING, SAMPLE_CORRIDORS, SAMPLE_PARAMS, SAMPLES
+from corridor.scenarios._store_sql import MAX_SQL_ROWS, SQL_TIME_LIMIT_S, check_query, run_query
+from corridor.scenarios._store_tables import delete_rows, listed_tables, prepare_tables, read_table, write_tables
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -46,7 +68,11 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["EXPORT_FORMATS", "STATUSES", "RunStore", "default_store_path", "hash_spec", "new_run_id"]
+__all__ = ["EXPORT_FORMATS", "KINDS", "MAX_SQL_ROWS", "SQL_TIME_LIMIT_S", "STATUSES", "RunStore", "default_store_path",
+           "hash_spec", "new_run_id"]
+
+KINDS = ("scenario", "baseline", "sweep", "hub")
+"""Kinds of run."""
 
 STATUSES = ("running", "done", "failed", "interrupted")
 """Statuses of a run."""
@@ -56,7 +82,7 @@ _FIELDS = ("run_id", "kind", "name", "status", "spec_hash", "code_version", "see
 _SELECT = ", ".join(f"r.{f}" for f in _FIELDS)
 _KEY_FIGURE = ("TRY_CAST(coalesce(json_extract_string(r.summary, '$.totals.unserved_t'), "
                "json_extract_string(r.summary, '$.unserved_t')) AS DOUBLE)")
-_SAMPLE_COLUMNS = ("idx", "seed", "elapsed_s")
+_SAMPLE_TABLES = (SAMPLES, SAMPLE_PARAMS, SAMPLE_CORRIDORS, SAMPLE_BINDING)
 
 
 def default_store_path() -> Path:
@@ -98,7 +124,8 @@ class RunStore:
     ----------
     path
         The database file; created with its folder on the first write. Default:
-        :func:`default_store_path`.
+        :func:`default_store_path`. Reading a store that does not exist yet gives no runs, but a
+        given path whose folder does not exist is refused (a typo, or a place no store can be).
     timeout
         Seconds to wait while another process holds the store (default ``$CORRIDOR_STORE_TIMEOUT``
         or 20).
@@ -120,11 +147,12 @@ class RunStore:
     ...     run = store.start("scenario", "demo", {"name": "demo"}, hash_spec({"name": "demo"}))
     ...     store.finish(run, summary={"totals": {"unserved_t": 0.0}},
     ...                  tables={"link_flows": pd.DataFrame({"link": ["a"], "tonnes": [1.5]})}, elapsed_s=0.1)
-    ...     store.get(run)["tables"], store.find_done(hash_spec({"name": "demo"}), "scenario") == run
-    ({'link_flows': 1}, True)
+    ...     store.sql("select link, tonnes from link_flows").to_dict("records")
+    [{'link': 'a', 'tonnes': 1.5}]
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, timeout: float | None = None) -> None:
+        self._given = path is not None
         self.path = Path(path).expanduser() if path is not None else default_store_path()
         self.timeout = store_timeout() if timeout is None else float(timeout)
 
@@ -140,7 +168,7 @@ class RunStore:
         Parameters
         ----------
         kind
-            ``"scenario"``, ``"baseline"``, ``"sweep"``, ``"hub"``...
+            One of :data:`KINDS`: ``"scenario"``, ``"baseline"``, ``"sweep"``, ``"hub"``.
         name
             A name for people (the scenario's name).
         spec
@@ -148,9 +176,9 @@ class RunStore:
         spec_hash
             Its content hash (see :func:`hash_spec`), used by :meth:`find_done`.
         seed
-            The run's seed, an integer in ``[0, 2**128)``.
+            The run's seed, an integer in ``[0, 2**64)``.
         parent_id
-            A related run that must exist (a sweep's baseline...).
+            A related run that must exist (a scenario's baseline...).
         run_id
             The id to use (default :func:`new_run_id`).
 
@@ -160,7 +188,7 @@ class RunStore:
             The run id.
         """
         where = "run store start"
-        kind = check_name(kind, "kind")
+        kind = _check_kind(kind, where)
         if not isinstance(name, str) or not name.strip():
             raise InputError(Problem(where, "name", f"{name!r} is not a non-empty string"))
         if not isinstance(spec, Mapping):
@@ -178,17 +206,16 @@ class RunStore:
                 raise InputError(Problem(str(self.path), "run_id", f"run {run_id!r} already exists"))
             con.execute(
                 "INSERT INTO runs (run_id, kind, name, status, spec, spec_hash, code_version, seed, parent_id, "
-                "created, started) VALUES (?, ?, ?, 'running', ?, ?, ?, ?::UHUGEINT, ?, ?, ?)",
-                [run_id, kind, name.strip(), spec_json, spec_hash, code_version(),
-                 None if seed is None else str(seed), parent_id, now, now])
+                "created, started) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, kind, name.strip(), spec_json, spec_hash, code_version(), seed, parent_id, now, now])
         return run_id
 
     def finish(self, run_id: str, *, summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
                elapsed_s: float) -> None:
         """Store a run's summary and result tables and mark it ``done``, in one transaction.
 
-        Tables already stored for the run are replaced. Strings come back as pandas' ``str`` dtype;
-        other dtypes, column names and a named index come back as given.
+        Each table goes to its native table (docs/STORE.md), and the summary's ``bottlenecks`` (LP) or
+        ``congestion`` (equilibrium) to ``bottlenecks``. Tables already stored for the run are replaced.
 
         Parameters
         ----------
@@ -197,26 +224,30 @@ class RunStore:
         summary
             JSON-able results (NaN and infinities are stored as null).
         tables
-            Result tables by name (letters, digits, ``_ . -``: names become file names on export).
+            Result tables by name: ``link_flows``, ``od``, ``capacities``, ``transfers``, ``geometry``,
+            ``hub_kpis``, ``hub_series``, or ``samples`` (a sweep's :meth:`samples`). Each holds some or
+            all of its table's columns, in any order, with a plain (unnamed) index.
         elapsed_s
             Wall-clock seconds of the run.
+
+        Raises
+        ------
+        InputError
+            For a table name or column the schema does not know, or a value of the wrong type,
+            naming the run, table and column; the run stays as it was.
         """
         where = f"run {run_id}"
         if not isinstance(summary, Mapping):
             raise InputError(Problem(where, "summary", f"expected a dict, got {type(summary).__name__}"))
+        if not isinstance(tables, Mapping):
+            raise InputError(Problem(where, "tables", f"expected a dict of DataFrames, got {type(tables).__name__}"))
         summary_json = json_text(summary, where, "summary")
         elapsed = _seconds(elapsed_s, where)
-        blobs = []
-        for name, frame in dict(tables).items():
-            check_name(name, "table name")
-            blob = frame_to_blob(frame, f"{where} table {name}")
-            columns = json.dumps([str(c) for c in frame.columns], ensure_ascii=False)
-            blobs.append([run_id, name, len(frame), columns, "parquet", blob])
+        prepared = prepare_tables(run_id, tables, json.loads(summary_json))
         with self._write() as con:
             self._check_open(con, run_id)
-            con.execute("DELETE FROM run_tables WHERE run_id = ?", [run_id])
-            if blobs:
-                con.executemany("INSERT INTO run_tables VALUES (?, ?, ?, ?, ?, ?)", blobs)
+            delete_rows(con, run_id)
+            write_tables(con, run_id, prepared)
             con.execute("UPDATE runs SET status = 'done', summary = ?, finished = ?, elapsed_s = ?, error = NULL "
                         "WHERE run_id = ?", [summary_json, _now(), elapsed, run_id])
 
@@ -250,54 +281,29 @@ class RunStore:
         sweep_id
             The full id of the sweep run (from :meth:`start`).
         rows
-            Dicts with ``idx`` (int >= 0), ``params`` (dict), ``summary`` (dict) and optionally
-            ``seed`` and ``elapsed_s``. Within a batch, the first row of an index wins.
+            Dicts with ``idx`` (int >= 0), ``params`` (``{name: number}``), ``summary`` (the sample's
+            metrics: ``unserved_t``, ``served_t``, ``demand_t``, ``total_cost_usd``, ``tonne_km``,
+            ``co2e_kg``, ``hours_t``, ``by_corridor_t`` (``{corridor: tonnes}``), ``binding``
+            (``"kind:id;..."``), ``warm``, ``status``, ``gap``, ``converged``; any of them) and
+            optionally ``seed`` and ``elapsed_s``. Within a batch, the first row of an index wins.
 
         Returns
         -------
         int
             How many samples were new.
-        """
-        import pandas as pd
 
-        records: dict[int, list[Any]] = {}
-        for i, row in enumerate(rows):
-            where = f"sweep {sweep_id} sample row {i}"
-            if not isinstance(row, Mapping):
-                raise InputError(Problem(where, "", f"expected a dict, got {type(row).__name__}"))
-            for key in ("idx", "params", "summary"):
-                if key not in row:
-                    raise InputError(Problem(where, key, "missing"))
-            idx = row["idx"].item() if hasattr(row["idx"], "item") else row["idx"]
-            if isinstance(idx, bool) or not isinstance(idx, int) or not 0 <= idx < 2**31:
-                raise InputError(Problem(where, "idx", f"{idx!r} is not an integer in [0, 2**31)"))
-            for key in ("params", "summary"):
-                if not isinstance(row[key], Mapping):
-                    raise InputError(Problem(where, key, f"expected a dict, got {type(row[key]).__name__}"))
-            seed = check_seed(row.get("seed"), where)
-            elapsed = row.get("elapsed_s")
-            records.setdefault(idx, [
-                sweep_id, idx, None if seed is None else str(seed), json_text(row["params"], where, "params"),
-                json_text(row["summary"], where, "summary"),
-                None if elapsed is None else _seconds(elapsed, where)])
-        if not records:
+        Raises
+        ------
+        InputError
+            For a malformed row, a value of the wrong type or a metric the store does not know;
+            nothing of the batch is stored.
+        """
+        samples = check_samples(sweep_id, rows)
+        if not samples:
             return 0
-        batch = pd.DataFrame({
-            "sweep_id": pd.array([r[0] for r in records.values()], dtype="str"),
-            "idx": pd.array([r[1] for r in records.values()], dtype="int64"),
-            "seed": pd.array([r[2] for r in records.values()], dtype="str"),
-            "params": pd.array([r[3] for r in records.values()], dtype="str"),
-            "summary": pd.array([r[4] for r in records.values()], dtype="str"),
-            "elapsed_s": pd.array([r[5] for r in records.values()], dtype="Float64"),
-        })
         with self._write() as con:
             self._resolve(con, sweep_id, exact=True)
-            con.register("corridor_sample_batch", batch)
-            row = first(
-                con, "INSERT INTO samples SELECT sweep_id, idx::INTEGER, seed::UHUGEINT, params::JSON, summary::JSON, "
-                "elapsed_s FROM corridor_sample_batch ON CONFLICT DO NOTHING")
-            con.unregister("corridor_sample_batch")
-        return int(row[0]) if row else 0
+            return insert_samples(con, sweep_id, samples)
 
     def delete(self, run_id: str) -> str:
         """Delete a run, its tables and its samples.
@@ -314,8 +320,9 @@ class RunStore:
         """
         with self._write() as con:
             run_id = self._resolve(con, run_id)
-            con.execute("DELETE FROM samples WHERE sweep_id = ?", [run_id])
-            con.execute("DELETE FROM run_tables WHERE run_id = ?", [run_id])
+            for table in _SAMPLE_TABLES:
+                con.execute(f"DELETE FROM {table.name} WHERE sweep_id = ?", [run_id])
+            delete_rows(con, run_id)
             con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
         return run_id
 
@@ -343,21 +350,22 @@ class RunStore:
         spec_hash
             The hash given to :meth:`start`.
         kind
-            Only runs of this kind.
+            Only runs of this kind (one of :data:`KINDS`).
         code_version
             Only runs recorded by this code version (see ``get(...)["code_version"]``).
 
         Returns
         -------
         str or None
-            The run id, or None if no ``done`` run matches.
+            The run id, or None if no ``done`` run matches (also when the store, or its folder, does
+            not exist yet: the first write creates them).
         """
         sql = "SELECT run_id FROM runs WHERE spec_hash = ? AND kind = ? AND status = 'done'"
-        args: list[Any] = [spec_hash, kind]
+        args: list[Any] = [spec_hash, _check_kind(kind, "run store find_done")]
         if code_version is not None:
             sql += " AND code_version = ?"
             args.append(code_version)
-        with self._read() as con:
+        with self._read(missing_folder_ok=True) as con:
             row = first(con, sql + " ORDER BY finished DESC, run_id DESC LIMIT 1", args)
         return None if row is None else str(row[0])
 
@@ -367,7 +375,7 @@ class RunStore:
         Parameters
         ----------
         kind
-            Only runs of this kind.
+            Only runs of this kind (one of :data:`KINDS`).
         limit
             At most this many runs.
 
@@ -377,6 +385,11 @@ class RunStore:
             The fields of :meth:`get` except ``spec``, ``summary`` and ``tables``, plus
             ``unserved_t`` (``summary.totals.unserved_t`` or ``summary.unserved_t``, else None) and
             ``samples`` (the number of sweep samples).
+
+        Raises
+        ------
+        InputError
+            For a kind that is not one of :data:`KINDS` (with the closest) or a limit below 1.
         """
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
             raise InputError(Problem("run store list", "limit", f"{limit!r} is not a positive integer"))
@@ -385,7 +398,7 @@ class RunStore:
         args: list[Any] = []
         if kind is not None:
             sql += " WHERE r.kind = ?"
-            args.append(kind)
+            args.append(_check_kind(kind, "run store list"))
         sql += " ORDER BY r.created DESC, r.run_id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -399,6 +412,15 @@ class RunStore:
             out.append(d)
         return out
 
+    def runs(self, kind: str | None = None, limit: int | None = None) -> pd.DataFrame:
+        """:meth:`list_runs` as a DataFrame (times as UTC timestamps), for notebooks."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.list_runs(kind=kind, limit=limit), columns=[*_FIELDS, "unserved_t", "samples"])
+        for col in ("created", "started", "finished"):
+            frame[col] = pd.to_datetime(frame[col], utc=True, format="ISO8601")
+        return frame
+
     def get(self, run_id: str) -> dict[str, Any]:
         """Everything about one run.
 
@@ -411,21 +433,19 @@ class RunStore:
         """
         with self._read() as con:
             run_id = self._resolve(con, run_id)
-            row = first(con, f"SELECT {_SELECT}, r.spec, r.summary FROM runs r WHERE r.run_id = ?",
-                              [run_id])
-            tables = con.execute("SELECT name, n_rows FROM run_tables WHERE run_id = ? ORDER BY name",
-                                 [run_id]).fetchall()
+            row = first(con, f"SELECT {_SELECT}, r.spec, r.summary FROM runs r WHERE r.run_id = ?", [run_id])
+            tables = listed_tables(con, run_id)
             n = first(con, "SELECT count(*) FROM samples WHERE sweep_id = ?", [run_id])
         assert row is not None  # _resolve found it in this snapshot
         d = _run_dict(row[: len(_FIELDS)])
         d["spec"] = json.loads(row[-2])
         d["summary"] = None if row[-1] is None else json.loads(row[-1])
-        d["tables"] = {str(name): int(k) for name, k in tables}
+        d["tables"] = {name: entry[1] for name, entry in tables.items()}
         d["samples"] = int(n[0]) if n else 0
         return d
 
     def table(self, run_id: str, name: str) -> pd.DataFrame:
-        """One result table of a run, as stored by :meth:`finish`.
+        """One result table of a run, as given to :meth:`finish`.
 
         Raises
         ------
@@ -434,20 +454,16 @@ class RunStore:
         """
         with self._read() as con:
             run_id = self._resolve(con, run_id)
-            row = first(con, "SELECT data FROM run_tables WHERE run_id = ? AND name = ?", [run_id, name])
-            if row is None:
-                names = [r[0] for r in con.execute("SELECT name FROM run_tables WHERE run_id = ? ORDER BY name",
-                                                   [run_id]).fetchall()]
-        if row is None:
-            raise InputError(Problem(f"run {run_id}", "table", _unknown("table", name, names)))
-        return frame_from_blob(row[0])
+            tables = listed_tables(con, run_id)
+            if name in tables:
+                return _read(con, run_id, tables[name])
+        raise InputError(Problem(f"run {run_id}", "table", _unknown("table", name, list(tables))))
 
     def tables(self, run_id: str) -> dict[str, pd.DataFrame]:
         """All result tables of a run, by name."""
         with self._read() as con:
             run_id = self._resolve(con, run_id)
-            rows = con.execute("SELECT name, data FROM run_tables WHERE run_id = ? ORDER BY name", [run_id]).fetchall()
-        return {str(name): frame_from_blob(blob) for name, blob in rows}
+            return {name: _read(con, run_id, entry) for name, entry in listed_tables(con, run_id).items()}
 
     def sample_indices(self, sweep_id: str) -> set[int]:
         """Indices of the samples stored for a sweep (to resume it)."""
@@ -462,31 +478,54 @@ class RunStore:
         Returns
         -------
         pandas.DataFrame
-            Columns ``idx``, ``seed`` (nullable Int64; UInt64 or strings for seeds of 64 or more bits),
-            ``elapsed_s``, then ``param.<name>`` for each parameter and one column per summary metric:
-            nested dicts are flattened to ``a.b`` and lists stay lists (``binding``). A metric named
-            like a fixed column becomes ``summary.<name>``.
+            Columns ``idx``, ``seed`` (nullable Int64; UInt64 for seeds of 2**63 or more),
+            ``elapsed_s``, then ``param.<name>`` for each parameter (sorted by name) and one column
+            per metric that any sample has, in the sweep's order: ``unserved_t`` ... ``hours_t``,
+            ``by_corridor_t.<corridor>``, ``binding``, ``warm``, ``status``, ``gap``, ``converged``.
         """
-        import pandas as pd
-
         with self._read() as con:
             sweep_id = self._resolve(con, sweep_id)
-            rows = con.execute("SELECT idx, seed, elapsed_s, params, summary FROM samples WHERE sweep_id = ? "
-                               "ORDER BY idx", [sweep_id]).fetchall()
-        records = []
-        for *_, params, summary in rows:
-            rec = _flatten(json.loads(params), "param.")
-            for key, value in _flatten(json.loads(summary), "").items():
-                rec[f"summary.{key}" if key in rec or key in _SAMPLE_COLUMNS else key] = value
-            records.append(rec)
-        fixed = pd.DataFrame({
-            "idx": pd.Series([r[0] for r in rows], dtype="int64"),
-            "seed": _seed_column([r[1] for r in rows]),
-            "elapsed_s": pd.Series([r[2] for r in rows], dtype="float64"),
-        })
-        if not records or not any(records):
-            return fixed
-        return pd.concat([fixed, pd.DataFrame.from_records(records)], axis=1)
+            return read_samples(con, sweep_id)
+
+    def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None, *,
+            max_rows: int = MAX_SQL_ROWS, time_limit_s: float = SQL_TIME_LIMIT_S) -> pd.DataFrame:
+        """The rows of a read-only SQL query over the store's tables (docs/STORE.md).
+
+        The store is opened read-only and the query can read nothing else (no files, no extensions).
+
+        Parameters
+        ----------
+        query
+            One query: ``select``, ``with``, ``describe``, ``show``, ``summarize`` or ``explain``.
+        params
+            Values for its ``?`` (a list) or ``$name`` (a dict) placeholders.
+        max_rows
+            Refuse a result of more rows than this.
+        time_limit_s
+            Stop a query still running after this many seconds.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows (DuckDB's conversion: nullable integers and booleans, ``str`` text).
+
+        Raises
+        ------
+        InputError
+            For SQL DuckDB refuses (naming the store and DuckDB's message), a statement that writes,
+            more than ``max_rows`` rows or a query stopped at ``time_limit_s``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     RunStore(Path(tmp) / "runs.duckdb").sql("select count(*) as n from runs")["n"].tolist()
+        [0]
+        """
+        check_query(query, params, max_rows, time_limit_s, str(self.path))
+        with self._read() as con:
+            return run_query(con, query, params, max_rows=max_rows, time_limit_s=float(time_limit_s),
+                             where=str(self.path))
 
     def export(self, run_id: str, fmt: str, out: str | os.PathLike[str]) -> list[Path]:
         """Write a run's result tables to files; nothing is written if anything fails.
@@ -514,8 +553,9 @@ class RunStore:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _read(self) -> Any:
-        return connect(self.path, read_only=True, timeout=self.timeout)
+    def _read(self, *, missing_folder_ok: bool | None = None) -> Any:
+        ok = not self._given if missing_folder_ok is None else missing_folder_ok
+        return connect(self.path, read_only=True, timeout=self.timeout, missing_folder_ok=ok)
 
     def _write(self) -> Any:
         return connect(self.path, read_only=False, timeout=self.timeout)
@@ -527,13 +567,9 @@ class RunStore:
         if first(con, "SELECT 1 FROM runs WHERE run_id = ?", [run_id]):
             return run_id
         if not exact:
-            hits = [r[0] for r in con.execute(
-                "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY run_id", [run_id]).fetchall()]
-            if not hits and len(run_id) >= 4:
-                hits = [r[0] for r in con.execute(
-                    "SELECT run_id FROM runs WHERE ends_with(run_id, ?) ORDER BY run_id", [run_id]).fetchall()]
+            hits = _matching(con, run_id)
             if len(hits) == 1:
-                return str(hits[0])
+                return hits[0]
             if hits:
                 shown = ", ".join(hits[:5]) + (f" and {len(hits) - 5} more" if len(hits) > 5 else "")
                 msg = f"{run_id!r} matches {len(hits)} runs ({shown}); give more of the id"
@@ -552,6 +588,31 @@ class RunStore:
             raise InputError(Problem(f"run {run_id}", "status", "is already done; start a new run"))
 
 
+def _matching(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """Run ids starting with ``run_id``, else (for 4 characters or more) ending with it."""
+    hits = [str(r[0]) for r in con.execute(
+        "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY run_id", [run_id]).fetchall()]
+    if not hits and len(run_id) >= 4:
+        hits = [str(r[0]) for r in con.execute(
+            "SELECT run_id FROM runs WHERE ends_with(run_id, ?) ORDER BY run_id", [run_id]).fetchall()]
+    return hits
+
+
+def _read(con: duckdb.DuckDBPyConnection, run_id: str, entry: tuple[str, int, list[list[str]]]) -> pd.DataFrame:
+    sql_table, _, columns = entry
+    if sql_table == SAMPLES.name:
+        return read_samples(con, run_id)
+    return read_table(con, run_id, sql_table, columns)
+
+
+def _check_kind(kind: object, where: str) -> str:
+    if isinstance(kind, str) and kind in KINDS:
+        return kind
+    close = difflib.get_close_matches(str(kind), KINDS, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise InputError(Problem(where, "kind", f"unknown kind of run {kind!r}; {hint}use one of {', '.join(KINDS)}"))
+
+
 def _run_dict(row: tuple[Any, ...]) -> dict[str, Any]:
     d = dict(zip(_FIELDS, row, strict=True))
     for key in ("created", "started", "finished"):
@@ -561,30 +622,8 @@ def _run_dict(row: tuple[Any, ...]) -> dict[str, Any]:
     return d
 
 
-def _seed_column(seeds: list[int | None]) -> pd.Series:
-    """Seeds as nullable Int64, else UInt64, else strings (seeds of up to 128 bits)."""
-    import pandas as pd
-
-    top = max((x for x in seeds if x is not None), default=0)
-    if top < 2**63:
-        return pd.Series(seeds, dtype="Int64")
-    if top < 2**64:
-        return pd.Series(seeds, dtype="UInt64")
-    return pd.Series([None if x is None else str(x) for x in seeds], dtype="str")
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _seconds(value: Any, where: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        x = math.nan
-    if isinstance(value, bool) or not math.isfinite(x) or x < 0:
-        raise InputError(Problem(where, "elapsed_s", f"{value!r} is not a number of seconds >= 0"))
-    return x
 
 
 def _unknown(what: str, name: str, known: list[str]) -> str:
@@ -593,15 +632,3 @@ def _unknown(what: str, name: str, known: list[str]) -> str:
     if what == "table" and not close:
         hint = f"; it has {', '.join(known)}" if known else "; it has no tables"
     return f"unknown {what} {name!r}{hint}"
-
-
-def _flatten(d: Any, prefix: str) -> dict[str, Any]:
-    if not isinstance(d, dict):
-        return {prefix.rstrip("."): d} if prefix else {"value": d}
-    out: dict[str, Any] = {}
-    for key, value in d.items():
-        if isinstance(value, dict) and value:
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
