@@ -328,15 +328,10 @@ class HubSimulation(Result):
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per KPI: mean, standard deviation, 95 % confidence interval, replications."""
-        import pandas as pd
+        """One row per KPI: mean, sd, 95 % interval, p95 companion, unit and replications (as in the store)."""
+        from corridor.scenarios.hub_runs import kpi_frame
 
-        rows = []
-        for name, est in self.result.kpis.items():
-            low, high = est.ci if est.ci is not None else (None, None)
-            rows.append({"kpi": name, "mean": est.mean, "sd": est.sd if est.n > 1 else None, "ci_low": low,
-                         "ci_high": high, "n": est.n})
-        return pd.DataFrame(rows, columns=["kpi", "mean", "sd", "ci_low", "ci_high", "n"])
+        return kpi_frame(self.result)
 
     def _render(self, *, fragment: bool, title: str | None) -> str:
         from corridor.report import render_hub

@@ -114,6 +114,34 @@ def show(
         _print_tree(out, run["summary"])
     if run["samples"]:
         _print_samples(out, s.samples(run["run_id"]))
+    if "hub_kpis" in run["tables"]:
+        _print_hub_kpis(out, s.table(run["run_id"], "hub_kpis"))
+
+
+@app.command("sql")
+def sql(
+    query: str = typer.Argument(..., help="One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE) query; see docs/STORE.md."),
+    store: Path | None = _store_option(),
+    as_json: bool = options.as_json(),
+) -> None:
+    """Query the run store in SQL (read-only): runs, link_flows, od_results, bottlenecks, samples, hub_kpis ..."""
+    s = _open(store)
+    frame = s.sql(query)
+    if as_json:
+        print_json({"store": str(s.path), "columns": [str(c) for c in frame.columns],
+                    "rows": _jsonable(frame.to_dict(orient="records"))})
+        return
+    from rich.table import Table
+
+    t = Table(box=None)
+    for c in frame.columns:
+        t.add_column(str(c), justify="right" if frame[c].dtype.kind in "iuf" else "left")
+    for row in frame.head(MAX_ROWS * 20).itertuples(index=False):
+        t.add_row(*("" if v is None else _num(v) if isinstance(v, float) else str(v) for v in row))
+    out = console()
+    out.print(t)
+    if len(frame) > MAX_ROWS * 20:
+        out.print(f"... {len(frame) - MAX_ROWS * 20:,} more rows (--json gives them all)")
 
 
 @app.command("export")
@@ -256,6 +284,25 @@ def _print_tree(out: Console, summary: dict[str, Any]) -> None:
         elif isinstance(value, list) and value:
             more = f" and {len(value) - MAX_ROWS} more" if len(value) > MAX_ROWS else ""
             out.print(f"[bold]{key.replace('_', ' ')}[/]: " + "; ".join(map(str, value[:MAX_ROWS])) + more)
+
+
+def _print_hub_kpis(out: Console, frame: Any) -> None:
+    """A hub run's KPIs: mean, 95 % interval (shown from 0, shares up to 1), p95 and unit."""
+    from rich.table import Table
+
+    t = Table(title="KPIs", title_justify="left", box=None)
+    for col in ("KPI", "mean", "95 % CI", "p95", "unit"):
+        t.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
+    for r in frame.to_dict(orient="records"):
+        if r["kpi"].endswith("_p95_h") or r["kpi"].endswith("_p95"):
+            continue
+        ci = ""
+        if r["ci_low"] is not None and r["ci_low"] == r["ci_low"]:
+            high = min(r["ci_high"], 1.0) if r["unit"] == "share" else r["ci_high"]
+            ci = f"{_num(max(r['ci_low'], 0.0))} – {_num(high)}"
+        p95 = "" if r["p95"] is None or r["p95"] != r["p95"] else _num(r["p95"])
+        t.add_row(r["kpi"], _num(r["mean"]), ci, p95, r["unit"] or "")
+    out.print(t)
 
 
 def _print_samples(out: Console, frame: Any) -> None:

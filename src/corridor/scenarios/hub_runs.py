@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from corridor.hub import SimulationResult
     from corridor.scenarios.store import RunStore
 
-__all__ = ["hub_run_spec", "hub_tables", "record_hub_run"]
+__all__ = ["hub_run_spec", "hub_tables", "kpi_frame", "kpi_unit", "record_hub_run"]
 
 
 def hub_run_spec(result: SimulationResult) -> dict[str, Any]:
@@ -19,19 +19,46 @@ def hub_run_spec(result: SimulationResult) -> dict[str, Any]:
             "warmup_days": result.warmup_days, "replications": result.replications, "seed": result.seed}
 
 
-def hub_tables(result: SimulationResult) -> dict[str, pd.DataFrame]:
-    """``hub_kpis`` (one row per KPI: mean, sd, 95 % interval, replications) and ``hub_series`` (daily means)."""
+_UNITS = (("_h", "h"), ("throughput_teu", "TEU/yr"), ("_teu", "TEU"), ("teu_into_yard_total", "TEU"),
+          ("teu_out_of_yard_total", "TEU"), ("yard_teu_end", "TEU"), ("over_threshold", "share"),
+          ("utilisation", "share"), ("occupancy", "share"), ("_share", "share"), ("_prob", "share"),
+          ("_calls", "calls"), ("days_closed", "days"), ("_per_yr", "per year"))
+"""KPI name suffix → unit (the first match wins)."""
+
+
+def kpi_unit(name: str) -> str:
+    """The unit of a hub KPI from its name: ``vessel_wait_mean_h`` → ``h``, ``yard_occupancy_p95`` → ``share``."""
+    base = name.removesuffix("_p95").removesuffix("_max").removesuffix("_mean")
+    for suffix, unit in _UNITS:
+        if base.endswith(suffix) or name.endswith(suffix):
+            return unit
+    return ""
+
+
+def kpi_frame(result: SimulationResult) -> pd.DataFrame:
+    """One row per KPI: mean, sd, 95 % interval, its p95 companion (if any), unit and replications."""
     import pandas as pd
 
-    kpis = []
-    for name, est in result.kpis.items():
+    rows = []
+    kpis = result.kpis
+    for name, est in kpis.items():
         low, high = est.ci if est.ci is not None else (None, None)
-        kpis.append({"kpi": name, "mean": est.mean, "sd": est.sd if est.n > 1 else None, "ci_low": low,
-                     "ci_high": high, "n": est.n})
+        companion = name.replace("_mean", "_p95", 1) if "_mean" in name else ""
+        p95 = kpis[companion].mean if companion in kpis else None
+        rows.append({"kpi": name, "mean": est.mean, "sd": est.sd if est.n > 1 else None, "ci_low": low,
+                     "ci_high": high, "half_width": est.half_width if est.ci is not None else None,
+                     "level": est.level, "p95": p95, "unit": kpi_unit(name), "n": est.n})
+    return pd.DataFrame(rows, columns=["kpi", "mean", "sd", "ci_low", "ci_high", "half_width", "level", "p95", "unit",
+                                       "n"])
+
+
+def hub_tables(result: SimulationResult) -> dict[str, pd.DataFrame]:
+    """``hub_kpis`` (:func:`kpi_frame`) and ``hub_series`` (daily means over replications)."""
+    import pandas as pd
+
     series = [{"series": name, "day": day + 1, "value": float(v)}
               for name, values in result.series.items() for day, v in enumerate(values)]
-    return {"hub_kpis": pd.DataFrame(kpis, columns=["kpi", "mean", "sd", "ci_low", "ci_high", "n"]),
-            "hub_series": pd.DataFrame(series, columns=["series", "day", "value"])}
+    return {"hub_kpis": kpi_frame(result), "hub_series": pd.DataFrame(series, columns=["series", "day", "value"])}
 
 
 def record_hub_run(store: RunStore, result: SimulationResult) -> str:
