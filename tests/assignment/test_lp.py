@@ -333,7 +333,7 @@ def test_scale_and_cost_factor_match_cold_build() -> None:
 def test_uncapacitated_eurasia_equals_route_planner() -> None:
     """Without capacities every OD takes its cheapest route: the LP must price transfers (gauge
     changes, borders, ports), value of time and carbon exactly as the route planner does."""
-    from corridor.routing.costs import unit_of
+    from corridor.model.costs import unit_of
     from corridor.routing.planner import plan_routes
 
     ds = data.load("eurasia")

@@ -20,8 +20,8 @@ no pass arc whose transfer excludes it. Demand rows are aggregated by (commodity
 has an *unserved* slack priced at ``unserved_penalty_usd_per_t``, so the model is never
 infeasible: tonnes go unserved only when no route exists or capacities cut them off.
 
-Objective, per tonne: money (tariffs and transfer charges, :func:`corridor.routing.costs.arc_costs`
-and :func:`~corridor.routing.costs.transfer_vector` per unit over tonnes per unit) + value of
+Objective, per tonne: money (tariffs and transfer charges, :func:`corridor.model.costs.arc_costs`
+and :func:`~corridor.model.costs.transfer_vector` per unit over tonnes per unit) + value of
 time × hours + carbon price × t CO2e + risk price × risk exposure — the generalised cost of
 :class:`corridor.routing.RouteOptions`.
 
@@ -49,7 +49,7 @@ import numpy as np
 from corridor.assignment.lp_collect import ResultCollector
 from corridor.assignment.lp_graph import CapRow, ExpandedGraph
 from corridor.exceptions import InputError, Problem
-from corridor.routing.costs import RouteOptions
+from corridor.model.costs import RouteOptions
 
 if TYPE_CHECKING:
     from corridor.assignment.lp_results import LPResult

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor.routing.costs import RouteOptions, arc_costs, transfer_vector, unit_of
+from corridor.model.costs import RouteOptions, arc_costs, transfer_vector, unit_of
 
 if TYPE_CHECKING:
     from corridor.model import CompiledNetwork, DemandRow, Network

@@ -20,7 +20,7 @@ import numpy as np
 
 from corridor.exceptions import InputError, Problem
 from corridor.model import MODES
-from corridor.routing.costs import ArcCosts, RouteOptions, arc_costs, transfer_vector
+from corridor.model.costs import ArcCosts, RouteOptions, arc_costs, transfer_vector
 
 if TYPE_CHECKING:
     from corridor.model import CompiledNetwork, Network

@@ -6,7 +6,7 @@ Figures are per *unit* of cargo: one loaded TEU for containers, one tonne otherw
   tonne × tonnes per unit), plus transfer charges;
 - **time** (h): running time plus the dwell of every transfer on the way;
 - **CO2e** (kg): emission factor of the mode × distance × tonnes per unit
-  (:mod:`corridor.emissions`);
+  (:mod:`corridor.model.emissions`);
 - **risk**: exposure, the kilometres run in each country × that country's risk score / 1,000
   (a link may override its score). The default scores are an *assumption* (see
   :data:`DEFAULT_COUNTRY_RISK`); users set their own.
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor.emissions import factors_by_mode
 from corridor.exceptions import InputError, Problem
+from corridor.model.emissions import factors_by_mode
 
 if TYPE_CHECKING:
     from corridor.model import Commodity, Network, Transfer
