@@ -48,7 +48,9 @@ from corridor.exceptions import ConvergenceWarning, InputError
 if TYPE_CHECKING:
     from corridor.model import Demand, Network
 
-__all__ = ["METHODS", "ConvergenceWarning", "EquilibriumOptions", "EquilibriumProgress", "equilibrium"]
+__all__ = [
+    "METHODS", "ConvergenceWarning", "EquilibriumOptions", "EquilibriumProgress", "FrankWolfeDirections", "equilibrium",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -149,8 +151,18 @@ class _Costs:
         return float(line_search_kernel(x, d, self.t0, self.alpha, self.beta, self.cap, self.fixed, _LINE_TOL))
 
 
-class _Directions:
-    """The target point of each iteration for the FW family; keeps the conjugate state."""
+class FrankWolfeDirections:
+    """The target point of each iteration for the FW family; keeps the conjugate state.
+
+    Shared by :func:`equilibrium` and :func:`corridor.assignment.freight_eq.freight_equilibrium`:
+    :meth:`target` gives the next target point, :meth:`accept` records the step taken towards it
+    and :meth:`reset` starts a plain Frank-Wolfe step.
+
+    Parameters
+    ----------
+    method
+        ``msa``, ``fw``, ``cfw`` or ``bfw``.
+    """
 
     def __init__(self, method: str) -> None:
         self.method = method
@@ -160,6 +172,7 @@ class _Directions:
         self.tau = 0.0  # last step
 
     def reset(self) -> None:
+        """Make the next direction a plain Frank-Wolfe one."""
         self.state = "fw"
 
     def target(self, x: np.ndarray, y: np.ndarray, inner: Callable[[np.ndarray, np.ndarray], float]) -> np.ndarray:
@@ -193,6 +206,7 @@ class _Directions:
         return s
 
     def accept(self, s: np.ndarray, tau: float) -> None:
+        """Record the target ``s`` and the step ``tau`` taken towards it."""
         self.prev2, self.prev, self.tau = self.prev, s, tau
         if not 0.0 < tau < 1.0:
             self.state = "fw"  # a full (or null) step: the conjugate sequence starts anew
@@ -285,7 +299,7 @@ def _to_links(p: AssignmentProblem, arc_values: np.ndarray, fill: float) -> tupl
     return fwd, rev
 
 
-def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: _Directions, vdf: _Costs,
+def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: FrankWolfeDirections, vdf: _Costs,
              gp: _PathSets | None) -> float:
     """Move the flows ``x`` (in place) one iteration from the all-or-nothing flows ``y``; return the step."""
     if gp is not None:
@@ -364,7 +378,7 @@ def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | 
         x = np.zeros(p.compiled.n_arcs)
         all_or_nothing(p, vdf.cost(x))  # checks that every OD pair has a path
         gp.sweep(x, vdf)
-    dirs = _Directions(opts.method)
+    dirs = FrankWolfeDirections(opts.method)
     history: list[IterationRecord] = []
     gap = np.inf
     converged = False
