@@ -33,7 +33,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -113,10 +113,9 @@ class _Capacities:
                 li = net.link_index[rid]
                 lk = net.links[li]
                 self.t0[i] = link_time.get((li, a != lk.a), 0.0)
-                own = lk.vdf_alpha is not None and lk.vdf_beta is not None
+                own = (lk.vdf_alpha, lk.vdf_beta)
                 self.kind[i] = _BPR
-                self.p1[i] = float(lk.vdf_alpha) if own else delays.link_alpha
-                self.p2[i] = float(lk.vdf_beta) if own else delays.link_beta
+                self.p1[i], self.p2[i] = (delays.link_alpha, delays.link_beta) if None in own else own
             else:
                 t = net.transfers[transfer_pos[rid]]
                 curve = delays.transfer_curves.get(rid)
@@ -162,7 +161,8 @@ class _Capacities:
         new_index = np.full(len(self.keys), -1)
         new_index[keep] = np.arange(len(keep))
         groups = {i: g for (g, _u), i in first.items()}
-        self.keys = [("transfer", groups[i], "", "", self.keys[i][4]) if i in groups else self.keys[i] for i in keep]
+        self.keys = [("transfer", groups[i], "", "", self.keys[i][4]) if i in groups else self.keys[i]
+                     for i in keep.tolist()]
         for name in ("kind", "t0", "cap", "p1", "p2", "mu", "unit"):
             setattr(self, name, getattr(self, name)[keep])
         for k, rows in enumerate(r_i):
@@ -377,7 +377,7 @@ def _result(lp: FreightLP, caps: _Capacities, opts: FreightEquilibriumOptions, x
     beck = float(fixed @ x) + caps.integral(v)
     flows = lp.collect(LPSolution(x, np.zeros(state.n_rows), "equilibrium" if converged else "not converged", beck,
                                   {"iterations": it, "warm_start": False}))
-    congestion = []
+    congestion: list[dict[str, Any]] = []
     for i, (kind, rid, a, b, unit) in enumerate(caps.keys):
         capv = float(caps.cap[i])
         congestion.append({"kind": kind, "id": rid, "from": a, "to": b, "unit": unit, "capacity": capv,
