@@ -31,6 +31,7 @@ not a descent direction, or a full step, resets the sequence to a plain Frank-Wo
 from __future__ import annotations
 
 import logging
+import math
 import time
 import warnings
 from collections.abc import Callable
@@ -95,8 +96,8 @@ class EquilibriumOptions:
         if self.max_iter < 1:
             msg = f"max_iter must be at least 1, got {self.max_iter!r}"
             raise InputError(msg)
-        if not (self.toll_factor >= 0 and self.distance_factor >= 0):
-            msg = f"toll_factor and distance_factor must be non-negative, got {self.toll_factor!r}, " \
+        if not (0 <= self.toll_factor < math.inf and 0 <= self.distance_factor < math.inf):
+            msg = f"toll_factor and distance_factor must be finite and non-negative, got {self.toll_factor!r}, " \
                   f"{self.distance_factor!r}"
             raise InputError(msg)
         if self.time_limit_s is not None and not self.time_limit_s > 0:

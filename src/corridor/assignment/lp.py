@@ -58,7 +58,7 @@ from corridor.assignment.lp_matrix import (
     reprice,
 )
 from corridor.exceptions import InputError, Problem
-from corridor.model.costs import RouteOptions
+from corridor.model.costs import RouteOptions, price_problem
 
 if TYPE_CHECKING:
     from corridor.assignment.lp_results import LPResult
@@ -244,7 +244,8 @@ class FreightLP:
         ------
         InputError
             A demand row names an unknown node or commodity, has negative or non-finite tonnes,
-            or starts where it ends; or an option is negative.
+            or starts where it ends; or an option is negative, not finite or beyond its limit in
+            :data:`corridor.model.costs.PRICE_LIMITS`.
         """
 
         def report(stage: str, fraction: float) -> None:
@@ -252,8 +253,9 @@ class FreightLP:
                 progress(stage, fraction)
 
         report("build", 0.0)
-        if not math.isfinite(unserved_penalty_usd_per_t) or unserved_penalty_usd_per_t <= 0:
-            raise InputError(Problem("options", "unserved_penalty_usd_per_t", "must be a finite number > 0"))
+        bad = price_problem("unserved_penalty_usd_per_t", unserved_penalty_usd_per_t, positive=True)
+        if bad is not None:
+            raise InputError(bad)
         if country_risk is None:
             RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price)
         else:
