@@ -35,11 +35,13 @@ import math
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from corridor._kernels._jit import compile_notice
 from corridor._kernels.assign import line_search_kernel, tree_kernel
 from corridor.assignment.aon import AssignmentProblem, all_or_nothing
 from corridor.assignment.eq_results import EquilibriumResult, IterationRecord
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHODS", "ConvergenceWarning", "EquilibriumOptions", "EquilibriumProgress", "FrankWolfeDirections", "equilibrium",
+    "kernel_notice",
 ]
 
 _log = logging.getLogger(__name__)
@@ -107,11 +110,44 @@ class EquilibriumOptions:
 
 @dataclass(frozen=True)
 class EquilibriumProgress:
-    """What the ``progress`` callback receives after each iteration."""
+    """What the ``progress`` callback receives: after each iteration, and before a kernel compiles.
+
+    Attributes
+    ----------
+    iteration
+        Iterations done (0 before the first).
+    gap
+        Relative gap after the iteration (NaN before the first).
+    elapsed
+        Seconds since the call began.
+    stage
+        ``"iterating"``, or :data:`corridor._kernels._jit.COMPILING` ("compiling kernels (first run
+        only)") when numba is about to compile a kernel: the first run on a machine, some seconds.
+    """
 
     iteration: int
     gap: float
     elapsed: float
+    stage: str = "iterating"
+
+
+def kernel_notice(progress: Callable[[EquilibriumProgress], None] | None, start: float) -> AbstractContextManager[None]:
+    """A block in which ``progress`` hears of each kernel compile, as ``EquilibriumProgress(0, nan, elapsed, stage)``.
+
+    Parameters
+    ----------
+    progress
+        The engine's progress callback (``None``: nothing is reported).
+    start
+        ``time.perf_counter()`` when the engine began.
+    """
+    if progress is None:
+        return compile_notice(None)
+
+    def notice(stage: str) -> None:
+        progress(EquilibriumProgress(0, math.nan, time.perf_counter() - start, stage))
+
+    return compile_notice(notice)
 
 
 class _Costs:
@@ -323,6 +359,39 @@ def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: FrankWolf
     return step
 
 
+def _iterate(p: AssignmentProblem, vdf: _Costs, opts: EquilibriumOptions,
+             progress: Callable[[EquilibriumProgress], None] | None,
+             start: float) -> tuple[np.ndarray, list[IterationRecord], bool]:
+    """Load, then iterate until the gap is reached or a limit stops it: ``(flows, history, converged)``."""
+    gp = _PathSets(p) if opts.method == "gp" else None
+    if gp is None:
+        x, _ = all_or_nothing(p, vdf.cost(np.zeros(p.compiled.n_arcs)))
+    else:
+        x = np.zeros(p.compiled.n_arcs)
+        all_or_nothing(p, vdf.cost(x))  # checks that every OD pair has a path
+        gp.sweep(x, vdf)
+    dirs = FrankWolfeDirections(opts.method)
+    history: list[IterationRecord] = []
+    it = 0
+    while True:
+        it += 1
+        c = vdf.cost(x)
+        y, sptt = all_or_nothing(p, c)
+        tstt = float(x @ c)
+        gap = (tstt - sptt) / tstt if tstt > 0 else 0.0
+        elapsed = time.perf_counter() - start
+        converged = gap <= opts.gap
+        stop = converged or it >= opts.max_iter or (
+            opts.time_limit_s is not None and elapsed >= opts.time_limit_s)
+        step = np.nan if stop else _advance(opts.method, it, x, y, dirs, vdf, gp)
+        history.append(IterationRecord(it, float(gap), tstt, float(step), elapsed))
+        _log.debug("iteration %d: gap %.3e, tstt %.9g, step %.4g", it, gap, tstt, step)
+        if progress is not None:
+            progress(EquilibriumProgress(it, float(gap), elapsed))
+        if stop:
+            return x, history, bool(converged)
+
+
 def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | None = None, *,
                 progress: Callable[[EquilibriumProgress], None] | None = None) -> EquilibriumResult:
     """Assign ``demand`` to ``network`` at user equilibrium.
@@ -337,7 +406,8 @@ def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | 
     options
         :class:`EquilibriumOptions`; defaults to BFW to a relative gap of 1e-4.
     progress
-        Called after each iteration with an :class:`EquilibriumProgress`.
+        Called after each iteration with an :class:`EquilibriumProgress`, and before a kernel
+        compiles (the first run on a machine) with its ``stage`` saying so.
 
     Returns
     -------
@@ -372,35 +442,10 @@ def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | 
     vdf = _Costs(p, opts)
     _log.info("equilibrium %s: %d nodes, %d arcs, %d origins, %d OD pairs, demand %.6g",
               opts.method, p.compiled.n_nodes, p.compiled.n_arcs, len(p.origins), len(p.dnode), p.total_demand)
-    gp = _PathSets(p) if opts.method == "gp" else None
-    if gp is None:
-        x, _ = all_or_nothing(p, vdf.cost(np.zeros(p.compiled.n_arcs)))
-    else:
-        x = np.zeros(p.compiled.n_arcs)
-        all_or_nothing(p, vdf.cost(x))  # checks that every OD pair has a path
-        gp.sweep(x, vdf)
-    dirs = FrankWolfeDirections(opts.method)
-    history: list[IterationRecord] = []
-    gap = np.inf
-    converged = False
-    it = 0
-    while True:
-        it += 1
-        c = vdf.cost(x)
-        y, sptt = all_or_nothing(p, c)
-        tstt = float(x @ c)
-        gap = (tstt - sptt) / tstt if tstt > 0 else 0.0
-        elapsed = time.perf_counter() - start
-        converged = gap <= opts.gap
-        stop = converged or it >= opts.max_iter or (
-            opts.time_limit_s is not None and elapsed >= opts.time_limit_s)
-        step = np.nan if stop else _advance(opts.method, it, x, y, dirs, vdf, gp)
-        history.append(IterationRecord(it, float(gap), tstt, float(step), elapsed))
-        _log.debug("iteration %d: gap %.3e, tstt %.9g, step %.4g", it, gap, tstt, step)
-        if progress is not None:
-            progress(EquilibriumProgress(it, float(gap), elapsed))
-        if stop:
-            break
+    with kernel_notice(progress, start):
+        x, history, converged = _iterate(p, vdf, opts, progress, start)
+    last = history[-1]
+    gap, it = last.gap, last.iteration
     times = vdf.time(x)
     seconds = time.perf_counter() - start
     if not converged:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridor._kernels.assign import aon_kernel
-from corridor.assignment.equilibrium import EquilibriumProgress, FrankWolfeDirections
+from corridor.assignment.equilibrium import EquilibriumProgress, FrankWolfeDirections, kernel_notice
 from corridor.assignment.freight_options import (
     BREAK_EVEN_VALUE_OF_TIME,
     DEFAULT_VALUE_OF_TIME,
@@ -307,7 +307,7 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
         A model built with the same value of time, carbon and risk prices, to reuse (its current
         capacities, demand scale and cost factors apply); built here if not given.
     progress
-        Called after each iteration.
+        Called after each iteration, and before a kernel compiles (see :class:`EquilibriumProgress`).
 
     Returns
     -------
@@ -337,7 +337,8 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
         g = caps.slope(caps.m @ x)
         return lambda u, w: float(np.sum(g * (caps.m @ u) * (caps.m @ w)))
 
-    x, _ = graph.load(fixed)
+    with kernel_notice(progress, start):  # on a machine's first run, the first loading compiles the kernel
+        x, _ = graph.load(fixed)
     dirs = FrankWolfeDirections(opts.method)
     history: list[tuple[int, float, float, float, float]] = []
     it = 0
