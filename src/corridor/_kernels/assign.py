@@ -83,26 +83,6 @@ def aon_reference(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weight
 
 
 @jit(boundscheck=False, nogil=True, inline="always")
-def _start(s: int, dn: np.ndarray, df: np.ndarray, dist: np.ndarray, pred: np.ndarray, pos: np.ndarray,
-           hkey: np.ndarray, hnode: np.ndarray, want: np.ndarray) -> int:
-    """Reset the work arrays, queue ``s``, mark the destinations with flow; return how many there are."""
-    for v in range(dist.shape[0]):
-        dist[v] = np.inf
-        pred[v] = -1
-        pos[v] = -1
-    left = 0
-    for j in range(dn.shape[0]):
-        if df[j] > 0 and want[dn[j]] == 0:
-            want[dn[j]] = 1
-            left += 1
-    dist[s] = 0.0
-    hkey[0] = 0.0
-    hnode[0] = s
-    pos[s] = 0
-    return left
-
-
-@jit(boundscheck=False, nogil=True, inline="always")
 def _settle(indptr: np.ndarray, head: np.ndarray, weights: np.ndarray, nothru: np.ndarray, s: int, left: int,
             dist: np.ndarray, pred: np.ndarray, pos: np.ndarray, hkey: np.ndarray, hnode: np.ndarray,
             order: np.ndarray, want: np.ndarray) -> int:
@@ -135,9 +115,13 @@ def _settle(indptr: np.ndarray, head: np.ndarray, weights: np.ndarray, nothru: n
 
 
 @jit(boundscheck=False, nogil=True, inline="always")
-def _put_demand(dn: np.ndarray, df: np.ndarray, dist: np.ndarray, pos: np.ndarray, want: np.ndarray,
-                node_load: np.ndarray) -> tuple[float, int]:
-    """Put each destination's flow on its node; the flows times distances, and the count of unreached ones."""
+def _load_tree(s: int, count: int, dn: np.ndarray, df: np.ndarray, dist: np.ndarray, pos: np.ndarray,
+               want: np.ndarray, order: np.ndarray, pred: np.ndarray, tail: np.ndarray, node_load: np.ndarray,
+               loads: np.ndarray) -> tuple[float, int]:
+    """Put each destination's flow on its node, then push the node loads to the root in reverse settle order.
+
+    Returns the flows times distances and the count of unreached destinations.
+    """
     sptt = 0.0
     missing = 0
     for j in range(dn.shape[0]):
@@ -150,13 +134,7 @@ def _put_demand(dn: np.ndarray, df: np.ndarray, dist: np.ndarray, pos: np.ndarra
             continue
         sptt += df[j] * dist[t]
         node_load[t] += df[j]
-    return sptt, missing
-
-
-@jit(boundscheck=False, nogil=True, inline="always")
-def _push_to_root(s: int, count: int, order: np.ndarray, pred: np.ndarray, tail: np.ndarray,
-                  node_load: np.ndarray, loads: np.ndarray) -> None:
-    """Push the node loads to the root in reverse settle order: every node's subtree is done before it."""
+    # every node's subtree is done before it
     for r in range(count - 1, 0, -1):
         v = order[r]
         q = node_load[v]
@@ -166,18 +144,29 @@ def _push_to_root(s: int, count: int, order: np.ndarray, pred: np.ndarray, tail:
             node_load[tail[a]] += q
             node_load[v] = 0.0
     node_load[s] = 0.0
+    return sptt, missing
 
 
 def _sssp_load(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
                nothru: np.ndarray, s: int, dn: np.ndarray, df: np.ndarray,
                dist: np.ndarray, pred: np.ndarray, pos: np.ndarray, hkey: np.ndarray, hnode: np.ndarray,
                order: np.ndarray, node_load: np.ndarray, want: np.ndarray, loads: np.ndarray) -> tuple[float, int]:
-    """One origin: Dijkstra until its destinations are settled, then load its tree (steps inlined by numba)."""
-    left = _start(s, dn, df, dist, pred, pos, hkey, hnode, want)
+    """One origin: Dijkstra until its destinations are settled, then load its tree (the steps inlined by numba)."""
+    for v in range(indptr.shape[0] - 1):
+        dist[v] = np.inf
+        pred[v] = -1
+        pos[v] = -1
+    left = 0
+    for j in range(dn.shape[0]):
+        if df[j] > 0 and want[dn[j]] == 0:
+            want[dn[j]] = 1
+            left += 1
+    dist[s] = 0.0
+    hkey[0] = 0.0
+    hnode[0] = s
+    pos[s] = 0
     count = _settle(indptr, head, weights, nothru, s, left, dist, pred, pos, hkey, hnode, order, want)
-    sptt, missing = _put_demand(dn, df, dist, pos, want, node_load)
-    _push_to_root(s, count, order, pred, tail, node_load, loads)
-    return sptt, missing
+    return _load_tree(s, count, dn, df, dist, pos, want, order, pred, tail, node_load, loads)
 
 
 _prange: Any = numba.prange if HAVE_NUMBA else range
@@ -239,21 +228,7 @@ def line_search_reference(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: n
     return 0.5 * (lo + hi)
 
 
-@jit(boundscheck=False, nogil=True, inline="always")
-def _bpr_powers(r: float, b: float) -> tuple[float, float]:
-    """``(r ** b, r ** (b - 1))``; ``b == 4`` (nearly every BPR link) by two squarings rather than ``pow``."""
-    if b == 4.0:
-        r2 = r * r
-        return r2 * r2, r2 * r
-    if b == 0.0:
-        return 1.0, 0.0
-    if r > 0.0:
-        p1 = r ** (b - 1.0)
-        return p1 * r, p1
-    return 0.0, 0.0
-
-
-@jit(boundscheck=False, nogil=True, inline="always")
+@jit(boundscheck=False, nogil=True)  # called once per evaluation, each a loop over every arc
 def _slope(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray, cap: np.ndarray,
            fixed: np.ndarray, tau: float) -> tuple[float, float]:
     """The derivative ``g(τ)`` of the objective along ``x + τ (d - x)`` and its own derivative ``g'(τ)``."""
@@ -267,9 +242,20 @@ def _slope(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta
         c = fixed[i] + t0[i]
         a = alpha[i]
         if a != 0.0:
-            p, p1 = _bpr_powers(v / cap[i], beta[i])
+            b = beta[i]
+            r = v / cap[i]
+            if b == 4.0:  # nearly every BPR link: two squarings rather than pow
+                r2 = r * r
+                p1 = r2 * r
+                p = r2 * r2
+            elif b == 0.0:
+                p1 = 0.0
+                p = 1.0
+            else:
+                p1 = r ** (b - 1.0) if r > 0.0 else 0.0
+                p = p1 * r if r > 0.0 else 0.0
             c += t0[i] * a * p
-            dg += di * di * t0[i] * a * beta[i] * p1 / cap[i]
+            dg += di * di * t0[i] * a * b * p1 / cap[i]
         g += di * c
     return g, dg
 

@@ -23,7 +23,7 @@ infeasible: tonnes go unserved only when no route exists or capacities cut them 
 Objective, per tonne: money (tariffs and transfer charges, :func:`corridor.model.costs.arc_costs`
 and :func:`~corridor.model.costs.transfer_vector` per unit over tonnes per unit) + value of
 time × hours + carbon price × t CO2e + risk price × risk exposure — the generalised cost of
-:class:`corridor.routing.RouteOptions`.
+:class:`corridor.model.costs.RouteOptions`.
 
 Capacities are shared by all commodities: per link direction ``Σ tonnes ≤ capacity_mtpa × 10⁶``
 and ``Σ container tonnes / t_per_teu ≤ capacity_teu``; per transfer the same on the sum of its
@@ -58,7 +58,7 @@ from corridor.assignment.lp_matrix import (
     reprice,
 )
 from corridor.exceptions import InputError, Problem
-from corridor.model.costs import RouteOptions, price_problem
+from corridor.model.costs import DEFAULT_COUNTRY_RISK, RouteOptions, price_problem
 
 if TYPE_CHECKING:
     from corridor.assignment.lp_results import LPResult
@@ -226,7 +226,7 @@ class FreightLP:
             USD per tonne CO2e.
         risk_price
             USD per tonne per unit of risk exposure (default country scores of
-            :class:`~corridor.routing.RouteOptions`).
+            :class:`~corridor.model.costs.RouteOptions`).
         unserved_penalty_usd_per_t
             Price of one unserved tonne; see :data:`DEFAULT_UNSERVED_PENALTY`.
         groups
@@ -256,11 +256,8 @@ class FreightLP:
         bad = price_problem("unserved_penalty_usd_per_t", unserved_penalty_usd_per_t, positive=True)
         if bad is not None:
             raise InputError(bad)
-        if country_risk is None:
-            RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price)
-        else:
-            RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price,
-                         country_risk=dict(country_risk))
+        RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price,  # checks them
+                     country_risk=dict(DEFAULT_COUNTRY_RISK if country_risk is None else country_risk))
         rows = list(demand.rows if hasattr(demand, "rows") else demand)
         if groups is not None:
             gs = {groups} if isinstance(groups, str) else set(groups)
