@@ -42,7 +42,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ from corridor.assignment.lp_matrix import (
     ExpandedGraph,
     LPState,
     build_expanded_graph,
+    capacity_units,
     reprice,
 )
 from corridor.exceptions import InputError, Problem
@@ -132,16 +133,6 @@ def _highs_model(graph: ExpandedGraph) -> Any:
         msg = "HiGHS refused the model"
         raise RuntimeError(msg)
     return h
-
-
-def _capacity_units(mtpa: float | None, teu: float | None, wagons: float | None) -> Iterator[tuple[str, float]]:
-    """``(unit, capacity in the unit)`` of the capacities given (``None``: leave as it is)."""
-    if mtpa is not None:
-        yield "t/yr", float(mtpa) * 1e6
-    if teu is not None:
-        yield "TEU/yr", float(teu)
-    if wagons is not None:
-        yield "wagons/yr", float(wagons)
 
 
 def _record_capacities(r: Link | Transfer) -> tuple[float, float, float]:
@@ -327,7 +318,7 @@ class FreightLP:
         lk = self.network.links[li]
         for reverse in ((False,) if lk.oneway else (False, True)):
             a, b = (lk.b, lk.a) if reverse else (lk.a, lk.b)
-            for unit, cap in _capacity_units(mtpa, teu, wagons):
+            for unit, cap in capacity_units(mtpa, teu, wagons):
                 self._set_row(("link", lk.id, a, b, unit), cap, partial(self._graph.link_capacity, li, reverse, unit))
 
     def set_transfer_capacity(self, transfer_id: str, mtpa: float | None = None, teu: float | None = None,
@@ -337,7 +328,7 @@ class FreightLP:
         if transfer_id not in ids:
             raise InputError(Problem("options", "transfer", f"unknown transfer {transfer_id!r}"))
         ti = ids.index(transfer_id)
-        for unit, cap in _capacity_units(mtpa, teu, wagons):
+        for unit, cap in capacity_units(mtpa, teu, wagons):
             self._set_row(("transfer", transfer_id, "", "", unit), cap,
                           partial(self._graph.transfer_capacity, ti, unit))
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CapKey", "CapacityRow", "ColumnCosts", "ExpandedGraph", "FlowBlock", "LPState", "LinkColumns",
-    "build_expanded_graph", "column_costs",
+    "build_expanded_graph", "capacity_units", "column_costs", "reprice",
 ]
 
 CapKey = tuple[str, str, str, str, str]
@@ -482,24 +482,26 @@ def _units_per_t(network: Network, pricing: Mapping[str, CommodityPricing], bloc
     return tpt_inv, tpw_inv
 
 
+def capacity_units(mtpa: float | None, teu: float | None, wagons: float | None) -> Iterator[tuple[str, float]]:
+    """``(unit, capacity in the unit)`` of the capacities given, in t/yr, TEU/yr, wagons/yr order (``None``: none)."""
+    if mtpa is not None:
+        yield "t/yr", float(mtpa) * 1e6
+    if teu is not None:
+        yield "TEU/yr", float(teu)
+    if wagons is not None:
+        yield "wagons/yr", float(wagons)
+
+
 def _capacity_specs(graph: ExpandedGraph) -> Iterator[tuple[CapKey, np.ndarray, np.ndarray, float]]:
     """Every capacity of the network: key, columns, units per tonne and capacity in the unit."""
     net = graph.network
     for li, lk in enumerate(net.links):
         for reverse in ((False,) if lk.oneway else (False, True)):
-            if lk.capacity_mtpa is not None:
-                yield (*graph.link_capacity(li, reverse, "t/yr"), float(lk.capacity_mtpa) * 1e6)
-            if lk.capacity_teu is not None:
-                yield (*graph.link_capacity(li, reverse, "TEU/yr"), float(lk.capacity_teu))
-            if lk.capacity_wagons is not None:
-                yield (*graph.link_capacity(li, reverse, "wagons/yr"), float(lk.capacity_wagons))
+            for unit, cap in capacity_units(lk.capacity_mtpa, lk.capacity_teu, lk.capacity_wagons):
+                yield (*graph.link_capacity(li, reverse, unit), cap)
     for ti, t in enumerate(net.transfers):
-        if t.capacity_mtpa is not None:
-            yield (*graph.transfer_capacity(ti, "t/yr"), float(t.capacity_mtpa) * 1e6)
-        if t.capacity_teu is not None:
-            yield (*graph.transfer_capacity(ti, "TEU/yr"), float(t.capacity_teu))
-        if t.capacity_wagons is not None:
-            yield (*graph.transfer_capacity(ti, "wagons/yr"), float(t.capacity_wagons))
+        for unit, cap in capacity_units(t.capacity_mtpa, t.capacity_teu, t.capacity_wagons):
+            yield (*graph.transfer_capacity(ti, unit), cap)
 
 
 def _with_capacity_rows(graph: ExpandedGraph, conservation: tuple[list[np.ndarray], list[np.ndarray],
