@@ -30,6 +30,11 @@ and ``Σ container tonnes / t_per_teu ≤ capacity_teu``; per transfer the same 
 pass (and origin/destination) arcs. Only commodities counted in TEU load TEU capacities. The duals
 of these rows, sign-flipped, are the USD per year saved by one more unit of capacity.
 
+The parts: :func:`~corridor.assignment.lp_matrix.build_expanded_graph` builds the graph and its
+matrix, a frozen :class:`~corridor.assignment.lp_matrix.ExpandedGraph`; :class:`FreightLP` holds it,
+the HiGHS model and what has changed since the build (:class:`~corridor.assignment.lp_matrix.LPState`);
+:func:`~corridor.assignment.lp_collect.collect_result` turns a solution into an :class:`LPResult`.
+
 >>> from corridor import data
 >>> ds = data.load("eurasia")
 >>> res = solve_lp(ds.network, ds.demand)
