@@ -25,15 +25,15 @@ def pulp_model(model: FreightLP):
     """The same LP (columns, rows, bounds, costs) as a PuLP problem."""
     import pulp
 
-    r, c, v = model._tri
-    n_col, n_row = model._n_col, model._n_row
+    r, c, v = model.graph.matrix
+    n_col, n_row = model.graph.n_cols, model.graph.n_rows
     order = np.lexsort((c, r))
     r, c, v = r[order], c[order], v[order]
     starts = np.searchsorted(r, np.arange(n_row + 1))
     prob = pulp.LpProblem("corridor_lp", pulp.LpMinimize)
     x = [pulp.LpVariable(f"x{j}", lowBound=0) for j in range(n_col)]
-    prob += pulp.LpAffineExpression([(x[j], float(model._col_coef[j])) for j in range(n_col)])
-    lo, up = model._row_lower, model._row_upper
+    prob += pulp.LpAffineExpression([(x[j], float(model.state.costs.coef[j])) for j in range(n_col)])
+    lo, up = model.graph.row_lower, model.graph.row_upper
     for i in range(n_row):
         s, e = starts[i], starts[i + 1]
         if s == e:
@@ -100,8 +100,8 @@ def main() -> None:
     rel = abs(cbc_obj - res.objective) / abs(res.objective)
     med = statistics.median
     pulp_total = [a + b for a, b in zip(pulp_build, cbc, strict=True)]
-    print(f"model: {model._n_col} columns, {model._n_row} rows, {len(model._tri[0])} non-zeros, "
-          f"{len(model._block_keys)} commodity-origin blocks")
+    print(f"model: {model.graph.n_cols} columns, {model.graph.n_rows} rows, {len(model.graph.matrix[0])} non-zeros, "
+          f"{len(model.graph.blocks)} commodity-origin blocks")
     print("| (a) eurasia baseline, build + solve | median s | min s | runs | time / corridor |")
     print("|---|---:|---:|---:|---:|")
     print(f"| corridor (HiGHS) | {med(ours):.4f} | {min(ours):.4f} | {len(ours)} | 1.00 |")

@@ -21,7 +21,6 @@ RANK = {
     "exceptions": 0, "_version": 0,
     "validation": 1, "parallel": 1,
     "model": 2,
-    "emissions": 3,
     "io": 4,
     "data": 5,
     # layer 1: engines

@@ -217,6 +217,18 @@ def test_bad_options(bad: dict) -> None:
         FreightEquilibriumOptions(**bad)
 
 
+@pytest.mark.parametrize(("field", "value"), [("value_of_time", math.inf), ("value_of_time", 1e308),
+                                              ("carbon_price", 1e308), ("risk_price", math.nan),
+                                              ("unserved_penalty_usd_per_t", math.inf),
+                                              ("unserved_penalty_usd_per_t", 0.0)])
+def test_prices_beyond_their_limits_are_refused(field: str, value: float) -> None:
+    with pytest.raises(InputError) as err:
+        FreightEquilibriumOptions(**{field: value})
+    (problem,) = err.value.problems
+    assert problem.field == field
+    assert repr(value) in problem.message
+
+
 def test_bad_delays() -> None:
     with pytest.raises(InputError, match="transfer_vdf"):
         FreightDelays(transfer_vdf="queue")

@@ -263,6 +263,31 @@ def test_bad_options() -> None:
         model.set_link_capacity("ab", mtpa=-1.0)
 
 
+@pytest.mark.parametrize(("kw", "field", "value"), [
+    ({"carbon_price": 1e308}, "carbon_price", 1e308),
+    ({"value_of_time": math.inf}, "value_of_time", math.inf),
+    ({"risk_price": math.nan}, "risk_price", math.nan),
+    ({"unserved_penalty_usd_per_t": 1e13}, "unserved_penalty_usd_per_t", 1e13),
+    ({"country_risk": {"RU": 1e308}}, "country_risk[RU]", 1e308),
+])
+def test_prices_beyond_their_limits_are_refused(kw: dict, field: str, value: float) -> None:
+    net, demand = _two_commodity()
+    with pytest.raises(InputError) as err:
+        FreightLP.build(net, demand, **kw)
+    (problem,) = err.value.problems
+    assert problem.field == field
+    assert repr(value) in problem.message
+
+
+def test_prices_at_their_limits_are_accepted() -> None:
+    # The links have no running time, distance or risk: the weights multiply zeros and the optimum
+    # of test_two_commodities_shared_bottleneck stands.
+    net, demand = _two_commodity()
+    res = solve_lp(net, demand, value_of_time=1e6, carbon_price=1e6, risk_price=1e6, unserved_penalty_usd_per_t=1e12)
+    assert res.status == "optimal"
+    assert res.objective == pytest.approx(17.5e6)
+
+
 def test_zero_capacity_everywhere_leaves_everything_unserved() -> None:
     ds = data.load("eurasia")
     links = [lk.id for lk in ds.network.links]
@@ -333,7 +358,7 @@ def test_scale_and_cost_factor_match_cold_build() -> None:
 def test_uncapacitated_eurasia_equals_route_planner() -> None:
     """Without capacities every OD takes its cheapest route: the LP must price transfers (gauge
     changes, borders, ports), value of time and carbon exactly as the route planner does."""
-    from corridor.routing.costs import unit_of
+    from corridor.model.costs import unit_of
     from corridor.routing.planner import plan_routes
 
     ds = data.load("eurasia")

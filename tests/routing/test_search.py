@@ -10,7 +10,7 @@ from tests.routing.brute import all_simple_paths, non_dominated
 from tests.strategies import networks
 
 from corridor.model import MODES, Network, Transfer
-from corridor.routing.costs import RouteOptions
+from corridor.model.costs import RouteOptions
 from corridor.routing.search import best_path, k_shortest_paths, pareto_paths
 from corridor.routing.space import Constraints, SearchSpace
 

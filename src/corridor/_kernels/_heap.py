@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from corridor._kernels._jit import jit
+
 __all__ = ["heap_pop_root", "heap_push_or_decrease"]
 
 
@@ -66,12 +68,5 @@ def _heap_push_or_decrease(hkey: np.ndarray, hnode: np.ndarray, pos: np.ndarray,
     return size
 
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - numba is a hard dependency
-    heap_pop_root: Any = _heap_pop_root
-    heap_push_or_decrease: Any = _heap_push_or_decrease
-else:
-    heap_pop_root = numba.njit(cache=True, boundscheck=False, nogil=True, inline="always")(_heap_pop_root)
-    heap_push_or_decrease = numba.njit(cache=True, boundscheck=False, nogil=True, inline="always")(
-        _heap_push_or_decrease)
+heap_pop_root: Any = jit(boundscheck=False, nogil=True, inline="always")(_heap_pop_root)
+heap_push_or_decrease: Any = jit(boundscheck=False, nogil=True, inline="always")(_heap_push_or_decrease)

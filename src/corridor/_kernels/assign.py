@@ -25,39 +25,47 @@ from typing import Any
 import numpy as np
 
 from corridor._kernels._heap import heap_pop_root, heap_push_or_decrease
+from corridor._kernels._jit import HAVE_NUMBA, jit, numba
 
 __all__ = ["aon_kernel", "aon_reference", "line_search_kernel", "line_search_reference", "tree_kernel"]
+
+
+def _heapq_tree(indptr: np.ndarray, head: np.ndarray, weights: np.ndarray, nothru: np.ndarray,
+                s: int) -> tuple[list[float], list[int]]:
+    """Distances and predecessor arcs from ``s`` (plain Python: heapq with lazy deletion)."""
+    n = len(indptr) - 1
+    dist = [np.inf] * n
+    pred = [-1] * n
+    done = [False] * n
+    dist[s] = 0.0
+    heap = [(0.0, s)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if done[u]:
+            continue
+        done[u] = True
+        if nothru[u] and u != s:
+            continue
+        for a in range(int(indptr[u]), int(indptr[u + 1])):
+            v = int(head[a])
+            nd = d + float(weights[a])
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = a
+                heapq.heappush(heap, (nd, v))
+    return dist, pred
 
 
 def aon_reference(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
                   nothru: np.ndarray, origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
                   dflow: np.ndarray) -> tuple[np.ndarray, float, int]:
     """All-or-nothing loading in plain Python (heapq Dijkstra, one walk per destination)."""
-    n, m = len(indptr) - 1, len(head)
-    loads = np.zeros(m)
+    loads = np.zeros(len(head))
     sptt = 0.0
     missing = 0
     for k, origin in enumerate(origins):
         s = int(origin)
-        dist = [np.inf] * n
-        pred = [-1] * n
-        done = [False] * n
-        dist[s] = 0.0
-        heap = [(0.0, s)]
-        while heap:
-            d, u = heapq.heappop(heap)
-            if done[u]:
-                continue
-            done[u] = True
-            if nothru[u] and u != s:
-                continue
-            for a in range(int(indptr[u]), int(indptr[u + 1])):
-                v = int(head[a])
-                nd = d + float(weights[a])
-                if nd < dist[v]:
-                    dist[v] = nd
-                    pred[v] = a
-                    heapq.heappush(heap, (nd, v))
+        dist, pred = _heapq_tree(indptr, head, weights, nothru, s)
         for j in range(int(dptr[k]), int(dptr[k + 1])):
             t, q = int(dnode[j]), float(dflow[j])
             if q <= 0:
@@ -74,26 +82,14 @@ def aon_reference(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weight
     return loads, sptt, missing
 
 
-def _sssp_load(  # noqa: PLR0912, PLR0915 - one tight loop, kept inline for speed
-    indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
-               nothru: np.ndarray, s: int, dn: np.ndarray, df: np.ndarray,
-               dist: np.ndarray, pred: np.ndarray, pos: np.ndarray, hkey: np.ndarray, hnode: np.ndarray,
-               order: np.ndarray, node_load: np.ndarray, want: np.ndarray, loads: np.ndarray) -> tuple[float, int]:
-    """One origin: Dijkstra (indexed 4-ary heap as in ``sssp.py``), then load its tree."""
-    n = indptr.shape[0] - 1
-    for v in range(n):
-        dist[v] = np.inf
-        pred[v] = -1
-        pos[v] = -1
-    left = 0
-    for j in range(dn.shape[0]):
-        if df[j] > 0 and want[dn[j]] == 0:
-            want[dn[j]] = 1
-            left += 1
-    dist[s] = 0.0
-    hkey[0] = 0.0
-    hnode[0] = s
-    pos[s] = 0
+@jit(boundscheck=False, nogil=True, inline="always")
+def _settle(indptr: np.ndarray, head: np.ndarray, weights: np.ndarray, nothru: np.ndarray, s: int, left: int,
+            dist: np.ndarray, pred: np.ndarray, pos: np.ndarray, hkey: np.ndarray, hnode: np.ndarray,
+            order: np.ndarray, want: np.ndarray) -> int:
+    """Dijkstra (indexed 4-ary heap as in ``sssp.py``) until the ``left`` wanted nodes are settled.
+
+    Records the settle order in ``order``; returns the number of nodes settled.
+    """
     size = 1
     count = 0
     while size > 0 and left > 0:
@@ -115,6 +111,17 @@ def _sssp_load(  # noqa: PLR0912, PLR0915 - one tight loop, kept inline for spee
                 dist[v] = nd
                 pred[v] = a
                 size = heap_push_or_decrease(hkey, hnode, pos, size, v, nd)
+    return count
+
+
+@jit(boundscheck=False, nogil=True, inline="always")
+def _load_tree(s: int, count: int, dn: np.ndarray, df: np.ndarray, dist: np.ndarray, pos: np.ndarray,
+               want: np.ndarray, order: np.ndarray, pred: np.ndarray, tail: np.ndarray, node_load: np.ndarray,
+               loads: np.ndarray) -> tuple[float, int]:
+    """Put each destination's flow on its node, then push the node loads to the root in reverse settle order.
+
+    Returns the flows times distances and the count of unreached destinations.
+    """
     sptt = 0.0
     missing = 0
     for j in range(dn.shape[0]):
@@ -127,7 +134,7 @@ def _sssp_load(  # noqa: PLR0912, PLR0915 - one tight loop, kept inline for spee
             continue
         sptt += df[j] * dist[t]
         node_load[t] += df[j]
-    # Push loads to the root in reverse settle order: every node's subtree is done before it.
+    # every node's subtree is done before it
     for r in range(count - 1, 0, -1):
         v = order[r]
         q = node_load[v]
@@ -140,6 +147,31 @@ def _sssp_load(  # noqa: PLR0912, PLR0915 - one tight loop, kept inline for spee
     return sptt, missing
 
 
+def _sssp_load(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
+               nothru: np.ndarray, s: int, dn: np.ndarray, df: np.ndarray,
+               dist: np.ndarray, pred: np.ndarray, pos: np.ndarray, hkey: np.ndarray, hnode: np.ndarray,
+               order: np.ndarray, node_load: np.ndarray, want: np.ndarray, loads: np.ndarray) -> tuple[float, int]:
+    """One origin: Dijkstra until its destinations are settled, then load its tree (the steps inlined by numba)."""
+    for v in range(indptr.shape[0] - 1):
+        dist[v] = np.inf
+        pred[v] = -1
+        pos[v] = -1
+    left = 0
+    for j in range(dn.shape[0]):
+        if df[j] > 0 and want[dn[j]] == 0:
+            want[dn[j]] = 1
+            left += 1
+    dist[s] = 0.0
+    hkey[0] = 0.0
+    hnode[0] = s
+    pos[s] = 0
+    count = _settle(indptr, head, weights, nothru, s, left, dist, pred, pos, hkey, hnode, order, want)
+    return _load_tree(s, count, dn, df, dist, pos, want, order, pred, tail, node_load, loads)
+
+
+_prange: Any = numba.prange if HAVE_NUMBA else range
+
+
 def _aon(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray, nothru: np.ndarray,
          origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray, dflow: np.ndarray, chunks: int,
          ) -> tuple[np.ndarray, float, int]:
@@ -149,7 +181,7 @@ def _aon(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.nda
     sptt = np.zeros(chunks)
     missing = np.zeros(chunks, dtype=np.int64)
     # One chunk of origins per thread, each with its own work arrays and load row (no races).
-    for c in numba.prange(chunks):
+    for c in _prange(chunks):
         dist = np.empty(n)
         pred = np.empty(n, dtype=np.int64)
         pos = np.empty(n, dtype=np.int32)
@@ -196,51 +228,52 @@ def line_search_reference(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: n
     return 0.5 * (lo + hi)
 
 
-def _line_search(  # noqa: PLR0912 - one tight loop, kept inline for speed
-    x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
+@jit(boundscheck=False, nogil=True)  # called once per evaluation, each a loop over every arc
+def _slope(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray, cap: np.ndarray,
+           fixed: np.ndarray, tau: float) -> tuple[float, float]:
+    """The derivative ``g(τ)`` of the objective along ``x + τ (d - x)`` and its own derivative ``g'(τ)``."""
+    g = 0.0
+    dg = 0.0
+    for i in range(x.shape[0]):
+        di = d[i] - x[i]
+        if di == 0.0:
+            continue
+        v = max(x[i] + tau * di, 0.0)
+        c = fixed[i] + t0[i]
+        a = alpha[i]
+        if a != 0.0:
+            b = beta[i]
+            r = v / cap[i]
+            if b == 4.0:  # nearly every BPR link: two squarings rather than pow
+                r2 = r * r
+                p1 = r2 * r
+                p = r2 * r2
+            elif b == 0.0:
+                p1 = 0.0
+                p = 1.0
+            else:
+                p1 = r ** (b - 1.0) if r > 0.0 else 0.0
+                p = p1 * r if r > 0.0 else 0.0
+            c += t0[i] * a * p
+            dg += di * di * t0[i] * a * b * p1 / cap[i]
+        g += di * c
+    return g, dg
+
+
+def _line_search(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
                  cap: np.ndarray, fixed: np.ndarray, tol: float) -> float:
     """As :func:`line_search_reference`, by safeguarded Newton.
 
     A Newton step on g inside the bracket, bisection when it would leave it: a handful of
-    evaluations instead of ~40. ``beta == 4`` (nearly every BPR link) is computed by two squarings rather than ``pow``.
+    evaluations instead of ~40.
     """
-    m = x.shape[0]
+    g, _ = _slope(x, d, t0, alpha, beta, cap, fixed, 1.0)
+    if g <= 0.0:
+        return 1.0
     lo, hi = 0.0, 1.0
-    tau = 1.0
-    first = True
+    tau = 0.0
     while True:
-        g = 0.0
-        dg = 0.0
-        for i in range(m):
-            di = d[i] - x[i]
-            if di == 0.0:
-                continue
-            v = x[i] + tau * di
-            v = max(v, 0.0)
-            c = fixed[i] + t0[i]
-            a = alpha[i]
-            if a != 0.0:
-                b = beta[i]
-                r = v / cap[i]
-                if b == 4.0:
-                    r2 = r * r
-                    p1 = r2 * r
-                    p = r2 * r2
-                elif b == 0.0:
-                    p1 = 0.0
-                    p = 1.0
-                else:
-                    p1 = r ** (b - 1.0) if r > 0.0 else 0.0
-                    p = p1 * r if r > 0.0 else 0.0
-                c += t0[i] * a * p
-                dg += di * di * t0[i] * a * b * p1 / cap[i]
-            g += di * c
-        if first:
-            first = False
-            if g <= 0.0:
-                return 1.0
-            tau = 0.0
-            continue
+        g, dg = _slope(x, d, t0, alpha, beta, cap, fixed, tau)
         if g > 0.0:
             hi = tau
         else:
@@ -270,26 +303,19 @@ def _tree(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.nd
     return dist, pred
 
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - numba is a hard dependency
-    numba = None
+_sssp_load_nb: Any = jit(boundscheck=False, nogil=True)(_sssp_load)
+_aon_nb: Any = jit(boundscheck=False, nogil=True, parallel=True)(_aon) if HAVE_NUMBA else _aon
 
-if numba is not None:
-    _sssp_load_nb = numba.njit(cache=True, boundscheck=False, nogil=True)(_sssp_load)
-    _aon_nb = numba.njit(cache=True, boundscheck=False, nogil=True, parallel=True)(_aon)
 
-    def aon_kernel(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
-                   nothru: np.ndarray, origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
-                   dflow: np.ndarray) -> tuple[np.ndarray, float, int]:
-        """The compiled loading; origins are split over numba's threads (see the module docstring)."""
-        chunks = max(1, min(numba.get_num_threads(), origins.shape[0]))
-        return _aon_nb(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow, chunks)
+def aon_kernel(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
+               nothru: np.ndarray, origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
+               dflow: np.ndarray) -> tuple[np.ndarray, float, int]:
+    """The compiled loading; origins are split over numba's threads (see the module docstring)."""
+    if not HAVE_NUMBA:  # pragma: no cover
+        return aon_reference(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow)
+    chunks = max(1, min(numba.get_num_threads(), origins.shape[0]))
+    return _aon_nb(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow, chunks)
 
-    line_search_kernel: Any = numba.njit(cache=True, boundscheck=False, nogil=True)(_line_search)
-    tree_kernel: Any = numba.njit(cache=True, boundscheck=False, nogil=True)(_tree)
-else:  # pragma: no cover
-    aon_kernel = aon_reference  # type: ignore[assignment]
-    line_search_kernel = line_search_reference
-    _sssp_load_nb = _sssp_load
-    tree_kernel = _tree
+
+line_search_kernel: Any = jit(boundscheck=False, nogil=True)(_line_search) if HAVE_NUMBA else line_search_reference
+tree_kernel: Any = jit(boundscheck=False, nogil=True)(_tree)

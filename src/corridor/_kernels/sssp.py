@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from corridor._kernels._heap import heap_pop_root, heap_push_or_decrease
+from corridor._kernels._jit import HAVE_NUMBA, jit
 
 __all__ = ["HAVE_NUMBA", "dijkstra", "dijkstra_kernel", "dijkstra_reference"]
 
@@ -141,18 +142,8 @@ def _dijkstra_4ary(
     return dist, pred
 
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - numba is a hard dependency; the fallback is a safety net
-    numba = None
-
-HAVE_NUMBA = numba is not None
-"""Whether the compiled kernel is available (otherwise :data:`dijkstra_kernel` is the reference)."""
-
-if numba is not None:
-    dijkstra_kernel: Any = numba.njit(cache=True, boundscheck=False, nogil=True)(_dijkstra_4ary)
-else:  # pragma: no cover
-    dijkstra_kernel = dijkstra_reference
+dijkstra_kernel: Any = jit(boundscheck=False, nogil=True)(_dijkstra_4ary) if HAVE_NUMBA else dijkstra_reference
+"""The compiled Dijkstra (the reference where numba does not import)."""
 
 
 def _as_index(name: str, values: Any) -> np.ndarray:

@@ -31,14 +31,17 @@ not a descent direction, or a full step, resets the sequence to a plain Frank-Wo
 from __future__ import annotations
 
 import logging
+import math
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from corridor._kernels._jit import compile_notice
 from corridor._kernels.assign import line_search_kernel, tree_kernel
 from corridor.assignment.aon import AssignmentProblem, all_or_nothing
 from corridor.assignment.eq_results import EquilibriumResult, IterationRecord
@@ -48,7 +51,10 @@ from corridor.exceptions import ConvergenceWarning, InputError
 if TYPE_CHECKING:
     from corridor.model import Demand, Network
 
-__all__ = ["METHODS", "ConvergenceWarning", "EquilibriumOptions", "EquilibriumProgress", "equilibrium"]
+__all__ = [
+    "METHODS", "ConvergenceWarning", "EquilibriumOptions", "EquilibriumProgress", "FrankWolfeDirections", "equilibrium",
+    "kernel_notice",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -93,8 +99,8 @@ class EquilibriumOptions:
         if self.max_iter < 1:
             msg = f"max_iter must be at least 1, got {self.max_iter!r}"
             raise InputError(msg)
-        if not (self.toll_factor >= 0 and self.distance_factor >= 0):
-            msg = f"toll_factor and distance_factor must be non-negative, got {self.toll_factor!r}, " \
+        if not (0 <= self.toll_factor < math.inf and 0 <= self.distance_factor < math.inf):
+            msg = f"toll_factor and distance_factor must be finite and non-negative, got {self.toll_factor!r}, " \
                   f"{self.distance_factor!r}"
             raise InputError(msg)
         if self.time_limit_s is not None and not self.time_limit_s > 0:
@@ -104,11 +110,44 @@ class EquilibriumOptions:
 
 @dataclass(frozen=True)
 class EquilibriumProgress:
-    """What the ``progress`` callback receives after each iteration."""
+    """What the ``progress`` callback receives: after each iteration, and before a kernel compiles.
+
+    Attributes
+    ----------
+    iteration
+        Iterations done (0 before the first).
+    gap
+        Relative gap after the iteration (NaN before the first).
+    elapsed
+        Seconds since the call began.
+    stage
+        ``"iterating"``, or :data:`corridor._kernels._jit.COMPILING` ("compiling kernels (first run
+        only)") when numba is about to compile a kernel: the first run on a machine, some seconds.
+    """
 
     iteration: int
     gap: float
     elapsed: float
+    stage: str = "iterating"
+
+
+def kernel_notice(progress: Callable[[EquilibriumProgress], None] | None, start: float) -> AbstractContextManager[None]:
+    """A block in which ``progress`` hears of each kernel compile, as ``EquilibriumProgress(0, nan, elapsed, stage)``.
+
+    Parameters
+    ----------
+    progress
+        The engine's progress callback (``None``: nothing is reported).
+    start
+        ``time.perf_counter()`` when the engine began.
+    """
+    if progress is None:
+        return compile_notice(None)
+
+    def notice(stage: str) -> None:
+        progress(EquilibriumProgress(0, math.nan, time.perf_counter() - start, stage))
+
+    return compile_notice(notice)
 
 
 class _Costs:
@@ -149,8 +188,18 @@ class _Costs:
         return float(line_search_kernel(x, d, self.t0, self.alpha, self.beta, self.cap, self.fixed, _LINE_TOL))
 
 
-class _Directions:
-    """The target point of each iteration for the FW family; keeps the conjugate state."""
+class FrankWolfeDirections:
+    """The target point of each iteration for the FW family; keeps the conjugate state.
+
+    Shared by :func:`equilibrium` and :func:`corridor.assignment.freight_eq.freight_equilibrium`:
+    :meth:`target` gives the next target point, :meth:`accept` records the step taken towards it
+    and :meth:`reset` starts a plain Frank-Wolfe step.
+
+    Parameters
+    ----------
+    method
+        ``msa``, ``fw``, ``cfw`` or ``bfw``.
+    """
 
     def __init__(self, method: str) -> None:
         self.method = method
@@ -160,6 +209,7 @@ class _Directions:
         self.tau = 0.0  # last step
 
     def reset(self) -> None:
+        """Make the next direction a plain Frank-Wolfe one."""
         self.state = "fw"
 
     def target(self, x: np.ndarray, y: np.ndarray, inner: Callable[[np.ndarray, np.ndarray], float]) -> np.ndarray:
@@ -193,6 +243,7 @@ class _Directions:
         return s
 
     def accept(self, s: np.ndarray, tau: float) -> None:
+        """Record the target ``s`` and the step ``tau`` taken towards it."""
         self.prev2, self.prev, self.tau = self.prev, s, tau
         if not 0.0 < tau < 1.0:
             self.state = "fw"  # a full (or null) step: the conjugate sequence starts anew
@@ -285,7 +336,7 @@ def _to_links(p: AssignmentProblem, arc_values: np.ndarray, fill: float) -> tupl
     return fwd, rev
 
 
-def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: _Directions, vdf: _Costs,
+def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: FrankWolfeDirections, vdf: _Costs,
              gp: _PathSets | None) -> float:
     """Move the flows ``x`` (in place) one iteration from the all-or-nothing flows ``y``; return the step."""
     if gp is not None:
@@ -308,6 +359,39 @@ def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: _Directio
     return step
 
 
+def _iterate(p: AssignmentProblem, vdf: _Costs, opts: EquilibriumOptions,
+             progress: Callable[[EquilibriumProgress], None] | None,
+             start: float) -> tuple[np.ndarray, list[IterationRecord], bool]:
+    """Load, then iterate until the gap is reached or a limit stops it: ``(flows, history, converged)``."""
+    gp = _PathSets(p) if opts.method == "gp" else None
+    if gp is None:
+        x, _ = all_or_nothing(p, vdf.cost(np.zeros(p.compiled.n_arcs)))
+    else:
+        x = np.zeros(p.compiled.n_arcs)
+        all_or_nothing(p, vdf.cost(x))  # checks that every OD pair has a path
+        gp.sweep(x, vdf)
+    dirs = FrankWolfeDirections(opts.method)
+    history: list[IterationRecord] = []
+    it = 0
+    while True:
+        it += 1
+        c = vdf.cost(x)
+        y, sptt = all_or_nothing(p, c)
+        tstt = float(x @ c)
+        gap = (tstt - sptt) / tstt if tstt > 0 else 0.0
+        elapsed = time.perf_counter() - start
+        converged = gap <= opts.gap
+        stop = converged or it >= opts.max_iter or (
+            opts.time_limit_s is not None and elapsed >= opts.time_limit_s)
+        step = np.nan if stop else _advance(opts.method, it, x, y, dirs, vdf, gp)
+        history.append(IterationRecord(it, float(gap), tstt, float(step), elapsed))
+        _log.debug("iteration %d: gap %.3e, tstt %.9g, step %.4g", it, gap, tstt, step)
+        if progress is not None:
+            progress(EquilibriumProgress(it, float(gap), elapsed))
+        if stop:
+            return x, history, bool(converged)
+
+
 def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | None = None, *,
                 progress: Callable[[EquilibriumProgress], None] | None = None) -> EquilibriumResult:
     """Assign ``demand`` to ``network`` at user equilibrium.
@@ -322,7 +406,8 @@ def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | 
     options
         :class:`EquilibriumOptions`; defaults to BFW to a relative gap of 1e-4.
     progress
-        Called after each iteration with an :class:`EquilibriumProgress`.
+        Called after each iteration with an :class:`EquilibriumProgress`, and before a kernel
+        compiles (the first run on a machine) with its ``stage`` saying so.
 
     Returns
     -------
@@ -357,35 +442,10 @@ def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | 
     vdf = _Costs(p, opts)
     _log.info("equilibrium %s: %d nodes, %d arcs, %d origins, %d OD pairs, demand %.6g",
               opts.method, p.compiled.n_nodes, p.compiled.n_arcs, len(p.origins), len(p.dnode), p.total_demand)
-    gp = _PathSets(p) if opts.method == "gp" else None
-    if gp is None:
-        x, _ = all_or_nothing(p, vdf.cost(np.zeros(p.compiled.n_arcs)))
-    else:
-        x = np.zeros(p.compiled.n_arcs)
-        all_or_nothing(p, vdf.cost(x))  # checks that every OD pair has a path
-        gp.sweep(x, vdf)
-    dirs = _Directions(opts.method)
-    history: list[IterationRecord] = []
-    gap = np.inf
-    converged = False
-    it = 0
-    while True:
-        it += 1
-        c = vdf.cost(x)
-        y, sptt = all_or_nothing(p, c)
-        tstt = float(x @ c)
-        gap = (tstt - sptt) / tstt if tstt > 0 else 0.0
-        elapsed = time.perf_counter() - start
-        converged = gap <= opts.gap
-        stop = converged or it >= opts.max_iter or (
-            opts.time_limit_s is not None and elapsed >= opts.time_limit_s)
-        step = np.nan if stop else _advance(opts.method, it, x, y, dirs, vdf, gp)
-        history.append(IterationRecord(it, float(gap), tstt, float(step), elapsed))
-        _log.debug("iteration %d: gap %.3e, tstt %.9g, step %.4g", it, gap, tstt, step)
-        if progress is not None:
-            progress(EquilibriumProgress(it, float(gap), elapsed))
-        if stop:
-            break
+    with kernel_notice(progress, start):
+        x, history, converged = _iterate(p, vdf, opts, progress, start)
+    last = history[-1]
+    gap, it = last.gap, last.iteration
     times = vdf.time(x)
     seconds = time.perf_counter() - start
     if not converged:

@@ -33,12 +33,12 @@ import math
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from corridor._kernels.assign import aon_kernel
-from corridor.assignment.equilibrium import EquilibriumProgress, _Directions
+from corridor.assignment.equilibrium import EquilibriumProgress, FrankWolfeDirections, kernel_notice
 from corridor.assignment.freight_options import (
     BREAK_EVEN_VALUE_OF_TIME,
     DEFAULT_VALUE_OF_TIME,
@@ -48,6 +48,7 @@ from corridor.assignment.freight_options import (
     TransferCurve,
 )
 from corridor.assignment.lp import FreightLP
+from corridor.assignment.lp_collect import LPSolution
 from corridor.assignment.vdf import (
     bpr,
     bpr_derivative,
@@ -62,6 +63,7 @@ from corridor.assignment.vdf import (
 from corridor.exceptions import ConvergenceWarning, InputError, Problem
 
 if TYPE_CHECKING:
+    from corridor.assignment.lp_matrix import ExpandedGraph
     from corridor.model import Demand, DemandRow, Network
 
 __all__ = [
@@ -85,8 +87,9 @@ class _Capacities:
         from scipy import sparse
 
         net = lp.network
-        comp = lp._compiled
-        keys, rows = list(lp._cap), list(lp._cap.values())
+        comp = lp.graph.compiled
+        caps = lp.state.capacities
+        keys, rows = list(caps), list(caps.values())
         n = len(rows)
         self.keys = keys
         self.kind = np.zeros(n, dtype=np.int64)
@@ -110,10 +113,9 @@ class _Capacities:
                 li = net.link_index[rid]
                 lk = net.links[li]
                 self.t0[i] = link_time.get((li, a != lk.a), 0.0)
-                own = lk.vdf_alpha is not None and lk.vdf_beta is not None
+                own = (lk.vdf_alpha, lk.vdf_beta)
                 self.kind[i] = _BPR
-                self.p1[i] = float(lk.vdf_alpha) if own else delays.link_alpha
-                self.p2[i] = float(lk.vdf_beta) if own else delays.link_beta
+                self.p1[i], self.p2[i] = (delays.link_alpha, delays.link_beta) if None in own else own
             else:
                 t = net.transfers[transfer_pos[rid]]
                 curve = delays.transfer_curves.get(rid)
@@ -139,7 +141,7 @@ class _Capacities:
         self.m = sparse.csr_array(
             (np.concatenate(v_i) if v_i else np.zeros(0), (np.concatenate(r_i) if r_i else np.zeros(0, np.int64),
                                                             np.concatenate(c_i) if c_i else np.zeros(0, np.int64))),
-            shape=(n, lp._n_col))
+            shape=(n, lp.graph.n_cols))
         self.mt = self.m.T.tocsr()
         self.price = vot * self.unit  # USD per row unit per hour of delay
         self._split = [np.flatnonzero((self.kind == k) & ~self.closed) for k in (_BPR, _DAVIDSON, _CONICAL)]
@@ -159,7 +161,8 @@ class _Capacities:
         new_index = np.full(len(self.keys), -1)
         new_index[keep] = np.arange(len(keep))
         groups = {i: g for (g, _u), i in first.items()}
-        self.keys = [("transfer", groups[i], "", "", self.keys[i][4]) if i in groups else self.keys[i] for i in keep]
+        self.keys = [("transfer", groups[i], "", "", self.keys[i][4]) if i in groups else self.keys[i]
+                     for i in keep.tolist()]
         for name in ("kind", "t0", "cap", "p1", "p2", "mu", "unit"):
             setattr(self, name, getattr(self, name)[keep])
         for k, rows in enumerate(r_i):
@@ -202,13 +205,13 @@ class _Capacities:
 
 
 class _Stacked:
-    """The blocks of a :class:`FreightLP` as one graph for all-or-nothing loading."""
+    """The blocks of an expanded graph as one graph for all-or-nothing loading (demand scaled by ``scale``)."""
 
-    def __init__(self, lp: FreightLP) -> None:
-        r, c, v = lp._tri
-        cons = r < lp._n_cons
+    def __init__(self, graph: ExpandedGraph, scale: float) -> None:
+        r, c, v = graph.matrix
+        cons = r < graph.n_cons
         r, c, v = r[cons], c[cons], v[cons]
-        n_col = lp._n_col
+        n_col = graph.n_cols
         tail = np.full(n_col, -1, dtype=np.int64)
         head = np.full(n_col, -1, dtype=np.int64)
         tail[c[v > 0]] = r[v > 0]
@@ -217,18 +220,17 @@ class _Stacked:
             msg = "internal: a column of the flow model is not an arc"
             raise RuntimeError(msg)
         self.order = np.argsort(tail, kind="stable")
-        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=lp._n_cons))]).astype(np.int64)
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=graph.n_cons))]).astype(np.int64)
         self.tail = tail[self.order]
         self.head = head[self.order]
-        self.nothru = np.zeros(lp._n_cons, dtype=np.bool_)
-        n_vert = lp._n_vert
+        self.nothru = np.zeros(graph.n_cons, dtype=np.bool_)
+        n_vert = graph.template.n_vertices
         origins, dptr, dnode, dflow = [], [0], [], []
-        rhs = lp._row_lower  # as built; the model's demand scale applies on top
-        scale = lp._demand_scale
-        for row0, dests in zip(lp._block_row0, lp._block_dests, strict=True):
-            origins.append(row0 + n_vert)
-            for k in range(len(dests)):
-                sink = row0 + n_vert + 1 + k
+        rhs = graph.row_lower  # as built; the model's demand scale applies on top
+        for block in graph.blocks:
+            origins.append(block.row0 + n_vert)
+            for k in range(len(block.destinations)):
+                sink = block.row0 + n_vert + 1 + k
                 dnode.append(sink)
                 dflow.append(-float(rhs[sink]) * scale)
             dptr.append(len(dnode))
@@ -271,7 +273,7 @@ def _line_search(x: np.ndarray, d: np.ndarray, fixed: np.ndarray, caps: _Capacit
     return 0.5 * (lo + hi)
 
 
-def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: _Directions,
+def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: FrankWolfeDirections,
              inner: Callable[[np.ndarray, np.ndarray], float], fixed: np.ndarray, caps: _Capacities) -> float:
     """Move ``x`` (in place) towards the all-or-nothing flows ``y``; return the step."""
     if method == "msa":
@@ -305,7 +307,7 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
         A model built with the same value of time, carbon and risk prices, to reuse (its current
         capacities, demand scale and cost factors apply); built here if not given.
     progress
-        Called after each iteration.
+        Called after each iteration, and before a kernel compiles (see :class:`EquilibriumProgress`).
 
     Returns
     -------
@@ -322,8 +324,8 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
         lp = FreightLP.build(network, demand, value_of_time=opts.value_of_time, carbon_price=opts.carbon_price,
                              risk_price=opts.risk_price, unserved_penalty_usd_per_t=opts.unserved_penalty_usd_per_t)
     caps = _Capacities(lp, opts.delays, lp.options["value_of_time"])
-    graph = _Stacked(lp)
-    fixed = lp._col_coef.copy()
+    graph = _Stacked(lp.graph, lp.state.demand_scale)
+    fixed = lp.state.costs.coef.copy()
     closed_cols = caps.mt[:, np.flatnonzero(caps.closed)].sum(axis=1) > 0 if caps.closed.any() else None
     if closed_cols is not None:
         fixed[np.asarray(closed_cols).ravel()] = _CLOSED_COST
@@ -335,8 +337,9 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
         g = caps.slope(caps.m @ x)
         return lambda u, w: float(np.sum(g * (caps.m @ u) * (caps.m @ w)))
 
-    x, _ = graph.load(fixed)
-    dirs = _Directions(opts.method)
+    with kernel_notice(progress, start):  # on a machine's first run, the first loading compiles the kernel
+        x, _ = graph.load(fixed)
+    dirs = FrankWolfeDirections(opts.method)
     history: list[tuple[int, float, float, float, float]] = []
     it = 0
     gap = math.inf
@@ -370,11 +373,12 @@ def _result(lp: FreightLP, caps: _Capacities, opts: FreightEquilibriumOptions, x
             history: list[tuple[int, float, float, float, float]], seconds: float) -> FreightEquilibriumResult:
     v = caps.m @ x
     delay = caps.delay(v)
-    hours = float(lp._col_hours @ x + (caps.unit * v) @ delay)
+    state = lp.state
+    hours = float(state.costs.hours @ x + (caps.unit * v) @ delay)
     beck = float(fixed @ x) + caps.integral(v)
-    flows = lp._collect(x, np.zeros(lp._n_row), "equilibrium" if converged else "not converged", beck,
-                        {"iterations": it, "warm_start": False})
-    congestion = []
+    flows = lp.collect(LPSolution(x, np.zeros(state.n_rows), "equilibrium" if converged else "not converged", beck,
+                                  {"iterations": it, "warm_start": False}))
+    congestion: list[dict[str, Any]] = []
     for i, (kind, rid, a, b, unit) in enumerate(caps.keys):
         capv = float(caps.cap[i])
         congestion.append({"kind": kind, "id": rid, "from": a, "to": b, "unit": unit, "capacity": capv,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from corridor.assignment.lp import DEFAULT_UNSERVED_PENALTY
 from corridor.exceptions import InputError, Problem
+from corridor.model.costs import price_problem
 
 if TYPE_CHECKING:
     from corridor.assignment.lp_results import LPResult
@@ -157,6 +158,12 @@ class FreightEquilibriumOptions:
         :class:`FreightDelays`.
     time_limit_s
         Stop (not converged) after this many seconds.
+
+    Raises
+    ------
+    InputError
+        An unknown method, a negative gap, or a price that is not a finite number within its limit
+        in :data:`corridor.model.costs.PRICE_LIMITS` (``value_of_time`` and the penalty above 0).
     """
 
     method: str = "bfw"
@@ -175,9 +182,12 @@ class FreightEquilibriumOptions:
                                      f"expected one of {', '.join(METHODS)}"))
         if not (self.gap >= 0 and self.max_iter >= 1):
             raise InputError(Problem("options", "gap", "gap must be >= 0 and max_iter >= 1"))
-        if not (math.isfinite(self.value_of_time) and self.value_of_time > 0):
-            raise InputError(Problem("options", "value_of_time", f"must be a finite number > 0 (USD per t·h) for "
-                                     f"delays to matter, got {self.value_of_time!r}"))
+        checks = [price_problem("value_of_time", self.value_of_time, positive=True),  # > 0 for delays to matter
+                  price_problem("carbon_price", self.carbon_price), price_problem("risk_price", self.risk_price),
+                  price_problem("unserved_penalty_usd_per_t", self.unserved_penalty_usd_per_t, positive=True)]
+        problems = [p for p in checks if p is not None]
+        if problems:
+            raise InputError(problems)
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,15 +20,20 @@ no pass arc whose transfer excludes it. Demand rows are aggregated by (commodity
 has an *unserved* slack priced at ``unserved_penalty_usd_per_t``, so the model is never
 infeasible: tonnes go unserved only when no route exists or capacities cut them off.
 
-Objective, per tonne: money (tariffs and transfer charges, :func:`corridor.routing.costs.arc_costs`
-and :func:`~corridor.routing.costs.transfer_vector` per unit over tonnes per unit) + value of
+Objective, per tonne: money (tariffs and transfer charges, :func:`corridor.model.costs.arc_costs`
+and :func:`~corridor.model.costs.transfer_vector` per unit over tonnes per unit) + value of
 time × hours + carbon price × t CO2e + risk price × risk exposure — the generalised cost of
-:class:`corridor.routing.RouteOptions`.
+:class:`corridor.model.costs.RouteOptions`.
 
 Capacities are shared by all commodities: per link direction ``Σ tonnes ≤ capacity_mtpa × 10⁶``
 and ``Σ container tonnes / t_per_teu ≤ capacity_teu``; per transfer the same on the sum of its
 pass (and origin/destination) arcs. Only commodities counted in TEU load TEU capacities. The duals
 of these rows, sign-flipped, are the USD per year saved by one more unit of capacity.
+
+The parts: :func:`~corridor.assignment.lp_matrix.build_expanded_graph` builds the graph and its
+matrix, a frozen :class:`~corridor.assignment.lp_matrix.ExpandedGraph`; :class:`FreightLP` holds it,
+the HiGHS model and what has changed since the build (:class:`~corridor.assignment.lp_matrix.LPState`);
+:func:`~corridor.assignment.lp_collect.collect_result` turns a solution into an :class:`LPResult`.
 
 >>> from corridor import data
 >>> ds = data.load("eurasia")
@@ -39,17 +44,27 @@ of these rows, sign-flipped, are the USD per year saved by one more unit of capa
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor.assignment.lp_collect import ResultCollector
-from corridor.assignment.lp_graph import CapRow, ExpandedGraph
+from corridor.assignment.lp_collect import LPSolution, collect_result
+from corridor.assignment.lp_matrix import (
+    CapacityRow,
+    CapKey,
+    ExpandedGraph,
+    LPState,
+    build_expanded_graph,
+    capacity_units,
+    reprice,
+)
 from corridor.exceptions import InputError, Problem
-from corridor.routing.costs import RouteOptions
+from corridor.model.costs import DEFAULT_COUNTRY_RISK, RouteOptions, price_problem
 
 if TYPE_CHECKING:
     from corridor.assignment.lp_results import LPResult
@@ -95,20 +110,86 @@ def _check(network: Network, rows: Iterable[DemandRow]) -> list[DemandRow]:
     return out
 
 
-class FreightLP(ExpandedGraph, ResultCollector):
+def _highs_model(graph: ExpandedGraph) -> Any:
+    """A HiGHS model of ``graph``'s LP (not solved), quiet and on one thread."""
+    from highspy import _core
+
+    r, c, v = graph.matrix
+    n_col = graph.n_cols
+    order = np.lexsort((r, c))  # column-wise, rows ascending within a column
+    start = np.searchsorted(c[order], np.arange(n_col + 1)).astype(np.int32)
+    try:  # the public subclass highspy.Highs prints a banner on first use; engines never print
+        h = _core._Highs()
+    except AttributeError:  # pragma: no cover - other highspy versions
+        import highspy
+
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    # presolve costs more than it saves on these sparse network LPs (about half the solve time)
+    h.setOptionValue("presolve", "off")
+    # the simplex is serial; one thread per model keeps parallel sweeps from oversubscribing the cores
+    h.setOptionValue("threads", 1)
+    status = h.passModel(n_col, graph.n_rows, len(order), int(_core.MatrixFormat.kColwise),
+                         int(_core.ObjSense.kMinimize), 0.0, graph.costs.coef.astype(np.float64),
+                         np.zeros(n_col), np.full(n_col, np.inf), graph.row_lower.astype(np.float64),
+                         graph.row_upper.astype(np.float64), start[:-1], r[order].astype(np.int32),
+                         v[order].astype(np.float64), np.zeros(n_col, dtype=np.int32))
+    if status == _core.HighsStatus.kError:  # pragma: no cover - a bug here, not bad input
+        msg = "HiGHS refused the model"
+        raise RuntimeError(msg)
+    return h
+
+
+def _record_capacities(r: Link | Transfer) -> tuple[float, float, float]:
+    """Mt/yr, TEU/yr and wagons/yr of a record (``inf``: none)."""
+    mtpa, teu, wagons = (math.inf if v is None else float(v) for v in (r.capacity_mtpa, r.capacity_teu,
+                                                                        r.capacity_wagons))
+    return mtpa, teu, wagons
+
+
+def _same_structure(old: Network, new: Network) -> bool:
+    """Whether ``new`` has the records, modes and admissible cargo of ``old`` (figures may differ)."""
+    return (tuple(lk.id for lk in old.links) == tuple(lk.id for lk in new.links)
+            and tuple(t.id for t in old.transfers) == tuple(t.id for t in new.transfers)
+            and tuple(n.id for n in old.nodes) == tuple(n.id for n in new.nodes)
+            and all(a.mode == b.mode and a.commodities == b.commodities and a.oneway == b.oneway
+                    for a, b in zip(old.links, new.links, strict=True))
+            and all(a.from_modes == b.from_modes and a.to_modes == b.to_modes and a.commodities == b.commodities
+                    for a, b in zip(old.transfers, new.transfers, strict=True)))
+
+
+class FreightLP:
     """A built multicommodity flow model that can be solved, changed in place and solved again.
 
-    Build it with :meth:`build`. The ``set_*``/``scale_*`` methods change the HiGHS model in place;
-    the next :meth:`solve` starts from the previous basis (a warm start), which is far faster than
-    building anew.
+    Build it with :meth:`build`. It holds the transfer-expanded graph (:attr:`graph`, frozen), the
+    HiGHS model and what has changed since the build (:attr:`state`). The ``set_*``/``scale_*``
+    methods change the HiGHS model in place; the next :meth:`solve` starts from the previous basis
+    (a warm start), which is far faster than building anew.
+
+    Parameters
+    ----------
+    graph
+        The expanded graph (see :func:`~corridor.assignment.lp_matrix.build_expanded_graph`).
+    progress
+        Called with ``(stage, fraction done)`` while solving.
+
+    Attributes
+    ----------
+    rows
+        The demand rows of the model.
+    options
+        ``value_of_time``, ``carbon_price``, ``risk_price`` and ``unserved_penalty_usd_per_t``.
     """
 
-    def __init__(self) -> None:  # filled by build()
-        self.network: Network
-        self.rows: list[DemandRow]
-        self._highs: Any
-        self._cap: dict[tuple[str, str, str, str, str], CapRow] = {}
-        self._progress: Callable[[str, float], None] | None = None
+    def __init__(self, graph: ExpandedGraph, *, progress: Callable[[str, float], None] | None = None) -> None:
+        self._graph = graph
+        self._highs = _highs_model(graph)
+        self._state = LPState(costs=graph.costs, capacities={row.key: row for row in graph.capacity_rows},
+                              demand_scale=1.0, n_rows=graph.n_rows)
+        self._solves = 0
+        self._progress = progress
+        self.rows: list[DemandRow] = list(graph.rows)
+        self.options: dict[str, float] = dict(graph.prices)
 
     # ------------------------------------------------------------------------------------------
     @classmethod
@@ -141,7 +222,7 @@ class FreightLP(ExpandedGraph, ResultCollector):
             USD per tonne CO2e.
         risk_price
             USD per tonne per unit of risk exposure (default country scores of
-            :class:`~corridor.routing.RouteOptions`).
+            :class:`~corridor.model.costs.RouteOptions`).
         unserved_penalty_usd_per_t
             Price of one unserved tonne; see :data:`DEFAULT_UNSERVED_PENALTY`.
         groups
@@ -159,85 +240,77 @@ class FreightLP(ExpandedGraph, ResultCollector):
         ------
         InputError
             A demand row names an unknown node or commodity, has negative or non-finite tonnes,
-            or starts where it ends; or an option is negative.
+            or starts where it ends; or an option is negative, not finite or beyond its limit in
+            :data:`corridor.model.costs.PRICE_LIMITS`.
         """
-        self = cls()
-        self._progress = progress
-        self._report("build", 0.0)
-        if not math.isfinite(unserved_penalty_usd_per_t) or unserved_penalty_usd_per_t <= 0:
-            raise InputError(Problem("options", "unserved_penalty_usd_per_t", "must be a finite number > 0"))
-        risk = {} if country_risk is None else {"country_risk": dict(country_risk)}
-        RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price, **risk)
-        self._risk = risk
-        self._no_transit = frozenset(no_transit)
+
+        def report(stage: str, fraction: float) -> None:
+            if progress is not None:
+                progress(stage, fraction)
+
+        report("build", 0.0)
+        bad = price_problem("unserved_penalty_usd_per_t", unserved_penalty_usd_per_t, positive=True)
+        if bad is not None:
+            raise InputError(bad)
+        RouteOptions(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price,  # checks them
+                     country_risk=dict(DEFAULT_COUNTRY_RISK if country_risk is None else country_risk))
         rows = list(demand.rows if hasattr(demand, "rows") else demand)
         if groups is not None:
             gs = {groups} if isinstance(groups, str) else set(groups)
             rows = [r for r in rows if r.group in gs]
         rows = _check(network, rows)
-        self.network, self.rows = network, rows
-        self.options = {"value_of_time": float(value_of_time), "carbon_price": float(carbon_price),
-                        "risk_price": float(risk_price),
-                        "unserved_penalty_usd_per_t": float(unserved_penalty_usd_per_t)}
-        comp = network.compile()
-        self._compiled = comp
-        self._template(comp)
-        self._report("build", 0.3)
-        self._blocks(comp)
-        self._report("build", 0.7)
-        self._pass_model()
-        self._report("build", 1.0)
-        return self
+        prices = {"value_of_time": float(value_of_time), "carbon_price": float(carbon_price),
+                  "risk_price": float(risk_price), "unserved_penalty_usd_per_t": float(unserved_penalty_usd_per_t)}
+        graph = build_expanded_graph(network, rows, prices, country_risk=country_risk,
+                                     no_transit=frozenset(no_transit), progress=partial(report, "build"))
+        report("build", 0.7)
+        model = cls(graph, progress=progress)
+        report("build", 1.0)
+        return model
+
+    # --- what the model holds -------------------------------------------------------------------
+    @property
+    def network(self) -> Network:
+        """The network whose figures the model has now (see :meth:`update_network`)."""
+        return self._graph.network
+
+    @property
+    def graph(self) -> ExpandedGraph:
+        """The transfer-expanded graph and its matrix as built (re-priced by :meth:`update_network`)."""
+        return self._graph
+
+    @property
+    def state(self) -> LPState:
+        """Column costs, capacity rows and demand scale now: the build plus every change since."""
+        return self._state
+
+    def collect(self, solution: LPSolution) -> LPResult:
+        """The result tables of a flow on this model (:func:`~corridor.assignment.lp_collect.collect_result`).
+
+        ``solution.x`` holds a value per column, ``solution.duals`` one per row of :attr:`state`.
+        """
+        return collect_result(self._graph, self._state, solution)
 
     def _report(self, stage: str, fraction: float) -> None:
         if self._progress is not None:
             self._progress(stage, fraction)
 
-    def _pass_model(self) -> None:
-        from highspy import _core
-
-        r, c, v = self._tri
-        order = np.lexsort((r, c))  # column-wise, rows ascending within a column
-        start = np.searchsorted(c[order], np.arange(self._n_col + 1)).astype(np.int32)
-        try:  # the public subclass highspy.Highs prints a banner on first use; engines never print
-            h = _core._Highs()
-        except AttributeError:  # pragma: no cover - other highspy versions
-            import highspy
-
-            h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        # presolve costs more than it saves on these sparse network LPs (about half the solve time)
-        h.setOptionValue("presolve", "off")
-        # the simplex is serial; one thread per model keeps parallel sweeps from oversubscribing the cores
-        h.setOptionValue("threads", 1)
-        status = h.passModel(self._n_col, self._n_row, len(order), int(_core.MatrixFormat.kColwise),
-                             int(_core.ObjSense.kMinimize), 0.0, self._col_coef.astype(np.float64),
-                             np.zeros(self._n_col), np.full(self._n_col, np.inf), self._row_lower.astype(np.float64),
-                             self._row_upper.astype(np.float64), start[:-1], r[order].astype(np.int32),
-                             v[order].astype(np.float64), np.zeros(self._n_col, dtype=np.int32))
-        if status == _core.HighsStatus.kError:  # pragma: no cover - a bug here, not bad input
-            msg = "HiGHS refused the model"
-            raise RuntimeError(msg)
-        self._highs = h
-        self._solves = 0
-        self._transfer_mat: Any = None
-        self._static: dict[str, np.ndarray] | None = None
-
     # --- warm re-solve helpers --------------------------------------------------------------------
-    def _set_row(self, key: tuple[str, str, str, str, str], cap: float,
-                 spec: Callable[[], tuple[tuple[str, ...], np.ndarray, np.ndarray]]) -> None:
+    def _set_row(self, key: CapKey, cap: float, spec: Callable[[], tuple[CapKey, np.ndarray, np.ndarray]]) -> None:
         if cap < 0 or math.isnan(cap):
             raise InputError(Problem(f"{key[0]} {key[1]}", "capacity", f"must be >= 0, got {cap!r}"))
-        row = self._cap.get(key)
+        state = self._state
+        row = state.capacities.get(key)
+        n_rows = state.n_rows
         if row is None:
             if math.isinf(cap):
                 return
             _, cols, coefs = spec()
             self._highs.addRow(-np.inf, cap, len(cols), cols.astype(np.int32), coefs.astype(np.float64))
-            row = CapRow(key[0], key[1], key[2], key[3], key[4], self._n_row, math.inf, cap, cols, coefs)
-            self._cap[key] = row
-            self._n_row += 1
-        row.current = cap
+            row = CapacityRow(*key, n_rows, math.inf, cap, cols, coefs)
+            n_rows += 1
+        row = dataclasses.replace(row, current=cap)
+        self._state = dataclasses.replace(state, capacities={**state.capacities, key: row}, n_rows=n_rows)
         self._highs.changeRowBounds(row.row, -np.inf, cap if math.isfinite(cap) else np.inf)
 
     def set_link_capacity(self, link_id: str, mtpa: float | None = None, teu: float | None = None,
@@ -250,15 +323,8 @@ class FreightLP(ExpandedGraph, ResultCollector):
         lk = self.network.links[li]
         for reverse in ((False,) if lk.oneway else (False, True)):
             a, b = (lk.b, lk.a) if reverse else (lk.a, lk.b)
-            if mtpa is not None:
-                self._set_row(("link", lk.id, a, b, "t/yr"), float(mtpa) * 1e6,
-                              lambda r=reverse: self._link_row_spec(li, r, "t/yr"))
-            if teu is not None:
-                self._set_row(("link", lk.id, a, b, "TEU/yr"), float(teu),
-                              lambda r=reverse: self._link_row_spec(li, r, "TEU/yr"))
-            if wagons is not None:
-                self._set_row(("link", lk.id, a, b, "wagons/yr"), float(wagons),
-                              lambda r=reverse: self._link_row_spec(li, r, "wagons/yr"))
+            for unit, cap in capacity_units(mtpa, teu, wagons):
+                self._set_row(("link", lk.id, a, b, unit), cap, partial(self._graph.link_capacity, li, reverse, unit))
 
     def set_transfer_capacity(self, transfer_id: str, mtpa: float | None = None, teu: float | None = None,
                               wagons: float | None = None) -> None:
@@ -267,15 +333,9 @@ class FreightLP(ExpandedGraph, ResultCollector):
         if transfer_id not in ids:
             raise InputError(Problem("options", "transfer", f"unknown transfer {transfer_id!r}"))
         ti = ids.index(transfer_id)
-        if mtpa is not None:
-            self._set_row(("transfer", transfer_id, "", "", "t/yr"), float(mtpa) * 1e6,
-                          lambda: self._transfer_row_spec(ti, "t/yr"))
-        if teu is not None:
-            self._set_row(("transfer", transfer_id, "", "", "TEU/yr"), float(teu),
-                          lambda: self._transfer_row_spec(ti, "TEU/yr"))
-        if wagons is not None:
-            self._set_row(("transfer", transfer_id, "", "", "wagons/yr"), float(wagons),
-                          lambda: self._transfer_row_spec(ti, "wagons/yr"))
+        for unit, cap in capacity_units(mtpa, teu, wagons):
+            self._set_row(("transfer", transfer_id, "", "", unit), cap,
+                          partial(self._graph.transfer_capacity, ti, unit))
 
     def scale_capacity(self, factor: float, *, link_ids: Iterable[str] | None = None,
                        transfer_ids: Iterable[str] | None = None) -> None:
@@ -291,15 +351,18 @@ class FreightLP(ExpandedGraph, ResultCollector):
         everything = links is None and transfers is None
         for lid in links or ():
             self._link_index(lid)
+        caps = dict(self._state.capacities)
         idx: list[int] = []
         val: list[float] = []
-        for (kind, rid, *_), row in self._cap.items():
+        for key, row in caps.items():
+            kind, rid = key[0], key[1]
             chosen = everything or (kind == "link" and links is not None and rid in links) or (
                 kind == "transfer" and transfers is not None and rid in transfers)
             if chosen and math.isfinite(row.base):
-                row.current = row.base * factor
+                caps[key] = dataclasses.replace(row, current=row.base * factor)
                 idx.append(row.row)
-                val.append(row.current)
+                val.append(caps[key].current)
+        self._state = dataclasses.replace(self._state, capacities=caps)
         if idx:
             self._highs.changeRowsBounds(len(idx), np.asarray(idx, dtype=np.int32), np.full(len(idx), -np.inf),
                                          np.asarray(val, dtype=np.float64))
@@ -308,19 +371,25 @@ class FreightLP(ExpandedGraph, ResultCollector):
         """Scale every demand row by ``factor`` relative to the demand as built."""
         if not math.isfinite(factor) or factor < 0:
             raise InputError(Problem("options", "factor", f"must be a finite number >= 0, got {factor!r}"))
-        self._demand_scale = float(factor)
-        rhs = self._demand_rhs * factor
-        self._highs.changeRowsBounds(len(rhs), self._demand_rows, rhs, rhs)
+        self._state = dataclasses.replace(self._state, demand_scale=float(factor))
+        rhs = self._graph.demand_rhs * factor
+        self._highs.changeRowsBounds(len(rhs), self._graph.demand_rows, rhs, rhs)
 
     def set_link_cost_factor(self, link_id: str, factor: float) -> None:
         """Multiply the money part (tariff) of a link's cost, both directions, by ``factor`` (not compounding)."""
         li = self._link_index(link_id)
         if not math.isfinite(factor) or factor < 0:
             raise InputError(Problem("options", "factor", f"must be a finite number >= 0, got {factor!r}"))
-        cols = np.concatenate([self._cols_for(self._link_tarcs(li, r)) for r in (False, True)])
-        self._col_factor_link[cols] = factor
-        self._col_coef[cols] = self._col_money[cols] * factor + self._col_rest[cols]
-        self._highs.changeColsCost(len(cols), cols.astype(np.int32), self._col_coef[cols])
+        g = self._graph
+        cols = np.concatenate([g.columns_of(g.link_template_arcs(li, r)) for r in (False, True)])
+        costs = self._state.costs
+        factor_link = costs.factor_link.copy()
+        factor_link[cols] = factor
+        coef = costs.coef.copy()
+        coef[cols] = costs.money[cols] * factor + costs.rest[cols]
+        self._state = dataclasses.replace(self._state, costs=dataclasses.replace(costs, coef=coef,
+                                                                                   factor_link=factor_link))
+        self._highs.changeColsCost(len(cols), cols.astype(np.int32), coef[cols])
 
     def update_network(self, network: Network) -> bool:
         """Take the figures of ``network`` — same records, new tariffs, times and capacities — in place.
@@ -330,50 +399,21 @@ class FreightLP(ExpandedGraph, ResultCollector):
         network differs in structure (records, modes, admissible cargo), which needs a new build.
         """
         old = self.network
-        same = (tuple(lk.id for lk in old.links) == tuple(lk.id for lk in network.links)
-                and tuple(t.id for t in old.transfers) == tuple(t.id for t in network.transfers)
-                and tuple(n.id for n in old.nodes) == tuple(n.id for n in network.nodes)
-                and all(a.mode == b.mode and a.commodities == b.commodities and a.oneway == b.oneway
-                        for a, b in zip(old.links, network.links, strict=True))
-                and all(a.from_modes == b.from_modes and a.to_modes == b.to_modes and a.commodities == b.commodities
-                        for a, b in zip(old.transfers, network.transfers, strict=True)))
-        if not same:
+        if not _same_structure(old, network):
             return False
-        adm = dict(self._adm)
-        self.network = network
-        comp = network.compile()
-        self._compiled = comp
-        self._price(comp)
-        if any(not np.array_equal(adm[c], self._adm[c]) for c in adm):  # pragma: no cover - guarded above
-            msg = "internal: admissibility changed under update_network"
-            raise RuntimeError(msg)
-        flow = np.flatnonzero(self._col_t >= 0)
-        coms = [k[0] for k in self._block_keys]
-        coef = self._col_coef.copy()
-        for b, c in enumerate(coms):
-            sel = flow[self._col_b[flow] == b]
-            t = self._col_t[sel]
-            coef[sel] = self._coef[c][t]
-            self._col_money[sel] = self._money[c][t]
-            self._col_co2[sel] = self._co2[c][t]
-            self._col_hours[sel] = self._hours[c][t]
-        self._col_rest = coef - self._col_money
-        self._col_factor_link = np.ones(self._n_col)
-        changed = np.flatnonzero(coef != self._col_coef)
-        self._col_coef = coef
+        graph = reprice(self._graph, network)
+        coef = graph.costs.coef
+        changed = np.flatnonzero(coef != self._state.costs.coef)
+        self._graph = graph
+        self._state = dataclasses.replace(self._state, costs=graph.costs)
         if len(changed):
             self._highs.changeColsCost(len(changed), changed.astype(np.int32), coef[changed])
-        def caps(r: Link | Transfer) -> tuple[float, ...]:
-            return tuple(math.inf if v is None else float(v) for v in (r.capacity_mtpa, r.capacity_teu,
-                                                                        r.capacity_wagons))
-
         for lo, ln in zip(old.links, network.links, strict=True):
-            if caps(lo) != caps(ln):
-                self.set_link_capacity(ln.id, *caps(ln))
+            if _record_capacities(lo) != _record_capacities(ln):
+                self.set_link_capacity(ln.id, *_record_capacities(ln))
         for to, tn in zip(old.transfers, network.transfers, strict=True):
-            if caps(to) != caps(tn):
-                self.set_transfer_capacity(tn.id, *caps(tn))
-        self._static = None
+            if _record_capacities(to) != _record_capacities(tn):
+                self.set_transfer_capacity(tn.id, *_record_capacities(tn))
         return True
 
     def _link_index(self, link_id: str) -> int:
@@ -397,11 +437,12 @@ class FreightLP(ExpandedGraph, ResultCollector):
         x = np.maximum(np.asarray(sol.col_value, dtype=float), 0.0)
         duals = np.asarray(sol.row_dual, dtype=float)
         info = h.getInfo()
-        res = self._collect(x, duals, status, float(info.objective_function_value),
-                            {"solve_seconds": seconds, "iterations": int(info.simplex_iteration_count),
-                             "warm_start": warm})
+        res = self.collect(LPSolution(x, duals, status, float(info.objective_function_value),
+                                      {"solve_seconds": seconds, "iterations": int(info.simplex_iteration_count),
+                                       "warm_start": warm}))
         self._report("solve", 1.0)
         return res
+
 
 def solve_lp(network: Network, demand: Demand | Iterable[DemandRow], **kw: Any) -> LPResult:
     """Build and solve in one call; keyword arguments go to :meth:`FreightLP.build`."""

@@ -1,187 +1,226 @@
-"""Collecting the results of a solved :class:`~corridor.assignment.lp.FreightLP` into an :class:`LPResult`."""
+"""Collecting a flow on the expanded graph into an :class:`~corridor.assignment.lp_results.LPResult`.
+
+:func:`collect_result` turns column values and row duals — a HiGHS solution of
+:class:`~corridor.assignment.lp.FreightLP`, or the flows of the freight equilibrium — into the
+tables of the result: demand served per row, commodity and group, flows per link and corridor,
+transfer throughput, capacities with their utilisation and the bottlenecks ranked by their duals.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor.assignment.lp_graph import LINK, SINK, SOURCE, TOL, CapRow
+from corridor.assignment.lp_graph import SINK, SOURCE, TOL
 from corridor.assignment.lp_results import LPResult
 from corridor.model.network import CORRIDORS
 
 if TYPE_CHECKING:
-    from corridor.model import DemandRow, Network
+    from corridor.assignment.lp_matrix import CapacityRow, CapKey, ColumnCosts, ExpandedGraph, LPState
 
-__all__ = ["ResultCollector"]
+__all__ = ["LPSolution", "collect_result"]
 
 
-class ResultCollector:
-    """Mixin of :class:`~corridor.assignment.lp.FreightLP`: flows, demand, corridors, capacities, bottlenecks."""
+@dataclass(frozen=True, eq=False)
+class LPSolution:
+    """A flow on the expanded graph and what to report with it.
 
-    network: Network
-    rows: list[DemandRow]
-    options: dict[str, float]
-    _cap: dict[tuple[str, str, str, str, str], CapRow]
+    Attributes
+    ----------
+    x
+        Value of every column (t/yr), non-negative.
+    duals
+        Dual of every row of the model (zeros where there are none).
+    status
+        Status to report (``"optimal"``, ``"equilibrium"`` ...).
+    objective
+        Objective value to report.
+    meta
+        Solver figures to report (``solve_seconds``, ``iterations``, ``warm_start`` ...).
+    """
 
-    def _collect(self, x: np.ndarray, duals: np.ndarray, status: str, objective: float,  # noqa: PLR0915
-                 meta: dict[str, Any]) -> LPResult:
-        net, comp = self.network, self._compiled
-        scale = self._demand_scale
-        slack = x[self._slack_cols]
-        flow_cols = self._col_t >= 0
-        penalty = float(np.sum(slack)) * self.options["unserved_penalty_usd_per_t"]
-        total_cost = float(self._col_coef[flow_cols] @ x[flow_cols])
-        money = float((self._col_money * self._col_factor_link)[flow_cols] @ x[flow_cols])
-        # --- demand
-        by_od: list[dict[str, Any]] = []
-        by_com: dict[str, dict[str, float]] = {}
-        by_group: dict[str, dict[str, float]] = {}
-        unreachable = self._unreachable(slack)
-        # rows of one (commodity, origin, destination) share a sink, so their slacks are interchangeable:
-        # share the unserved tonnes among them in proportion to demand
-        group_slack: dict[tuple[str, str, str], list[float]] = {}
-        for i, r in enumerate(self.rows):
-            acc = group_slack.setdefault((r.commodity, r.origin, r.destination), [0.0, 0.0])
-            acc[0] += float(slack[i])
-            acc[1] += r.tonnes * scale
-        for i, r in enumerate(self.rows):
-            dem = r.tonnes * scale
-            g_uns, g_dem = group_slack[r.commodity, r.origin, r.destination]
-            uns = min(g_uns * dem / g_dem, dem) if g_dem > 0 else 0.0
-            if uns < TOL * max(1.0, dem):
-                uns = 0.0
-            reason = "" if uns == 0.0 else ("no route" if i in unreachable else "capacity")
-            by_od.append({"id": r.id, "origin": r.origin, "destination": r.destination, "commodity": r.commodity,
-                          "group": r.group, "demand_t": float(dem), "served_t": float(dem - uns),
-                          "unserved_t": float(uns), "reason": reason})
-            for table, key in ((by_com, r.commodity), (by_group, r.group)):
-                acc = table.setdefault(key, {"demand_t": 0.0, "served_t": 0.0, "unserved_t": 0.0})
-                acc["demand_t"] += dem
-                acc["served_t"] += dem - uns
-                acc["unserved_t"] += uns
-        demand_t = float(sum(o["demand_t"] for o in by_od))
-        unserved_t = float(sum(o["unserved_t"] for o in by_od))
-        # --- link flows
-        coms = [k[0] for k in self._block_keys]
-        n_com = len(self._com_ids)
-        n_corr = len(CORRIDORS)
-        nb = len(self._block_keys)
-        if self._static is None:  # column data that re-solves share
-            com_pos = {c: i for i, c in enumerate(self._com_ids)}
-            lcols = np.flatnonzero(flow_cols)
-            lcols = lcols[self._t_kind[self._col_t[lcols]] == LINK]
-            arcs = self._t_arc[self._col_t[lcols]]
-            col_com = np.asarray([com_pos[c] for c in coms], dtype=np.int64)[self._col_b[lcols]]
-            corr = comp.corridor[arcs]
-            bl = self._col_b[lcols]
-            self._static = {
-                "lcols": lcols, "arcs": arcs, "arc_com": arcs * n_com + col_com, "corr": corr,
-                "dist": comp.distance_km[arcs], "co2": self._col_co2[lcols],
-                "io_tail": (bl * comp.n_nodes + comp.tail[arcs]) * n_corr + corr,
-                "io_head": (bl * comp.n_nodes + comp.head[arcs]) * n_corr + corr,
-            }
-        st = self._static
-        lcols = st["lcols"]
-        xl = x[lcols]
-        arc_com = np.bincount(st["arc_com"], weights=xl, minlength=comp.n_arcs * n_com).reshape(comp.n_arcs, n_com)
-        links = net.links
-        link_flows: list[dict[str, Any]] = []
-        for a, ci in zip(*np.nonzero(arc_com > TOL), strict=True):
-            lk = links[comp.arc_link[a]]
-            link_flows.append({"link": lk.id, "from": comp.node_ids[comp.tail[a]], "to": comp.node_ids[comp.head[a]],
-                               "mode": lk.mode, "corridor": lk.corridor, "commodity": self._com_ids[ci],
-                               "tonnes": float(arc_com[a, ci])})
-        tkm_cols = xl * st["dist"]
-        co2_cols = xl * st["co2"]
-        by_corr_tkm = np.bincount(st["corr"], weights=tkm_cols, minlength=n_corr)
-        by_corr_co2 = np.bincount(st["corr"], weights=co2_cols, minlength=n_corr)
-        # corridor entries: per block, node and corridor, positive (out - in)
-        size = nb * comp.n_nodes * n_corr
-        flow_io = (np.bincount(st["io_tail"], weights=xl, minlength=size)
-                   - np.bincount(st["io_head"], weights=xl, minlength=size)).reshape(nb, comp.n_nodes, n_corr)
-        entries = np.maximum(flow_io, 0.0).sum(axis=1)  # (nb, n_corr)
-        teu_per_t = np.asarray([1.0 / self._tpt[c] if self._unit[c] == "TEU" else 0.0 for c in coms])
-        by_corridor = {
-            name: {"tonnes": float(entries[:, k].sum()), "teu": float(teu_per_t @ entries[:, k]),
-                   "tonne_km": float(by_corr_tkm[k]), "co2e_kg": float(by_corr_co2[k])}
-            for k, name in enumerate(CORRIDORS)
-        }
-        # --- transfers
-        if self._transfer_mat is None:
-            from scipy import sparse
+    x: np.ndarray
+    duals: np.ndarray
+    status: str
+    objective: float
+    meta: Mapping[str, Any]
 
-            parts = [self._cols_for(arcs) for arcs in self._transfer_arcs]
-            rows = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
-            cols = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-            self._transfer_mat = sparse.csr_array((np.ones(len(cols)), (rows, cols)),
-                                                  shape=(len(parts), self._n_col))
-        through = self._transfer_mat @ x
-        throughput = {t.id: float(through[i]) for i, t in enumerate(net.transfers)}
-        # --- capacities and bottlenecks
-        capacities: list[dict[str, Any]] = []
-        bottlenecks: list[dict[str, Any]] = []
-        activity = self._row_activity(x)
-        for (kind, rid, a, b, unit), row in self._cap.items():
-            cap = row.current
-            flow = activity[row.row]
-            value = max(0.0, -float(duals[row.row])) if math.isfinite(cap) else 0.0
-            if abs(value) < 1e-9:
-                value = 0.0
-            util = float(flow / cap) if math.isfinite(cap) and cap > 0 else None
-            rec = {"kind": kind, "id": rid, "from": a, "to": b, "unit": unit,
-                   "capacity": float(cap) if math.isfinite(cap) else None, "flow": float(flow),
-                   "utilisation": util, "usd_per_unit": value}
-            capacities.append(rec)
-            binding = math.isfinite(cap) and (value > 0 or flow >= cap - TOL * max(1.0, cap))
-            if binding:
-                per_t = value * float(np.max(row.coefs)) if unit != "t/yr" and len(row.coefs) else value
-                bottlenecks.append({**rec, "usd_per_t_yr": float(per_t), "usd_per_mt_yr": float(per_t * 1e6),
-                                    "usd_per_teu_yr": float(value) if unit == "TEU/yr" else None})
-        bottlenecks.sort(key=lambda r: (-r["usd_per_t_yr"], r["kind"], r["id"], r["from"], r["unit"]))
-        hours = float(self._col_hours[flow_cols] @ x[flow_cols])
-        meta = {**meta, **self.options, "tonne_hours": hours, "demand_scale": scale, "n_columns": self._n_col,
-                "n_rows": self._n_row, "n_blocks": nb, "network": net.name}
-        return LPResult(
-            method="lp", status=status, objective=float(objective), total_cost=total_cost, money_usd=money,
-            unserved_penalty_usd=penalty, demand_t=demand_t, served_t=demand_t - unserved_t, unserved_t=unserved_t,
-            tonne_km=float(tkm_cols.sum()), co2e_kg=float(co2_cols.sum()), by_commodity=by_com, by_group=by_group,
-            by_od=tuple(by_od), by_corridor=by_corridor, link_flows=tuple(link_flows),
-            transfer_throughput=throughput, capacities=tuple(capacities), bottlenecks=tuple(bottlenecks),
-            meta=meta)
 
-    def _row_activity(self, x: np.ndarray) -> np.ndarray:
-        act = np.zeros(self._n_row)
-        for row in self._cap.values():
-            act[row.row] = float(row.coefs @ x[row.cols]) if len(row.cols) else 0.0
-        return act
+def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -> LPResult:
+    """The result tables of a flow on ``graph``.
 
-    def _unreachable(self, slack: np.ndarray) -> set[int]:
-        """Demand rows (indices) with unserved tonnes and no admissible route at all."""
-        from scipy import sparse
-        from scipy.sparse.csgraph import breadth_first_order
+    Parameters
+    ----------
+    graph
+        The expanded graph the columns belong to.
+    state
+        Costs, capacities and demand scale of the model now.
+    solution
+        Column values, row duals and what to report with them.
 
-        out: set[int] = set()
-        if not len(slack) or slack.max() <= TOL:
-            return out
-        n_vert = self._n_vert
-        for b, members in enumerate(self._blocks_members):
-            if not any(slack[i] > TOL for i in members):
-                continue
-            cols = np.flatnonzero((self._col_b == b) & (self._col_t >= 0))
-            t = self._col_t[cols]
-            kind = self._t_kind[t]
-            dests = self._block_dests[b]
-            dpos = {d: k for k, d in enumerate(dests)}
-            tail = np.where(kind == SOURCE, n_vert, self._t_tail[t])
-            head = np.where(kind == SINK, n_vert + 1 + np.asarray([dpos.get(int(v), 0) for v in self._t_node[t]],
-                                                                   dtype=np.int64), self._t_head[t])
-            n = n_vert + 1 + len(dests)
-            g = sparse.csr_array((np.ones(len(t)), (tail, head)), shape=(n, n))
-            reached = set(breadth_first_order(g, n_vert, directed=True, return_predecessors=False).tolist())
-            for i in members:
-                d = dpos[self.network.node_index[self.rows[i].destination]]
-                if n_vert + 1 + d not in reached:
-                    out.add(i)
+    Returns
+    -------
+    LPResult
+    """
+    x, costs, scale = solution.x, state.costs, state.demand_scale
+    slack = x[graph.slack_cols]
+    flow_cols = graph.col_arc >= 0
+    by_od, by_com, by_group = _demand_tables(graph, slack, scale)
+    demand_t = float(sum(o["demand_t"] for o in by_od))
+    unserved_t = float(sum(o["unserved_t"] for o in by_od))
+    link_flows, by_corridor, tonne_km, co2e_kg = _link_tables(graph, costs, x)
+    capacities, bottlenecks = _capacity_tables(state, x, solution.duals)
+    through = graph.transfer_matrix @ x
+    meta = {**solution.meta, **graph.prices, "tonne_hours": float(costs.hours[flow_cols] @ x[flow_cols]),
+            "demand_scale": scale, "n_columns": graph.n_cols, "n_rows": state.n_rows, "n_blocks": len(graph.blocks),
+            "network": graph.network.name}
+    return LPResult(
+        method="lp", status=solution.status, objective=float(solution.objective),
+        total_cost=float(costs.coef[flow_cols] @ x[flow_cols]),
+        money_usd=float((costs.money * costs.factor_link)[flow_cols] @ x[flow_cols]),
+        unserved_penalty_usd=float(np.sum(slack)) * graph.prices["unserved_penalty_usd_per_t"],
+        demand_t=demand_t, served_t=demand_t - unserved_t, unserved_t=unserved_t, tonne_km=tonne_km, co2e_kg=co2e_kg,
+        by_commodity=by_com, by_group=by_group, by_od=tuple(by_od), by_corridor=by_corridor,
+        link_flows=tuple(link_flows),
+        transfer_throughput={t.id: float(through[i]) for i, t in enumerate(graph.network.transfers)},
+        capacities=tuple(capacities), bottlenecks=tuple(bottlenecks), meta=meta)
+
+
+def _demand_tables(graph: ExpandedGraph, slack: np.ndarray, scale: float) -> tuple[
+        list[dict[str, Any]], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """Served and unserved tonnes per demand row, commodity and group."""
+    by_od: list[dict[str, Any]] = []
+    by_com: dict[str, dict[str, float]] = {}
+    by_group: dict[str, dict[str, float]] = {}
+    unreachable = _unreachable(graph, slack)
+    # rows of one (commodity, origin, destination) share a sink, so their slacks are interchangeable:
+    # share the unserved tonnes among them in proportion to demand
+    group_slack: dict[tuple[str, str, str], list[float]] = {}
+    for i, r in enumerate(graph.rows):
+        acc = group_slack.setdefault((r.commodity, r.origin, r.destination), [0.0, 0.0])
+        acc[0] += float(slack[i])
+        acc[1] += r.tonnes * scale
+    for i, r in enumerate(graph.rows):
+        dem = r.tonnes * scale
+        g_uns, g_dem = group_slack[r.commodity, r.origin, r.destination]
+        uns = min(g_uns * dem / g_dem, dem) if g_dem > 0 else 0.0
+        if uns < TOL * max(1.0, dem):
+            uns = 0.0
+        reason = "" if uns == 0.0 else ("no route" if i in unreachable else "capacity")
+        by_od.append({"id": r.id, "origin": r.origin, "destination": r.destination, "commodity": r.commodity,
+                      "group": r.group, "demand_t": float(dem), "served_t": float(dem - uns),
+                      "unserved_t": float(uns), "reason": reason})
+        for table, key in ((by_com, r.commodity), (by_group, r.group)):
+            totals = table.setdefault(key, {"demand_t": 0.0, "served_t": 0.0, "unserved_t": 0.0})
+            totals["demand_t"] += dem
+            totals["served_t"] += dem - uns
+            totals["unserved_t"] += uns
+    return by_od, by_com, by_group
+
+
+def _link_tables(graph: ExpandedGraph, costs: ColumnCosts, x: np.ndarray) -> tuple[
+        list[dict[str, Any]], dict[str, dict[str, float]], float, float]:
+    """Flows per link direction and commodity, the corridor totals, tonne-km and kg CO2e."""
+    comp, lc = graph.compiled, graph.link_columns
+    n_com, n_corr, nb = len(graph.commodities), len(CORRIDORS), len(graph.blocks)
+    xl = x[lc.cols]
+    arc_com = np.bincount(lc.arc_commodity, weights=xl, minlength=comp.n_arcs * n_com).reshape(comp.n_arcs, n_com)
+    links = graph.network.links
+    link_flows: list[dict[str, Any]] = []
+    for a, ci in zip(*np.nonzero(arc_com > TOL), strict=True):
+        lk = links[comp.arc_link[a]]
+        link_flows.append({"link": lk.id, "from": comp.node_ids[comp.tail[a]], "to": comp.node_ids[comp.head[a]],
+                           "mode": lk.mode, "corridor": lk.corridor, "commodity": graph.commodities[ci],
+                           "tonnes": float(arc_com[a, ci])})
+    tkm_cols = xl * lc.distance_km
+    co2_cols = xl * costs.co2e_kg[lc.cols]
+    by_corr_tkm = np.bincount(lc.corridor, weights=tkm_cols, minlength=n_corr)
+    by_corr_co2 = np.bincount(lc.corridor, weights=co2_cols, minlength=n_corr)
+    # corridor entries: per block, node and corridor, positive (out - in)
+    size = nb * comp.n_nodes * n_corr
+    flow_io = (np.bincount(lc.io_tail, weights=xl, minlength=size)
+               - np.bincount(lc.io_head, weights=xl, minlength=size)).reshape(nb, comp.n_nodes, n_corr)
+    entries = np.maximum(flow_io, 0.0).sum(axis=1)  # (nb, n_corr)
+    pricing = [graph.pricing[b.commodity] for b in graph.blocks]
+    teu_per_t = np.asarray([1.0 / p.tonnes_per_unit if p.unit == "TEU" else 0.0 for p in pricing])
+    by_corridor = {
+        name: {"tonnes": float(entries[:, k].sum()), "teu": float(teu_per_t @ entries[:, k]),
+               "tonne_km": float(by_corr_tkm[k]), "co2e_kg": float(by_corr_co2[k])}
+        for k, name in enumerate(CORRIDORS)
+    }
+    return link_flows, by_corridor, float(tkm_cols.sum()), float(co2_cols.sum())
+
+
+def _capacity_record(key: CapKey, row: CapacityRow, flow: float, dual: float) -> tuple[
+        dict[str, Any], dict[str, Any] | None]:
+    """The capacity table's record of one row, and its bottleneck record if it binds."""
+    kind, rid, a, b, unit = key
+    cap = row.current
+    value = max(0.0, -dual) if math.isfinite(cap) else 0.0
+    if abs(value) < 1e-9:
+        value = 0.0
+    util = float(flow / cap) if math.isfinite(cap) and cap > 0 else None
+    rec = {"kind": kind, "id": rid, "from": a, "to": b, "unit": unit,
+           "capacity": float(cap) if math.isfinite(cap) else None, "flow": float(flow),
+           "utilisation": util, "usd_per_unit": value}
+    if not (math.isfinite(cap) and (value > 0 or flow >= cap - TOL * max(1.0, cap))):
+        return rec, None
+    per_t = value * float(np.max(row.coefs)) if unit != "t/yr" and len(row.coefs) else value
+    return rec, {**rec, "usd_per_t_yr": float(per_t), "usd_per_mt_yr": float(per_t * 1e6),
+                 "usd_per_teu_yr": float(value) if unit == "TEU/yr" else None}
+
+
+def _capacity_tables(state: LPState, x: np.ndarray, duals: np.ndarray) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every capacity row with its flow and dual value; the binding ones, most valuable first."""
+    capacities: list[dict[str, Any]] = []
+    bottlenecks: list[dict[str, Any]] = []
+    for key, row in state.capacities.items():
+        flow = float(row.coefs @ x[row.cols]) if len(row.cols) else 0.0
+        rec, neck = _capacity_record(key, row, flow, float(duals[row.row]))
+        capacities.append(rec)
+        if neck is not None:
+            bottlenecks.append(neck)
+    bottlenecks.sort(key=lambda r: (-r["usd_per_t_yr"], r["kind"], r["id"], r["from"], r["unit"]))
+    return capacities, bottlenecks
+
+
+def _reached(graph: ExpandedGraph, b: int) -> tuple[set[int], dict[int, int]]:
+    """Vertices of block ``b`` reached from its source over its columns, and each destination's position."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import breadth_first_order
+
+    t_arcs = graph.template
+    n_vert = t_arcs.n_vertices
+    cols = np.flatnonzero((graph.col_block == b) & (graph.col_arc >= 0))
+    t = graph.col_arc[cols]
+    kind = t_arcs.kind[t]
+    dests = graph.blocks[b].destinations
+    dpos = {d: k for k, d in enumerate(dests)}
+    tail = np.where(kind == SOURCE, n_vert, t_arcs.tail[t]).astype(np.int64)
+    sink = n_vert + 1 + np.asarray([dpos.get(int(v), 0) for v in t_arcs.node[t]], dtype=np.int64)
+    head = np.where(kind == SINK, sink, t_arcs.head[t]).astype(np.int64)
+    n = n_vert + 1 + len(dests)
+    g = sparse.csr_array((np.ones(len(t), dtype=np.float64), (tail, head)), shape=(n, n))
+    return set(breadth_first_order(g, n_vert, directed=True, return_predecessors=False).tolist()), dpos
+
+
+def _unreachable(graph: ExpandedGraph, slack: np.ndarray) -> set[int]:
+    """Demand rows (indices) with unserved tonnes and no admissible route at all."""
+    out: set[int] = set()
+    if not len(slack) or slack.max() <= TOL:
         return out
+    first_sink = graph.template.n_vertices + 1
+    for b, block in enumerate(graph.blocks):
+        if not any(slack[i] > TOL for i in block.members):
+            continue
+        reached, dpos = _reached(graph, b)
+        for i in block.members:
+            d = dpos[graph.network.node_index[graph.rows[i].destination]]
+            if first_sink + d not in reached:
+                out.add(i)
+    return out

@@ -138,13 +138,15 @@ def conical_derivative(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capa
     return np.where(ok, d, 0.0)
 
 
-def _davidson_parts(flow: np.ndarray, capacity: np.ndarray, mu: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _davidson_parts(flow: np.ndarray, capacity: np.ndarray,
+                    mu: float | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x, ok = _ratio(flow, capacity)
     xm = np.minimum(x, mu)
     return x, xm, ok
 
 
-def davidson(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarray, mu: float = 0.95) -> np.ndarray:
+def davidson(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarray,
+             mu: float | np.ndarray = 0.95) -> np.ndarray:
     """Davidson's queueing VDF ``t0 (1 + J x / (1 - x))``, ``x = v / c``, linear beyond ``x = mu``.
 
     The term ``x / (1 - x)`` is the queue of an M/M/1 server at utilisation ``x`` in units of the
@@ -164,7 +166,7 @@ def davidson(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarr
 
 
 def davidson_integral(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarray,
-                      mu: float = 0.95) -> np.ndarray:
+                      mu: float | np.ndarray = 0.95) -> np.ndarray:
     """The integral of :func:`davidson` from 0 to ``v``: ``t0 [v + J c (-ln(1 - x) - x)]`` up to ``mu``."""
     v = np.maximum(np.asarray(flow, dtype=np.float64), 0.0)
     x, xm, ok = _davidson_parts(v, capacity, mu)
@@ -177,7 +179,7 @@ def davidson_integral(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity:
 
 
 def davidson_derivative(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarray,
-                        mu: float = 0.95) -> np.ndarray:
+                        mu: float | np.ndarray = 0.95) -> np.ndarray:
     """The derivative of :func:`davidson`: ``t0 J / (c (1 - x)²)``, constant beyond ``mu``."""
     _, xm, ok = _davidson_parts(flow, capacity, mu)
     cap = np.where(ok, capacity, 1.0)

@@ -338,7 +338,8 @@ class Network:
             if record_id in index:
                 items = list(getattr(self, attr))
                 items[index[record_id]] = dataclasses.replace(items[index[record_id]], **changes)
-                return dataclasses.replace(self, **{attr: tuple(items)})
+                records: dict[str, Any] = {attr: tuple(items)}
+                return dataclasses.replace(self, **records)
         for i, t in enumerate(self.transfers):
             if t.id == record_id:
                 items = list(self.transfers)

@@ -9,7 +9,7 @@ False
 
 from __future__ import annotations
 
-from corridor.routing.costs import CRITERIA, DEFAULT_COUNTRY_RISK, RouteOptions
+from corridor.model.costs import CRITERIA, DEFAULT_COUNTRY_RISK, RouteOptions
 from corridor.routing.itinerary import Leg, Route, Stop
 from corridor.routing.planner import BY, NoRoute, RouteSet, plan_routes
 from corridor.routing.shortest import ShortestPathTree, shortest_path, shortest_path_tree

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridor.exceptions import CorridorError, InputError, Problem
-from corridor.routing.costs import CRITERIA, RouteOptions
+from corridor.model.costs import CRITERIA, RouteOptions
 from corridor.routing.itinerary import Route, build_route
 from corridor.routing.search import best_path, k_shortest_paths, pareto_paths
 from corridor.routing.space import Constraints, SearchSpace
@@ -145,7 +145,7 @@ def plan_routes(
     max_transfers
         Most mode changes (gauge changes count).
     value_of_time, carbon_price, risk_price, country_risk
-        Weights of the generalised cost; see :class:`~corridor.routing.costs.RouteOptions`.
+        Weights of the generalised cost; see :class:`~corridor.model.costs.RouteOptions`.
     max_labels
         Cap on the labels of exact searches; a capped Pareto set says so in ``message``.
     compiled

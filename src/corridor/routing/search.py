@@ -160,7 +160,7 @@ def _lower_bounds(prob: _Problem, project: np.ndarray) -> np.ndarray:
         first[1:] = (h[1:] != h[:-1]) | (t[1:] != t[:-1])
         # Explicit zeros would vanish from a sparse matrix: nudge them to the smallest positive float.
         graph = sparse.csr_array((np.maximum(ww[first], np.finfo(float).tiny), (h[first], t[first])), shape=(n, n))
-        out[:, j] = dijkstra(graph, directed=True, indices=prob.dest)
+        out[:, j] = dijkstra(graph, directed=True, indices=[prob.dest])[0]
     return out
 
 
@@ -172,104 +172,140 @@ def _path_vector(prob: _Problem, arcs: Sequence[int]) -> tuple[float, float, flo
         vec += dict(s.succ[e])[f]
     end = s.node_transfer(prob.dest, s.modes[arcs[-1]], None)
     vec += end if end is not None else 0.0
-    return (float(vec[0]), float(vec[1]), float(vec[2]), float(vec[3]))
+    return _as_vector(vec)
+
+
+class _LabelSearch:
+    """Exact multi-criteria search over simple paths; ``project`` maps 4-vectors to the criteria.
+
+    Labels carry only the projected criteria as tuples of floats (small NumPy arrays would cost
+    more than the arithmetic); full vectors are recomputed for the paths found.
+    """
+
+    def __init__(self, prob: _Problem, project: np.ndarray, banned_arcs: frozenset[int],
+                 banned_nodes: frozenset[int]) -> None:
+        self.prob, self.project = prob, project
+        self.banned_arcs, self.banned_nodes = banned_arcs, banned_nodes
+        self.head = prob.space.compiled.head
+        self.dims = range(project.shape[0])
+        self.lb = [tuple(float(x) for x in row) for row in _lower_bounds(prob, project)]
+        self.step_cache: dict[int, tuple[float, ...]] = {}
+        self.counter = itertools.count()
+        self.bags: dict[tuple[int, int, int], list[tuple[tuple[float, ...], int]]] = {}
+        self.heap: list[tuple[float, int, tuple[float, ...], int, tuple[int, int, int], tuple[int, ...]]] = []
+        self.found: list[tuple[tuple[float, ...], tuple[int, ...]]] = []
+        self.n_labels = 0
+
+    def proj(self, vec: np.ndarray) -> tuple[float, ...]:
+        return tuple(float(x) for x in self.project @ vec)
+
+    def push(self, crit: tuple[float, ...], arc: int, k: int, m: int, visited: int, arcs: tuple[int, ...]) -> None:
+        """Queue a label unless a found route or a label at the same state beats it."""
+        bound = self.lb[int(self.head[arc])]
+        if bound[0] == np.inf:
+            return  # the destination cannot be reached from here
+        optimistic = tuple(crit[j] + bound[j] for j in self.dims)
+        if any(_dominates(f, optimistic) for f, _ in self.found):
+            return
+        if self.prob.via and not self.prob.can_finish(int(self.head[arc]), k, visited):
+            return
+        state = (arc, k, m)
+        bag = self.bags.setdefault(state, [])
+        # Prune only on strict dominance: routes with equal figures are all part of the answer.
+        if any(_dominates(other, crit) and (ov & ~visited) == 0 for other, ov in bag):
+            return
+        bag[:] = [(o, ov) for o, ov in bag if not (_dominates(crit, o) and (visited & ~ov) == 0)]
+        bag.append((crit, visited))
+        self.n_labels += 1
+        heapq.heappush(self.heap, (sum(optimistic), next(self.counter), crit, visited, state, arcs))
+
+    def _ends(self, crit: tuple[float, ...], arc: int, k: int, arcs: tuple[int, ...]) -> bool:
+        """Record a route ending after ``arc``; whether the label goes no further."""
+        end = self.prob.finish(arc, k)
+        if end is None:  # at the destination without the via nodes, a simple path cannot come back
+            return int(self.head[arc]) == self.prob.dest
+        pe = self.proj(end)
+        tcrit = tuple(crit[j] + pe[j] for j in self.dims)
+        if not any(_dominates(f, tcrit) for f, _ in self.found):
+            self.found = [(f, p) for f, p in self.found if not _dominates(tcrit, f)]
+            self.found.append((tcrit, arcs))
+        return True
+
+    def _extend(self, crit: tuple[float, ...], visited: int, state: tuple[int, int, int],
+                arcs: tuple[int, ...]) -> None:
+        arc, k, m = state
+        for f, fvec, k2, m2, bit in self.prob.steps(arc, k, m, self.banned_arcs, self.banned_nodes, visited):
+            fp = self.step_cache.get(id(fvec))
+            if fp is None:
+                fp = self.step_cache[id(fvec)] = self.proj(fvec)
+            self.push(tuple(crit[j] + fp[j] for j in self.dims), f, k2, m2, visited | bit, (*arcs, f))
+
+    def run(self, start: _Start, max_labels: int) -> SearchResult:
+        """Search from ``start`` until no label is left or ``max_labels`` were queued."""
+        for vec, a, k, m, visited, arcs in self.prob.initial(start, self.banned_arcs, self.banned_nodes):
+            self.push(self.proj(vec), a, k, m, visited, arcs)
+        complete = True
+        while self.heap:
+            if self.n_labels > max_labels:
+                complete = False
+                break
+            _, _, crit, visited, state, arcs = heapq.heappop(self.heap)
+            if (crit, visited) not in self.bags.get(state, ()):
+                continue  # removed by a dominating label since it was pushed
+            if not self._ends(crit, state[0], state[1], arcs):
+                self._extend(crit, visited, state, arcs)
+        paths = [Path(arcs, _path_vector(self.prob, arcs)) for _, arcs in sorted(self.found)]
+        msg = "" if complete else f"stopped after {max_labels:,} labels: the set may be incomplete"
+        return SearchResult(paths, complete, self.n_labels, msg)
 
 
 def _label_search(
     prob: _Problem, project: np.ndarray, start: _Start, banned_arcs: frozenset[int],
     banned_nodes: frozenset[int], max_labels: int,
 ) -> SearchResult:
-    """Exact multi-criteria search over simple paths; ``project`` maps 4-vectors to the criteria.
+    """Exact multi-criteria search over simple paths (see :class:`_LabelSearch`)."""
+    return _LabelSearch(prob, project, banned_arcs, banned_nodes).run(start, max_labels)
 
-    Labels carry only the projected criteria as tuples of floats (small NumPy arrays would cost
-    more than the arithmetic); full vectors are recomputed for the paths found.
-    """
+
+_State = tuple[int, int, int]
+
+
+class _Frontier:
+    """Dijkstra's queue over arc states, with the best cost and the parent of each."""
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int, _State]] = []
+        self.best: dict[_State, float] = {}
+        self.parent: dict[_State, tuple[_State | None, np.ndarray]] = {}
+        self.counter = itertools.count()
+
+    def offer(self, state: _State, g: float, parent: _State | None, vec: np.ndarray) -> None:
+        """Queue ``state`` at cost ``g`` if that is cheaper than before."""
+        if g < self.best.get(state, np.inf):
+            self.best[state], self.parent[state] = g, (parent, vec)
+            heapq.heappush(self.heap, (g, next(self.counter), state))
+
+    def pop(self) -> tuple[float, _State] | None:
+        """The cheapest queued state (skipping stale entries), or ``None``."""
+        while self.heap:
+            g, _, state = heapq.heappop(self.heap)
+            if g <= self.best.get(state, np.inf):
+                return g, state
+        return None
+
+
+def _cheapest_walk(prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int],
+                   banned_nodes: frozenset[int]) -> tuple[tuple[float, _State, np.ndarray] | None, _Frontier]:
+    """The cheapest end ``(cost, state, end vector)`` by ``w @ vector``, and the search tree."""
     c = prob.space.compiled
-    dims = range(project.shape[0])
-    lb = [tuple(float(x) for x in row) for row in _lower_bounds(prob, project)]
-    step_cache: dict[int, list[tuple[float, ...]]] = {}
-    counter = itertools.count()
-    bags: dict[tuple[int, int, int], list[tuple[tuple[float, ...], int]]] = {}
-    heap: list[tuple[float, int, tuple[float, ...], int, tuple[int, int, int], tuple[int, ...]]] = []
-    found: list[tuple[tuple[float, ...], tuple[int, ...]]] = []
-    n_labels = 0
-
-    def proj(vec: np.ndarray) -> tuple[float, ...]:
-        return tuple(float(x) for x in project @ vec)
-
-    def push(crit: tuple[float, ...], arc: int, k: int, m: int, visited: int, arcs: tuple[int, ...]) -> None:
-        nonlocal n_labels
-        bound = lb[int(c.head[arc])]
-        if bound[0] == np.inf:
-            return  # the destination cannot be reached from here
-        optimistic = tuple(crit[j] + bound[j] for j in dims)
-        if any(_dominates(f, optimistic) for f, _ in found):
-            return
-        if prob.via and not prob.can_finish(int(c.head[arc]), k, visited):
-            return
-        state = (arc, k, m)
-        bag = bags.setdefault(state, [])
-        # Prune only on strict dominance: routes with equal figures are all part of the answer.
-        if any(_dominates(other, crit) and (ov & ~visited) == 0 for other, ov in bag):
-            return
-        bag[:] = [(o, ov) for o, ov in bag if not (_dominates(crit, o) and (visited & ~ov) == 0)]
-        bag.append((crit, visited))
-        n_labels += 1
-        heapq.heappush(heap, (sum(optimistic), next(counter), crit, visited, state, arcs))
-
-    for vec, a, k, m, visited, arcs in prob.initial(start, banned_arcs, banned_nodes):
-        push(proj(vec), a, k, m, visited, arcs)
-    complete = True
-    while heap:
-        if n_labels > max_labels:
-            complete = False
-            break
-        _, _, crit, visited, (arc, k, m), arcs = heapq.heappop(heap)
-        if (crit, visited) not in bags.get((arc, k, m), ()):
-            continue  # removed by a dominating label since it was pushed
-        end = prob.finish(arc, k)
-        if end is not None:
-            pe = proj(end)
-            tcrit = tuple(crit[j] + pe[j] for j in dims)
-            if not any(_dominates(f, tcrit) for f, _ in found):
-                found = [(f, p) for f, p in found if not _dominates(tcrit, f)]
-                found.append((tcrit, arcs))
-            continue
-        if int(c.head[arc]) == prob.dest:
-            continue  # at the destination without the via nodes: a simple path cannot come back
-        for f, fvec, k2, m2, bit in prob.steps(arc, k, m, banned_arcs, banned_nodes, visited):
-            fp = step_cache.get(id(fvec))
-            if fp is None:
-                fp = step_cache[id(fvec)] = proj(fvec)
-            push(tuple(crit[j] + fp[j] for j in dims), f, k2, m2, visited | bit, (*arcs, f))
-    paths = [Path(arcs, _path_vector(prob, arcs)) for _, arcs in sorted(found)]
-    msg = "" if complete else f"stopped after {max_labels:,} labels: the set may be incomplete"
-    return SearchResult(paths, complete, n_labels, msg)
-
-
-def _dijkstra(
-    prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int], banned_nodes: frozenset[int],
-) -> Path | None:
-    """Cheapest walk over arc states by ``w @ vector`` (may repeat nodes; the caller checks)."""
-    c = prob.space.compiled
-    heap: list[tuple[float, int, tuple[int, int, int]]] = []
-    best: dict[tuple[int, int, int], float] = {}
-    parent: dict[tuple[int, int, int], tuple[tuple[int, int, int] | None, np.ndarray]] = {}
-    counter = itertools.count()
-    root = start.arcs
+    front = _Frontier()
     for vec, a, k, m, _, _ in prob.initial(start, banned_arcs, banned_nodes):
-        st = (a, k, m)
-        g = float(w @ vec)
-        if g < best.get(st, np.inf):
-            best[st], parent[st] = g, (None, vec)
-            heapq.heappush(heap, (g, next(counter), st))
-    goal: tuple[float, tuple[int, int, int], np.ndarray] | None = None
-    while heap:
-        g, _, st = heapq.heappop(heap)
+        front.offer((a, k, m), float(w @ vec), None, vec)
+    goal: tuple[float, _State, np.ndarray] | None = None
+    while (item := front.pop()) is not None:
+        g, st = item
         if goal is not None and g >= goal[0]:
             break
-        if g > best.get(st, np.inf):
-            continue
         arc, k, m = st
         end = prob.finish(arc, k)
         if end is not None:
@@ -280,24 +316,32 @@ def _dijkstra(
         if int(c.head[arc]) == prob.dest:
             continue
         for f, fvec, k2, m2, _ in prob.steps(arc, k, m, banned_arcs, banned_nodes):
-            st2 = (f, k2, m2)
-            g2 = g + float(w @ fvec)
-            if g2 < best.get(st2, np.inf):
-                best[st2], parent[st2] = g2, (st, fvec)
-                heapq.heappush(heap, (g2, next(counter), st2))
+            front.offer((f, k2, m2), g + float(w @ fvec), st, fvec)
+    return goal, front
+
+
+def _dijkstra(
+    prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int], banned_nodes: frozenset[int],
+) -> Path | None:
+    """Cheapest walk over arc states by ``w @ vector`` (may repeat nodes; the caller checks)."""
+    goal, front = _cheapest_walk(prob, w, start, banned_arcs, banned_nodes)
     if goal is None:
         return None
     _, st, end = goal
     arcs: list[int] = []
     vec = end.copy()
-    node: tuple[int, int, int] | None = st
+    node: _State | None = st
     while node is not None:
         arcs.append(node[0])
-        prev, step = parent[node]
+        prev, step = front.parent[node]
         vec += step
         node = prev
     arcs.reverse()  # the first step's vector already includes the root's (see _Problem.initial)
-    return Path((*root, *arcs), tuple(float(x) for x in vec))
+    return Path((*start.arcs, *arcs), _as_vector(vec))
+
+
+def _as_vector(vec: np.ndarray) -> tuple[float, float, float, float]:
+    return (float(vec[0]), float(vec[1]), float(vec[2]), float(vec[3]))
 
 
 def _is_simple(space: SearchSpace, origin: int, arcs: Sequence[int]) -> bool:
@@ -314,7 +358,7 @@ def _best(prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[i
     return res.paths[0] if res.paths else None
 
 
-def best_path(space: SearchSpace, origin: str, dest: str, weights: Sequence[float], *,
+def best_path(space: SearchSpace, origin: str, dest: str, weights: Sequence[float] | np.ndarray, *,
               max_labels: int = 200_000) -> Path | None:
     """The simple path with the least ``weights @ (cost, time, co2, risk)``, or ``None``."""
     prob = _Problem(space, origin, dest)
@@ -329,7 +373,7 @@ def pareto_paths(space: SearchSpace, origin: str, dest: str, criteria: Sequence[
     return _label_search(prob, project, _Start(), frozenset(), frozenset(), max_labels)
 
 
-def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequence[float], k: int, *,
+def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequence[float] | np.ndarray, k: int, *,
                      max_overlap: float = 1.0, max_candidates: int | None = None,
                      max_labels: int = 200_000) -> list[Path]:
     """Up to ``k`` loopless paths in order of ``weights @ vector`` (Yen's algorithm).

@@ -20,7 +20,7 @@ import numpy as np
 
 from corridor.exceptions import InputError, Problem
 from corridor.model import MODES
-from corridor.routing.costs import ArcCosts, RouteOptions, arc_costs, transfer_vector
+from corridor.model.costs import ArcCosts, RouteOptions, arc_costs, transfer_vector
 
 if TYPE_CHECKING:
     from corridor.model import CompiledNetwork, Network
@@ -84,7 +84,7 @@ class Constraints:
 
     def without(self, name: str) -> Constraints:
         """A copy with constraint ``name`` lifted."""
-        empty = {"via": (), "max_transfers": None}.get(name, frozenset())
+        empty: object = {"via": (), "max_transfers": None}.get(name, frozenset())
         return Constraints(**{**self.__dict__, name: empty})
 
 
@@ -136,8 +136,8 @@ class SearchSpace:
                 if vec is not None:
                     succ[e].append((f, vec + costs.vectors[f]))
         adjacency: list[list[int]] = [[] for _ in range(compiled.n_nodes)]
-        for a in np.flatnonzero(allowed):
-            adjacency[int(compiled.tail[a])].append(int(compiled.head[a]))
+        for arc in np.flatnonzero(allowed):
+            adjacency[int(compiled.tail[arc])].append(int(compiled.head[arc]))
         return cls(network, compiled, options, constraints, costs, allowed, modes, succ,
                    [1 << i for i in range(compiled.n_nodes)], adjacency)
 

@@ -285,7 +285,7 @@ def _close(ctx: _Ctx, ch: Change) -> None:
 
 
 def _risk(ctx: _Ctx, ch: Change) -> None:
-    from corridor.routing.costs import DEFAULT_COUNTRY_RISK
+    from corridor.model.costs import DEFAULT_COUNTRY_RISK
 
     score = float(ctx.value(ch.args["score"]))
     known = ctx.countries()

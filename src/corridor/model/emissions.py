@@ -1,11 +1,11 @@
-"""Layer 0: greenhouse-gas emission factors per tonne-km by mode, each with its source.
+"""Greenhouse-gas emission factors per tonne-km by mode, each with its source.
 
 GLEC Framework default factors were found only for RoPax ferries; for rail, road, sea and
 container feeders the table uses the closest published defaults (UK DESNZ/Defra), and for
 pipelines a labelled assumption. Every factor says which (``status``) and why (``note``).
 Factors are well-to-wheel CO2e where the source gives it; the ``basis`` column says otherwise.
 
->>> from corridor.emissions import factor
+>>> from corridor.model.emissions import factor
 >>> factor("rail-ferry").kg_co2e_per_tkm
 0.1248
 """
@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corridor.model import MODES, Source, Status
+from corridor.model.commodity import MODES
+from corridor.model.provenance import Source, Status
 
 __all__ = ["FACTORS", "SOURCES", "EmissionFactor", "factor", "factors_by_mode"]
 

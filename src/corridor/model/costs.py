@@ -6,7 +6,7 @@ Figures are per *unit* of cargo: one loaded TEU for containers, one tonne otherw
   tonne × tonnes per unit), plus transfer charges;
 - **time** (h): running time plus the dwell of every transfer on the way;
 - **CO2e** (kg): emission factor of the mode × distance × tonnes per unit
-  (:mod:`corridor.emissions`);
+  (:mod:`corridor.model.emissions`);
 - **risk**: exposure, the kilometres run in each country × that country's risk score / 1,000
   (a link may override its score). The default scores are an *assumption* (see
   :data:`DEFAULT_COUNTRY_RISK`); users set their own.
@@ -17,19 +17,23 @@ Generalised cost = money + value of time × tonnes × hours + carbon price × CO
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor.emissions import factors_by_mode
 from corridor.exceptions import InputError, Problem
+from corridor.model.emissions import factors_by_mode
 
 if TYPE_CHECKING:
     from corridor.model import Commodity, Network, Transfer
 
-__all__ = ["CRITERIA", "DEFAULT_COUNTRY_RISK", "ArcCosts", "RouteOptions", "arc_costs", "transfer_vector"]
+__all__ = [
+    "CRITERIA", "DEFAULT_COUNTRY_RISK", "PRICE_LIMITS", "ArcCosts", "RouteOptions", "arc_costs", "price_problem",
+    "transfer_vector", "unit_of",
+]
 
 CRITERIA: tuple[str, ...] = ("cost", "time", "co2", "risk")
 """The four criteria, in the order of cost vectors: USD, hours, kg CO2e, risk exposure."""
@@ -38,6 +42,55 @@ DEFAULT_COUNTRY_RISK: dict[str, float] = {"RU": 1.0, "BY": 1.0, "IR": 1.0}
 """Assumption: illustrative sanctions/closure exposure scores (0 none … 1 high) for countries under
 broad EU/US sanctions since 2022 (Russia, Belarus) or before (Iran); every other country 0. Not a
 published figure: set your own with ``RouteOptions(country_risk=...)`` or ``--risk CC=SCORE``."""
+
+PRICE_LIMITS: dict[str, tuple[float, str]] = {
+    "value_of_time": (1e6, "USD per t·h"),
+    "carbon_price": (1e6, "USD per t CO2e"),
+    "risk_price": (1e6, "USD per t per unit of risk exposure"),
+    "risk_score": (1e3, "per country or link"),
+    "unserved_penalty_usd_per_t": (1e12, "USD per t"),
+}
+"""The largest value of each weight of the generalised cost (and of the LP's unserved penalty), and its unit.
+
+Far above any sensible value (values of time are cents to a few dollars per t·h, carbon prices
+tens to hundreds of USD per t), and low enough that no route's generalised cost can overflow: on a
+validated network (:data:`corridor.model.validate.NUMERIC_RANGES`: at most 5,000 h and 25,000 km
+per link, 40 t per TEU) one link costs at most about 10¹² USD per unit at these limits, a route of
+a million links 10¹⁸ — far below the 10³⁰⁸ of a float and the 10²⁰ from which HiGHS takes a cost
+for infinite. A value of 10³⁰⁸ would turn every route's cost into ``inf`` and every route into
+"no route"."""
+
+
+def _within(value: object, limit: float, *, positive: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    # an integer stays one (float() of a huge one overflows); comparisons are False for NaN
+    x: float = int(value) if isinstance(value, numbers.Integral) else float(value)
+    return (x > 0 if positive else x >= 0) and x <= limit
+
+
+def price_problem(field: str, value: object, *, limit: str | None = None, where: str = "options",
+                  positive: bool = False) -> Problem | None:
+    """A :class:`~corridor.exceptions.Problem` if ``value`` is not a number from 0 to its limit, else ``None``.
+
+    Parameters
+    ----------
+    field
+        The field named in the problem (``carbon_price``, ``country_risk[RU]`` ...).
+    value
+        The value given.
+    limit
+        Key into :data:`PRICE_LIMITS` (default: ``field``).
+    where
+        Where the value comes from.
+    positive
+        Refuse 0 too.
+    """
+    bound, unit = PRICE_LIMITS[limit or field]
+    if _within(value, bound, positive=positive):
+        return None
+    span = f"above 0 and at most {bound:,.0f}" if positive else f"from 0 to {bound:,.0f}"
+    return Problem(where, field, f"must be a finite number {span} ({unit}), got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -58,6 +111,11 @@ class RouteOptions:
         Risk score per country code (missing countries score 0).
     link_risk
         Risk score per link id, overriding the country's.
+
+    Raises
+    ------
+    InputError
+        A price or score that is not a finite number from 0 to its limit in :data:`PRICE_LIMITS`.
     """
 
     commodity: str = "container"
@@ -68,14 +126,10 @@ class RouteOptions:
     link_risk: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        problems = [
-            Problem("options", name, f"must be a finite number >= 0, got {value!r}")
-            for name, value in (("value_of_time", self.value_of_time), ("carbon_price", self.carbon_price),
-                                ("risk_price", self.risk_price),
-                                *((f"country_risk[{k}]", v) for k, v in self.country_risk.items()),
-                                *((f"link_risk[{k}]", v) for k, v in self.link_risk.items()))
-            if not isinstance(value, int | float) or not np.isfinite(value) or value < 0
-        ]
+        checks = [price_problem(name, getattr(self, name)) for name in ("value_of_time", "carbon_price", "risk_price")]
+        checks += [price_problem(f"{kind}[{k}]", v, limit="risk_score")
+                   for kind in ("country_risk", "link_risk") for k, v in getattr(self, kind).items()]
+        problems = [p for p in checks if p is not None]
         if problems:
             raise InputError(problems)
 
