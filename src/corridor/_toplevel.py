@@ -358,7 +358,10 @@ def _iterations(progress: ProgressCallback | None, max_iter: int) -> Callable[[A
         return None
 
     def tick(p: Any) -> None:
-        progress(Progress("equilibrium", p.iteration, max_iter, f"gap {p.gap:.2e}"))
+        if getattr(p, "stage", "iterating") != "iterating":  # "compiling kernels (first run only)"
+            progress(Progress(p.stage))
+        else:
+            progress(Progress("equilibrium", p.iteration, max_iter, f"gap {p.gap:.2e}"))
 
     return tick
 

@@ -249,17 +249,19 @@ def _time(ctx: _Ctx, ch: Change) -> None:
 def _close(ctx: _Ctx, ch: Change) -> None:
     net = ctx.net
     ids = list(ch.args["ids"])
-    if ch.kind == "close_link":
+    if ch.kind == "close_link":  # links only: a node or transfer may share a link's id
         ids = ctx.check_ids(ch, ids, net.link_index, "link")
-        ctx.net = net.without(ids)
+        drop = set(ids)
+        ctx.net = dataclasses.replace(net, links=tuple(lk for lk in net.links if lk.id not in drop))
         ctx.log.append(f"close_link: {len(ids)} links")
-    elif ch.kind == "close_node":
+    elif ch.kind == "close_node":  # the node stays (it has a place on the map); nothing reaches or leaves it
         ids = ctx.check_ids(ch, ids, net.node_index, "node")
         drop = set(ids)
-        gone = [lk.id for lk in net.links if lk.a in drop or lk.b in drop]
-        gone += [t.id for t in net.transfers if t.node in drop]
-        ctx.net = net.without(gone)
-        ctx.log.append(f"close_node: {len(ids)} nodes ({len(gone)} links and transfers)")
+        links = tuple(lk for lk in net.links if lk.a not in drop and lk.b not in drop)
+        transfers = tuple(t for t in net.transfers if t.node not in drop)
+        gone = len(net.links) - len(links) + len(net.transfers) - len(transfers)
+        ctx.net = dataclasses.replace(net, links=links, transfers=transfers)
+        ctx.log.append(f"close_node: {len(ids)} nodes ({gone} links and transfers)")
     elif ch.kind == "close_transfer":
         ids = ctx.check_ids(ch, ids, [t.id for t in net.transfers], "transfer")
         pos = {t.id: i for i, t in enumerate(net.transfers)}
@@ -278,10 +280,11 @@ def _close(ctx: _Ctx, ch: Change) -> None:
             ctx.log.append(f"close_transit: {', '.join(codes)}")
             return
         inside = {n.id for n in net.nodes if n.country in codes}
-        gone = [lk.id for lk in net.links if lk.country in codes or lk.a in inside or lk.b in inside]
-        gone += [t.id for t in net.transfers if t.node in inside]
-        ctx.net = net.without(gone)
-        ctx.log.append(f"close_country: {', '.join(codes)} ({len(gone)} links and transfers)")
+        links = tuple(lk for lk in net.links if lk.country not in codes and lk.a not in inside and lk.b not in inside)
+        transfers = tuple(t for t in net.transfers if t.node not in inside)
+        gone = len(net.links) - len(links) + len(net.transfers) - len(transfers)
+        ctx.net = dataclasses.replace(net, links=links, transfers=transfers)
+        ctx.log.append(f"close_country: {', '.join(codes)} ({gone} links and transfers)")
 
 
 def _risk(ctx: _Ctx, ch: Change) -> None:
