@@ -302,7 +302,7 @@ def test_bad_input_in_a_task_comes_back_as_that_input_error(workers: int) -> Non
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_bug_in_a_task_is_a_corridor_error(workers: int) -> None:
-    with pytest.raises(CorridorError, match="a task failed in .*: KeyError: 'missing'") as err:
+    with pytest.raises(CorridorError, match=r"a task failed in .*: KeyError: 'missing'") as err:
         run_tasks(_bug, range(6), workers=workers)
     assert not isinstance(err.value, InputError)
 
