@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.test_parallel import dask_cluster
 
 from corridor.exceptions import InputError
 from corridor.hub import CurvePoint, HubDelayCurve, fit_curve, fit_delay_curve, load_curve, simulate, sweep
 from corridor.hub.simulate import MAX_DAYS, MAX_RUNS, replication_seed
-from tests.test_parallel import dask_cluster
 
 
 def test_sweep_finds_smallest_design(aktau):
