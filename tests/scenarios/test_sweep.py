@@ -85,8 +85,8 @@ def test_unanswered_scheduler_leaves_nothing_in_the_store(tmp_path: Path) -> Non
                         "tcp://127.0.0.1:9", "--store", str(store)], capture_output=True, text=True, timeout=120,
                        env={**os.environ, SCHEDULER_TIMEOUT_ENV: "1"})
     assert p.returncode == 2, p.stderr
-    assert p.stderr.strip().startswith(f"error: --scheduler: no Dask scheduler answers at 'tcp://127.0.0.1:9' within 1 s "
-                               f"({SCHEDULER_TIMEOUT_ENV})"), p.stderr
+    assert p.stderr.strip().startswith("error: --scheduler: no Dask scheduler answers at 'tcp://127.0.0.1:9' "
+                                       f"within 1 s ({SCHEDULER_TIMEOUT_ENV})"), p.stderr
     assert "Traceback" not in p.stderr
     if store.exists():
         assert RunStore(store).list_runs() == []
@@ -194,7 +194,8 @@ def test_a_trillion_samples_is_refused_at_the_command_line(tmp_path: Path) -> No
     p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "1000000000000", "--store", str(store)],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2, p.stderr
-    assert p.stderr.strip() == "error: --samples: samples: must be a whole number from 1 to 10,000,000, not 1000000000000"
+    assert p.stderr.strip() == ("error: --samples: samples: must be a whole number from 1 to 10,000,000, "
+                                "not 1000000000000")
     if store.exists():
         assert RunStore(store).list_runs() == []
 
