@@ -148,11 +148,11 @@ class DaskCluster:
 
         _wait_for(address, 120, "the Dask scheduler's address")
 
-    def add_workers(self, n: int) -> None:
+    def add_workers(self, n: int, threads: int = 1) -> None:
         from distributed import Client
 
         for _ in range(n):
-            self._start("worker", self.address, "--nthreads", "1", "--no-dashboard")
+            self._start("worker", self.address, "--nthreads", str(threads), "--no-dashboard")
         with Client(self.address, timeout="60s", set_as_default=False) as c:
             c.wait_for_workers(len(self.procs) - 1, timeout=180)
 
@@ -165,12 +165,12 @@ class DaskCluster:
 
 
 @contextlib.contextmanager
-def dask_cluster(folder: Path, workers: int = 2) -> Iterator[DaskCluster]:
-    """A running Dask cluster with ``workers`` single-threaded workers, stopped on exit."""
+def dask_cluster(folder: Path, workers: int = 2, threads: int = 1) -> Iterator[DaskCluster]:
+    """A running Dask cluster with ``workers`` workers of ``threads`` threads each, stopped on exit."""
     cluster = DaskCluster(folder)
     try:
         cluster.start_scheduler()
-        cluster.add_workers(workers)
+        cluster.add_workers(workers, threads)
         yield cluster
     finally:
         cluster.stop()

@@ -48,11 +48,11 @@ def test_samples_depend_only_on_seed_and_index() -> None:
 def test_warm_solves_equal_cold_builds() -> None:
     spec, doc = _spec()
     items = sw.draw_params(spec, 3, 12)
-    sw._CACHE.clear()
+    sw._models().clear()
     warm = sw.solve_chunk({"doc": doc, "file": str(RISK)}, items)
     assert sum(r["summary"]["warm"] for r in warm) >= 6
     for item, w in zip(items, warm, strict=True):
-        sw._CACHE.clear()
+        sw._models().clear()
         cold = sw.solve_chunk({"doc": doc, "file": str(RISK)}, [item])[0]
         assert not cold["summary"]["warm"]
         for k in ("total_cost_usd", "unserved_t", "tonne_km"):
@@ -119,7 +119,7 @@ def test_a_real_dask_cluster_gives_the_local_result(tmp_path: Path) -> None:
     spec, doc = _spec()
     one = run_sweep(spec, doc, 45, seed=11, workers=1)
     two = run_sweep(spec, doc, 45, seed=11, workers=2)
-    with dask_cluster(tmp_path) as cluster:
+    with dask_cluster(tmp_path, threads=2) as cluster:  # two chunks may share a worker process
         on_dask = run_sweep(spec, doc, 45, seed=11, scheduler=cluster.address)
         p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "45", "--seed", "11", "--scheduler",
                             cluster.address, "--store", str(tmp_path / "d.duckdb"), "--json"],
@@ -236,13 +236,13 @@ uncertain:
     spec = scenario_from_text(text, "eq.yaml")
     from corridor.scenarios.yamlio import loads_yaml
 
-    sw._CACHE.clear()
+    sw._models().clear()
     rows = sw.solve_chunk({"doc": loads_yaml(text, "eq.yaml"), "file": "eq.yaml"}, sw.draw_params(spec, 1, 4))
     assert all(r["summary"]["converged"] and r["summary"]["gap"] <= 1e-6 for r in rows)
     # the equilibrium prices delays: its generalised cost is never below the LP's free-flow optimum
     for r in rows:
         lp_spec = scenario_from_text(text.replace("method: equilibrium", "method: lp"), "lp.yaml")
-        sw._CACHE.clear()
+        sw._models().clear()
         lp = sw._solve_one(lp_spec, r["params"])
         assert "gap" not in lp
         assert r["summary"]["total_cost_usd"] >= lp["total_cost_usd"] * (1 - 1e-9)

@@ -19,6 +19,7 @@ that LP and re-solves it from the previous basis (a warm start) instead of build
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -128,6 +129,19 @@ def draw_params(spec: ScenarioSpec, seed: int, n: int, indices: Iterable[int] | 
 
 # --- the worker side ------------------------------------------------------------------------------
 _CACHE: dict[str, Any] = {}
+"""Per worker process: base datasets and parsed scenarios (never changed once made)."""
+_THREAD = threading.local()
+
+
+def _models() -> dict[str, tuple[Any, Any]]:
+    """Per thread: the LP models built so far, ``{key: (structure, model)}``.
+
+    A warm solve changes its model in place, so threads of one Dask worker never share one.
+    """
+    models: dict[str, tuple[Any, Any]] | None = getattr(_THREAD, "models", None)
+    if models is None:
+        models = _THREAD.models = {}
+    return models
 
 
 def _structure(applied: Any) -> tuple[Any, ...]:
@@ -155,13 +169,13 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
     network = engine_network(spec, applied)
     struct = _structure(applied)
     lp_key = f"lp:{spec.content_hash({})}:{hash(struct)}"  # one model per structure (e.g. closure on/off)
-    cached: tuple[Any, FreightLP] | None = _CACHE.get(lp_key)
+    cached: tuple[Any, FreightLP] | None = _models().get(lp_key)
     warm = cached is not None and cached[0] == struct and cached[1].update_network(network)
     if cached is not None and warm:
         lp = cached[1]
     else:
         lp = FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
-        _CACHE[lp_key] = (struct, lp)
+        _models()[lp_key] = (struct, lp)
     res, extra, hours = solve_model(spec, network, applied, lp)
     out = {"unserved_t": res.unserved_t, "served_t": res.served_t, "demand_t": res.demand_t,
            "total_cost_usd": res.total_cost, "tonne_km": res.tonne_km, "co2e_kg": res.co2e_kg, "hours_t": hours,
@@ -182,8 +196,7 @@ def solve_chunk(spec_dict: dict[str, Any], items: list[Item]) -> list[dict[str, 
     if spec is None:
         spec = parse_scenario(spec_dict["doc"], spec_dict["file"])
         _CACHE[key] = spec
-    for k in [k for k in _CACHE if k.startswith("lp:")]:  # every chunk starts cold: results never depend
-        del _CACHE[k]  # on which chunks this worker solved before
+    _models().clear()  # every chunk starts cold: results never depend on which chunks this worker solved before
     rows = []
     for idx, seed, params in items:
         t0 = time.perf_counter()
