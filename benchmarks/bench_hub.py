@@ -28,6 +28,9 @@ timer starts after ``import corridor.hub`` and includes starting the worker pool
 ``--repeat`` runs per setting::
 
     .venv/bin/python benchmarks/bench_hub.py --workers-compare [--replications 8] [--repeat 3]
+
+``--before-src DIR`` also times the package in ``DIR`` (another checkout's ``src``, put first on
+``PYTHONPATH``), interleaved run by run with this checkout, for before/after comparisons.
 """
 
 from __future__ import annotations
@@ -117,32 +120,40 @@ print(json.dumps({"seconds": time.perf_counter() - t, "throughput": r.kpis["thro
 '''
 
 
-def bench_workers(replications: int, repeat: int) -> dict[int, dict]:
+def _trees(before_src: str | None) -> dict[str, dict[str, str]]:
+    """The code measured: this checkout, and with ``--before-src`` another ``src`` folder (via PYTHONPATH)."""
+    trees = {"this checkout": dict(os.environ)}
+    if before_src:
+        trees["before"] = {**os.environ, "PYTHONPATH": str(Path(before_src).resolve())}
+    return trees
+
+
+def bench_workers(replications: int, repeat: int, before_src: str | None = None) -> dict[tuple[str, int], dict]:
     """Median wall time of ``simulate`` with 1 and 2 workers, each run in a fresh interpreter."""
-    out: dict[int, dict] = {}
-    runs: dict[int, list[float]] = {1: [], 2: []}
-    kpi: dict[int, float] = {}
+    trees = _trees(before_src)
+    runs: dict[tuple[str, int], list[float]] = {(t, w): [] for t in trees for w in (1, 2)}
+    kpi: dict[tuple[str, int], float] = {}
     for _ in range(repeat):
-        for w in (1, 2):  # interleaved, so that load on the shared machine hits both alike
-            p = subprocess.run([sys.executable, "-c", _SIMULATE, str(replications), str(w)], capture_output=True,
-                               text=True, check=True)
+        for key, times in runs.items():  # interleaved, so that load on the shared machine hits every setting alike
+            p = subprocess.run([sys.executable, "-c", _SIMULATE, str(replications), str(key[1])], capture_output=True,
+                               text=True, check=True, env=trees[key[0]])
             d = json.loads(p.stdout.strip().splitlines()[-1])
-            runs[w].append(d["seconds"])
-            kpi[w] = d["throughput"]
-    for w, times in runs.items():
-        out[w] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-                  "throughput_teu": kpi[w]}
-    return out
+            times.append(d["seconds"])
+            kpi[key] = d["throughput"]
+    return {key: {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+                  "throughput_teu": kpi[key]} for key, times in runs.items()}
 
 
-def main_workers(replications: int, repeat: int) -> None:
-    r = bench_workers(replications, repeat)
+def main_workers(replications: int, repeat: int, before_src: str | None) -> None:
+    r = bench_workers(replications, repeat, before_src)
     print(f"(c) simulate(aktau-hub, replications={replications}, 365 + 14 days), median of {repeat} fresh runs:")
-    print("| workers | median s | min s | max s | mean throughput TEU/yr |")
-    print("|---|---|---|---|---|")
-    for w, d in r.items():
-        print(f"| {w} | {d['median_s']:.2f} | {d['min_s']:.2f} | {d['max_s']:.2f} | {d['throughput_teu']:,.1f} |")
-    print(f"speed-up of 2 workers over 1: {r[1]['median_s'] / r[2]['median_s']:.2f}x")
+    print("| code | workers | median s | min s | max s | mean throughput TEU/yr |")
+    print("|---|---|---|---|---|---|")
+    for (tree, w), d in r.items():
+        print(f"| {tree} | {w} | {d['median_s']:.2f} | {d['min_s']:.2f} | {d['max_s']:.2f} | "
+              f"{d['throughput_teu']:,.1f} |")
+    for tree in dict.fromkeys(t for t, _ in r):
+        print(f"{tree}: speed-up of 2 workers over 1: {r[tree, 1]['median_s'] / r[tree, 2]['median_s']:.2f}x")
 
 
 def main() -> None:
@@ -156,9 +167,10 @@ def main() -> None:
     ap.add_argument("--workers-compare", action="store_true", help="time simulate() on 1 and 2 workers instead")
     ap.add_argument("--replications", type=int, default=8, help="replications for --workers-compare")
     ap.add_argument("--repeat", type=int, default=3, help="fresh runs per setting for --workers-compare")
+    ap.add_argument("--before-src", default=None, help="also time the package in this src folder (interleaved)")
     args = ap.parse_args()
     if args.workers_compare:
-        main_workers(args.replications, args.repeat)
+        main_workers(args.replications, args.repeat, args.before_src)
         return
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, simpy {simpy.__version__}, "

@@ -9,6 +9,9 @@ sweep`` command would): the timer starts after the imports and the scenario is l
 starting the workers; median of ``--repeat`` runs per setting, the settings interleaved::
 
     .venv/bin/python benchmarks/bench_sweep.py --workers-compare --samples 200 [--repeat 3]
+
+``--before-src DIR`` also times the package in ``DIR`` (another checkout's ``src``, put first on
+``PYTHONPATH``), interleaved run by run with this checkout, for before/after comparisons.
 """
 
 from __future__ import annotations
@@ -64,26 +67,32 @@ print(json.dumps({"seconds": wall, "cost": res.summary["metrics"]["total_cost_us
 '''
 
 
-def _compare_workers(samples: int, repeat: int) -> None:
-    runs: dict[int, list[float]] = {1: [], 2: []}
-    cost: dict[int, float] = {}
+def _compare_workers(samples: int, repeat: int, before_src: str | None) -> None:
+    trees = {"this checkout": dict(os.environ)}
+    if before_src:
+        trees["before"] = {**os.environ, "PYTHONPATH": str(Path(before_src).resolve())}
+    runs: dict[tuple[str, int], list[float]] = {(t, w): [] for t in trees for w in (1, 2)}
+    cost: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory() as t:
         script = Path(t) / "sweep_once.py"  # a file, not -c: spawned workers re-import the main module
         script.write_text("if __name__ == '__main__':\n" + "\n".join("    " + ln for ln in _SWEEP.splitlines()))
         for _ in range(repeat):
-            for w in (1, 2):  # interleaved, so that load on the shared machine hits both alike
-                p = subprocess.run([sys.executable, str(script), str(RISK), str(samples), str(w)],
-                                   capture_output=True, text=True, check=True)
+            for key, times in runs.items():  # interleaved, so that load on the shared machine hits every setting alike
+                p = subprocess.run([sys.executable, str(script), str(RISK), str(samples), str(key[1])],
+                                   capture_output=True, text=True, check=True, env=trees[key[0]])
                 d = json.loads(p.stdout.strip().splitlines()[-1])
-                runs[w].append(d["seconds"])
-                cost[w] = d["cost"]
+                times.append(d["seconds"])
+                cost[key] = d["cost"]
     print(f"{samples}-sample sweep of northern-risk-premium, local pool, median of {repeat} fresh runs:")
-    print("| workers | median s | min s | max s | samples/s | mean total cost USD |")
-    print("|---|---|---|---|---|---|")
-    for w, times in runs.items():
+    print("| code | workers | median s | min s | max s | samples/s | mean total cost USD |")
+    print("|---|---|---|---|---|---|---|")
+    for (tree, w), times in runs.items():
         med = statistics.median(times)
-        print(f"| {w} | {med:.2f} | {min(times):.2f} | {max(times):.2f} | {samples / med:.1f} | {cost[w]:,.0f} |")
-    print(f"speed-up of 2 workers over 1: {statistics.median(runs[1]) / statistics.median(runs[2]):.2f}x")
+        print(f"| {tree} | {w} | {med:.2f} | {min(times):.2f} | {max(times):.2f} | {samples / med:.1f} | "
+              f"{cost[tree, w]:,.0f} |")
+    for tree in trees:
+        one, two = statistics.median(runs[tree, 1]), statistics.median(runs[tree, 2])
+        print(f"{tree}: speed-up of 2 workers over 1: {one / two:.2f}x")
 
 
 def main() -> None:
@@ -92,9 +101,10 @@ def main() -> None:
     ap.add_argument("--dask-samples", type=int, default=400)
     ap.add_argument("--workers-compare", action="store_true", help="time --samples on 1 and 2 local workers")
     ap.add_argument("--repeat", type=int, default=3, help="fresh runs per setting for --workers-compare")
+    ap.add_argument("--before-src", default=None, help="also time the package in this src folder (interleaved)")
     a = ap.parse_args()
     if a.workers_compare:
-        _compare_workers(a.samples, a.repeat)
+        _compare_workers(a.samples, a.repeat, a.before_src)
         return
     cores = os.cpu_count()
     wall, warm = _local(a.samples, 2)

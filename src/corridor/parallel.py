@@ -29,9 +29,11 @@ through :class:`Executor` (or its shortcut :func:`run_tasks`), so they share one
 What scripts need
 -----------------
 Local worker processes are started with the ``forkserver`` method (``spawn`` where the platform
-has no fork server; see :func:`start_method`). Both start a fresh interpreter that imports the
-task's module and re-imports the script that started the pool, so a script that runs parallel
-work must keep its top level free of side effects and start the work under the usual guard::
+has no fork server; see :func:`start_method`). The fork server is a fresh interpreter, started
+with the first pool of a process, that imports the task's module (and NumPy, SciPy … with it) once
+and forks each worker from that state. Both methods import the script that started the pool again
+(as ``__mp_main__``), so a script that runs parallel work must keep its top level free of side
+effects and start the work under the usual guard::
 
     from corridor import hub
 
@@ -237,14 +239,28 @@ class _Local:
     def __init__(self, workers: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]) -> None:
         self.slots = workers
         self.window = _IN_FLIGHT_PER_SLOT * workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(start_method()),
+        self.context = multiprocessing.get_context(start_method())
+        self.preload = [m for m in ("__main__", getattr(initializer, "__module__", None)) if m]
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=self.context,
                                         initializer=_local_worker_init, initargs=(initializer, initargs))
 
     def submit(self, func: Callable[[Any], Any], task: Any) -> Any:
+        if self.preload:  # before the first worker starts
+            self._preload([*self.preload, func.__module__])
+            self.preload = []
         try:
             return self.pool.submit(func, task)
         except BrokenProcessPool as e:
             raise self._died() from e
+
+    def _preload(self, modules: list[str]) -> None:
+        """Have the fork server import the task's modules once, so that each worker starts with them.
+
+        A worker forked from the server then need not import NumPy, SciPy and corridor again. This
+        applies when the fork server starts (with the first pool of the process) and is kept after.
+        """
+        if self.context.get_start_method() == "forkserver":
+            self.context.set_forkserver_preload(list(dict.fromkeys(modules)))
 
     def wait(self, pending: Iterable[Any]) -> list[Any]:
         return list(wait_futures(pending, return_when=FIRST_COMPLETED).done)
