@@ -218,6 +218,7 @@ def test_the_largest_sweep_starts_without_drawing_every_sample_first(tmp_path: P
         tracemalloc.stop()
     assert peak < 200e6
     (run,) = store.list_runs(kind="sweep")
+    assert run["status"] == "interrupted"
     assert sorted(store.sample_indices(run["run_id"])) == list(range(20))
     first = next(sw._chunks(spec, 4, sw.MAX_SAMPLES, set()))
     assert first == sw.draw_params(spec, 4, sw.MAX_SAMPLES, range(20))

@@ -274,15 +274,21 @@ def _solve(executor: Executor, spec: ScenarioSpec, doc: Any, seed: int, samples:
     spec_dict = {"doc": doc, "file": spec.path}
     tally = _Tally()
     tasks = ((spec_dict, chunk) for chunk in _chunks(spec, seed, samples, done))
-    for _, rows in executor.imap_unordered(_solve_task, tasks):
+    try:
+        for _, rows in executor.imap_unordered(_solve_task, tasks):
+            if store is not None:
+                store.add_samples(sweep_id, rows)
+            else:
+                tally.rows += rows
+            tally.solved += len(rows)
+            tally.warm += sum(bool(r["summary"].get("warm")) for r in rows)
+            if progress is not None:
+                progress(SweepProgress(len(done) + tally.solved, samples, time.perf_counter() - start))
+    except BaseException as e:  # the stored samples stay, and the sweep can be resumed
         if store is not None:
-            store.add_samples(sweep_id, rows)
-        else:
-            tally.rows += rows
-        tally.solved += len(rows)
-        tally.warm += sum(bool(r["summary"].get("warm")) for r in rows)
-        if progress is not None:
-            progress(SweepProgress(len(done) + tally.solved, samples, time.perf_counter() - start))
+            store.fail(sweep_id, f"{type(e).__name__}: {e}", interrupted=isinstance(e, KeyboardInterrupt),
+                       elapsed_s=time.perf_counter() - start)
+        raise
     return tally
 
 
@@ -329,7 +335,8 @@ def run_sweep(
         No uncertain parameters, a bad sample count, a resume id that is not this sweep, bad
         ``workers``, or a scheduler that does not answer (nothing is then written to the store).
     CorridorError
-        A sample failed or a worker died; the samples already stored stay, for ``resume``.
+        A sample failed or a worker died. The sweep is then marked ``failed`` in the store
+        (``interrupted`` after Ctrl-C); the samples already stored stay, for ``resume``.
     """
     _check_sweep(spec, samples)
     start = time.perf_counter()
