@@ -30,6 +30,7 @@ from corridor.parallel import (
     START_METHOD_ENV,
     Executor,
     check_workers,
+    child_seed,
     run_tasks,
     scheduler_timeout,
     start_method,
@@ -69,7 +70,7 @@ def _marks(_: object) -> tuple[int, list[str]]:
 
 
 def _seeded_draw(i: int) -> float:
-    return float(np.random.default_rng(np.random.SeedSequence(42, spawn_key=(i,))).normal())
+    return float(np.random.default_rng(child_seed(42, i)).normal())
 
 
 def _park(args: tuple[str, float]) -> int:
@@ -227,6 +228,14 @@ def test_start_method_is_chosen_in_one_place(monkeypatch: pytest.MonkeyPatch) ->
         start_method()
     with pytest.raises(InputError, match=START_METHOD_ENV):
         Executor(workers=2)
+
+
+@given(st.integers(0, 2**128), st.integers(0, 2_000))
+def test_child_seed_is_child_i_of_the_root(seed: int, i: int) -> None:
+    spawned = np.random.SeedSequence(seed).spawn(i + 1)[i]
+    mine = child_seed(seed, i)
+    assert (mine.entropy, mine.spawn_key, mine.pool_size) == (spawned.entropy, spawned.spawn_key, spawned.pool_size)
+    assert (mine.generate_state(8) == spawned.generate_state(8)).all()
 
 
 def test_executor_outside_a_with_block() -> None:

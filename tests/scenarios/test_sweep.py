@@ -12,8 +12,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from tests.test_parallel import dask_cluster
 
 from corridor.exceptions import InputError
@@ -173,12 +171,14 @@ def test_killed_sweep_resumes_without_losing_or_repeating(tmp_path: Path) -> Non
     pd.testing.assert_frame_equal(_values(frame), _values(fresh.frame), check_dtype=False)
 
 
-@given(st.integers(0, 2**128), st.integers(0, 2_000))
-def test_sample_seed_is_child_i_of_the_root(seed: int, i: int) -> None:
-    child = np.random.SeedSequence(seed).spawn(i + 1)[i]
-    mine = sw.sample_seed(seed, i)
-    assert mine.entropy == child.entropy and mine.spawn_key == child.spawn_key
-    assert (mine.generate_state(8) == child.generate_state(8)).all()
+def test_sample_i_draws_from_child_i_of_the_seed() -> None:
+    """As documented: sample i draws from default_rng(SeedSequence(seed).spawn(n)[i]), names sorted."""
+    spec, _ = _spec()
+    children = np.random.SeedSequence(13).spawn(30)
+    for idx, seed, params in sw.draw_params(spec, 13, 30, [0, 7, 29]):
+        rng = np.random.default_rng(children[idx])
+        assert params == {k: spec.uncertain[k].sample(rng) for k in sorted(spec.uncertain)}
+        assert seed == int(children[idx].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
 
 @pytest.mark.parametrize("samples", [0, -5, sw.MAX_SAMPLES + 1, 10**12, 2.5, True])

@@ -15,10 +15,9 @@ from corridor.hub.kpis import Estimate, summarise
 from corridor.hub.model import run_hub_replication
 from corridor.hub.queue import ENGINES, run_queue_replication
 from corridor.hub.theory import theoretical_wait
-from corridor.parallel import Executor, check_workers
+from corridor.parallel import Executor, check_workers, child_seed
 
-__all__ = ["MAX_DAYS", "MAX_RUNS", "SimulationResult", "check_run", "replicate_designs", "replication_seed",
-           "simulate"]
+__all__ = ["MAX_DAYS", "MAX_RUNS", "SimulationResult", "check_run", "replicate_designs", "simulate"]
 
 MAX_RUNS = 100_000
 """The most simulation runs (replications × designs or levels) one call may ask for."""
@@ -121,17 +120,6 @@ class SimulationResult:
                 "elapsed_s": self.elapsed_s}
 
 
-def replication_seed(seed: int, r: int) -> np.random.SeedSequence:
-    """The seed of replication ``r``: child ``r`` of ``SeedSequence(seed)``, made without spawning the others.
-
-    >>> a = replication_seed(7, 3)
-    >>> b = np.random.SeedSequence(7).spawn(4)[3]
-    >>> bool((a.generate_state(4) == b.generate_state(4)).all())
-    True
-    """
-    return np.random.SeedSequence(seed, spawn_key=(r,))
-
-
 def _replicate(task: tuple[HubConfig, int, int, np.random.SeedSequence, str]) -> dict[str, Any]:
     cfg, days, warmup_days, seed, engine = task
     if cfg.mode == "queue":
@@ -145,7 +133,7 @@ def _tasks(designs: Sequence[HubConfig], days: int, warmup_days: int, replicatio
     """Every (design, replication) run, drawn one at a time as the executor has room."""
     for cfg in designs:
         for r in range(replications):
-            yield cfg, days, warmup_days, replication_seed(seed, r), engine
+            yield cfg, days, warmup_days, child_seed(seed, r), engine
 
 
 def replicate_designs(designs: Sequence[HubConfig], *, days: int, warmup_days: int, replications: int, seed: int,
@@ -154,7 +142,7 @@ def replicate_designs(designs: Sequence[HubConfig], *, days: int, warmup_days: i
     """Simulate every design with the same ``replications`` seeds; the KPI estimates of each design.
 
     Design sweeps and delay curves compare designs on common random numbers: replication ``r`` of
-    every design uses child ``r`` of ``SeedSequence(seed)`` (:func:`replication_seed`). The runs go
+    every design uses child ``r`` of ``SeedSequence(seed)`` (:func:`corridor.parallel.child_seed`). The runs go
     to one executor (:class:`corridor.parallel.Executor`), at most a few at a time, and the
     estimates do not depend on ``workers`` or ``scheduler``.
 

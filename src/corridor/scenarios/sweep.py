@@ -3,7 +3,7 @@
 Sample ``i`` draws its parameters from ``numpy.random.default_rng(SeedSequence(seed).spawn(n)[i])``
 (in the sorted order of the parameter names), so a sample's values depend only on the seed and its
 index — not on the number of workers, the order in which samples finish, or an interruption.
-Child ``i`` is made on its own (:func:`sample_seed`), never by spawning all ``n``: a sweep draws
+Child ``i`` is made on its own (:func:`corridor.parallel.child_seed`), never by spawning all ``n``: a sweep draws
 and submits its samples chunk by chunk, a few chunks in flight, so its memory does not grow with
 the sample count (at most :data:`MAX_SAMPLES`) before the first sample runs.
 Samples are solved in chunks by the executor of :mod:`corridor.parallel` (in this process, on a
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridor.exceptions import InputError, Problem
-from corridor.parallel import Executor
+from corridor.parallel import Executor, child_seed
 from corridor.scenarios.run import load_base
 from corridor.scenarios.spec import ScenarioSpec
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["MAX_SAMPLES", "SweepProgress", "SweepResult", "draw_params", "prepare_worker", "run_sweep",
-           "sample_seed", "solve_chunk", "summarise_samples"]
+           "solve_chunk", "summarise_samples"]
 
 MAX_SAMPLES = 10_000_000
 """The most samples one sweep may ask for."""
@@ -99,23 +99,12 @@ class SweepResult:
         }
 
 
-def sample_seed(seed: int, i: int) -> np.random.SeedSequence:
-    """Child ``i`` of ``SeedSequence(seed)``, made without spawning children ``0 … i-1``.
-
-    >>> a = sample_seed(7, 5)
-    >>> b = np.random.SeedSequence(7).spawn(6)[5]
-    >>> bool((a.generate_state(4) == b.generate_state(4)).all())
-    True
-    """
-    return np.random.SeedSequence(seed, spawn_key=(i,))
-
-
 Item = tuple[int, int, dict[str, float]]
 """A sample to solve: its index, its child seed as an integer, and its parameter values."""
 
 
 def _draw(spec: ScenarioSpec, names: list[str], seed: int, i: int) -> Item:
-    child = sample_seed(seed, i)
+    child = child_seed(seed, i)
     rng = np.random.default_rng(child)
     params = {k: spec.uncertain[k].sample(rng) for k in names}
     return i, int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)), params
