@@ -293,8 +293,9 @@ class _Local:
 
     @staticmethod
     def _died() -> CorridorError:
-        return CorridorError("a local worker process died (killed, out of memory, or its start-up failed); "
-                             "the remaining tasks were cancelled")
+        return CorridorError("a local worker process died (killed, out of memory, or its start-up failed: a "
+                             "script that starts parallel work needs an `if __name__ == \"__main__\":` guard, see "
+                             "corridor.parallel); the remaining tasks were cancelled")
 
     def close(self, *, abort: bool) -> None:
         if not abort:
