@@ -65,6 +65,10 @@ def _mark_worker(tag: str) -> None:
     _MARK.append(tag)
 
 
+def _bad_init(name: str) -> None:
+    raise InputError(Problem(name, "dataset", "no such dataset"))
+
+
 def _marks(_: object) -> tuple[int, list[str]]:
     return os.getpid(), list(_MARK)
 
@@ -162,7 +166,11 @@ class DaskCluster:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGTERM)
         for p in self.procs:
-            p.wait(timeout=60)
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a nanny busy restarting its worker: stop it hard
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
 
 
 @contextlib.contextmanager
@@ -302,6 +310,13 @@ def test_initializer_runs_once_in_each_local_worker() -> None:
 
 # --- errors ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("workers", [1, 2])
+def test_an_initializer_error_reaches_the_caller(workers: int) -> None:
+    with pytest.raises(InputError) as err:
+        run_tasks(_square, range(4), workers=workers, initializer=_bad_init, initargs=("nowhere.yaml",))
+    assert str(err.value) == "nowhere.yaml: dataset: no such dataset"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_bad_input_in_a_task_comes_back_as_that_input_error(workers: int) -> None:
     with pytest.raises(NetworkValidationError) as err:
         run_tasks(_bad_input, range(6), workers=workers)
@@ -367,10 +382,14 @@ def test_a_scheduler_that_does_not_answer_is_bad_input(quick_timeout: None) -> N
                                      f"({SCHEDULER_TIMEOUT_ENV})")
 
 
-@pytest.mark.parametrize("address", ["nonsense", "http://127.0.0.1:9"])
-def test_a_malformed_scheduler_address_is_bad_input(quick_timeout: None, address: str) -> None:
-    with pytest.raises(InputError, match=f"--scheduler: no Dask scheduler answers at {address!r}"):
+@pytest.mark.parametrize(("address", "why"), [("nonsense", "missing port number"),
+                                            ("http://127.0.0.1:9", "unknown address scheme 'http'"),
+                                            ("tcp://127.0.0.1", "missing port number")])
+def test_a_malformed_scheduler_address_is_bad_input(address: str, why: str) -> None:
+    with pytest.raises(InputError) as err:
         run_tasks(_square, [1], scheduler=address)
+    assert str(err.value).startswith(f"--scheduler: not a Dask scheduler address (tcp://HOST:PORT): {address!r}: ")
+    assert why in str(err.value)
 
 
 # --- a real Dask cluster ---------------------------------------------------------------------------
@@ -393,6 +412,13 @@ def test_dask_errors_are_the_local_errors(cluster: DaskCluster) -> None:
     with pytest.raises(CorridorError, match=r"a task failed on the Dask cluster at .*: KeyError: 'missing'") as err2:
         run_tasks(_bug, range(6), scheduler=cluster.address)
     assert not isinstance(err2.value, InputError)
+
+
+@pytest.mark.slow
+def test_dask_initializer_error_reaches_the_caller(cluster: DaskCluster) -> None:
+    with pytest.raises(InputError) as err:
+        run_tasks(_square, range(4), scheduler=cluster.address, initializer=_bad_init, initargs=("nowhere.yaml",))
+    assert str(err.value) == "nowhere.yaml: dataset: no such dataset"
 
 
 @pytest.mark.slow

@@ -55,6 +55,8 @@ import math
 import multiprocessing
 import os
 import signal
+import socket
+import time
 from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -242,11 +244,34 @@ class _Serial:
         pass
 
 
+_INIT_ERROR: list[Exception] = []  # in a worker: what its initializer raised, raised again by each task
+
+
+def _initialise(initializer: Callable[..., object], initargs: tuple[Any, ...]) -> None:
+    """Run a worker's initializer; keep what it raises for the tasks, so that it reaches the caller.
+
+    (An initializer that raised would otherwise break a local pool, which reads as a worker that
+    died, or be logged on a Dask worker and lost.)
+    """
+    _INIT_ERROR.clear()
+    try:
+        initializer(*initargs)
+    except Exception as e:  # raised again by _run_task, in the terms of the caller's backend
+        _INIT_ERROR.append(e)
+
+
+def _run_task(func: Callable[[Any], Any], task: Any) -> Any:
+    """A task in a worker: ``func(task)``, unless the worker's initializer failed."""
+    if _INIT_ERROR:
+        raise _INIT_ERROR[0]
+    return func(task)
+
+
 def _local_worker_init(initializer: Callable[..., object] | None, initargs: tuple[Any, ...]) -> None:
     """First thing in each local worker: leave Ctrl-C to the parent, which stops the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
-        initializer(*initargs)
+        _initialise(initializer, initargs)
 
 
 class _Local:
@@ -267,7 +292,7 @@ class _Local:
             self._preload([*self.preload, func.__module__])
             self.preload = []
         try:
-            return self.pool.submit(func, task)
+            return self.pool.submit(_run_task, func, task)
         except BrokenProcessPool as e:
             raise self._died() from e
 
@@ -330,7 +355,7 @@ def _dask_plugin_class() -> type:
                 self.func, self.args, self.name = func, args, name
 
             def setup(self, worker: Any) -> None:
-                self.func(*self.args)
+                _initialise(self.func, self.args)
 
         _DaskInitPlugin.__module__ = __name__
         _DaskInitPlugin.__qualname__ = "_DaskInitPlugin"
@@ -346,6 +371,31 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(msg)
 
 
+def _no_answer(address: str, timeout: float, e: BaseException) -> InputError:
+    return InputError(Problem("--scheduler", "", f"no Dask scheduler answers at {address!r} within {timeout:g} s "
+                              f"({SCHEDULER_TIMEOUT_ENV}): {e}"))
+
+
+def _reach(address: str, timeout: float) -> None:
+    """Check that ``address`` is a scheduler address and that something listens there, retrying until ``timeout``."""
+    from distributed.comm import get_address_host_port
+
+    try:
+        host, port = get_address_host_port(address)
+    except ValueError as e:
+        raise InputError(Problem("--scheduler", "", f"not a Dask scheduler address (tcp://HOST:PORT): "
+                                 f"{address!r}: {e}")) from None
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=max(deadline - time.monotonic(), 0.1)):
+                return
+        except OSError as e:
+            if time.monotonic() >= deadline:
+                raise _no_answer(address, timeout, e) from None
+        time.sleep(min(0.2, max(deadline - time.monotonic(), 0.0)))
+
+
 class _Dask:
     """A Dask distributed cluster, reached through its scheduler."""
 
@@ -355,11 +405,11 @@ class _Dask:
         self.address = address
         self.where = f"on the Dask cluster at {address}"
         timeout = scheduler_timeout()
+        _reach(address, timeout)  # a Client that fails to connect can upset the next one in this process
         try:
             self.client = Client(address, timeout=f"{timeout}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as e:
-            raise InputError(Problem("--scheduler", "", f"no Dask scheduler answers at {address!r} within "
-                                     f"{timeout:g} s ({SCHEDULER_TIMEOUT_ENV}): {e}")) from None
+            raise _no_answer(address, timeout, e) from None
         self.plugin: str | None = None
         try:
             self.client.wait_for_workers(1, timeout=timeout)
@@ -380,7 +430,7 @@ class _Dask:
             raise
 
     def submit(self, func: Callable[[Any], Any], task: Any) -> Any:
-        fut = self.client.submit(func, task, pure=False)
+        fut = self.client.submit(_run_task, func, task, pure=False)
         self.finished.add(fut)
         return fut
 
@@ -401,8 +451,11 @@ class _Dask:
 
     def close(self, *, abort: bool) -> None:
         try:
-            if self.plugin is not None and not abort:  # workers that join later need it no more
+            if self.plugin is not None:  # workers that join later need it no more
                 self.client.unregister_worker_plugin(self.plugin)
+        except Exception:  # best effort; never hide the error that aborts the run
+            if not abort:
+                raise
         finally:
             self.client.close()
 
