@@ -56,7 +56,10 @@ _SWEEP = r'''
 import json, sys, tempfile, time
 from pathlib import Path
 from corridor.scenarios import RunStore, load_scenario, run_sweep
-from corridor.scenarios.yamlio import load_yaml
+try:  # the one YAML loader of issue 10, or the scenarios' own before it (--before-src)
+    from corridor.io.yaml import load_yaml
+except ImportError:
+    from corridor.scenarios.yamlio import load_yaml
 spec, doc = load_scenario(sys.argv[1]), load_yaml(sys.argv[1])
 with tempfile.TemporaryDirectory() as t:
     store = RunStore(Path(t) / "b.duckdb")

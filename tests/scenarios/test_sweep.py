@@ -130,10 +130,10 @@ def test_a_real_dask_cluster_gives_the_local_result(tmp_path: Path) -> None:
     assert one.summary["warm_share"] == two.summary["warm_share"] == on_dask.summary["warm_share"]
 
 
-_KILLED = """\
+_KILLED = f"""\
 import os, signal, sys
 from corridor.scenarios import RunStore, load_scenario, run_sweep
-from corridor.scenarios.yamlio import load_yaml
+from {load_yaml.__module__} import load_yaml
 
 def crash(p):
     if p.done >= 40:  # two chunks are in the store: die at once, workers and all (as a power cut would)
