@@ -3,7 +3,7 @@
 The Dask tests start a real ``dask scheduler`` and ``dask worker`` processes (:func:`dask_cluster`,
 also used by the hub and scenario sweep tests). Task functions live here at module level, so
 that local workers (which inherit ``sys.path``) and Dask workers (started with ``PYTHONPATH`` set to
-the repository) import them as ``tests.test_parallel``.
+this checkout's ``src`` and root) import them as ``tests.test_parallel``.
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ class DaskCluster:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # the workers import corridor from this checkout and the test tasks from tests/, as this process does
+        self.env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
         self.procs: list[subprocess.Popen[bytes]] = []
         self.address = ""
 
