@@ -343,6 +343,24 @@ def test_a_killed_worker_is_a_clean_error_and_leaves_no_process(tmp_path: Path) 
     assert not [pid for pid in parked if _alive(pid)]  # terminated and joined before the error came out
 
 
+def test_stopping_early_terminates_the_running_tasks(tmp_path: Path) -> None:
+    """Ctrl-C in this process (here raised by the progress callback) or a caller that stops reading."""
+    quick, slow = (str(tmp_path), 0.0), (str(tmp_path), 600.0)
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), Executor(workers=2) as ex:
+        list(ex.imap_unordered(_park, [quick, slow, slow, slow], progress=interrupt))
+    with Executor(workers=2) as ex:
+        for _ in ex.imap_unordered(_park, [quick, slow, slow, slow]):
+            break  # the generator is closed: the executor stops its workers
+        with pytest.raises(RuntimeError, match="not open"):
+            ex.map(_square, [1])
+    _wait_for(lambda: len(list(tmp_path.glob("*.pid"))) >= 2, 5, "pid files")
+    assert not [int(p.stem) for p in tmp_path.glob("*.pid") if _alive(int(p.stem))]
+
+
 def _park_or_die(arg: str | tuple[str, float]) -> int:
     return _die_after_others_park(arg) if isinstance(arg, str) else _park(arg)
 
