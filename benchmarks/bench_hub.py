@@ -20,6 +20,17 @@ What is timed (wall clock, ``time.perf_counter``, one process, no pool):
   (``Simulation.simulate_until_max_time`` plus ``get_all_records``). Sampling of the arrival and
   service times is inside corridor's timer. Customers per second = customers arrived ÷ seconds.
   Each side reports its mean wait next to Erlang C as a correctness check.
+
+With ``--workers-compare`` it instead times (c) :func:`corridor.hub.simulate` of the Aktau hub
+(``--replications`` replications of 365 days + 14 warm-up) with ``workers=1`` and ``workers=2``.
+Each measurement runs in a fresh interpreter (as a ``corridor hub simulate`` command would): the
+timer starts after ``import corridor.hub`` and includes starting the worker pool; median of
+``--repeat`` runs per setting::
+
+    .venv/bin/python benchmarks/bench_hub.py --workers-compare [--replications 8] [--repeat 3]
+
+``--before-src DIR`` also times the package in ``DIR`` (another checkout's ``src``, put first on
+``PYTHONPATH``), interleaved run by run with this checkout, for before/after comparisons.
 """
 
 from __future__ import annotations
@@ -99,6 +110,52 @@ def bench_ciw(python: str, c: int, rho: float, horizon_h: float, seed: int) -> d
     return d
 
 
+_SIMULATE = r'''
+import json, sys, time
+from corridor.hub import load_config, simulate
+cfg = load_config("aktau-hub")
+t = time.perf_counter()
+r = simulate(cfg, days=365, warmup_days=14, replications=int(sys.argv[1]), seed=1, workers=int(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - t, "throughput": r.kpis["throughput_teu"].mean}))
+'''
+
+
+def _trees(before_src: str | None) -> dict[str, dict[str, str]]:
+    """The code measured: this checkout, and with ``--before-src`` another ``src`` folder (via PYTHONPATH)."""
+    trees = {"this checkout": dict(os.environ)}
+    if before_src:
+        trees["before"] = {**os.environ, "PYTHONPATH": str(Path(before_src).resolve())}
+    return trees
+
+
+def bench_workers(replications: int, repeat: int, before_src: str | None = None) -> dict[tuple[str, int], dict]:
+    """Median wall time of ``simulate`` with 1 and 2 workers, each run in a fresh interpreter."""
+    trees = _trees(before_src)
+    runs: dict[tuple[str, int], list[float]] = {(t, w): [] for t in trees for w in (1, 2)}
+    kpi: dict[tuple[str, int], float] = {}
+    for _ in range(repeat):
+        for key, times in runs.items():  # interleaved, so that load on the shared machine hits every setting alike
+            p = subprocess.run([sys.executable, "-c", _SIMULATE, str(replications), str(key[1])], capture_output=True,
+                               text=True, check=True, env=trees[key[0]])
+            d = json.loads(p.stdout.strip().splitlines()[-1])
+            times.append(d["seconds"])
+            kpi[key] = d["throughput"]
+    return {key: {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+                  "throughput_teu": kpi[key]} for key, times in runs.items()}
+
+
+def main_workers(replications: int, repeat: int, before_src: str | None) -> None:
+    r = bench_workers(replications, repeat, before_src)
+    print(f"(c) simulate(aktau-hub, replications={replications}, 365 + 14 days), median of {repeat} fresh runs:")
+    print("| code | workers | median s | min s | max s | mean throughput TEU/yr |")
+    print("|---|---|---|---|---|---|")
+    for (tree, w), d in r.items():
+        print(f"| {tree} | {w} | {d['median_s']:.2f} | {d['min_s']:.2f} | {d['max_s']:.2f} | "
+              f"{d['throughput_teu']:,.1f} |")
+    for tree in dict.fromkeys(t for t, _ in r):
+        print(f"{tree}: speed-up of 2 workers over 1: {r[tree, 1]['median_s'] / r[tree, 2]['median_s']:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--years", type=int, default=5, help="replications of one simulated year for (a)")
@@ -107,7 +164,14 @@ def main() -> None:
     ap.add_argument("--horizon-h", type=float, default=200_000.0, help="simulated hours for (b)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ciw-python", default=None, help="interpreter of a venv with ciw installed")
+    ap.add_argument("--workers-compare", action="store_true", help="time simulate() on 1 and 2 workers instead")
+    ap.add_argument("--replications", type=int, default=8, help="replications for --workers-compare")
+    ap.add_argument("--repeat", type=int, default=3, help="fresh runs per setting for --workers-compare")
+    ap.add_argument("--before-src", default=None, help="also time the package in this src folder (interleaved)")
     args = ap.parse_args()
+    if args.workers_compare:
+        main_workers(args.replications, args.repeat, args.before_src)
+        return
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, simpy {simpy.__version__}, "
           f"cpus {os.cpu_count()}, {platform.platform()}")

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import numpy as np
 import pytest
+from tests.test_parallel import dask_cluster
 
 from corridor.exceptions import InputError
-from corridor.hub import CurvePoint, HubDelayCurve, fit_curve, fit_delay_curve, load_curve, sweep
+from corridor.hub import CurvePoint, HubDelayCurve, fit_curve, fit_delay_curve, load_curve, simulate, sweep
+from corridor.hub.model import run_hub_replication
+from corridor.hub.simulate import MAX_DAYS, MAX_RUNS
 
 
 def test_sweep_finds_smallest_design(aktau):
@@ -38,14 +43,44 @@ def test_sweep_rejects_bad_grid(aktau):
 
 
 @pytest.mark.slow
-def test_sweep_on_dask_local_cluster(aktau):
-    from dask.distributed import LocalCluster
+def test_hub_results_do_not_depend_on_workers_or_scheduler(aktau, tmp_path: Path) -> None:
+    """One process, a local pool of 2 and a real Dask cluster give identical KPIs, series and best designs."""
+    run = {"days": 40, "warmup_days": 2, "replications": 3, "seed": 5}
+    grid = {"berths": [1, 2], "days": 30, "warmup_days": 2, "replications": 2, "seed": 5}
+    curve = {"levels": [80_000, 160_000, 220_000], "days": 30, "warmup_days": 2, "replications": 2, "seed": 5}
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        a = sweep(aktau, berths=[1, 2], days=60, warmup_days=2, replications=2, seed=5,
-                  scheduler=cluster.scheduler_address)
-    b = sweep(aktau, berths=[1, 2], days=60, warmup_days=2, replications=2, seed=5)
-    assert a.to_dict() == b.to_dict()
+    def everything(**backend) -> tuple:
+        sim = simulate(aktau, **run, **backend).to_dict()
+        sim.pop("elapsed_s")
+        return (sim, sweep(aktau, **grid, **backend).to_dict(), fit_delay_curve(aktau, **curve, **backend).to_dict())
+
+    one = everything(workers=1)
+    assert everything(workers=2) == one
+    with dask_cluster(tmp_path) as cluster:
+        assert everything(scheduler=cluster.address) == one
+
+
+def test_replication_r_draws_from_child_r_of_the_seed(aktau) -> None:
+    """As documented: replication r uses child r of SeedSequence(seed), whatever else runs."""
+    res = simulate(aktau, days=20, warmup_days=2, replications=3, seed=41)
+    children = np.random.SeedSequence(41).spawn(3)
+    for r in (0, 2):
+        alone = run_hub_replication(aktau, days=20, warmup_days=2, seed=children[r])
+        assert res.replicates[r] == alone["scalars"]
+
+
+def test_runs_are_bounded(aktau) -> None:
+    with pytest.raises(InputError, match=rf"--replications: replications: at most {MAX_RUNS:,} simulation runs"):
+        simulate(aktau, replications=MAX_RUNS + 1)
+    with pytest.raises(InputError, match="not 1,000 × 10,000 designs"):  # refused before a design is built
+        sweep(aktau, berths=range(1, 11), cranes=range(1, 11), yard_slots=range(1, 11), tracks=range(1, 11),
+              replications=1_000)
+    with pytest.raises(InputError, match="not 1,000,000 × 3 designs"):
+        fit_delay_curve(aktau, levels=[1e5, 2e5, 3e5], replications=1_000_000)
+    with pytest.raises(InputError, match=rf"--days: days: must be from 1 to {MAX_DAYS:,}, not 1000000000"):
+        simulate(aktau, days=10**9)
+    with pytest.raises(InputError, match="--workers: workers: must be a whole number from 1 to 256, not 0"):
+        simulate(aktau, workers=0)
 
 
 def _points(t0=80.0, j=0.1, cap=300_000.0):

@@ -1,20 +1,22 @@
-"""Monte Carlo sweeps: determinism, warm = cold, a real Dask cluster, kill and resume."""
+"""Monte Carlo sweeps: determinism, warm = cold, a real Dask cluster, kill and resume, bounds."""
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from tests.test_parallel import dask_cluster
 
 from corridor.exceptions import InputError
 from corridor.io.yaml import load_yaml
+from corridor.parallel import SCHEDULER_TIMEOUT_ENV
 from corridor.scenarios import RunStore, load_scenario, run_sweep
 from corridor.scenarios import sweep as sw
 
@@ -44,11 +46,11 @@ def test_samples_depend_only_on_seed_and_index() -> None:
 def test_warm_solves_equal_cold_builds() -> None:
     spec, doc = _spec()
     items = sw.draw_params(spec, 3, 12)
-    sw._CACHE.clear()
+    sw._models().clear()
     warm = sw.solve_chunk({"doc": doc, "file": str(RISK)}, items)
     assert sum(r["summary"]["warm"] for r in warm) >= 6
     for item, w in zip(items, warm, strict=True):
-        sw._CACHE.clear()
+        sw._models().clear()
         cold = sw.solve_chunk({"doc": doc, "file": str(RISK)}, [item])[0]
         assert not cold["summary"]["warm"]
         for k in ("total_cost_usd", "unserved_t", "tonne_km"):
@@ -78,80 +80,148 @@ def test_sweep_needs_uncertain_parameters() -> None:
 def test_unanswered_scheduler_leaves_nothing_in_the_store(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "4", "--scheduler",
-                        "tcp://127.0.0.1:9", "--store", str(store)], capture_output=True, text=True, timeout=120)
+                        "tcp://127.0.0.1:9", "--store", str(store)], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, SCHEDULER_TIMEOUT_ENV: "1"})
     assert p.returncode == 2, p.stderr
-    assert "no Dask scheduler answers" in p.stderr and "Traceback" not in p.stderr
+    assert p.stderr.strip().startswith("error: --scheduler: no Dask scheduler answers at 'tcp://127.0.0.1:9' "
+                                       f"within 1 s ({SCHEDULER_TIMEOUT_ENV})"), p.stderr
+    assert "Traceback" not in p.stderr
     if store.exists():
         assert RunStore(store).list_runs() == []
 
 
-def _dask(*args: str) -> subprocess.Popen:
-    """A ``dask`` command of this environment, in its own process group."""
-    return subprocess.Popen([str(Path(sys.executable).parent / "dask"), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+def test_hub_and_scenario_sweeps_give_the_same_scheduler_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corridor.hub import fit_delay_curve, load_config, simulate
+    from corridor.hub import sweep as hub_sweep
+
+    monkeypatch.setenv(SCHEDULER_TIMEOUT_ENV, "1")
+    address = "tcp://127.0.0.1:9"
+    spec, doc = _spec()
+    hub = load_config("aktau-hub")
+    calls = [lambda: run_sweep(spec, doc, 4, scheduler=address),
+             lambda: simulate(hub, days=5, replications=2, scheduler=address),
+             lambda: hub_sweep(hub, berths=[1, 2], days=5, replications=2, scheduler=address),
+             lambda: fit_delay_curve(hub, levels=[1e5, 2e5, 3e5], days=5, replications=2, scheduler=address)]
+    messages = set()
+    for call in calls:
+        with pytest.raises(InputError) as err:
+            call()
+        assert [(p.where, p.field) for p in err.value.problems] == [("--scheduler", "")]
+        messages.add(str(err.value))
+    assert len(messages) == 1
+    assert messages.pop().startswith(f"--scheduler: no Dask scheduler answers at {address!r} within 1 s")
 
 
+@pytest.mark.slow
 def test_a_real_dask_cluster_gives_the_local_result(tmp_path: Path) -> None:
-    sched_file = tmp_path / "scheduler.json"
-    procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                   "--scheduler-file", str(sched_file))]
-    try:
-        deadline = time.time() + 60
-        while not sched_file.exists() and time.time() < deadline:
-            time.sleep(0.2)
-        address = json.loads(sched_file.read_text())["address"]
-        procs += [_dask("worker", address, "--nthreads", "1", "--no-dashboard") for _ in range(2)]
-        from distributed import Client
-
-        with Client(address, timeout="30s") as c:
-            c.wait_for_workers(2, timeout=60)
-        p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "20", "--seed", "11", "--scheduler",
-                            address, "--store", str(tmp_path / "d.duckdb"), "--json"],
+    spec, doc = _spec()
+    one = run_sweep(spec, doc, 45, seed=11, workers=1)
+    two = run_sweep(spec, doc, 45, seed=11, workers=2)
+    with dask_cluster(tmp_path, threads=2) as cluster:  # two chunks may share a worker process
+        on_dask = run_sweep(spec, doc, 45, seed=11, scheduler=cluster.address)
+        p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "45", "--seed", "11", "--scheduler",
+                            cluster.address, "--store", str(tmp_path / "d.duckdb"), "--json"],
                            capture_output=True, text=True, timeout=300)
-        assert p.returncode == 0, p.stderr[-2000:]
-        spec, doc = _spec()
-        local = run_sweep(spec, doc, 20, seed=11, workers=2)
-        remote = RunStore(tmp_path / "d.duckdb").samples(json.loads(p.stdout)["sweep_id"])
-        pd.testing.assert_frame_equal(_values(remote), _values(local.frame), check_dtype=False)
-    finally:
-        for pr in procs:
-            os.killpg(pr.pid, signal.SIGTERM)
-        for pr in procs:
-            pr.wait(timeout=30)
+    assert p.returncode == 0, p.stderr[-2000:]
+    from_cli = RunStore(tmp_path / "d.duckdb").samples(json.loads(p.stdout)["sweep_id"])
+    for other in (two.frame, on_dask.frame, from_cli):
+        pd.testing.assert_frame_equal(_values(other), _values(one.frame), check_dtype=False)
+    assert one.summary["metrics"] == two.summary["metrics"] == on_dask.summary["metrics"]
+    assert one.summary["warm_share"] == two.summary["warm_share"] == on_dask.summary["warm_share"]
 
 
+_KILLED = f"""\
+import os, signal, sys
+from corridor.scenarios import RunStore, load_scenario, run_sweep
+from {load_yaml.__module__} import load_yaml
+
+def crash(p):
+    if p.done >= 40:  # two chunks are in the store: die at once, workers and all (as a power cut would)
+        os.killpg(0, signal.SIGKILL)
+
+if __name__ == "__main__":
+    spec, doc = load_scenario(sys.argv[1]), load_yaml(sys.argv[1])
+    run_sweep(spec, doc, 120, seed=2, workers=2, store=RunStore(sys.argv[2]), progress=crash)
+"""
+
+
+@pytest.mark.slow
 def test_killed_sweep_resumes_without_losing_or_repeating(tmp_path: Path) -> None:
     store = tmp_path / "k.duckdb"
-    args = ["scenario", "sweep", str(RISK), "--samples", "120", "--seed", "2", "--workers", "1",
-            "--store", str(store)]
-    proc = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script), str(RISK), str(store)], capture_output=True, timeout=600,
+                          start_new_session=True, check=False)
+    assert proc.returncode == -9, proc.stderr[-2000:]
     rs = RunStore(store)
-    deadline = time.time() + 120
-    sweep_id = None
-    while time.time() < deadline:
-        time.sleep(0.3)
-        try:
-            runs = rs.list_runs(kind="sweep")
-        except Exception:
-            continue
-        if runs:
-            sweep_id = runs[0]["run_id"]
-            if len(rs.sample_indices(sweep_id)) >= 10:
-                break
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert sweep_id is not None
-    before = rs.sample_indices(sweep_id)
-    assert 0 < len(before) < 120, "kill the sweep mid-run"
+    (run,) = rs.list_runs(kind="sweep")
+    sweep_id = run["run_id"]
+    before = sorted(rs.sample_indices(sweep_id))
+    assert len(before) == 40 and run["status"] != "done"
+    assert all(len([i for i in before if i // 20 == c]) == 20 for c in {i // 20 for i in before})  # whole chunks
+    args = ["scenario", "sweep", str(RISK), "--samples", "120", "--seed", "2", "--workers", "1", "--store", str(store)]
     p = subprocess.run([*CLI, *args, "--resume", sweep_id, "--json"], capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout)["solved_now"] == 80
     frame = rs.samples(sweep_id)
     assert sorted(frame["idx"]) == list(range(120))
     assert rs.get(sweep_id)["status"] == "done"
     spec, doc = _spec()
     fresh = run_sweep(spec, doc, 120, seed=2, workers=2)
     pd.testing.assert_frame_equal(_values(frame), _values(fresh.frame), check_dtype=False)
+
+
+def test_sample_i_draws_from_child_i_of_the_seed() -> None:
+    """As documented: sample i draws from default_rng(SeedSequence(seed).spawn(n)[i]), names sorted."""
+    spec, _ = _spec()
+    children = np.random.SeedSequence(13).spawn(30)
+    for idx, seed, params in sw.draw_params(spec, 13, 30, [0, 7, 29]):
+        rng = np.random.default_rng(children[idx])
+        assert params == {k: spec.uncertain[k].sample(rng) for k in sorted(spec.uncertain)}
+        assert seed == int(children[idx].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+
+@pytest.mark.parametrize("samples", [0, -5, sw.MAX_SAMPLES + 1, 10**12, 2.5, True])
+def test_samples_are_bounded(samples: object) -> None:
+    spec, doc = _spec()
+    with pytest.raises(InputError, match=rf"--samples: samples: must be a whole number from 1 to 10,000,000, not "
+                                         rf"{samples!r}"):
+        run_sweep(spec, doc, samples)  # type: ignore[arg-type]
+
+
+def test_a_trillion_samples_is_refused_at_the_command_line(tmp_path: Path) -> None:
+    store = tmp_path / "t.duckdb"
+    p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "1000000000000", "--store", str(store)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.strip() == ("error: --samples: samples: must be a whole number from 1 to 10,000,000, "
+                                "not 1000000000000")
+    if store.exists():
+        assert RunStore(store).list_runs() == []
+
+
+def test_the_largest_sweep_starts_without_drawing_every_sample_first(tmp_path: Path) -> None:
+    """A sweep of MAX_SAMPLES draws and solves chunk by chunk: stopped after its first chunk, it has
+    taken a few MB (ten million seeds and parameter sets drawn up front would take gigabytes)."""
+    spec, doc = _spec()
+    store = RunStore(tmp_path / "big.duckdb")
+
+    def stop(p: sw.SweepProgress) -> None:
+        raise KeyboardInterrupt
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_sweep(spec, doc, sw.MAX_SAMPLES, seed=4, workers=1, store=store, progress=stop)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 200e6
+    (run,) = store.list_runs(kind="sweep")
+    assert run["status"] == "interrupted"
+    assert sorted(store.sample_indices(run["run_id"])) == list(range(20))
+    first = next(sw._chunks(spec, 4, sw.MAX_SAMPLES, set()))
+    assert first == sw.draw_params(spec, 4, sw.MAX_SAMPLES, range(20))
 
 
 def test_equilibrium_scenarios_sweep_with_their_engine() -> None:
@@ -167,13 +237,13 @@ uncertain:
     spec = scenario_from_text(text, "eq.yaml")
     from corridor.io.yaml import loads_yaml
 
-    sw._CACHE.clear()
+    sw._models().clear()
     rows = sw.solve_chunk({"doc": loads_yaml(text, "eq.yaml"), "file": "eq.yaml"}, sw.draw_params(spec, 1, 4))
     assert all(r["summary"]["converged"] and r["summary"]["gap"] <= 1e-6 for r in rows)
     # the equilibrium prices delays: its generalised cost is never below the LP's free-flow optimum
     for r in rows:
         lp_spec = scenario_from_text(text.replace("method: equilibrium", "method: lp"), "lp.yaml")
-        sw._CACHE.clear()
+        sw._models().clear()
         lp = sw._solve_one(lp_spec, r["params"])
         assert "gap" not in lp
         assert r["summary"]["total_cost_usd"] >= lp["total_cost_usd"] * (1 - 1e-9)

@@ -223,17 +223,18 @@ def fit_delay_curve(config: HubConfig, *, levels: Sequence[float] | None = None,
     levels
         Offered throughputs (TEU/yr); default 30 % … 115 % of the design capacity.
     days, warmup_days, replications, seed, workers, scheduler, progress
-        As in :func:`corridor.hub.simulate`; all levels use the same seeds.
+        As in :func:`corridor.hub.simulate`; all levels use the same seeds, and levels ×
+        replications is at most :data:`~corridor.hub.simulate.MAX_RUNS`.
     form
         As in :func:`fit_curve`.
     """
     if config.mode != "hub":
         raise InputError(Problem(config.source_file or config.name, "mode", "a delay curve needs a hub config"))
-    check_run(days, warmup_days, replications, seed, workers)
     if form not in ("auto", "davidson", "bpr"):
         raise InputError(Problem("--form", "form", f"must be auto, davidson or bpr, not {form!r}"))
     cap = config.capacity_teu_per_yr
     levels = sorted(levels) if levels else [round(cap * f) for f in (0.3, 0.5, 0.7, 0.85, 1.0, 1.1, 1.15)]
+    check_run(days, warmup_days, replications, seed, workers, designs=len(levels))
     if len(levels) < 3:
         raise InputError(Problem("--levels", "levels", "give at least three throughput levels to fit a curve"))
     if any(lv <= 0 for lv in levels):

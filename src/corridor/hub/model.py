@@ -16,7 +16,7 @@ port is closed; work at the berth, the rail side and the gate goes on.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,7 +198,7 @@ class _Stock:
 class _Hub:
     """State of one replication."""
 
-    def __init__(self, cfg: HubConfig, env: simpy.Environment, t0: float, t1: float) -> None:
+    def __init__(self, cfg: HubConfig, env: simpy.Environment, t0: float, t1: float, dwell: _Draws) -> None:
         self.cfg, self.env, self.t0, self.t1 = cfg, env, t0, t1
         self.res = {"berths": simpy.Resource(env, cfg.berths), "ferry_bridges": simpy.Resource(env, cfg.ferry_bridges),
                     "tracks": simpy.Resource(env, cfg.tracks), "gate_lanes": simpy.Resource(env, cfg.gate_lanes)}
@@ -220,7 +220,7 @@ class _Hub:
         self.out_dwell: list[np.ndarray] = []
         self.out_hub: list[np.ndarray] = []
         self.pending_teu = 0
-        self.dwell: _Draws | None = None
+        self.dwell = dwell  # customs / inspection dwell of each TEU delivered
 
     def overlap(self, a: float, b: float) -> float:
         return max(0.0, min(b, self.t1) - max(a, self.t0))
@@ -292,28 +292,18 @@ class _Hub:
             return np.empty(0), np.empty(0)
         return np.concatenate(got_arr), np.concatenate(got_ent)
 
-    def call(self, plan: CallPlan, teu_in: int,  # noqa: PLR0912, PLR0915 - one call, start to finish
-             handling_h: float) -> Generator[Any, Any, None]:
-        env, cfg, svc = self.env, self.cfg, plan.service
+    def call(self, plan: CallPlan, teu_in: int, handling_h: float) -> Generator[Any, Any, None]:
+        """One call, start to finish: queue for its berth or track, exchange containers, leave."""
+        env, svc = self.env, plan.service
         arrived = env.now
         self.pending_teu += teu_in
         by_sea = svc.kind in ("vessel", "ferry")
         which = "ships" if by_sea else ("trains" if svc.kind == "train" else "")
         if which:
             self.queue_change(which, +1)
-        weather = 0.0
         res_name = _RESOURCE[svc.kind]
         resource = self.res[res_name]
-        while True:
-            while by_sea and self.closed:  # at anchor until the storm passes
-                t = env.now
-                yield self.reopen
-                weather += env.now - t
-            req = resource.request()
-            yield req
-            if not (by_sea and self.closed):
-                break
-            resource.release(req)  # a storm started while in the queue: back to anchor
+        req, weather = yield from self._berth(resource, by_sea=by_sea)
         try:
             start = env.now
             if which:
@@ -322,20 +312,7 @@ class _Hub:
                 self.waits[svc.kind].append(start - arrived)
                 if by_sea:
                     self.weather_waits.append(weather)
-            k = 0
-            if svc.kind == "vessel":
-                k = min(cfg.cranes_per_vessel, cfg.cranes)
-                yield self.cranes.get(k)
-            out_arr, out_ent = yield from self.exchange(svc, teu_in, arrived)
-            if svc.kind == "vessel":
-                h = (teu_in + out_arr.size) / cfg.teu_per_move / (k * cfg.crane_moves_per_h)
-            else:
-                h = handling_h
-            t_work = env.now
-            yield env.timeout(h)
-            if k:
-                self.busy["cranes"] += k * self.overlap(t_work, env.now)
-                yield self.cranes.put(k)
+            out_arr, out_ent = yield from self._work(svc, teu_in, arrived, handling_h)
             while by_sea and self.closed:  # a vessel does not sail in a storm; it keeps the berth
                 yield self.reopen
             if out_arr.size:
@@ -346,8 +323,43 @@ class _Hub:
         finally:
             resource.release(req)
 
+    def _berth(self, resource: simpy.Resource, *, by_sea: bool) -> Generator[Any, Any, tuple[Any, float]]:
+        """Wait for ``resource`` (at anchor while a storm closes the port); the request and the hours of weather."""
+        env = self.env
+        weather = 0.0
+        while True:
+            while by_sea and self.closed:  # at anchor until the storm passes
+                t = env.now
+                yield self.reopen
+                weather += env.now - t
+            req = resource.request()
+            yield req
+            if not (by_sea and self.closed):
+                return req, weather
+            resource.release(req)  # a storm started while in the queue: back to anchor
 
-def _step_stats(log: list[tuple[float, float]], t0: float, t1: float, days: int) -> dict[str, Any]:
+    def _work(self, svc: Service, teu_in: int, arrived: float,
+              handling_h: float) -> Generator[Any, Any, tuple[np.ndarray, np.ndarray]]:
+        """At the berth or track: take the cranes (vessels), exchange containers, handle; what was collected."""
+        env, cfg = self.env, self.cfg
+        k = 0
+        if svc.kind == "vessel":
+            k = min(cfg.cranes_per_vessel, cfg.cranes)
+            yield self.cranes.get(k)
+        out_arr, out_ent = yield from self.exchange(svc, teu_in, arrived)
+        if svc.kind == "vessel":
+            h = (teu_in + out_arr.size) / cfg.teu_per_move / (k * cfg.crane_moves_per_h)
+        else:
+            h = handling_h
+        t_work = env.now
+        yield env.timeout(h)
+        if k:
+            self.busy["cranes"] += k * self.overlap(t_work, env.now)
+            yield self.cranes.put(k)
+        return out_arr, out_ent
+
+
+def _step_stats(log: Sequence[tuple[float, float]], t0: float, t1: float, days: int) -> dict[str, Any]:
     """Time-weighted statistics of a step function inside [t0, t1] and its daily means."""
     t = np.array([p[0] for p in log])
     v = np.array([p[1] for p in log], dtype=float)
@@ -381,8 +393,7 @@ def run_hub_replication(cfg: HubConfig, *, days: int, warmup_days: int,
     seed = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)  # spawn() mutates: work on a copy
     streams = [np.random.default_rng(s) for s in seed.spawn(len(cfg.services) + 2)]
     env = simpy.Environment()
-    hub = _Hub(cfg, env, t0, t1)
-    hub.dwell = _Draws(cfg.customs_dwell_h, streams[1], 65536)
+    hub = _Hub(cfg, env, t0, t1, _Draws(cfg.customs_dwell_h, streams[1], 65536))
     start_cal = HOURS_PER_YEAR - t0 % HOURS_PER_YEAR  # calendar hour of sim time 0
     storms = [(a - start_cal, b - start_cal) for a, b in
               storm_intervals(cfg, streams[0], start_cal, start_cal + t1)]

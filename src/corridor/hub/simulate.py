@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from corridor.exceptions import InputError, Problem
-from corridor.hub._parallel import run_tasks
 from corridor.hub.config import HubConfig
 from corridor.hub.kpis import Estimate, summarise
 from corridor.hub.model import run_hub_replication
 from corridor.hub.queue import ENGINES, run_queue_replication
 from corridor.hub.theory import theoretical_wait
+from corridor.parallel import Executor, check_workers, child_seed
 
-__all__ = ["SimulationResult", "check_run", "replicate_designs", "simulate"]
+__all__ = ["MAX_DAYS", "MAX_RUNS", "SimulationResult", "check_run", "replicate_designs", "simulate"]
+
+MAX_RUNS = 100_000
+"""The most simulation runs (replications × designs or levels) one call may ask for."""
+MAX_DAYS = 36_500
+"""The longest simulated period, and the longest warm-up, in days (100 years)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,34 +128,66 @@ def _replicate(task: tuple[HubConfig, int, int, np.random.SeedSequence, str]) ->
     return run_hub_replication(cfg, days=days, warmup_days=warmup_days, seed=seed)
 
 
-def replicate_designs(designs: list[HubConfig], *, days: int, warmup_days: int, replications: int, seed: int,
+def _tasks(designs: Sequence[HubConfig], days: int, warmup_days: int, replications: int, seed: int,
+           engine: str) -> Iterator[tuple[HubConfig, int, int, np.random.SeedSequence, str]]:
+    """Every (design, replication) run, drawn one at a time as the executor has room."""
+    for cfg in designs:
+        for r in range(replications):
+            yield cfg, days, warmup_days, child_seed(seed, r), engine
+
+
+def replicate_designs(designs: Sequence[HubConfig], *, days: int, warmup_days: int, replications: int, seed: int,
                       workers: int = 1, scheduler: str | None = None,
                       progress: Callable[[int, int], None] | None = None) -> list[dict[str, Estimate]]:
     """Simulate every design with the same ``replications`` seeds; the KPI estimates of each design.
 
     Design sweeps and delay curves compare designs on common random numbers: replication ``r`` of
-    every design uses child ``r`` of ``SeedSequence(seed)``.
+    every design uses child ``r`` of ``SeedSequence(seed)`` (:func:`corridor.parallel.child_seed`). The runs go
+    to one executor (:class:`corridor.parallel.Executor`), at most a few at a time, and the
+    estimates do not depend on ``workers`` or ``scheduler``.
+
+    Raises
+    ------
+    InputError
+        Bad run settings (:func:`check_run`), more than :data:`MAX_RUNS` runs, or a scheduler that
+        does not answer.
     """
-    seeds = np.random.SeedSequence(seed).spawn(replications)
-    tasks = [(cfg, days, warmup_days, s, "kernel") for cfg in designs for s in seeds]
-    raw = run_tasks(_replicate, tasks, workers=workers, scheduler=scheduler, progress=progress)
-    return [summarise([r["scalars"] for r in raw[i * replications:(i + 1) * replications]])
-            for i in range(len(designs))]
+    check_run(days, warmup_days, replications, seed, workers, designs=len(designs))
+    out: list[dict[str, Estimate]] = []
+    scalars: list[Mapping[str, float]] = []
+    with Executor(workers=workers, scheduler=scheduler) as ex:
+        for raw in ex.imap(_replicate, _tasks(designs, days, warmup_days, replications, seed, "kernel"),
+                           total=len(designs) * replications, progress=progress):
+            scalars.append(raw["scalars"])
+            if len(scalars) == replications:  # the last replication of a design
+                out.append(summarise(scalars))
+                scalars = []
+    return out
 
 
-def check_run(days: int, warmup_days: int, replications: int, seed: int, workers: int = 1) -> None:
-    """Raise :class:`InputError` for impossible run settings."""
+def check_run(days: int, warmup_days: int, replications: int, seed: int, workers: int = 1, *,
+              designs: int = 1) -> None:
+    """Raise :class:`InputError` for impossible run settings.
+
+    ``days`` and ``warmup_days`` are at most :data:`MAX_DAYS`, ``workers`` at most
+    :data:`corridor.parallel.MAX_WORKERS`, and ``replications × designs`` at most :data:`MAX_RUNS`.
+    """
     problems = []
-    if days < 1:
-        problems.append(Problem("--days", "days", f"must be ≥ 1, not {days}"))
-    if warmup_days < 0:
-        problems.append(Problem("--warmup-days", "warmup_days", f"must be ≥ 0, not {warmup_days}"))
+    for flag, name, value, low in (("--days", "days", days, 1), ("--warmup-days", "warmup_days", warmup_days, 0)):
+        if not low <= value <= MAX_DAYS:
+            problems.append(Problem(flag, name, f"must be from {low} to {MAX_DAYS:,}, not {value}"))
     if replications < 1:
         problems.append(Problem("--replications", "replications", f"must be ≥ 1, not {replications}"))
+    elif replications * max(designs, 1) > MAX_RUNS:
+        runs = f"{replications:,}" if designs == 1 else f"{replications:,} × {designs:,} designs"
+        problems.append(Problem("--replications", "replications",
+                                f"at most {MAX_RUNS:,} simulation runs per call, not {runs}"))
     if seed < 0:
         problems.append(Problem("--seed", "seed", f"must be ≥ 0, not {seed}"))
-    if workers < 1:
-        problems.append(Problem("--workers", "workers", f"must be ≥ 1, not {workers}"))
+    try:
+        check_workers(workers)
+    except InputError as e:
+        problems += e.problems
     if problems:
         raise InputError(problems)
 
@@ -165,13 +202,14 @@ def simulate(config: HubConfig, *, days: int = 365, warmup_days: int = 14, repli
     config
         From :func:`corridor.hub.load_config`.
     days, warmup_days
-        Measured length and warm-up (deleted) before it. In hub mode the measured period starts on
-        1 January, so a 365-day run covers one calendar year of storms.
+        Measured length and warm-up (deleted) before it, each at most :data:`MAX_DAYS`. In hub mode
+        the measured period starts on 1 January, so a 365-day run covers one calendar year of storms.
     replications, seed
-        Number of runs; run i draws from child i of ``SeedSequence(seed)``, so results do not
-        depend on ``workers`` or the scheduler.
+        Number of runs (at most :data:`MAX_RUNS`); run i draws from child i of
+        ``SeedSequence(seed)``, so results do not depend on ``workers`` or the scheduler.
     workers, scheduler
-        Local processes, or a Dask scheduler address (``tcp://...``).
+        Local processes (1 runs in this process), or a Dask scheduler address (``tcp://...``); see
+        :mod:`corridor.parallel` for what a script that uses several workers needs.
     engine
         Queue mode only: ``"kernel"`` (compiled recursion) or ``"simpy"`` (reference).
     progress
@@ -180,24 +218,50 @@ def simulate(config: HubConfig, *, days: int = 365, warmup_days: int = 14, repli
     Returns
     -------
     SimulationResult
+
+    Raises
+    ------
+    InputError
+        Bad run settings, or a scheduler that does not answer (``--scheduler``).
+    CorridorError
+        A replication failed or a worker died.
     """
     check_run(days, warmup_days, replications, seed, workers)
     if engine not in ENGINES:
         raise InputError(Problem("engine", "engine", f"must be one of {', '.join(ENGINES)}, not {engine!r}"))
     started = time.perf_counter()
-    seeds = np.random.SeedSequence(seed).spawn(replications)
-    tasks = [(config, days, warmup_days, s, engine) for s in seeds]
-    raw = run_tasks(_replicate, tasks, workers=workers, scheduler=scheduler, progress=progress)
-    return _collect(config, raw, seed=seed, days=days, warmup_days=warmup_days,
+    acc = _Accumulator()
+    with Executor(workers=workers, scheduler=scheduler) as ex:
+        for raw in ex.imap(_replicate, _tasks([config], days, warmup_days, replications, seed, engine),
+                           total=replications, progress=progress):
+            acc.add(raw)
+    return _collect(config, acc, seed=seed, days=days, warmup_days=warmup_days,
                     elapsed=time.perf_counter() - started)
 
 
-def _collect(config: HubConfig, raw: list[dict[str, Any]], *, seed: int, days: int, warmup_days: int,
+class _Accumulator:
+    """Replications folded in replication order: their scalars, and the running sum of their daily series."""
+
+    def __init__(self) -> None:
+        self.scalars: list[Mapping[str, float]] = []
+        self.sums: dict[str, np.ndarray] = {}
+
+    def add(self, raw: Mapping[str, Any]) -> None:
+        self.scalars.append(raw["scalars"])
+        for name, values in raw["series"].items():
+            v = np.asarray(values, dtype=float)
+            self.sums[name] = self.sums[name] + v if name in self.sums else v.copy()
+
+    def series(self) -> dict[str, tuple[float, ...]]:
+        n = len(self.scalars)
+        return {name: tuple(float(x) for x in self.sums[name] / n) for name in sorted(self.sums)}
+
+
+def _collect(config: HubConfig, acc: _Accumulator, *, seed: int, days: int, warmup_days: int,
              elapsed: float) -> SimulationResult:
-    scalars = [r["scalars"] for r in raw]
+    scalars = acc.scalars
     kpis = summarise(scalars)
-    names = sorted(raw[0]["series"])
-    series = {n: tuple(float(x) for x in np.mean([r["series"][n] for r in raw], axis=0)) for n in names}
+    series = acc.series()
     theory = None
     if config.mode == "queue" and config.queue is not None:
         exact = theoretical_wait(config.queue)
@@ -206,6 +270,6 @@ def _collect(config: HubConfig, raw: list[dict[str, Any]], *, seed: int, days: i
             est = kpis["wait_mean_h"]
             theory = {"wait_mean_h": wq, "formula": formula, "within_ci": est.contains(wq),
                       "relative_error": (est.mean - wq) / wq if wq > 0 else None}
-    return SimulationResult(config, seed, len(raw), days, warmup_days, kpis, series,
+    return SimulationResult(config, seed, len(scalars), days, warmup_days, kpis, series,
                             tuple(dict(s) for s in scalars), theory, elapsed)
 

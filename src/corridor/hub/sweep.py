@@ -7,6 +7,7 @@ designs are not sampling noise in the arrivals. All (point, replication) runs go
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -117,11 +118,17 @@ def sweep(config: HubConfig, *, berths: Sequence[int] | None = None, cranes: Seq
         The service target: mean vessel wait (h) and 95th percentile yard occupancy (share of
         ground slots × tiers), both compared by their replication means.
     days, warmup_days, replications, seed, workers, scheduler, progress
-        As in :func:`corridor.hub.simulate`.
+        As in :func:`corridor.hub.simulate`; grid points × replications is at most
+        :data:`~corridor.hub.simulate.MAX_RUNS`.
+
+    Raises
+    ------
+    InputError
+        A config not in hub mode, bad grid values or targets, bad run settings, too many runs, or a
+        scheduler that does not answer.
     """
     if config.mode != "hub":
         raise InputError(Problem(config.source_file or config.name, "mode", "sweeps need a hub config (mode: hub)"))
-    check_run(days, warmup_days, replications, seed, workers)
     if target_wait_h <= 0 or not 0 < target_yard_p95 <= 1:
         raise InputError(Problem("--target-wait-h/--target-yard-p95", "target",
                                  "target wait must be > 0 and yard p95 target in (0, 1]"))
@@ -129,6 +136,7 @@ def sweep(config: HubConfig, *, berths: Sequence[int] | None = None, cranes: Seq
             "yard_slots": _grid(yard_slots, config.yard_slots, "yard_slots"),
             "tracks": _grid(tracks, config.tracks, "tracks"),
             "demand_teu_per_yr": _grid(demand_teu_per_yr, config.demand_teu_per_yr, "demand_teu")}
+    check_run(days, warmup_days, replications, seed, workers, designs=math.prod(len(v) for v in axes.values()))
     designs = []
     for b, c, y, t, d in itertools.product(*axes.values()):
         designs.append(config.replace(berths=b, cranes=c, cranes_per_vessel=min(config.cranes_per_vessel, c),

@@ -3,9 +3,13 @@
 Sample ``i`` draws its parameters from ``numpy.random.default_rng(SeedSequence(seed).spawn(n)[i])``
 (in the sorted order of the parameter names), so a sample's values depend only on the seed and its
 index — not on the number of workers, the order in which samples finish, or an interruption.
-Samples are solved in chunks by a local process pool or on a Dask distributed cluster; each
-finished chunk is written to the run store at once, so a sweep that is killed resumes where it
-stopped (:func:`run_sweep` with ``resume``), without losing or repeating a sample.
+Child ``i`` is made on its own (:func:`corridor.parallel.child_seed`), never by spawning all ``n``: a sweep draws
+and submits its samples chunk by chunk, a few chunks in flight, so its memory does not grow with
+the sample count (at most :data:`MAX_SAMPLES`) before the first sample runs.
+Samples are solved in chunks by the executor of :mod:`corridor.parallel` (in this process, on a
+local process pool or on a Dask distributed cluster); each finished chunk is written to the run
+store at once, so a sweep that is killed resumes where it stopped (:func:`run_sweep` with
+``resume``), without losing or repeating a sample.
 
 Each worker keeps the base dataset and a built LP per scenario between samples; a sample whose
 changes only alter capacities and tariffs (the usual uncertain parameters) re-prices and re-bounds
@@ -15,23 +19,27 @@ that LP and re-solves it from the previous basis (a warm start) instead of build
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor.exceptions import CorridorError, InputError, Problem
+from corridor.exceptions import InputError, Problem
+from corridor.parallel import Executor, child_seed
 from corridor.scenarios.run import load_base
 from corridor.scenarios.spec import ScenarioSpec
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SweepProgress", "SweepResult", "draw_params", "prepare_worker", "run_sweep", "solve_chunk",
-           "summarise_samples"]
+__all__ = ["MAX_SAMPLES", "SweepProgress", "SweepResult", "draw_params", "prepare_worker", "run_sweep",
+           "solve_chunk", "summarise_samples"]
 
+MAX_SAMPLES = 10_000_000
+"""The most samples one sweep may ask for."""
 _CHUNK = 20
 _METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "hours_t")
 
@@ -91,23 +99,38 @@ class SweepResult:
         }
 
 
-def draw_params(
-    spec: ScenarioSpec, seed: int, n: int, indices: Iterable[int] | None = None
-) -> list[tuple[int, int, dict[str, float]]]:
+Item = tuple[int, int, dict[str, float]]
+"""A sample to solve: its index, its child seed as an integer, and its parameter values."""
+
+
+def _draw(spec: ScenarioSpec, names: list[str], seed: int, i: int) -> Item:
+    child = child_seed(seed, i)
+    rng = np.random.default_rng(child)
+    params = {k: spec.uncertain[k].sample(rng) for k in names}
+    return i, int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)), params
+
+
+def draw_params(spec: ScenarioSpec, seed: int, n: int, indices: Iterable[int] | None = None) -> list[Item]:
     """``(index, child seed, parameter values)`` of samples ``indices`` (default all ``n``)."""
-    children = np.random.SeedSequence(seed).spawn(n)
-    out = []
     names = sorted(spec.uncertain)
-    for i in range(n) if indices is None else indices:
-        child = children[i]
-        rng = np.random.default_rng(child)
-        params = {k: spec.uncertain[k].sample(rng) for k in names}
-        out.append((i, int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)), params))
-    return out
+    return [_draw(spec, names, seed, i) for i in (range(n) if indices is None else indices)]
 
 
 # --- the worker side ------------------------------------------------------------------------------
 _CACHE: dict[str, Any] = {}
+"""Per worker process: base datasets and parsed scenarios (never changed once made)."""
+_THREAD = threading.local()
+
+
+def _models() -> dict[str, tuple[Any, Any]]:
+    """Per thread: the LP models built so far, ``{key: (structure, model)}``.
+
+    A warm solve changes its model in place, so threads of one Dask worker never share one.
+    """
+    models: dict[str, tuple[Any, Any]] | None = getattr(_THREAD, "models", None)
+    if models is None:
+        models = _THREAD.models = {}
+    return models
 
 
 def _structure(applied: Any) -> tuple[Any, ...]:
@@ -135,13 +158,13 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
     network = engine_network(spec, applied)
     struct = _structure(applied)
     lp_key = f"lp:{spec.content_hash({})}:{hash(struct)}"  # one model per structure (e.g. closure on/off)
-    cached = _CACHE.get(lp_key)
+    cached: tuple[Any, FreightLP] | None = _models().get(lp_key)
     warm = cached is not None and cached[0] == struct and cached[1].update_network(network)
-    if warm:
+    if cached is not None and warm:
         lp = cached[1]
     else:
         lp = FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
-        _CACHE[lp_key] = (struct, lp)
+        _models()[lp_key] = (struct, lp)
     res, extra, hours = solve_model(spec, network, applied, lp)
     out = {"unserved_t": res.unserved_t, "served_t": res.served_t, "demand_t": res.demand_t,
            "total_cost_usd": res.total_cost, "tonne_km": res.tonne_km, "co2e_kg": res.co2e_kg, "hours_t": hours,
@@ -153,7 +176,7 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
     return out
 
 
-def solve_chunk(spec_dict: dict[str, Any], items: list[tuple[int, int, dict[str, float]]]) -> list[dict[str, Any]]:
+def solve_chunk(spec_dict: dict[str, Any], items: list[Item]) -> list[dict[str, Any]]:
     """Solve a chunk of samples (runs in a worker process); returns one store row per sample."""
     from corridor.scenarios.spec import parse_scenario
 
@@ -162,8 +185,7 @@ def solve_chunk(spec_dict: dict[str, Any], items: list[tuple[int, int, dict[str,
     if spec is None:
         spec = parse_scenario(spec_dict["doc"], spec_dict["file"])
         _CACHE[key] = spec
-    for k in [k for k in _CACHE if k.startswith("lp:")]:  # every chunk starts cold: results never depend
-        del _CACHE[k]  # on which chunks this worker solved before
+    _models().clear()  # every chunk starts cold: results never depend on which chunks this worker solved before
     rows = []
     for idx, seed, params in items:
         t0 = time.perf_counter()
@@ -174,62 +196,33 @@ def solve_chunk(spec_dict: dict[str, Any], items: list[tuple[int, int, dict[str,
     return rows
 
 
-# --- the driver side ------------------------------------------------------------------------------
-def _chunks(items: list[tuple[int, int, dict[str, float]]]) -> list[list[tuple[int, int, dict[str, float]]]]:
-    """Samples grouped by ``index // _CHUNK``: the same groups however many workers run them.
-
-    A chunk is solved in one worker, warm from sample to sample, starting cold; so a sample's result
-    depends only on its chunk, never on scheduling. The store writes a chunk in one transaction,
-    so a resumed sweep finds whole chunks missing and solves them exactly as the first run would have.
-    """
-    groups: dict[int, list[tuple[int, int, dict[str, float]]]] = {}
-    for item in items:
-        groups.setdefault(item[0] // _CHUNK, []).append(item)
-    return [groups[k] for k in sorted(groups)]
+def _solve_task(task: tuple[dict[str, Any], list[Item]]) -> list[dict[str, Any]]:
+    return solve_chunk(*task)
 
 
-def prepare_worker(dataset: str) -> None:
+def prepare_worker(dataset: str, relative_to: str | None = None) -> None:
     """Load the base dataset and the solver into a worker's cache before its first sample."""
     from corridor.assignment.lp import FreightLP  # noqa: F401 - import HiGHS now, not in the first sample
 
     key = f"base:{dataset}"
     if key not in _CACHE:
-        _CACHE[key] = load_base(dataset)
+        _CACHE[key] = load_base(dataset, relative_to=relative_to)
 
 
-def _executor(workers: int | None, scheduler: str | None, dataset: str) -> tuple[Any, Callable[[], None]]:
-    if scheduler is not None:
-        try:
-            from distributed import Client
-        except ImportError as e:  # pragma: no cover - a dependency
-            raise CorridorError(f"--scheduler needs dask.distributed: {e}") from None
-        try:
-            client = Client(scheduler, timeout="10s", set_as_default=False)
-        except (OSError, TimeoutError) as e:
-            raise InputError(Problem("--scheduler", "", f"no Dask scheduler answers at {scheduler}: {e}")) from None
-        client.run(prepare_worker, dataset)
-        return client, client.close
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+# --- the driver side ------------------------------------------------------------------------------
+def _chunks(spec: ScenarioSpec, seed: int, samples: int, done: set[int]) -> Iterator[list[Item]]:
+    """The samples not ``done``, drawn lazily and grouped by ``index // _CHUNK``.
 
-    pool = ProcessPoolExecutor(max_workers=workers or None, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=prepare_worker, initargs=(dataset,))
-    return pool, lambda: pool.shutdown(cancel_futures=True)
-
-
-def _iterate(executor: Any, spec_dict: dict[str, Any], chunks: list[list[Any]]) -> Iterable[list[dict[str, Any]]]:
-    if chunks and hasattr(executor, "scheduler_info"):  # a dask Client
-        from distributed import as_completed
-
-        futures = [executor.submit(solve_chunk, spec_dict, c, pure=False) for c in chunks]
-        for fut in as_completed(futures, loop=executor.loop):
-            yield fut.result()
-        return
-    from concurrent.futures import as_completed as done
-
-    futures = [executor.submit(solve_chunk, spec_dict, c) for c in chunks]
-    for fut in done(futures):
-        yield fut.result()
+    The groups are the same however many workers run them. A chunk is solved in one worker, warm
+    from sample to sample, starting cold; so a sample's result depends only on its chunk, never on
+    scheduling. The store writes a chunk in one transaction, so a resumed sweep finds whole
+    chunks missing and solves them exactly as the first run would have.
+    """
+    names = sorted(spec.uncertain)
+    for start in range(0, samples, _CHUNK):
+        chunk = [_draw(spec, names, seed, i) for i in range(start, min(start + _CHUNK, samples)) if i not in done]
+        if chunk:
+            yield chunk
 
 
 def _resumed(store: Any, resume: str | None, spec_hash: str, samples: int, seed: int) -> tuple[str, set[int]]:
@@ -243,6 +236,49 @@ def _resumed(store: Any, resume: str | None, spec_hash: str, samples: int, seed:
         raise InputError(Problem("--resume", "", f"run {run['run_id']} is not a sweep of this scenario with "
                                  f"{samples} samples and seed {seed}"))
     return run["run_id"], set(store.sample_indices(run["run_id"]))
+
+
+def _check_sweep(spec: ScenarioSpec, samples: int) -> None:
+    if not spec.uncertain:
+        raise InputError(
+            Problem(spec.path or spec.name, "uncertain", "the scenario has no uncertain parameters to sweep over")
+        )
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
+        raise InputError(Problem("--samples", "samples", f"must be a whole number from 1 to {MAX_SAMPLES:,}, "
+                                 f"not {samples!r}"))
+
+
+@dataclass
+class _Tally:
+    """What the chunks solved in this call came to."""
+
+    solved: int = 0
+    warm: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # kept only without a store
+
+
+def _solve(executor: Executor, spec: ScenarioSpec, doc: Any, seed: int, samples: int, done: set[int], *,
+           store: Any, sweep_id: str, start: float, progress: Callable[[SweepProgress], None] | None) -> _Tally:
+    """Solve the missing samples chunk by chunk; write each finished chunk to the store at once."""
+    spec_dict = {"doc": doc, "file": spec.path}
+    tally = _Tally()
+    tasks = ((spec_dict, chunk) for chunk in _chunks(spec, seed, samples, done))
+    try:
+        for _, rows in executor.imap_unordered(_solve_task, tasks):
+            if store is not None:
+                store.add_samples(sweep_id, rows)
+            else:
+                tally.rows += rows
+            tally.solved += len(rows)
+            tally.warm += sum(bool(r["summary"].get("warm")) for r in rows)
+            if progress is not None:
+                progress(SweepProgress(len(done) + tally.solved, samples, time.perf_counter() - start))
+    except BaseException as e:  # the stored samples stay, and the sweep can be resumed
+        if store is not None:
+            store.fail(sweep_id, f"{type(e).__name__}: {e}", interrupted=isinstance(e, KeyboardInterrupt),
+                       elapsed_s=time.perf_counter() - start)
+        raise
+    return tally
 
 
 def run_sweep(
@@ -267,9 +303,10 @@ def run_sweep(
     doc
         The parsed YAML it came from (sent to the workers, which parse it again).
     samples, seed
-        How many samples; the root seed.
+        How many samples (at most :data:`MAX_SAMPLES`); the root seed.
     workers
-        Local worker processes (default: one per core). Ignored with ``scheduler``.
+        Local worker processes (default: one per core; 1 solves in this process). Ignored with
+        ``scheduler``. See :mod:`corridor.parallel` for what a script that uses several needs.
     scheduler
         ``tcp://host:port`` of a Dask distributed scheduler to run on instead.
     store
@@ -284,15 +321,13 @@ def run_sweep(
     Raises
     ------
     InputError
-        No uncertain parameters, a bad sample count, a resume id that is not this sweep, or a
-        scheduler that does not answer.
+        No uncertain parameters, a bad sample count, a resume id that is not this sweep, bad
+        ``workers``, or a scheduler that does not answer (nothing is then written to the store).
+    CorridorError
+        A sample failed or a worker died. The sweep is then marked ``failed`` in the store
+        (``interrupted`` after Ctrl-C); the samples already stored stay, for ``resume``.
     """
-    if not spec.uncertain:
-        raise InputError(
-            Problem(spec.path or spec.name, "uncertain", "the scenario has no uncertain parameters to sweep over")
-        )
-    if samples < 1:
-        raise InputError(Problem("--samples", "", f"must be at least 1, got {samples}"))
+    _check_sweep(spec, samples)
     start = time.perf_counter()
     spec_hash = spec.content_hash({}, extra=f"sweep:{samples}:{seed}")
     if store is not None and resume is None:
@@ -302,34 +337,27 @@ def run_sweep(
             return SweepResult(found, spec.name, samples, seed, summary, store.samples(found),
                                time.perf_counter() - start)
     sweep_id, done = _resumed(store, resume, spec_hash, samples, seed)
-    todo = [i for i in range(samples) if i not in done]
-    items = draw_params(spec, seed, samples, todo)
-    spec_dict = {"doc": doc, "file": spec.path}
-    rows_all: list[dict[str, Any]] = []
-    solved = 0
-    # connect first, so that a scheduler that does not answer leaves nothing in the store
-    executor, close = _executor(workers, scheduler, spec.dataset) if items else (None, lambda: None)
-    try:
-        if store is not None and not sweep_id:
-            sweep_id = store.start(
-                "sweep", spec.name, {"scenario": spec.to_dict(), "samples": samples, "seed": seed}, spec_hash, seed=seed
-            )
-        if items:
-            for rows in _iterate(executor, spec_dict, _chunks(items)):
-                if store is not None:
-                    store.add_samples(sweep_id, rows)
-                rows_all += rows
-                solved += len(rows)
-                if progress is not None:
-                    progress(SweepProgress(len(done) + solved, samples, time.perf_counter() - start))
-    finally:
-        close()
-    frame = store.samples(sweep_id) if store is not None else _frame(rows_all)
+    tally = _Tally()
+    executor = Executor(workers=workers, scheduler=scheduler, initializer=prepare_worker,
+                        initargs=(spec.dataset, spec.path))
+    if len(done) < samples:
+        # connect first, so that a scheduler that does not answer leaves nothing in the store
+        with executor:
+            if store is not None and not sweep_id:
+                sweep_id = store.start("sweep", spec.name, {"scenario": spec.to_dict(), "samples": samples,
+                                                            "seed": seed}, spec_hash, seed=seed)
+            tally = _solve(executor, spec, doc, seed, samples, done, store=store, sweep_id=sweep_id, start=start,
+                           progress=progress)
+    return _result(spec, samples, seed, store, sweep_id, tally, thresholds_t, start)
+
+
+def _result(spec: ScenarioSpec, samples: int, seed: int, store: Any, sweep_id: str, tally: _Tally,
+            thresholds_t: Iterable[float], start: float) -> SweepResult:
+    """Summarise every sample (those stored before too) and finish the sweep in the store when it is complete."""
+    frame = store.samples(sweep_id) if store is not None else _frame(tally.rows)
     summary = summarise_samples(frame, list(spec.uncertain), thresholds_t)
-    summary["solved_now"] = solved
-    summary["warm_share"] = (
-        (sum(bool(r["summary"].get("warm")) for r in rows_all) / len(rows_all)) if rows_all else None
-    )
+    summary["solved_now"] = tally.solved
+    summary["warm_share"] = tally.warm / tally.solved if tally.solved else None
     elapsed = time.perf_counter() - start
     if store is not None and len(frame) == samples:
         store.finish(sweep_id, summary=summary, tables={"samples": frame}, elapsed_s=elapsed)
@@ -352,66 +380,72 @@ def summarise_samples(
     frame: pd.DataFrame, params: list[str], thresholds_t: Iterable[float]
 ) -> dict[str, Any]:
     """Quantiles, exceedance probabilities, bottleneck frequencies and the tornado ranking."""
-    from scipy.stats import spearmanr
-
     n = len(frame)
-    metrics = {}
-    for m in _METRICS:
-        if m not in frame:
-            continue
-        v = frame[m].to_numpy(dtype=float)
-        q = np.percentile(v, [5, 25, 50, 75, 95]) if n else [math.nan] * 5
-        metrics[m] = {
-            "mean": float(v.mean()) if n else None,
-            "sd": float(v.std(ddof=1)) if n > 1 else None,
-            "min": float(v.min()) if n else None,
-            "p5": float(q[0]),
-            "p25": float(q[1]),
-            "p50": float(q[2]),
-            "p75": float(q[3]),
-            "p95": float(q[4]),
-            "max": float(v.max()) if n else None,
-        }
     p_above = {}
     if "unserved_t" in frame and n:
         u = frame["unserved_t"].to_numpy(dtype=float)
         p_above = {f"{t:g}": float(np.mean(u > t)) for t in thresholds_t}
+    return {
+        "n": n,
+        "metrics": {m: _metric_stats(frame[m].to_numpy(dtype=float)) for m in _METRICS if m in frame},
+        "p_unserved_above": p_above,
+        "bottleneck_frequency": _bottleneck_frequency(frame),
+        "tornado": _tornado(frame, params),
+    }
+
+
+def _metric_stats(v: np.ndarray) -> dict[str, float | None]:
+    """Mean, sd, min, p5, p25, p50, p75, p95 and max of one metric over the samples."""
+    n = v.size
+    q = np.percentile(v, [5, 25, 50, 75, 95]) if n else [math.nan] * 5
+    return {
+        "mean": float(v.mean()) if n else None,
+        "sd": float(v.std(ddof=1)) if n > 1 else None,
+        "min": float(v.min()) if n else None,
+        "p5": float(q[0]),
+        "p25": float(q[1]),
+        "p50": float(q[2]),
+        "p75": float(q[3]),
+        "p95": float(q[4]),
+        "max": float(v.max()) if n else None,
+    }
+
+
+def _bottleneck_frequency(frame: pd.DataFrame) -> dict[str, float]:
+    """The share of samples in which each capacity binds, most frequent first."""
+    n = len(frame)
     freq: dict[str, float] = {}
     if "binding" in frame and n:
         for cell in frame["binding"].fillna(""):
             for b in [x for x in str(cell).split(";") if x]:
                 freq[b] = freq.get(b, 0.0) + 1.0 / n
-    tornado = []
+    return dict(sorted(freq.items(), key=lambda kv: -kv[1]))
+
+
+def _tornado(frame: pd.DataFrame, params: list[str]) -> list[dict[str, Any]]:
+    """Parameters ranked by the swing of unserved tonnes and of cost between their low and high values."""
+    rows: list[dict[str, Any]] = []
     for p in params:
         col = f"param.{p}"
-        if col not in frame or n < 3:
+        if col not in frame or len(frame) < 3:
             continue
         x = frame[col].to_numpy(dtype=float)
         if len(np.unique(x)) <= 10:  # discrete or Bernoulli: compare its lowest and highest value
             lo, hi = x.min(), x.max()
         else:  # continuous: the lowest and highest fifth
             lo, hi = np.quantile(x, 0.2), np.quantile(x, 0.8)
-        for m in ("unserved_t", "total_cost_usd"):
-            y = frame[m].to_numpy(dtype=float)
-            rho = 0.0 if np.ptp(x) == 0 or np.ptp(y) == 0 else float(spearmanr(x, y).statistic)
-            low_mean = float(y[x <= lo].mean()) if np.any(x <= lo) else None
-            high_mean = float(y[x >= hi].mean()) if np.any(x >= hi) else None
-            swing = None if low_mean is None or high_mean is None else high_mean - low_mean
-            tornado.append(
-                {
-                    "parameter": p,
-                    "metric": m,
-                    "spearman": rho,
-                    "mean_low": low_mean,
-                    "mean_high": high_mean,
-                    "swing": swing,
-                }
-            )
-    tornado.sort(key=lambda r: (r["metric"], -abs(r["swing"] or 0.0), r["parameter"]))
-    return {
-        "n": n,
-        "metrics": metrics,
-        "p_unserved_above": p_above,
-        "bottleneck_frequency": dict(sorted(freq.items(), key=lambda kv: -kv[1])),
-        "tornado": tornado,
-    }
+        rows += [_tornado_row(p, m, x, frame[m].to_numpy(dtype=float), lo, hi)
+                 for m in ("unserved_t", "total_cost_usd")]
+    rows.sort(key=lambda r: (r["metric"], -abs(r["swing"] or 0.0), r["parameter"]))
+    return rows
+
+
+def _tornado_row(param: str, metric: str, x: np.ndarray, y: np.ndarray, lo: float, hi: float) -> dict[str, Any]:
+    from scipy.stats import spearmanr
+
+    rho = 0.0 if np.ptp(x) == 0 or np.ptp(y) == 0 else float(spearmanr(x, y).statistic)
+    low_mean = float(y[x <= lo].mean()) if np.any(x <= lo) else None
+    high_mean = float(y[x >= hi].mean()) if np.any(x >= hi) else None
+    swing = None if low_mean is None or high_mean is None else high_mean - low_mean
+    return {"parameter": param, "metric": metric, "spearman": rho, "mean_low": low_mean, "mean_high": high_mean,
+            "swing": swing}
