@@ -1,6 +1,6 @@
 # corridor — the two commands of the README's Quick start:
 #   make run    set up .venv and run the main job on the built-in data
-#   make test   set up .venv (with test tools) and run lint and the whole test suite
+#   make test   set up .venv (with test tools), then lint (ruff, mypy) and run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -23,7 +23,9 @@ run: $(VENV)/.installed
 	$(BIN)/corridor demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -W error -c "import corridor"
 
 test: lint
 	$(BIN)/pytest

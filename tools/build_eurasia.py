@@ -16,6 +16,7 @@ import math
 import statistics
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tools" / "eurasia")]
@@ -215,74 +216,81 @@ class Builder:
         assert self.v["ru"] > 0 and self.rate_1435_teu > 0 and self.caspian_teu > 0
         assert self.aktau_dwell > 0 and self.poti_dwell > 0
 
+    # (mode, country or None for any other) -> (speed key, source, status)
+    SPEEDS: ClassVar[dict[tuple[str, str | None], tuple[str, str, str]]] = {
+        ("rail-1520", "KZ"): ("kz", "RN20+M-KMDAY", "derived"),
+        ("rail-1520", "RU"): ("ru", "ERAI24+RN20+M-ERAI", "derived"),
+        ("rail-1520", "BY"): ("ru", "ERAI24+RN20+M-ERAI", "derived"),
+        ("rail-1520", "PL"): ("ru", "ERAI24+RN20+M-ERAI", "derived"),
+        ("rail-1520", "AZ"): ("azge", "KTAG24+M-CAL-AZGE", "derived"),
+        ("rail-1520", "GE"): ("azge", "KTAG24+M-CAL-AZGE", "derived"),
+        ("rail-1520", "TM"): ("tm", "ORT22+M-KMDAY", "derived"),
+        ("rail-1520", None): ("kz", "RN20+ASSUME-RATE", "assumption"),
+        ("rail-1435", "CN"): ("cn", "YDYL+M-YDYL", "derived"),
+        ("rail-1435", "IR"): ("ir", "NCA24+DEWIKI-IRNS+M-KMDAY", "derived"),
+        ("rail-1435", None): ("default_rail", "CPMM22-RAIL+ASSUME-RAIL-SPEED", "assumption"),
+        ("road", "GE"): ("road", "CPMM22-GE", "measured"),
+        ("road", None): ("road", "CPMM22-GE+ASSUME-ROAD-SPEED", "assumption"),
+        ("sea", None): ("sea", "EY24+SEAROUTE+M-SEA", "derived"),
+        ("pipeline", None): ("pipe", "ASSUME-PIPE", "assumption"),
+    }
+
     def speed(self, mode: str, country: str) -> tuple[float, Provenance]:
-        if mode == "rail-1520":
-            if country == "KZ":
-                return self.v["kz"], P("RN20+M-KMDAY", "derived")
-            if country in ("RU", "BY", "PL"):
-                return self.v["ru"], P("ERAI24+RN20+M-ERAI", "derived")
-            if country in ("AZ", "GE"):
-                return self.v["azge"], P("KTAG24+M-CAL-AZGE", "derived")
-            if country == "TM":
-                return self.v["tm"], P("ORT22+M-KMDAY", "derived")
-            return self.v["kz"], P("RN20+ASSUME-RATE", "assumption")
-        if mode == "rail-1435":
-            if country == "CN":
-                return self.v["cn"], P("YDYL+M-YDYL", "derived")
-            if country == "IR":
-                return self.v["ir"], P("NCA24+DEWIKI-IRNS+M-KMDAY", "derived")
-            return self.v["default_rail"], P("CPMM22-RAIL+ASSUME-RAIL-SPEED", "assumption")
-        if mode == "road":
-            if country == "GE":
-                return self.v["road"], P("CPMM22-GE", "measured")
-            return self.v["road"], P("CPMM22-GE+ASSUME-ROAD-SPEED", "assumption")
-        if mode == "sea":
-            return self.v["sea"], P("EY24+SEAROUTE+M-SEA", "derived")
-        if mode == "pipeline":
-            return self.v["pipe"], P("ASSUME-PIPE", "assumption")
-        raise ValueError(mode)
+        row = self.SPEEDS.get((mode, country)) or self.SPEEDS.get((mode, None))
+        if row is None:
+            raise ValueError(mode)
+        key, source, status = row
+        return self.v[key], P(source, status)
 
     def rates(self, lid: str, mode: str, country: str, km: float) -> dict[str, tuple[float, Provenance]]:
         """Charges for the whole link: cost_usd_per_t and cost_usd_per_teu with provenance."""
-        tfi3_kz, tfi3_all = 924 / 10_000, 902.3 / 10_000  # USD per tonne-km (CPMM22-KZ, CPMM22-RAIL; 2021)
-        carec = {"CN", "AZ", "GE", "TM", "UZ"}
-        out: dict[str, tuple[float, Provenance]] = {}
         if mode in ("rail-1520", "rail-1435"):
-            if country == "KZ":
-                out["cost_usd_per_t"] = (tfi3_kz * km, P("CPMM22-KZ+M-TFI3", "derived"))
-            elif country in carec:
-                out["cost_usd_per_t"] = (tfi3_all * km, P("CPMM22-RAIL+M-TFI3", "derived"))
-            else:
-                out["cost_usd_per_t"] = (tfi3_all * km, P("CPMM22-RAIL+M-TFI3+ASSUME-RATE", "assumption"))
-            if mode == "rail-1520" and country in ("KZ", "RU", "BY", "PL"):
-                out["cost_usd_per_teu"] = (self.rate_1520_teu * km, P("ERAI24+M-ERAI", "derived"))
-            elif mode == "rail-1520" and country == "GE":
-                out["cost_usd_per_teu"] = (self.rate_ge_teu * km, P("SEA17", "indicative"))
-            elif mode == "rail-1520" and country in ("TM",):
-                out["cost_usd_per_teu"] = (0.12 * km, P("CFTS+ASSUME-RATE", "assumption"))
-            elif mode == "rail-1520":
-                out["cost_usd_per_teu"] = (self.rate_1520_teu * km, P("ERAI24+M-ERAI+ASSUME-RATE", "assumption"))
-            elif country in ("CN", "PL", "DE") or lid in ("malaszewicze-warsaw",):
-                out["cost_usd_per_teu"] = (self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435", "derived"))
-            elif country == "IR":
-                out["cost_usd_per_teu"] = (0.12 * km, P("CFTS+ASSUME-RATE", "assumption"))
-            else:
-                out["cost_usd_per_teu"] = (self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435+ASSUME-RATE",
-                                                                       "assumption"))
-        elif mode == "road":
-            out["cost_usd_per_t"] = (2 * tfi3_kz * km, P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption"))
-            out["cost_usd_per_teu"] = (2 * tfi3_kz * km * self.t_per_teu, P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption"))
-        elif mode == "sea":
-            teu = self.rate_sea_teu * km
-            out["cost_usd_per_teu"] = (teu, P("EY24+SEAROUTE+M-SEA", "derived"))
-            out["cost_usd_per_t"] = (teu / self.t_per_teu, P("EY24+M-SEA+ASSUME-BULK-SEA", "assumption"))
-        elif mode in ("rail-ferry", "feeder"):
-            out["cost_usd_per_teu"] = (self.caspian_teu, P("EY24+M-CAL-CASPIAN", "derived"))
-            out["cost_usd_per_t"] = (self.caspian_teu / self.t_per_teu, P("EY24+M-CAL-CASPIAN+ASSUME-BULK-SEA",
-                                                                          "assumption"))
-        elif mode == "pipeline":
-            out["cost_usd_per_t"] = (0.5 * tfi3_kz * km, P("CPMM22-KZ+ASSUME-PIPE", "assumption"))
+            out = {"cost_usd_per_t": self._rail_per_t(country, km), "cost_usd_per_teu": self._rail_per_teu(
+                lid, mode, country, km)}
+        else:
+            out = self._other_rates(mode, km)
         return {k: (round(v, 2), p) for k, (v, p) in out.items()}
+
+    TFI3_KZ, TFI3_ALL = 924 / 10_000, 902.3 / 10_000  # USD per tonne-km (CPMM22-KZ, CPMM22-RAIL; 2021)
+
+    def _rail_per_t(self, country: str, km: float) -> tuple[float, Provenance]:
+        if country == "KZ":
+            return self.TFI3_KZ * km, P("CPMM22-KZ+M-TFI3", "derived")
+        if country in {"CN", "AZ", "GE", "TM", "UZ"}:  # CAREC countries
+            return self.TFI3_ALL * km, P("CPMM22-RAIL+M-TFI3", "derived")
+        return self.TFI3_ALL * km, P("CPMM22-RAIL+M-TFI3+ASSUME-RATE", "assumption")
+
+    def _rail_per_teu(self, lid: str, mode: str, country: str, km: float) -> tuple[float, Provenance]:
+        if mode == "rail-1520":
+            if country in ("KZ", "RU", "BY", "PL"):
+                return self.rate_1520_teu * km, P("ERAI24+M-ERAI", "derived")
+            if country == "GE":
+                return self.rate_ge_teu * km, P("SEA17", "indicative")
+            if country == "TM":
+                return 0.12 * km, P("CFTS+ASSUME-RATE", "assumption")
+            return self.rate_1520_teu * km, P("ERAI24+M-ERAI+ASSUME-RATE", "assumption")
+        if country in ("CN", "PL", "DE") or lid == "malaszewicze-warsaw":
+            return self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435", "derived")
+        if country == "IR":
+            return 0.12 * km, P("CFTS+ASSUME-RATE", "assumption")
+        return self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435+ASSUME-RATE", "assumption")
+
+    def _other_rates(self, mode: str, km: float) -> dict[str, tuple[float, Provenance]]:
+        if mode == "road":
+            return {"cost_usd_per_t": (2 * self.TFI3_KZ * km, P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption")),
+                    "cost_usd_per_teu": (2 * self.TFI3_KZ * km * self.t_per_teu,
+                                         P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption"))}
+        if mode == "sea":
+            teu = self.rate_sea_teu * km
+            return {"cost_usd_per_teu": (teu, P("EY24+SEAROUTE+M-SEA", "derived")),
+                    "cost_usd_per_t": (teu / self.t_per_teu, P("EY24+M-SEA+ASSUME-BULK-SEA", "assumption"))}
+        if mode in ("rail-ferry", "feeder"):
+            return {"cost_usd_per_teu": (self.caspian_teu, P("EY24+M-CAL-CASPIAN", "derived")),
+                    "cost_usd_per_t": (self.caspian_teu / self.t_per_teu,
+                                       P("EY24+M-CAL-CASPIAN+ASSUME-BULK-SEA", "assumption"))}
+        if mode == "pipeline":
+            return {"cost_usd_per_t": (0.5 * self.TFI3_KZ * km, P("CPMM22-KZ+ASSUME-PIPE", "assumption"))}
+        return {}
 
     # --- records ----------------------------------------------------------------------------------------
     def links(self) -> list[Link]:

@@ -108,7 +108,6 @@ def test_equilibrium_bottlenecks_are_the_congestion_ranked_by_delay(tmp_path: Pa
 def test_a_sweep_in_sql(tmp_path: Path) -> None:
     """Real samples (solved in this process as the sweep's workers do), stored as the sweep stores them."""
     from corridor.io.yaml import load_yaml
-
     from corridor.scenarios import load_scenario
     from corridor.scenarios import sweep as sw
 

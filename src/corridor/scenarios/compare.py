@@ -112,12 +112,11 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
         "links": links,
     }
     tc = totals.get("total_cost_usd", {})
+    pct = tc.get("change_pct")
     out["headline"] = {
         "unserved_t": totals.get("unserved_t", {}).get("scenario"),
         "unserved_change_t": totals.get("unserved_t", {}).get("change"),
         "cost_change_usd": tc.get("change"),
-        "cost_change_pct": tc.get("change_pct")
-        if tc.get("change_pct") is None or math.isfinite(tc["change_pct"])
-        else None,
+        "cost_change_pct": pct if pct is not None and math.isfinite(pct) else None,
     }
     return out
