@@ -26,17 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from corridor.io.yaml import load_yaml
 from corridor.scenarios import RunStore, load_scenario, run_sweep
 
 RISK = Path(__file__).resolve().parents[1] / "examples" / "northern-risk-premium.yaml"
 
 
 def _local(samples: int, workers: int) -> tuple[float, float]:
-    spec, doc = load_scenario(RISK), load_yaml(RISK)
+    spec = load_scenario(RISK)
     with tempfile.TemporaryDirectory() as t:
         start = time.perf_counter()
-        res = run_sweep(spec, doc, samples, seed=1, workers=workers, store=RunStore(Path(t) / "b.duckdb"))
+        res = run_sweep(spec, samples, seed=1, workers=workers, store=RunStore(Path(t) / "b.duckdb"))
         wall = time.perf_counter() - start
     return wall, res.summary["warm_share"]
 
@@ -44,11 +43,11 @@ def _local(samples: int, workers: int) -> tuple[float, float]:
 def _dask(samples: int, n_workers: int) -> float:
     from distributed import LocalCluster
 
-    spec, doc = load_scenario(RISK), load_yaml(RISK)
+    spec = load_scenario(RISK)
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
-        run_sweep(spec, doc, 4 * n_workers, seed=99, scheduler=cl.scheduler_address)  # warm the workers up
+        run_sweep(spec, 4 * n_workers, seed=99, scheduler=cl.scheduler_address)  # warm the workers up
         start = time.perf_counter()
-        run_sweep(spec, doc, samples, seed=1, scheduler=cl.scheduler_address)
+        run_sweep(spec, samples, seed=1, scheduler=cl.scheduler_address)
         return time.perf_counter() - start
 
 
@@ -56,15 +55,11 @@ _SWEEP = r'''
 import json, sys, tempfile, time
 from pathlib import Path
 from corridor.scenarios import RunStore, load_scenario, run_sweep
-try:  # the one YAML loader of issue 10, or the scenarios' own before it (--before-src)
-    from corridor.io.yaml import load_yaml
-except ImportError:
-    from corridor.io.yaml import load_yaml
-spec, doc = load_scenario(sys.argv[1]), load_yaml(sys.argv[1])
+spec = load_scenario(sys.argv[1])
 with tempfile.TemporaryDirectory() as t:
     store = RunStore(Path(t) / "b.duckdb")
     start = time.perf_counter()
-    res = run_sweep(spec, doc, int(sys.argv[2]), seed=1, workers=int(sys.argv[3]), store=store)
+    res = run_sweep(spec, int(sys.argv[2]), seed=1, workers=int(sys.argv[3]), store=store)
     wall = time.perf_counter() - start
 print(json.dumps({"seconds": wall, "cost": res.summary["metrics"]["total_cost_usd"]["mean"]}))
 '''

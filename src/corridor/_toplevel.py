@@ -486,7 +486,7 @@ def run_scenario(
 
 
 def sweep(
-    scenario: str | os.PathLike[str],
+    scenario: ScenarioSpec | str | os.PathLike[str],
     *,
     samples: int = 100,
     seed: int = 0,
@@ -501,7 +501,8 @@ def sweep(
     Parameters
     ----------
     scenario
-        A scenario file (YAML) with ``uncertain:`` parameters, or a built-in scenario's name.
+        A scenario file (YAML) with ``uncertain:`` parameters, a built-in scenario's name, or a
+        :class:`~corridor.scenarios.ScenarioSpec`.
     samples, seed
         How many samples; sample ``i`` draws from child ``i`` of ``SeedSequence(seed)``, so the
         same seed gives the same samples on any number of workers or machines.
@@ -523,22 +524,15 @@ def sweep(
         ``.to_frame()`` one row per sample, ``.summary`` (quantiles, exceedance, bottleneck
         frequency, tornado), ``.write_report(path)``.
     """
-    from corridor.scenarios.spec import parse_scenario
     from corridor.scenarios.sweep import run_sweep
 
     spec = _scenario(scenario, "scenario")
-    if not spec.path or not Path(spec.path).is_file():
-        raise _arg("scenario", "a sweep needs a scenario file or a built-in scenario name")
-    from corridor.io.yaml import load_yaml
-
-    doc = load_yaml(Path(spec.path))
-    spec = parse_scenario(doc, spec.path)
     rs = _store(store)
     tick = None
     if progress is not None:
         def tick(p: Any) -> None:
             progress(Progress("samples", p.done, p.total))
-    result = run_sweep(spec, doc, samples, seed=seed, workers=workers, scheduler=scheduler, store=rs, resume=resume,
+    result = run_sweep(spec, samples, seed=seed, workers=workers, scheduler=scheduler, store=rs, resume=resume,
                        progress=tick)
     return Sweep(result, {k: u.to_dict() for k, u in spec.uncertain.items()}, str(rs.path) if rs is not None else "")
 

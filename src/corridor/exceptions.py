@@ -65,6 +65,10 @@ class InputError(CorridorError, ValueError):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # rebuilt from its problems in another process (a sweep's worker), message and all
+        return type(self), (self.problems,)
+
 
 class NetworkValidationError(InputError):
     """A network that breaks the rules checked by :func:`corridor.model.validate_network`."""
@@ -87,6 +91,9 @@ class NodeNotFound(CorridorError, KeyError):
         hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
         self.message = f"unknown node {query!r}{hint}"
         super().__init__(self.message)
+
+    def __reduce__(self) -> tuple[type[NodeNotFound], tuple[str, list[str]]]:
+        return type(self), (self.query, self.suggestions)
 
     def __str__(self) -> str:
         return self.message

@@ -189,19 +189,9 @@ def _size(tasks: Iterable[Any], total: int | None) -> int | None:
     return len(tasks) if isinstance(tasks, Sized) else None
 
 
-def _rebuilt(e: InputError) -> InputError:
-    """The same InputError as raised in the worker (pickling keeps ``problems`` but not the message)."""
-    try:
-        return type(e)(list(e.problems))
-    except TypeError:  # a subclass with another constructor
-        return InputError(list(e.problems))
-
-
 def _task_failed(e: BaseException, where: str) -> BaseException:
     """What the caller sees for an exception that a task raised ``where``."""
-    if isinstance(e, InputError):
-        return _rebuilt(e)
-    if isinstance(e, CorridorError):
+    if isinstance(e, CorridorError):  # bad input (InputError) or a known failure: as raised in the task
         return e
     return CorridorError(f"a task failed {where}: {type(e).__name__}: {e}")
 

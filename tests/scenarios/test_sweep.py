@@ -15,7 +15,6 @@ import pytest
 from tests.test_parallel import dask_cluster
 
 from corridor.exceptions import InputError
-from corridor.io.yaml import load_yaml
 from corridor.parallel import SCHEDULER_TIMEOUT_ENV
 from corridor.scenarios import RunStore, load_scenario, run_sweep
 from corridor.scenarios import sweep as sw
@@ -28,7 +27,7 @@ COLS = ["idx", "seed", "param.ru_risk_premium_usd_per_t", "param.ru_transit_clos
 
 
 def _spec():
-    return load_scenario(RISK), load_yaml(RISK)
+    return load_scenario(RISK)
 
 
 def _values(frame: pd.DataFrame) -> pd.DataFrame:
@@ -36,7 +35,7 @@ def _values(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_samples_depend_only_on_seed_and_index() -> None:
-    spec, _ = _spec()
+    spec = _spec()
     all_ = sw.draw_params(spec, 7, 50)
     some = sw.draw_params(spec, 7, 50, [3, 41])
     assert some == [all_[3], all_[41]]
@@ -44,23 +43,23 @@ def test_samples_depend_only_on_seed_and_index() -> None:
 
 
 def test_warm_solves_equal_cold_builds() -> None:
-    spec, doc = _spec()
+    spec = _spec()
     items = sw.draw_params(spec, 3, 12)
     sw._models().clear()
-    warm = sw.solve_chunk({"doc": doc, "file": str(RISK)}, items)
+    warm = sw.solve_chunk(spec, items)
     assert sum(r["summary"]["warm"] for r in warm) >= 6
     for item, w in zip(items, warm, strict=True):
         sw._models().clear()
-        cold = sw.solve_chunk({"doc": doc, "file": str(RISK)}, [item])[0]
+        cold = sw.solve_chunk(spec, [item])[0]
         assert not cold["summary"]["warm"]
         for k in ("total_cost_usd", "unserved_t", "tonne_km"):
             assert w["summary"][k] == pytest.approx(cold["summary"][k], rel=1e-9, abs=1e-6)
 
 
 def test_local_sweep_same_seed_same_result_for_any_worker_count(tmp_path: Path) -> None:
-    spec, doc = _spec()
-    a = run_sweep(spec, doc, 16, seed=5, workers=1, store=RunStore(tmp_path / "a.duckdb"))
-    b = run_sweep(spec, doc, 16, seed=5, workers=2, store=RunStore(tmp_path / "b.duckdb"))
+    spec = _spec()
+    a = run_sweep(spec, 16, seed=5, workers=1, store=RunStore(tmp_path / "a.duckdb"))
+    b = run_sweep(spec, 16, seed=5, workers=2, store=RunStore(tmp_path / "b.duckdb"))
     pd.testing.assert_frame_equal(_values(a.frame), _values(b.frame), check_dtype=False)
     assert a.summary["metrics"] == b.summary["metrics"]
     assert len(a.frame) == 16
@@ -74,7 +73,7 @@ def test_local_sweep_same_seed_same_result_for_any_worker_count(tmp_path: Path) 
 def test_sweep_needs_uncertain_parameters() -> None:
     spec = load_scenario(ROOT / "examples" / "baseline-2021.yaml")
     with pytest.raises(InputError, match="no uncertain parameters"):
-        run_sweep(spec, {}, 5)
+        run_sweep(spec, 5)
 
 
 def test_unanswered_scheduler_leaves_nothing_in_the_store(tmp_path: Path) -> None:
@@ -96,9 +95,9 @@ def test_hub_and_scenario_sweeps_give_the_same_scheduler_error(monkeypatch: pyte
 
     monkeypatch.setenv(SCHEDULER_TIMEOUT_ENV, "1")
     address = "tcp://127.0.0.1:9"
-    spec, doc = _spec()
+    spec = _spec()
     hub = load_config("aktau-hub")
-    calls = [lambda: run_sweep(spec, doc, 4, scheduler=address),
+    calls = [lambda: run_sweep(spec, 4, scheduler=address),
              lambda: simulate(hub, days=5, replications=2, scheduler=address),
              lambda: hub_sweep(hub, berths=[1, 2], days=5, replications=2, scheduler=address),
              lambda: fit_delay_curve(hub, levels=[1e5, 2e5, 3e5], days=5, replications=2, scheduler=address)]
@@ -114,11 +113,11 @@ def test_hub_and_scenario_sweeps_give_the_same_scheduler_error(monkeypatch: pyte
 
 @pytest.mark.slow
 def test_a_real_dask_cluster_gives_the_local_result(tmp_path: Path) -> None:
-    spec, doc = _spec()
-    one = run_sweep(spec, doc, 45, seed=11, workers=1)
-    two = run_sweep(spec, doc, 45, seed=11, workers=2)
+    spec = _spec()
+    one = run_sweep(spec, 45, seed=11, workers=1)
+    two = run_sweep(spec, 45, seed=11, workers=2)
     with dask_cluster(tmp_path, threads=2) as cluster:  # two chunks may share a worker process
-        on_dask = run_sweep(spec, doc, 45, seed=11, scheduler=cluster.address)
+        on_dask = run_sweep(spec, 45, seed=11, scheduler=cluster.address)
         p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "45", "--seed", "11", "--scheduler",
                             cluster.address, "--store", str(tmp_path / "d.duckdb"), "--json"],
                            capture_output=True, text=True, timeout=300)
@@ -130,18 +129,17 @@ def test_a_real_dask_cluster_gives_the_local_result(tmp_path: Path) -> None:
     assert one.summary["warm_share"] == two.summary["warm_share"] == on_dask.summary["warm_share"]
 
 
-_KILLED = f"""\
+_KILLED = """\
 import os, signal, sys
 from corridor.scenarios import RunStore, load_scenario, run_sweep
-from {load_yaml.__module__} import load_yaml
 
 def crash(p):
     if p.done >= 40:  # two chunks are in the store: die at once, workers and all (as a power cut would)
         os.killpg(0, signal.SIGKILL)
 
 if __name__ == "__main__":
-    spec, doc = load_scenario(sys.argv[1]), load_yaml(sys.argv[1])
-    run_sweep(spec, doc, 120, seed=2, workers=2, store=RunStore(sys.argv[2]), progress=crash)
+    spec = load_scenario(sys.argv[1])
+    run_sweep(spec, 120, seed=2, workers=2, store=RunStore(sys.argv[2]), progress=crash)
 """
 
 
@@ -166,14 +164,14 @@ def test_killed_sweep_resumes_without_losing_or_repeating(tmp_path: Path) -> Non
     frame = rs.samples(sweep_id)
     assert sorted(frame["idx"]) == list(range(120))
     assert rs.get(sweep_id)["status"] == "done"
-    spec, doc = _spec()
-    fresh = run_sweep(spec, doc, 120, seed=2, workers=2)
+    spec = _spec()
+    fresh = run_sweep(spec, 120, seed=2, workers=2)
     pd.testing.assert_frame_equal(_values(frame), _values(fresh.frame), check_dtype=False)
 
 
 def test_sample_i_draws_from_child_i_of_the_seed() -> None:
     """As documented: sample i draws from default_rng(SeedSequence(seed).spawn(n)[i]), names sorted."""
-    spec, _ = _spec()
+    spec = _spec()
     children = np.random.SeedSequence(13).spawn(30)
     for idx, seed, params in sw.draw_params(spec, 13, 30, [0, 7, 29]):
         rng = np.random.default_rng(children[idx])
@@ -183,10 +181,10 @@ def test_sample_i_draws_from_child_i_of_the_seed() -> None:
 
 @pytest.mark.parametrize("samples", [0, -5, sw.MAX_SAMPLES + 1, 10**12, 2.5, True])
 def test_samples_are_bounded(samples: object) -> None:
-    spec, doc = _spec()
+    spec = _spec()
     with pytest.raises(InputError, match=rf"--samples: samples: must be a whole number from 1 to 10,000,000, not "
                                          rf"{samples!r}"):
-        run_sweep(spec, doc, samples)  # type: ignore[arg-type]
+        run_sweep(spec, samples)  # type: ignore[arg-type]
 
 
 def test_a_trillion_samples_is_refused_at_the_command_line(tmp_path: Path) -> None:
@@ -203,7 +201,7 @@ def test_a_trillion_samples_is_refused_at_the_command_line(tmp_path: Path) -> No
 def test_the_largest_sweep_starts_without_drawing_every_sample_first(tmp_path: Path) -> None:
     """A sweep of MAX_SAMPLES draws and solves chunk by chunk: stopped after its first chunk, it has
     taken a few MB (ten million seeds and parameter sets drawn up front would take gigabytes)."""
-    spec, doc = _spec()
+    spec = _spec()
     store = RunStore(tmp_path / "big.duckdb")
 
     def stop(p: sw.SweepProgress) -> None:
@@ -212,7 +210,7 @@ def test_the_largest_sweep_starts_without_drawing_every_sample_first(tmp_path: P
     tracemalloc.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            run_sweep(spec, doc, sw.MAX_SAMPLES, seed=4, workers=1, store=store, progress=stop)
+            run_sweep(spec, sw.MAX_SAMPLES, seed=4, workers=1, store=store, progress=stop)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -235,10 +233,9 @@ uncertain:
   growth: {dist: uniform, low: 1.0, high: 2.5}
 """
     spec = scenario_from_text(text, "eq.yaml")
-    from corridor.io.yaml import loads_yaml
 
     sw._models().clear()
-    rows = sw.solve_chunk({"doc": loads_yaml(text, "eq.yaml"), "file": "eq.yaml"}, sw.draw_params(spec, 1, 4))
+    rows = sw.solve_chunk(spec, sw.draw_params(spec, 1, 4))
     assert all(r["summary"]["converged"] and r["summary"]["gap"] <= 1e-6 for r in rows)
     # the equilibrium prices delays: its generalised cost is never below the LP's free-flow optimum
     for r in rows:
@@ -250,24 +247,24 @@ uncertain:
 
 
 def test_an_identical_sweep_is_reused(tmp_path: Path) -> None:
-    spec, doc = _spec()
+    spec = _spec()
     store = RunStore(tmp_path / "r.duckdb")
-    first = run_sweep(spec, doc, 6, seed=9, workers=1, store=store)
-    again = run_sweep(spec, doc, 6, seed=9, workers=1, store=store)
+    first = run_sweep(spec, 6, seed=9, workers=1, store=store)
+    again = run_sweep(spec, 6, seed=9, workers=1, store=store)
     assert again.sweep_id == first.sweep_id and again.summary["reused"] and again.summary["solved_now"] == 0
     pd.testing.assert_frame_equal(_values(again.frame), _values(first.frame), check_dtype=False)
-    other = run_sweep(spec, doc, 6, seed=10, workers=1, store=store)
+    other = run_sweep(spec, 6, seed=10, workers=1, store=store)
     assert other.sweep_id != first.sweep_id
     assert len(store.list_runs(kind="sweep")) == 2
 
 
 def test_resume_checks_the_sweep(tmp_path: Path) -> None:
-    spec, doc = _spec()
+    spec = _spec()
     store = RunStore(tmp_path / "r.duckdb")
-    first = run_sweep(spec, doc, 4, seed=1, workers=1, store=store)
+    first = run_sweep(spec, 4, seed=1, workers=1, store=store)
     with pytest.raises(InputError, match="is not a sweep of this scenario"):
-        run_sweep(spec, doc, 4, seed=2, workers=1, store=store, resume=first.sweep_id)
+        run_sweep(spec, 4, seed=2, workers=1, store=store, resume=first.sweep_id)
     with pytest.raises(InputError, match="needs a run store"):
-        run_sweep(spec, doc, 4, seed=1, resume=first.sweep_id)
+        run_sweep(spec, 4, seed=1, resume=first.sweep_id)
     with pytest.raises(InputError):
-        run_sweep(spec, doc, 4, seed=1, store=store, resume="no-such-run")
+        run_sweep(spec, 4, seed=1, store=store, resume="no-such-run")

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 import simpy
 
+from corridor._kernels._jit import jit
 from corridor.hub.config import HOURS_PER_YEAR, QueueSpec
 
 __all__ = ["ENGINES", "fcfs_waits", "fcfs_waits_simpy", "run_queue_replication", "sample_customers"]
@@ -23,7 +23,7 @@ __all__ = ["ENGINES", "fcfs_waits", "fcfs_waits_simpy", "run_queue_replication",
 ENGINES = ("kernel", "simpy")
 
 
-@numba.njit(cache=True)
+@jit()
 def _fcfs(arrivals: np.ndarray, service: np.ndarray, servers: int) -> np.ndarray:  # pragma: no cover - jitted
     free = np.zeros(servers)
     starts = np.empty(arrivals.size)

@@ -176,15 +176,8 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
     return out
 
 
-def solve_chunk(spec_dict: dict[str, Any], items: list[Item]) -> list[dict[str, Any]]:
+def solve_chunk(spec: ScenarioSpec, items: list[Item]) -> list[dict[str, Any]]:
     """Solve a chunk of samples (runs in a worker process); returns one store row per sample."""
-    from corridor.scenarios.spec import parse_scenario
-
-    key = "spec:" + str(hash(repr(spec_dict)))
-    spec = _CACHE.get(key)
-    if spec is None:
-        spec = parse_scenario(spec_dict["doc"], spec_dict["file"])
-        _CACHE[key] = spec
     _models().clear()  # every chunk starts cold: results never depend on which chunks this worker solved before
     rows = []
     for idx, seed, params in items:
@@ -196,7 +189,7 @@ def solve_chunk(spec_dict: dict[str, Any], items: list[Item]) -> list[dict[str, 
     return rows
 
 
-def _solve_task(task: tuple[dict[str, Any], list[Item]]) -> list[dict[str, Any]]:
+def _solve_task(task: tuple[ScenarioSpec, list[Item]]) -> list[dict[str, Any]]:
     return solve_chunk(*task)
 
 
@@ -257,12 +250,11 @@ class _Tally:
     rows: list[dict[str, Any]] = field(default_factory=list)  # kept only without a store
 
 
-def _solve(executor: Executor, spec: ScenarioSpec, doc: Any, seed: int, samples: int, done: set[int], *,
+def _solve(executor: Executor, spec: ScenarioSpec, seed: int, samples: int, done: set[int], *,
            store: Any, sweep_id: str, start: float, progress: Callable[[SweepProgress], None] | None) -> _Tally:
     """Solve the missing samples chunk by chunk; write each finished chunk to the store at once."""
-    spec_dict = {"doc": doc, "file": spec.path}
     tally = _Tally()
-    tasks = ((spec_dict, chunk) for chunk in _chunks(spec, seed, samples, done))
+    tasks = ((spec, chunk) for chunk in _chunks(spec, seed, samples, done))
     try:
         for _, rows in executor.imap_unordered(_solve_task, tasks):
             if store is not None:
@@ -283,7 +275,6 @@ def _solve(executor: Executor, spec: ScenarioSpec, doc: Any, seed: int, samples:
 
 def run_sweep(
     spec: ScenarioSpec,
-    doc: Any,
     samples: int,
     *,
     seed: int = 0,
@@ -299,9 +290,7 @@ def run_sweep(
     Parameters
     ----------
     spec
-        The scenario (with ``uncertain`` parameters).
-    doc
-        The parsed YAML it came from (sent to the workers, which parse it again).
+        The scenario (with ``uncertain`` parameters); it is sent to the workers as it is.
     samples, seed
         How many samples (at most :data:`MAX_SAMPLES`); the root seed.
     workers
@@ -346,7 +335,7 @@ def run_sweep(
             if store is not None and not sweep_id:
                 sweep_id = store.start("sweep", spec.name, {"scenario": spec.to_dict(), "samples": samples,
                                                             "seed": seed}, spec_hash, seed=seed)
-            tally = _solve(executor, spec, doc, seed, samples, done, store=store, sweep_id=sweep_id, start=start,
+            tally = _solve(executor, spec, seed, samples, done, store=store, sweep_id=sweep_id, start=start,
                            progress=progress)
     return _result(spec, samples, seed, store, sweep_id, tally, thresholds_t, start)
 
