@@ -210,7 +210,7 @@ def test_tables_keep_their_columns_and_dtypes(store: RunStore) -> None:
     ({"bottlenecks": flows()}, "is written from the summary's bottlenecks"),
     ({"link_flows": flows().assign(tonnes_per_day=1.0)},
      r"table link_flows: tonnes_per_day: 'tonnes_per_day' is not a column of the link_flows table; did you "
-     r"mean 'tonnes'\? it has link, from, to, mode, corridor, commodity, tonnes \(a new column is a schema change"),
+     r"mean 'tonnes'\? \(it has link, from, to, mode, corridor, commodity, tonnes; a new column is a schema change"),
     ({"link_flows": flows().set_index("link")}, r"has an index named 'link'; store it as a column"),
     ({"link_flows": pd.DataFrame({"tonnes": [1.0, "a"]})}, r"table link_flows: tonnes: expected numbers"),
     ({"link_flows": pd.DataFrame({"tonnes": ["1.5"]}, dtype="str")}, r"tonnes: expected numbers, got str values"),

@@ -8,7 +8,6 @@ Its metrics go to typed columns of ``samples``, its parameters to ``sample_param
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from corridor.exceptions import InputError, Problem
 from corridor.scenarios._store_codec import check_seed, seconds
 from corridor.scenarios._store_schema import SAMPLE_METRICS
 from corridor.scenarios._store_tables import arrow_type, insert_arrow
+from corridor.validation import did_you_mean
 
 if TYPE_CHECKING:
     import duckdb
@@ -170,10 +170,9 @@ def _corridors(value: object, where: str) -> dict[str, float | None]:
 def _metric(key: object, value: object, where: str) -> Any:
     kind = _METRIC_TYPES.get(key) if isinstance(key, str) else None
     if kind is None:
-        close = difflib.get_close_matches(str(key), _KNOWN, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        msg = (f"{key!r} is not a sample metric the store knows; {hint}it keeps {', '.join(_KNOWN)} "
-               "(a new metric is a schema change: docs/STORE.md)")
+        hint = did_you_mean(str(key), _KNOWN, list_known=False)
+        msg = (f"{key!r} is not a sample metric the store knows{hint} (it keeps {', '.join(_KNOWN)}; "
+               "a new metric is a schema change: docs/STORE.md)")
         raise InputError(Problem(where, "summary", msg))
     field_ = f"summary.{key}"
     if hasattr(value, "item") and not isinstance(value, str):  # NumPy scalars

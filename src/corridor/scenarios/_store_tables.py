@@ -10,7 +10,6 @@ their pandas dtypes, so that the table comes back with the same names, columns a
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import InputError, Problem
 from corridor.scenarios._store_schema import BOTTLENECKS, BY_PYTHON_NAME, DATA_TABLES, RUN_TABLES, SAMPLES, Table
+from corridor.validation import did_you_mean
 
 if TYPE_CHECKING:
     import duckdb
@@ -184,9 +184,8 @@ def _table_for(name: object, where: str) -> Table:
     if name == BOTTLENECKS.name:
         msg = "is written from the summary's bottlenecks (LP) or congestion (equilibrium); do not pass it as a table"
         raise InputError(Problem(where, "table name", f"{name!r} {msg}"))
-    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    msg = (f"unknown table {name!r}; {hint}the store keeps {', '.join(known)} (a new table is a schema change: "
+    hint = did_you_mean(str(name), known, list_known=False)
+    msg = (f"unknown table {name!r}{hint} (the store keeps {', '.join(known)}; a new table is a schema change: "
            "docs/STORE.md)")
     raise InputError(Problem(where, "table name", msg))
 
@@ -207,10 +206,9 @@ def _checked_frame(frame: object, table: Table, where: str) -> pd.DataFrame:
             raise InputError(Problem(where, str(col), "appears twice"))
         seen.add(col)
         if col not in known:
-            close = difflib.get_close_matches(str(col), known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            msg = (f"{col!r} is not a column of the {table.py} table; {hint}it has {', '.join(known)} "
-                   "(a new column is a schema change: docs/STORE.md)")
+            hint = did_you_mean(str(col), known, list_known=False)
+            msg = (f"{col!r} is not a column of the {table.py} table{hint} (it has {', '.join(known)}; "
+                   "a new column is a schema change: docs/STORE.md)")
             raise InputError(Problem(where, str(col), msg))
     return frame.reset_index(drop=True)
 

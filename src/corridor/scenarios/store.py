@@ -43,7 +43,6 @@ writer killed mid-transaction leaves the last committed state (DuckDB's write-ah
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -61,6 +60,7 @@ from corridor.scenarios._store_samples import check_samples, insert_samples, rea
 from corridor.scenarios._store_schema import SAMPLE_BINDING, SAMPLE_CORRIDORS, SAMPLE_PARAMS, SAMPLES
 from corridor.scenarios._store_sql import MAX_SQL_ROWS, SQL_TIME_LIMIT_S, check_query, run_query
 from corridor.scenarios._store_tables import delete_rows, listed_tables, prepare_tables, read_table, write_tables
+from corridor.validation import did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -608,9 +608,7 @@ def _read(con: duckdb.DuckDBPyConnection, run_id: str, entry: tuple[str, int, li
 def _check_kind(kind: object, where: str) -> str:
     if isinstance(kind, str) and kind in KINDS:
         return kind
-    close = difflib.get_close_matches(str(kind), KINDS, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise InputError(Problem(where, "kind", f"unknown kind of run {kind!r}; {hint}use one of {', '.join(KINDS)}"))
+    raise InputError(Problem(where, "kind", f"unknown kind of run {kind!r}{did_you_mean(str(kind), KINDS)}"))
 
 
 def _run_dict(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -627,8 +625,7 @@ def _now() -> datetime:
 
 
 def _unknown(what: str, name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    if what == "table" and not close:
+    hint = did_you_mean(name, known, n=3, list_known=False)
+    if what == "table" and not hint:
         hint = f"; it has {', '.join(known)}" if known else "; it has no tables"
     return f"unknown {what} {name!r}{hint}"
