@@ -129,7 +129,7 @@ def test_writing_where_no_store_can_be_names_the_path(tmp_path: Path) -> None:
 
 def test_kinds_are_checked_with_did_you_mean(store: RunStore) -> None:
     assert KINDS == ("scenario", "baseline", "sweep", "hub")
-    with pytest.raises(InputError, match=r"kind: unknown kind of run 'nonsense'; use one of scenario, baseline"):
+    with pytest.raises(InputError, match=r"kind: unknown kind of run 'nonsense'; expected one of baseline, hub, scenario, sweep"):
         store.list_runs(kind="nonsense")
     with pytest.raises(InputError, match=r"unknown kind of run 'sweeps'; did you mean 'sweep'\?"):
         store.list_runs(kind="sweeps")
@@ -205,7 +205,7 @@ def test_tables_keep_their_columns_and_dtypes(store: RunStore) -> None:
 
 
 @pytest.mark.parametrize(("tables", "match"), [
-    ({"mixed": flows()}, r"table name: unknown table 'mixed'; the store keeps capacities, geometry"),
+    ({"mixed": flows()}, r"table name: unknown table 'mixed' \(the store keeps capacities, geometry"),
     ({"link_flow": flows()}, r"unknown table 'link_flow'; did you mean 'link_flows'\?"),
     ({"bottlenecks": flows()}, "is written from the summary's bottlenecks"),
     ({"link_flows": flows().assign(tonnes_per_day=1.0)},
