@@ -69,7 +69,12 @@ def _problem_lines(e: BaseException) -> str:
         return "\n".join(f"error: {line}" for line in str(e).splitlines())
     lines = []
     for p in problems:
-        text = f"{_flag(p.field)}: {p.message}" if p.where == "argument" else str(p)
+        if p.where == "argument":
+            text = f"{_flag(p.field)}: {p.message}"
+        elif p.where.startswith("--") and p.field.replace("_", "-") == p.where[2:]:
+            text = f"{p.where}: {p.message}"  # the flag names the field already
+        else:
+            text = str(p)
         lines.append(f"error: {text}")
     return "\n".join(lines)
 

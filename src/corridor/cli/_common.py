@@ -60,7 +60,9 @@ def progress_bar(label: str, *, quiet: bool, rate: str | None = None) -> Iterato
 
     columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TimeRemainingColumn()]
-    with Bar(*columns, console=console(stderr=True), transient=True, disable=quiet) as bar:
+    err = console(stderr=True)
+    # only for a person at a terminal: elsewhere (logs, pipes, CI) a live bar leaves stray lines
+    with Bar(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
         task = bar.add_task(label, total=None, detail="")
 
         def update(p: Progress) -> None:
