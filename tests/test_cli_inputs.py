@@ -109,9 +109,11 @@ def test_builtin_scenario_name_runs(capsys: pytest.CaptureFixture[str], tmp_path
 
 def test_hub_runs_are_recorded(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     store = str(tmp_path / "runs.duckdb")
-    code, out, err = run(capsys, "hub", "simulate", "--days", "10", "--replications", "2", "--json", "--store", store)
+    code, out, err = run(capsys, "hub", "simulate", "--days", "10", "--replications", "2", "--seed", "4", "--store",
+                         store)
     assert code == 0, err
-    run_id = json.loads(out)["run_id"]
+    run_id = err.split("recorded as run ")[1].split()[0]
     code, out, err = run(capsys, "runs", "list", "--kind", "hub", "--json", "--store", store)
     assert code == 0, err
-    assert [r["run_id"] for r in json.loads(out)["runs"]] == [run_id]
+    runs = json.loads(out)["runs"]
+    assert [(r["run_id"], r["seed"], r["status"]) for r in runs] == [(run_id, 4, "done")]

@@ -321,11 +321,11 @@ class HubSimulation(Result):
     run_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values, as ``corridor hub simulate --json`` prints them."""
-        out = self.result.to_dict()
-        if self.run_id:
-            out["run_id"] = self.run_id
-        return out
+        """Plain values, as ``corridor hub simulate --json`` prints them (the same for the same seed).
+
+        Where the run was recorded is not part of it: see :attr:`run_id`.
+        """
+        return self.result.to_dict()
 
     def to_frame(self) -> pd.DataFrame:
         """One row per KPI: mean, sd, 95 % interval, p95 companion, unit and replications (as in the store)."""

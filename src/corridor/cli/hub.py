@@ -119,6 +119,9 @@ def simulate_cmd(
         print_json(payload)
     else:
         _show_simulation(payload)
+        if result.run_id:
+            console(stderr=True).print(f"recorded as run {result.run_id} (corridor runs show {result.run_id})",
+                                       markup=False, highlight=False)
 
 
 def _ci(d: dict[str, Any], fmt: str, *, share: bool = False) -> str:
