@@ -129,7 +129,8 @@ def test_writing_where_no_store_can_be_names_the_path(tmp_path: Path) -> None:
 
 def test_kinds_are_checked_with_did_you_mean(store: RunStore) -> None:
     assert KINDS == ("scenario", "baseline", "sweep", "hub")
-    with pytest.raises(InputError, match=r"kind: unknown kind of run 'nonsense'; expected one of baseline, hub, scenario, sweep"):
+    with pytest.raises(InputError,
+                       match=r"kind: unknown kind of run 'nonsense'; expected one of baseline, hub, scenario, sweep"):
         store.list_runs(kind="nonsense")
     with pytest.raises(InputError, match=r"unknown kind of run 'sweeps'; did you mean 'sweep'\?"):
         store.list_runs(kind="sweeps")
