@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from corridor import Progress
+    from corridor import Progress, Result
     from corridor.model import Dataset
 
 
@@ -39,6 +39,23 @@ def wrote(path: Path | str, *, quiet: bool = False) -> None:
     """Say on stderr that a file was written."""
     if not quiet:
         console(stderr=True).print(f"wrote {path}", markup=False, highlight=False)
+
+
+def emit(result: Result, *, as_json: bool, show: Callable[[dict[str, Any]], None], report: Path | None = None,
+         title: str | None = None) -> dict[str, Any]:
+    """Write the result's ``--report`` (if asked), then print it: JSON for programs or ``show`` for people.
+
+    Returns the printed payload (``result.to_dict()``).
+    """
+    if report is not None:
+        result.write_report(report, title=title)
+        wrote(report, quiet=as_json)
+    payload = result.to_dict()
+    if as_json:
+        print_json(payload)
+    else:
+        show(payload)
+    return payload
 
 
 @contextmanager

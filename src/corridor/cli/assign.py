@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from corridor.cli import _options as options
-from corridor.cli._common import console, load_dataset, print_json, progress_bar, wrote
+from corridor.cli._common import console, emit, load_dataset, progress_bar, wrote
 
 if TYPE_CHECKING:
     from corridor import Assignment
@@ -79,14 +79,7 @@ def assign(
             toll_factor=toll_factor, distance_factor=distance_factor, progress=tick)
     if out is not None:
         _write_out(result, out, quiet=as_json)
-    if report is not None:
-        result.write_report(report)
-        wrote(report, quiet=as_json)
-    payload = result.to_dict()
-    if as_json:
-        print_json(payload)
-    else:
-        _show(payload)
+    payload = emit(result, as_json=as_json, show=_show, report=report)
     if method is Method.equilibrium and strict and not payload["converged"]:
         raise typer.Exit(1)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from corridor.cli import _options as options
-from corridor.cli._common import console, print_json, progress_bar, wrote
+from corridor.cli._common import console, emit, print_json, progress_bar, wrote
 
 if TYPE_CHECKING:
     from corridor.hub import HubConfig
@@ -111,17 +111,10 @@ def simulate_cmd(
         result = corridor.simulate_hub(cfg, days=days, warmup_days=warmup_days, replications=replications,
                                        seed=seed, workers=workers, scheduler=scheduler, engine=engine.value,
                                        store=None if no_store else corridor.open_store(store), progress=tick)
-    if report is not None:
-        result.write_report(report)
-        wrote(report, quiet=as_json)
-    payload = result.to_dict()
-    if as_json:
-        print_json(payload)
-    else:
-        _show_simulation(payload)
-        if result.run_id:
-            console(stderr=True).print(f"recorded as run {result.run_id} (corridor runs show {result.run_id})",
-                                       markup=False, highlight=False)
+    emit(result, as_json=as_json, show=_show_simulation, report=report)
+    if result.run_id and not as_json:
+        console(stderr=True).print(f"recorded as run {result.run_id} (corridor runs show {result.run_id})",
+                                   markup=False, highlight=False)
 
 
 def _ci(d: dict[str, Any], fmt: str, *, share: bool = False) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from corridor.cli import _options as options
-from corridor.cli._common import console, load_dataset, print_json, wrote
+from corridor.cli._common import console, emit, load_dataset, wrote
 
 if TYPE_CHECKING:
     from corridor.routing import Route, RouteSet
@@ -91,14 +91,9 @@ def route(
 
         write_json(geojson, routes.to_geojson())
         wrote(geojson, quiet=as_json)
-    if report is not None:
-        routes.write_report(report)
-        wrote(report, quiet=as_json)
-    if as_json:
-        print_json(routes.to_dict())
-        return
     rs = routes.result
-    _show(rs, ds.network.node(rs.origin).name, ds.network.node(rs.destination).name)
+    emit(routes, as_json=as_json, report=report,
+         show=lambda _: _show(rs, ds.network.node(rs.origin).name, ds.network.node(rs.destination).name))
 
 
 def _money(route: Route) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from corridor.cli import _options as options
-from corridor.cli._common import print_json, progress_bar, wrote
+from corridor.cli._common import emit, progress_bar
 from corridor.cli._scenario_tables import show_comparison, show_sweep
 
 app = typer.Typer(
@@ -36,14 +36,7 @@ def run(
         raise InputError(Problem("--no-store", "", "give --store or --no-store, not both"))
     with progress_bar(f"running {file} and its baseline", quiet=as_json):
         result = corridor.run_scenario(file, baseline=baseline, store=None if no_store else corridor.open_store(store))
-    if report is not None:
-        result.write_report(report, title=f"corridor: {result.name}")
-        wrote(report, quiet=as_json)
-    payload = result.to_dict()
-    if as_json:
-        print_json(payload)
-    else:
-        show_comparison(payload)
+    emit(result, as_json=as_json, show=show_comparison, report=report, title=f"corridor: {result.name}")
 
 
 @app.command("sweep")
@@ -68,12 +61,5 @@ def sweep(
     with progress_bar(f"sweep {file}", quiet=as_json, rate="samples") as tick:
         result = corridor.sweep(file, samples=samples, seed=seed, workers=workers, scheduler=scheduler,
                                 store=corridor.open_store(store), resume=resume, progress=tick)
-    if report is not None:
-        result.write_report(report, title=f"corridor sweep: {result.result.scenario}")
-        wrote(report, quiet=as_json)
-    payload = result.to_dict()
-    if as_json:
-        print_json(payload)
-    else:
-        show_sweep(payload)
+    emit(result, as_json=as_json, show=show_sweep, report=report, title=f"corridor sweep: {result.result.scenario}")
 

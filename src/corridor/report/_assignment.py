@@ -249,18 +249,13 @@ def render_assignment(
         ``link, a, b, flow, time, capacity, voc``).
     network
         The network assigned (node names and coordinates for the map).
-    title
-        The page title.
-    created
-        A date or time to show under the title (none by default; solver timings are not shown, so
-        the output depends on the input only).
-    fragment
-        A self-contained ``<div>`` for a notebook (flows by corridor and a small map) instead of a page.
+    title, created, fragment
+        As in :func:`render_comparisons`; a notebook's fragment holds flows by corridor and a small map.
 
     Returns
     -------
     str
-        A whole HTML document, or with ``fragment=True`` one ``<div>``.
+        The page of the assignment, or its fragment.
 
     See Also
     --------

@@ -267,18 +267,13 @@ def render_hub(
     ----------
     result
         ``SimulationResult.to_dict()`` (as ``corridor hub simulate --json`` prints it).
-    title
-        The page title.
-    created
-        A date or time to show under the title (none by default: the output depends on the input only;
-        the result's ``elapsed_s`` is not shown).
-    fragment
-        A self-contained ``<div>`` for a notebook (the main KPIs and one chart) instead of a page.
+    title, created, fragment
+        As in :func:`render_comparisons`; a notebook's fragment holds the main KPIs and one chart.
 
     Returns
     -------
     str
-        A whole HTML document, or with ``fragment=True`` one ``<div>``.
+        The page of the simulation, or its fragment.
 
     See Also
     --------

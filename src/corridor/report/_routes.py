@@ -218,17 +218,13 @@ def render_routes(
         and ``profile``.
     network
         The network the routes were planned on (node names and coordinates for the map).
-    title
-        The page title.
-    created
-        A date or time to show under the title (none by default: the output depends on the input only).
-    fragment
-        A self-contained ``<div>`` for a notebook (the routes table and a small map) instead of a page.
+    title, created, fragment
+        As in :func:`render_comparisons`; a notebook's fragment holds the routes table and a small map.
 
     Returns
     -------
     str
-        A whole HTML document, or with ``fragment=True`` one ``<div>``.
+        The page of the routes, or its fragment.
 
     See Also
     --------

@@ -252,18 +252,14 @@ def render_sweep(
     samples
         One row per sample with the metrics as columns; with it the report draws histograms,
         without it quantile ranges.
-    title
-        The page title.
-    created
-        A date or time to show under the title (none by default).
-    fragment
-        A self-contained ``<div>`` for a notebook (the quantile table and one chart of the
-        generalised cost) instead of a page.
+    title, created, fragment
+        As in :func:`render_comparisons`; a notebook's fragment holds the quantile table and one chart of the
+        generalised cost.
 
     Returns
     -------
     str
-        A whole HTML document, or with ``fragment=True`` one ``<div>``.
+        The page of the sweep, or its fragment.
 
     See Also
     --------
