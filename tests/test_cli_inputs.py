@@ -117,3 +117,25 @@ def test_hub_runs_are_recorded(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert code == 0, err
     runs = json.loads(out)["runs"]
     assert [(r["run_id"], r["seed"], r["status"]) for r in runs] == [(run_id, 4, "done")]
+
+
+def test_long_waits_are_said_even_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "assign", "--method", "lp")
+    assert code == 0
+    assert err.splitlines()[:2] == ["LP: building the LP", "LP: solving with HiGHS"]
+
+
+def test_table_headers_say_the_unit_of_their_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "assign", "--method", "lp")
+    assert code == 0
+    header = next(line for line in out.splitlines() if "corridor" in line and "TEU" in line)
+    assert "Mt CO2e" in header and "co2e_kg" not in header and "bn t·km" in header
+
+
+def test_runs_show_headers_say_the_unit_of_their_values(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    store = str(tmp_path / "runs.duckdb")
+    code, out, err = run(capsys, "scenario", "run", "northern-route-closed", "--json", "--store", store)
+    assert code == 0, err
+    code, out, err = run(capsys, "runs", "show", json.loads(out)["scenario"]["run_id"], "--store", store)
+    assert code == 0, err
+    assert "co2e (Mt CO2e)" in out and "co2e_kg (" not in out

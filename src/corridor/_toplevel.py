@@ -348,7 +348,7 @@ def _solve_lp(ds: Dataset, value_of_time: float, carbon_price: float, risk_price
 
     stage("building the LP", 0.0)
     model = FreightLP.build(ds.network, ds.demand, value_of_time=value_of_time, carbon_price=carbon_price,
-                            risk_price=risk_price, progress=stage)
+                            risk_price=risk_price)
     stage("solving with HiGHS", 0.5)
     return model.solve()
 
@@ -361,7 +361,7 @@ def _iterations(progress: ProgressCallback | None, max_iter: int) -> Callable[[A
         if getattr(p, "stage", "iterating") != "iterating":  # "compiling kernels (first run only)"
             progress(Progress(p.stage))
         else:
-            progress(Progress("equilibrium", p.iteration, max_iter, f"gap {p.gap:.2e}"))
+            progress(Progress("iterating", p.iteration, max_iter, f"gap {p.gap:.2e}"))
 
     return tick
 

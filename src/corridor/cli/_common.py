@@ -63,7 +63,9 @@ def progress_bar(label: str, *, quiet: bool, rate: str | None = None) -> Iterato
     """A progress bar on stderr driven by :class:`corridor.Progress` callbacks (nothing when ``quiet``).
 
     Without a known total it spins and shows the stage; with one it shows done/total, elapsed and
-    the time left. ``rate`` names the unit of a per-second rate to show (``"samples"``).
+    the time left. ``rate`` names the unit of a per-second rate to show (``"samples"``). Where
+    stderr is not a terminal (a log, CI) there is no bar, but each new stage is said in one line
+    (``assign: compiling kernels (first run only)``), so that a long wait is never silent.
     """
     from rich.progress import (
         BarColumn,
@@ -79,10 +81,15 @@ def progress_bar(label: str, *, quiet: bool, rate: str | None = None) -> Iterato
                           TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TimeRemainingColumn()]
     err = console(stderr=True)
     # only for a person at a terminal: elsewhere (logs, pipes, CI) a live bar leaves stray lines
-    with Bar(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+    live = not quiet and err.is_terminal
+    said: set[str] = set()
+    with Bar(*columns, console=err, transient=True, disable=not live) as bar:
         task = bar.add_task(label, total=None, detail="")
 
         def update(p: Progress) -> None:
+            if not live and not quiet and p.stage not in ("", label) and p.stage not in said:
+                said.add(p.stage)
+                err.print(f"{label}: {p.stage}", markup=False, highlight=False)
             detail = p.detail
             elapsed = bar.tasks[task].elapsed or 0.0
             if rate is not None and p.done and elapsed > 0:
