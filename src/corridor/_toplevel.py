@@ -475,12 +475,12 @@ def run_scenario(
     >>> run.diff["totals"]["total_cost_usd"]["change"] > 0
     True
     """
-    from corridor.scenarios.run import load_base
+    from corridor.scenarios.run import base_of
     from corridor.scenarios.runner import compare_scenarios
 
     spec = _scenario(scenario, "scenario")
     base_spec = None if baseline is None else _scenario(baseline, "baseline")
-    base = load_base(spec.dataset, relative_to=spec.path)
+    base = base_of(spec)
     comparison = compare_scenarios(spec, base_spec, store=_store(store), base=base)
     return ScenarioRun(comparison, base.network)
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from corridor.model import Dataset, Network
 
 __all__ = [
-    "RunOutcome", "base_demand", "build_model", "engine_kwargs", "engine_network", "load_base", "run_spec",
+    "RunOutcome", "base_demand", "base_of", "build_model", "engine_kwargs", "engine_network", "load_base", "run_spec",
     "solve_model", "summarise",
 ]
 
@@ -60,11 +60,11 @@ class RunOutcome:
         return {"name": self.name, "spec_hash": self.spec_hash, "params": dict(self.params), **self.summary}
 
 
-def load_base(dataset: str, *, relative_to: str | Path | None = None) -> Dataset:
+def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str = "base") -> Dataset:
     """The base of a scenario: a built-in dataset by name, or a network file or folder (validated).
 
     A relative path is looked up next to the scenario file (``relative_to``) first, then in the
-    working directory.
+    working directory. ``where`` (``file:line`` of the scenario's ``base:``) locates the error.
 
     Raises
     ------
@@ -82,9 +82,14 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None) -> Dataset
             path = beside
     if not path.exists():
         known = ", ".join(data.available())
-        raise InputError(Problem("base", "dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a "
+        raise InputError(Problem(where, "base.dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a "
                                  "network file or folder"))
     return data.load(path)
+
+
+def base_of(spec: ScenarioSpec) -> Dataset:
+    """The base dataset of ``spec`` (:func:`load_base`), errors located at its ``base:`` line."""
+    return load_base(spec.dataset, relative_to=spec.path, where=spec.base_where or spec.path or spec.name)
 
 
 def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
@@ -134,7 +139,7 @@ def run_spec(
     """
     start = time.perf_counter()
     values = {**spec.nominal(), **(params or {})}
-    ds = base if base is not None else load_base(spec.dataset, relative_to=spec.path)
+    ds = base if base is not None else base_of(spec)
     applied = apply_changes(spec, ds.network, base_demand(spec, ds), values)
     if progress:
         progress("build", 0.2)
@@ -163,8 +168,8 @@ def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
     demand = ds.demand.filter(year=spec.year)
     if not demand.rows:
         years = ", ".join(sorted({str(r.year) for r in ds.demand.rows}))
-        raise InputError(Problem(spec.path or spec.name, "base.year", f"the dataset has no demand for {spec.year}; "
-                                 f"it has {years or 'none'} (grow demand with grow_demand)"))
+        msg = f"the dataset has no demand for {spec.year}; it has {years or 'none'} (grow demand with grow_demand)"
+        raise InputError(Problem(spec.base_where or spec.path or spec.name, "base.year", msg))
     return demand
 
 

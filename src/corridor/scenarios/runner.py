@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from corridor.exceptions import InputError
 from corridor.scenarios.changes import apply_changes
 from corridor.scenarios.compare import compare_runs
-from corridor.scenarios.run import base_demand, load_base, run_spec
+from corridor.scenarios.run import base_demand, base_of, run_spec
 from corridor.scenarios.spec import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def check_runnable(*specs: ScenarioSpec, base: Dataset | None = None) -> None:
         The first spec with a bad base, year or change.
     """
     for s in specs:
-        ds = base if base is not None and s.dataset == specs[0].dataset else load_base(s.dataset, relative_to=s.path)
+        ds = base if base is not None and s.dataset == specs[0].dataset else base_of(s)
         apply_changes(s, ds.network, base_demand(s, ds))
 
 
@@ -186,7 +186,7 @@ def compare_scenarios(spec: ScenarioSpec, baseline: ScenarioSpec | None = None, 
     """
     baseline = baseline if baseline is not None else spec.without_changes()
     if base is None:
-        base = load_base(spec.dataset, relative_to=spec.path)
+        base = base_of(spec)
     check_runnable(spec, baseline, base=base)
     same_base = baseline.dataset == spec.dataset
     b = run_or_reuse(baseline, store, base=base if same_base else None, kind="baseline")

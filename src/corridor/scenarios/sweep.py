@@ -29,7 +29,7 @@ import numpy as np
 
 from corridor.exceptions import InputError, Problem
 from corridor.parallel import Executor, child_seed
-from corridor.scenarios.run import load_base
+from corridor.scenarios.run import base_of, load_base
 from corridor.scenarios.spec import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
 
     key = f"base:{spec.dataset}"
     if key not in _CACHE:
-        _CACHE[key] = load_base(spec.dataset, relative_to=spec.path)
+        _CACHE[key] = base_of(spec)
     ds = _CACHE[key]
     applied = apply_changes(spec, ds.network, base_demand(spec, ds), params)
     network = engine_network(spec, applied)

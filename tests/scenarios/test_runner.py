@@ -1,0 +1,35 @@
+"""Running a scenario against its baseline: errors located, nothing stored on bad input, identical runs reused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corridor.exceptions import InputError
+from corridor.scenarios import RunStore, scenario_from_text
+from corridor.scenarios.runner import compare_scenarios
+
+
+@pytest.mark.parametrize(("text", "expect"), [
+    ("name: x\nbase: {dataset: ./nowhere, year: 2021}\n",
+     "my.yaml:2: base.dataset: './nowhere' is neither a built-in dataset"),
+    ("name: x\nbase: {dataset: eurasia, year: 2030}\n", "my.yaml:2: base.year: the dataset has no demand for 2030"),
+    ("name: x\nchanges:\n  - close_link: [no-such-link]\n", "my.yaml:3: close_link"),
+])
+def test_bad_scenarios_fail_before_anything_is_stored(tmp_path: Path, text: str, expect: str) -> None:
+    store = RunStore(tmp_path / "runs.duckdb")
+    with pytest.raises(InputError, match=expect):
+        compare_scenarios(scenario_from_text(text, "my.yaml"), store=store)
+    assert store.list_runs() == []
+
+
+def test_a_renamed_scenario_reuses_its_runs(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.duckdb")
+    text = "name: {}\nchanges:\n  - close_transit: [RU, BY]\n"
+    first = compare_scenarios(scenario_from_text(text.format("a"), "a.yaml"), store=store)
+    second = compare_scenarios(scenario_from_text(text.format("b"), "b.yaml"), store=store)
+    assert not first.scenario_run.reused and second.scenario_run.reused
+    assert second.scenario_run.run_id == first.scenario_run.run_id
+    assert second.diff == first.diff
+    assert len(store.list_runs()) == 2  # the baseline and the scenario, once each
