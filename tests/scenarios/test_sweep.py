@@ -192,7 +192,7 @@ def test_a_trillion_samples_is_refused_at_the_command_line(tmp_path: Path) -> No
     p = subprocess.run([*CLI, "scenario", "sweep", str(RISK), "--samples", "1000000000000", "--store", str(store)],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2, p.stderr
-    assert p.stderr.strip() == ("error: --samples: samples: must be a whole number from 1 to 10,000,000, "
+    assert p.stderr.strip() == ("error: --samples: must be a whole number from 1 to 10,000,000, "
                                 "not 1000000000000")
     if store.exists():
         assert RunStore(store).list_runs() == []
