@@ -139,3 +139,19 @@ def test_runs_show_headers_say_the_unit_of_their_values(capsys: pytest.CaptureFi
     code, out, err = run(capsys, "runs", "show", json.loads(out)["scenario"]["run_id"], "--store", store)
     assert code == 0, err
     assert "co2e (Mt CO2e)" in out and "co2e_kg (" not in out
+
+
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (("route", "Xian", "Duisburg", "--carbon-price", "1e308"), ("route",), ("nonsense",),
+                 ("runs", "list", "--kind", "nonsense"), ("assign", "--method", "simplex")):
+        code, out, err = run(capsys, *args)
+        assert code == 2 and out == ""
+        assert len(err.strip().splitlines()) == 1, err
+        assert err.startswith("error: ") and "--help)" in err
+
+
+def test_run_kinds_of_the_cli_are_the_store_kinds() -> None:
+    from corridor.cli.runs import Kind
+    from corridor.scenarios.store import KINDS
+
+    assert tuple(k.value for k in Kind) == KINDS

@@ -94,20 +94,39 @@ def _exit_code(e: BaseException) -> tuple[int, str]:
     return 1, f"internal error: {type(e).__name__}: {e} (set CORRIDOR_DEBUG=1 for details)"
 
 
+def _usage_error(e: BaseException) -> str | None:
+    """A usage error of the command line (bad flag value, unknown option) as one line; None for others.
+
+    Typer's own errors (a vendored click ``ClickException``) are recognised by their interface.
+    """
+    if not (hasattr(e, "format_message") and hasattr(e, "exit_code")):
+        return None
+    if type(e).__name__ == "NoArgsIsHelpError":
+        return ""  # the help has been printed
+    ctx = getattr(e, "ctx", None)
+    hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    return f"error: {e.format_message()}{hint}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status instead of raising ``SystemExit``."""
     try:
-        app(args=argv, prog_name="corridor", standalone_mode=True)
+        rv = app(args=argv, prog_name="corridor", standalone_mode=False)
     except SystemExit as e:
         code = e.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except (Exception, KeyboardInterrupt) as e:
         if os.environ.get("CORRIDOR_DEBUG"):
             raise
+        usage = _usage_error(e)
+        if usage is not None:
+            if usage:
+                print(usage, file=sys.stderr)
+            return int(getattr(e, "exit_code", 2))
         code, message = _exit_code(e)
         print(message, file=sys.stderr)
         return code
-    return 0
+    return rv if isinstance(rv, int) else 0
 
 
 def _entry() -> None:  # pragma: no cover - console-script shim

@@ -27,6 +27,15 @@ _UNITS = (("tonne_km", 1e9, "bn t·km"), ("co2e_kg", 1e9, "Mt CO2e"), ("hours_t"
           ("_usd", 1e9, "bn USD"), ("_t", 1e6, "Mt"), ("tonnes", 1e6, "Mt"), ("teu", 1.0, "TEU"))
 
 
+class Kind(StrEnum):
+    """Kinds of run (``corridor.scenarios.store.KINDS``)."""
+
+    scenario = "scenario"
+    baseline = "baseline"
+    sweep = "sweep"
+    hub = "hub"
+
+
 class Format(StrEnum):
     """Export formats."""
 
@@ -47,14 +56,14 @@ def _open(path: Path | None) -> RunStore:
 
 @app.command("list")
 def list_runs(
-    kind: str | None = typer.Option(None, "--kind", help="Only runs of this kind (scenario, baseline, sweep, hub)."),
+    kind: Kind | None = typer.Option(None, "--kind", help="Only runs of this kind."),
     limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Show at most this many runs, newest first."),
     store: Path | None = _store_option(),
     as_json: bool = options.as_json(),
 ) -> None:
     """List recorded runs, newest first."""
     s = _open(store)
-    runs = s.list_runs(kind=kind, limit=limit + 1)
+    runs = s.list_runs(kind=None if kind is None else kind.value, limit=limit + 1)
     more = len(runs) > limit
     runs = runs[:limit]
     if as_json:
@@ -62,7 +71,7 @@ def list_runs(
         return
     out = console()
     if not runs:
-        what = f"{kind} runs" if kind else "runs"
+        what = f"{kind.value} runs" if kind else "runs"
         out.print(f"no {what} in {s.path} yet; `corridor scenario run FILE` records one")
         return
     from rich.table import Table
