@@ -469,3 +469,13 @@ def test_a_scheduler_without_workers_is_bad_input(tmp_path: Path, quick_timeout:
             run_tasks(_square, [1], scheduler=cl.address)
     finally:
         cl.stop()
+
+
+def test_a_program_read_from_standard_input_runs_local_workers(tmp_path: Path) -> None:
+    """``python - <<EOF`` names its program ``<stdin>``, which a new worker must not try to run."""
+    program = ("from corridor.parallel import run_tasks\n"
+               "print(sorted(run_tasks(abs, [-1, -2, -3, -4], workers=2)))\n")
+    p = subprocess.run([sys.executable, "-"], input=program, capture_output=True, text=True, timeout=120,
+                       cwd=tmp_path, check=False)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[1, 2, 3, 4]"

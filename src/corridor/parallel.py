@@ -51,11 +51,13 @@ bar, numerical libraries' thread pools), which is why it is not the default.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
 import signal
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
@@ -264,6 +266,25 @@ def _local_worker_init(initializer: Callable[..., object] | None, initargs: tupl
         _initialise(initializer, initargs)
 
 
+@contextlib.contextmanager
+def _no_phantom_main_file() -> Iterator[None]:
+    """Hide a ``__main__.__file__`` that is no file while workers start.
+
+    Python reading its program from standard input (``python - <<EOF``) names it ``<stdin>``, which
+    a new worker would try to run as a script and die; the workers need nothing from it.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not isinstance(path, str) or os.path.isfile(path):
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 class _Local:
     """A local process pool."""
 
@@ -282,7 +303,8 @@ class _Local:
             self._preload([*self.preload, func.__module__])
             self.preload = []
         try:
-            return self.pool.submit(_run_task, func, task)
+            with _no_phantom_main_file():  # workers may start here
+                return self.pool.submit(_run_task, func, task)
         except BrokenProcessPool as e:
             raise self._died() from e
 
