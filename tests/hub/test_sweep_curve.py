@@ -144,3 +144,18 @@ def test_forced_form_and_davidson_accessors():
     assert dav.fit["bpr_weighted_sse"] >= 0 and "bpr_alpha" in dav.fit
     with pytest.raises(InputError, match="form"):
         fit_curve(pts, name="t", capacity_teu_per_yr=1.0, form="conical")
+
+
+def test_a_pure_queue_may_run_long_but_not_draw_without_bound() -> None:
+    from corridor.hub import QueueSpec, simulate
+    from corridor.hub.config import HubConfig
+    from corridor.hub.simulate import MAX_QUEUE_CUSTOMERS
+    from corridor.model.distributions import Distribution
+
+    exp = Distribution.exponential
+    queue = HubConfig("q", mode="queue", queue=QueueSpec(1, exp(24.0), exp(12.0)))
+    res = simulate(queue, days=40_000, warmup_days=100, replications=1, seed=1)  # heavy-traffic checks run this long
+    assert res.kpis["customers_per_yr"].mean > 0
+    busy = HubConfig("q", mode="queue", queue=QueueSpec(1, exp(0.01), exp(0.005)))
+    with pytest.raises(InputError, match=f"over the {MAX_QUEUE_CUSTOMERS:,} a run may hold"):
+        simulate(busy, days=40_000, warmup_days=0, replications=1)

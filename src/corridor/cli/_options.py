@@ -70,12 +70,12 @@ def replications(default: int, help_text: str = "Independent seeded replications
 
 def days(default: int = 365) -> Any:
     """``--days N``."""
-    return typer.Option(default, "--days", min=1, max=36_500, help="Simulated days measured (after the warm-up).")
+    return typer.Option(default, "--days", min=1, help="Simulated days measured (after the warm-up).")
 
 
 def warmup_days() -> Any:
     """``--warmup-days N``."""
-    return typer.Option(14, "--warmup-days", min=0, max=3_650, help="Days simulated first and discarded.")
+    return typer.Option(14, "--warmup-days", min=0, help="Days simulated first and discarded.")
 
 
 def config() -> Any:

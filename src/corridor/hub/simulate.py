@@ -17,12 +17,19 @@ from corridor.hub.queue import ENGINES, run_queue_replication
 from corridor.hub.theory import theoretical_wait
 from corridor.parallel import Executor, check_workers, child_seed
 
-__all__ = ["MAX_DAYS", "MAX_RUNS", "SimulationResult", "check_run", "replicate_designs", "simulate"]
+__all__ = ["MAX_DAYS", "MAX_QUEUE_CUSTOMERS", "MAX_QUEUE_DAYS", "MAX_RUNS", "SimulationResult", "check_run",
+           "replicate_designs", "simulate"]
 
 MAX_RUNS = 100_000
 """The most simulation runs (replications × designs or levels) one call may ask for."""
 MAX_DAYS = 36_500
-"""The longest simulated period, and the longest warm-up, in days (100 years)."""
+"""The longest simulated period, and the longest warm-up, in days (100 years) of a hub."""
+MAX_QUEUE_DAYS = 1_000_000
+"""The same for a pure queue (``mode: queue``), whose validation against theory in heavy traffic
+needs runs of tens of thousands of days; its size is bounded by :data:`MAX_QUEUE_CUSTOMERS`."""
+MAX_QUEUE_CUSTOMERS = 20_000_000
+"""The most customers one replication of a pure queue may draw (warm-up included): its arrays
+take about 32 bytes per customer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,16 +173,17 @@ def replicate_designs(designs: Sequence[HubConfig], *, days: int, warmup_days: i
 
 
 def check_run(days: int, warmup_days: int, replications: int, seed: int, workers: int = 1, *,
-              designs: int = 1) -> None:
+              designs: int = 1, max_days: int = MAX_DAYS) -> None:
     """Raise :class:`InputError` for impossible run settings.
 
-    ``days`` and ``warmup_days`` are at most :data:`MAX_DAYS`, ``workers`` at most
-    :data:`corridor.parallel.MAX_WORKERS`, and ``replications × designs`` at most :data:`MAX_RUNS`.
+    ``days`` and ``warmup_days`` are at most ``max_days`` (:data:`MAX_DAYS`; a pure queue
+    :data:`MAX_QUEUE_DAYS`), ``workers`` at most :data:`corridor.parallel.MAX_WORKERS`, and
+    ``replications × designs`` at most :data:`MAX_RUNS`.
     """
     problems = []
     for flag, name, value, low in (("--days", "days", days, 1), ("--warmup-days", "warmup_days", warmup_days, 0)):
-        if not low <= value <= MAX_DAYS:
-            problems.append(Problem(flag, name, f"must be from {low} to {MAX_DAYS:,}, not {value}"))
+        if not low <= value <= max_days:
+            problems.append(Problem(flag, name, f"must be from {low} to {max_days:,}, not {value}"))
     if replications < 1:
         problems.append(Problem("--replications", "replications", f"must be ≥ 1, not {replications}"))
     elif replications * max(designs, 1) > MAX_RUNS:
@@ -192,6 +200,15 @@ def check_run(days: int, warmup_days: int, replications: int, seed: int, workers
         raise InputError(problems)
 
 
+def _check_queue_size(config: HubConfig, days: int) -> None:
+    """Refuse a pure-queue run that would draw more than :data:`MAX_QUEUE_CUSTOMERS` customers."""
+    assert config.queue is not None
+    customers = days * 24.0 / max(config.queue.arrivals.mean, 1e-12)
+    if customers > MAX_QUEUE_CUSTOMERS:
+        raise InputError(Problem("--days", "days", f"{days:,} days (warm-up included) draw about {customers:,.0f} "
+                                 f"customers per replication, over the {MAX_QUEUE_CUSTOMERS:,} a run may hold"))
+
+
 def simulate(config: HubConfig, *, days: int = 365, warmup_days: int = 14, replications: int = 5, seed: int = 0,
              workers: int = 1, scheduler: str | None = None, engine: str = "kernel",
              progress: Callable[[int, int], None] | None = None) -> SimulationResult:
@@ -202,7 +219,8 @@ def simulate(config: HubConfig, *, days: int = 365, warmup_days: int = 14, repli
     config
         From :func:`corridor.hub.load_config`.
     days, warmup_days
-        Measured length and warm-up (deleted) before it, each at most :data:`MAX_DAYS`. In hub mode
+        Measured length and warm-up (deleted) before it, each at most :data:`MAX_DAYS` (a pure queue:
+        :data:`MAX_QUEUE_DAYS`, and :data:`MAX_QUEUE_CUSTOMERS` customers). In hub mode
         the measured period starts on 1 January, so a 365-day run covers one calendar year of storms.
     replications, seed
         Number of runs (at most :data:`MAX_RUNS`); run i draws from child i of
@@ -226,7 +244,11 @@ def simulate(config: HubConfig, *, days: int = 365, warmup_days: int = 14, repli
     CorridorError
         A replication failed or a worker died.
     """
-    check_run(days, warmup_days, replications, seed, workers)
+    if config.mode == "queue" and config.queue is not None:
+        check_run(days, warmup_days, replications, seed, workers, max_days=MAX_QUEUE_DAYS)
+        _check_queue_size(config, days + warmup_days)
+    else:
+        check_run(days, warmup_days, replications, seed, workers)
     if engine not in ENGINES:
         raise InputError(Problem("engine", "engine", f"must be one of {', '.join(ENGINES)}, not {engine!r}"))
     started = time.perf_counter()
