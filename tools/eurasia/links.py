@@ -93,17 +93,23 @@ LINKS = [
     ("aktau-alat-ferry", "aktau", "baku-alat", "rail-ferry", "trans-caspian", "", ("sea",),
      {"time_h": (22, "KZI17b", "indicative"), "note": "rail ferry; NOMAD gives 20-22 h, AZENC 24 h to the old Baku port"}),
     ("aktau-alat-feeder", "aktau", "baku-alat", "feeder", "trans-caspian", "", ("sea",),
-     {"time_h": (22, "KZI17b", "indicative"), "commodities": CONTAINER,
+     {"time_h": (22, "KZI17b", "estimate"), "commodities": CONTAINER,
       "capacity_teu": (43200, "TELS+M-FEEDERCAP", "derived"),
       "note": "container feeders (120-350 TEU); crossing time taken as the ferry's"}),
     ("aktau-alat-tanker", "aktau", "baku-alat", "sea", "trans-caspian", "", ("sea",),
-     {"time_h": (22, "KZI17b", "indicative"), "commodities": BULK_SEA,
+     {"time_h": (22, "KZI17b", "estimate"), "commodities": BULK_SEA,
       "note": "oil tankers; crossing time taken as the ferry's"}),
     ("kuryk-alat-ferry", "kuryk", "baku-alat", "rail-ferry", "trans-caspian", "", ("sea",),
-     {"time_h": (18, "KZI17b", "indicative"), "note": "rail and road ferry; 20-22 h for the new RoPax ferries (SEA22)"}),
+     {"time_h": (21, "SEA22+M-MIDPOINT", "derived"),
+      "note": "rail and road ferry; 20-22 h for the RoPax ferries (SEA22, 2022), which serve Kuryk-Alat from May "
+              "2021 (Azerbaijan, TRD21), so 2021 takes the midpoint; the 18 h of KZI17b/KTV (2017) is a statement "
+              "from the planning of the Kuryk ferry complex, before these ferries, and no 2021 crossing time was "
+              "found"}),
     ("turkmenbashi-alat-ferry", "turkmenbashi", "baku-alat", "rail-ferry", "southern", "",
-     ("src", 306, "RUWIKI-BT", "official"), {"time_h": (12, "RUWIKI-BT", "official"),
-                                            "note": "Baku-Turkmenbashi ferry, using the Alat terminal since 2014"}),
+     ("src", 306, "RUWIKI-BT", "estimate"), {"time_h": (12, "RUWIKI-BT", "estimate"),
+                                            "note": "Baku-Turkmenbashi ferry, using the Alat terminal since 2014; "
+                                                    "the encyclopaedia's 306 km and 12 h to Baku stand in for Alat "
+                                                    "(AZS gives 343 km)"}),
     # --- Azerbaijan and Georgia ---------------------------------------------------------------------
     ("alat-baku", "baku-alat", "baku", "rail-1520", "trans-caspian", "AZ", ("src", 65, "TUKR", "official"), {}),
     ("alat-ganja", "baku-alat", "ganja", "rail-1520", "trans-caspian", "AZ", ("gc",), {}),

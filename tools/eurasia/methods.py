@@ -16,7 +16,8 @@ METHODS = {
                    "The factor and the calibration pairs are printed by tools/build_eurasia.py and listed in DATA.md."),
     "M-SPLIT": ("method", "A published line length split over consecutive links in proportion to their "
                 "great-circle lengths", ""),
-    "M-SUM": ("method", "Sum of published section lengths", ""),
+    "M-SUM": ("method", "Sum of published parts (section lengths, terminal capacities)", ""),
+    "M-MIDPOINT": ("method", "Midpoint of a published range (the figure's note gives the range)", ""),
     "M-CHAINAGE": ("method", "Length read from the kilometre chainage of a line (station km post)", ""),
     "M-KMDAY": ("method", "Speed in km/h = published km per day / 24", ""),
     "M-TFI3": ("method", "Rail cost per tonne-km = CAREC CPMM TFI3 (USD per 500 km per 20 t) / 10,000, "

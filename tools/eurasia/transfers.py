@@ -33,8 +33,9 @@ TRANSFERS = [
         "time_h": (KZ_OUT - DOSTYK_PROC, "CPMM22-KZ+M-TFI1", "derived"), "cost_usd_per_t": BULK_BORDER,
         "cost_usd_per_teu": NO_TEU_CHARGE, "note": "CAREC KZ rail outbound 11.4 h (2021) incl. processing"}),
     ("alashankou-border", "alashankou", "border-clearance", set(), set(), {
-        "time_h": (30.5, "CPMM22-RAIL", "measured"),
-        "note": "PRC outbound rail BCP time 2022; used in both directions"}),
+        "time_h": (30.5, "CPMM22-RAIL", "estimate"),
+        "note": "PRC outbound rail BCP time 2022 (a CAREC average over PRC crossings) applied to this crossing, "
+                "both directions"}),
     # --- Altynkol / Khorgos ------------------------------------------------------------------------------
     ("altynkol-gauge-in", "altynkol", "gauge-change", R1435, R1520, {
         "time_h": (47 / 60, "YDYL", "indicative"), "capacity_mtpa": (4, "KZI19", "official capacity"),
@@ -50,10 +51,12 @@ TRANSFERS = [
         "time_h": (KZ_OUT - DOSTYK_PROC, "CPMM22-KZ+M-TFI1", "derived"), "cost_usd_per_t": BULK_BORDER,
         "cost_usd_per_teu": NO_TEU_CHARGE}),
     ("altynkol-border-road", "altynkol", "border-clearance", {"road"}, {"road"}, {
-        "time_h": (9.9, "CPMM22-RAIL", "measured"),
-        "note": "CAREC road border-crossing time 2022 (all corridors) for trucks at Nur Zholy / Khorgos"}),
+        "time_h": (9.9, "CPMM22-RAIL", "estimate"),
+        "note": "CAREC road border-crossing time 2022 (an all-corridor average) applied to trucks at Nur Zholy / "
+                "Khorgos"}),
     ("khorgos-border", "khorgos", "border-clearance", set(), set(), {
-        "time_h": (34.8, "CPMM22-RAIL", "measured"), "note": "PRC outbound rail BCP time 2022; used both ways"}),
+        "time_h": (34.8, "CPMM22-RAIL", "estimate"),
+        "note": "PRC outbound rail BCP time 2022 (a CAREC average) applied to this crossing, both ways"}),
     # --- Brest / Małaszewicze ----------------------------------------------------------------------------
     ("malaszewicze-gauge", "malaszewicze", "gauge-change", {"rail-1520", "rail-1435"}, {"rail-1520", "rail-1435"}, {
         "time_h": (60, "RT18", "indicative"), "time_sd_h": (12, "RT18", "indicative"),
@@ -73,11 +76,12 @@ TRANSFERS = [
         "time_h": (40.6, "CPMM22-RAIL+ASSUME-BORDER", "assumption"),
         "note": "AZ-GE rail border time not found (corridor-facts gap 9)"}),
     ("bolashak-border", "bolashak", "border-clearance", set(), set(), {
-        "time_h": (KZ_OUT, "CPMM22-KZ", "measured"), "cost_usd_per_t": BULK_BORDER,
-        "note": "CAREC KZ rail outbound average; station handles 5 trains/day (JJ23)"}),
+        "time_h": (KZ_OUT, "CPMM22-KZ", "estimate"), "cost_usd_per_t": BULK_BORDER,
+        "note": "CAREC KZ rail outbound average applied to this crossing; station handles 5 trains/day (JJ23)"}),
     ("saryagash-border", "saryagash", "border-clearance", set(), set(), {
-        "time_h": (KZ_OUT, "CPMM22-KZ", "measured"), "cost_usd_per_t": BULK_BORDER,
-        "capacity_mtpa": (27, "KZI22c", "official capacity"), "note": "operating at full capacity (2022)"}),
+        "time_h": (KZ_OUT, "CPMM22-KZ", "estimate"), "cost_usd_per_t": BULK_BORDER,
+        "capacity_mtpa": (27, "KZI22c", "official capacity"),
+        "note": "CAREC KZ rail outbound average applied to this crossing; operating at full capacity (2022)"}),
     ("etrek-border", "etrek", "border-clearance", set(), set(), {
         "time_h": (40.6, "CPMM22-RAIL+ASSUME-BORDER", "assumption")}),
     ("sarakhs-border", "sarakhs", "border-clearance", set(), set(), {
@@ -106,12 +110,12 @@ TRANSFERS = [
         "capacity_teu": (400000, "TDY19", "official capacity"), "note": "dwell taken as Aktau's"}),
     # --- Black Sea and other ports ------------------------------------------------------------------------
     ("poti-port-out", "poti", "port-handling", LAND, WATER, {
-        "time_h": "calibrated:poti", "capacity_teu": (400000, "WIKI-GEP", "official capacity")}),
+        "time_h": "calibrated:poti", "capacity_teu": (400000, "WIKI-GEP", "indicative")}),
     ("poti-port-in", "poti", "port-handling", WATER, LAND, {
-        "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_teu": (400000, "WIKI-GEP", "official capacity")}),
+        "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_teu": (400000, "WIKI-GEP", "indicative")}),
     ("batumi-port", "batumi", "port-handling", LAND | WATER, LAND | WATER, {
         "time_h": "calibrated:poti", "capacity_teu": (100000, "SUD", "official capacity"),
-        "capacity_mtpa": (15 + 2.1, "SUD+CBW", "official capacity"),
+        "capacity_mtpa": (15 + 2.1, "SUD+CBW+M-SUM", "derived"),
         "note": "oil terminal 15 Mt/yr + dry cargo 2.1 Mt/yr; dwell taken as Poti's"}),
 ]
 
