@@ -63,6 +63,8 @@ NODES = [
     ("bolashak", "Bolashak", "KZ", "border", ("assume", 42.10, 54.05), (), "", "KZ-TM rail border (2013)"),
     # --- Uzbekistan ---------------------------------------------------------------------------
     ("tashkent", "Tashkent", "UZ", "city", ("geo", "Tashkent"), ("Toshkent",), "", "Uzbekistan"),
+    ("bukhara", "Bukhara", "UZ", "city", ("geo", "Bukhara"), ("Buxoro",), "",
+     "on the Tashkent-Samarkand-Bukhara-Farap line towards Turkmenistan"),
     # --- Russia -------------------------------------------------------------------------------
     ("chelyabinsk", "Chelyabinsk", "RU", "city", ("geo", "Chelyabinsk"), (), "", "South Urals rail hub"),
     ("orenburg", "Orenburg", "RU", "city", ("geo", "Orenburg"), (), "", "via Iletsk from Aktobe"),
@@ -126,7 +128,17 @@ NODES = [
     ("incheh-borun", "Incheh Borun", "IR", "border", ("assume", 37.43, 54.70), ("Inche Burun",), "", "IR side of Etrek"),
     ("gorgan", "Gorgan", "IR", "city", ("geo", "Gorgān"), ("Gorgān",), "", "railhead of the KZ-TM-IR line"),
     ("tehran", "Tehran", "IR", "city", ("geo", "Tehran"), (), "", "Iran rail hub"),
-    ("sarakhs", "Sarakhs", "IR", "border", ("geo", "Sarakhs"), ("Saragt", "Serakhs"), "", "TM-IR border, gauge change"),
+    ("sarakhs", "Sarakhs", "IR", "border", ("geo", "Sarakhs"), ("Saragt", "Serakhs"), "",
+     "TM-IR border, gauge change; end of the Tejen-Sarakhs line (c. 1996, ESCAP-96)"),
+    ("ashgabat", "Ashgabat", "TM", "city", ("geo", "Ashgabat"), ("Ashkhabad",), "", "capital, on the Trans-Caspian railway"),
+    ("tejen", "Tejen", "TM", "junction", ("geo", "Tejen"), ("Tedzhen",), "",
+     "Trans-Caspian railway; junction of the line to Sarakhs (ESCAP-96)"),
+    ("mary", "Mary", "TM", "city", ("geo", "Mary"), ("Merv",), "", "on the Trans-Caspian railway"),
+    ("turkmenabat", "Türkmenabat", "TM", "city", ("geo", "Türkmenabat"), ("Turkmenabat", "Chardzhou", "Charjew"), "",
+     "Trans-Caspian railway at the Amu Darya"),
+    ("farap", "Farap", "TM", "border", ("assume", 39.17, 63.61), ("Farab",), "",
+     "TM-UZ rail border on the Turkmenabat-Bukhara line; the Uzbek border station (Khodjadavlet) is not "
+     "modelled as a separate point"),
     ("bandar-abbas", "Bandar Abbas", "IR", "seaport", ("src", 27.18, 56.27, "SEAPORTS", "indicative"), (), "IRBND",
      "Persian Gulf port"),
 ]

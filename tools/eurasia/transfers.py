@@ -134,3 +134,12 @@ for _port in ("lianyungang", "rotterdam"):
     TRANSFERS.append((f"{_port}-port", _port, "port-handling", LAND | WATER, LAND | WATER,
                       {"time_h": (0.0, "EY24+M-SEA", "derived"),
                        "note": "port time is inside the maritime door-to-door time used for sea speed"}))
+
+# --- Southern route: the Uzbekistan-Turkmenistan crossing (the other Southern crossings, Bolashak,
+# Etrek and Sarakhs, are above). No border time was found for Farap: the CAREC all-corridor rail TFI1
+# (assumption); Uzbekistan and Turkmenistan are both broad gauge, so there is no gauge change.
+TRANSFERS += [
+    ("farap-border", "farap", "border-clearance", set(), set(), {
+        "time_h": (40.6, "CPMM22-RAIL+ASSUME-BORDER", "assumption"),
+        "note": "TM-UZ rail border (Farap / Khodjadavlet); time not found"}),
+]
