@@ -185,7 +185,7 @@ class Builder:
         alat_poti = L(["alat-ganja", "ganja-beyuk-kesik", "beyuk-kesik-gardabani", "gardabani-tbilisi", "tbilisi-poti"])
         self.v["azge"] = (alat_poti - L(["alat-baku"])) / (72 - 40.6)
         # Aktau dwell: Altynkol-Baku 9 days
-        kz_path = ["altynkol-zhetygen", "zhetygen-almaty", "almaty-shymkent", "shymkent-kyzylorda",
+        kz_path = ["altynkol-zhetygen", "zhetygen-almaty", "almaty-shu", "shu-shymkent", "shymkent-kyzylorda",
                    "kyzylorda-saksaulskaya", "saksaulskaya-beyneu", "beyneu-aktau"]
         self.aktau_dwell = 9 * 24 - L(kz_path) / self.v["kz"] - 22 - 24 - L(["alat-baku"]) / self.v["azge"]
         # Poti dwell: Altynkol-Constanța 21 days = Altynkol-Poti 12 days + dwell + sea crossing

@@ -29,6 +29,7 @@ NODES = [
     ("zhetygen", "Zhetygen", "KZ", "junction", ("assume", 43.69, 77.11), (), "",
      "junction of the Altynkol line with the Turksib near Almaty"),
     ("almaty", "Almaty", "KZ", "city", ("geo", "Almaty"), (), "", "rail junction; all freight trains pass the city"),
+    ("shu", "Shu", "KZ", "junction", ("geo", "Shu"), ("Chu",), "", "junction of the Turksib with the Moyynty-Shu line"),
     ("aktogay", "Aktogay", "KZ", "junction", ("src", 46.95, 79.667, "WIKI-AKTO", "indicative"), (), "",
      "junction of the Dostyk line with the Turksib"),
     ("moyynty", "Moyynty", "KZ", "junction", ("assume", 47.22, 73.36), ("Moiynty", "Mointy"), "",
