@@ -324,7 +324,8 @@ class Builder:
     def transfers(self) -> list[Transfer]:
         calibrated = {"aktau": (round(self.aktau_dwell, 2), P("KTAG24+M-CAL-AKTAU", "derived")),
                       "aktau-assumed": (round(self.aktau_dwell, 2), P("KTAG24+M-CAL-AKTAU+ASSUME-PORT", "assumption")),
-                      "poti": (round(self.poti_dwell, 2), P("KTAG24+M-CAL-POTI", "derived"))}
+                      "poti": (round(self.poti_dwell, 2), P("KTAG24+M-CAL-POTI", "derived")),
+                      "poti-assumed": (round(self.poti_dwell, 2), P("KTAG24+M-CAL-POTI+ASSUME-PORT", "assumption"))}
         out = []
         for tid, node, kind, from_modes, to_modes, spec in TRANSFERS:
             fields: dict[str, object] = {}

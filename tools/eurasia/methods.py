@@ -2,6 +2,8 @@
 
 Each entry: key -> (kind, title, note). ``kind`` is "method" (a derivation corridor performs; the
 title states it) or "assumption" (no published figure was found; the title states what is assumed).
+(The kind of a publication is in the ``kind`` column of publications.csv: "publication",
+"encyclopaedia" or "average", a CAREC CPMM country or corridor average.)
 Figures that cite these carry status "derived" or "assumption".
 """
 
@@ -74,7 +76,8 @@ METHODS = {
     "ASSUME-BULK-SEA": ("assumption", "Bulk and tanker charge per tonne at sea = container charge per TEU / "
                         "tonnes per TEU", ""),
     "ASSUME-PORT": ("assumption", "Port dwell where no figure was found: one day to unload; to load or "
-                    "tranship, as long as Aktau's calibrated dwell (it includes waiting for a ship)", ""),
+                    "tranship, as long as the calibrated dwell of a comparable port (Aktau's on the Caspian, Poti's for "
+                    "Batumi; it includes waiting for a ship)", ""),
     "ASSUME-GAUGE": ("assumption", "Gauge change where no time was found takes as long as train processing at "
                      "Dostyk, 4 h 15 min (SRN16)", ""),
     "ASSUME-BORDER": ("assumption", "Rail border time where no figure was found: the CAREC all-corridor rail "

@@ -95,10 +95,10 @@ TRANSFERS = [
         "time_h": "calibrated:aktau", "capacity_mtpa": (11, "AT24", "official capacity"),
         "capacity_teu": (40000, "KZI22b", "official capacity")}),
     ("kuryk-port-out", "kuryk", "port-handling", LAND, WATER, {
-        "time_h": "calibrated:aktau", "capacity_mtpa": (4.1, "AT21K", "official capacity"),
+        "time_h": "calibrated:aktau-assumed", "capacity_mtpa": (4.1, "AT21K", "official capacity"),
         "note": "rail ferry berths 4.1 Mt/yr; dwell taken as Aktau's"}),
     ("kuryk-port-in", "kuryk", "port-handling", WATER, LAND, {
-        "time_h": "calibrated:aktau", "capacity_mtpa": (4.1, "AT21K", "official capacity")}),
+        "time_h": "calibrated:aktau-assumed", "capacity_mtpa": (4.1, "AT21K", "official capacity")}),
     ("alat-port-in", "baku-alat", "port-handling", WATER, LAND, {
         "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_mtpa": (15, "TRD23a", "official capacity"),
         "capacity_teu": (100000, "TRD23a", "official capacity"), "note": "phase 1: 15 Mt incl. 100,000 TEU"}),
@@ -106,7 +106,7 @@ TRANSFERS = [
         "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_mtpa": (15, "TRD23a", "official capacity"),
         "capacity_teu": (100000, "TRD23a", "official capacity")}),
     ("turkmenbashi-port", "turkmenbashi", "port-handling", LAND | WATER, LAND | WATER, {
-        "time_h": "calibrated:aktau", "capacity_mtpa": (17, "TMRU18", "official capacity"),
+        "time_h": "calibrated:aktau-assumed", "capacity_mtpa": (17, "TMRU18", "official capacity"),
         "capacity_teu": (400000, "TDY19", "official capacity"), "note": "dwell taken as Aktau's"}),
     # --- Black Sea and other ports ------------------------------------------------------------------------
     ("poti-port-out", "poti", "port-handling", LAND, WATER, {
@@ -114,7 +114,7 @@ TRANSFERS = [
     ("poti-port-in", "poti", "port-handling", WATER, LAND, {
         "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_teu": (400000, "WIKI-GEP", "indicative")}),
     ("batumi-port", "batumi", "port-handling", LAND | WATER, LAND | WATER, {
-        "time_h": "calibrated:poti", "capacity_teu": (100000, "SUD", "official capacity"),
+        "time_h": "calibrated:poti-assumed", "capacity_teu": (100000, "SUD", "official capacity"),
         "capacity_mtpa": (15 + 2.1, "SUD+CBW+M-SUM", "derived"),
         "note": "oil terminal 15 Mt/yr + dry cargo 2.1 Mt/yr; dwell taken as Poti's"}),
 ]

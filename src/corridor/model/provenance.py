@@ -40,8 +40,11 @@ class Source:
     title, publisher, year, url
         Bibliographic data. ``url`` may be empty for methods and assumptions.
     kind
-        ``"publication"`` for a published source, ``"method"`` for a derivation that corridor
-        performs (its ``title`` states the method), ``"assumption"`` for a stated assumption.
+        ``"publication"`` for a published source, ``"encyclopaedia"`` for an encyclopaedia (never
+        the source of an official figure), ``"average"`` for a published country or corridor
+        average (applied to one crossing it gives an estimate, not a measurement), ``"method"`` for
+        a derivation that corridor performs (its ``title`` states the method), ``"assumption"`` for
+        a stated assumption.
     note
         Free text: caveats, how a value was read.
     """
