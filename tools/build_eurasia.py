@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -47,6 +48,7 @@ from corridor.model import (
 )
 
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
+NOTE_KEY = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*[a-z]?\b")  # a source key cited in a note: KZI17b, CPMM22-KZ
 R_EARTH = 6371.0088
 
 # Published rail lengths whose two end points have sourced or gazetteer coordinates (pairs with an
@@ -386,6 +388,8 @@ def main() -> None:
     for rec in (*commodities, *demand):
         for p in rec.provenance.values():
             used.update(p.keys)
+    for rec in (*b.nodes, *links, *transfers, *demand):  # publications cited in notes are listed too
+        used.update(k for k in NOTE_KEY.findall(rec.note) if k in b.sources)
     missing = sorted(k for k in used if k not in b.sources)
     assert not missing, f"source keys not in the table: {missing}"
     sources = {k: s for k, s in sorted(b.sources.items()) if k in used}

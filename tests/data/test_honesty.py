@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corridor import data
 from corridor.model import Dataset, Provenance
@@ -146,3 +148,12 @@ def test_kuryk_ferry_time_agrees_with_its_note(eurasia: Dataset) -> None:
 ])
 def test_note_range_check(note: str, value: float, found: bool) -> None:
     assert bool(note_range_problems("x", note, {"time_h": value, "capacity_teu": value})) is found
+
+
+@given(lo=st.integers(0, 5000), width=st.integers(1, 5000), value=st.floats(0, 20000, allow_nan=False),
+       unit=st.sampled_from(["h", "days", "km", "Mt/yr"]))
+def test_note_range_check_agrees_with_the_interval(lo: int, width: int, value: float, unit: str) -> None:
+    field, factor = UNITS[unit]
+    note = f"published as {lo:,}-{lo + width:,} {unit} (KEY)"
+    found = bool(note_range_problems("x", note, {field: value}))
+    assert found is not (lo * factor <= value <= (lo + width) * factor)
