@@ -105,7 +105,7 @@ LINKS = [
       "note": "rail and road ferry; 20-22 h for the RoPax ferries (SEA22, 2022), which serve Kuryk-Alat from May "
               "2021 (Azerbaijan, TRD21), so 2021 takes the midpoint; the 18 h of KZI17b/KTV (2017) is a statement "
               "from the planning of the Kuryk ferry complex, before these ferries, and no 2021 crossing time was "
-              "found"}),
+              "found; searoute snaps Kuryk to the lane point off Aktau, so the distance is Aktau-Alat's"}),
     ("turkmenbashi-alat-ferry", "turkmenbashi", "baku-alat", "rail-ferry", "southern", "",
      ("src", 306, "RUWIKI-BT", "estimate"), {"time_h": (12, "RUWIKI-BT", "estimate"),
                                             "note": "Baku-Turkmenbashi ferry, using the Alat terminal since 2014; "
