@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from corridor.io import read_csv_dataset, write_csv_dataset
+from corridor.io import read_csv_dataset, read_geojson, write_csv_dataset, write_geojson
 from corridor.model import Commodity, Dataset, Demand, DemandRow, Link, Network, Node, Transfer, validate_network
 from corridor.model.passage import border_gaps, mode_change_ok
 
@@ -108,13 +108,17 @@ def _multimodal(transfers: tuple[Transfer, ...] = ()) -> Network:
     return _net((_link("xy", "x", "y", BROAD, "KZ"), _link("yz", "y", "z", ROAD, "KZ")), transfers, "KZ KZ KZ")
 
 
-def test_a_network_without_any_mode_change_transfer_is_warned_about(tmp_path: Path) -> None:
-    """A user network in CSV whose modes meet without transfers gets a warning naming the record."""
-    write_csv_dataset(Dataset(_multimodal(), Demand(())), tmp_path)
-    ds = read_csv_dataset(tmp_path)
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_a_network_without_any_mode_change_transfer_is_warned_about(tmp_path: Path, fmt: str) -> None:
+    """A user network (CSV or GeoJSON) whose modes meet without transfers gets a warning naming the record."""
+    if fmt == "csv":
+        write_csv_dataset(Dataset(_multimodal(), Demand(())), tmp_path)
+        ds = read_csv_dataset(tmp_path)
+    else:
+        ds = read_geojson(write_geojson(Dataset(_multimodal(), Demand(())), tmp_path / "net.geojson"))
     (warning,) = [p for p in validate_network(ds.network, strict=False, require_sources=False)
                   if p.severity == "warning" and "change mode" in p.message]
-    assert warning.where.endswith("nodes.csv:3")  # node y
+    assert warning.where.endswith("nodes.csv:3" if fmt == "csv" else "net.geojson:features[1] (node y)")
     assert "1 node(s) (y)" in warning.message
     assert "no route can change mode" in warning.message
 

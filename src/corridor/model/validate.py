@@ -262,8 +262,8 @@ def validate_network(
     of range for their unit (a capacity of 5,000,000 "Mt/yr" was almost surely given in tonnes);
     links without speed or time; parts of the network not connected to the rest; a way through a
     node that crosses a national border without a border-clearance transfer (an error, see
-    :mod:`corridor.model.passage`); nodes where modes meet but no transfer lets cargo change mode
-    (a warning: no route can change mode there); figures without
+    :mod:`corridor.model.passage`); a network whose modes meet at nodes but which has no transfer
+    that lets cargo change mode (a warning: no route can change mode anywhere); figures without
     a source, and source keys missing from the sources table. Warnings that the reader of the
     network's file left in its ``meta`` (see :func:`note_read_warnings`) are reported too.
 
