@@ -63,8 +63,12 @@ def test_router_pays_the_transfer_where_there_is_one() -> None:
 
 
 def test_router_finds_no_route_when_only_a_free_mode_change_would_connect() -> None:
-    with pytest.raises(NoRoute):
+    with pytest.raises(NoRoute, match="only through changes of mode") as err:
         plan_routes(_shortcut(direct=False), "a", "b", cargo="coal", by="cost")
+    assert err.value.constraint == "transfers"
+    apart = _shortcut(direct=False).without(["mb"])
+    with pytest.raises(NoRoute, match="does not connect them"):
+        plan_routes(apart, "a", "b", cargo="coal", by="cost")
 
 
 def test_lp_pays_the_transfer_or_takes_the_direct_line() -> None:
