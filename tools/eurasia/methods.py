@@ -82,6 +82,15 @@ METHODS = {
                      "Dostyk, 4 h 15 min (SRN16)", ""),
     "ASSUME-BORDER": ("assumption", "Rail border time where no figure was found: the CAREC all-corridor rail "
                       "TFI1, 40.6 h (CPMM22-RAIL, 2022)", ""),
+    "ASSUME-NO-STOP": ("assumption", "No border stop (0 h) where no crossing time was found and goods are not "
+                       "stopped for customs: borders inside the EU customs union, the Russia-Belarus Union State, and "
+                       "crude in a pipeline (metered at its terminals)", ""),
+    "ASSUME-TRANSSHIP": ("assumption", "Transshipment between rail and road at a border terminal where no time was "
+                         "found takes one day, as unloading at a port (ASSUME-PORT); no charge found", ""),
+    "M-IN-GAUGE": ("method", "Border clearance counted inside the published dwell of the gauge change at the same "
+                   "crossing, whose figure includes the border wait (0 h added)", ""),
+    "M-TRUCKS": ("method", "Annual capacity of a road crossing = trucks per day x 365 x one 40-ft container (2 TEU) or "
+                 "20 t (the CAREC CPMM reference consignment) per truck", ""),
     "ASSUME-DEMAND": ("assumption", "Split of a published aggregate over origins and destinations for lack of "
                       "published OD data (each row's note says how)", ""),
 }

@@ -50,10 +50,7 @@ TRANSFERS = [
     ("altynkol-border-out", "altynkol", "border-clearance", R1520, R1435, {
         "time_h": (KZ_OUT - DOSTYK_PROC, "CPMM22-KZ+M-TFI1", "derived"), "cost_usd_per_t": BULK_BORDER,
         "cost_usd_per_teu": NO_TEU_CHARGE}),
-    ("altynkol-border-road", "altynkol", "border-clearance", {"road"}, {"road"}, {
-        "time_h": (9.9, "CPMM22-RAIL", "estimate"),
-        "note": "CAREC road border-crossing time 2022 (an all-corridor average) applied to trucks at Nur Zholy / "
-                "Khorgos"}),
+    # the Khorgos road crossing (Nur Zholy) and its transshipments are in borders.py
     ("khorgos-border", "khorgos", "border-clearance", set(), set(), {
         "time_h": (34.8, "CPMM22-RAIL", "estimate"),
         "note": "PRC outbound rail BCP time 2022 (a CAREC average) applied to this crossing, both ways"}),

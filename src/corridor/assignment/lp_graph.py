@@ -203,7 +203,7 @@ def _price_node_arcs(network: Network, comp: CompiledNetwork, template: Template
         if _blocked_by_mode(com, mi, mo):
             continue
         here = transfers_at.get(comp.node_ids[template.node[i]], ())
-        if not here:  # nothing to pay or refuse here
+        if not here and mi == mo:  # nothing to pay or refuse here
             adm[i] = True
             continue
         tv = transfer_vector(here, mi, mo, com.id, unit, tpu)

@@ -26,6 +26,7 @@ import numpy as np
 
 from corridor.exceptions import InputError, Problem
 from corridor.model.emissions import factors_by_mode
+from corridor.model.passage import mode_change_ok
 
 if TYPE_CHECKING:
     from corridor.model import Commodity, Network, Transfer
@@ -207,7 +208,13 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
 
 def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_out: str | None,
                     commodity: str, unit: str, tonnes_per_unit: float) -> np.ndarray | None:
-    """The (cost, time, co2, risk) of passing a node, or ``None`` if a transfer there refuses the cargo."""
+    """The (cost, time, co2, risk) of passing a node, or ``None`` if the cargo may not pass that way.
+
+    It may not where a transfer that applies refuses the commodity, or where the route changes mode
+    (or gauge) and no transfer there lets it (:func:`corridor.model.passage.mode_change_ok`).
+    """
+    if not mode_change_ok(transfers, mode_in, mode_out):
+        return None
     total = np.zeros(4)
     for t in transfers:
         if not t.applies(mode_in, mode_out):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from corridor.exceptions import NetworkValidationError, Problem
 from corridor.model.commodity import MODES
 from corridor.model.network import CORRIDORS, NODE_KINDS, TRANSFER_KINDS
+from corridor.model.passage import MODE_CHANGE_KINDS, Way, border_gaps, mode_change_gaps
 
 if TYPE_CHECKING:
     from corridor.model.demand import Demand
@@ -202,6 +203,36 @@ def _check_connected(c: _Collector, net: Network) -> None:
         c.add("node", first, "", f"not connected to the rest of the network ({len(part)} node(s): {names})")
 
 
+def _check_borders(c: _Collector, net: Network, demand: Demand | None) -> None:
+    ends = {n for r in demand.rows for n in (r.origin, r.destination)} if demand is not None else set()
+    gaps: dict[str, list[Way]] = {}
+    for way in border_gaps(net, ends):
+        gaps.setdefault(way.node, []).append(way)
+    for node_id, ways in gaps.items():
+        node = net.nodes[net.node_index[node_id]]
+        listed = "; ".join(w.describe() for w in ways[:3]) + (f"; and {len(ways) - 3} more" if len(ways) > 3 else "")
+        c.add("node", node, "country", f"a route can cross a national border here without a border-clearance "
+              f"transfer that applies to its way through: {listed}. Add a border-clearance transfer at node "
+              f"{node_id!r} for these modes (empty from_modes and to_modes apply to every way), or split the "
+              f"cross-border link at a border node")
+
+
+def _check_mode_changes(c: _Collector, net: Network) -> None:
+    """Warn once if modes meet at nodes but no transfer anywhere lets cargo change mode."""
+    if any(t.kind in MODE_CHANGE_KINDS for t in net.transfers):
+        return
+    nodes: dict[str, Any] = {}
+    for node, _a, _b in mode_change_gaps(net):
+        nodes.setdefault(node.id, node)
+    if not nodes:
+        return
+    first = next(iter(nodes.values()))
+    names = ", ".join(list(nodes)[:5]) + (f" and {len(nodes) - 5} more" if len(nodes) > 5 else "")
+    c.add("node", first, "", f"links of different modes meet at {len(nodes)} node(s) ({names}) but the network has "
+          f"no transfer ({', '.join(sorted(MODE_CHANGE_KINDS))}), so no route can change mode (or gauge) "
+          "anywhere; add transfers with from_modes/to_modes where cargo should change", "warning")
+
+
 def _check_demand(c: _Collector, net: Network, demand: Demand, require_sources: bool) -> None:
     _duplicates(c, "demand", demand.rows)
     for r in demand.rows:
@@ -229,7 +260,10 @@ def validate_network(
     Checks: duplicate and empty ids; references to nodes and commodities that do not exist;
     unknown modes, kinds and corridor tags; country codes; numbers that are NaN, negative or out
     of range for their unit (a capacity of 5,000,000 "Mt/yr" was almost surely given in tonnes);
-    links without speed or time; parts of the network not connected to the rest; figures without
+    links without speed or time; parts of the network not connected to the rest; a way through a
+    node that crosses a national border without a border-clearance transfer (an error, see
+    :mod:`corridor.model.passage`); a network whose modes meet at nodes but which has no transfer
+    that lets cargo change mode (a warning: no route can change mode anywhere); figures without
     a source, and source keys missing from the sources table. Warnings that the reader of the
     network's file left in its ``meta`` (see :func:`note_read_warnings`) are reported too.
 
@@ -264,6 +298,8 @@ def validate_network(
     _check_transfers(c, net, require_sources)
     _check_commodities(c, net, require_sources)
     _check_connected(c, net)
+    _check_borders(c, net, demand)
+    _check_mode_changes(c, net)
     _check_read_warnings(c, net)
     if demand is not None:
         _check_demand(c, net, demand, require_sources)

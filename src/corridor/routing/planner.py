@@ -36,7 +36,8 @@ class NoRoute(CorridorError):
     ----------
     constraint
         The name of the constraint that cut the last path (``"avoid_countries"``, ``"via"``,
-        ``"cargo"``…), or ``""`` when the places are not connected at all.
+        ``"cargo"``…), ``"transfers"`` when only a change of mode without a transfer would join
+        the places, or ``""`` when they are not connected at all.
     """
 
     def __init__(self, message: str, constraint: str = "") -> None:
@@ -257,4 +258,20 @@ def _explain(net: Network, o: str, d: str, cons: Constraints, options: RouteOpti
     if options.commodity != general.commodity and _exists(net, o, d, Constraints(), general, compiled):
         return NoRoute(f"no route from {a} to {b} for {options.commodity} cargo: no chain of links and terminals "
                        f"that admit {options.commodity} joins them", "cargo")
+    if _joined_by_links(SearchSpace.build(net, options, Constraints(), compiled), o, d):
+        return NoRoute(f"no route from {a} to {b}: links join them only through changes of mode (or gauge) at nodes "
+                       "where no transfer (gauge-change, transshipment, port-handling) lets the cargo change; add "
+                       "one there", "transfers")
     return NoRoute(f"no route from {a} to {b}: the network does not connect them", "")
+
+
+def _joined_by_links(space: SearchSpace, o: str, d: str) -> bool:
+    """Whether ``d`` is reachable from ``o`` over the space's links, changing mode anywhere for free."""
+    start, goal = space.compiled.node_index[o], space.compiled.node_index[d]
+    seen, todo = {start}, [start]
+    while todo:
+        for v in space.adjacency[todo.pop()]:
+            if v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return goal in seen
