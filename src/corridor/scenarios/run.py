@@ -60,11 +60,13 @@ class RunOutcome:
         return {"name": self.name, "spec_hash": self.spec_hash, "params": dict(self.params), **self.summary}
 
 
-def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str = "base") -> Dataset:
+def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str = "base",
+              year: int | None = None) -> Dataset:
     """The base of a scenario: a built-in dataset by name, or a network file or folder (validated).
 
     A relative path is looked up next to the scenario file (``relative_to``) first, then in the
     working directory. ``where`` (``file:line`` of the scenario's ``base:``) locates the error.
+    ``year`` keeps the records that existed then (see :func:`corridor.data.load`).
 
     Raises
     ------
@@ -74,7 +76,7 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
     from corridor import data
 
     if dataset in data.available():
-        return data.load(dataset)
+        return data.load(dataset, year=year)
     path = Path(dataset)
     if not path.is_absolute() and relative_to:
         beside = Path(relative_to).parent / path
@@ -84,12 +86,13 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
         known = ", ".join(data.available())
         raise InputError(Problem(where, "base.dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a "
                                  "network file or folder"))
-    return data.load(path)
+    return data.load(path, year=year)
 
 
 def base_of(spec: ScenarioSpec) -> Dataset:
-    """The base dataset of ``spec`` (:func:`load_base`), errors located at its ``base:`` line."""
-    return load_base(spec.dataset, relative_to=spec.path, where=spec.base_where or spec.path or spec.name)
+    """The base dataset of ``spec`` (:func:`load_base`) as of its year, errors located at its ``base:`` line."""
+    return load_base(spec.dataset, relative_to=spec.path, where=spec.base_where or spec.path or spec.name,
+                     year=spec.year)
 
 
 def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
