@@ -367,6 +367,32 @@ class FreightLP:
             self._highs.changeRowsBounds(len(idx), np.asarray(idx, dtype=np.int32), np.full(len(idx), -np.inf),
                                          np.asarray(val, dtype=np.float64))
 
+    def set_capacity_rows(self, caps: Mapping[CapKey, float]) -> None:
+        """Set existing capacity rows to these values (``inf``: unlimited) in one call.
+
+        Unlike :meth:`scale_capacity`, values are absolute; rows not named keep theirs. Time slices
+        use it to set every row to its capacity in the slice.
+
+        Raises
+        ------
+        InputError
+            An unknown row, or a negative or NaN value.
+        """
+        state = dict(self._state.capacities)
+        idx: list[int] = []
+        val: list[float] = []
+        for key, cap in caps.items():
+            row = state.get(key)
+            if row is None or cap < 0 or math.isnan(cap):
+                raise InputError(Problem(f"{key[0]} {key[1]}", "capacity", f"no such row, or a bad value {cap!r}"))
+            state[key] = dataclasses.replace(row, current=float(cap))
+            idx.append(row.row)
+            val.append(float(cap))
+        self._state = dataclasses.replace(self._state, capacities=state)
+        if idx:
+            self._highs.changeRowsBounds(len(idx), np.asarray(idx, dtype=np.int32), np.full(len(idx), -np.inf),
+                                         np.asarray(val, dtype=np.float64))
+
     def set_demand_scale(self, factor: float) -> None:
         """Scale every demand row by ``factor`` relative to the demand as built (times any commodity scale)."""
         if not math.isfinite(factor) or factor < 0:

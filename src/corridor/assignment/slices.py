@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from corridor.assignment.lp import FreightLP
+    from corridor.assignment.lp_matrix import CapKey
     from corridor.model import Demand, DemandRow, Network
     from corridor.model.slices import SliceSet, TimeSlice
 
@@ -143,18 +144,13 @@ class SlicedLPResult(LPResult):
 
 
 def apply_slice(lp: FreightLP, s: TimeSlice, factors: Mapping[tuple[str, str], float],
-                commodities: Iterable[str]) -> None:
+                commodities: Iterable[str], annual: Mapping[CapKey, float]) -> None:
     """Set ``lp``'s capacities and demand to those of slice ``s``.
 
     ``factors`` maps ``("link" | "transfer", id)`` to ``factor x (1 - closure)`` of records that
-    differ from 1 in this slice.
+    differ from 1 in this slice; ``annual`` holds every capacity row's annual value.
     """
-    lp.scale_capacity(s.share)
-    groups: dict[float, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    for (kind, rid), f in factors.items():
-        groups[f][0 if kind == "link" else 1].append(rid)
-    for f, (links, transfers) in groups.items():
-        lp.scale_capacity(s.share * f, link_ids=links, transfer_ids=transfers)
+    lp.set_capacity_rows({key: cap * s.share * factors.get((key[0], key[1]), 1.0) for key, cap in annual.items()})
     lp.set_commodity_scales({c: s.demand_share(c) for c in commodities})
 
 
@@ -180,8 +176,8 @@ def solve_slices(network: Network, demand: Demand | Iterable[DemandRow], slices:
     slices
         The slice set.
     lp
-        A model already built on ``network`` and ``demand`` (its capacity and demand settings
-        are replaced slice by slice and left at the last slice's).
+        A model already built on ``network`` and ``demand`` (warm); its capacities as they are
+        now are the annual ones, and it is left as it was found.
     **build
         Options of :meth:`~corridor.assignment.lp.FreightLP.build`.
 
@@ -198,15 +194,18 @@ def solve_slices(network: Network, demand: Demand | Iterable[DemandRow], slices:
         raise InputError(problems)
     model = lp if lp is not None else FreightLP.build(network, demand, **build)
     commodities = sorted({r.commodity for r in model.rows})
+    annual = {key: row.current for key, row in model.state.capacities.items()}
     runs: list[SliceRun] = []
     factors: list[dict[tuple[str, str], float]] = []
-    for s in slices.slices:
-        fs = _record_factors(model.network, s)
-        apply_slice(model, s, fs, commodities)
-        runs.append(SliceRun(s.id, s.name, s.months, s.share, model.solve(), fs))
-        factors.append(fs)
-    model.scale_capacity(1.0)
-    model.set_commodity_scales({})
+    try:
+        for s in slices.slices:
+            fs = _record_factors(model.network, s)
+            apply_slice(model, s, fs, commodities, annual)
+            runs.append(SliceRun(s.id, s.name, s.months, s.share, model.solve(), fs))
+            factors.append(fs)
+    finally:
+        model.set_capacity_rows(annual)
+        model.set_commodity_scales({})
     return _year(slices, runs, factors)
 
 

@@ -200,6 +200,9 @@ def engine_network(spec: ScenarioSpec, applied: Applied) -> Network:
 def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP
                 ) -> tuple[Any, dict[str, Any], float]:
     """Run the scenario's engine on a built model: ``(flow result, extra summary, tonne-hours)``."""
+    if spec.engine.get("slices"):
+        res = _solve_sliced(spec, network, applied, lp)
+        return res, {"slices": [s.summary() for s in res.slices]}, float(res.meta.get("tonne_hours", 0.0))
     if spec.engine.get("method") != "equilibrium":
         res = lp.solve()
         return res, {}, float(res.meta.get("tonne_hours", 0.0))
@@ -224,6 +227,20 @@ def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: Frei
     extra = {"gap": eq.gap, "iterations": eq.iterations, "converged": eq.converged,
              "congestion": [dict(r) for r in eq.congestion if r["delay_h"] > 0][:_TOP_BOTTLENECKS]}
     return eq.flows, extra, eq.total_travel_time
+
+
+def _solve_sliced(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP) -> Any:
+    """The LP per time slice of ``engine.slices`` (a set of the base dataset, or a CSV next to the scenario)."""
+    from corridor.assignment.slices import solve_slices
+    from corridor.data.slices import slice_set_for
+
+    name = str(spec.engine["slices"])
+    file = name.partition("#")[0]
+    beside = Path(spec.path).parent / file if spec.path else None
+    if file.endswith(".csv") and beside is not None and not Path(file).is_absolute() and beside.exists():
+        name = str(Path(spec.path or "").parent / name)
+    sset = slice_set_for(network.meta, name, where=spec.path or spec.name)
+    return solve_slices(network, applied.demand, sset, lp=lp)
 
 
 def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -171,7 +171,7 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
            "by_corridor_t": {k: v["tonnes"] for k, v in res.by_corridor.items()},
            "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
            "warm": bool(warm), "status": res.status}
-    if extra:
+    if "gap" in extra:
         out.update(gap=extra["gap"], converged=extra["converged"])
     return out
 
