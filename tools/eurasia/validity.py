@@ -19,6 +19,7 @@ PERIODS = {
     ("links", "akhalkalaki-kars"): (2017, None, "XS17", "official", "BTK opened 30 Oct 2017"),
     ("links", "tbilisi-akhalkalaki"): (2017, None, "XS17+RM17", "official", "BTK opened 30 Oct 2017"),
     ("transfers", "akhalkalaki-gauge"): (2017, None, "XS17", "official", "BTK opened 30 Oct 2017"),
+    ("nodes", "akhalkalaki"): (2017, None, "XS17", "official", "BTK break-of-gauge station, opened 30 Oct 2017"),
     # Kuryk's rail ferry complex (first launch complex) opened in December 2016 (OREA16).
     ("nodes", "kuryk"): (2016, None, "OREA16", "official", "Kuryk rail ferry complex, Dec 2016"),
 }
@@ -90,10 +91,10 @@ def apply(table, records, prov):
         for i, (year, changes, note) in enumerate(steps):
             end = steps[i + 1][0] - 1 if i + 1 < len(steps) else rec.valid_to
             fields = {name: float(v) for name, (v, _k, _s) in changes.items()}
-            prov = {**rec.provenance, **{name: prov(k, s) for name, (_v, k, s) in changes.items()}}
+            sources = {**rec.provenance, **{name: prov(k, s) for name, (_v, k, s) in changes.items()}}
             if "speed_kmh" in changes:
                 fields["speed_kmh"] = round(fields["speed_kmh"], 3)
-            out.append(dataclasses.replace(rec, valid_from=year, valid_to=end, provenance=prov,
+            out.append(dataclasses.replace(rec, valid_from=year, valid_to=end, provenance=sources,
                                            note=f"from {year}: {note}", **fields))
     return out
 
