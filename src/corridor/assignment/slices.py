@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from corridor.assignment.lp_results import LPResult
 from corridor.exceptions import InputError
@@ -154,6 +155,25 @@ def apply_slice(lp: FreightLP, s: TimeSlice, factors: Mapping[tuple[str, str], f
     lp.set_commodity_scales({c: s.demand_share(c) for c in commodities})
 
 
+_FACTORS: WeakKeyDictionary[FreightLP, dict[SliceSet, list[dict[tuple[str, str], float]]]] = WeakKeyDictionary()
+
+
+def _checked_factors(lp: FreightLP, slices: SliceSet) -> list[dict[tuple[str, str], float]]:
+    """The slice set checked against ``lp``'s network and each slice's record factors.
+
+    Kept per model: a model's records, modes and countries never change (a re-priced model keeps
+    its structure), so a sweep that solves one model many times checks and matches once.
+    """
+    per_model = _FACTORS.setdefault(lp, {})
+    found = per_model.get(slices)
+    if found is None:
+        problems = slices.problems(lp.network)
+        if problems:
+            raise InputError(problems)
+        found = per_model[slices] = [_record_factors(lp.network, s) for s in slices.slices]
+    return found
+
+
 def _record_factors(network: Network, s: TimeSlice) -> dict[tuple[str, str], float]:
     country_of = {n.id: n.country for n in network.nodes}
     out: dict[tuple[str, str], float] = {}
@@ -189,17 +209,14 @@ def solve_slices(network: Network, demand: Demand | Iterable[DemandRow], slices:
     """
     from corridor.assignment.lp import FreightLP
 
-    problems = slices.problems(network)
-    if problems:
-        raise InputError(problems)
     model = lp if lp is not None else FreightLP.build(network, demand, **build)
+    all_factors = _checked_factors(model, slices)
     commodities = sorted({r.commodity for r in model.rows})
     annual = {key: row.current for key, row in model.state.capacities.items()}
     runs: list[SliceRun] = []
     factors: list[dict[tuple[str, str], float]] = []
     try:
-        for s in slices.slices:
-            fs = _record_factors(model.network, s)
+        for s, fs in zip(slices.slices, all_factors, strict=True):
             apply_slice(model, s, fs, commodities, annual)
             runs.append(SliceRun(s.id, s.name, s.months, s.share, model.solve(), fs))
             factors.append(fs)

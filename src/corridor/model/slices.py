@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import Problem
@@ -138,7 +139,7 @@ class SliceFactor:
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
 
-    @property
+    @cached_property
     def selector(self) -> dict[str, frozenset[str]]:
         """The parsed selector (capacity and closure factors)."""
         return parse_selector(self.select)
