@@ -103,10 +103,15 @@ def test_scenario_engine_slices(tmp_path: Path) -> None:
 
 def test_scenario_year_switches_on_later_records(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
-    path.write_text("name: later\nbase: {dataset: eurasia, year: 2027}\nchanges:\n"
-                    "  - grow_demand: {factor: 1.0}\n")
+    path.write_text("name: later\nbase: {dataset: eurasia, year: 2027}\n"
+                    "engine: {method: lp, value_of_time: 0.15}\n")
     spec = load_scenario(path)
     from corridor.scenarios.run import base_of
 
     net = base_of(spec).network
     assert next(t.capacity_teu for t in net.transfers if t.id == "aktau-port-out") == 240_000
+    out = run_spec(spec)
+    assert out.summary["demand_year"] == 2021  # the 2027 network carries the latest demand, of 2021
+    aktau = next(c for c in out.tables["capacities"].to_dict("records")
+                 if c["id"] == "aktau-port-out" and c["unit"] == "TEU/yr")
+    assert aktau["capacity"] == 240_000

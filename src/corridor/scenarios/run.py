@@ -153,27 +153,46 @@ def run_spec(
     summary, tables = summarise(res, applied, spec, hours)
     summary.update(extra)
     summary["changes_applied"] = list(applied.log)
+    if spec.year is not None and demand_year(spec, ds) != spec.year:
+        summary["demand_year"] = demand_year(spec, ds)  # a later year's network, an earlier year's demand
     if progress:
         progress("done", 1.0)
     return RunOutcome(spec.name, spec.content_hash(values), values, summary, tables, time.perf_counter() - start)
 
 
 def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
-    """The base demand of the scenario's year.
+    """The base demand of the scenario's year, or of the latest earlier year that has demand.
+
+    A scenario for a later year (``base: {dataset: eurasia, year: 2030}``) gets the network as of
+    that year and, when the dataset has no demand for it, the demand of its latest earlier year
+    (grow it with ``grow_demand``); see :func:`demand_year`.
 
     Raises
     ------
     InputError
-        If the dataset has no demand for that year.
+        If the dataset has no demand for that year or any earlier one.
+    """
+    year = demand_year(spec, ds)
+    return ds.demand if year is None else ds.demand.filter(year=year)
+
+
+def demand_year(spec: ScenarioSpec, ds: Dataset) -> int | None:
+    """The year whose demand a scenario starts from: its own, else the latest earlier one with demand.
+
+    Raises
+    ------
+    InputError
+        If the dataset has no demand for the scenario's year or any earlier one.
     """
     if spec.year is None:
-        return ds.demand
-    demand = ds.demand.filter(year=spec.year)
-    if not demand.rows:
-        years = ", ".join(sorted({str(r.year) for r in ds.demand.rows}))
-        msg = f"the dataset has no demand for {spec.year}; it has {years or 'none'} (grow demand with grow_demand)"
+        return None
+    years = sorted({r.year for r in ds.demand.rows})
+    earlier = [y for y in years if y <= spec.year]
+    if not earlier:
+        have = ", ".join(map(str, years)) or "none"
+        msg = f"the dataset has no demand for {spec.year} or an earlier year; it has {have}"
         raise InputError(Problem(spec.base_where or spec.path or spec.name, "base.year", msg))
-    return demand
+    return earlier[-1]
 
 
 def build_model(spec: ScenarioSpec, applied: Applied) -> tuple[Network, FreightLP]:
