@@ -115,3 +115,13 @@ def test_scenario_year_switches_on_later_records(tmp_path: Path) -> None:
     aktau = next(c for c in out.tables["capacities"].to_dict("records")
                  if c["id"] == "aktau-port-out" and c["unit"] == "TEU/yr")
     assert aktau["capacity"] == 240_000
+
+
+def test_builtin_seasonal_scenario_reports_the_months(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    report = tmp_path / "months.html"
+    assert main(["scenario", "run", "baseline-monthly", "--no-store", "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "by time slice" in out
+    html = report.read_text()
+    assert "By time slice" in html
+    assert "Lines with seasonal capacity" in html

@@ -40,8 +40,12 @@ def _line_state(s: Json, link: str) -> tuple[float, float | None, float | None, 
     return tonnes, cap, max(utils) if utils else None, factor
 
 
-def slices_section(result: Json) -> Markup:
-    """Heading, a chart of the lines' flows by slice, and a table of flow, capacity, utilisation and open share."""
+def slices_section(result: Json, *, level: int = 2) -> Markup:
+    """Heading, a chart of the lines' flows by slice, and a table of flow, capacity, utilisation and open share.
+
+    ``result`` is a sliced LP result's ``to_dict()`` or a scenario's summary (both hold ``slices``);
+    ``level`` is the heading level of the section (its sub-heading is one deeper).
+    """
     slices = result.get("slices") or []
     if not slices:
         return Markup("")
@@ -50,7 +54,8 @@ def slices_section(result: Json) -> Markup:
                    [[s["id"], ";".join(str(m) for m in s["months"]), _fmt.share(s["share"], 1),
                      _fmt.tonnes(s["served_t"]), _fmt.tonnes(s["unserved_t"])] for s in slices],
                    numeric=(2, 3, 4), caption="Tonnes served in each slice; the year is their sum.", sortable=False)
-    parts = [tag("h2", f"By time slice ({result.get('meta', {}).get('slices', '')})"), served]
+    name = (result.get("meta") or {}).get("slices") or (result.get("engine_options") or {}).get("slices")
+    parts = [tag(f"h{level}", f"By time slice ({name})" if name else "By time slice"), served]
     if not lines:
         parts.append(Markup('<p class="note">No capacity changes between slices.</p>'))
         return join(parts)
@@ -68,5 +73,5 @@ def slices_section(result: Json) -> Markup:
                    caption="Per slice: tonnes on the line (both directions), its capacity in tonnes in the slice "
                            "(after closures), the highest utilisation of its capacity rows, and the share of "
                            "capacity open (factor x (1 - closure probability)).", sortable=False)
-    parts += [tag("h3", "Lines with seasonal capacity (storm closures)"), chart, detail]
+    parts += [tag(f"h{level + 1}", "Lines with seasonal capacity (storm closures)"), chart, detail]
     return join(parts)
