@@ -20,6 +20,7 @@ from corridor.results import Assignment, HubSimulation, Routes, ScenarioRun, Swe
 if TYPE_CHECKING:
     from corridor.hub import HubConfig
     from corridor.model import Dataset, Demand, Network
+    from corridor.model.slices import SliceSet
     from corridor.scenarios import ScenarioSpec
     from corridor.scenarios.store import RunStore
 
@@ -229,6 +230,7 @@ def assign(
     toll_factor: float | None = None,
     distance_factor: float | None = None,
     progress: ProgressCallback | None = None,
+    slices: str | SliceSet | None = None,
 ) -> Assignment:
     """Assign a whole demand table to the network.
 
@@ -256,6 +258,11 @@ def assign(
         Equilibrium on research networks only: weights of link tolls and length in the cost.
     progress
         Called with a :class:`Progress` as the solver goes.
+    slices
+        LP only: solve per time slice and sum to the year — the name of a slice set of the
+        dataset (``"monthly"``), a path to a ``slices.csv``, or a
+        :class:`~corridor.model.slices.SliceSet`. The result is a
+        :class:`~corridor.assignment.slices.SlicedLPResult` (``.slices``: each slice's result).
 
     Returns
     -------
@@ -279,12 +286,16 @@ def assign(
         raise _arg("method", f"must be 'lp' or 'equilibrium', not {method!r}")
     _check_finite(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price, gap=gap,
                   toll_factor=toll_factor, distance_factor=distance_factor)
+    if slices is not None and method != "lp":
+        raise _arg("slices", "time slices are solved with the LP only (method='lp'); the equilibrium's delays "
+                   "are annual")
     if method == "lp":
         given = [k for k, v in (("algorithm", algorithm), ("gap", gap), ("max_iter", max_iter),
                                 ("toll_factor", toll_factor), ("distance_factor", distance_factor)) if v is not None]
         if given:
             raise _arg(given[0], "applies to the equilibrium method only; the LP has no iterations")
-        return Assignment("lp", _solve_lp(ds, value_of_time or 0.0, carbon_price, risk_price, progress), ds.network)
+        return Assignment("lp", _solve_lp(ds, value_of_time or 0.0, carbon_price, risk_price, progress, slices),
+                          ds.network)
     options: dict[str, Any] = {"method": algorithm or "bfw", "gap": 1e-4 if gap is None else gap,
                                "max_iter": 500 if max_iter is None else max_iter}
     if _is_freight(ds.network):
@@ -339,8 +350,11 @@ def _is_freight(network: Network) -> bool:
 
 
 def _solve_lp(ds: Dataset, value_of_time: float, carbon_price: float, risk_price: float,
-              progress: ProgressCallback | None) -> Any:
+              progress: ProgressCallback | None, slices: str | SliceSet | None = None) -> Any:
     from corridor.assignment.lp import FreightLP
+
+    if slices is not None:
+        return _solve_sliced(ds, slices, value_of_time, carbon_price, risk_price)
 
     def stage(name: str, fraction: float) -> None:
         if progress is not None:
@@ -351,6 +365,17 @@ def _solve_lp(ds: Dataset, value_of_time: float, carbon_price: float, risk_price
                             risk_price=risk_price)
     stage("solving with HiGHS", 0.5)
     return model.solve()
+
+
+def _solve_sliced(ds: Dataset, slices: str | SliceSet, value_of_time: float, carbon_price: float,
+                  risk_price: float) -> Any:
+    from corridor.assignment.slices import solve_slices
+    from corridor.data.slices import slice_set_for
+    from corridor.model.slices import SliceSet
+
+    chosen = slices if isinstance(slices, SliceSet) else slice_set_for(ds.network.meta, slices)
+    return solve_slices(ds.network, ds.demand, chosen, value_of_time=value_of_time, carbon_price=carbon_price,
+                        risk_price=risk_price)
 
 
 def _iterations(progress: ProgressCallback | None, max_iter: int) -> Callable[[Any], None] | None:

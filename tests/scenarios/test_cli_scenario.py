@@ -56,7 +56,7 @@ def test_explicit_baseline_and_equilibrium_engine(tmp_path: Path, capsys: pytest
     ("name: x\nuncertain:\n  a: {dist: weibull, k: 1}\n", "unknown distribution 'weibull'"),
     ("name: x\n  bad: [\n", "malformed YAML"),
     ("name: x\nbase: {dataset: nowhere}\n", "neither a built-in dataset"),
-    ("name: x\nbase: {dataset: eurasia, year: 2030}\n", "no demand for 2030"),
+    ("name: x\nbase: {dataset: eurasia, year: 2015}\n", "no demand for 2015"),
 ])
 def test_bad_scenarios_exit_2_without_writing(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str,
                                               expect: str) -> None:

@@ -14,7 +14,7 @@ from corridor.scenarios.runner import compare_scenarios
 @pytest.mark.parametrize(("text", "expect"), [
     ("name: x\nbase: {dataset: ./nowhere, year: 2021}\n",
      "my.yaml:2: base.dataset: './nowhere' is neither a built-in dataset"),
-    ("name: x\nbase: {dataset: eurasia, year: 2030}\n", "my.yaml:2: base.year: the dataset has no demand for 2030"),
+    ("name: x\nbase: {dataset: eurasia, year: 2015}\n", "my.yaml:2: base.year: the dataset has no demand for 2015"),
     ("name: x\nchanges:\n  - close_link: [no-such-link]\n", "my.yaml:3: close_link"),
 ])
 def test_bad_scenarios_fail_before_anything_is_stored(tmp_path: Path, text: str, expect: str) -> None:

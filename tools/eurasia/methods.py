@@ -91,6 +91,17 @@ METHODS = {
                    "crossing, whose figure includes the border wait (0 h added)", ""),
     "M-TRUCKS": ("method", "Annual capacity of a road crossing = trucks per day x 365 x one 40-ft container (2 TEU) or "
                  "20 t (the CAREC CPMM reference consignment) per truck", ""),
+    "M-CAPSUM": ("method", "Capacity after an expansion = the capacity before + the published addition", ""),
+    "M-CALENDAR": ("method", "Share of the year of a time slice = its days / 365 (2021)", ""),
+    "ASSUME-STORM-AKTAU": ("assumption", "Aktau closes by weather as often as Kuryk, 70 km south (EVR gives Kuryk)",
+                           ""),
+    "ASSUME-STORM-MONTHS": ("assumption", "Storm closure outside November-December: 10 % of the time in "
+                            "January-March, 5 % in April, September and October, 2 % in May-August, following the "
+                            "climatology (highest waves in winter; storm events in May 2022, SEA22b, and "
+                            "February 2025, AZN25); no monthly closure statistics were found", ""),
+    "ASSUME-GRAIN-SEASON": ("assumption", "Grain exports peak in October-December at the rail grain-export "
+                            "capacity (GU25) and spread evenly over the other months; no monthly export series "
+                            "was found", ""),
     "ASSUME-DEMAND": ("assumption", "Split of a published aggregate over origins and destinations for lack of "
                       "published OD data (each row's note says how)", ""),
 }

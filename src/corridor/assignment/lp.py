@@ -367,13 +367,56 @@ class FreightLP:
             self._highs.changeRowsBounds(len(idx), np.asarray(idx, dtype=np.int32), np.full(len(idx), -np.inf),
                                          np.asarray(val, dtype=np.float64))
 
+    def set_capacity_rows(self, caps: Mapping[CapKey, float]) -> None:
+        """Set existing capacity rows to these values (``inf``: unlimited) in one call.
+
+        Unlike :meth:`scale_capacity`, values are absolute; rows not named keep theirs. Time slices
+        use it to set every row to its capacity in the slice.
+
+        Raises
+        ------
+        InputError
+            An unknown row, or a negative or NaN value.
+        """
+        state = dict(self._state.capacities)
+        idx: list[int] = []
+        val: list[float] = []
+        for key, cap in caps.items():
+            row = state.get(key)
+            if row is None or cap < 0 or math.isnan(cap):
+                raise InputError(Problem(f"{key[0]} {key[1]}", "capacity", f"no such row, or a bad value {cap!r}"))
+            state[key] = dataclasses.replace(row, current=float(cap))
+            idx.append(row.row)
+            val.append(float(cap))
+        self._state = dataclasses.replace(self._state, capacities=state)
+        if idx:
+            self._highs.changeRowsBounds(len(idx), np.asarray(idx, dtype=np.int32), np.full(len(idx), -np.inf),
+                                         np.asarray(val, dtype=np.float64))
+
     def set_demand_scale(self, factor: float) -> None:
-        """Scale every demand row by ``factor`` relative to the demand as built."""
+        """Scale every demand row by ``factor`` relative to the demand as built (times any commodity scale)."""
         if not math.isfinite(factor) or factor < 0:
             raise InputError(Problem("options", "factor", f"must be a finite number >= 0, got {factor!r}"))
         self._state = dataclasses.replace(self._state, demand_scale=float(factor))
-        rhs = self._graph.demand_rhs * factor
-        self._highs.changeRowsBounds(len(rhs), self._graph.demand_rows, rhs, rhs)
+        self._apply_demand()
+
+    def set_commodity_scales(self, factors: Mapping[str, float]) -> None:
+        """Scale the demand of each named commodity by its factor (others by 1), on top of the demand scale.
+
+        Calls do not compound: each replaces the factors of the last. Time slices use it for the
+        share of a commodity's annual tonnes that moves in the slice.
+        """
+        for c, f in factors.items():
+            if not math.isfinite(f) or f < 0:
+                raise InputError(Problem("options", f"factor of {c}", f"must be a finite number >= 0, got {f!r}"))
+        self._state = dataclasses.replace(self._state, commodity_scale={c: float(f) for c, f in factors.items()})
+        self._apply_demand()
+
+    def _apply_demand(self) -> None:
+        g, state = self._graph, self._state
+        per_block = [state.row_scale(b.commodity) for b in g.blocks]
+        rhs = g.demand_rhs * np.repeat(per_block, [1 + len(b.destinations) for b in g.blocks])
+        self._highs.changeRowsBounds(len(rhs), g.demand_rows, rhs, rhs)
 
     def set_link_cost_factor(self, link_id: str, factor: float) -> None:
         """Multiply the money part (tariff) of a link's cost, both directions, by ``factor`` (not compounding)."""

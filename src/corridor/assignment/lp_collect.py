@@ -69,7 +69,7 @@ def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -
     x, costs, scale = solution.x, state.costs, state.demand_scale
     slack = x[graph.slack_cols]
     flow_cols = graph.col_arc >= 0
-    by_od, by_com, by_group = _demand_tables(graph, slack, scale)
+    by_od, by_com, by_group = _demand_tables(graph, slack, state)
     demand_t = float(sum(o["demand_t"] for o in by_od))
     unserved_t = float(sum(o["unserved_t"] for o in by_od))
     link_flows, by_corridor, tonne_km, co2e_kg = _link_tables(graph, costs, x)
@@ -90,7 +90,7 @@ def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -
         capacities=tuple(capacities), bottlenecks=tuple(bottlenecks), meta=meta)
 
 
-def _demand_tables(graph: ExpandedGraph, slack: np.ndarray, scale: float) -> tuple[
+def _demand_tables(graph: ExpandedGraph, slack: np.ndarray, state: LPState) -> tuple[
         list[dict[str, Any]], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     """Served and unserved tonnes per demand row, commodity and group."""
     by_od: list[dict[str, Any]] = []
@@ -103,9 +103,9 @@ def _demand_tables(graph: ExpandedGraph, slack: np.ndarray, scale: float) -> tup
     for i, r in enumerate(graph.rows):
         acc = group_slack.setdefault((r.commodity, r.origin, r.destination), [0.0, 0.0])
         acc[0] += float(slack[i])
-        acc[1] += r.tonnes * scale
+        acc[1] += r.tonnes * state.row_scale(r.commodity)
     for i, r in enumerate(graph.rows):
-        dem = r.tonnes * scale
+        dem = r.tonnes * state.row_scale(r.commodity)
         g_uns, g_dem = group_slack[r.commodity, r.origin, r.destination]
         uns = min(g_uns * dem / g_dem, dem) if g_dem > 0 else 0.0
         if uns < TOL * max(1.0, dem):

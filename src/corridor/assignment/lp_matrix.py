@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -312,12 +312,19 @@ class LPState:
         Factor on the demand as built.
     n_rows
         Rows of the model now.
+    commodity_scale
+        Further factor on the demand of each commodity named (time slices); others 1.
     """
 
     costs: ColumnCosts
     capacities: Mapping[CapKey, CapacityRow]
     demand_scale: float
     n_rows: int
+    commodity_scale: Mapping[str, float] = field(default_factory=dict)
+
+    def row_scale(self, commodity: str) -> float:
+        """Factor on the demand rows of ``commodity``: the demand scale times its commodity scale."""
+        return self.demand_scale * self.commodity_scale.get(commodity, 1.0)
 
 
 def _columns_of(arc_columns: tuple[np.ndarray, np.ndarray], template_arcs: Sequence[int] | np.ndarray) -> np.ndarray:

@@ -47,6 +47,10 @@ def show_comparison(d: dict[str, Any]) -> None:
     if diff["bottlenecks"]["relieved"]:
         out.print("relieved: " + "; ".join(diff["bottlenecks"]["relieved"]), markup=False)
     _show_congestion(d["result"])
+    if d["result"].get("slices"):
+        from corridor.cli._slices import slices_table
+
+        out.print(slices_table(d["result"]["slices"]))
     out.print(_links(diff["links"]))
     if diff["unserved_od"]:
         out.print(_unserved(diff["unserved_od"]))

@@ -58,6 +58,8 @@ def assign(
     as_json: bool = options.as_json(),
     out: Path | None = options.out("Write link flows (CSV, Parquet, GeoJSON) into this folder."),
     report: Path | None = options.report("the assignment (totals, corridors, bottlenecks, flow map)"),
+    slices: str | None = typer.Option(None, "--slices", help="LP: solve per time slice and sum to the year: a slice "
+                                      "set of the dataset (monthly) or a slices.csv file."),
 ) -> None:
     """Assign demand to the network: system optimum with capacities (lp) or user equilibrium."""
     import corridor
@@ -76,7 +78,7 @@ def assign(
         result = corridor.assign(
             ds, demand, method=method.value, value_of_time=value_of_time, carbon_price=carbon_price,
             algorithm=None if algorithm is None else algorithm.value, gap=gap, max_iter=max_iter,
-            toll_factor=toll_factor, distance_factor=distance_factor, progress=tick)
+            toll_factor=toll_factor, distance_factor=distance_factor, progress=tick, slices=slices)
     if out is not None:
         _write_out(result, out, quiet=as_json)
     payload = emit(result, as_json=as_json, show=_show, report=report)
@@ -120,6 +122,10 @@ def _show(d: dict[str, Any]) -> None:
               f"{d['total_cost'] / 1e9:,.2f} bn USD/yr; served {_t(d['served'])}, unserved {_t(d['unserved'])}; "
               f"{d['tonne_km'] / 1e9:,.1f} bn t·km, {d['co2e_kg'] / 1e9:,.2f} Mt CO2e")
     out.print(_corridors(d.get("by_corridor") or {}))
+    if d.get("slices"):
+        from corridor.cli._slices import slices_table
+
+        out.print(slices_table(d["slices"]))
     if d.get("method") == "lp":
         if not d.get("bottlenecks"):
             out.print("no capacity binds")

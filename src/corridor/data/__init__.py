@@ -37,7 +37,7 @@ def path(name: str = "eurasia") -> Path:
     return Path(str(resources.files(__name__) / name))
 
 
-def load(source: str | Path = "eurasia", *, validate: bool = True) -> Dataset:
+def load(source: str | Path = "eurasia", *, validate: bool = True, year: int | None = None) -> Dataset:
     """Load a built-in dataset by name, or a network from a file or folder.
 
     Parameters
@@ -50,6 +50,10 @@ def load(source: str | Path = "eurasia", *, validate: bool = True) -> Dataset:
         Check the network and demand with :func:`corridor.model.validate_network` (strict; sources
         not required) so that engines never see a bad network. Built-in datasets are checked by
         the test suite and not again here.
+    year
+        Keep the nodes, links and transfers that existed in this year (their ``valid_from`` /
+        ``valid_to``); by default the year of the dataset's demand (2021 for ``eurasia``), see
+        :func:`corridor.model.validity.dataset_as_of`. Demand rows of every year are kept.
 
     Raises
     ------
@@ -57,15 +61,17 @@ def load(source: str | Path = "eurasia", *, validate: bool = True) -> Dataset:
         A path that does not exist, a bad file, or a network that breaks a rule; each problem
         names the file, line or record and field.
     """
+    from corridor.model.validity import dataset_as_of
+
     if isinstance(source, str) and source in available():
-        return _builtin(source)
+        return dataset_as_of(_builtin(source), year)
     from corridor.io import read_dataset
     from corridor.model import validate_network
 
     ds = read_dataset(Path(source), default_commodities=standard_commodities())
     if validate:
         validate_network(ds.network, ds.demand, strict=True, require_sources=False)
-    return ds
+    return dataset_as_of(ds, year)
 
 
 @lru_cache(maxsize=4)

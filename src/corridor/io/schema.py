@@ -28,7 +28,7 @@ class Column:
     """One column of a table.
 
     ``kind`` is ``str``, ``float`` (required number), ``ofloat`` (number or empty), ``int``,
-    ``bool``, ``set`` or ``list``.
+    ``oint`` (whole number or empty), ``bool``, ``set`` or ``list``.
     """
 
     name: str
@@ -45,6 +45,10 @@ _FIG_LINK = ("distance_km", "speed_kmh", "time_h", "cost_usd_per_t", "cost_usd_p
              "capacity_mtpa", "capacity_teu", "capacity_wagons")
 _FIG_TRANSFER = ("time_h", "time_sd_h", "cost_usd_per_t", "cost_usd_per_teu", "capacity_mtpa",
                  "capacity_teu", "capacity_wagons")
+
+
+_VALIDITY = (("valid_from", "oint", False, "first year the record exists (empty: always)"),
+             ("valid_to", "oint", False, "last year the record exists (empty: still)"))
 
 
 def _sourced(names: tuple[str, ...]) -> tuple[Column, ...]:
@@ -99,7 +103,7 @@ TABLES: dict[str, Table] = {
         ("id", "str", True, ""), ("name", "str", True, ""), ("country", "str", False, "ISO alpha-2"),
         ("kind", "str", True, ""), ("lon", "float", True, "degrees"), ("lat", "float", True, "degrees"),
         ("locode", "str", False, ""), ("aliases", "set", False, ""), ("thru", "bool", False, ""),
-        ("note", "str", False, ""),
+        ("note", "str", False, ""), *_VALIDITY,
     ), ("coords",), Node),
     "links": Table("links", _cols(
         ("id", "str", True, ""), ("a", "str", True, "node id"), ("b", "str", True, "node id"),
@@ -112,7 +116,7 @@ TABLES: dict[str, Table] = {
         ("capacity_teu", "ofloat", False, "TEU/yr"), ("capacity_wagons", "ofloat", False, "wagons/yr"),
         ("vdf_alpha", "ofloat", False, ""),
         ("vdf_beta", "ofloat", False, ""), ("vdf_capacity", "ofloat", False, ""),
-        ("toll", "ofloat", False, ""), ("link_type", "str", False, ""), ("note", "str", False, ""),
+        ("toll", "ofloat", False, ""), ("link_type", "str", False, ""), ("note", "str", False, ""), *_VALIDITY,
     ), _FIG_LINK, Link),
     "transfers": Table("transfers", _cols(
         ("id", "str", True, ""), ("node", "str", True, "node id"), ("kind", "str", True, ""),
@@ -121,7 +125,7 @@ TABLES: dict[str, Table] = {
         ("time_sd_h", "ofloat", False, "h"), ("cost_usd_per_t", "ofloat", False, "USD/t"),
         ("cost_usd_per_teu", "ofloat", False, "USD/TEU"), ("capacity_mtpa", "ofloat", False, "Mt/yr"),
         ("capacity_teu", "ofloat", False, "TEU/yr"), ("capacity_wagons", "ofloat", False, "wagons/yr"),
-        ("note", "str", False, ""),
+        ("note", "str", False, ""), *_VALIDITY,
     ), _FIG_TRANSFER, Transfer),
     "demand": Table("demand", _cols(
         ("id", "str", True, ""), ("origin", "str", True, "node id"),
@@ -145,15 +149,15 @@ def _is_empty(raw: Any) -> bool:
 
 def _to_number(kind: str, raw: Any) -> float | int | None:
     if _is_empty(raw):
-        if kind == "ofloat":
+        if kind in ("ofloat", "oint"):
             return None
         raise _Bad("is empty; a number is required")
     if isinstance(raw, bool):
         raise _Bad(f"expected a number, got {raw!r}")
     try:
-        value = int(str(raw).strip()) if kind == "int" else float(raw)
+        value = int(str(raw).strip()) if kind in ("int", "oint") else float(raw)
     except (TypeError, ValueError):
-        what = "a whole number" if kind == "int" else "a number"
+        what = "a whole number" if kind in ("int", "oint") else "a number"
         raise _Bad(f"expected {what}, got {raw!r}") from None
     if math.isnan(value):
         raise _Bad("is NaN; a number is required")
@@ -187,7 +191,7 @@ def _to_items(kind: str, raw: Any) -> frozenset[str] | tuple[str, ...]:
 def _convert(kind: str, raw: Any) -> Any:
     if kind == "str":
         return "" if raw is None else str(raw).strip()
-    if kind in ("float", "ofloat", "int"):
+    if kind in ("float", "ofloat", "int", "oint"):
         return _to_number(kind, raw)
     if kind == "bool":
         return _to_bool(raw)
@@ -248,7 +252,8 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
     if table.name == "nodes":
         thru = True if v["thru"] is None else v["thru"]
         return Node(v["id"], v["name"], v["country"].upper(), v["kind"], v["lon"], v["lat"],
-                    v["locode"], tuple(sorted(v["aliases"])), thru, v["note"], prov, where)
+                    v["locode"], tuple(sorted(v["aliases"])), thru, v["note"], prov, where,
+                    valid_from=v["valid_from"], valid_to=v["valid_to"])
     if table.name == "links":
         return Link(
             v["id"], v["a"], v["b"], v["mode"], v["corridor"] or "other", v["country"].upper(),
@@ -256,13 +261,14 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
             v["cost_usd_per_teu"], v["capacity_mtpa"], v["capacity_teu"], v["commodities"],
             bool(v["oneway"]), v["vdf_alpha"], v["vdf_beta"], v["vdf_capacity"], v["toll"] or 0.0,
             v["link_type"], v["note"], prov, where, capacity_wagons=v["capacity_wagons"],
+            valid_from=v["valid_from"], valid_to=v["valid_to"],
         )
     if table.name == "transfers":
         return Transfer(
             v["id"], v["node"], v["kind"], v["from_modes"], v["to_modes"], v["name"],
             v["time_h"] or 0.0, v["time_sd_h"], v["cost_usd_per_t"], v["cost_usd_per_teu"],
             v["capacity_mtpa"], v["capacity_teu"], v["commodities"], v["note"], prov, where,
-            capacity_wagons=v["capacity_wagons"],
+            capacity_wagons=v["capacity_wagons"], valid_from=v["valid_from"], valid_to=v["valid_to"],
         )
     if table.name == "demand":
         return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],

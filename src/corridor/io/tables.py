@@ -18,6 +18,7 @@ from corridor.exceptions import InputError, Problem
 from corridor.io.files import atomic_dir, read_text
 from corridor.io.schema import TABLES, Catalogue, Table, record_to_row, row_to_record
 from corridor.model import Commodity, Dataset, Demand, Network, Source
+from corridor.model.validity import period_problems
 
 __all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
 
@@ -94,6 +95,9 @@ def _unit_hint(column: str, known: set[str]) -> str:
 def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = None) -> Dataset:
     """Read a network (and demand, if ``demand.csv`` exists) from a folder of CSV tables.
 
+    Dated variants of a record (``valid_from``/``valid_to``) are all kept; two variants of one id
+    valid in the same year are an error. Select a year with :meth:`corridor.model.Network.as_of`.
+
     Without ``commodities.csv`` the network gets ``default_commodities`` (commodities and the
     sources they cite; :func:`corridor.data.load` passes the standard ones of the built-in data),
     or none.
@@ -115,6 +119,8 @@ def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = No
                 problems.append(Problem(str(path), "", "file not found (a CSV network needs nodes.csv and links.csv)"))
             continue
         tables[name] = read_table(path, TABLES[name], problems)
+    for name in ("nodes", "links", "transfers"):
+        problems += period_problems(tables.get(name, []), name[:-1])
     if problems:
         raise InputError(problems)
     sources: dict[str, Source] = {s.key: s for s in tables.get("sources", [])}

@@ -74,6 +74,9 @@ class Node:
         Source and status per figure; the key ``coords`` covers ``lon`` and ``lat``.
     origin
         Where the record was read (``nodes.csv:4``); not part of equality.
+    valid_from, valid_to
+        First and last year (inclusive) in which the record exists; ``None`` is open. Dated
+        variants of one record share its id (see :mod:`corridor.model.validity`).
     """
 
     id: str
@@ -88,6 +91,8 @@ class Node:
     note: str = ""
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
+    valid_from: int | None = None
+    valid_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,8 @@ class Link:
         Free label carried from the source (TNTP link type, road class).
     provenance
         Source and status per figure, keyed by field name.
+    valid_from, valid_to
+        First and last year (inclusive) of the link; ``None`` is open (see :mod:`corridor.model.validity`).
     """
 
     id: str
@@ -159,6 +166,8 @@ class Link:
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
     capacity_wagons: float | None = None
+    valid_from: int | None = None
+    valid_to: int | None = None
 
     @property
     def running_time_h(self) -> float:
@@ -200,6 +209,8 @@ class Transfer:
         Commodity ids admitted (empty: all).
     provenance
         Source and status per figure.
+    valid_from, valid_to
+        First and last year (inclusive) of the transfer; ``None`` is open (see :mod:`corridor.model.validity`).
     """
 
     id: str
@@ -219,6 +230,8 @@ class Transfer:
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
     capacity_wagons: float | None = None
+    valid_from: int | None = None
+    valid_to: int | None = None
 
     def applies(self, mode_in: str | None, mode_out: str | None) -> bool:
         """Whether a path arriving by ``mode_in`` and leaving by ``mode_out`` incurs this transfer.
@@ -387,6 +400,16 @@ class Network:
         )
         transfers = tuple(t for t in self.transfers if t.id not in drop and t.node in kept)
         return dataclasses.replace(self, nodes=nodes, links=links, transfers=transfers)
+
+    def as_of(self, year: int | None) -> Network:
+        """Return the network as it was in ``year``: the records (and dated variants) valid then.
+
+        ``None`` keeps the records without an end year (the network as it is now). See
+        :func:`corridor.model.validity.network_as_of`.
+        """
+        from corridor.model.validity import network_as_of
+
+        return network_as_of(self, year)
 
     def compile(self) -> CompiledNetwork:
         """The array form engines use; see :class:`corridor.model.CompiledNetwork`."""

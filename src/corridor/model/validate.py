@@ -101,13 +101,15 @@ def _check_provenance(c: _Collector, net: Network, kind: str, record: Any, requi
 
 
 def _duplicates(c: _Collector, kind: str, records: Iterable[Any]) -> None:
-    seen: set[str] = set()
+    from corridor.model.validity import overlaps
+
+    seen: dict[str, list[Any]] = {}
     for r in records:
         if not r.id:
             c.add(kind, r, "id", "is empty")
-        elif r.id in seen:
+        elif any(not hasattr(r, "valid_from") or overlaps(r, o) for o in seen.get(r.id, [])):
             c.add(kind, r, "id", f"duplicate id {r.id!r}")
-        seen.add(r.id)
+        seen.setdefault(r.id, []).append(r)
 
 
 def _check_modes(c: _Collector, kind: str, record: Any, field: str, modes: Iterable[str]) -> None:

@@ -14,6 +14,7 @@ from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._map import corridor_colour, link_flow_map
 from corridor.report._page import Markup, card, join, page_or_div, table, tag, write_page
+from corridor.report._slices import slices_section
 from corridor.report._svg import BLUE, VERMILLION, bar_chart
 from corridor.report._tables import bottleneck_table, congestion_table, link_flow_table, unserved_table
 
@@ -279,7 +280,7 @@ def render_assignment(
         tag("h2", "Flows by corridor"), _corridors(result), tag("h2", "Map of link flows"),
         _map_figure(network, flows, small=False),
         tag("h2", "Most delayed capacities" if _is_eq(result) else "Binding capacities"), _capacities(result, names),
-        _unserved(result, names), tag("h2", "Largest link flows"),
+        _unserved(result, names), slices_section(result), tag("h2", "Largest link flows"),
         link_flow_table(top, names, caption=f"The {len(top)} largest of {len(flows)} link directions with flow.")
         if flows else Markup('<p class="note">No link carries flow.</p>'),
     ])

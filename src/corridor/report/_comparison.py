@@ -10,6 +10,7 @@ from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._map import flow_change_map
 from corridor.report._page import Markup, card, esc, join, page_or_div, table, tag, write_page
+from corridor.report._slices import slices_section
 from corridor.report._svg import BASE, BLUE, VERMILLION, bar_chart
 from corridor.report._tables import capacity_text, congestion_table, unserved_table, where
 from corridor.scenarios.compare import bottleneck_key
@@ -319,6 +320,8 @@ def _section(i: int, cmp: Json, network: Network) -> Markup:
         parts.append(_h3("Congestion (equilibrium)"))
         rows = sorted(congestion, key=lambda r: -(_num(r.get("delay_h")) or 0.0))
         parts.append(congestion_table(rows, names, caption="Capacities with the largest delays in the scenario."))
+    if _get(cmp, "result", "slices", default=None):
+        parts.append(slices_section(cmp["result"], level=3))
     parts += [_h3("Border crossings"), _borders(cmp), _provenance(cmp), Markup("</section>")]
     return join(parts, "\n")
 

@@ -60,11 +60,13 @@ class RunOutcome:
         return {"name": self.name, "spec_hash": self.spec_hash, "params": dict(self.params), **self.summary}
 
 
-def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str = "base") -> Dataset:
+def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str = "base",
+              year: int | None = None) -> Dataset:
     """The base of a scenario: a built-in dataset by name, or a network file or folder (validated).
 
     A relative path is looked up next to the scenario file (``relative_to``) first, then in the
     working directory. ``where`` (``file:line`` of the scenario's ``base:``) locates the error.
+    ``year`` keeps the records that existed then (see :func:`corridor.data.load`).
 
     Raises
     ------
@@ -74,7 +76,7 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
     from corridor import data
 
     if dataset in data.available():
-        return data.load(dataset)
+        return data.load(dataset, year=year)
     path = Path(dataset)
     if not path.is_absolute() and relative_to:
         beside = Path(relative_to).parent / path
@@ -84,12 +86,13 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
         known = ", ".join(data.available())
         raise InputError(Problem(where, "base.dataset", f"{dataset!r} is neither a built-in dataset ({known}) nor a "
                                  "network file or folder"))
-    return data.load(path)
+    return data.load(path, year=year)
 
 
 def base_of(spec: ScenarioSpec) -> Dataset:
-    """The base dataset of ``spec`` (:func:`load_base`), errors located at its ``base:`` line."""
-    return load_base(spec.dataset, relative_to=spec.path, where=spec.base_where or spec.path or spec.name)
+    """The base dataset of ``spec`` (:func:`load_base`) as of its year, errors located at its ``base:`` line."""
+    return load_base(spec.dataset, relative_to=spec.path, where=spec.base_where or spec.path or spec.name,
+                     year=spec.year)
 
 
 def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
@@ -150,27 +153,46 @@ def run_spec(
     summary, tables = summarise(res, applied, spec, hours)
     summary.update(extra)
     summary["changes_applied"] = list(applied.log)
+    if spec.year is not None and demand_year(spec, ds) != spec.year:
+        summary["demand_year"] = demand_year(spec, ds)  # a later year's network, an earlier year's demand
     if progress:
         progress("done", 1.0)
     return RunOutcome(spec.name, spec.content_hash(values), values, summary, tables, time.perf_counter() - start)
 
 
 def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
-    """The base demand of the scenario's year.
+    """The base demand of the scenario's year, or of the latest earlier year that has demand.
+
+    A scenario for a later year (``base: {dataset: eurasia, year: 2030}``) gets the network as of
+    that year and, when the dataset has no demand for it, the demand of its latest earlier year
+    (grow it with ``grow_demand``); see :func:`demand_year`.
 
     Raises
     ------
     InputError
-        If the dataset has no demand for that year.
+        If the dataset has no demand for that year or any earlier one.
+    """
+    year = demand_year(spec, ds)
+    return ds.demand if year is None else ds.demand.filter(year=year)
+
+
+def demand_year(spec: ScenarioSpec, ds: Dataset) -> int | None:
+    """The year whose demand a scenario starts from: its own, else the latest earlier one with demand.
+
+    Raises
+    ------
+    InputError
+        If the dataset has no demand for the scenario's year or any earlier one.
     """
     if spec.year is None:
-        return ds.demand
-    demand = ds.demand.filter(year=spec.year)
-    if not demand.rows:
-        years = ", ".join(sorted({str(r.year) for r in ds.demand.rows}))
-        msg = f"the dataset has no demand for {spec.year}; it has {years or 'none'} (grow demand with grow_demand)"
+        return None
+    years = sorted({r.year for r in ds.demand.rows})
+    earlier = [y for y in years if y <= spec.year]
+    if not earlier:
+        have = ", ".join(map(str, years)) or "none"
+        msg = f"the dataset has no demand for {spec.year} or an earlier year; it has {have}"
         raise InputError(Problem(spec.base_where or spec.path or spec.name, "base.year", msg))
-    return demand
+    return earlier[-1]
 
 
 def build_model(spec: ScenarioSpec, applied: Applied) -> tuple[Network, FreightLP]:
@@ -197,6 +219,9 @@ def engine_network(spec: ScenarioSpec, applied: Applied) -> Network:
 def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP
                 ) -> tuple[Any, dict[str, Any], float]:
     """Run the scenario's engine on a built model: ``(flow result, extra summary, tonne-hours)``."""
+    if spec.engine.get("slices"):
+        res = _solve_sliced(spec, network, applied, lp)
+        return res, {"slices": [s.summary() for s in res.slices]}, float(res.meta.get("tonne_hours", 0.0))
     if spec.engine.get("method") != "equilibrium":
         res = lp.solve()
         return res, {}, float(res.meta.get("tonne_hours", 0.0))
@@ -221,6 +246,20 @@ def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: Frei
     extra = {"gap": eq.gap, "iterations": eq.iterations, "converged": eq.converged,
              "congestion": [dict(r) for r in eq.congestion if r["delay_h"] > 0][:_TOP_BOTTLENECKS]}
     return eq.flows, extra, eq.total_travel_time
+
+
+def _solve_sliced(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP) -> Any:
+    """The LP per time slice of ``engine.slices`` (a set of the base dataset, or a CSV next to the scenario)."""
+    from corridor.assignment.slices import solve_slices
+    from corridor.data.slices import slice_set_for
+
+    name = str(spec.engine["slices"])
+    file = name.partition("#")[0]
+    beside = Path(spec.path).parent / file if spec.path else None
+    if file.endswith(".csv") and beside is not None and not Path(file).is_absolute() and beside.exists():
+        name = str(Path(spec.path or "").parent / name)
+    sset = slice_set_for(network.meta, name, where=spec.path or spec.name)
+    return solve_slices(network, applied.demand, sset, lp=lp)
 
 
 def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> tuple[dict[str, Any], dict[str, Any]]:

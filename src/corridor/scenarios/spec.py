@@ -90,6 +90,7 @@ ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "gap": (1e-4, "number"),
     "max_iter": (500, "number"),
     "hub_delay": ("none", "str"),
+    "slices": (None, "str"),
 }
 _ENGINE_BOUNDS: dict[str, Bounds] = {
     "max_iter": {"low": 1, "high": 100_000, "integer": True, "reason": "equilibrium converges in hundreds"},
@@ -459,11 +460,27 @@ def _read_engine(doc: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
             problems.at(section, k, f"engine.{k}", message, default=loc)
             continue
         out[str(k)] = v
+    _check_slices(out, section, loc, problems)
     for key, allowed in (("method", ("lp", "equilibrium")), ("hub_delay", ("none", "simulated"))):
         if out[key] not in allowed:
             problems.at(section, key, f"engine.{key}", f"must be {' or '.join(map(repr, allowed))}, got {out[key]!r}",
                         default=loc)
     return out
+
+
+def _check_slices(out: dict[str, Any], section: Mapping[str, Any], loc: str, problems: Problems) -> None:
+    """``engine.slices``: a slice set name or a ``slices.csv`` path, LP only; dropped when not given."""
+    value = out.pop("slices", None)
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip():
+        problems.at(section, "slices", "engine.slices", f"must be a slice set name (monthly) or a slices.csv path, "
+                    f"got {value!r}", default=loc)
+    elif out.get("method") == "equilibrium":
+        problems.at(section, "slices", "engine.slices", "time slices are solved with the LP only (method: lp)",
+                    default=loc)
+    else:
+        out["slices"] = value
 
 
 def _check_dataset(dataset: str, file: str, loc: str, problems: Problems) -> None:

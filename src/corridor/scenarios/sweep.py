@@ -150,7 +150,7 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
     from corridor.scenarios.changes import apply_changes
     from corridor.scenarios.run import base_demand, engine_kwargs, engine_network, solve_model
 
-    key = f"base:{spec.dataset}"
+    key = f"base:{spec.dataset}:{spec.year}"
     if key not in _CACHE:
         _CACHE[key] = base_of(spec)
     ds = _CACHE[key]
@@ -171,7 +171,7 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
            "by_corridor_t": {k: v["tonnes"] for k, v in res.by_corridor.items()},
            "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
            "warm": bool(warm), "status": res.status}
-    if extra:
+    if "gap" in extra:
         out.update(gap=extra["gap"], converged=extra["converged"])
     return out
 
@@ -193,13 +193,13 @@ def _solve_task(task: tuple[ScenarioSpec, list[Item]]) -> list[dict[str, Any]]:
     return solve_chunk(*task)
 
 
-def prepare_worker(dataset: str, relative_to: str | None = None) -> None:
-    """Load the base dataset and the solver into a worker's cache before its first sample."""
+def prepare_worker(dataset: str, relative_to: str | None = None, year: int | None = None) -> None:
+    """Load the base dataset (as of ``year``) and the solver into a worker's cache before its first sample."""
     from corridor.assignment.lp import FreightLP  # noqa: F401 - import HiGHS now, not in the first sample
 
-    key = f"base:{dataset}"
+    key = f"base:{dataset}:{year}"
     if key not in _CACHE:
-        _CACHE[key] = load_base(dataset, relative_to=relative_to)
+        _CACHE[key] = load_base(dataset, relative_to=relative_to, year=year)
 
 
 # --- the driver side ------------------------------------------------------------------------------
@@ -328,7 +328,7 @@ def run_sweep(
     sweep_id, done = _resumed(store, resume, spec_hash, samples, seed)
     tally = _Tally()
     executor = Executor(workers=workers, scheduler=scheduler, initializer=prepare_worker,
-                        initargs=(spec.dataset, spec.path))
+                        initargs=(spec.dataset, spec.path, spec.year))
     if len(done) < samples:
         # connect first, so that a scheduler that does not answer leaves nothing in the store
         with executor:
