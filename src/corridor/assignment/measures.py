@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CASPIAN_LITTORAL", "COUNTS", "ROUTE_CORRIDORS", "SCALAR_MEASURES", "decompose", "physical_measures",
+    "summary_measures",
 ]
 
 RUSSIA = "RU"
@@ -454,3 +455,8 @@ def _assemble(graph: ExpandedGraph, tally: _Tally) -> dict[str, Any]:
         "by_od": tally.rows,
         "counts": dict(COUNTS),
     }
+
+
+def summary_measures(measures: Mapping[str, Any]) -> dict[str, Any]:
+    """The measures without their per-row table (``by_od``): what a run summary keeps."""
+    return {k: v for k, v in measures.items() if k != "by_od"}

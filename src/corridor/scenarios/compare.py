@@ -31,6 +31,22 @@ def _nested(base: Mapping[str, Mapping[str, float]], scen: Mapping[str, Mapping[
     return out
 
 
+def _measures(base: Mapping[str, Any], scen: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The physical measures of two summaries: each scalar, and the route corridors' tonnes and TEU, as deltas.
+
+    A summary without measures (a run recorded before they existed) counts as zeros.
+    """
+    from corridor.assignment.measures import SCALAR_MEASURES
+
+    bm, sm = base.get("measures") or {}, scen.get("measures") or {}
+    scalars = {k: delta(bm.get(k), sm.get(k)) for k in SCALAR_MEASURES}
+
+    def rows(m: Mapping[str, Any]) -> dict[str, Mapping[str, float]]:
+        return {r["corridor"]: {"tonnes": r["tonnes"], "teu": r["teu"]} for r in m.get("by_corridor", [])}
+
+    return scalars, _nested(rows(bm), rows(sm))
+
+
 def bottleneck_key(b: Mapping[str, Any]) -> str:
     """How a capacity is named in comparisons: ``"transfer aktau-port-out (t/yr)"``, with the direction of links."""
     where = f" {b.get('from')}→{b.get('to')}" if b.get("from") else ""
@@ -78,8 +94,10 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
     Returns
     -------
     dict
-        ``totals``, ``by_commodity`` and ``by_corridor`` (each figure as
-        ``{baseline, scenario, change, change_pct}``), ``border_crossings``, ``bottlenecks``
+        ``totals``, ``by_commodity``, ``measures`` (the scalar physical measures of
+        :mod:`corridor.assignment.measures`), ``by_corridor`` (tonnes and TEU of the routes each
+        corridor rule takes) and ``by_corridor_tag`` (tonne-km and CO2e of the links by corridor
+        tag) — each figure as ``{baseline, scenario, change, change_pct}`` —, ``border_crossings``, ``bottlenecks``
         (``baseline``/``scenario`` lists and the ``new`` and ``relieved`` keys), ``unserved_od``
         of the scenario, and ``links``: every link direction whose flow changed, largest change first.
     """
@@ -96,10 +114,13 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
         for k in sorted(set(bs.get("transfers", {})) | set(ss.get("transfers", {})))
     }
     links = _links(base.get("tables", {}).get("link_flows"), scen.get("tables", {}).get("link_flows"))
+    measures, by_corridor = _measures(bs, ss)
     out = {
         "totals": totals,
         "by_commodity": _nested(bs.get("by_commodity", {}), ss.get("by_commodity", {})),
-        "by_corridor": _nested(bs.get("by_corridor", {}), ss.get("by_corridor", {})),
+        "measures": measures,
+        "by_corridor": by_corridor,
+        "by_corridor_tag": _nested(bs.get("by_corridor_tag", {}), ss.get("by_corridor_tag", {})),
         "border_crossings": borders,
         "transfers": through,
         "bottlenecks": {
