@@ -8,8 +8,9 @@ Threads of one process take turns through a per-file lock (DuckDB refuses a read
 read-write connection to the same file in one process).
 
 An older store — version 1 (result tables as Parquet blobs) or version 2 (samples without the
-physical measures) — is migrated to the current version in one transaction the first time it is opened: for writing, or for reading when the file can be written; a store that
-cannot be written is refused with what to do.
+physical measures) — is migrated to the current version in one transaction the first time it is
+opened: for writing, or for reading when the file can be written; a store that cannot be written is
+refused with what to do.
 """
 
 from __future__ import annotations

@@ -256,7 +256,8 @@ def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> t
         "totals": totals,
         "by_commodity": {k: dict(v) for k, v in res.by_commodity.items()},
         "measures": summary_measures(res.measures),
-        "by_corridor_tag": {k: {"tonne_km": v["tonne_km"], "co2e_kg": v["co2e_kg"]} for k, v in res.by_corridor.items()},
+        "by_corridor_tag": {k: {"tonne_km": v["tonne_km"], "co2e_kg": v["co2e_kg"]}
+                            for k, v in res.by_corridor.items()},
         "border_crossings": border,
         "transfers": through,
         "bottlenecks": [dict(b) for b in res.bottlenecks][:_TOP_BOTTLENECKS],
