@@ -217,7 +217,7 @@ def _print_changes(out: Console, result: dict[str, Any]) -> None:
     from rich.table import Table
 
     shown = False
-    for section in ("totals", "by_commodity", "by_corridor", "border_crossings"):
+    for section in ("totals", "measures", "by_commodity", "by_corridor", "by_corridor_tag", "border_crossings"):
         rows = _delta_rows(result.get(section) or {})
         rows = [(k, d) for k, d in rows if d.get("change")]
         if not rows:
