@@ -85,6 +85,22 @@ def test_hand_worked_caspian() -> None:
     json.dumps(m)
 
 
+def test_oil_by_ferry_then_tanker_is_no_caspian_tanker_oil() -> None:
+    # Oil in tank wagons on the Aktau-Baku rail ferry, then by tanker Poti-Constanta on the Black Sea:
+    # it crosses the Caspian on a ferry (TITR by the rule), not by tanker.
+    oil = Commodity("oil", "Oil", "t", modes=frozenset({R1520, FERRY, "sea"}))
+    nodes = (_node("aktau", "KZ", "seaport"), _node("baku", "AZ", "seaport"), _node("poti", "GE", "seaport"),
+             _node("constanta", "RO", "seaport"))
+    links = (Link("ferry", "aktau", "baku", FERRY, cost_usd_per_t=30.0),
+             Link("baku-poti", "baku", "poti", R1520, country="AZ", cost_usd_per_t=10.0),
+             Link("black-sea", "poti", "constanta", "sea", cost_usd_per_t=10.0))
+    net = Network("ferry-oil", nodes, links, (), (oil,))
+    m = solve_lp(net, Demand((DemandRow("oil", "aktau", "constanta", "oil", 2021, 1e6),))).measures
+    assert m["caspian_oil_t"] == 0.0
+    assert m["titr_t"] == pytest.approx(1e6)
+    assert {r["corridor"]: r["tonnes"] for r in m["by_corridor"]}["trans-caspian"] == pytest.approx(1e6)
+
+
 def test_unserved_rows_count_nothing() -> None:
     net, demand = _caspian()
     net = dataclasses.replace(net, nodes=(*net.nodes, _node("island", "KZ")))

@@ -29,7 +29,8 @@ of links, the commodity, the kind of transfers — so they hold on any network:
     Caspian littoral countries (KZ, TM, AZ, RU, IR).
 ``kz_transit_teu``
     Containers whose origin and destination both lie outside Kazakhstan and whose route passes
-    through a node in Kazakhstan (China–Europe/Türkiye transit in the built-in data).
+    through Kazakhstan (a node in KZ, or a link with country KZ) — China–Europe/Türkiye transit in
+    the built-in data.
 ``caspian_by_port_pair``
     Per (from port, to port) of every water link between two different littoral countries:
     tonnes and TEU of the routes that use it in that direction.
@@ -113,7 +114,7 @@ _CORRIDOR_COUNTS = {
     "other": "every other route (overland, domestic)",
 }
 
-_RU, _KZ, _SOUTH, _CASPIAN, _TITR_DRY, _TITR_SEA, _SEA = (1 << k for k in range(7))
+_RU, _KZ, _SOUTH, _CASPIAN, _CASPIAN_SEA, _TITR_DRY, _TITR_SEA, _SEA = (1 << k for k in range(8))
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,7 +143,7 @@ def _link_flags(mode: str, link_country: str, ca: str, cb: str) -> int:
     if mode == "sea":
         f |= _SEA
     if mode in WATER_MODES and ca != cb and ca in CASPIAN_LITTORAL and cb in CASPIAN_LITTORAL:
-        f |= _CASPIAN
+        f |= _CASPIAN | (_CASPIAN_SEA if mode == "sea" else 0)
         if (ca in TITR_EAST and cb in TITR_WEST) or (cb in TITR_EAST and ca in TITR_WEST):
             f |= _TITR_DRY if mode in DRY_WATER_MODES else _TITR_SEA
     return f
@@ -367,7 +368,7 @@ class _Tally:
         m = {"served_t": served, "served_teu": served * teu_per_t,
              "russia_t": share(lambda r: r.flags & _RU),
              "titr_t": share(lambda r: r.flags & _TITR_DRY or (r.flags & _TITR_SEA and not oil)),
-             "caspian_oil_t": share(lambda r: r.flags & _CASPIAN and r.flags & _SEA) if oil else 0.0,
+             "caspian_oil_t": share(lambda r: r.flags & _CASPIAN_SEA) if oil else 0.0,
              "kz_transit_teu": share(lambda r: r.flags & _KZ) * teu_per_t if kz_transit else 0.0}
         m["russia_teu"] = m["russia_t"] * teu_per_t
         m["titr_teu"] = m["titr_t"] * teu_per_t
