@@ -191,6 +191,12 @@ def test_random_measures_never_exceed_served(inst: tuple[Network, Demand]) -> No
     net, demand = inst
     res = solve_lp(net, demand)
     _check_below_served(res.measures, res.served_t)
+    # the routes across a port pair carry no more than the links between those ports do
+    water = {"sea", FERRY}
+    for r in res.measures["caspian_by_port_pair"]:
+        on_links = sum(f["tonnes"] for f in res.link_flows
+                       if (f["from"], f["to"]) == (r["from"], r["to"]) and f["mode"] in water)
+        assert r["tonnes"] <= on_links * (1 + 1e-9) + 1e-6
 
 
 @settings(max_examples=15, deadline=None)
