@@ -260,8 +260,9 @@ def _walk(source: int, head: Sequence[int], is_sink: Sequence[bool], f: list[flo
     v = source
     while True:
         e = next_arc(v)
-        if e < 0:  # inflow without outflow: rounding residue
-            f[path[-1]] = 0.0
+        if e < 0:  # inflow without outflow: rounding residue (or back at a source with nothing left)
+            if path:
+                f[path[-1]] = 0.0
             return []
         w = head[e]
         if is_sink[w]:
