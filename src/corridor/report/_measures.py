@@ -90,6 +90,28 @@ def _places(m: Json, top: int) -> Markup:
     return join(parts)
 
 
+def _node_changes(measures: Json, top: int = 12) -> Markup:
+    """The border and gauge-change nodes and Caspian port pairs whose tonnes change most."""
+    rows: list[tuple[float, list[object]]] = []
+    for table_key, what in (("by_border", "border"), ("by_gauge_change", "gauge change"),
+                            ("caspian_by_port_pair", "Caspian crossing")):
+        for name, v in (measures.get(table_key) or {}).items():
+            d = v.get("tonnes") if isinstance(v, Mapping) else None
+            if not isinstance(d, Mapping) or not _n(d.get("change")):
+                continue
+            b, s = _n(d.get("baseline")), _n(d.get("scenario"))
+            rows.append((abs(s - b), [what, name, (_fmt.tonnes(b), b), (_fmt.tonnes(s), s),
+                                      (_fmt.tonnes(s - b, signed=True), s - b)]))
+    if not rows:
+        return Markup("")
+    rows.sort(key=lambda r: -r[0])
+    return table(["Where", "Node or ports", "Baseline, per year", "Scenario, per year", "Change"],
+                 [r for _, r in rows[:top]], numeric=(2, 3, 4),
+                 caption=f"The {min(top, len(rows))} border nodes, gauge changes and Caspian crossings whose "
+                         "tonnes change most (routes crossing a border at the node, changing gauge there, or "
+                         "using the water link between the ports).")
+
+
 def measures_view(m: Json | None, *, compact: bool = False, top: int = 12) -> Markup:
     """The measures of one result: scalars, route corridors (with a chart), border nodes, Caspian port pairs."""
     if not m:
@@ -116,6 +138,7 @@ def measures_diff_view(measures: Json | None, by_corridor: Json | None) -> Marku
     tbl = table(["Measure, per year", "Baseline", "Scenario", "Change"], rows, numeric=(1, 2, 3), sortable=False,
                 caption="What the routes do, baseline and scenario. Route corridors: each route assigned to one "
                         "corridor, the rows add up to the tonnes served.")
+    tbl = Markup(f"{tbl}{_node_changes(measures)}")
     names = [c for c, v in by_corridor.items() if isinstance(v, Mapping) and "tonnes" in v]
     if not names:
         return tbl
