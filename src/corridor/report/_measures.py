@@ -105,11 +105,13 @@ def _node_changes(measures: Json, top: int = 12) -> Markup:
     if not rows:
         return Markup("")
     rows.sort(key=lambda r: -r[0])
+    caspian = [r for _, r in rows if r[0] == "Caspian crossing"]
+    nodes = [r for _, r in rows if r[0] != "Caspian crossing"][:top]
     return table(["Where", "Node or ports", "Baseline, per year", "Scenario, per year", "Change"],
-                 [r for _, r in rows[:top]], numeric=(2, 3, 4),
-                 caption=f"The {min(top, len(rows))} border nodes, gauge changes and Caspian crossings whose "
-                         "tonnes change most (routes crossing a border at the node, changing gauge there, or "
-                         "using the water link between the ports).")
+                 [*caspian, *nodes], numeric=(2, 3, 4),
+                 caption=f"Every Caspian crossing (routes using the water link between the ports) and the "
+                         f"{len(nodes)} border nodes and gauge changes (routes crossing a border or changing gauge "
+                         "there) whose tonnes change, largest change first.")
 
 
 def measures_view(m: Json | None, *, compact: bool = False, top: int = 12) -> Markup:
