@@ -96,6 +96,10 @@ def test_assign_lp_result(eurasia: Dataset) -> None:
     assert {"link", "from", "to", "tonnes"} <= set(flows.columns)
     assert not lp.bottlenecks().empty
     assert lp.od()["served_t"].sum() == pytest.approx(lp.result.served_t)
+    per_row = lp.measures_frame()
+    assert len(per_row) == len(lp.od())
+    assert per_row["russia_t"].sum() == pytest.approx(lp.measures["russia_t"])
+    assert (per_row["russia_t"] <= per_row["served_t"]).all() and (per_row["titr_t"] <= per_row["served_t"]).all()
     gj = lp.to_geojson()
     assert len(gj["features"]) == len(flows)
     assert all(f["geometry"]["type"] == "LineString" for f in gj["features"])
@@ -178,6 +182,10 @@ def test_sweep_result(tmp_path: Path) -> None:
     assert isinstance(sw, corridor.Sweep)
     frame = sw.to_frame()
     assert len(frame) == 4 and any(c.startswith("param.") for c in frame.columns)
+    for k in ("russia_t", "titr_t", "caspian_oil_t"):  # the physical measures of every sample
+        assert ((frame[k] >= 0) & (frame[k] <= frame["served_t"])).all()
+    corridors = frame[[c for c in frame.columns if c.startswith("by_corridor_t.")]]
+    assert corridors.sum(axis=1).to_numpy() == pytest.approx(frame["served_t"].to_numpy())  # routes, not entries
     _json_ready(sw.to_dict())
 
 

@@ -27,12 +27,28 @@ def test_lp_json(capsys: pytest.CaptureFixture[str]) -> None:
     for key in ("method", "total_cost", "served", "unserved", "by_corridor", "bottlenecks"):
         assert key in d
     assert d["method"] == "lp"
+    m = d["measures"]  # the physical measures: what the routes do, never above what was served
+    for key in ("served_t", "russia_t", "titr_t", "titr_teu", "caspian_oil_t", "kz_transit_teu", "by_border"):
+        assert key in m
+    for key in ("russia_t", "titr_t", "caspian_oil_t"):
+        assert 0 <= m[key] <= m["served_t"]
+    assert m["served_t"] == pytest.approx(d["served"])
+    assert sum(r["tonnes"] for r in m["by_corridor"]) == pytest.approx(m["served_t"])
+
+
+def test_equilibrium_json_has_measures(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--method", "equilibrium", "--json")
+    assert code == 0, err
+    m = json.loads(out)["measures"]
+    for key in ("russia_t", "titr_t", "caspian_oil_t"):
+        assert 0 <= m[key] <= m["served_t"]
 
 
 def test_lp_table_and_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, err = run(capsys, "--method", "lp", "--out", str(tmp_path / "flows"))
     assert code == 0, err
     assert "LP assignment" in out
+    assert "what the routes do" in out and "by route corridor" in out and "Mt entering" not in out
     frame = pd.read_parquet(tmp_path / "flows" / "link_flows.parquet")
     assert len(frame) > 0
     assert (tmp_path / "flows" / "link_flows.csv").exists()

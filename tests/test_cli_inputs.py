@@ -128,8 +128,10 @@ def test_long_waits_are_said_even_without_a_terminal(capsys: pytest.CaptureFixtu
 def test_table_headers_say_the_unit_of_their_values(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assign", "--method", "lp")
     assert code == 0
-    header = next(line for line in out.splitlines() if "corridor" in line and "TEU" in line)
+    header = next(line for line in out.splitlines() if "corridor" in line and "t·km" in line)
     assert "Mt CO2e" in header and "co2e_kg" not in header and "bn t·km" in header
+    routes = next(line for line in out.splitlines() if "corridor" in line and "TEU" in line)
+    assert "Mt/yr" in routes and "TEU/yr" in routes
 
 
 def test_runs_show_headers_say_the_unit_of_their_values(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -171,6 +171,23 @@ class Assignment(Result):
             return pd.DataFrame([dict(r) for r in res.congestion if r.get("delay_h", 0.0) > 0])
         return pd.DataFrame()
 
+    @property
+    def measures(self) -> dict[str, Any]:
+        """What the routes physically do (:mod:`corridor.assignment.measures`); empty on research networks.
+
+        ``served_t``, ``russia_t``, ``titr_t``, ``titr_teu``, ``caspian_oil_t``, ``kz_transit_teu``,
+        ``by_corridor`` (each route assigned to one corridor), ``by_border`` ...
+        """
+        flows = getattr(self.result, "flows", self.result)
+        return dict(getattr(flows, "measures", {}) or {})
+
+    def measures_frame(self) -> pd.DataFrame:
+        """The physical measures per demand row (one row each; empty on research networks)."""
+        import pandas as pd
+
+        rows = [{k: v for k, v in r.items() if k != "by_corridor"} for r in self.measures.get("by_od", [])]
+        return pd.DataFrame(rows)
+
     def od(self) -> pd.DataFrame:
         """One row per demand row: served and unserved tonnes and why (freight results only)."""
         import pandas as pd
@@ -222,7 +239,7 @@ class ScenarioRun(Result):
 
     @property
     def summary(self) -> dict[str, Any]:
-        """The scenario run's summary (totals, by commodity, by corridor, bottlenecks ...)."""
+        """The scenario run's summary (totals, by commodity, physical measures, bottlenecks ...)."""
         return self.comparison.scenario_run.summary
 
     @property

@@ -25,6 +25,12 @@ def test_assignment_page(which, request, network, html_parse):
         assert f"<span>{corridor}</span>" in html
     served = result.get("served_t", result.get("served"))
     assert f"{served / 1e6:.1f} Mt/yr" in html
+    # the physical measures, each with what it counts; no link-entry tonnes by corridor tag
+    m = result["measures"]
+    assert "What the routes do" in html and "Tonnes entering" not in html
+    assert f"{m['russia_t'] / 1e6:.1f} Mt" in html and m["counts"]["russia_t"] in html
+    for row in m["by_corridor"]:
+        assert f"<span>{row['corridor']}</span>" in html
     # the map: one path per link; a link with flow drawn in its corridor's colour, the others grey
     paths = {a["data-link"]: a for t, a in page.tags if t == "path" and "data-link" in a}
     assert set(paths) == {lk.id for lk in network.links}
@@ -98,7 +104,7 @@ def test_fragment(which, request, network):
     html = render_assignment(result, flows, network, fragment=True)
     page = assert_fragment(html)
     assert page.count("table") == 1 and page.count("svg") == 1
-    assert page.count("tr") == 1 + len(result["by_corridor"])
+    assert page.count("tr") == 1 + len(result["measures"]["by_corridor"])  # tonnes by route corridor
 
 
 def _braess_on_a_plane() -> tuple[Network, Demand]:

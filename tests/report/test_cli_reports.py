@@ -34,7 +34,10 @@ def _check_demo(report: Path, out: dict, store: Path) -> None:
         assert name in html
     assert '<a href="#scenario-1">northern-route-closed</a>' in html
     assert page.count("svg", class_="map") == 2  # one map of flow changes per scenario
-    assert page.count("svg") >= 2 * 5  # and the charts: commodities, corridors (2), borders
+    assert page.count("svg") >= 2 * 4  # and the charts: commodities, tonnes by route corridor, borders
+    assert html.count("<h3>What the routes do") + html.count(">What the routes do<") >= 2
+    assert "Tonnes entering" not in html
+    assert "Caspian crossing" in html and "aktau→baku-alat" in html  # the port pairs whose tonnes change
     assert page.count("section", class_="scenario") == 2
     assert "what if the Northern route closes?" in html
 

@@ -22,8 +22,8 @@ def test_well_formed_and_offline(comparisons, network):
     html = render_comparisons(comparisons, network)
     page = assert_page(html)
     tags = [t for t, _ in page.tags]
-    # per scenario: map, commodities, 2 corridor charts, borders
-    assert tags.count("svg") >= 5 * len(comparisons)
+    # per scenario: map, commodities, tonnes by route corridor, borders
+    assert tags.count("svg") >= 4 * len(comparisons)
     assert page.count("section", class_="scenario") == len(comparisons)
     assert page.count("script") == 1  # the sorting of tables
 

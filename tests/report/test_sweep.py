@@ -12,7 +12,7 @@ def test_sweep_report_with_samples(sweep, samples):
     assert len(samples) == sweep["n"] == 40
     html = render_sweep(sweep, samples)
     page = assert_page(html)
-    histograms = [k for k in ("unserved_t", "total_cost_usd", "co2e_kg") if k in samples.columns]
+    histograms = [k for k in ("unserved_t", "total_cost_usd", "co2e_kg", "russia_t", "titr_t") if k in samples.columns]
     charts = len(histograms) + bool(sweep["bottleneck_frequency"]) + bool(any(r["swing"] for r in sweep["tornado"]))
     charts += bool(any(sweep["p_unserved_above"].values()))
     assert page.count("svg") == charts

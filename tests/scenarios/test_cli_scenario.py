@@ -20,7 +20,14 @@ def test_run_prints_json_with_the_contract_keys(tmp_path: Path, capsys: pytest.C
     for k in ("scenario", "baseline", "result", "diff"):
         assert k in d
     assert d["scenario"]["name"] == "northern-route-closed" and not d["scenario"]["reused"]
-    assert d["diff"]["by_corridor"]["northern"]["tonnes"]["change"] < 0
+    assert d["diff"]["by_corridor"]["northern"]["tonnes"]["change"] < 0  # routes through Russia
+    assert d["diff"]["measures"]["russia_t"]["change"] < 0
+    assert d["diff"]["measures"]["titr_t"]["change"] > 0
+    aktau = d["diff"]["measures"]["caspian_by_port_pair"]["aktau→baku-alat"]["tonnes"]
+    assert aktau["change"] == pytest.approx(aktau["scenario"] - aktau["baseline"]) and aktau["change"] > 0
+    m = d["result"]["measures"]
+    assert 0 <= m["russia_t"] <= m["served_t"] and 0 <= m["titr_t"] <= m["served_t"]
+    assert "by_od" not in m  # the summary keeps the totals and tables, not one record per demand row
     # an identical spec is reused from the store
     assert main(["scenario", "run", str(EX / "northern-route-closed.yaml"), "--json", "--store", str(store)]) == 0
     again = json.loads(capsys.readouterr().out)

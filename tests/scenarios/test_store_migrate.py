@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from corridor.exceptions import InputError
-from corridor.scenarios._store_schema import TABLES
+from corridor.scenarios._store_schema import MEASURE_METRICS, SCHEMA_VERSION, TABLES
 from corridor.scenarios.store import RunStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -236,7 +236,7 @@ def test_every_run_table_and_sample_survives(v1_store: Path, lp: Any, first_use:
     else:
         assert [r["run_id"] for r in store.list_runs()][-1] == "20250101-000000.000-base01"
     meta = dict(store.sql("select key, value from meta").values.tolist())
-    assert meta["schema_version"] == "2" and meta["migrated_from"] == "1"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) and meta["migrated_from"] == "1"
     names = set(store.sql("select table_name from information_schema.tables")["table_name"])
     assert names == {t.name for t in TABLES}  # the blobs and JSON samples are gone
     runs = _runs_now(v1_store)
@@ -293,7 +293,7 @@ def test_seeds_of_2_64_or_more_are_refused(tmp_path: Path, lp: Any) -> None:
     assert snapshot(path)["version"] == "1"
 
 
-@pytest.mark.parametrize("version", ["0", "x", "3"])
+@pytest.mark.parametrize("version", ["0", "x", "4"])
 def test_other_versions_are_refused(tmp_path: Path, version: str) -> None:
     path = tmp_path / "runs.duckdb"
     con = duckdb.connect(str(path))
@@ -301,8 +301,8 @@ def test_other_versions_are_refused(tmp_path: Path, version: str) -> None:
     con.execute("CREATE TABLE runs (run_id TEXT)")
     con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [version])
     con.close()
-    hint = "upgrade corridor" if version == "3" else "unknown layout"
-    with pytest.raises(InputError, match=rf"run store schema version .*, this corridor reads version 2 \(.*{hint}\)"):
+    hint = "upgrade corridor" if version == "4" else "unknown layout"
+    with pytest.raises(InputError, match=rf"run store schema version .*, this corridor reads version 3 \(.*{hint}\)"):
         RunStore(path).list_runs()
 
 
@@ -332,7 +332,37 @@ def test_a_store_that_cannot_be_written_is_refused_with_what_to_do(tmp_path: Pat
     assert p.returncode == 0, p.stderr
     after = snapshot(path)
     assert p.stdout.strip() == (
-        f"{path}: is a version-1 run store, and this corridor reads version 2: it migrates the file on first use, "
+        f"{path}: is an older run store, and this corridor reads version 3: it migrates the file on first use, "
         "but cannot write it here; copy it to a folder you can write (or make it writable) and open it there once, "
         "or use the corridor version that wrote it")
     assert (after["version"], after["runs"], after["samples"]) == ("1", before["runs"], before["samples"])
+
+
+def test_a_version_2_store_gains_the_measure_columns(tmp_path: Path) -> None:
+    """Version 2 -> 3: the samples table gains the physical measures (null in old samples); nothing is lost."""
+    path = tmp_path / "runs.duckdb"
+    store = RunStore(path)
+    sweep = store.start("sweep", "old", {}, "h-old")
+    assert store.add_samples(sweep, [{"idx": 0, "params": {"x": 1.0},
+                                      "summary": {"served_t": 5.0, "by_corridor_t": {"northern": 2.0}}}]) == 1
+    con = duckdb.connect(str(path))  # make it a version-2 store, as the previous corridor wrote it
+    for c in MEASURE_METRICS:
+        con.execute(f"ALTER TABLE samples DROP COLUMN {c.name}")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    store = RunStore(path)
+    old = store.samples(sweep)
+    assert old["served_t"].tolist() == [5.0] and old["by_corridor_t.northern"].tolist() == [2.0]
+    assert "russia_t" not in old  # null in every old sample: no column
+    meta = dict(store.sql("select key, value from meta").values.tolist())
+    assert meta["schema_version"] == "3" and meta["migrated_from"] == "2"
+    assert store.add_samples(sweep, [{"idx": 1, "params": {"x": 2.0},
+                                      "summary": {"served_t": 6.0, "russia_t": 1.5, "titr_teu": 10.0}}]) == 1
+    new = store.samples(sweep)
+    assert new["russia_t"].tolist()[1] == 1.5 and pd.isna(new["russia_t"].tolist()[0])
+    con = duckdb.connect(str(path), read_only=True)
+    cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = "
+                                      "'samples' ORDER BY ordinal_position").fetchall()]
+    con.close()
+    samples = next(t for t in TABLES if t.name == "samples")
+    assert cols == [c.name for c in samples.columns]  # the same layout as a new store

@@ -256,7 +256,7 @@ class FreightEquilibriumResult:
             "total_travel_time_unit": "t·h/yr", "beckmann": float(self.beckmann), "seconds": float(self.seconds),
         }
         for k in ("demand_t", "served", "unserved", "tonne_km", "co2e_kg", "by_commodity", "by_group", "by_corridor",
-                  "by_od", "transfer_throughput"):
+                  "by_od", "transfer_throughput", "measures"):
             out[k] = f[k]
         out["congestion"] = [dict(r) for r in self.congestion]
         out["options"] = dict(self.options)

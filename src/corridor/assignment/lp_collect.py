@@ -3,7 +3,8 @@
 :func:`collect_result` turns column values and row duals — a HiGHS solution of
 :class:`~corridor.assignment.lp.FreightLP`, or the flows of the freight equilibrium — into the
 tables of the result: demand served per row, commodity and group, flows per link and corridor,
-transfer throughput, capacities with their utilisation and the bottlenecks ranked by their duals.
+transfer throughput, capacities with their utilisation, the bottlenecks ranked by their duals and the
+physical measures of the routes (:mod:`corridor.assignment.measures`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from corridor.assignment.lp_graph import SINK, SOURCE, TOL
 from corridor.assignment.lp_results import LPResult
+from corridor.assignment.measures import physical_measures
 from corridor.model.network import CORRIDORS
 
 if TYPE_CHECKING:
@@ -85,7 +87,7 @@ def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -
         unserved_penalty_usd=float(np.sum(slack)) * graph.prices["unserved_penalty_usd_per_t"],
         demand_t=demand_t, served_t=demand_t - unserved_t, unserved_t=unserved_t, tonne_km=tonne_km, co2e_kg=co2e_kg,
         by_commodity=by_com, by_group=by_group, by_od=tuple(by_od), by_corridor=by_corridor,
-        link_flows=tuple(link_flows),
+        link_flows=tuple(link_flows), measures=physical_measures(graph, x, by_od),
         transfer_throughput={t.id: float(through[i]) for i, t in enumerate(graph.network.transfers)},
         capacities=tuple(capacities), bottlenecks=tuple(bottlenecks), meta=meta)
 

@@ -51,12 +51,19 @@ class LPResult:
         unserved tonnes in proportion to demand) where ``reason`` is ``""`` (all served), ``"capacity"`` (a route exists
         but capacities cut it off) or ``"no route"`` (no admissible route at all).
     by_corridor
-        ``{corridor: {"tonnes", "teu", "tonne_km", "co2e_kg"}}`` for every corridor tag. ``tonnes``
-        counts the flow *entering* the corridor: at every node, the flow leaving it on the
+        Link figures by corridor *tag* (the ``corridor`` of each link), not by route:
+        ``{corridor: {"tonnes", "teu", "tonne_km", "co2e_kg"}}``. ``tonne_km`` and ``co2e_kg`` sum
+        the links with the tag. ``tonnes`` are *link entries* and may exceed the tonnes served: they
+        count the flow *entering* the corridor: at every node, the flow leaving it on the
         corridor's links less the flow arriving on them, where positive, summed over nodes (per
         commodity and origin, so flows of different origins do not cancel). A shipment that stays
         on the corridor counts once; one that leaves and comes back counts twice. ``teu`` is the
         container part of ``tonnes`` over tonnes per TEU.
+    measures
+        What the routes of the served tonnes physically do (:func:`corridor.assignment.measures.physical_measures`):
+        ``served_t``, ``russia_t``, ``titr_t``, ``titr_teu``, ``caspian_oil_t``, ``kz_transit_teu``,
+        ``by_corridor`` (each route assigned to one corridor; rows add up to ``served_t``),
+        ``by_border`` ... Use these, not ``by_corridor``, for "how much goes where".
     link_flows
         Records ``link, from, to, mode, corridor, commodity, tonnes`` for every non-zero flow per
         link direction and commodity.
@@ -92,6 +99,7 @@ class LPResult:
     by_od: tuple[dict[str, Any], ...] = ()
     by_corridor: dict[str, dict[str, float]] = field(default_factory=dict)
     link_flows: tuple[dict[str, Any], ...] = ()
+    measures: dict[str, Any] = field(default_factory=dict)
     transfer_throughput: dict[str, float] = field(default_factory=dict)
     capacities: tuple[dict[str, Any], ...] = ()
     bottlenecks: tuple[dict[str, Any], ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corridor.cli._common import console
+from corridor.cli._measures import measures_diff_table
 
 __all__ = ["show_comparison", "show_sweep"]
 
@@ -39,7 +40,7 @@ def show_comparison(d: dict[str, Any]) -> None:
         out.print(sc["description"].strip(), style="dim", markup=False)
     out.print(_totals(diff["totals"]))
     out.print(_commodities(diff["by_commodity"]))
-    out.print(_corridors(diff["by_corridor"]))
+    out.print(measures_diff_table(diff.get("measures") or {}, diff.get("by_corridor") or {}))
     if d["result"].get("bottlenecks"):
         out.print(_bottlenecks(d["result"]["bottlenecks"], set(diff["bottlenecks"]["new"])))
     else:
@@ -81,15 +82,6 @@ def _commodities(by: dict[str, Any]) -> Any:
         c.add_row(name, _mt(v["served_t"]["scenario"]), _mt(v["served_t"]["change"]),
                   _mt(v["unserved_t"]["scenario"]), _mt(v["unserved_t"]["change"]))
     return c
-
-
-def _corridors(by: dict[str, Any]) -> Any:
-    k = _table("by corridor (Mt entering, TEU)",
-               ("corridor", "baseline Mt", "scenario Mt", "Δ Mt", "baseline TEU", "scenario TEU"), ("corridor",))
-    for name, v in by.items():
-        k.add_row(name, _mt(v["tonnes"]["baseline"]), _mt(v["tonnes"]["scenario"]), _mt(v["tonnes"]["change"]),
-                  f"{v['teu']['baseline']:,.0f}", f"{v['teu']['scenario']:,.0f}")
-    return k
 
 
 def _bottlenecks(rows: list[dict[str, Any]], new: set[str]) -> Any:

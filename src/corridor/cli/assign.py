@@ -10,6 +10,7 @@ import typer
 
 from corridor.cli import _options as options
 from corridor.cli._common import console, emit, load_dataset, progress_bar, wrote
+from corridor.cli._measures import measures_tables
 
 if TYPE_CHECKING:
     from corridor import Assignment
@@ -121,6 +122,8 @@ def _show(d: dict[str, Any]) -> None:
     out.print(f"[bold]{'LP assignment' if d.get('method') == 'lp' else 'flows'}[/]: total cost "
               f"{d['total_cost'] / 1e9:,.2f} bn USD/yr; served {_t(d['served'])}, unserved {_t(d['unserved'])}; "
               f"{d['tonne_km'] / 1e9:,.1f} bn t·km, {d['co2e_kg'] / 1e9:,.2f} Mt CO2e")
+    for table in measures_tables(d.get("measures") or {}):
+        out.print(table)
     out.print(_corridors(d.get("by_corridor") or {}))
     if d.get("slices"):
         from corridor.cli._slices import slices_table
@@ -134,9 +137,9 @@ def _show(d: dict[str, Any]) -> None:
         out.print(_congestion(d.get("congestion") or []))
 
 
-# (key, header with its unit, divisor, decimals): headers say the unit the values are shown in
-_CORRIDOR_COLUMNS = (("tonnes", "Mt entering", 1e6, 2), ("teu", "TEU", 1.0, 0), ("tonne_km", "bn t·km", 1e9, 2),
-                     ("co2e_kg", "Mt CO2e", 1e9, 3))
+# (key, header with its unit, divisor, decimals): headers say the unit the values are shown in. The link
+# entries by corridor tag ("tonnes") are not shown: a route that leaves a tag and comes back counts twice.
+_CORRIDOR_COLUMNS = (("tonne_km", "bn t·km", 1e9, 2), ("co2e_kg", "Mt CO2e", 1e9, 3))
 
 
 def _corridors(by: dict[str, dict[str, float]]) -> Any:
@@ -144,7 +147,7 @@ def _corridors(by: dict[str, dict[str, float]]) -> Any:
 
     present = {k for v in by.values() for k in v}
     cols = [c for c in _CORRIDOR_COLUMNS if c[0] in present]
-    t = Table(title="by corridor", title_justify="left", box=None)
+    t = Table(title="links by corridor tag", title_justify="left", box=None)
     t.add_column("corridor")
     for _, header, _, _ in cols:
         t.add_column(header, justify="right")

@@ -48,6 +48,11 @@ def _through(run: dict[str, Any], *transfers: str) -> float:
     return float(sum(run.get("transfers", {}).get(t, 0.0) for t in transfers))
 
 
+def _measure(run: dict[str, Any], key: str) -> float:
+    """A physical measure of a run summary (:mod:`corridor.assignment.measures`); 0 if it has none."""
+    return float((run.get("measures") or {}).get(key) or 0.0)
+
+
 def _table(comparisons: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
@@ -64,8 +69,11 @@ def _table(comparisons: list[dict[str, Any]]) -> None:
         ("cost, bn USD/yr", lambda r: r["totals"]["total_cost_usd"] / 1e9),
         ("tonne-km, bn", lambda r: r["totals"]["tonne_km"] / 1e9),
         ("CO2e, Mt", lambda r: r["totals"]["co2e_kg"] / 1e9),
-        ("Northern corridor, Mt", lambda r: r["by_corridor"].get("northern", {}).get("tonnes", 0) / 1e6),
-        ("Trans-Caspian, Mt", lambda r: r["by_corridor"].get("trans-caspian", {}).get("tonnes", 0) / 1e6),
+        ("via Russia, Mt", lambda r: _measure(r, "russia_t") / 1e6),
+        ("TITR (Caspian dry cargo), Mt", lambda r: _measure(r, "titr_t") / 1e6),
+        ("TITR containers, kTEU", lambda r: _measure(r, "titr_teu") / 1e3),
+        ("Caspian oil by tanker, Mt", lambda r: _measure(r, "caspian_oil_t") / 1e6),
+        ("KZ container transit, kTEU", lambda r: _measure(r, "kz_transit_teu") / 1e3),
         ("out through Aktau + Kuryk, Mt", lambda r: _through(r, "aktau-port-out", "kuryk-port-out") / 1e6),
         ("Małaszewicze gauge change, Mt", lambda r: _through(r, "malaszewicze-gauge") / 1e6),
     ]

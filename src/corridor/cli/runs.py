@@ -217,7 +217,7 @@ def _print_changes(out: Console, result: dict[str, Any]) -> None:
     from rich.table import Table
 
     shown = False
-    for section in ("totals", "by_commodity", "by_corridor", "border_crossings"):
+    for section in ("totals", "measures", "by_commodity", "by_corridor", "by_corridor_tag", "border_crossings"):
         rows = _delta_rows(result.get(section) or {})
         rows = [(k, d) for k, d in rows if d.get("change")]
         if not rows:
@@ -268,18 +268,10 @@ def _print_tree(out: Console, summary: dict[str, Any]) -> None:
     if scalars:
         out.print("  " + "; ".join(f"{k} {_fmt(k, v)}" for k, v in scalars.items()))
     for key, value in summary.items():
-        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-            cols = list(dict.fromkeys(c for v in value.values() for c in v))
-            by_column = any(_unit(c)[1] for c in cols)  # by corridor: tonnes, teu...; else by row: metrics
-            t = Table(title=key.replace("_", " "), title_justify="left", box=None)
-            t.add_column("")
-            for c in cols:
-                t.add_column(_header(c), justify="right")
-            for name, row in list(value.items())[:MAX_ROWS * 2]:
-                unit = "" if by_column or not _unit(str(name))[1] else f" ({_unit(str(name))[1]})"
-                t.add_row(f"{name}{unit}", *(_fmt(c if by_column else str(name), row.get(c), unit=False)
-                                             for c in cols))
-            out.print(t)
+        if isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
+            _print_nested(out, key, value)
+        elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            _print_rows(out, key, value)
         elif isinstance(value, dict) and value:
             t = Table(title=key.replace("_", " "), title_justify="left", box=None, show_header=False)
             t.add_column("")
@@ -293,6 +285,38 @@ def _print_tree(out: Console, summary: dict[str, Any]) -> None:
         elif isinstance(value, list) and value:
             more = f" and {len(value) - MAX_ROWS} more" if len(value) > MAX_ROWS else ""
             out.print(f"[bold]{key.replace('_', ' ')}[/]: " + "; ".join(map(str, value[:MAX_ROWS])) + more)
+
+
+def _print_rows(out: Console, key: str, value: dict[str, dict[str, Any]]) -> None:
+    """A dict of dicts of figures as a table: one row per key."""
+    from rich.table import Table
+
+    cols = list(dict.fromkeys(c for v in value.values() for c in v))
+    by_column = any(_unit(c)[1] for c in cols)  # by corridor: tonnes, teu...; else by row: metrics
+    t = Table(title=key.replace("_", " "), title_justify="left", box=None)
+    t.add_column("")
+    for c in cols:
+        t.add_column(_header(c), justify="right")
+    for name, row in list(value.items())[:MAX_ROWS * 2]:
+        unit = "" if by_column or not _unit(str(name))[1] else f" ({_unit(str(name))[1]})"
+        t.add_row(f"{name}{unit}", *(_fmt(c if by_column else str(name), row.get(c), unit=False) for c in cols))
+    out.print(t)
+
+
+def _print_nested(out: Console, key: str, value: dict[str, Any]) -> None:
+    """A section holding figures and lists of records (the physical measures): one table of figures, then each list."""
+    from rich.table import Table
+
+    t = Table(title=key.replace("_", " "), title_justify="left", box=None, show_header=False)
+    t.add_column("")
+    t.add_column("", justify="right")
+    for name, v in value.items():
+        if not isinstance(v, dict | list):
+            t.add_row(str(name), _fmt(str(name), v))
+    out.print(t)
+    for name, v in value.items():
+        if isinstance(v, list) and v and isinstance(v[0], dict):
+            _print_records(out, f"{key} {name}".replace("_", " "), v)
 
 
 def _print_hub_kpis(out: Console, frame: Any) -> None:

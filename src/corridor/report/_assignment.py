@@ -1,6 +1,7 @@
 """The view of an assignment: ``LPResult.to_dict()`` or the freight equilibrium's ``to_dict()``.
 
-Totals, served and unserved demand by commodity, flows by corridor, binding capacities (LP) or the
+Totals, served and unserved demand by commodity, the physical measures of the routes (via Russia,
+across the Caspian, by route corridor, border nodes), tonne-km by corridor tag, binding capacities (LP) or the
 most delayed capacities (equilibrium), the largest link flows and a map of them.
 """
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._map import corridor_colour, link_flow_map
+from corridor.report._measures import measures_view
 from corridor.report._page import Markup, card, join, page_or_div, table, tag, write_page
 from corridor.report._slices import slices_section
 from corridor.report._svg import BLUE, VERMILLION, bar_chart
@@ -107,40 +109,20 @@ def _commodities(result: Json) -> Markup:
     return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}</figure></div>')
 
 
-def _corridor_rows(result: Json) -> tuple[list[str], dict[str, Json]]:
+def _corridor_tags(result: Json) -> Markup:
+    """Tonne-km and CO2e of the links by corridor tag (the link entries are not shown: they count re-entries)."""
     by = {str(k): v for k, v in (result.get("by_corridor") or {}).items() if isinstance(v, Mapping)}
-    names = sorted(by, key=lambda c: (-(_fmt.num(by[c].get("tonnes")) or 0.0), c))
-    return names, by
-
-
-def _corridor_table(result: Json, *, compact: bool = False) -> Markup:
-    names, by = _corridor_rows(result)
+    names = sorted(by, key=lambda c: (-(_fmt.num(by[c].get("tonne_km")) or 0.0), c))
     if not names:
-        return Markup('<p class="note">No results by corridor.</p>')
+        return Markup('<p class="note">No results by corridor tag.</p>')
     rows = []
     for c in names:
-        t, teu, tkm, co2 = (_fmt.num(by[c].get(k)) for k in ("tonnes", "teu", "tonne_km", "co2e_kg"))
+        tkm, co2 = (_fmt.num(by[c].get(k)) for k in ("tonne_km", "co2e_kg"))
         swatch = tag("span", "■", style=f"color:{corridor_colour(c)}")
-        row: list[object] = [Markup(f"{swatch} {tag('span', c)}"), (f"{_fmt.tonnes(t)}/yr", t),
-                             (_fmt.count(teu, "TEU/yr"), teu)]
-        if not compact:
-            row += [(f"{_fmt.tonne_km(tkm)}/yr", tkm), (f"{_fmt.co2e_kg(co2)}/yr", co2)]
-        rows.append(row)
-    head = ["Corridor", "Tonnes entering", "Containers"] + ([] if compact else ["Tonne-km", "CO₂e"])
-    return table(head, rows, numeric=range(1, len(head)), sortable=not compact,
-                 caption="By corridor tag of the links used: the tonnes entering the corridor (a shipment counts "
-                         "once on each corridor it uses).")
-
-
-def _corridors(result: Json) -> Markup:
-    names, by = _corridor_rows(result)
-    tbl = _corridor_table(result)
-    if not names:
-        return tbl
-    chart = bar_chart(names, [[(_fmt.num(by[c].get("tonnes")) or 0.0,)] for c in names],
-                      [(BLUE,)], title="Tonnes per year entering each corridor", fmt=_fmt.tonnes, width=560,
-                      label_width=110)
-    return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}</figure></div>')
+        rows.append([Markup(f"{swatch} {tag('span', c)}"), (f"{_fmt.tonne_km(tkm)}/yr", tkm),
+                     (f"{_fmt.co2e_kg(co2)}/yr", co2)])
+    return table(["Corridor tag", "Tonne-km", "CO₂e"], rows, numeric=(1, 2),
+                 caption="Tonne-km and CO₂e per year on the links carrying each corridor tag.")
 
 
 def _capacities(result: Json, names: Mapping[str, str]) -> Markup:
@@ -273,11 +255,13 @@ def render_assignment(
     cost = _fmt.usd(_fmt.num(result.get("total_cost")))
     summary = tag("p", f"Served {_fmt.tonnes(served)}/yr of {_fmt.tonnes(demand)}/yr, unserved "
                        f"{_fmt.tonnes(unserved)}/yr; generalised cost {cost}/yr.", class_="note")
-    small = join([summary, _corridor_table(result, compact=True), _map_figure(network, flows, small=True)])
+    small = join([summary, measures_view(result.get("measures"), compact=True),
+                  _map_figure(network, flows, small=True)])
     top = flows[:_TOP_LINKS]
     whole = join([
         _cards(result), tag("h2", "Totals"), _totals(result), tag("h2", "Demand by commodity"), _commodities(result),
-        tag("h2", "Flows by corridor"), _corridors(result), tag("h2", "Map of link flows"),
+        tag("h2", "What the routes do"), measures_view(result.get("measures")),
+        tag("h2", "Tonne-km by corridor tag"), _corridor_tags(result), tag("h2", "Map of link flows"),
         _map_figure(network, flows, small=False),
         tag("h2", "Most delayed capacities" if _is_eq(result) else "Binding capacities"), _capacities(result, names),
         _unserved(result, names), slices_section(result), tag("h2", "Largest link flows"),

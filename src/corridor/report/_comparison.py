@@ -9,6 +9,7 @@ from typing import Any
 from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._map import flow_change_map
+from corridor.report._measures import measures_diff_view
 from corridor.report._page import Markup, card, esc, join, page_or_div, table, tag, write_page
 from corridor.report._slices import slices_section
 from corridor.report._svg import BASE, BLUE, VERMILLION, bar_chart
@@ -125,38 +126,27 @@ def _commodities(cmp: Json) -> Markup:
                   "at the end of each bar.</figcaption></figure>")
 
 
-def _corridors(cmp: Json) -> Markup:
-    by = _get(cmp, "diff", "by_corridor", default={}) or {}
+def _corridor_tags(cmp: Json) -> Markup:
+    """Tonne-km and CO2e of the links by corridor tag (a link figure: no tonnes, which would count entries)."""
+    by = _get(cmp, "diff", "by_corridor_tag", default={}) or {}
     if not by:
-        return Markup('<p class="note">No results by corridor.</p>')
+        return Markup('<p class="note">No results by corridor tag.</p>')
 
     def v(c: str, m: str, side: str) -> float:
         return _num(_get(by, c, m, side)) or 0.0
 
-    names = sorted(by, key=lambda c: (-max(v(c, "tonnes", "baseline"), v(c, "tonnes", "scenario")), c))
+    names = sorted(by, key=lambda c: (-max(v(c, "tonne_km", "baseline"), v(c, "tonne_km", "scenario")), c))
     rows = []
     for c in names:
         cells: list[object] = [c]
-        for m in ("tonnes", "teu"):
-            f = _fmt.formatter(m)
-            b, s = v(c, m, "baseline"), v(c, m, "scenario")
-            cells += [(f(b), b), (f(s), s), (_signed(f(s - b, signed=True), s - b), s - b)]
         for m in ("tonne_km", "co2e_kg"):
-            ch = v(c, m, "scenario") - v(c, m, "baseline")
-            cells.append((_signed(_fmt.metric(m, ch, signed=True), ch), ch))
+            b, s = v(c, m, "baseline"), v(c, m, "scenario")
+            cells += [(_fmt.metric(m, b), b), (_fmt.metric(m, s), s),
+                      (_signed(_fmt.metric(m, s - b, signed=True), s - b), s - b)]
         rows.append(cells)
-    tbl = table(["Corridor", "Tonnes, baseline", "Tonnes, scenario", "Change", "TEU, baseline", "TEU, scenario",
-                 "Change", "Tonne-km change", "CO₂e change"], rows, numeric=range(1, 9))
-    legend = [("Baseline", BASE), ("Scenario", BLUE)]
-    charts = []
-    for m, what, f in (("tonnes", "Tonnes", _fmt.tonnes), ("teu", "Containers (TEU)", _fmt.formatter("teu"))):
-        cats = [c for c in names if v(c, m, "baseline") or v(c, m, "scenario")] or names
-        chart = bar_chart(cats, [[(v(c, m, "baseline"),), (v(c, m, "scenario"),)] for c in cats],
-                          [(BASE,), (BLUE,)], title=f"{what} by corridor, baseline and scenario", fmt=f,
-                          legend=legend, series=["baseline", "scenario"], width=560, label_width=110)
-        charts.append(f"<figure>{chart}<figcaption>{esc(what)} per year by corridor tag of the links used "
-                      "(a shipment counts once on each corridor it uses).</figcaption></figure>")
-    return Markup(f'<div class="grid2">{"".join(charts)}</div>{tbl}')
+    return table(["Corridor tag", "Tonne-km, baseline", "Tonne-km, scenario", "Change", "CO₂e, baseline",
+                  "CO₂e, scenario", "Change"], rows, numeric=range(1, 7),
+                 caption="Tonne-km and CO₂e per year on the links carrying each corridor tag.")
 
 
 def _link_rows(rows: Sequence[Json], names: Mapping[str, str]) -> list[list[object]]:
@@ -314,7 +304,10 @@ def _section(i: int, cmp: Json, network: Network) -> Markup:
     if unserved:
         parts.append(_h3("Unserved origin–destination pairs"))
         parts.append(unserved_table(unserved, names, caption="Demand rows the scenario cannot serve, with the reason."))
-    parts += [_h3("Tonnes and TEU by corridor"), _corridors(cmp), _h3("Binding bottlenecks"), _bottlenecks(cmp, names)]
+    diff = _get(cmp, "diff", default={}) or {}
+    parts += [_h3("What the routes do"), measures_diff_view(diff.get("measures"), diff.get("by_corridor")),
+              _h3("Tonne-km and CO₂e by corridor tag"), _corridor_tags(cmp),
+              _h3("Binding bottlenecks"), _bottlenecks(cmp, names)]
     congestion = _get(cmp, "result", "congestion", default=[]) or []
     if congestion:
         parts.append(_h3("Congestion (equilibrium)"))

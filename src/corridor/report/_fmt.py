@@ -39,6 +39,13 @@ _LABELS = {
     "co2e_kg": "CO₂e emissions",
     "hours_t": "Tonne-hours in transit",
     "border_crossings_t": "Tonnes crossing borders",
+    "served_teu": "Containers served",
+    "russia_t": "Tonnes routed via Russia",
+    "russia_teu": "Containers routed via Russia",
+    "titr_t": "Trans-Caspian (TITR) dry cargo and containers",
+    "titr_teu": "Trans-Caspian (TITR) containers",
+    "caspian_oil_t": "Oil across the Caspian by tanker",
+    "kz_transit_teu": "Container transit through Kazakhstan",
     "tonnes": "Tonnes",
     "teu": "TEU",
 }

@@ -18,7 +18,7 @@ __all__ = ["render_sweep", "write_sweep"]
 
 Json = Mapping[str, Any]
 _QUANTILES = ("mean", "sd", "min", "p5", "p25", "p50", "p75", "p95", "max")
-_HISTOGRAMS = ("unserved_t", "total_cost_usd", "co2e_kg")
+_HISTOGRAMS = ("unserved_t", "total_cost_usd", "co2e_kg", "russia_t", "titr_t")
 _DIST_KEYS = ("name", "dist", "nominal", "description", "source", "status", "unit")
 
 

@@ -7,9 +7,10 @@ locked retries with jittered exponential backoff until its timeout, then raises 
 Threads of one process take turns through a per-file lock (DuckDB refuses a read-only and a
 read-write connection to the same file in one process).
 
-A version-1 store (result tables as Parquet blobs) is migrated to version 2 in one transaction the
-first time it is opened: for writing, or for reading when the file can be written; a store that
-cannot be written is refused with what to do.
+An older store — version 1 (result tables as Parquet blobs) or version 2 (samples without the
+physical measures) — is migrated to the current version in one transaction the first time it is
+opened: for writing, or for reading when the file can be written; a store that cannot be written is
+refused with what to do.
 """
 
 from __future__ import annotations
@@ -180,14 +181,18 @@ def _open_current(path: Path, *, read_only: bool, deadline: float, timeout: floa
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    from corridor.scenarios._store_migrate import migrate_v1
+    from corridor.scenarios._store_migrate import migrate_v1, migrate_v2
 
-    migrate_v1(con, path)
+    row = first(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    if row is not None and str(row[0]) == "2":
+        migrate_v2(con, path)
+    else:
+        migrate_v1(con, path)
 
 
 def _open_writer_for_migration(path: Path, *, deadline: float, timeout: float) -> duckdb.DuckDBPyConnection:
     refusal = InputError(Problem(str(path), "", (
-        "is a version-1 run store, and this corridor reads version 2: it migrates the file on first use, "
+        f"is an older run store, and this corridor reads version {SCHEMA_VERSION}: it migrates the file on first use, "
         "but cannot write it here; copy it to a folder you can write (or make it writable) and open it "
         "there once, or use the corridor version that wrote it")))
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
@@ -253,7 +258,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool
         raise InputError(Problem(str(path), "", msg))
     row = first(con, "SELECT value FROM meta WHERE key = 'schema_version'")
     version = int(row[0]) if row and str(row[0]).isdigit() else None
-    if version in (1, SCHEMA_VERSION):
+    if version in (1, 2, SCHEMA_VERSION):
         return version
     hint = "a newer corridor wrote it; upgrade corridor" if (version or 0) > SCHEMA_VERSION else "unknown layout"
     msg = f"run store schema version {version!r}, this corridor reads version {SCHEMA_VERSION} ({hint})"

@@ -1,4 +1,8 @@
-"""Migrating a version-1 run store (Parquet blobs in ``run_tables``, JSON samples) to version 2, in one transaction.
+"""Migrating an older run store to the current version (:data:`SCHEMA_VERSION`), in one transaction.
+
+Version 2 -> 3 adds the physical measures (:data:`~corridor.scenarios._store_schema.MEASURE_METRICS`)
+to ``samples`` as nullable columns: samples recorded before have no measures (null), and their
+``sample_corridors`` keep the link entries by corridor tag they were recorded with.
 
 Version 1 kept each result table as one Parquet blob per run and table, and each sweep sample as
 JSON ``params`` and ``summary``; its seeds were ``UHUGEINT``. The migration renames the old tables,
@@ -19,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from corridor.exceptions import InputError, Problem
 from corridor.scenarios._store_codec import MAX_SEED
 from corridor.scenarios._store_samples import check_samples, insert_samples
-from corridor.scenarios._store_schema import RUNS, SCHEMA_VERSION, TABLES, ddl
+from corridor.scenarios._store_schema import MEASURE_METRICS, RUNS, SCHEMA_VERSION, TABLES, ddl
 from corridor.scenarios._store_tables import prepare_tables, write_tables
 
 if TYPE_CHECKING:
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["migrate_v1"]
+__all__ = ["migrate_v1", "migrate_v2"]
 
 _OLD = ("runs", "run_tables", "samples")
 _BATCH = 5000
@@ -67,6 +71,36 @@ def migrate_v1(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         reason = "; ".join(str(p) for p in e.problems) if isinstance(e, InputError) else str(e).splitlines()[0]
         msg = (f"is a version-1 run store that cannot be migrated to version 2 ({reason}); the file is unchanged: "
                "export its runs with the corridor version that wrote it")
+        raise InputError(Problem(str(path), "", msg)) from None
+    con.commit()
+
+
+def migrate_v2(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Migrate the version-2 store open on ``con`` (read-write) to version 3, in one transaction.
+
+    Raises
+    ------
+    InputError
+        If the store cannot be altered (the file is left unchanged).
+    """
+    import duckdb
+
+    from corridor._version import __version__
+
+    con.begin()
+    try:
+        have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_schema = 'main' AND table_name = 'samples'").fetchall()}
+        for c in MEASURE_METRICS:
+            if c.name not in have:
+                con.execute(f"ALTER TABLE samples ADD COLUMN {c.name} {c.type}")
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', '2'), ('migrated_by', ?), "
+                    "('migrated_at', ?)", [f"corridor {__version__}", datetime.now(UTC).isoformat(timespec="seconds")])
+    except duckdb.Error as e:
+        con.rollback()
+        msg = (f"is a version-2 run store that cannot be migrated to version {SCHEMA_VERSION} "
+               f"({str(e).splitlines()[0]}); the file is unchanged")
         raise InputError(Problem(str(path), "", msg)) from None
     con.commit()
 

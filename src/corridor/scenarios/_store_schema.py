@@ -1,4 +1,4 @@
-"""The run store's tables (schema version 2), declared once.
+"""The run store's tables (schema version 3), declared once.
 
 The DDL, the writers, the readers and docs/STORE.md all follow these declarations.
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 __all__ = [
     "BY_PYTHON_NAME",
     "DATA_TABLES",
+    "MEASURE_METRICS",
     "SAMPLE_METRICS",
     "SCHEMA_VERSION",
     "TABLES",
@@ -25,8 +26,9 @@ __all__ = [
     "schema_statements",
 ]
 
-SCHEMA_VERSION = 2
-"""Version of the tables below; stored in ``meta`` and checked on every connection."""
+SCHEMA_VERSION = 3
+"""Version of the tables below; stored in ``meta`` and checked on every connection. Version 3 added the
+physical measures (:data:`MEASURE_METRICS`) to ``samples``."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ LINK_GEOMETRY = Table("link_geometry", "One row per run and link direction: wher
     _c("lat_to", "DOUBLE", "degrees", "latitude of ``to_node``"),
 ), key=("run_id", "seq"), py="geometry", order="seq")
 
-SAMPLE_METRICS = (
+_V2_METRICS = (
     _c("unserved_t", "DOUBLE", "t/yr", "demand left unserved"),
     _c("served_t", "DOUBLE", "t/yr", "demand served"),
     _c("demand_t", "DOUBLE", "t/yr", "demand"),
@@ -237,6 +239,18 @@ SAMPLE_METRICS = (
     _c("gap", "DOUBLE", "share", "relative gap reached (equilibrium sweeps)"),
     _c("converged", "BOOLEAN", "", "the gap target was reached (equilibrium sweeps)"),
 )
+MEASURE_METRICS = (
+    _c("served_teu", "DOUBLE", "TEU/yr", "containers served"),
+    _c("russia_t", "DOUBLE", "t/yr", "served tonnes whose route touches Russia"),
+    _c("russia_teu", "DOUBLE", "TEU/yr", "served TEU whose route touches Russia"),
+    _c("titr_t", "DOUBLE", "t/yr", "dry cargo and containers across the Caspian between KZ/TM and AZ"),
+    _c("titr_teu", "DOUBLE", "TEU/yr", "containers across the Caspian between KZ/TM and AZ"),
+    _c("caspian_oil_t", "DOUBLE", "t/yr", "oil across the Caspian by tanker"),
+    _c("kz_transit_teu", "DOUBLE", "TEU/yr", "containers with both ends outside Kazakhstan routed through it"),
+)
+"""The physical measures of a sample (:mod:`corridor.assignment.measures`), added in version 3; null in
+samples recorded before."""
+SAMPLE_METRICS = (*_V2_METRICS, *MEASURE_METRICS)
 """The metrics of a sweep sample, one typed column each (``by_corridor_t`` goes to ``sample_corridors``)."""
 
 SAMPLES = Table("samples", "One row per sweep sample: its seed, time and metrics.", (
@@ -252,11 +266,12 @@ SAMPLE_PARAMS = Table("sample_params", "One row per sweep sample and uncertain p
     _c("value", "DOUBLE", "the parameter's", "value drawn", py=None),
 ), key=("sweep_id", "idx", "name"))
 
-SAMPLE_CORRIDORS = Table("sample_corridors", "One row per sweep sample and corridor: tonnes entering it "
-                         "(``by_corridor_t`` of the sample).", (
+SAMPLE_CORRIDORS = Table("sample_corridors", "One row per sweep sample and corridor: tonnes served on routes the "
+                         "corridor rule assigns to it (``by_corridor_t`` of the sample; before version 3: link "
+                         "entries by corridor tag).", (
     _SWEEP, _IDX,
-    _c("corridor", "TEXT", "", "corridor tag", py=None, required=True),
-    _c("tonnes", "DOUBLE", "t/yr", "flow entering the corridor", py=None),
+    _c("corridor", "TEXT", "", "corridor of the routes (see corridor.assignment.measures)", py=None, required=True),
+    _c("tonnes", "DOUBLE", "t/yr", "tonnes served on those routes", py=None),
 ), key=("sweep_id", "idx", "corridor"))
 
 SAMPLE_BINDING = Table("sample_binding", "One row per sweep sample and capacity that binds in it.", (

@@ -31,6 +31,29 @@ def _nested(base: Mapping[str, Mapping[str, float]], scen: Mapping[str, Mapping[
     return out
 
 
+def _measure_rows(m: Mapping[str, Any], table: str, *keys: str) -> dict[str, Mapping[str, float]]:
+    """``{name: {tonnes, teu}}`` of one table of measures, each row named by its ``keys`` joined by ``→``."""
+    return {"→".join(str(r[k]) for k in keys): {"tonnes": r["tonnes"], "teu": r["teu"]} for r in m.get(table, [])}
+
+
+def _measures(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, Any]:
+    """The physical measures of two summaries as deltas.
+
+    Each scalar, and the tonnes and TEU of each row of ``by_corridor`` (by corridor), ``by_border`` and
+    ``by_gauge_change`` (by node) and ``caspian_by_port_pair`` (``from→to``).
+
+    A summary without measures (a run recorded before they existed) counts as zeros.
+    """
+    from corridor.assignment.measures import SCALAR_MEASURES
+
+    bm, sm = base.get("measures") or {}, scen.get("measures") or {}
+    out: dict[str, Any] = {k: delta(bm.get(k), sm.get(k)) for k in SCALAR_MEASURES}
+    for table, keys in (("by_corridor", ("corridor",)), ("by_border", ("node",)), ("by_gauge_change", ("node",)),
+                        ("caspian_by_port_pair", ("from", "to"))):
+        out[table] = _nested(_measure_rows(bm, table, *keys), _measure_rows(sm, table, *keys))
+    return out
+
+
 def bottleneck_key(b: Mapping[str, Any]) -> str:
     """How a capacity is named in comparisons: ``"transfer aktau-port-out (t/yr)"``, with the direction of links."""
     where = f" {b.get('from')}→{b.get('to')}" if b.get("from") else ""
@@ -78,8 +101,11 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
     Returns
     -------
     dict
-        ``totals``, ``by_commodity`` and ``by_corridor`` (each figure as
-        ``{baseline, scenario, change, change_pct}``), ``border_crossings``, ``bottlenecks``
+        ``totals``, ``by_commodity``, ``measures`` (the physical measures of
+        :mod:`corridor.assignment.measures`: each scalar, and ``by_border``, ``by_gauge_change`` and
+        ``caspian_by_port_pair`` by node or ``from→to``), ``by_corridor`` (tonnes and TEU of the routes each
+        corridor rule takes) and ``by_corridor_tag`` (tonne-km and CO2e of the links by corridor
+        tag) — each figure as ``{baseline, scenario, change, change_pct}`` —, ``border_crossings``, ``bottlenecks``
         (``baseline``/``scenario`` lists and the ``new`` and ``relieved`` keys), ``unserved_od``
         of the scenario, and ``links``: every link direction whose flow changed, largest change first.
     """
@@ -96,10 +122,13 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
         for k in sorted(set(bs.get("transfers", {})) | set(ss.get("transfers", {})))
     }
     links = _links(base.get("tables", {}).get("link_flows"), scen.get("tables", {}).get("link_flows"))
+    measures = _measures(bs, ss)
     out = {
         "totals": totals,
         "by_commodity": _nested(bs.get("by_commodity", {}), ss.get("by_commodity", {})),
-        "by_corridor": _nested(bs.get("by_corridor", {}), ss.get("by_corridor", {})),
+        "measures": {k: v for k, v in measures.items() if k != "by_corridor"},
+        "by_corridor": measures["by_corridor"],
+        "by_corridor_tag": _nested(bs.get("by_corridor_tag", {}), ss.get("by_corridor_tag", {})),
         "border_crossings": borders,
         "transfers": through,
         "bottlenecks": {

@@ -39,7 +39,9 @@ class RunOutcome:
     params
         Values of the uncertain parameters used.
     summary
-        Plain values: ``engine``, ``status``, ``totals``, ``by_commodity``, ``by_corridor``,
+        Plain values: ``engine``, ``status``, ``totals``, ``by_commodity``, ``measures`` (the physical
+        measures of :mod:`corridor.assignment.measures` without ``by_od``), ``by_corridor_tag``
+        (tonne-km and CO2e of the links by corridor tag),
         ``border_crossings``, ``bottlenecks`` (LP: binding capacities with their value; equilibrium:
         the most delayed capacities), ``unserved_od``, ``changes_applied``.
     tables
@@ -266,6 +268,8 @@ def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> t
     """The summary dict and result tables of an LP (or equilibrium flow) result."""
     import pandas as pd
 
+    from corridor.assignment.measures import summary_measures
+
     net = applied.network
     kinds = {t.id: (t.kind, t.node) for t in net.transfers}
     border = {
@@ -290,7 +294,9 @@ def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> t
         "status": res.status,
         "totals": totals,
         "by_commodity": {k: dict(v) for k, v in res.by_commodity.items()},
-        "by_corridor": {k: dict(v) for k, v in res.by_corridor.items()},
+        "measures": summary_measures(res.measures),
+        "by_corridor_tag": {k: {"tonne_km": v["tonne_km"], "co2e_kg": v["co2e_kg"]}
+                            for k, v in res.by_corridor.items()},
         "border_crossings": border,
         "transfers": through,
         "bottlenecks": [dict(b) for b in res.bottlenecks][:_TOP_BOTTLENECKS],

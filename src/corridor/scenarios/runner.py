@@ -121,8 +121,9 @@ def run_or_reuse(spec: ScenarioSpec, store: RunStore | None, *, base: Dataset | 
         out = run_spec(spec, base=base)
         return StoredRun("", False, spec_hash, out.summary, out.tables)
     found = _find_reusable(store, spec_hash)
-    if found is not None:
-        return StoredRun(found, True, spec_hash, store.get(found)["summary"], store.tables(found))
+    summary = store.get(found)["summary"] if found is not None else {}
+    if found is not None and "measures" in summary:  # a run recorded before the physical measures runs again
+        return StoredRun(found, True, spec_hash, summary, store.tables(found))
     run_id = store.start(kind, spec.name, spec.to_dict(), spec_hash, parent_id=parent_id or None)
     try:
         out = run_spec(spec, base=base)

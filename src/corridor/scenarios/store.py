@@ -2,7 +2,7 @@
 
 Every result is a native DuckDB table keyed by the run, so that the file can be queried in SQL, from
 the ``duckdb`` command line (``duckdb corridor-runs.duckdb "select ..."``), from DuckDB in Python, or
-with :meth:`RunStore.sql`. Schema version 2 (docs/STORE.md has every column with its meaning)::
+with :meth:`RunStore.sql`. Schema version 3 (docs/STORE.md has every column with its meaning)::
 
     runs             run_id, kind, name, status, spec (JSON), spec_hash, code_version, seed, parent_id,
                      created, started, finished (UTC), elapsed_s [s], summary (JSON), error
@@ -20,7 +20,8 @@ with :meth:`RunStore.sql`. Schema version 2 (docs/STORE.md has every column with
                      lon_from, lat_from, lon_to, lat_to [degrees, WGS 84]
     samples          sweep_id, idx, seed, elapsed_s [s], unserved_t, served_t, demand_t [t/yr],
                      total_cost_usd [USD/yr], tonne_km [t·km/yr], co2e_kg [kg CO2e/yr], hours_t [t·h/yr],
-                     binding, warm, status, gap [share], converged
+                     binding, warm, status, gap [share], converged, served_teu, russia_t, russia_teu,
+                     titr_t, titr_teu, caspian_oil_t, kz_transit_teu [t/yr, TEU/yr: physical measures]
     sample_params    sweep_id, idx, name, value
     sample_corridors sweep_id, idx, corridor, tonnes [t/yr]
     sample_binding   sweep_id, idx, pos, kind, capacity_id
@@ -34,7 +35,8 @@ produce (``link_flows``, ``od``, ``capacities``, ``transfers``, ``geometry``, ``
 ``hub_series``, a sweep's ``samples``) and :meth:`RunStore.table` gives each back with the same name,
 columns and dtypes (``run_tables`` remembers them); ``bottlenecks`` is written from the run summary.
 A table or column the schema does not know is refused: a new engine column is a schema change. A
-version-1 store (Parquet blobs and JSON samples) is migrated the first time it is opened.
+version-1 store (Parquet blobs and JSON samples) or version-2 store (samples without the physical
+measures) is migrated the first time it is opened.
 
 Concurrency: no connection is held between calls; each call opens the file, runs one transaction
 and closes it, waiting (with backoff) while another process writes. Readers open read-only. A
@@ -284,7 +286,9 @@ class RunStore:
             Dicts with ``idx`` (int >= 0), ``params`` (``{name: number}``), ``summary`` (the sample's
             metrics: ``unserved_t``, ``served_t``, ``demand_t``, ``total_cost_usd``, ``tonne_km``,
             ``co2e_kg``, ``hours_t``, ``by_corridor_t`` (``{corridor: tonnes}``), ``binding``
-            (``"kind:id;..."``), ``warm``, ``status``, ``gap``, ``converged``; any of them) and
+            (``"kind:id;..."``), ``warm``, ``status``, ``gap``, ``converged``, and the physical
+            measures ``served_teu``, ``russia_t``, ``russia_teu``, ``titr_t``, ``titr_teu``,
+            ``caspian_oil_t``, ``kz_transit_teu``; any of them) and
             optionally ``seed`` and ``elapsed_s``. Within a batch, the first row of an index wins.
 
         Returns
@@ -481,7 +485,8 @@ class RunStore:
             Columns ``idx``, ``seed`` (nullable Int64; UInt64 for seeds of 2**63 or more),
             ``elapsed_s``, then ``param.<name>`` for each parameter (sorted by name) and one column
             per metric that any sample has, in the sweep's order: ``unserved_t`` ... ``hours_t``,
-            ``by_corridor_t.<corridor>``, ``binding``, ``warm``, ``status``, ``gap``, ``converged``.
+            ``by_corridor_t.<corridor>``, ``binding``, ``warm``, ``status``, ``gap``, ``converged`` and the
+            physical measures (``russia_t``, ``titr_t`` ...), each only if some sample has it.
         """
         with self._read() as con:
             sweep_id = self._resolve(con, sweep_id)

@@ -41,7 +41,8 @@ __all__ = ["MAX_SAMPLES", "SweepProgress", "SweepResult", "draw_params", "prepar
 MAX_SAMPLES = 10_000_000
 """The most samples one sweep may ask for."""
 _CHUNK = 20
-_METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "hours_t")
+_METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "hours_t", "russia_t", "titr_t",
+            "titr_teu", "caspian_oil_t", "kz_transit_teu")
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _structure(applied: Any) -> tuple[Any, ...]:
 def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any]:
     """Solve one sample, warm when the worker's model for this structure is at hand."""
     from corridor.assignment.lp import FreightLP
+    from corridor.assignment.measures import SCALAR_MEASURES
     from corridor.scenarios.changes import apply_changes
     from corridor.scenarios.run import base_demand, engine_kwargs, engine_network, solve_model
 
@@ -168,7 +170,8 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
     res, extra, hours = solve_model(spec, network, applied, lp)
     out = {"unserved_t": res.unserved_t, "served_t": res.served_t, "demand_t": res.demand_t,
            "total_cost_usd": res.total_cost, "tonne_km": res.tonne_km, "co2e_kg": res.co2e_kg, "hours_t": hours,
-           "by_corridor_t": {k: v["tonnes"] for k, v in res.by_corridor.items()},
+           "by_corridor_t": {r["corridor"]: r["tonnes"] for r in res.measures["by_corridor"]},
+           **{k: res.measures[k] for k in SCALAR_MEASURES if k != "served_t"},
            "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
            "warm": bool(warm), "status": res.status}
     if "gap" in extra:

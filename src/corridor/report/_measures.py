@@ -1,0 +1,153 @@
+"""The physical measures in reports: what the routes of the served tonnes do.
+
+Reads the ``measures`` of an assignment's ``to_dict()`` or a run summary, and the ``measures`` and
+``by_corridor`` of a comparison's diff (see :mod:`corridor.assignment.measures`). Every table says
+what it counts, from the ``counts`` texts the measures carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from corridor.report import _fmt
+from corridor.report._map import corridor_colour
+from corridor.report._page import Markup, esc, join, table, tag
+from corridor.report._svg import BASE, BLUE, bar_chart
+
+__all__ = ["SCALARS", "measures_diff_view", "measures_view"]
+
+Json = Mapping[str, Any]
+
+SCALARS = ("served_t", "served_teu", "russia_t", "russia_teu", "titr_t", "titr_teu", "caspian_oil_t",
+           "kz_transit_teu")
+"""The scalar measures, in the order the reports show them."""
+
+
+def _n(x: object) -> float:
+    return _fmt.num(x) or 0.0
+
+
+def _scalars(m: Json) -> Markup:
+    counts = m.get("counts") or {}
+    rows = [[_fmt.label(k), (_fmt.metric(k, _n(m.get(k))), _n(m.get(k))), str(counts.get(k, ""))]
+            for k in SCALARS if k in m]
+    return table(["Measure", "Per year", "Counts"], rows, numeric=(1,), sortable=False,
+                 caption="What the routes of the served tonnes physically do; no figure exceeds what was served.")
+
+
+def _corridors(m: Json, *, compact: bool) -> Markup:
+    rows_in = [r for r in m.get("by_corridor") or [] if isinstance(r, Mapping)]
+    if not rows_in:
+        return Markup('<p class="note">No routes by corridor.</p>')
+    rows = []
+    for r in rows_in:
+        t, teu = _n(r.get("tonnes")), _n(r.get("teu"))
+        swatch = tag("span", "■", style=f"color:{corridor_colour(str(r.get('corridor')))}")
+        row: list[object] = [Markup(f"{swatch} {tag('span', str(r.get('corridor')))}"), (f"{_fmt.tonnes(t)}/yr", t),
+                             (_fmt.count(teu, "TEU/yr"), teu)]
+        if not compact:
+            row.append(str(r.get("counts", "")))
+        rows.append(row)
+    head = ["Corridor", "Tonnes served", "Containers"] + ([] if compact else ["Counts"])
+    tbl = table(head, rows, numeric=(1, 2), sortable=False,
+                caption="Each route is assigned to one corridor (via Russia → northern; else across the Caspian "
+                        "→ trans-caspian; else via Turkmenistan or Iran → southern; else by sea → maritime; "
+                        "else other): the rows add up to the tonnes served.")
+    if compact:
+        return tbl
+    names = [str(r.get("corridor")) for r in rows_in]
+    chart = bar_chart(names, [[(_n(r.get("tonnes")),)] for r in rows_in], [(BLUE,)],
+                      title="Tonnes served per year by route corridor", fmt=_fmt.tonnes, width=560, label_width=110)
+    return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}</figure></div>')
+
+
+def _node_rows(rows_in: list[Json]) -> list[list[object]]:
+    return [[str(r.get("name") or r.get("node")), str(r.get("country", "")),
+             (f"{_fmt.tonnes(_n(r.get('tonnes')))}/yr", _n(r.get("tonnes"))),
+             (_fmt.count(_n(r.get("teu")), "TEU/yr"), _n(r.get("teu")))] for r in rows_in]
+
+
+def _places(m: Json, top: int) -> Markup:
+    parts = []
+    borders = [r for r in m.get("by_border") or [] if isinstance(r, Mapping)][:top]
+    if borders:
+        parts.append(table(["Node", "Country", "Tonnes", "Containers"], _node_rows(borders), numeric=(2, 3),
+                           caption=f"The {len(borders)} busiest border nodes: routes that change country there "
+                                   "(an end of a link joining two countries) or clear a border there; both "
+                                   "stations of one crossing show its tonnes."))
+    gauges = [r for r in m.get("by_gauge_change") or [] if isinstance(r, Mapping)]
+    if gauges:
+        parts.append(table(["Node", "Country", "Tonnes", "Containers"], _node_rows(gauges), numeric=(2, 3),
+                           caption="Gauge changes: routes passing a gauge-change transfer at the node."))
+    pairs = [r for r in m.get("caspian_by_port_pair") or [] if isinstance(r, Mapping)]
+    if pairs:
+        rows = [[f"{r.get('from')} → {r.get('to')}", (f"{_fmt.tonnes(_n(r.get('tonnes')))}/yr", _n(r.get("tonnes"))),
+                 (_fmt.count(_n(r.get("teu")), "TEU/yr"), _n(r.get("teu")))] for r in pairs]
+        parts.append(table(["Ports", "Tonnes", "Containers"], rows, numeric=(1, 2),
+                           caption="Across the Caspian: routes using a water link between two littoral countries, "
+                                   "by direction (ferries, feeders and tankers together)."))
+    return join(parts)
+
+
+def _node_changes(measures: Json, top: int = 12) -> Markup:
+    """The border and gauge-change nodes and Caspian port pairs whose tonnes change most."""
+    rows: list[tuple[float, list[object]]] = []
+    for table_key, what in (("by_border", "border"), ("by_gauge_change", "gauge change"),
+                            ("caspian_by_port_pair", "Caspian crossing")):
+        for name, v in (measures.get(table_key) or {}).items():
+            d = v.get("tonnes") if isinstance(v, Mapping) else None
+            if not isinstance(d, Mapping) or not _n(d.get("change")):
+                continue
+            b, s = _n(d.get("baseline")), _n(d.get("scenario"))
+            rows.append((abs(s - b), [what, name, (_fmt.tonnes(b), b), (_fmt.tonnes(s), s),
+                                      (_fmt.tonnes(s - b, signed=True), s - b)]))
+    if not rows:
+        return Markup("")
+    rows.sort(key=lambda r: -r[0])
+    caspian = [r for _, r in rows if r[0] == "Caspian crossing"]
+    nodes = [r for _, r in rows if r[0] != "Caspian crossing"][:top]
+    return table(["Where", "Node or ports", "Baseline, per year", "Scenario, per year", "Change"],
+                 [*caspian, *nodes], numeric=(2, 3, 4),
+                 caption=f"Every Caspian crossing (routes using the water link between the ports) and the "
+                         f"{len(nodes)} border nodes and gauge changes (routes crossing a border or changing gauge "
+                         "there) whose tonnes change, largest change first.")
+
+
+def measures_view(m: Json | None, *, compact: bool = False, top: int = 12) -> Markup:
+    """The measures of one result: scalars, route corridors (with a chart), border nodes, Caspian port pairs."""
+    if not m:
+        return Markup('<p class="note">No physical measures in this result (recorded before they existed).</p>')
+    if compact:
+        return _corridors(m, compact=True)
+    return join([_scalars(m), _corridors(m, compact=False), _places(m, top)])
+
+
+def measures_diff_view(measures: Json | None, by_corridor: Json | None) -> Markup:
+    """A comparison's measures: each scalar and each route corridor, baseline against scenario."""
+    measures, by_corridor = measures or {}, by_corridor or {}
+    if not measures and not by_corridor:
+        return Markup('<p class="note">No physical measures in these runs.</p>')
+
+    def cells(key: str, d: Json) -> list[object]:
+        b, s = _n(d.get("baseline")), _n(d.get("scenario"))
+        f = _fmt.formatter(key)
+        return [(f(b), b), (f(s), s), (f(s - b, signed=True), s - b)]
+
+    rows: list[list[object]] = [[_fmt.label(k), *cells(k, measures[k])] for k in SCALARS if k in measures]
+    rows += [[f"Routes by corridor: {c}", *cells("_t", v["tonnes"])] for c, v in by_corridor.items()
+             if isinstance(v, Mapping) and "tonnes" in v]
+    tbl = table(["Measure, per year", "Baseline", "Scenario", "Change"], rows, numeric=(1, 2, 3), sortable=False,
+                caption="What the routes do, baseline and scenario. Route corridors: each route assigned to one "
+                        "corridor, the rows add up to the tonnes served.")
+    tbl = Markup(f"{tbl}{_node_changes(measures)}")
+    names = [c for c, v in by_corridor.items() if isinstance(v, Mapping) and "tonnes" in v]
+    if not names:
+        return tbl
+    chart = bar_chart(names, [[(_n(by_corridor[c]["tonnes"].get("baseline")),),
+                               (_n(by_corridor[c]["tonnes"].get("scenario")),)] for c in names],
+                      [(BASE,), (BLUE,)], title="Tonnes served by route corridor, baseline and scenario",
+                      fmt=_fmt.tonnes, legend=[("Baseline", BASE), ("Scenario", BLUE)],
+                      series=["baseline", "scenario"], width=560, label_width=110)
+    return Markup(f'{tbl}<figure>{chart}<figcaption>{esc("Tonnes per year by the corridor each route is assigned to.")}'
+                  "</figcaption></figure>")
