@@ -10,7 +10,7 @@ costs it per tonne. See :mod:`corridor.assignment.lp` for the model built on the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LINK", "PASS", "SINK", "SOURCE", "TOL", "CommodityPricing", "TemplateArcs", "build_template",
-    "price_template",
+    "price_keys", "price_template",
 ]
 
 LINK, PASS, SOURCE, SINK = 0, 1, 2, 3
@@ -234,6 +234,37 @@ def _price_commodity(network: Network, comp: CompiledNetwork, template: Template
                             hours=vec[:, 1])  # hours do not depend on the load unit
 
 
+def price_keys(network: Network, rows: Sequence[DemandRow]) -> list[str]:
+    """The pricing key of each demand row: its commodity, and the countries of its ends where classes matter.
+
+    A row's tariff class on a link depends on the countries of its origin and destination
+    (:func:`corridor.model.tariffs.tariff_class`). Rows whose ends give the same classes in every
+    country where the tariff table differs by class share one key: ``commodity`` alone when no
+    class matters, else ``commodity@ORIGIN>DESTINATION`` of the first such row.
+    """
+    table = network.tariffs
+    country = {nd.id: nd.country for nd in network.nodes}
+    if not table or table.class_countries == ():
+        return [r.commodity for r in rows]
+    everywhere = {lk.country for lk in network.links if lk.country}
+    first: dict[tuple[str, tuple[str, ...]], str] = {}
+    out = []
+    for r in rows:
+        o, d = country[r.origin], country[r.destination]
+        sig = table.signature(o, d, everywhere)
+        out.append(first.setdefault((r.commodity, sig), f"{r.commodity}@{o}>{d}"))
+    return out
+
+
+def _parse_key(key: str) -> tuple[str, tuple[str, str] | None]:
+    """``(commodity, (origin country, destination country) or None)`` of a pricing key."""
+    if "@" not in key:
+        return key, None
+    commodity, od = key.rsplit("@", 1)
+    o, d = od.split(">", 1)
+    return commodity, (o, d)
+
+
 def price_template(network: Network, comp: CompiledNetwork, template: TemplateArcs, commodities: Iterable[str],
                    prices: Mapping[str, float], country_risk: Mapping[str, float] | None = None,
                    ) -> dict[str, CommodityPricing]:
@@ -246,24 +277,28 @@ def price_template(network: Network, comp: CompiledNetwork, template: TemplateAr
     template
         The template arcs of ``network``.
     commodities
-        Commodity ids to price (the others are skipped).
+        Pricing keys (:func:`price_keys`: commodity ids, with the countries of the ends where tariff
+        classes matter) to price.
     prices
         ``value_of_time``, ``carbon_price`` and ``risk_price`` (see :class:`~corridor.model.costs.RouteOptions`).
     country_risk
         Risk score per country (default: those of :class:`~corridor.model.costs.RouteOptions`).
     """
-    used = set(commodities)
     risk = dict(DEFAULT_COUNTRY_RISK if country_risk is None else country_risk)
     by_unit: dict[tuple[str, float], np.ndarray] = {}
     out: dict[str, CommodityPricing] = {}
-    for com in network.commodities:
-        if com.id not in used:
-            continue
-        ro = RouteOptions(commodity=com.id, value_of_time=prices["value_of_time"],
-                          carbon_price=prices["carbon_price"], risk_price=prices["risk_price"], country_risk=risk)
-        key = unit_of(network, com.id)
-        # the per-unit vectors depend on the commodity only through its unit: price once per unit
-        if key not in by_unit:
-            by_unit[key] = arc_costs(network, comp, ro).vectors
-        out[com.id] = _price_commodity(network, comp, template, ro, by_unit[key])
+    order = {c.id: i for i, c in enumerate(network.commodities)}
+    for key in sorted(set(commodities), key=lambda k: (order.get(_parse_key(k)[0], -1), k)):
+        cid, od = _parse_key(key)
+        ro = RouteOptions(commodity=cid, value_of_time=prices["value_of_time"],
+                          carbon_price=prices["carbon_price"], risk_price=prices["risk_price"], country_risk=risk,
+                          od_countries=od)
+        if network.tariffs:  # the table may price commodities and classes apart
+            vectors = arc_costs(network, comp, ro).vectors
+        else:  # the per-unit vectors depend on the commodity only through its unit: price once per unit
+            unit = unit_of(network, cid)
+            if unit not in by_unit:
+                by_unit[unit] = arc_costs(network, comp, ro).vectors
+            vectors = by_unit[unit]
+        out[key] = _price_commodity(network, comp, template, ro, vectors)
     return out

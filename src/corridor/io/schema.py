@@ -16,6 +16,7 @@ from typing import Any
 
 from corridor.exceptions import Problem
 from corridor.model import Commodity, DemandRow, Link, Node, Provenance, Source, Status, Transfer
+from corridor.model.tariffs import Tariff
 
 Catalogue = tuple[Sequence[Commodity], Mapping[str, Source]]
 """Commodities and the sources they cite: what a network without its own commodity table gets."""
@@ -129,6 +130,17 @@ TABLES: dict[str, Table] = {
         ("year", "int", True, ""), ("tonnes", "float", True, "t/yr"), ("teu", "ofloat", False, "TEU/yr"),
         ("group", "str", False, ""), ("note", "str", False, ""),
     ), ("tonnes", "teu"), DemandRow),
+    "tariffs": Table("tariffs", _cols(
+        ("id", "str", True, ""), ("mode", "str", True, "link mode priced"),
+        ("country", "str", False, "ISO alpha-2 of the links priced (empty: any)"),
+        ("links", "str", False, "shell pattern over link ids (empty: any)"),
+        ("commodity", "str", False, "commodity id (empty: any)"),
+        ("tariff_class", "str", False, "export, import, transit or domestic (empty: any)"),
+        ("basis", "str", True, "usd_per_t_km, usd_per_t, usd_per_teu_km or usd_per_teu"),
+        ("rate", "float", True, "USD per basis unit"),
+        ("empty_return", "ofloat", False, "share of the loaded charge added for the empty return"),
+        ("note", "str", False, ""),
+    ), ("rate", "empty_return"), Tariff),
 }
 
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -264,6 +276,9 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
             v["capacity_mtpa"], v["capacity_teu"], v["commodities"], v["note"], prov, where,
             capacity_wagons=v["capacity_wagons"],
         )
+    if table.name == "tariffs":
+        return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
+                      v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
     if table.name == "demand":
         return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
                          v["tonnes"], v["teu"], v["group"], v["note"], prov, where)

@@ -2,8 +2,9 @@
 
 Figures are per *unit* of cargo: one loaded TEU for containers, one tonne otherwise.
 
-- **money** (USD): the link tariff (per TEU for containers where the data give one, else per
-  tonne × tonnes per unit), plus transfer charges;
+- **money** (USD): the link's own tariff where it has one (per TEU for containers where the data
+  give one, else per tonne × tonnes per unit), else the network's tariff table for the commodity
+  and the class of the origin-destination pair (:mod:`corridor.model.tariffs`), plus transfer charges;
 - **time** (h): running time plus the dwell of every transfer on the way;
 - **CO2e** (kg): emission factor of the mode × distance × tonnes per unit
   (:mod:`corridor.model.emissions`);
@@ -28,7 +29,7 @@ from corridor.exceptions import InputError, Problem
 from corridor.model.emissions import factors_by_mode
 
 if TYPE_CHECKING:
-    from corridor.model import Commodity, Network, Transfer
+    from corridor.model import Commodity, Link, Network, Transfer
 
 __all__ = [
     "CRITERIA", "DEFAULT_COUNTRY_RISK", "PRICE_LIMITS", "ArcCosts", "RouteOptions", "arc_costs", "price_problem",
@@ -111,6 +112,9 @@ class RouteOptions:
         Risk score per country code (missing countries score 0).
     link_risk
         Risk score per link id, overriding the country's.
+    od_countries
+        Countries of the origin and the destination: they decide the tariff class on each link
+        (None: only rows of the tariff table without a class apply).
 
     Raises
     ------
@@ -124,6 +128,7 @@ class RouteOptions:
     risk_price: float = 0.0
     country_risk: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_COUNTRY_RISK))
     link_risk: Mapping[str, float] = field(default_factory=dict)
+    od_countries: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         checks = [price_problem(name, getattr(self, name)) for name in ("value_of_time", "carbon_price", "risk_price")]
@@ -190,19 +195,30 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
     for a in range(n):
         lk = net.links[compiled.arc_link[a]]  # type: ignore[attr-defined]
         admissible[a] = lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities)
-        if unit == "TEU" and lk.cost_usd_per_teu is not None:
-            money = lk.cost_usd_per_teu
-        elif lk.cost_usd_per_t is not None:
-            money = lk.cost_usd_per_t * tpu
-        elif lk.cost_usd_per_teu is not None:
-            money = lk.cost_usd_per_teu / max(net.commodity_index.get("container", com).t_per_teu or 1.0, 1e-9) * tpu
-        else:
+        money = _link_money(net, lk, com, unit, tpu, options.od_countries)
+        if money is None:
             money = 0.0
             missing.add(lk.id)
         score = options.link_risk.get(lk.id, options.country_risk.get(lk.country, 0.0))
         f = factors[lk.mode].kg_co2e_per_tkm if lk.mode in factors else 0.0
         vectors[a] = (money, lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0)
     return ArcCosts(vectors, admissible, unit, tpu, tuple(sorted(missing)))
+
+
+def _container_t_per_teu(net: Network, com: Commodity) -> float:
+    return max(net.commodity_index.get("container", com).t_per_teu or 1.0, 1e-9)
+
+
+def _link_money(net: Network, lk: Link, com: Commodity, unit: str, tpu: float,
+                od: tuple[str, str] | None) -> float | None:
+    """USD per unit on ``lk``: its own tariff, else the tariff table's; None if neither prices it."""
+    if unit == "TEU" and lk.cost_usd_per_teu is not None:
+        return lk.cost_usd_per_teu
+    if lk.cost_usd_per_t is not None:
+        return lk.cost_usd_per_t * tpu
+    if lk.cost_usd_per_teu is not None:
+        return lk.cost_usd_per_teu / _container_t_per_teu(net, com) * tpu
+    return net.tariffs.charge(lk, com.id, od, unit, tpu, _container_t_per_teu(net, com))
 
 
 def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_out: str | None,
