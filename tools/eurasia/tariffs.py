@@ -127,15 +127,21 @@ class TariffBuilder:
         note = "CAREC all-corridor TFI3 2021" + ("" if carec else " applied outside CAREC (no rate found)")
         tag = f"rail-{country.lower()}-{mode[-4:]}"
         self.rows.append(row(f"{tag}-bulk", mode, TFI3_CAREC, "usd_per_t_km", src, status, country=country, note=note))
-        for com in sorted(set(EMPTY_RETURN) | (set(KZ_BELOW_RU) if country == "RU" else set())):
-            rate, s, st, n = TFI3_CAREC, src, status, note
-            if country == "RU" and com in KZ_BELOW_RU:
-                kz = TFI3_KZ * DTZ[com][0] / DTZ_AVERAGE
-                rate = kz / (1 - KZ_BELOW_RU[com])
-                s, st = "CPMM22-KZ+RAGT+CARAVAN+M-RU-RATIO", "derived"
-                n = f"Kazakh domestic {com} rate / (1 - {KZ_BELOW_RU[com]:.0%}): Kazakh tariff that much lower (CARAVAN)"
-            self.rows.append(row(f"{tag}-{com}", mode, rate, "usd_per_t_km", s, st, country=country, commodity=com,
-                                 empty=self._empty(com), note=n))
+        for com in sorted(EMPTY_RETURN):
+            self.rows.append(row(f"{tag}-{com}", mode, TFI3_CAREC, "usd_per_t_km", src, status, country=country,
+                                 commodity=com, empty=self._empty(com), note=note))
+        if country != "RU":
+            return
+        # Russian domestic tariffs (for domestic and import traffic) from the Kazakh ones and the published
+        # ratios; transit and export through Russia follow the CIS transit tariff, not found: the bulk row
+        for com, below in KZ_BELOW_RU.items():
+            rate = TFI3_KZ * DTZ[com][0] / DTZ_AVERAGE / (1 - below)
+            for cls in ("domestic", "import"):
+                self.rows.append(row(f"{tag}-{com}-{cls}", mode, rate, "usd_per_t_km",
+                                     "CPMM22-KZ+RAGT+CARAVAN+M-RU-RATIO", "derived", country=country, commodity=com,
+                                     tariff_class=cls, empty=self._empty(com),
+                                     note=f"Kazakh domestic {com} rate / (1 - {below:.0%}): the Kazakh tariff is "
+                                          "that much lower (CARAVAN)"))
 
     # --- containers by rail ----------------------------------------------------------------------------
     def container_rail(self) -> None:

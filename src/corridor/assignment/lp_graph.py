@@ -212,23 +212,31 @@ def _price_node_arcs(network: Network, comp: CompiledNetwork, template: Template
             vec[i] = tv
 
 
-def _price_commodity(network: Network, comp: CompiledNetwork, template: TemplateArcs, options: RouteOptions,
-                     link_vectors: np.ndarray) -> CommodityPricing:
-    """One commodity's prices, given the per-unit vectors of the links in its unit."""
-    c = options.commodity
-    com = network.commodity_index[c]
-    unit, tpu = unit_of(network, c)
-    w = options.weights(tpu) / tpu  # per unit vector -> USD per tonne
+def _node_part(network: Network, comp: CompiledNetwork, template: TemplateArcs,
+               commodity: str) -> tuple[np.ndarray, np.ndarray]:
+    """Admissibility and per-unit vectors of one commodity's template arcs, the link arcs' still empty."""
+    com = network.commodity_index[commodity]
+    unit, tpu = unit_of(network, commodity)
     n_t = template.n_arcs
     adm = np.zeros(n_t, dtype=bool)
     vec = np.zeros((n_t, 4))
     is_link = template.kind == LINK
     la = template.arc[is_link]
-    link_ok = np.array([lk.mode in com.modes and (not lk.commodities or c in lk.commodities)
+    link_ok = np.array([lk.mode in com.modes and (not lk.commodities or commodity in lk.commodities)
                         for lk in network.links], dtype=bool)  # as in arc_costs
     adm[is_link] = link_ok[comp.arc_link[la]]
-    vec[is_link] = link_vectors[la]
     _price_node_arcs(network, comp, template, com, unit, tpu, adm, vec)
+    return adm, vec
+
+
+def _price_commodity(network: Network, template: TemplateArcs, options: RouteOptions,
+                     link_vectors: np.ndarray, node_part: tuple[np.ndarray, np.ndarray]) -> CommodityPricing:
+    """One commodity's prices, given the per-unit vectors of the links and :func:`_node_part`."""
+    unit, tpu = unit_of(network, options.commodity)
+    w = options.weights(tpu) / tpu  # per unit vector -> USD per tonne
+    adm, vec = node_part[0], node_part[1].copy()
+    is_link = template.kind == LINK
+    vec[is_link] = link_vectors[template.arc[is_link]]
     return CommodityPricing(unit=unit, tonnes_per_unit=tpu, admissible=adm, usd_per_t=vec @ w,
                             money_usd_per_t=vec[:, 0] / tpu, co2e_kg_per_t=vec[:, 2] / tpu,
                             hours=vec[:, 1])  # hours do not depend on the load unit
@@ -287,6 +295,7 @@ def price_template(network: Network, comp: CompiledNetwork, template: TemplateAr
     risk = dict(DEFAULT_COUNTRY_RISK if country_risk is None else country_risk)
     by_unit: dict[tuple[str, float], np.ndarray] = {}
     out: dict[str, CommodityPricing] = {}
+    nodes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     order = {c.id: i for i, c in enumerate(network.commodities)}
     for key in sorted(set(commodities), key=lambda k: (order.get(_parse_key(k)[0], -1), k)):
         cid, od = _parse_key(key)
@@ -300,5 +309,7 @@ def price_template(network: Network, comp: CompiledNetwork, template: TemplateAr
             if unit not in by_unit:
                 by_unit[unit] = arc_costs(network, comp, ro).vectors
             vectors = by_unit[unit]
-        out[key] = _price_commodity(network, comp, template, ro, vectors)
+        if cid not in nodes:  # transfers do not depend on the tariff class
+            nodes[cid] = _node_part(network, comp, template, cid)
+        out[key] = _price_commodity(network, template, ro, vectors, nodes[cid])
     return out

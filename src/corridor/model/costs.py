@@ -192,10 +192,15 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
     vectors = np.zeros((n, 4))
     admissible = np.zeros(n, dtype=bool)
     missing: set[str] = set()
+    tpt = _container_t_per_teu(net, com)
+    by_link: dict[int, float | None] = {}
     for a in range(n):
-        lk = net.links[compiled.arc_link[a]]  # type: ignore[attr-defined]
+        li = int(compiled.arc_link[a])  # type: ignore[attr-defined]
+        lk = net.links[li]
         admissible[a] = lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities)
-        money = _link_money(net, lk, com, unit, tpu, options.od_countries)
+        if li not in by_link:  # both directions pay the same
+            by_link[li] = _link_money(net, lk, unit, tpu, tpt, com.id, options.od_countries)
+        money = by_link[li]
         if money is None:
             money = 0.0
             missing.add(lk.id)
@@ -209,16 +214,19 @@ def _container_t_per_teu(net: Network, com: Commodity) -> float:
     return max(net.commodity_index.get("container", com).t_per_teu or 1.0, 1e-9)
 
 
-def _link_money(net: Network, lk: Link, com: Commodity, unit: str, tpu: float,
+def _link_money(net: Network, lk: Link, unit: str, tpu: float, tpt: float, commodity: str,
                 od: tuple[str, str] | None) -> float | None:
-    """USD per unit on ``lk``: its own tariff, else the tariff table's; None if neither prices it."""
+    """USD per unit on ``lk``: its own tariff, else the tariff table's; None if neither prices it.
+
+    ``tpt`` is the tonnes of a container TEU (converts per-TEU charges for cargo counted in tonnes).
+    """
     if unit == "TEU" and lk.cost_usd_per_teu is not None:
         return lk.cost_usd_per_teu
     if lk.cost_usd_per_t is not None:
         return lk.cost_usd_per_t * tpu
     if lk.cost_usd_per_teu is not None:
-        return lk.cost_usd_per_teu / _container_t_per_teu(net, com) * tpu
-    return net.tariffs.charge(lk, com.id, od, unit, tpu, _container_t_per_teu(net, com))
+        return lk.cost_usd_per_teu / tpt * tpu
+    return net.tariffs.charge(lk, commodity, od, unit, tpu, tpt)
 
 
 def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_out: str | None,
