@@ -26,6 +26,7 @@ KazTransOil pipeline tariffs, empty-return tariffs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -242,7 +243,7 @@ class TariffBuilder:
             hits = [c for c in self.cities.values() if c["name"] == name and c["countrycode"] == cc]
             assert len(hits) == 1, name
             pts.append((hits[0]["latitude"], hits[0]["longitude"]))
-        return sum(self.haversine(a, c) for a, c in zip(pts, pts[1:], strict=False)) * self.b.circuity
+        return sum(self.haversine(a, c) for a, c in itertools.pairwise(pts)) * self.b.circuity
 
     def build(self) -> list[Tariff]:
         self.kz_rail()

@@ -276,13 +276,17 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
             v["capacity_mtpa"], v["capacity_teu"], v["commodities"], v["note"], prov, where,
             capacity_wagons=v["capacity_wagons"],
         )
-    if table.name == "tariffs":
-        return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
-                      v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
-    if table.name == "demand":
-        return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
-                         v["tonnes"], v["teu"], v["group"], v["note"], prov, where)
-    raise AssertionError(table.name)
+    return {"tariffs": _tariff, "demand": _demand_row}[table.name](v, prov, where)
+
+
+def _demand_row(v: dict[str, Any], prov: dict[str, Provenance], where: str) -> DemandRow:
+    return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
+                     v["tonnes"], v["teu"], v["group"], v["note"], prov, where)
+
+
+def _tariff(v: dict[str, Any], prov: dict[str, Provenance], where: str) -> Tariff:
+    return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
+                  v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
 
 
 def _encode(kind: str, value: Any, *, text: bool) -> Any:

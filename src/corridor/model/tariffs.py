@@ -198,11 +198,12 @@ class TariffTable:
     @property
     def class_countries(self) -> tuple[str, ...] | None:
         """The countries whose rows differ by class (None: rows of every country may)."""
+        if any(adj.classes for adj in self.adjustments):
+            return None
         countries: set[str] = set()
-        for r in (*self.rows, *self.adjustments):
-            cls = r.tariff_class if isinstance(r, Tariff) else ",".join(sorted(r.classes))
-            if cls:
-                if not isinstance(r, Tariff) or not r.country:
+        for r in self.rows:
+            if r.tariff_class:
+                if not r.country:
                     return None
                 countries.add(r.country)
         return tuple(sorted(countries))

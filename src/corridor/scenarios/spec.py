@@ -340,7 +340,7 @@ def _record_args(kind: str, value: Any, loc: str, problems: Problems) -> dict[st
 
 
 def _check_select(kind: str, sel: Any, loc: str, problems: Problems) -> None:
-    allowed = DEMAND_SELECT if kind in ("grow_demand", "move_demand") else NETWORK_SELECT
+    allowed: tuple[str, ...] = DEMAND_SELECT if kind in ("grow_demand", "move_demand") else NETWORK_SELECT
     if kind == "change_tariff":
         allowed = (*NETWORK_SELECT, *TARIFF_SELECT)
     if not isinstance(sel, Mapping) or not sel:
