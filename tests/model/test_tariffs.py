@@ -163,3 +163,24 @@ def test_problems_of_rows_built_in_code() -> None:
     fields = {p.field for p in tariff_problems([bad], {"coal": COAL})}
     assert fields == {"rate", "tariff_class"}
     assert set(CLASSES) == {"export", "import", "transit", "domestic"}
+
+
+def test_update_network_rebuilds_when_classes_matter_in_more_countries() -> None:
+    from corridor.assignment.lp import FreightLP
+
+    net = _net()
+    demand = Demand((DemandRow("to-cn", "a", "c", "coal", 2021, 100.0),
+                     DemandRow("to-ru", "a", "x", "coal", 2021, 100.0)))
+    keys = price_keys(net, demand.rows)
+    assert keys[0] == keys[1]  # both are exports from Kazakhstan, where alone classes matter
+    lp = FreightLP.build(net, demand)
+    cheaper = TariffAdjustment(frozenset({"xa"}), frozenset(), frozenset({"import"}), 0.5)
+    adjusted = Network("t", NODES, LINKS, (), (COAL, BOX), tariffs=net.tariffs.with_adjustment(cheaper))
+    assert price_keys(adjusted, demand.rows)[0] != price_keys(adjusted, demand.rows)[1]
+    assert not lp.update_network(adjusted)  # the blocks must be split: a new build
+    res = FreightLP.build(adjusted, demand).solve()
+    # to-cn: ab 10 + bc 2 per t; to-ru: xa 100 km x 0.02 x 0.5 = 1 per t (an import into Russia)
+    assert res.money_usd == pytest.approx(100 * 12 + 100 * 1)
+    same = Network("t", NODES, LINKS, (), (COAL, BOX),
+                   tariffs=TariffTable((*ROWS[:4], Tariff("b", RAIL, 1.0, "usd_per_t", links="bc"))))
+    assert lp.update_network(same)
