@@ -65,6 +65,11 @@ def test_bases_and_empty_return_by_hand() -> None:
     assert Tariff("r", RAIL, 2.0, basis="usd_per_teu_km").usd_per_unit(100, "t", 1.0, 20) == pytest.approx(10.0)
     assert Tariff("r", RAIL, 0.1, empty_return=1.0).usd_per_unit(100, "t", 1.0, 20) == pytest.approx(20.0)
     assert Tariff("r", RAIL, 0.1, empty_return=0.5).usd_per_unit(100, "t", 1.0, 20) == pytest.approx(15.0)
+    wagon = Tariff("r", RAIL, 3.0, basis="usd_per_wagon_km")  # a wagon of 60 t
+    assert wagon.usd_per_unit(100, "t", 1.0, 20, 60.0) == pytest.approx(5.0)
+    assert wagon.usd_per_unit(100, "TEU", 20.0, 20, 60.0) == pytest.approx(100.0)
+    assert wagon.usd_per_unit(100, "t", 1.0, 20, None) is None  # no wagon load: not priced
+    assert Tariff("r", RAIL, 600.0, basis="usd_per_wagon").usd_per_unit(100, "t", 1.0, 20, 60.0) == pytest.approx(10)
 
 
 def test_router_prices_an_export_and_a_transit_on_the_same_link_apart() -> None:

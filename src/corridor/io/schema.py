@@ -136,7 +136,7 @@ TABLES: dict[str, Table] = {
         ("links", "str", False, "shell pattern over link ids (empty: any)"),
         ("commodity", "str", False, "commodity id (empty: any)"),
         ("tariff_class", "str", False, "export, import, transit or domestic (empty: any)"),
-        ("basis", "str", True, "usd_per_t_km, usd_per_t, usd_per_teu_km or usd_per_teu"),
+        ("basis", "str", True, "usd_per_ + t_km, t, teu_km, teu, wagon_km or wagon"),
         ("rate", "float", True, "USD per basis unit"),
         ("empty_return", "ofloat", False, "share of the loaded charge added for the empty return"),
         ("note", "str", False, ""),

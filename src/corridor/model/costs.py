@@ -199,7 +199,7 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
         lk = net.links[li]
         admissible[a] = lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities)
         if li not in by_link:  # both directions pay the same
-            by_link[li] = _link_money(net, lk, unit, tpu, tpt, com.id, options.od_countries)
+            by_link[li] = _link_money(net, lk, unit, (tpu, tpt, com.t_per_wagon), com.id, options.od_countries)
         money = by_link[li]
         if money is None:
             money = 0.0
@@ -214,19 +214,21 @@ def _container_t_per_teu(net: Network, com: Commodity) -> float:
     return max(net.commodity_index.get("container", com).t_per_teu or 1.0, 1e-9)
 
 
-def _link_money(net: Network, lk: Link, unit: str, tpu: float, tpt: float, commodity: str,
+def _link_money(net: Network, lk: Link, unit: str, loads: tuple[float, float, float | None], commodity: str,
                 od: tuple[str, str] | None) -> float | None:
     """USD per unit on ``lk``: its own tariff, else the tariff table's; None if neither prices it.
 
-    ``tpt`` is the tonnes of a container TEU (converts per-TEU charges for cargo counted in tonnes).
+    ``loads``: tonnes per unit, tonnes of a container TEU (converts per-TEU charges for cargo
+    counted in tonnes) and the commodity's tonnes per wagon.
     """
+    tpu, tpt, tpw = loads
     if unit == "TEU" and lk.cost_usd_per_teu is not None:
         return lk.cost_usd_per_teu
     if lk.cost_usd_per_t is not None:
         return lk.cost_usd_per_t * tpu
     if lk.cost_usd_per_teu is not None:
         return lk.cost_usd_per_teu / tpt * tpu
-    return net.tariffs.charge(lk, commodity, od, unit, tpu, tpt)
+    return net.tariffs.charge(lk, commodity, od, unit, tpu, tpt, tpw)
 
 
 def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_out: str | None,

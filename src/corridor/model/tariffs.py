@@ -12,9 +12,11 @@ The class of an origin-destination pair on a link in country X (:func:`tariff_cl
 destination is, ``transit`` if neither. A link without a country (at sea) has no class: only rows
 without a class select it.
 
-A rate has a basis (:data:`BASES`): per tonne-km, per tonne, per TEU-km or per TEU, on the link's
-length where the basis is per km. ``empty_return`` is the share of the loaded charge added for
-dedicated equipment that comes back empty (tank wagons, hoppers; 1.0 = the same charge again).
+A rate has a basis (:data:`BASES`): per tonne-km, per tonne, per TEU-km, per TEU, per wagon-km or
+per wagon, on the link's length where the basis is per km (a wagon carries the commodity's
+``t_per_wagon``; without one a per-wagon row cannot price it). ``empty_return`` is the share of
+the loaded charge added for dedicated equipment that comes back empty (tank wagons, hoppers;
+1.0 = the same charge again).
 
 A link's own ``cost_usd_per_t`` / ``cost_usd_per_teu`` override the table (user networks keep
 working unchanged). Scenario adjustments (:class:`TariffAdjustment`) then scale and add to the
@@ -37,8 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BASES", "CLASSES", "Tariff", "TariffAdjustment", "TariffTable", "tariff_class", "tariff_problems"]
 
-BASES: tuple[str, ...] = ("usd_per_t_km", "usd_per_t", "usd_per_teu_km", "usd_per_teu")
-"""Bases of a rate: per tonne-km, per tonne, per TEU-km, per TEU (per link)."""
+BASES: tuple[str, ...] = ("usd_per_t_km", "usd_per_t", "usd_per_teu_km", "usd_per_teu", "usd_per_wagon_km",
+                          "usd_per_wagon")
+"""Bases of a rate: per tonne-km, per tonne, per TEU-km, per TEU, per wagon-km, per wagon (per link)."""
 
 CLASSES: tuple[str, ...] = ("export", "import", "transit", "domestic")
 """Tariff classes of a flow relative to the country of the link it uses."""
@@ -120,15 +123,21 @@ class Tariff:
                 and (not self.commodity or self.commodity == commodity)
                 and (not self.tariff_class or self.tariff_class == cls))
 
-    def usd_per_unit(self, km: float, unit: str, tonnes_per_unit: float, t_per_teu: float) -> float:
+    def usd_per_unit(self, km: float, unit: str, tonnes_per_unit: float, t_per_teu: float,
+                     t_per_wagon: float | None = None) -> float | None:
         """The charge per unit of cargo (TEU or t) over ``km``, empty return included.
 
-        ``t_per_teu`` converts a per-TEU rate for cargo counted in tonnes.
+        ``t_per_teu`` converts a per-TEU rate for cargo counted in tonnes; ``t_per_wagon`` (the
+        commodity's) a per-wagon rate. None: a per-wagon rate for a commodity without wagon loads.
         """
         per_km = self.basis.endswith("_km")
         base = self.rate * (km if per_km else 1.0)
         if self.basis.startswith("usd_per_teu"):
             money = base if unit == "TEU" else base / max(t_per_teu, 1e-9) * tonnes_per_unit
+        elif self.basis.startswith("usd_per_wagon"):
+            if not t_per_wagon:
+                return None
+            money = base / t_per_wagon * tonnes_per_unit
         else:
             money = base * tonnes_per_unit
         return money * (1.0 + self.empty_return)
@@ -183,13 +192,14 @@ class TariffTable:
         return self._cache[key]
 
     def charge(self, link: Link, commodity: str, od: tuple[str, str] | None, unit: str,
-               tonnes_per_unit: float, t_per_teu: float) -> float | None:
+               tonnes_per_unit: float, t_per_teu: float, t_per_wagon: float | None = None) -> float | None:
         """USD per unit on ``link`` for a flow between the countries ``od`` (None: no class), or None."""
         cls = tariff_class(link.country, *od) if od else ""
         row = self.row_for(link, commodity, cls)
-        if row is None:
+        money = None if row is None else row.usd_per_unit(link.distance_km, unit, tonnes_per_unit, t_per_teu,
+                                                           t_per_wagon)
+        if money is None:
             return None
-        money = row.usd_per_unit(link.distance_km, unit, tonnes_per_unit, t_per_teu)
         for adj in self.adjustments:
             if adj.applies(link.id, commodity, cls):
                 money = adj.adjust(money, unit, tonnes_per_unit)
