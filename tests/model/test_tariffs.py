@@ -103,7 +103,8 @@ def test_adjustments_narrow_by_commodity_and_class() -> None:
     assert table.charge(ab, "coal", ("RU", "CN"), "t", 1.0, 20) == pytest.approx(5.0 * 2 + 1)
     assert table.charge(ab, "coal", ("KZ", "CN"), "t", 1.0, 20) == pytest.approx(10.0)  # export untouched
     assert table.charge(ab, "container", ("RU", "CN"), "TEU", 20.0, 20) == pytest.approx(100.0)  # other commodity
-    assert table.class_countries is None  # an adjustment by class: every country's class matters
+    assert table.class_countries() is None  # an adjustment by class: every country's class matters
+    assert table.class_countries("container") == ("KZ",)  # but only for the commodity it names
 
 
 def test_links_with_their_own_cost_ignore_the_table() -> None:
@@ -117,7 +118,7 @@ def test_links_with_their_own_cost_ignore_the_table() -> None:
 @given(o=st.sampled_from(["KZ", "RU", "CN", "DE"]), d=st.sampled_from(["KZ", "RU", "CN", "DE"]))
 def test_signature_groups_pairs_that_pay_alike(o: str, d: str) -> None:
     table = _net().tariffs
-    assert table.class_countries == ("KZ",)
+    assert table.class_countries() == ("KZ",)
     sig = table.signature(o, d, ["KZ", "RU", "CN"])
     assert sig == (tariff_class("KZ", o, d),)
     for link in LINKS:  # same signature, same charge on every link

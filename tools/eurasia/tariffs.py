@@ -95,6 +95,9 @@ class TariffBuilder:
     # --- bulk rail -----------------------------------------------------------------------------------
     def kz_rail(self) -> None:
         for com, rates in DTZ.items():
+            if len(set(rates)) == 1:  # one rate for every class: one row
+                self._kz(com, "", rates[0], "")
+                continue
             for cls, kzt in zip(("domestic", "import", "export"), rates, strict=True):
                 self._kz(com, cls, kzt, "")
             self._kz(com, "transit", rates[2], "+ASSUME-TRANSIT")
@@ -103,9 +106,10 @@ class TariffBuilder:
 
     def _kz(self, com: str, cls: str, kzt: float, extra: str) -> None:
         status = "assumption" if extra else "derived"
-        note = (f"TFI3 x DTZ {DTZ_NOTE[com]} {cls if not extra else 'export'} {kzt} / average {DTZ_AVERAGE} KZT per t-km"
+        label = {"": "(the same for interregional, import and export)", "transit": "export"}.get(cls, cls)
+        note = (f"TFI3 x DTZ {DTZ_NOTE[com]} {label} {kzt} / average {DTZ_AVERAGE} KZT per t-km"
                 + (" (no transit class published: the export rate)" if extra else ""))
-        self.rows.append(row(f"rail-kz-{com}-{cls}", "rail-1520", TFI3_KZ * kzt / DTZ_AVERAGE, "usd_per_t_km",
+        self.rows.append(row(f"rail-kz-{com}" + (f"-{cls}" if cls else ""), "rail-1520", TFI3_KZ * kzt / DTZ_AVERAGE, "usd_per_t_km",
                              f"CPMM22-KZ+RAGT+M-DTZ{extra}", status, country="KZ", commodity=com, tariff_class=cls,
                              empty=self._empty(com), note=note))
 

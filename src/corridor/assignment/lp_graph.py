@@ -252,15 +252,15 @@ def price_keys(network: Network, rows: Sequence[DemandRow]) -> list[str]:
     """
     table = network.tariffs
     country = {nd.id: nd.country for nd in network.nodes}
-    if not table or table.class_countries == ():
+    if not table or table.class_countries() == ():
         return [r.commodity for r in rows]
     everywhere = {lk.country for lk in network.links if lk.country}
     first: dict[tuple[str, tuple[str, ...]], str] = {}
     out = []
     for r in rows:
         o, d = country[r.origin], country[r.destination]
-        sig = table.signature(o, d, everywhere)
-        out.append(first.setdefault((r.commodity, sig), f"{r.commodity}@{o}>{d}"))
+        sig = table.signature(o, d, everywhere, r.commodity)
+        out.append(r.commodity if not sig else first.setdefault((r.commodity, sig), f"{r.commodity}@{o}>{d}"))
     return out
 
 

@@ -205,26 +205,26 @@ class TariffTable:
                 money = adj.adjust(money, unit, tonnes_per_unit)
         return money
 
-    @property
-    def class_countries(self) -> tuple[str, ...] | None:
-        """The countries whose rows differ by class (None: rows of every country may)."""
-        if any(adj.classes for adj in self.adjustments):
+    def class_countries(self, commodity: str | None = None) -> tuple[str, ...] | None:
+        """The countries whose rows for ``commodity`` (None: any) differ by class (None: every country's may)."""
+        if any(adj.classes and (commodity is None or not adj.commodities or commodity in adj.commodities)
+               for adj in self.adjustments):
             return None
         countries: set[str] = set()
         for r in self.rows:
-            if r.tariff_class:
+            if r.tariff_class and (commodity is None or r.commodity in ("", commodity)):
                 if not r.country:
                     return None
                 countries.add(r.country)
         return tuple(sorted(countries))
 
-    def signature(self, origin_country: str, destination_country: str,
-                  all_countries: Iterable[str]) -> tuple[str, ...]:
-        """The classes of an origin-destination pair in the countries where classes matter.
+    def signature(self, origin_country: str, destination_country: str, all_countries: Iterable[str],
+                  commodity: str | None = None) -> tuple[str, ...]:
+        """The classes of an origin-destination pair in the countries where classes matter for ``commodity``.
 
-        Two pairs with the same signature pay the same on every link.
+        Two pairs with the same signature pay the same for the commodity on every link.
         """
-        countries = self.class_countries
+        countries = self.class_countries(commodity)
         scope = sorted(set(all_countries)) if countries is None else countries
         return tuple(tariff_class(c, origin_country, destination_country) for c in scope)
 
