@@ -188,25 +188,23 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
     com = _commodity(net, options.commodity)
     unit, tpu = unit_of(net, options.commodity)
     factors = factors_by_mode()
-    n = compiled.n_arcs  # type: ignore[attr-defined]
-    vectors = np.zeros((n, 4))
-    admissible = np.zeros(n, dtype=bool)
-    missing: set[str] = set()
     tpt = _container_t_per_teu(net, com)
-    by_link: dict[int, float | None] = {}
-    for a in range(n):
-        li = int(compiled.arc_link[a])  # type: ignore[attr-defined]
-        lk = net.links[li]
-        admissible[a] = lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities)
-        if li not in by_link:  # both directions pay the same
-            by_link[li] = _link_money(net, lk, unit, (tpu, tpt, com.t_per_wagon), com.id, options.od_countries)
-        money = by_link[li]
+    rows: list[tuple[float, float, float, float]] = []
+    ok: list[bool] = []
+    missing: set[str] = set()
+    for lk in net.links:  # both directions of a link cost the same
+        ok.append(lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities))
+        money = _link_money(net, lk, unit, (tpu, tpt, com.t_per_wagon), com.id, options.od_countries)
         if money is None:
             money = 0.0
             missing.add(lk.id)
         score = options.link_risk.get(lk.id, options.country_risk.get(lk.country, 0.0))
         f = factors[lk.mode].kg_co2e_per_tkm if lk.mode in factors else 0.0
-        vectors[a] = (money, lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0)
+        rows.append((money, lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0))
+    arc_link = np.asarray(compiled.arc_link, dtype=np.int64)  # type: ignore[attr-defined]
+    vectors = np.asarray(rows, dtype=float).reshape(-1, 4)[arc_link]
+    admissible = np.asarray(ok, dtype=bool)[arc_link]
+    missing &= {net.links[li].id for li in np.unique(arc_link).tolist()}
     return ArcCosts(vectors, admissible, unit, tpu, tuple(sorted(missing)))
 
 
