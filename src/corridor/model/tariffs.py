@@ -171,7 +171,11 @@ class TariffAdjustment:
 
 @dataclass(frozen=True, eq=False)
 class TariffTable:
-    """The tariff rows of a network and the scenario adjustments on them (both possibly empty)."""
+    """The tariff rows of a network and the scenario adjustments on them (both possibly empty).
+
+    Rows are data (``tariffs.csv``, GeoJSON); adjustments exist in memory only, made by a scenario's
+    ``change_tariff`` on the network it runs (the writers keep the rows).
+    """
 
     rows: tuple[Tariff, ...] = ()
     adjustments: tuple[TariffAdjustment, ...] = ()
