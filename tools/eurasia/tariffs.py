@@ -109,7 +109,8 @@ class TariffBuilder:
         label = {"": "(the same for interregional, import and export)", "transit": "export"}.get(cls, cls)
         note = (f"TFI3 x DTZ {DTZ_NOTE[com]} {label} {kzt} / average {DTZ_AVERAGE} KZT per t-km"
                 + (" (no transit class published: the export rate)" if extra else ""))
-        self.rows.append(row(f"rail-kz-{com}" + (f"-{cls}" if cls else ""), "rail-1520", TFI3_KZ * kzt / DTZ_AVERAGE, "usd_per_t_km",
+        tid = f"rail-kz-{com}" + (f"-{cls}" if cls else "")
+        self.rows.append(row(tid, "rail-1520", TFI3_KZ * kzt / DTZ_AVERAGE, "usd_per_t_km",
                              f"CPMM22-KZ+RAGT+M-DTZ{extra}", status, country="KZ", commodity=com, tariff_class=cls,
                              empty=self._empty(com), note=note))
 
