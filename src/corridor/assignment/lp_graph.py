@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor.model.costs import DEFAULT_COUNTRY_RISK, RouteOptions, arc_costs, transfer_vector, unit_of
+from corridor.model.costs import (
+    DEFAULT_COUNTRY_RISK,
+    RouteOptions,
+    arc_costs,
+    link_money,
+    transfer_vector,
+    unit_of,
+)
 
 if TYPE_CHECKING:
     from corridor.model import Commodity, CompiledNetwork, DemandRow, Network
@@ -302,13 +309,13 @@ def price_template(network: Network, comp: CompiledNetwork, template: TemplateAr
         ro = RouteOptions(commodity=cid, value_of_time=prices["value_of_time"],
                           carbon_price=prices["carbon_price"], risk_price=prices["risk_price"], country_risk=risk,
                           od_countries=od)
-        if network.tariffs:  # the table may price commodities and classes apart
-            vectors = arc_costs(network, comp, ro).vectors
-        else:  # the per-unit vectors depend on the commodity only through its unit: price once per unit
-            unit = unit_of(network, cid)
-            if unit not in by_unit:
-                by_unit[unit] = arc_costs(network, comp, ro).vectors
-            vectors = by_unit[unit]
+        # time, CO2e and risk per unit depend on the commodity only through its unit: price them once
+        # per unit; money depends on the commodity and the tariff class (the countries of the ends)
+        unit = unit_of(network, cid)
+        if unit not in by_unit:
+            by_unit[unit] = arc_costs(network, comp, ro).vectors
+        vectors = by_unit[unit].copy()
+        vectors[:, 0] = link_money(network, cid, od)[0][comp.arc_link]
         if cid not in nodes:  # transfers do not depend on the tariff class
             nodes[cid] = _node_part(network, comp, template, cid)
         out[key] = _price_commodity(network, template, ro, vectors, nodes[cid])

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from corridor.model import Commodity, Link, Network, Transfer
 
 __all__ = [
-    "CRITERIA", "DEFAULT_COUNTRY_RISK", "PRICE_LIMITS", "ArcCosts", "RouteOptions", "arc_costs", "price_problem",
-    "transfer_vector", "unit_of",
+    "CRITERIA", "DEFAULT_COUNTRY_RISK", "PRICE_LIMITS", "ArcCosts", "RouteOptions", "arc_costs", "link_money",
+    "price_problem", "transfer_vector", "unit_of",
 ]
 
 CRITERIA: tuple[str, ...] = ("cost", "time", "co2", "risk")
@@ -188,24 +188,40 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
     com = _commodity(net, options.commodity)
     unit, tpu = unit_of(net, options.commodity)
     factors = factors_by_mode()
-    tpt = _container_t_per_teu(net, com)
-    rows: list[tuple[float, float, float, float]] = []
+    money, missing = link_money(net, options.commodity, options.od_countries)
+    rows: list[tuple[float, float, float]] = []
     ok: list[bool] = []
-    missing: set[str] = set()
     for lk in net.links:  # both directions of a link cost the same
         ok.append(lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities))
-        money = _link_money(net, lk, unit, (tpu, tpt, com.t_per_wagon), com.id, options.od_countries)
-        if money is None:
-            money = 0.0
-            missing.add(lk.id)
         score = options.link_risk.get(lk.id, options.country_risk.get(lk.country, 0.0))
         f = factors[lk.mode].kg_co2e_per_tkm if lk.mode in factors else 0.0
-        rows.append((money, lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0))
+        rows.append((lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0))
     arc_link = np.asarray(compiled.arc_link, dtype=np.int64)  # type: ignore[attr-defined]
-    vectors = np.asarray(rows, dtype=float).reshape(-1, 4)[arc_link]
-    admissible = np.asarray(ok, dtype=bool)[arc_link]
-    missing &= {net.links[li].id for li in np.unique(arc_link).tolist()}
-    return ArcCosts(vectors, admissible, unit, tpu, tuple(sorted(missing)))
+    per_link = np.column_stack([money, np.asarray(rows, dtype=float).reshape(-1, 3)])
+    used = {net.links[li].id for li in np.unique(arc_link).tolist()}
+    return ArcCosts(per_link[arc_link], np.asarray(ok, dtype=bool)[arc_link], unit, tpu,
+                    tuple(sorted(set(missing) & used)))
+
+
+def link_money(net: Network, commodity: str,
+               od_countries: tuple[str, str] | None) -> tuple[np.ndarray, tuple[str, ...]]:
+    """USD per unit of ``commodity`` on each link of ``net`` (0 where nothing prices it), and those links' ids.
+
+    A link's own cost columns come first, else the network's tariff table for the class of a flow
+    between the countries ``od_countries`` (None: rows without a class only).
+    """
+    com = _commodity(net, commodity)
+    unit, tpu = unit_of(net, commodity)
+    loads = (tpu, _container_t_per_teu(net, com), com.t_per_wagon)
+    out = np.zeros(len(net.links))
+    missing = []
+    for li, lk in enumerate(net.links):
+        money = _link_money(net, lk, unit, loads, com.id, od_countries)
+        if money is None:
+            missing.append(lk.id)
+        else:
+            out[li] = money
+    return out, tuple(missing)
 
 
 def _container_t_per_teu(net: Network, com: Commodity) -> float:

@@ -237,8 +237,8 @@ class TariffTable:
         return TariffTable(tuple(rows), self.adjustments)
 
     def with_adjustment(self, adjustment: TariffAdjustment) -> TariffTable:
-        """A table with one more adjustment."""
-        return TariffTable(self.rows, (*self.adjustments, adjustment))
+        """A table with one more adjustment (the same rows: it shares their look-ups)."""
+        return TariffTable(self.rows, (*self.adjustments, adjustment), self._cache)
 
 
 def tariff_problems(rows: Iterable[Tariff], commodities: Mapping[str, object] | None = None) -> list[Problem]:
