@@ -90,7 +90,7 @@ def test_route_refuses_bad_options(eurasia: Dataset, kwargs: dict, field: str, m
 
 
 def test_assign_lp_result(eurasia: Dataset) -> None:
-    lp = corridor.assign(eurasia, method="lp")
+    lp = corridor.assign(eurasia, method="lp", value_of_time=0.1)  # at the calibrated value capacities bind
     assert isinstance(lp, corridor.Assignment) and lp.method == "lp" and lp.is_freight and lp.converged
     flows = lp.to_frame()
     assert {"link", "from", "to", "tonnes"} <= set(flows.columns)

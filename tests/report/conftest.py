@@ -108,16 +108,16 @@ def routes(_routes: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(_routes)
 
 
-def _assign(cli: Callable[..., str], home: Path, method: str) -> tuple[dict[str, Any], pd.DataFrame]:
+def _assign(cli: Callable[..., str], home: Path, method: str, *extra: str) -> tuple[dict[str, Any], pd.DataFrame]:
     out = home / f"assign-{method}"
-    result = json.loads(cli("assign", "--method", method, "--json", "--out", out))
+    result = json.loads(cli("assign", "--method", method, "--json", "--out", out, *extra))
     return result, pd.read_csv(out / "link_flows.csv")
 
 
 @pytest.fixture(scope="session")
 def lp(cli: Callable[..., str], cli_home: Path) -> tuple[dict[str, Any], pd.DataFrame]:
-    """``assign --method lp``: the result's JSON and its link flows (``links_frame()`` as CSV)."""
-    return _assign(cli, cli_home, "lp")
+    """``assign --method lp`` at the calibrated value of time (capacities bind): JSON and link flows."""
+    return _assign(cli, cli_home, "lp", "--value-of-time", "0.1")
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,7 @@ def test_avoided_country_is_never_entered(net: Network, country: str) -> None:
 
 def test_avoid_nodes_links_modes_and_via(net: Network) -> None:
     rs = plan_routes(net, "Almaty", "Poti", avoid_nodes=["Kuryk"], avoid_links=["aktau-alat-ferry"],
-                     modes=["rail-1520", "rail-1435", "feeder", "sea"], via=["Aktau", "Tbilisi"])
+                     modes=["rail-1520", "rail-1435", "feeder", "sea"], via=["Aktau", "Tbilisi"], by="time")
     r = rs.routes[0]
     assert "kuryk" not in r.nodes
     assert all(leg.link != "aktau-alat-ferry" for leg in r.legs)

@@ -22,7 +22,7 @@ def test_equilibrium_uses_the_simulated_curve_at_aktau() -> None:
 changes:
   - grow_demand: {select: {group: transit-china-europe}, factor: 1.2}
   - close_transit: [RU, BY]
-engine: {method: equilibrium, hub_delay: simulated, gap: 1.0e-6}
+engine: {method: equilibrium, hub_delay: simulated, gap: 1.0e-6, value_of_time: 0.5}
 """)
     out = run_spec(spec)
     assert out.summary["converged"]

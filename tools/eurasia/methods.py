@@ -73,8 +73,32 @@ METHODS = {
                     "5 km/h", "No CPC or Transneft tariff was found."),
     "ASSUME-RATE": ("assumption", "A published rate of one country or corridor applied to another for lack of "
                     "its own (the figure's note says which)", ""),
-    "ASSUME-BULK-SEA": ("assumption", "Bulk and tanker charge per tonne at sea = container charge per TEU / "
-                        "tonnes per TEU", ""),
+    "ASSUME-BULK-SEA": ("assumption", "Dry-bulk and tanker freight per tonne-km, not found in the sources, taken "
+                        "as the lowest Kazakh rail rate per tonne-km (coal, M-DTZ)", "An upper bound for bulk "
+                        "carriers and tankers; replace with a published freight rate when one is found."),
+    "M-DTZ": ("method", "Kazakh rail rate per tonne-km by commodity and class = CAREC TFI3 for Kazakhstan "
+              "(924 USD per 500 km per 20 t, 2021) x the Dosjan Temir Zholy track-access rate for the commodity and "
+              "class / the DTZ average 5.37 KZT per t-km (RAGT, 2023)", "Only the ratios of the published KZT "
+              "rates are used: the TFI3 average shipper cost is spread over commodities and classes in proportion "
+              "to the track-access tariff. DTZ classes: interregional (domestic), import, export."),
+    "ASSUME-TRANSIT": ("assumption", "No transit class is published for Kazakh bulk rail (RAGT gives interregional, "
+                       "import and export): transit pays the export rate", ""),
+    "M-RU-RATIO": ("method", "Russian rail rate per tonne-km = the Kazakh domestic rate for the commodity (M-DTZ) / "
+                   "(1 - the share by which the Kazakh tariff is lower: coal 57 %, grain 50 % ('2x lower'), rolled "
+                   "metal 26 %; CARAVAN)", ""),
+    "ASSUME-EMPTY": ("assumption", "Dedicated wagons return empty: tank wagons (oil) and grain hoppers come back "
+                     "over the same distance, charged as much again as the loaded run (empty-return share 1.0)",
+                     "No empty-run tariff was found; the share is a parameter of tariffs.csv."),
+    "M-FEU": ("method", "Per-TEU charge = published price per FEU (40') / 2", ""),
+    "M-IRAIL-FERRY": ("method", "Caspian ferry charge per TEU = Interrail all-in quote per 40' container / 2 "
+                      "(IRAIL20: Tashkent-Derince via Aktau 4,284.32 USD, via Turkmenbashi 2,972.33 USD, 1 Apr 2020) "
+                      "minus the rail charges of the dataset's container rows over the quoted route (Tashkent-"
+                      "Turkmenbashi: GeoNames city chain x the rail circuity factor, at 0.12 USD per container-km, "
+                      "CFTS)", "The residual holds the ferry fare, port handling at both ends and forwarding, "
+                      "which were not published apart."),
+    "M-RORO-T": ("method", "Caspian crossing per tonne of dry cargo = Kuryk-Iran ro-ro fare 1,600-1,700 USD per "
+                 "truck (SEA20, midpoint) / 20 t (the CAREC TFI consignment)", "A longer crossing than Aktau-Alat: "
+                 "an upper bound."),
     "ASSUME-PORT": ("assumption", "Port dwell where no figure was found: one day to unload; to load or "
                     "tranship, as long as the calibrated dwell of a comparable port (Aktau's on the Caspian, Poti's for "
                     "Batumi; it includes waiting for a ship)", ""),

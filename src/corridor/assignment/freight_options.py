@@ -34,9 +34,9 @@ BREAK_EVEN_VALUE_OF_TIME: float = (2_860.0 - 1_750.0) / (2 * 19.61) / ((34 - 15)
 #: decimals, rounded up) at which the capacity-constrained LP on the built-in 2021 data carries all
 #: of the 2021 China–Europe transit (660,000 TEU by rail through Kazakhstan, LOK22) by rail, as it was
 #: observed; at the break-even value :data:`BREAK_EVEN_VALUE_OF_TIME` the model sends most of it by
-#: sea. Bisection gives 0.196 (0.147 before every border crossing had its clearance); a test re-checks
-#: it against the data.
-DEFAULT_VALUE_OF_TIME: float = 0.20
+#: sea. Bisection gives 0.094 with the tariff table of the built-in data (0.147 before it: the
+#: per-TEU deep-sea prices made the sea dearer); a test re-checks it against the data.
+DEFAULT_VALUE_OF_TIME: float = 0.10
 
 
 

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridor.assignment.lp_collect import LPSolution, collect_result
+from corridor.assignment.lp_graph import price_keys
 from corridor.assignment.lp_matrix import (
     CapacityRow,
     CapKey,
@@ -439,11 +440,12 @@ class FreightLP:
 
         Costs of every column are re-priced and capacities re-bounded, so that the next
         :meth:`solve` starts from the current basis. Returns False (and changes nothing) when the
-        network differs in structure (records, modes, admissible cargo), which needs a new build.
+        network differs in structure (records, modes, admissible cargo, or the tariff classes that
+        decide how demand rows are priced), which needs a new build.
         """
         old = self.network
-        if not _same_structure(old, network):
-            return False
+        if not _same_structure(old, network) or price_keys(old, self.rows) != price_keys(network, self.rows):
+            return False  # (a tariff class that matters in a new country splits the blocks anew)
         graph = reprice(self._graph, network)
         coef = graph.costs.coef
         changed = np.flatnonzero(coef != self._state.costs.coef)

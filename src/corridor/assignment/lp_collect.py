@@ -147,7 +147,7 @@ def _link_tables(graph: ExpandedGraph, costs: ColumnCosts, x: np.ndarray) -> tup
     flow_io = (np.bincount(lc.io_tail, weights=xl, minlength=size)
                - np.bincount(lc.io_head, weights=xl, minlength=size)).reshape(nb, comp.n_nodes, n_corr)
     entries = np.maximum(flow_io, 0.0).sum(axis=1)  # (nb, n_corr)
-    pricing = [graph.pricing[b.commodity] for b in graph.blocks]
+    pricing = [graph.pricing[b.price_key or b.commodity] for b in graph.blocks]
     teu_per_t = np.asarray([1.0 / p.tonnes_per_unit if p.unit == "TEU" else 0.0 for p in pricing])
     by_corridor = {
         name: {"tonnes": float(entries[:, k].sum()), "teu": float(teu_per_t @ entries[:, k]),

@@ -10,20 +10,27 @@ costs it per tonne. See :mod:`corridor.assignment.lp` for the model built on the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor.model.costs import DEFAULT_COUNTRY_RISK, RouteOptions, arc_costs, transfer_vector, unit_of
+from corridor.model.costs import (
+    DEFAULT_COUNTRY_RISK,
+    RouteOptions,
+    arc_costs,
+    link_money,
+    transfer_vector,
+    unit_of,
+)
 
 if TYPE_CHECKING:
     from corridor.model import Commodity, CompiledNetwork, DemandRow, Network
 
 __all__ = [
     "LINK", "PASS", "SINK", "SOURCE", "TOL", "CommodityPricing", "TemplateArcs", "build_template",
-    "price_template",
+    "price_keys", "price_template",
 ]
 
 LINK, PASS, SOURCE, SINK = 0, 1, 2, 3
@@ -212,26 +219,65 @@ def _price_node_arcs(network: Network, comp: CompiledNetwork, template: Template
             vec[i] = tv
 
 
-def _price_commodity(network: Network, comp: CompiledNetwork, template: TemplateArcs, options: RouteOptions,
-                     link_vectors: np.ndarray) -> CommodityPricing:
-    """One commodity's prices, given the per-unit vectors of the links in its unit."""
-    c = options.commodity
-    com = network.commodity_index[c]
-    unit, tpu = unit_of(network, c)
-    w = options.weights(tpu) / tpu  # per unit vector -> USD per tonne
+def _node_part(network: Network, comp: CompiledNetwork, template: TemplateArcs,
+               commodity: str) -> tuple[np.ndarray, np.ndarray]:
+    """Admissibility and per-unit vectors of one commodity's template arcs, the link arcs' still empty."""
+    com = network.commodity_index[commodity]
+    unit, tpu = unit_of(network, commodity)
     n_t = template.n_arcs
     adm = np.zeros(n_t, dtype=bool)
     vec = np.zeros((n_t, 4))
     is_link = template.kind == LINK
     la = template.arc[is_link]
-    link_ok = np.array([lk.mode in com.modes and (not lk.commodities or c in lk.commodities)
+    link_ok = np.array([lk.mode in com.modes and (not lk.commodities or commodity in lk.commodities)
                         for lk in network.links], dtype=bool)  # as in arc_costs
     adm[is_link] = link_ok[comp.arc_link[la]]
-    vec[is_link] = link_vectors[la]
     _price_node_arcs(network, comp, template, com, unit, tpu, adm, vec)
+    return adm, vec
+
+
+def _price_commodity(network: Network, template: TemplateArcs, options: RouteOptions,
+                     link_vectors: np.ndarray, node_part: tuple[np.ndarray, np.ndarray]) -> CommodityPricing:
+    """One commodity's prices, given the per-unit vectors of the links and :func:`_node_part`."""
+    unit, tpu = unit_of(network, options.commodity)
+    w = options.weights(tpu) / tpu  # per unit vector -> USD per tonne
+    adm, vec = node_part[0], node_part[1].copy()
+    is_link = template.kind == LINK
+    vec[is_link] = link_vectors[template.arc[is_link]]
     return CommodityPricing(unit=unit, tonnes_per_unit=tpu, admissible=adm, usd_per_t=vec @ w,
                             money_usd_per_t=vec[:, 0] / tpu, co2e_kg_per_t=vec[:, 2] / tpu,
                             hours=vec[:, 1])  # hours do not depend on the load unit
+
+
+def price_keys(network: Network, rows: Sequence[DemandRow]) -> list[str]:
+    """The pricing key of each demand row: its commodity, and the countries of its ends where classes matter.
+
+    A row's tariff class on a link depends on the countries of its origin and destination
+    (:func:`corridor.model.tariffs.tariff_class`). Rows whose ends give the same classes in every
+    country where the tariff table differs by class share one key: ``commodity`` alone when no
+    class matters, else ``commodity@ORIGIN>DESTINATION`` of the first such row.
+    """
+    table = network.tariffs
+    country = {nd.id: nd.country for nd in network.nodes}
+    if not table or table.class_countries() == ():
+        return [r.commodity for r in rows]
+    everywhere = {lk.country for lk in network.links if lk.country}
+    first: dict[tuple[str, tuple[str, ...]], str] = {}
+    out = []
+    for r in rows:
+        o, d = country[r.origin], country[r.destination]
+        sig = table.signature(o, d, everywhere, r.commodity)
+        out.append(r.commodity if not sig else first.setdefault((r.commodity, sig), f"{r.commodity}@{o}>{d}"))
+    return out
+
+
+def _parse_key(key: str) -> tuple[str, tuple[str, str] | None]:
+    """``(commodity, (origin country, destination country) or None)`` of a pricing key."""
+    if "@" not in key:
+        return key, None
+    commodity, od = key.rsplit("@", 1)
+    o, d = od.split(">", 1)
+    return commodity, (o, d)
 
 
 def price_template(network: Network, comp: CompiledNetwork, template: TemplateArcs, commodities: Iterable[str],
@@ -246,24 +292,31 @@ def price_template(network: Network, comp: CompiledNetwork, template: TemplateAr
     template
         The template arcs of ``network``.
     commodities
-        Commodity ids to price (the others are skipped).
+        Pricing keys (:func:`price_keys`: commodity ids, with the countries of the ends where tariff
+        classes matter) to price.
     prices
         ``value_of_time``, ``carbon_price`` and ``risk_price`` (see :class:`~corridor.model.costs.RouteOptions`).
     country_risk
         Risk score per country (default: those of :class:`~corridor.model.costs.RouteOptions`).
     """
-    used = set(commodities)
     risk = dict(DEFAULT_COUNTRY_RISK if country_risk is None else country_risk)
     by_unit: dict[tuple[str, float], np.ndarray] = {}
     out: dict[str, CommodityPricing] = {}
-    for com in network.commodities:
-        if com.id not in used:
-            continue
-        ro = RouteOptions(commodity=com.id, value_of_time=prices["value_of_time"],
-                          carbon_price=prices["carbon_price"], risk_price=prices["risk_price"], country_risk=risk)
-        key = unit_of(network, com.id)
-        # the per-unit vectors depend on the commodity only through its unit: price once per unit
-        if key not in by_unit:
-            by_unit[key] = arc_costs(network, comp, ro).vectors
-        out[com.id] = _price_commodity(network, comp, template, ro, by_unit[key])
+    nodes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    order = {c.id: i for i, c in enumerate(network.commodities)}
+    for key in sorted(set(commodities), key=lambda k: (order.get(_parse_key(k)[0], -1), k)):
+        cid, od = _parse_key(key)
+        ro = RouteOptions(commodity=cid, value_of_time=prices["value_of_time"],
+                          carbon_price=prices["carbon_price"], risk_price=prices["risk_price"], country_risk=risk,
+                          od_countries=od)
+        # time, CO2e and risk per unit depend on the commodity only through its unit: price them once
+        # per unit; money depends on the commodity and the tariff class (the countries of the ends)
+        unit = unit_of(network, cid)
+        if unit not in by_unit:
+            by_unit[unit] = arc_costs(network, comp, ro).vectors
+        vectors = by_unit[unit].copy()
+        vectors[:, 0] = link_money(network, cid, od)[0][comp.arc_link]
+        if cid not in nodes:  # transfers do not depend on the tariff class
+            nodes[cid] = _node_part(network, comp, template, cid)
+        out[key] = _price_commodity(network, template, ro, vectors, nodes[cid])
     return out

@@ -26,6 +26,7 @@ from corridor.assignment.lp_graph import (
     CommodityPricing,
     TemplateArcs,
     build_template,
+    price_keys,
     price_template,
 )
 from corridor.model.network import CORRIDORS
@@ -97,6 +98,9 @@ class FlowBlock:
         Destination node indices, ascending.
     members
         Indices of the block's demand rows.
+    price_key
+        Key of the block's prices in the graph's pricing (:func:`~corridor.assignment.lp_graph.price_keys`:
+        the commodity, with the countries of the ends where tariff classes matter).
     """
 
     commodity: str
@@ -105,6 +109,7 @@ class FlowBlock:
     row0: int
     destinations: tuple[int, ...]
     members: tuple[int, ...]
+    price_key: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -356,14 +361,14 @@ def _transit_mask(network: Network, comp: CompiledNetwork, template: TemplateArc
     return out
 
 
-def _group_rows(network: Network, rows: Sequence[DemandRow],
-                closed: frozenset[str]) -> dict[tuple[str, int, bool], list[int]]:
-    """Demand row indices by (commodity, origin, barred from transit)."""
+def _group_rows(network: Network, rows: Sequence[DemandRow], closed: frozenset[str],
+                keys: Sequence[str]) -> dict[tuple[str, int, bool], list[int]]:
+    """Demand row indices by (pricing key, origin, barred from transit)."""
     blocks: dict[tuple[str, int, bool], list[int]] = {}
     country = {nd.id: nd.country for nd in network.nodes}
     for i, r in enumerate(rows):
         barred = bool(closed) and country[r.origin] not in closed and country[r.destination] not in closed
-        blocks.setdefault((r.commodity, network.node_index[r.origin], barred), []).append(i)
+        blocks.setdefault((keys[i], network.node_index[r.origin], barred), []).append(i)
     return blocks
 
 
@@ -425,8 +430,9 @@ class _Assembly:
 
     def add_block(self, key: tuple[str, int, bool], members: list[int], admissible: np.ndarray,
                   transit_mask: np.ndarray | None) -> None:
-        """Columns, slacks and conservation rows of one (commodity, origin) block."""
-        c, o, barred = key
+        """Columns, slacks and conservation rows of one (pricing key, origin) block."""
+        pkey, o, barred = key
+        c = self.rows[members[0]].commodity
         t, n_vert, n_nodes = self.template, self.template.n_vertices, self.comp.n_nodes
         b = len(self.blocks)
         dests = sorted({self.network.node_index[self.rows[i].destination] for i in members})
@@ -447,7 +453,7 @@ class _Assembly:
         self.demand_rows += [first, *range(first + 1, first + 1 + len(dests))]
         self.demand_rhs += [supply, *(-sink_dem).tolist()]
         # barred blocks share the (commodity, origin); their columns tell them apart
-        self.blocks.append(FlowBlock(c, o, barred, self.n_row, tuple(dests), tuple(members)))
+        self.blocks.append(FlowBlock(c, o, barred, self.n_row, tuple(dests), tuple(members), pkey))
         self.n_row += len(rhs)
 
 
@@ -461,7 +467,7 @@ def column_costs(graph_pricing: Mapping[str, CommodityPricing], blocks: Sequence
     hours = np.zeros(n_col)
     flow = col_arc >= 0
     for b, blk in enumerate(blocks):
-        p = graph_pricing[blk.commodity]
+        p = graph_pricing[blk.price_key or blk.commodity]
         sel = np.flatnonzero((col_block == b) & flow)
         t = col_arc[sel]
         money[sel] = p.money_usd_per_t[t]
@@ -480,7 +486,7 @@ def _units_per_t(network: Network, pricing: Mapping[str, CommodityPricing], bloc
     tpw_inv = np.zeros(len(col_arc))  # 1/t_per_wagon where the commodity has one, else 0
     flow = col_arc >= 0
     for b, blk in enumerate(blocks):
-        p = pricing[blk.commodity]
+        p = pricing[blk.price_key or blk.commodity]
         if p.unit == "TEU":
             tpt_inv[col_block == b] = 1.0 / p.tonnes_per_unit
         tpw = network.commodity_index[blk.commodity].t_per_wagon
@@ -556,12 +562,13 @@ def build_expanded_graph(network: Network, rows: Sequence[DemandRow], prices: Ma
     """
     comp = network.compile()
     template = build_template(network, comp, rows)
-    pricing = price_template(network, comp, template, {r.commodity for r in rows}, prices, country_risk)
+    keys = price_keys(network, rows)
+    pricing = price_template(network, comp, template, set(keys), prices, country_risk)
     if progress is not None:
         progress(0.3)
     asm = _Assembly(network, comp, template, rows)
     transit = _transit_mask(network, comp, template, no_transit) if no_transit else None
-    for key, members in _group_rows(network, rows, no_transit).items():
+    for key, members in _group_rows(network, rows, no_transit, keys).items():
         asm.add_block(key, members, pricing[key[0]].admissible, transit)
     col_t = np.concatenate(asm.col_t) if asm.col_t else np.zeros(0, dtype=np.int64)
     col_b = np.concatenate(asm.col_b) if asm.col_b else np.zeros(0, dtype=np.int64)

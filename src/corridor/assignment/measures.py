@@ -429,7 +429,7 @@ def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mappi
     for b, block in enumerate(graph.blocks):
         sel = order[bounds[b]:bounds[b + 1]]
         routes = _block_routes(graph, facts, sel[flowing[bounds[b]:bounds[b + 1]]], x, block.destinations)
-        p = graph.pricing[block.commodity]
+        p = graph.pricing[block.price_key or block.commodity]
         teu_per_t = 1.0 / p.tonnes_per_unit if p.unit == "TEU" else 0.0
         for i in block.members:
             row, rec = graph.rows[i], by_od[i]

@@ -26,6 +26,7 @@ from corridor.exceptions import InputError, Problem
 from corridor.io.files import atomic_file, read_json
 from corridor.io.schema import TABLES, Catalogue, record_to_row, row_to_record
 from corridor.model import Dataset, Demand, Network
+from corridor.model.tariffs import TariffTable, tariff_problems
 from corridor.model.validate import READ_WARNINGS, note_read_warnings
 
 __all__ = ["POSITION_TOLERANCE_DEG", "dataset_to_geojson", "read_geojson", "write_geojson"]
@@ -85,6 +86,7 @@ def dataset_to_geojson(dataset: Dataset | Network) -> dict[str, Any]:
             "commodities": [record_to_row(TABLES["commodities"], c, text=False) for c in net.commodities],
             "sources": [record_to_row(TABLES["sources"], s, text=False) for s in net.sources.values()],
             "demand": [record_to_row(TABLES["demand"], r, text=False) for r in dataset.demand.rows],
+            "tariffs": [record_to_row(TABLES["tariffs"], r, text=False) for r in net.tariffs.rows],
         },
     }
 
@@ -298,7 +300,7 @@ def _placement_warnings(read: _Read) -> list[Problem]:
 
 def _read_extra(doc: dict[str, Any], name: str, problems: list[Problem]) -> dict[str, list[Any]]:
     extra = doc.get("corridor") or {}
-    other: dict[str, list[Any]] = {"commodities": [], "sources": [], "demand": []}
+    other: dict[str, list[Any]] = {"commodities": [], "sources": [], "demand": [], "tariffs": []}
     if not isinstance(extra, dict):
         problems.append(Problem(name, "corridor", "must be an object"))
         return other
@@ -353,6 +355,9 @@ def read_geojson(path: Path, *, default_commodities: Catalogue | None = None) ->
     if not commodities and default_commodities is not None:
         commodities, std_sources = list(default_commodities[0]), dict(default_commodities[1])
         sources = {**std_sources, **sources}
+    bad_tariffs = tariff_problems(other["tariffs"], {c.id: c for c in commodities})
+    if bad_tariffs:
+        raise InputError(bad_tariffs)
     extra = doc.get("corridor") or {}
     meta = {str(k): str(v) for k, v in (extra.get("meta") or {}).items() if k != READ_WARNINGS}
     net = Network(
@@ -363,5 +368,6 @@ def read_geojson(path: Path, *, default_commodities: Catalogue | None = None) ->
         commodities=tuple(commodities),
         sources=sources,
         meta=note_read_warnings({**meta, "format": "geojson", "path": str(path)}, warnings),
+        tariffs=TariffTable(tuple(other["tariffs"])),
     )
     return Dataset(net, Demand(tuple(other["demand"])))

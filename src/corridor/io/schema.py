@@ -16,6 +16,7 @@ from typing import Any
 
 from corridor.exceptions import Problem
 from corridor.model import Commodity, DemandRow, Link, Node, Provenance, Source, Status, Transfer
+from corridor.model.tariffs import Tariff
 
 Catalogue = tuple[Sequence[Commodity], Mapping[str, Source]]
 """Commodities and the sources they cite: what a network without its own commodity table gets."""
@@ -133,6 +134,17 @@ TABLES: dict[str, Table] = {
         ("year", "int", True, ""), ("tonnes", "float", True, "t/yr"), ("teu", "ofloat", False, "TEU/yr"),
         ("group", "str", False, ""), ("note", "str", False, ""),
     ), ("tonnes", "teu"), DemandRow),
+    "tariffs": Table("tariffs", _cols(
+        ("id", "str", True, ""), ("mode", "str", True, "link mode priced"),
+        ("country", "str", False, "ISO alpha-2 of the links priced (empty: any)"),
+        ("links", "str", False, "shell pattern over link ids (empty: any)"),
+        ("commodity", "str", False, "commodity id (empty: any)"),
+        ("tariff_class", "str", False, "export, import, transit or domestic (empty: any)"),
+        ("basis", "str", True, "usd_per_ + t_km, t, teu_km, teu, wagon_km or wagon"),
+        ("rate", "float", True, "USD per basis unit"),
+        ("empty_return", "ofloat", False, "share of the loaded charge added for the empty return"),
+        ("note", "str", False, ""),
+    ), ("rate", "empty_return"), Tariff),
 }
 
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -270,10 +282,17 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
             v["capacity_mtpa"], v["capacity_teu"], v["commodities"], v["note"], prov, where,
             capacity_wagons=v["capacity_wagons"], valid_from=v["valid_from"], valid_to=v["valid_to"],
         )
-    if table.name == "demand":
-        return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
-                         v["tonnes"], v["teu"], v["group"], v["note"], prov, where)
-    raise AssertionError(table.name)
+    return {"tariffs": _tariff, "demand": _demand_row}[table.name](v, prov, where)
+
+
+def _demand_row(v: dict[str, Any], prov: dict[str, Provenance], where: str) -> DemandRow:
+    return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
+                     v["tonnes"], v["teu"], v["group"], v["note"], prov, where)
+
+
+def _tariff(v: dict[str, Any], prov: dict[str, Provenance], where: str) -> Tariff:
+    return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
+                  v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
 
 
 def _encode(kind: str, value: Any, *, text: bool) -> Any:

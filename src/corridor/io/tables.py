@@ -1,7 +1,7 @@
 """Networks as CSV tables.
 
 A network is a folder with ``nodes.csv``, ``links.csv`` and optional ``transfers.csv``,
-``commodities.csv``, ``sources.csv`` and ``demand.csv``.
+``commodities.csv``, ``sources.csv``, ``tariffs.csv`` and ``demand.csv``.
 
 Columns are described in :mod:`corridor.io.schema`. Unknown columns are errors (a column
 ``distance_mi`` is a unit that corridor does not read); errors name ``file:line`` and the column.
@@ -19,11 +19,12 @@ from corridor.io.files import atomic_dir, read_text
 from corridor.io.schema import TABLES, Catalogue, Table, record_to_row, row_to_record
 from corridor.model import Commodity, Dataset, Demand, Network, Source
 from corridor.model.validity import period_problems
+from corridor.model.tariffs import TariffTable, tariff_problems
 
 __all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
 
 REQUIRED_FILES = ("nodes", "links")
-OPTIONAL_FILES = ("transfers", "commodities", "sources", "demand")
+OPTIONAL_FILES = ("transfers", "commodities", "sources", "tariffs", "demand")
 
 
 def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
@@ -128,6 +129,10 @@ def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = No
     if "commodities" not in tables and default_commodities is not None:
         commodities, std_sources = list(default_commodities[0]), dict(default_commodities[1])
         sources = {**std_sources, **sources}
+    tariff_rows = tables.get("tariffs", [])
+    problems = tariff_problems(tariff_rows, {c.id: c for c in commodities})
+    if problems:
+        raise InputError(problems)
     net = Network(
         name=folder.name,
         nodes=tuple(tables["nodes"]),
@@ -136,6 +141,7 @@ def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = No
         commodities=tuple(commodities),
         sources=sources,
         meta={"format": "csv", "path": str(folder)},
+        tariffs=TariffTable(tuple(tariff_rows)),
     )
     return Dataset(net, Demand(tuple(tables.get("demand", []))))
 
@@ -183,6 +189,8 @@ def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
         "sources": list(net.sources.values()),
         "demand": list(dataset.demand.rows),
     }
+    if net.tariffs.rows:
+        content["tariffs"] = list(net.tariffs.rows)
     folder = Path(folder)
     with atomic_dir(folder) as tmp:
         for name, records in content.items():

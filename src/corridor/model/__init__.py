@@ -9,6 +9,7 @@ from corridor.model.demand import Demand, DemandRow
 from corridor.model.lookup import find_node, normalise_name
 from corridor.model.network import CORRIDORS, NODE_KINDS, TRANSFER_KINDS, Link, Network, Node, Transfer
 from corridor.model.provenance import Provenance, Source, Status
+from corridor.model.tariffs import Tariff, TariffAdjustment, TariffTable
 from corridor.model.validate import validate_network
 
 __all__ = [
@@ -27,6 +28,9 @@ __all__ = [
     "Provenance",
     "Source",
     "Status",
+    "Tariff",
+    "TariffAdjustment",
+    "TariffTable",
     "Transfer",
     "figure_statuses",
     "find_node",

@@ -2,8 +2,9 @@
 
 Figures are per *unit* of cargo: one loaded TEU for containers, one tonne otherwise.
 
-- **money** (USD): the link tariff (per TEU for containers where the data give one, else per
-  tonne × tonnes per unit), plus transfer charges;
+- **money** (USD): the link's own tariff where it has one (per TEU for containers where the data
+  give one, else per tonne × tonnes per unit), else the network's tariff table for the commodity
+  and the class of the origin-destination pair (:mod:`corridor.model.tariffs`), plus transfer charges;
 - **time** (h): running time plus the dwell of every transfer on the way;
 - **CO2e** (kg): emission factor of the mode × distance × tonnes per unit
   (:mod:`corridor.model.emissions`);
@@ -29,11 +30,11 @@ from corridor.model.emissions import factors_by_mode
 from corridor.model.passage import mode_change_ok
 
 if TYPE_CHECKING:
-    from corridor.model import Commodity, Network, Transfer
+    from corridor.model import Commodity, Link, Network, Transfer
 
 __all__ = [
-    "CRITERIA", "DEFAULT_COUNTRY_RISK", "PRICE_LIMITS", "ArcCosts", "RouteOptions", "arc_costs", "price_problem",
-    "transfer_vector", "unit_of",
+    "CRITERIA", "DEFAULT_COUNTRY_RISK", "PRICE_LIMITS", "ArcCosts", "RouteOptions", "arc_costs", "link_money",
+    "price_problem", "transfer_vector", "unit_of",
 ]
 
 CRITERIA: tuple[str, ...] = ("cost", "time", "co2", "risk")
@@ -112,6 +113,9 @@ class RouteOptions:
         Risk score per country code (missing countries score 0).
     link_risk
         Risk score per link id, overriding the country's.
+    od_countries
+        Countries of the origin and the destination: they decide the tariff class on each link
+        (None: only rows of the tariff table without a class apply).
 
     Raises
     ------
@@ -125,6 +129,7 @@ class RouteOptions:
     risk_price: float = 0.0
     country_risk: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_COUNTRY_RISK))
     link_risk: Mapping[str, float] = field(default_factory=dict)
+    od_countries: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         checks = [price_problem(name, getattr(self, name)) for name in ("value_of_time", "carbon_price", "risk_price")]
@@ -184,26 +189,61 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
     com = _commodity(net, options.commodity)
     unit, tpu = unit_of(net, options.commodity)
     factors = factors_by_mode()
-    n = compiled.n_arcs  # type: ignore[attr-defined]
-    vectors = np.zeros((n, 4))
-    admissible = np.zeros(n, dtype=bool)
-    missing: set[str] = set()
-    for a in range(n):
-        lk = net.links[compiled.arc_link[a]]  # type: ignore[attr-defined]
-        admissible[a] = lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities)
-        if unit == "TEU" and lk.cost_usd_per_teu is not None:
-            money = lk.cost_usd_per_teu
-        elif lk.cost_usd_per_t is not None:
-            money = lk.cost_usd_per_t * tpu
-        elif lk.cost_usd_per_teu is not None:
-            money = lk.cost_usd_per_teu / max(net.commodity_index.get("container", com).t_per_teu or 1.0, 1e-9) * tpu
-        else:
-            money = 0.0
-            missing.add(lk.id)
+    money, missing = link_money(net, options.commodity, options.od_countries)
+    rows: list[tuple[float, float, float]] = []
+    ok: list[bool] = []
+    for lk in net.links:  # both directions of a link cost the same
+        ok.append(lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities))
         score = options.link_risk.get(lk.id, options.country_risk.get(lk.country, 0.0))
         f = factors[lk.mode].kg_co2e_per_tkm if lk.mode in factors else 0.0
-        vectors[a] = (money, lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0)
-    return ArcCosts(vectors, admissible, unit, tpu, tuple(sorted(missing)))
+        rows.append((lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0))
+    arc_link = np.asarray(compiled.arc_link, dtype=np.int64)  # type: ignore[attr-defined]
+    per_link = np.column_stack([money, np.asarray(rows, dtype=float).reshape(-1, 3)])
+    used = {net.links[li].id for li in np.unique(arc_link).tolist()}
+    return ArcCosts(per_link[arc_link], np.asarray(ok, dtype=bool)[arc_link], unit, tpu,
+                    tuple(sorted(set(missing) & used)))
+
+
+def link_money(net: Network, commodity: str,
+               od_countries: tuple[str, str] | None) -> tuple[np.ndarray, tuple[str, ...]]:
+    """USD per unit of ``commodity`` on each link of ``net`` (0 where nothing prices it), and those links' ids.
+
+    A link's own cost columns come first, else the network's tariff table for the class of a flow
+    between the countries ``od_countries`` (None: rows without a class only).
+    """
+    com = _commodity(net, commodity)
+    unit, tpu = unit_of(net, commodity)
+    loads = (tpu, _container_t_per_teu(net, com), com.t_per_wagon)
+    out = np.zeros(len(net.links))
+    missing = []
+    for li, lk in enumerate(net.links):
+        money = _link_money(net, lk, unit, loads, com.id, od_countries)
+        if money is None:
+            missing.append(lk.id)
+        else:
+            out[li] = money
+    return out, tuple(missing)
+
+
+def _container_t_per_teu(net: Network, com: Commodity) -> float:
+    return max(net.commodity_index.get("container", com).t_per_teu or 1.0, 1e-9)
+
+
+def _link_money(net: Network, lk: Link, unit: str, loads: tuple[float, float, float | None], commodity: str,
+                od: tuple[str, str] | None) -> float | None:
+    """USD per unit on ``lk``: its own tariff, else the tariff table's; None if neither prices it.
+
+    ``loads``: tonnes per unit, tonnes of a container TEU (converts per-TEU charges for cargo
+    counted in tonnes) and the commodity's tonnes per wagon.
+    """
+    tpu, tpt, tpw = loads
+    if unit == "TEU" and lk.cost_usd_per_teu is not None:
+        return lk.cost_usd_per_teu
+    if lk.cost_usd_per_t is not None:
+        return lk.cost_usd_per_t * tpu
+    if lk.cost_usd_per_teu is not None:
+        return lk.cost_usd_per_teu / tpt * tpu
+    return net.tariffs.charge(lk, commodity, od, unit, tpu, tpt, tpw)
 
 
 def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_out: str | None,

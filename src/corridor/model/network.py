@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from corridor.model.commodity import Commodity
 from corridor.model.provenance import Provenance, Source
+from corridor.model.tariffs import TariffTable
 
 if TYPE_CHECKING:
     from corridor.model.compiled import CompiledNetwork
@@ -256,6 +257,8 @@ class Network:
         The records, in a stable order.
     sources
         The sources table, keyed by source key.
+    tariffs
+        The tariff table that prices links without their own cost (:mod:`corridor.model.tariffs`).
     meta
         Free metadata (``{"year": "2021", "time_unit": "h"}``).
 
@@ -280,6 +283,7 @@ class Network:
     commodities: tuple[Commodity, ...] = ()
     sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    tariffs: TariffTable = field(default_factory=TariffTable, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for name in ("nodes", "links", "transfers", "commodities"):

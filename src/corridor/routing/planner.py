@@ -191,7 +191,8 @@ def plan_routes(
     if k < 1:
         raise InputError(Problem("request", "k", "must be at least 1"))
     options = RouteOptions(cargo, value_of_time, carbon_price, risk_price,
-                           **({} if country_risk is None else {"country_risk": dict(country_risk)}))
+                           **({} if country_risk is None else {"country_risk": dict(country_risk)}),
+                           od_countries=(network.node(o).country, network.node(d).country))
     compiled = compiled or network.compile()
     _check_ends(network, o, d, constraints)
     space = SearchSpace.build(network, options, constraints, compiled)

@@ -18,7 +18,10 @@ Each change alters exactly what it names and nothing else (tested property by pr
 ``change_tariff``
     ``factor`` multiplies the per-tonne and per-TEU tariffs; ``add_usd_per_t`` adds to the per-tonne
     tariff and, where a per-TEU tariff exists, the same per tonne of a loaded TEU to it;
-    ``add_usd_per_teu`` adds to the per-TEU tariff.
+    ``add_usd_per_teu`` adds to the per-TEU tariff. Links priced by the network's tariff table
+    (:mod:`corridor.model.tariffs`) get the change on the table's charge for them, which the
+    selectors ``commodity`` and ``class`` (export, import, transit, domestic) can narrow; links
+    with their own cost columns and transfers (port, border charges) get it on those columns.
 ``change_time``
     ``factor`` multiplies running times (links) and dwell times (transfers); ``add_h`` adds hours.
 ``change_risk``
@@ -30,7 +33,8 @@ Each change alters exactly what it names and nothing else (tested property by pr
 
 Selectors (``select:``) combine with AND; each takes a value or a list. ``id`` and ``country`` select
 links and transfers; ``mode`` and ``corridor`` links only; ``kind`` and ``node`` transfers only;
-``records: links|transfers`` restricts further.
+``records: links|transfers`` restricts further; ``commodity`` and ``class`` (``change_tariff``
+only) select the charges of the tariff table.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from corridor.model import CORRIDORS, TRANSFER_KINDS, Demand, DemandRow, Link, N
 from corridor.model.commodity import MODES
 from corridor.model.validate import NUMERIC_RANGES
 from corridor.scenarios.spec import Change, ScenarioSpec
+from corridor.scenarios.tariff_changes import tariff_adjustment
 from corridor.validation import did_you_mean, unknown
 
 __all__ = ["Applied", "apply_changes"]
@@ -209,12 +214,23 @@ def _capacity(ctx: _Ctx, ch: Change) -> None:
 
 
 def _tariff(ctx: _Ctx, ch: Change) -> None:
-    li, ti = _select(ctx, ch)
+    sel = dict(ch.args.get("select") or {})
+    narrow = {k: _ids(sel.pop(k)) for k in ("commodity", "class") if k in sel}
+    if narrow:
+        sel["records"] = "links"
+    li, ti = _select(ctx, dataclasses.replace(ch, args={**ch.args, "select": sel}))
     net = ctx.net
     f = float(ctx.value(ch.args.get("factor", 1.0)))
     add_t = float(ctx.value(ch.args.get("add_usd_per_t", 0.0)))
     add_teu = float(ctx.value(ch.args.get("add_usd_per_teu", 0.0)))
     tpt = _container_tpt(net)
+    table_links = [i for i in li if net.links[i].cost_usd_per_t is None and net.links[i].cost_usd_per_teu is None]
+    if narrow or table_links:
+        adj = tariff_adjustment(ctx, ch, narrow, [net.links[i].id for i in table_links], (f, add_t, add_teu))
+        if adj is None:
+            return
+        net = ctx.net = dataclasses.replace(net, tariffs=net.tariffs.with_adjustment(adj))
+        li = [i for i in li if i not in set(table_links)]
 
     def new(rec: Link | Transfer) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -227,7 +243,8 @@ def _tariff(ctx: _Ctx, ch: Change) -> None:
         return out
 
     _replace(ctx, {i: new(net.links[i]) for i in li}, {i: new(net.transfers[i]) for i in ti})
-    ctx.log.append(f"change_tariff: {len(li)} links, {len(ti)} transfers")
+    ctx.log.append(f"change_tariff: {len(li)} links, {len(ti)} transfers"
+                   + (f", the tariff table on {len(table_links)} links" if table_links else ""))
 
 
 def _time(ctx: _Ctx, ch: Change) -> None:

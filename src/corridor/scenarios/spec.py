@@ -78,6 +78,7 @@ _ONE_OF: dict[str, tuple[str, ...]] = {
     "move_demand": ("origin", "destination"),
 }
 NETWORK_SELECT = ("id", "mode", "country", "corridor", "kind", "node", "records")
+TARIFF_SELECT = ("commodity", "class")
 DEMAND_SELECT = ("id", "commodity", "group", "origin", "destination")
 
 #: Engine option → (default, kind).
@@ -340,7 +341,9 @@ def _record_args(kind: str, value: Any, loc: str, problems: Problems) -> dict[st
 
 
 def _check_select(kind: str, sel: Any, loc: str, problems: Problems) -> None:
-    allowed = DEMAND_SELECT if kind in ("grow_demand", "move_demand") else NETWORK_SELECT
+    allowed: tuple[str, ...] = DEMAND_SELECT if kind in ("grow_demand", "move_demand") else NETWORK_SELECT
+    if kind == "change_tariff":
+        allowed = (*NETWORK_SELECT, *TARIFF_SELECT)
     if not isinstance(sel, Mapping) or not sel:
         problems.add(f"{kind}.select", f"must be a mapping of {', '.join(allowed)}", where=loc)
         return
