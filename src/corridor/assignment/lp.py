@@ -155,7 +155,15 @@ def _same_structure(old: Network, new: Network) -> bool:
             and all(a.mode == b.mode and a.commodities == b.commodities and a.oneway == b.oneway
                     for a, b in zip(old.links, new.links, strict=True))
             and all(a.from_modes == b.from_modes and a.to_modes == b.to_modes and a.commodities == b.commodities
-                    for a, b in zip(old.transfers, new.transfers, strict=True)))
+                    for a, b in zip(old.transfers, new.transfers, strict=True))
+            and _same_supply(old, new))
+
+
+def _same_supply(old: Network, new: Network) -> bool:
+    """Whether facilities, fleets and memberships are the same (their shared rows are built with the model)."""
+    return (old.facilities == new.facilities and old.fleets == new.fleets
+            and [lk.facility for lk in old.links] == [lk.facility for lk in new.links]
+            and [t.facility for t in old.transfers] == [t.facility for t in new.transfers])
 
 
 class FreightLP:

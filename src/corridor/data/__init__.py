@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -75,8 +76,7 @@ def _builtin(name: str) -> Dataset:
     ds = read_csv_dataset(path(name))
     net = ds.network
     meta = {**net.meta, "format": "builtin", "path": f"builtin:{name}"}
-    return Dataset(type(net)(name, net.nodes, net.links, net.transfers, net.commodities, net.sources, meta),
-                   ds.demand)
+    return Dataset(dataclasses.replace(net, name=name, meta=meta), ds.demand)
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """Networks as CSV tables.
 
 A network is a folder with ``nodes.csv``, ``links.csv`` and optional ``transfers.csv``,
-``commodities.csv``, ``sources.csv`` and ``demand.csv``.
+``commodities.csv``, ``sources.csv``, ``demand.csv``, ``facilities.csv`` (shared capacities) and
+``fleets.csv`` (the vessels of sea lines).
 
 Columns are described in :mod:`corridor.io.schema`. Unknown columns are errors (a column
 ``distance_mi`` is a unit that corridor does not read); errors name ``file:line`` and the column.
@@ -22,7 +23,7 @@ from corridor.model import Commodity, Dataset, Demand, Network, Source
 __all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
 
 REQUIRED_FILES = ("nodes", "links")
-OPTIONAL_FILES = ("transfers", "commodities", "sources", "demand")
+OPTIONAL_FILES = ("transfers", "commodities", "sources", "demand", "facilities", "fleets")
 
 
 def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
@@ -130,6 +131,8 @@ def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = No
         commodities=tuple(commodities),
         sources=sources,
         meta={"format": "csv", "path": str(folder)},
+        facilities=tuple(tables.get("facilities", [])),
+        fleets=tuple(tables.get("fleets", [])),
     )
     return Dataset(net, Demand(tuple(tables.get("demand", []))))
 
@@ -177,6 +180,7 @@ def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
         "sources": list(net.sources.values()),
         "demand": list(dataset.demand.rows),
     }
+    content.update({name: list(getattr(net, name)) for name in ("facilities", "fleets") if getattr(net, name)})
     folder = Path(folder)
     with atomic_dir(folder) as tmp:
         for name, records in content.items():

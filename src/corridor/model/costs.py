@@ -201,7 +201,7 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
             missing.add(lk.id)
         score = options.link_risk.get(lk.id, options.country_risk.get(lk.country, 0.0))
         f = factors[lk.mode].kg_co2e_per_tkm if lk.mode in factors else 0.0
-        vectors[a] = (money, lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0)
+        vectors[a] = (money, net.time_h(lk), f * lk.distance_km * tpu, score * lk.distance_km / 1000.0)
     return ArcCosts(vectors, admissible, unit, tpu, tuple(sorted(missing)))
 
 

@@ -14,6 +14,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from corridor.model.commodity import Commodity
+from corridor.model.facility import Facility
+from corridor.model.fleet import FleetGroup, line_departures, wait_h
 from corridor.model.provenance import Provenance, Source
 
 if TYPE_CHECKING:
@@ -132,6 +134,12 @@ class Link:
         Free label carried from the source (TNTP link type, road class).
     provenance
         Source and status per figure, keyed by field name.
+    facility
+        Ids of the :class:`~corridor.model.facility.Facility` records whose shared capacity the
+        link's flow counts against (both directions).
+    departures_per_year
+        Scheduled departures each way per year (a sea line); overrides what the fleets serving the
+        line give. The wait for a departure (half the interval) is added to the link's time.
     """
 
     id: str
@@ -159,6 +167,8 @@ class Link:
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
     capacity_wagons: float | None = None
+    facility: frozenset[str] = frozenset()
+    departures_per_year: float | None = None
 
     @property
     def running_time_h(self) -> float:
@@ -200,6 +210,8 @@ class Transfer:
         Commodity ids admitted (empty: all).
     provenance
         Source and status per figure.
+    facility
+        Ids of the facilities whose shared capacity the transfer's flow counts against.
     """
 
     id: str
@@ -219,6 +231,7 @@ class Transfer:
     provenance: dict[str, Provenance] = field(default_factory=_provenance, compare=False, hash=False)
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)
     capacity_wagons: float | None = None
+    facility: frozenset[str] = frozenset()
 
     def applies(self, mode_in: str | None, mode_out: str | None) -> bool:
         """Whether a path arriving by ``mode_in`` and leaving by ``mode_out`` incurs this transfer.
@@ -245,6 +258,10 @@ class Network:
         The sources table, keyed by source key.
     meta
         Free metadata (``{"year": "2021", "time_unit": "h"}``).
+    facilities
+        Shared capacities (ports, border stations), see :mod:`corridor.model.facility`.
+    fleets
+        The vessel groups of the sea lines' fleets, see :mod:`corridor.model.fleet`.
 
     Examples
     --------
@@ -267,9 +284,11 @@ class Network:
     commodities: tuple[Commodity, ...] = ()
     sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    facilities: tuple[Facility, ...] = ()
+    fleets: tuple[FleetGroup, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("nodes", "links", "transfers", "commodities"):
+        for name in ("nodes", "links", "transfers", "commodities", "facilities", "fleets"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
@@ -292,6 +311,16 @@ class Network:
         for t in self.transfers:
             out.setdefault(t.node, []).append(t)
         return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def line_waits_h(self) -> dict[str, float]:
+        """Mean wait for a departure in hours of each scheduled line (fleets, ``departures_per_year``), by link id."""
+        overrides = {lk.id: lk.departures_per_year for lk in self.links if lk.departures_per_year is not None}
+        return {k: wait_h(v) for k, v in line_departures(self.fleets, overrides).items()}
+
+    def time_h(self, link: Link) -> float:
+        """Time of a link for routing and assignment: running time plus the wait for a departure."""
+        return link.running_time_h + self.line_waits_h.get(link.id, 0.0)
 
     @cached_property
     def commodity_index(self) -> dict[str, Commodity]:
@@ -327,7 +356,7 @@ class Network:
 
     # --- edits (each returns a new network) ------------------------------------------------
     def replace(self, record_id: str, **changes: Any) -> Network:
-        """Return a copy in which the node, link or transfer ``record_id`` has ``changes``.
+        """Return a copy in which the node, link, transfer, facility or fleet group ``record_id`` has ``changes``.
 
         Raises
         ------
@@ -340,11 +369,13 @@ class Network:
                 items[index[record_id]] = dataclasses.replace(items[index[record_id]], **changes)
                 records: dict[str, Any] = {attr: tuple(items)}
                 return dataclasses.replace(self, **records)
-        for i, t in enumerate(self.transfers):
-            if t.id == record_id:
-                items = list(self.transfers)
-                items[i] = dataclasses.replace(t, **changes)
-                return dataclasses.replace(self, transfers=tuple(items))
+        for attr in ("transfers", "facilities", "fleets"):
+            items = list(getattr(self, attr))
+            for i, r in enumerate(items):
+                if r.id == record_id:
+                    items[i] = dataclasses.replace(r, **changes)
+                    records = {attr: tuple(items)}
+                    return dataclasses.replace(self, **records)
         raise KeyError(record_id)
 
     def with_records(
@@ -354,6 +385,8 @@ class Network:
         links: Iterable[Link] = (),
         transfers: Iterable[Transfer] = (),
         sources: Mapping[str, Source] | None = None,
+        facilities: Iterable[Facility] = (),
+        fleets: Iterable[FleetGroup] = (),
     ) -> Network:
         """Return a copy with these records added (a record with an existing id replaces it)."""
 
@@ -368,6 +401,8 @@ class Network:
             links=merge(self.links, links),
             transfers=merge(self.transfers, transfers),
             sources={**self.sources, **(sources or {})},
+            facilities=merge(self.facilities, facilities),
+            fleets=merge(self.fleets, fleets),
         )
 
     def with_links(self, links: Iterable[Link]) -> Network:
@@ -377,7 +412,8 @@ class Network:
     def without(self, ids: Iterable[str]) -> Network:
         """Return a copy without the named nodes, links and transfers.
 
-        Removing a node also removes its links and transfers.
+        Removing a node also removes its links, transfers and facilities; fleet groups lose the
+        removed lines.
         """
         drop = set(ids)
         nodes = tuple(n for n in self.nodes if n.id not in drop)
@@ -386,7 +422,12 @@ class Network:
             lk for lk in self.links if lk.id not in drop and lk.a in kept and lk.b in kept
         )
         transfers = tuple(t for t in self.transfers if t.id not in drop and t.node in kept)
-        return dataclasses.replace(self, nodes=nodes, links=links, transfers=transfers)
+        facilities = tuple(f for f in self.facilities if f.id not in drop and f.node in kept)
+        link_ids = {lk.id for lk in links}
+        fleets = tuple(g if g.lines <= link_ids else dataclasses.replace(g, lines=g.lines & link_ids)
+                       for g in self.fleets if g.id not in drop)
+        return dataclasses.replace(self, nodes=nodes, links=links, transfers=transfers, facilities=facilities,
+                                   fleets=fleets)
 
     def compile(self) -> CompiledNetwork:
         """The array form engines use; see :class:`corridor.model.CompiledNetwork`."""
