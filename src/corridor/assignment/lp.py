@@ -334,6 +334,17 @@ class FreightLP:
             for unit, cap in capacity_units(mtpa, teu, wagons):
                 self._set_row(("link", lk.id, a, b, unit), cap, partial(self._graph.link_capacity, li, reverse, unit))
 
+    def set_row_capacity(self, key: CapKey, cap: float) -> None:
+        """Set the capacity of a row the model has, of any kind (a facility's, a fleet direction's ...).
+
+        ``key`` is the row's :data:`~corridor.assignment.lp_matrix.CapKey` (as in the results'
+        ``capacities``); ``math.inf`` removes the limit.
+        """
+        row = self._state.capacities.get(key)
+        if row is None:
+            raise InputError(Problem("options", "capacity", f"the model has no capacity row {key!r}"))
+        self._set_row(key, cap, lambda: (key, row.cols, row.coefs))
+
     def set_transfer_capacity(self, transfer_id: str, mtpa: float | None = None, teu: float | None = None,
                               wagons: float | None = None) -> None:
         """Set a transfer's capacity; ``None`` leaves it as it is, ``math.inf`` removes it."""

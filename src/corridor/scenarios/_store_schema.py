@@ -110,10 +110,10 @@ _IDX = _c("idx", "INTEGER", "", "sample index, from 0", py=None, required=True)
 _FROM = _c("from_node", "TEXT", "", "node the flow leaves (link direction)", py="from")
 _TO = _c("to_node", "TEXT", "", "node the flow enters", py="to")
 _CAPACITY_ROW = (
-    _c("kind", "TEXT", "", "``link`` or ``transfer``"),
-    _c("capacity_id", "TEXT", "", "the link or transfer id", py="id"),
-    _c("from_node", "TEXT", "", "link direction's tail; empty for transfers", py="from"),
-    _c("to_node", "TEXT", "", "link direction's head; empty for transfers", py="to"),
+    _c("kind", "TEXT", "", "``link``, ``transfer``, ``facility`` or ``fleet``"),
+    _c("capacity_id", "TEXT", "", "the link, transfer, facility or fleet id", py="id"),
+    _c("from_node", "TEXT", "", "link or fleet direction's tail; empty for transfers", py="from"),
+    _c("to_node", "TEXT", "", "link or fleet direction's head; empty for transfers", py="to"),
     _c("unit", "TEXT", "", "unit of ``capacity`` and ``flow``: ``t/yr``, ``TEU/yr`` or ``wagons/yr``"),
     _c("capacity", "DOUBLE", "unit", "capacity; null if unlimited"),
     _c("flow", "DOUBLE", "unit", "flow through it"),
