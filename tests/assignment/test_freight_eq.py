@@ -267,5 +267,6 @@ def test_reuses_a_changed_lp() -> None:
     assert rows["aktau-port-out", "t/yr"]["flow"] == 0.0
     before = {(r["id"], r["unit"]): r for r in a.congestion}
     assert ("aktau-port-out", "t/yr") not in before  # the port's capacity is its facility's, added row above
-    assert before["aktau-port", "t/yr"]["flow"] > 0 and rows["aktau-port", "t/yr"]["flow"] < before["aktau-port", "t/yr"]["flow"]
+    port = before["aktau-port", "t/yr"]["flow"]
+    assert port > 0 and rows["aktau-port", "t/yr"]["flow"] < port
     assert np.isfinite(b.total_cost)
