@@ -9,6 +9,7 @@ import pytest
 from corridor.cli import main
 from corridor.exceptions import InputError
 from corridor.io import read_dataset
+from corridor.io.geojson import read_geojson, write_geojson
 from corridor.io.tables import write_csv_dataset
 from corridor.model import Commodity, Facility, FleetGroup, Link, Network, Node, Transfer, validate_network
 
@@ -40,6 +41,10 @@ def test_round_trip(tmp_path: Path) -> None:
     assert back.transfers[0].facility == frozenset({"p-port"})
     assert back.fleets[0].origin == f"{tmp_path / 'net' / 'fleets.csv'}:2"
     assert validate_network(back, require_sources=False) == []
+    write_geojson(net, tmp_path / "net.geojson")
+    geo = read_geojson(tmp_path / "net.geojson").network
+    assert geo.facilities == net.facilities and geo.fleets == net.fleets
+    assert geo.transfers[0].facility == frozenset({"p-port"})
 
 
 def test_without_the_tables_a_network_has_no_facilities_or_fleets(tmp_path: Path) -> None:

@@ -85,6 +85,8 @@ def dataset_to_geojson(dataset: Dataset | Network) -> dict[str, Any]:
             "commodities": [record_to_row(TABLES["commodities"], c, text=False) for c in net.commodities],
             "sources": [record_to_row(TABLES["sources"], s, text=False) for s in net.sources.values()],
             "demand": [record_to_row(TABLES["demand"], r, text=False) for r in dataset.demand.rows],
+            **{t: [record_to_row(TABLES[t], r, text=False) for r in getattr(net, t)]
+               for t in ("facilities", "fleets") if getattr(net, t)},
         },
     }
 
@@ -298,7 +300,7 @@ def _placement_warnings(read: _Read) -> list[Problem]:
 
 def _read_extra(doc: dict[str, Any], name: str, problems: list[Problem]) -> dict[str, list[Any]]:
     extra = doc.get("corridor") or {}
-    other: dict[str, list[Any]] = {"commodities": [], "sources": [], "demand": []}
+    other: dict[str, list[Any]] = {"commodities": [], "sources": [], "demand": [], "facilities": [], "fleets": []}
     if not isinstance(extra, dict):
         problems.append(Problem(name, "corridor", "must be an object"))
         return other
@@ -363,5 +365,7 @@ def read_geojson(path: Path, *, default_commodities: Catalogue | None = None) ->
         commodities=tuple(commodities),
         sources=sources,
         meta=note_read_warnings({**meta, "format": "geojson", "path": str(path)}, warnings),
+        facilities=tuple(other["facilities"]),
+        fleets=tuple(other["fleets"]),
     )
     return Dataset(net, Demand(tuple(other["demand"])))
