@@ -128,10 +128,25 @@ def test_the_equilibrium_delays_members_by_the_facility_s_total_flow() -> None:
     assert one["delay_h"] < port["delay_h"]
 
 
-def test_a_fleet_change_rebuilds_and_matches_a_cold_solve() -> None:
+def test_fleet_and_facility_changes_update_a_built_model_in_place() -> None:
     lp = FreightLP.build(_line(2), DEMAND)
     lp.solve()
-    assert not lp.update_network(_line(3))  # fleet rows are part of the build
+    assert lp.update_network(_line(3))  # new capacity and a shorter wait: the same rows, new bounds and costs
+    warm = lp.solve()
+    assert warm.meta["warm_start"]
+    cold = solve_lp(_line(3), DEMAND)
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-9)
+    assert warm.served_t == pytest.approx(3 * 20_440 * 50.0, rel=1e-9)
+    net, dem = _port()
+    lp = FreightLP.build(net, dem)
+    lp.solve()
+    for mtpa, teu in ((1.0, None), (5.0, 100.0), (None, None)):
+        port = dataclasses.replace(net.facilities[0], capacity_mtpa=mtpa, capacity_teu=teu)
+        changed = dataclasses.replace(net, facilities=(port,))
+        assert lp.update_network(changed)
+        assert lp.solve().objective == pytest.approx(solve_lp(changed, dem).objective, rel=1e-9)
+    moved = dataclasses.replace(net, facilities=(dataclasses.replace(net.facilities[0], per_direction=True),))
+    assert not lp.update_network(moved)  # another structure: build anew
 
 
 @pytest.mark.parametrize(("change", "field", "words"), [

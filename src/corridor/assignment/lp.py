@@ -63,6 +63,7 @@ from corridor.assignment.lp_matrix import (
     capacity_units,
     reprice,
 )
+from corridor.assignment.lp_supply import supply_structure, supply_updates
 from corridor.exceptions import InputError, Problem
 from corridor.model.costs import DEFAULT_COUNTRY_RISK, RouteOptions, price_problem
 
@@ -156,14 +157,7 @@ def _same_structure(old: Network, new: Network) -> bool:
                     for a, b in zip(old.links, new.links, strict=True))
             and all(a.from_modes == b.from_modes and a.to_modes == b.to_modes and a.commodities == b.commodities
                     for a, b in zip(old.transfers, new.transfers, strict=True))
-            and _same_supply(old, new))
-
-
-def _same_supply(old: Network, new: Network) -> bool:
-    """Whether facilities, fleets and memberships are the same (their shared rows are built with the model)."""
-    return (old.facilities == new.facilities and old.fleets == new.fleets
-            and [lk.facility for lk in old.links] == [lk.facility for lk in new.links]
-            and [t.facility for t in old.transfers] == [t.facility for t in new.transfers])
+            and supply_structure(old) == supply_structure(new))
 
 
 class FreightLP:
@@ -433,6 +427,9 @@ class FreightLP:
         for to, tn in zip(old.transfers, network.transfers, strict=True):
             if _record_capacities(to) != _record_capacities(tn):
                 self.set_transfer_capacity(tn.id, *_record_capacities(tn))
+        current = {key: row.current for key, row in self._state.capacities.items()}
+        for key, cap, spec in supply_updates(graph, current):  # facilities and fleets
+            self._set_row(key, cap, spec)
         return True
 
     def _link_index(self, link_id: str) -> int:

@@ -17,7 +17,9 @@ each side joined by ``+`` (``aktau+kuryk`` to ``baku-alat``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from corridor.model import Network
 
 __all__ = ["FACILITY_DIRECTIONS", "facility_capacity", "fleet_capacity", "fleet_directions", "free_time_h",
-           "supply_specs"]
+           "supply_specs", "supply_structure", "supply_updates"]
 
 FACILITY_DIRECTIONS = ("", "out", "in")
 """Directions of a facility row: both (``""``), leaving its node, arriving at it."""
@@ -123,3 +125,35 @@ def free_time_h(network: Network, kind: str, record_id: str) -> float:
         waits = [network.line_waits_h.get(line, 0.0) for line in sorted(lines)]
         return float(np.mean(waits)) if waits else 0.0
     return max((float(t.time_h or 0.0) for t in network.transfers if record_id in t.facility), default=0.0)
+
+
+def supply_structure(network: Network) -> tuple[object, ...]:
+    """What a built model's facility and fleet rows depend on besides their figures.
+
+    Two networks with the same structure differ only in capacities (and so in bounds of existing
+    rows, or rows added or lifted), which :meth:`FreightLP.update_network` changes in place.
+    """
+    return (tuple((f.id, f.node, f.per_direction) for f in network.facilities),
+            tuple((g.id, g.fleet, g.lines) for g in network.fleets),
+            tuple(lk.facility for lk in network.links), tuple(t.facility for t in network.transfers))
+
+
+def supply_updates(graph: ExpandedGraph, current: Mapping[CapKey, float]
+                   ) -> Iterator[tuple[CapKey, float, Callable[[], tuple[CapKey, np.ndarray, np.ndarray]]]]:
+    """Facility and fleet rows whose capacity in ``graph.network`` differs from ``current`` (by key).
+
+    Yields the key, the new capacity (``inf``: no longer limited) and how to build the row if the
+    model lacks it.
+    """
+    seen: set[CapKey] = set()
+    for key, cols, coefs, cap in supply_specs(graph):
+        seen.add(key)
+        if current.get(key, math.inf) != cap:
+            yield key, cap, partial(_spec, key, cols, coefs)
+    for key, cap in current.items():
+        if key[0] in ("facility", "fleet") and key not in seen and math.isfinite(cap):
+            yield key, math.inf, partial(_spec, key, np.zeros(0, np.int64), np.zeros(0))
+
+
+def _spec(key: CapKey, cols: np.ndarray, coefs: np.ndarray) -> tuple[CapKey, np.ndarray, np.ndarray]:
+    return key, cols, coefs
