@@ -77,8 +77,8 @@ def facility_capacity(graph: ExpandedGraph, facility_id: str, direction: str, un
 
 def fleet_directions(graph: ExpandedGraph, fleet_id: str) -> list[tuple[bool, str, str]]:
     """``(reverse, from, to)`` of each direction a fleet's lines run (one if all are one-way)."""
-    lines = [lk for lk in graph.network.links if any(g.fleet == fleet_id and lk.id in g.lines
-                                                     for g in graph.network.fleets)]
+    ids = set().union(*(g.lines for g in graph.network.fleets if g.fleet == fleet_id))
+    lines = [lk for lk in graph.network.links if lk.id in ids]
     side_a = "+".join(sorted({lk.a for lk in lines}))
     side_b = "+".join(sorted({lk.b for lk in lines}))
     out = [(False, side_a, side_b)]
