@@ -58,3 +58,13 @@ def test_a_link_s_own_departures_and_a_fleet_without_vessels() -> None:
     own = net.replace("ab", departures_per_year=52.0)
     assert own.time_h(own.links[0]) == pytest.approx(10.0 + HOURS_PER_YEAR / 52 / 2)
     assert fleet_capacities(net.fleets)["f"].wagons == 0.0
+
+
+def test_a_closed_line_s_sailings_go_to_the_fleet_s_other_lines() -> None:
+    nodes = tuple(Node(i, i.upper(), "KZ", "seaport", 50.0 + k, 44.0) for k, i in enumerate("abc"))
+    links = (Link("ab", "a", "b", "rail-ferry", time_h=10.0), Link("cb", "c", "b", "rail-ferry", time_h=10.0))
+    g = FleetGroup("g", "f", frozenset({"ab", "cb"}), vessels=2.0, railcars=50.0, round_trip_h=48.0)
+    net = Network("n", nodes, links, fleets=(g,))
+    assert net.line_waits_h == {"ab": pytest.approx(24.0), "cb": pytest.approx(24.0)}  # 365 sailings split in two
+    closed = Network("n", nodes, links[:1], fleets=(g,))
+    assert closed.line_waits_h == {"ab": pytest.approx(12.0)}

@@ -314,9 +314,15 @@ class Network:
 
     @cached_property
     def line_waits_h(self) -> dict[str, float]:
-        """Mean wait for a departure in hours of each scheduled line (fleets, ``departures_per_year``), by link id."""
+        """Mean wait for a departure in hours of each scheduled line (fleets, ``departures_per_year``), by link id.
+
+        A fleet's sailings go to those of its lines that the network has (a closed line's share
+        goes to the others).
+        """
+        links = set(self.link_index)
+        groups = [g if g.lines <= links else dataclasses.replace(g, lines=g.lines & links) for g in self.fleets]
         overrides = {lk.id: lk.departures_per_year for lk in self.links if lk.departures_per_year is not None}
-        return {k: wait_h(v) for k, v in line_departures(self.fleets, overrides).items()}
+        return {k: wait_h(v) for k, v in line_departures(groups, overrides).items()}
 
     def time_h(self, link: Link) -> float:
         """Time of a link for routing and assignment: running time plus the wait for a departure."""
