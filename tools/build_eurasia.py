@@ -50,6 +50,7 @@ from corridor.model import (
     figure_statuses,
     validate_network,
 )
+from corridor.model.fleet import line_departures, wait_h
 
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
 R_EARTH = 6371.0088
@@ -349,7 +350,7 @@ class Builder:
 
     def ferry_wait(self, line: str) -> float:
         """Mean wait for a departure on a Caspian line, from the fleets (corridor.model.fleet)."""
-        return Network("fleets", fleets=tuple(self.fleets())).line_waits_h.get(line, 0.0)
+        return wait_h(line_departures(self.fleets()).get(line, 0.0))
 
     def facilities(self) -> list[Facility]:
         out = []

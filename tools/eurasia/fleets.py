@@ -16,8 +16,10 @@ are totals over vessels that include the two 2019-2020 feeders below, so they ar
 further groups (DATA.md, "Caspian fleet").
 """
 
+from links import LINKS
+
 PORT_CYCLE_H = (6 + 8) / 2  # AT21K: Kuryk ferry processing 6-8 h (single-deck ferry)
-CROSSING_H = {"aktau-alat-ferry": 22, "kuryk-alat-ferry": 18, "turkmenbashi-alat-ferry": 12}  # as in links.py
+CROSSING_H = {lid: float(extra["time_h"][0]) for lid, *_, extra in LINKS if "time_h" in extra}  # links.py
 
 
 def round_trip_h(lines: tuple[str, ...]) -> float:
@@ -27,8 +29,16 @@ def round_trip_h(lines: tuple[str, ...]) -> float:
 
 KZ_LINES = ("aktau-alat-ferry", "kuryk-alat-ferry")
 TM_LINES = ("turkmenbashi-alat-ferry",)
-RT_KZ = (round_trip_h(KZ_LINES), "KZI17b+AT21K+M-ROUNDTRIP+ASSUME-CYCLE", "assumption")
-RT_TM = (round_trip_h(TM_LINES), "RUWIKI-BT+AT21K+M-ROUNDTRIP+ASSUME-CYCLE", "assumption")
+LINK_SOURCE = {lid: extra["time_h"][1] for lid, *_, extra in LINKS if "time_h" in extra}
+
+
+def round_trip(lines: tuple[str, ...]) -> tuple[float, str, str]:
+    """The round trip of a fleet on ``lines`` with its sources: the crossings' and the cycle's (an assumption)."""
+    keys = "+".join(sorted({LINK_SOURCE[line] for line in lines}))
+    return round_trip_h(lines), f"{keys}+AT21K+M-ROUNDTRIP+ASSUME-CYCLE", "assumption"
+
+
+RT_KZ, RT_TM = round_trip(KZ_LINES), round_trip(TM_LINES)
 ALL_YEAR = (1.0, "ASSUME-SHARE", "assumption")
 WEEKLY = (52, "M-WEEKLY", "derived")
 
