@@ -82,7 +82,8 @@ def _port(per_direction: bool = False) -> tuple[Network, Demand]:
     links = (Link("ax", "a", "x", RAIL, distance_km=100.0, time_h=5.0, cost_usd_per_t=1.0),
              Link("xb", "x", "b", FERRY, distance_km=100.0, time_h=5.0, cost_usd_per_t=1.0,
                   facility=frozenset({"port"}) if per_direction else frozenset()))
-    transfers = () if per_direction else (
+    transfers = (Transfer("x-handling", "x", "port-handling", frozenset({RAIL, FERRY}), frozenset({RAIL, FERRY})),
+                 ) if per_direction else (
         Transfer("x-load", "x", "port-handling", frozenset({RAIL}), frozenset({FERRY}), time_h=10.0,
                  facility=frozenset({"port"})),
         Transfer("x-unload", "x", "port-handling", frozenset({FERRY}), frozenset({RAIL}), time_h=10.0,

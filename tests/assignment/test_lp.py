@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -14,6 +15,7 @@ from corridor import data
 from corridor.assignment.lp import FreightLP, solve_lp
 from corridor.exceptions import InputError
 from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+from corridor.model.fleet import line_departures
 
 RAIL = "rail-1520"
 COAL = Commodity("coal", "Coal", "t", modes=frozenset({RAIL}))
@@ -366,6 +368,9 @@ def test_uncapacitated_eurasia_equals_route_planner() -> None:
         net = net.replace(lk.id, capacity_mtpa=None, capacity_teu=None)
     for t in net.transfers:
         net = net.replace(t.id, capacity_mtpa=None, capacity_teu=None)
+    for line, per_year in line_departures(net.fleets).items():  # the fleets' waits without their capacity
+        net = net.replace(line, departures_per_year=per_year)
+    net = dataclasses.replace(net, facilities=(), fleets=())
     kw = {"value_of_time": 0.5, "carbon_price": 50.0}
     res = solve_lp(net, ds.demand, **kw)
     assert res.unserved_t == 0.0
