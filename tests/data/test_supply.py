@@ -37,14 +37,17 @@ def test_port_capacities_are_held_once_not_per_direction() -> None:
 
 def test_the_kazakh_ferry_fleet_by_hand() -> None:
     # 6 Dagestan-class ferries of 27 railcars (RUSSHIP, EUTR) + Azerbaijan and Zarifa Aliyeva of 56
-    # (TRD21, SEA22), round trip (2 x (22 + 7) + 2 x (18 + 7)) / 2 = 54 h: 8,760 / 54 round trips a year
+    # (TRD21, SEA22); round trip = mean over the two lines of 2 x (crossing + 7 h port cycle):
+    # (2 x (22 + 7) + 2 x (18 + 7)) / 2 = 54 h with the crossings of 2021's data
+    rt = sum(2 * (NET.link(line).running_time_h + 7.0) for line in ("aktau-alat-ferry", "kuryk-alat-ferry")) / 2
+    assert all(g.round_trip_h == pytest.approx(rt) for g in NET.fleets if g.fleet == "asco-kazakhstan")
     caps = fleet_capacities(NET.fleets)
     kz = caps["asco-kazakhstan"]
     assert kz.lines == ("aktau-alat-ferry", "kuryk-alat-ferry")
-    assert kz.wagons == pytest.approx((6 * 27 + 2 * 56) * 8760 / 54)
-    assert kz.sailings == pytest.approx(8 * 8760 / 54)
-    # the sailings split over the two lines: a departure every 2 x 54 / 8 = 13.5 h, a 6.75 h wait
-    assert NET.line_waits_h["aktau-alat-ferry"] == pytest.approx(6.75)
+    assert kz.wagons == pytest.approx((6 * 27 + 2 * 56) * 8760 / rt)  # 44,449 at 54 h
+    assert kz.sailings == pytest.approx(8 * 8760 / rt)
+    # the sailings split over the two lines: a departure every 2 x rt / 8 h (13.5 h), half that the wait
+    assert NET.line_waits_h["aktau-alat-ferry"] == pytest.approx(2 * rt / 8 / 2)
     # feeders: Turkestan 225 TEU and the ADY feeder 120 TEU, weekly each (UIC19, TRD20)
     assert caps["caspian-feeders"].teu == pytest.approx(52 * (225 + 120))
     assert NET.line_waits_h["aktau-alat-feeder"] == pytest.approx(8760 / 104 / 2)
