@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -29,8 +30,8 @@ def test_seasonal_baseline_has_less_caspian_capacity_in_the_storm_months() -> No
     d = a.to_dict()
     assert len(d["slices"]) == 12
     assert d["served_t"] == pytest.approx(sum(s["served_t"] for s in d["slices"]))
-    port = _by_slice(d["slices"], "aktau-port-out", "t/yr")
-    feeder = _by_slice(d["slices"], "aktau-alat-feeder", "TEU/yr")
+    port = _by_slice(d["slices"], "aktau-port", "t/yr")  # the port's facility, in and out together
+    feeder = _by_slice(d["slices"], "caspian-feeders", "TEU/yr")  # the feeder fleet
     for cap in (port, feeder):
         assert cap["nov"] < 0.6 * cap["oct"]
         assert cap["dec"] < 0.6 * cap["jan"]
@@ -41,9 +42,9 @@ def test_storm_months_cut_the_caspian_flow_where_capacity_binds() -> None:
     # Aktau's ports at 1 % of their capacity: the storm months carry less across the Caspian from Aktau
     ds = corridor.load()
     net = ds.network
-    for tid in ("aktau-port-out", "aktau-port-in"):
-        t = next(t for t in net.transfers if t.id == tid)
-        net = net.replace(tid, capacity_mtpa=t.capacity_mtpa * 0.01)
+    net = dataclasses.replace(net, facilities=tuple(
+        dataclasses.replace(f, capacity_mtpa=f.capacity_mtpa * 0.01) if f.id == "aktau-port" else f
+        for f in net.facilities))
     a = corridor.assign(corridor.Dataset(net, ds.demand), slices="monthly", value_of_time=0.15)
     flows = {s.id: sum(s.line_flows().get(lk, 0.0) for lk in ("aktau-alat-ferry", "aktau-alat-feeder",
                                                                "aktau-alat-tanker"))
@@ -109,11 +110,11 @@ def test_scenario_year_switches_on_later_records(tmp_path: Path) -> None:
     from corridor.scenarios.run import base_of
 
     net = base_of(spec).network
-    assert next(t.capacity_teu for t in net.transfers if t.id == "aktau-port-out") == 240_000
+    assert next(f.capacity_teu for f in net.facilities if f.id == "aktau-port") == 240_000
     out = run_spec(spec)
     assert out.summary["demand_year"] == 2021  # the 2027 network carries the latest demand, of 2021
     aktau = next(c for c in out.tables["capacities"].to_dict("records")
-                 if c["id"] == "aktau-port-out" and c["unit"] == "TEU/yr")
+                 if c["id"] == "aktau-port" and c["unit"] == "TEU/yr")
     assert aktau["capacity"] == 240_000
 
 

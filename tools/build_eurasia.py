@@ -12,6 +12,7 @@ door-to-door figures — and writes every figure with its source keys and status
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import re
 import statistics
@@ -28,6 +29,8 @@ import searoute
 import slices as eurasia_slices
 import validity
 from demand import DEMAND
+from facilities import FACILITIES
+from fleets import FLEETS, T_PER_WAGON
 from links import LINKS as _LINKS
 from methods import METHODS
 from nodes import NODES as _NODES
@@ -41,6 +44,8 @@ from corridor.model import (
     Dataset,
     Demand,
     DemandRow,
+    Facility,
+    FleetGroup,
     Link,
     Network,
     Node,
@@ -52,6 +57,7 @@ from corridor.model import (
     validate_network,
 )
 from corridor.model.tariffs import TariffTable
+from corridor.model.fleet import line_departures, wait_h
 
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
 NOTE_KEY = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*[a-z]?\b")  # a source key cited in a note: KZI17b, CPMM22-KZ
@@ -199,7 +205,8 @@ class Builder:
         # Aktau dwell: Altynkol-Baku 9 days
         kz_path = ["altynkol-zhetygen", "zhetygen-almaty", "almaty-shu", "shu-shymkent", "shymkent-kyzylorda",
                    "kyzylorda-saksaulskaya", "saksaulskaya-beyneu", "beyneu-aktau"]
-        self.aktau_dwell = 9 * 24 - L(kz_path) / self.v["kz"] - 22 - 24 - L(["alat-baku"]) / self.v["azge"]
+        self.aktau_dwell = (9 * 24 - L(kz_path) / self.v["kz"] - 22 - self.ferry_wait("aktau-alat-ferry") - 24
+                            - L(["alat-baku"]) / self.v["azge"])
         # Poti dwell: Altynkol-Constanța 21 days = Altynkol-Poti 12 days + dwell + sea crossing
         self.poti_dwell = 21 * 24 - 12 * 24 - self.dist["poti-constanta"][0] / self.v["sea"]
         # Standard-gauge container rate: Northern Xi'an-Duisburg = 3,121 USD/FEU (WB westbound via EY24)
@@ -289,8 +296,30 @@ class Builder:
                 else:
                     fields[name] = round(float(value[0]), 3)
                     prov[name] = P(value[1], value[2])
+            member = frozenset(f[0] for f in FACILITIES if tid in f[3])
             out.append(Transfer(tid, node, kind, frozenset(from_modes), frozenset(to_modes),
-                                note=spec.get("note", ""), provenance=prov, **fields))
+                                note=spec.get("note", ""), provenance=prov, facility=member, **fields))
+        return out
+
+    def ferry_wait(self, line: str) -> float:
+        """Mean wait for a departure on a Caspian line, from the fleets (corridor.model.fleet)."""
+        return wait_h(line_departures(self.fleets()).get(line, 0.0))
+
+    def facilities(self) -> list[Facility]:
+        out = []
+        for fid, node, name, _members, spec in FACILITIES:
+            fields = {k: float(v[0]) for k, v in spec.items() if k != "note"}
+            prov = {k: P(v[1], v[2]) for k, v in spec.items() if k != "note"}
+            out.append(Facility(fid, node, name, note=spec.get("note", ""), provenance=prov, **fields))
+        return out
+
+    def fleets(self) -> list[FleetGroup]:
+        out = []
+        for gid, fleet, lines, name, operator, spec in FLEETS:
+            fields = {k: round(float(v[0]), 3) for k, v in spec.items() if k != "note"}
+            prov = {k: P(v[1], v[2]) for k, v in spec.items() if k != "note"}
+            out.append(FleetGroup(gid, fleet, frozenset(lines), name, operator, note=spec.get("note", ""),
+                                  provenance=prov, **fields))
         return out
 
     def commodities(self) -> list[Commodity]:
@@ -334,12 +363,13 @@ def main() -> None:
     b.log += tb.log
     nodes = validity.apply("nodes", b.nodes, P)
     links, transfers = validity.apply("links", links, P), validity.apply("transfers", transfers, P)
+    facilities, fleets = validity.apply("facilities", b.facilities(), P), validity.apply("fleets", b.fleets(), P)
     slice_sets = eurasia_slices.build(P)
     used = eurasia_slices.source_keys(slice_sets)
-    for rec in (*nodes, *links, *transfers, *tariffs):
+    for rec in (*nodes, *links, *transfers, *facilities, *fleets, *tariffs):
         for p in rec.provenance.values():
             used.update(p.keys)
-    commodities, demand = b.commodities(), b.demand()
+    commodities, demand = with_wagon_loads(b.commodities()), b.demand()
     for rec in (*commodities, *demand):
         for p in rec.provenance.values():
             used.update(p.keys)
@@ -349,7 +379,7 @@ def main() -> None:
     assert not missing, f"source keys not in the table: {missing}"
     sources = {k: s for k, s in sorted(b.sources.items()) if k in used}
     net = Network("eurasia", tuple(nodes), tuple(links), tuple(transfers), tuple(commodities), sources,
-                  {"year": "2021"}, TariffTable(tuple(tariffs)))
+                  {"year": "2021"}, TariffTable(tuple(tariffs)), tuple(facilities), tuple(fleets))
     ds = Dataset(net, Demand(tuple(demand)))
     problems = validate_network(net, ds.demand, strict=False, require_sources=True)
     for p in problems:
@@ -365,6 +395,13 @@ def main() -> None:
           f"{len(demand)} demand rows, {len(sources)} sources")
     print("figures by status:", figure_statuses(ds))
     write_data_tables(b, ds, slice_sets)
+
+
+def with_wagon_loads(commodities: list[Commodity]) -> list[Commodity]:
+    """Commodities with tonnes per railcar (fleets.py, T_PER_WAGON), so that ferry railcars count their cargo."""
+    value, key, status = T_PER_WAGON
+    return [dataclasses.replace(c, t_per_wagon=value, provenance={**c.provenance, "t_per_wagon": P(key, status)})
+            for c in commodities]
 
 
 def write_data_tables(b: Builder, ds: Dataset, slice_sets: dict) -> None:
@@ -399,7 +436,8 @@ def write_data_tables(b: Builder, ds: Dataset, slice_sets: dict) -> None:
         p = r.provenance["tonnes"]
         lines.append(f"| {r.id} | {r.origin} | {r.destination} | {r.commodity} | {r.tonnes:,.0f} | "
                      f"{'' if r.teu is None else f'{r.teu:,.0f}'} | {p.source} | {p.status.value} | {r.note} |")
-    lines += validity.table_lines((("node", net.nodes), ("link", net.links), ("transfer", net.transfers)))
+    lines += validity.table_lines((("node", net.nodes), ("link", net.links), ("transfer", net.transfers),
+                                   ("facility", net.facilities), ("vessel group", net.fleets)))
     lines += eurasia_slices.table_lines(slice_sets)
     lines += ["", "### Sources", "", "| key | kind | title | publisher | year | url |", "|---|---|---|---|---|---|"]
     for s in net.sources.values():

@@ -107,7 +107,7 @@ def test_csv_variants_load_by_year(tmp_path: Path) -> None:
 def test_builtin_baseline_uses_what_existed_in_2021() -> None:
     def teu(year: int | None) -> float | None:
         net = data.load("eurasia", year=year).network
-        return next(t.capacity_teu for t in net.transfers if t.id == "aktau-port-out")
+        return next(f.capacity_teu for f in net.facilities if f.id == "aktau-port")
 
     assert teu(None) == teu(2021) == 40_000  # the default is the year of the demand
     assert teu(2025) == 70_000

@@ -182,12 +182,12 @@ def test_parameters_and_when() -> None:
     unc = """uncertain:
   f: {dist: uniform, low: 0.2, high: 0.4}
   closed: {dist: bernoulli, p: 0.3}"""
-    changes = """  - scale_capacity: {select: {id: aktau-port-out}, factor: $f}
+    changes = """  - scale_capacity: {select: {id: aktau-port}, factor: $f}
   - close_link: cpc-pipeline
     when: $closed"""
     out = _apply(changes, {"f": 0.25, "closed": 0.0}, unc)
-    t = next(t for t in out.network.transfers if t.id == "aktau-port-out")
-    assert t.capacity_mtpa == pytest.approx(11.0 * 0.25)
+    port = next(f for f in out.network.facilities if f.id == "aktau-port")
+    assert (port.capacity_mtpa, port.capacity_teu) == (pytest.approx(11.0 * 0.25), pytest.approx(40000 * 0.25))
     assert "cpc-pipeline" in out.network.link_index
     out = _apply(changes, {"f": 0.25, "closed": 1.0}, unc)
     assert "cpc-pipeline" not in out.network.link_index

@@ -22,8 +22,9 @@ def test_equilibrium_uses_the_simulated_curve_at_aktau() -> None:
 changes:
   - grow_demand: {select: {group: transit-china-europe}, factor: 1.2}
   - close_transit: [RU, BY]
-engine: {method: equilibrium, hub_delay: simulated, gap: 1.0e-6, value_of_time: 0.5}
-""")
+  - close_link: [lianyungang-constanta, lianyungang-rotterdam, lianyungang-mersin]
+engine: {method: equilibrium, hub_delay: simulated, gap: 1.0e-4, value_of_time: 0.5}
+""")  # the sea route closed too: with the ferries' waits and the port shared both ways, it wins otherwise
     out = run_spec(spec)
     assert out.summary["converged"]
     rows = [r for r in out.summary["congestion"] if r["id"] == "aktau-hub"]

@@ -83,7 +83,7 @@ def test_bottlenecks_are_the_summary_s_ranked(lp_run: tuple[RunStore, str, Any])
     assert ranked["usd_per_t_yr"].is_monotonic_decreasing
     # each is binding: a capacity row of the run at full use
     joined = store.sql("select b.capacity_id, c.flow, c.capacity from bottlenecks b join capacities c using "
-                       "(run_id, kind, capacity_id, unit) where b.run_id = ?", [run])
+                       "(run_id, kind, capacity_id, from_node, to_node, unit) where b.run_id = ?", [run])
     assert len(joined) >= len(expected)
     assert (joined["flow"] >= joined["capacity"] * (1 - 1e-6)).all()
 

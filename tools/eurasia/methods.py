@@ -61,6 +61,21 @@ METHODS = {
                   "An upper bound: it treats all transit tonnage as containerised."),
     "M-DEMAND": ("method", "Demand rows built from published 2021 aggregates as described in each row's note "
                  "and in DATA.md", ""),
+    "M-ROUNDTRIP": ("method", "Ferry round trip = 2 x (crossing time of the line + port cycle); a fleet on two "
+                    "lines takes the mean of their round trips", "Crossing times as in the links; the port cycle "
+                    "is ASSUME-CYCLE."),
+    "M-WEEKLY": ("method", "A weekly service = 52 round trips a year", ""),
+    "M-TPERWAGON": ("method", "Tonnes per railcar on the Caspian ferries = 4.5 Mt / 95,000 wagons a year (PEM)",
+                    "An average over all cargo; applied to every commodity, containers included (about 2.4 TEU "
+                    "a railcar at the dataset's tonnes per TEU)."),
+    "ASSUME-CYCLE": ("assumption", "Ferry port cycle (unload, load) of 7 h at every Caspian port: the midpoint "
+                     "of Kuryk's 6-8 h for a single-deck ferry (AT21K)", "No cycle time was found for Aktau, "
+                     "Alat or Türkmenbaşy."),
+    "ASSUME-FERRY-CLASS": ("assumption", "ASCO rail ferries counted per line (RUSSHIP) without their class are "
+                           "older Dagestan-class ferries of 27 railcars (EUTR)", "The new 56-railcar ferries are "
+                           "separate groups."),
+    "ASSUME-SHARE": ("assumption", "Vessels sail all year (operating share 1)", "Storm closures are a scenario "
+                     "(caspian-storm-season.yaml); no annual closure days were found."),
     "ASSUME-COORD": ("assumption", "Approximate position of a small station or border point not found in any "
                      "source or gazetteer package (to be verified)", ""),
     "ASSUME-RAIL-SPEED": ("assumption", "Rail speed where no source was found (Türkiye, EU, Uzbekistan): the CAREC "

@@ -20,12 +20,9 @@ TRANSFERS = [
     # --- Dostyk / Alashankou ---------------------------------------------------------------------------
     ("dostyk-gauge-in", "dostyk", "gauge-change", R1435, R1520, {
         "time_h": (DOSTYK_PROC, "SRN16", "measured"),
-        "capacity_mtpa": (20, "SRN16", "official capacity"),
-        "capacity_teu": (760 * 365, "RF18+M-PERYEAR", "derived"),
-        "note": "Alashankou-Dostyk 20 Mt/yr; container transshipment 760 TEU/day"}),
+        "note": "capacity: facility dostyk-station (facilities.py)"}),
     ("dostyk-gauge-out", "dostyk", "gauge-change", R1520, R1435, {
-        "time_h": (DOSTYK_PROC, "SRN16", "measured"), "capacity_mtpa": (20, "SRN16", "official capacity"),
-        "capacity_teu": (760 * 365, "RF18+M-PERYEAR", "derived")}),
+        "time_h": (DOSTYK_PROC, "SRN16", "measured")}),
     ("dostyk-border-in", "dostyk", "border-clearance", R1435, R1520, {
         "time_h": (KZ_IN - DOSTYK_PROC, "CPMM22-KZ+M-TFI1", "derived"), "cost_usd_per_t": BULK_BORDER,
         "cost_usd_per_teu": NO_TEU_CHARGE, "note": "CAREC KZ rail inbound 61.8 h (2021) incl. processing"}),
@@ -38,12 +35,10 @@ TRANSFERS = [
                 "both directions"}),
     # --- Altynkol / Khorgos ------------------------------------------------------------------------------
     ("altynkol-gauge-in", "altynkol", "gauge-change", R1435, R1520, {
-        "time_h": (47 / 60, "YDYL", "indicative"), "capacity_mtpa": (4, "KZI19", "official capacity"),
-        "capacity_teu": (5000 * 365, "RF18+M-PERYEAR", "derived"),
-        "note": "Khorgos Gateway moves a full train between gauges in ~47 min; dry port 4 Mt/yr; >5,000 TEU/day"}),
+        "time_h": (47 / 60, "YDYL", "indicative"),
+        "note": "Khorgos Gateway moves a full train between gauges in ~47 min; capacity: facility altynkol-station"}),
     ("altynkol-gauge-out", "altynkol", "gauge-change", R1520, R1435, {
-        "time_h": (47 / 60, "YDYL", "indicative"), "capacity_mtpa": (4, "KZI19", "official capacity"),
-        "capacity_teu": (5000 * 365, "RF18+M-PERYEAR", "derived")}),
+        "time_h": (47 / 60, "YDYL", "indicative")}),
     ("altynkol-border-in", "altynkol", "border-clearance", R1435, R1520, {
         "time_h": (KZ_IN - DOSTYK_PROC, "CPMM22-KZ+M-TFI1", "derived"), "cost_usd_per_t": BULK_BORDER,
         "cost_usd_per_teu": NO_TEU_CHARGE, "note": "CAREC KZ rail inbound average applied to Altynkol"}),
@@ -84,36 +79,28 @@ TRANSFERS = [
     ("sarakhs-border", "sarakhs", "border-clearance", set(), set(), {
         "time_h": (40.6, "CPMM22-RAIL+ASSUME-BORDER", "assumption")}),
     # --- Caspian ports ----------------------------------------------------------------------------------
+    # (port capacities: one per port for both directions, in facilities.py)
     ("aktau-port-out", "aktau", "port-handling", LAND, WATER, {
-        "time_h": "calibrated:aktau", "capacity_mtpa": (11, "AT24", "official capacity"),
-        "capacity_teu": (40000, "KZI22b", "official capacity"),
-        "note": "container capacity before the hub (40k TEU/yr, 2022); hub plans 200k-300k TEU/yr (see DATA.md)"}),
+        "time_h": "calibrated:aktau", "note": "capacity: facility aktau-port"}),
     ("aktau-port-in", "aktau", "port-handling", WATER, LAND, {
-        "time_h": "calibrated:aktau", "capacity_mtpa": (11, "AT24", "official capacity"),
-        "capacity_teu": (40000, "KZI22b", "official capacity")}),
+        "time_h": "calibrated:aktau"}),
     ("kuryk-port-out", "kuryk", "port-handling", LAND, WATER, {
-        "time_h": "calibrated:aktau-assumed", "capacity_mtpa": (4.1, "AT21K", "official capacity"),
-        "note": "rail ferry berths 4.1 Mt/yr; dwell taken as Aktau's"}),
+        "time_h": "calibrated:aktau-assumed", "note": "dwell taken as Aktau's; capacity: facility kuryk-port"}),
     ("kuryk-port-in", "kuryk", "port-handling", WATER, LAND, {
-        "time_h": "calibrated:aktau-assumed", "capacity_mtpa": (4.1, "AT21K", "official capacity")}),
+        "time_h": "calibrated:aktau-assumed"}),
     ("alat-port-in", "baku-alat", "port-handling", WATER, LAND, {
-        "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_mtpa": (15, "TRD23a", "official capacity"),
-        "capacity_teu": (100000, "TRD23a", "official capacity"), "note": "phase 1: 15 Mt incl. 100,000 TEU"}),
+        "time_h": (24, "ASSUME-PORT", "assumption"), "note": "capacity: facility alat-port"}),
     ("alat-port-out", "baku-alat", "port-handling", LAND, WATER, {
-        "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_mtpa": (15, "TRD23a", "official capacity"),
-        "capacity_teu": (100000, "TRD23a", "official capacity")}),
+        "time_h": (24, "ASSUME-PORT", "assumption")}),
     ("turkmenbashi-port", "turkmenbashi", "port-handling", LAND | WATER, LAND | WATER, {
-        "time_h": "calibrated:aktau-assumed", "capacity_mtpa": (17, "TMRU18", "official capacity"),
-        "capacity_teu": (400000, "TDY19", "official capacity"), "note": "dwell taken as Aktau's"}),
+        "time_h": "calibrated:aktau-assumed", "note": "dwell taken as Aktau's; capacity: facility turkmenbashi-port"}),
     # --- Black Sea and other ports ------------------------------------------------------------------------
     ("poti-port-out", "poti", "port-handling", LAND, WATER, {
-        "time_h": "calibrated:poti", "capacity_teu": (400000, "WIKI-GEP", "indicative")}),
+        "time_h": "calibrated:poti", "note": "capacity: facility poti-port"}),
     ("poti-port-in", "poti", "port-handling", WATER, LAND, {
-        "time_h": (24, "ASSUME-PORT", "assumption"), "capacity_teu": (400000, "WIKI-GEP", "indicative")}),
+        "time_h": (24, "ASSUME-PORT", "assumption")}),
     ("batumi-port", "batumi", "port-handling", LAND | WATER, LAND | WATER, {
-        "time_h": "calibrated:poti-assumed", "capacity_teu": (100000, "SUD", "official capacity"),
-        "capacity_mtpa": (15 + 2.1, "SUD+CBW+M-SUM", "derived"),
-        "note": "oil terminal 15 Mt/yr + dry cargo 2.1 Mt/yr; dwell taken as Poti's"}),
+        "time_h": "calibrated:poti-assumed", "note": "dwell taken as Poti's; capacity: facility batumi-port"}),
 ]
 
 # Ports without a published dwell: loading (land to water) and transshipment (water to water) wait

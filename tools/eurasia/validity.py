@@ -10,7 +10,7 @@ record follow one another in year order.
 
 Every date is from the fact sheets (/work/shared/data/corridor-facts*.md); figures that are a sum
 of a capacity and a published addition cite M-CAPSUM. Dates the sheets do not give (BTK's
-17 Mt/yr "peak capacity", Alat phase 2, the ferries of the fleets) are not modelled.
+17 Mt/yr "peak capacity", Alat phase 2) are not modelled.
 """
 
 PERIODS = {
@@ -25,34 +25,31 @@ PERIODS = {
     ("nodes", "akhalkalaki"): (2017, None, "XS17", "official", "BTK break-of-gauge station, opened 30 Oct 2017"),
     # Kuryk's rail ferry complex (first launch complex) opened in December 2016 (OREA16).
     ("nodes", "kuryk"): (2016, None, "OREA16", "official", "Kuryk rail ferry complex, Dec 2016"),
+    # Caspian vessels (fleets.py) sail from the year they entered service.
+    ("fleets", "asco-azerbaijan"): (2021, None, "TRD21", "indicative", "MV Azerbaijan's first voyage, 7 May 2021"),
+    ("fleets", "asco-zarifa-aliyeva"): (2022, None, "SEA22", "indicative",
+                                        "MV Zarifa Aliyeva reached Kuryk on its first voyages, May 2022"),
+    ("fleets", "kmtf-turkestan"): (2019, None, "UIC19", "official", "weekly Aktau-Baku feeder from 16 Apr 2019"),
+    ("fleets", "ady-feeder"): (2020, None, "TRD20", "official", "ADY Container feeder, weekly from April 2020"),
 }
 
 VARIANTS = [
     # Aktau container capacity: 40,000 TEU/yr before the hub (KZI22b, 2022); ~70,000 TEU/yr in 2025 with the
     # hub's pilot zone (opened 9 Jun 2025, LYG25; I365); ~240,000 TEU/yr by end-2026 (I365; RPT25: plan).
-    ("transfers", "aktau-port-out", 2025, {"capacity_teu": (70000, "I365+LYG25", "official capacity")},
+    # One capacity for the port in and out (facilities.py).
+    ("facilities", "aktau-port", 2025, {"capacity_teu": (70000, "I365+LYG25", "official capacity")},
      "Aktau container hub pilot zone opened 9 Jun 2025 (LYG25): ~70,000 TEU/yr (I365)"),
-    ("transfers", "aktau-port-in", 2025, {"capacity_teu": (70000, "I365+LYG25", "official capacity")},
-     "Aktau container hub pilot zone opened 9 Jun 2025 (LYG25): ~70,000 TEU/yr (I365)"),
-    ("transfers", "aktau-port-out", 2027, {"capacity_teu": (240000, "I365+RPT25", "plan")},
-     "Aktau container hub: ~240,000 TEU/yr by end-2026 (I365; RPT25), plan"),
-    ("transfers", "aktau-port-in", 2027, {"capacity_teu": (240000, "I365+RPT25", "plan")},
+    ("facilities", "aktau-port", 2027, {"capacity_teu": (240000, "I365+RPT25", "plan")},
      "Aktau container hub: ~240,000 TEU/yr by end-2026 (I365; RPT25), plan"),
     # Kuryk: rail berths 4.1 Mt/yr (AT21K, 2021); the Sarzha multifunctional terminal adds 9.4 Mt/yr, in
     # full by 2030 (MEN23; RTU24: plan).
-    ("transfers", "kuryk-port-out", 2030, {"capacity_mtpa": (4.1 + 9.4, "AT21K+RTU24+MEN23+M-CAPSUM", "plan")},
-     "Kuryk rail berths 4.1 Mt/yr + Sarzha terminal 9.4 Mt/yr, full by 2030 (plan)"),
-    ("transfers", "kuryk-port-in", 2030, {"capacity_mtpa": (4.1 + 9.4, "AT21K+RTU24+MEN23+M-CAPSUM", "plan")},
+    ("facilities", "kuryk-port", 2030, {"capacity_mtpa": (4.1 + 9.4, "AT21K+RTU24+MEN23+M-CAPSUM", "plan")},
      "Kuryk rail berths 4.1 Mt/yr + Sarzha terminal 9.4 Mt/yr, full by 2030 (plan)"),
     # Poti: 400,000 TEU/yr (WIKI-GEP); +50,000 TEU/yr commissioned in 2025 (SEA25, measured); the new
     # terminal adds 400,000 TEU/yr by 2027 (SEA25, plan).
-    ("transfers", "poti-port-out", 2025, {"capacity_teu": (450000, "WIKI-GEP+SEA25+M-CAPSUM", "derived")},
+    ("facilities", "poti-port", 2025, {"capacity_teu": (450000, "WIKI-GEP+SEA25+M-CAPSUM", "derived")},
      "Poti yard expansion +50,000 TEU/yr commissioned 2025 (SEA25)"),
-    ("transfers", "poti-port-in", 2025, {"capacity_teu": (450000, "WIKI-GEP+SEA25+M-CAPSUM", "derived")},
-     "Poti yard expansion +50,000 TEU/yr commissioned 2025 (SEA25)"),
-    ("transfers", "poti-port-out", 2027, {"capacity_teu": (850000, "WIKI-GEP+SEA25+M-CAPSUM", "plan")},
-     "Poti new container terminal +400,000 TEU/yr by 2027 (SEA25), plan"),
-    ("transfers", "poti-port-in", 2027, {"capacity_teu": (850000, "WIKI-GEP+SEA25+M-CAPSUM", "plan")},
+    ("facilities", "poti-port", 2027, {"capacity_teu": (850000, "WIKI-GEP+SEA25+M-CAPSUM", "plan")},
      "Poti new container terminal +400,000 TEU/yr by 2027 (SEA25), plan"),
     # Dostyk-Moyynty second track, opened 2025: service speed 800 -> 1,500 km/day (KZI22c; QZI25).
     ("links", "dostyk-aktogay", 2025, {"speed_kmh": (1500 / 24, "QZI25+KZI22c+M-KMDAY", "plan")},

@@ -49,6 +49,7 @@ from corridor.assignment.freight_options import (
 )
 from corridor.assignment.lp import FreightLP
 from corridor.assignment.lp_collect import LPSolution
+from corridor.assignment.lp_supply import free_time_h
 from corridor.assignment.vdf import (
     bpr,
     bpr_derivative,
@@ -116,6 +117,10 @@ class _Capacities:
                 own = (lk.vdf_alpha, lk.vdf_beta)
                 self.kind[i] = _BPR
                 self.p1[i], self.p2[i] = (delays.link_alpha, delays.link_beta) if None in own else own
+            elif kind in ("facility", "fleet"):  # shared capacities: a congestion curve on their free time
+                self.t0[i] = free_time_h(net, kind, rid)
+                self.kind[i], self.p1[i] = ((_DAVIDSON, delays.transfer_j) if delays.transfer_vdf == "davidson"
+                                            else (_CONICAL, delays.transfer_alpha))
             else:
                 t = net.transfers[transfer_pos[rid]]
                 curve = delays.transfer_curves.get(rid)

@@ -64,6 +64,7 @@ from corridor.assignment.lp_matrix import (
     capacity_units,
     reprice,
 )
+from corridor.assignment.lp_supply import supply_structure, supply_updates
 from corridor.exceptions import InputError, Problem
 from corridor.model.costs import DEFAULT_COUNTRY_RISK, RouteOptions, price_problem
 
@@ -156,7 +157,8 @@ def _same_structure(old: Network, new: Network) -> bool:
             and all(a.mode == b.mode and a.commodities == b.commodities and a.oneway == b.oneway
                     for a, b in zip(old.links, new.links, strict=True))
             and all(a.from_modes == b.from_modes and a.to_modes == b.to_modes and a.commodities == b.commodities
-                    for a, b in zip(old.transfers, new.transfers, strict=True)))
+                    for a, b in zip(old.transfers, new.transfers, strict=True))
+            and supply_structure(old) == supply_structure(new))
 
 
 class FreightLP:
@@ -327,6 +329,17 @@ class FreightLP:
             for unit, cap in capacity_units(mtpa, teu, wagons):
                 self._set_row(("link", lk.id, a, b, unit), cap, partial(self._graph.link_capacity, li, reverse, unit))
 
+    def set_row_capacity(self, key: CapKey, cap: float) -> None:
+        """Set the capacity of a row the model has, of any kind (a facility's, a fleet direction's ...).
+
+        ``key`` is the row's :data:`~corridor.assignment.lp_matrix.CapKey` (as in the results'
+        ``capacities``); ``math.inf`` removes the limit.
+        """
+        row = self._state.capacities.get(key)
+        if row is None:
+            raise InputError(Problem("options", "capacity", f"the model has no capacity row {key!r}"))
+        self._set_row(key, cap, lambda: (key, row.cols, row.coefs))
+
     def set_transfer_capacity(self, transfer_id: str, mtpa: float | None = None, teu: float | None = None,
                               wagons: float | None = None) -> None:
         """Set a transfer's capacity; ``None`` leaves it as it is, ``math.inf`` removes it."""
@@ -459,6 +472,9 @@ class FreightLP:
         for to, tn in zip(old.transfers, network.transfers, strict=True):
             if _record_capacities(to) != _record_capacities(tn):
                 self.set_transfer_capacity(tn.id, *_record_capacities(tn))
+        current = {key: row.current for key, row in self._state.capacities.items()}
+        for key, cap, spec in supply_updates(graph, current):  # facilities and fleets
+            self._set_row(key, cap, spec)
         return True
 
     def _link_index(self, link_id: str) -> int:

@@ -40,8 +40,9 @@ __all__ = [
 ]
 
 CapKey = tuple[str, str, str, str, str]
-"""``(kind, record id, from, to, unit)`` of a capacity row: ``kind`` is ``"link"`` or ``"transfer"``,
-``from`` and ``to`` the link direction (empty for transfers), ``unit`` ``t/yr``, ``TEU/yr`` or ``wagons/yr``."""
+"""``(kind, record id, from, to, unit)`` of a capacity row: ``kind`` is ``"link"``, ``"transfer"``,
+``"facility"`` or ``"fleet"`` (:mod:`corridor.assignment.lp_supply`), ``from`` and ``to`` the link
+direction (empty for transfers), ``unit`` ``t/yr``, ``TEU/yr`` or ``wagons/yr``."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -515,6 +516,9 @@ def _capacity_specs(graph: ExpandedGraph) -> Iterator[tuple[CapKey, np.ndarray, 
     for ti, t in enumerate(net.transfers):
         for unit, cap in capacity_units(t.capacity_mtpa, t.capacity_teu, t.capacity_wagons):
             yield (*graph.transfer_capacity(ti, unit), cap)
+    from corridor.assignment.lp_supply import supply_specs
+
+    yield from supply_specs(graph)
 
 
 def _with_capacity_rows(graph: ExpandedGraph, conservation: tuple[list[np.ndarray], list[np.ndarray],

@@ -175,6 +175,12 @@ def _checked_factors(lp: FreightLP, slices: SliceSet) -> list[dict[tuple[str, st
 
 
 def _record_factors(network: Network, s: TimeSlice) -> dict[tuple[str, str], float]:
+    """Factors of the records whose capacity differs from 1 in slice ``s``.
+
+    Links and transfers match the slice's selectors themselves. A facility takes the smallest
+    factor of its members (a port closed by a storm closes the capacity they share); a fleet takes
+    the mean factor of its lines (its sailings are split evenly over them).
+    """
     country_of = {n.id: n.country for n in network.nodes}
     out: dict[tuple[str, str], float] = {}
     for kind, records in (("link", network.links), ("transfer", network.transfers)):
@@ -182,6 +188,17 @@ def _record_factors(network: Network, s: TimeSlice) -> dict[tuple[str, str], flo
             f = s.capacity_factor(r, country_of)
             if f != 1.0:
                 out[kind, r.id] = f
+    for fac in network.facilities:
+        members = [out.get((kind, r.id), 1.0) for kind, records in (("link", network.links),
+                                                                     ("transfer", network.transfers))
+                   for r in records if fac.id in r.facility]
+        if members and min(members) != 1.0:
+            out["facility", fac.id] = min(members)
+    for fleet in sorted({g.fleet for g in network.fleets}):
+        lines = sorted(set().union(*(g.lines for g in network.fleets if g.fleet == fleet)))
+        factors = [out.get(("link", line), 1.0) for line in lines]
+        if factors and sum(factors) != len(factors):
+            out["fleet", fleet] = sum(factors) / len(factors)
     return out
 
 

@@ -34,6 +34,9 @@ def summarise(ds: Dataset) -> dict[str, Any]:
         "nodes": len(net.nodes),
         "links": len(net.links),
         "transfers": len(net.transfers),
+        "facilities": len(net.facilities),
+        "fleets": len({g.fleet for g in net.fleets}),
+        "vessels": sum(g.vessels for g in net.fleets),
         "countries": dict(sorted(Counter(n.country for n in net.nodes if n.country).items())),
         "modes": dict(sorted(Counter(lk.mode for lk in net.links).items())),
         "corridors": dict(sorted(Counter(lk.corridor for lk in net.links).items())),
@@ -78,6 +81,7 @@ def info(
 
     out = console()
     out.print(f"[bold]{s['name']}[/]: {s['nodes']} nodes, {s['links']} links, {s['transfers']} transfers, "
+              f"{s['facilities']} facilities, {s['fleets']} fleets ({s['vessels']:g} vessels), "
               f"{len(s['countries'])} countries, {s['sources']} sources")
     out.print(Columns([_table("links by mode", s["modes"]), _table("links by corridor", s["corridors"]),
                        _table("nodes by country", s["countries"]),

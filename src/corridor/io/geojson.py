@@ -87,6 +87,8 @@ def dataset_to_geojson(dataset: Dataset | Network) -> dict[str, Any]:
             "sources": [record_to_row(TABLES["sources"], s, text=False) for s in net.sources.values()],
             "demand": [record_to_row(TABLES["demand"], r, text=False) for r in dataset.demand.rows],
             "tariffs": [record_to_row(TABLES["tariffs"], r, text=False) for r in net.tariffs.rows],
+            **{t: [record_to_row(TABLES[t], r, text=False) for r in getattr(net, t)]
+               for t in ("facilities", "fleets") if getattr(net, t)},
         },
     }
 
@@ -300,7 +302,8 @@ def _placement_warnings(read: _Read) -> list[Problem]:
 
 def _read_extra(doc: dict[str, Any], name: str, problems: list[Problem]) -> dict[str, list[Any]]:
     extra = doc.get("corridor") or {}
-    other: dict[str, list[Any]] = {"commodities": [], "sources": [], "demand": [], "tariffs": []}
+    other: dict[str, list[Any]] = {"commodities": [], "sources": [], "demand": [], "tariffs": [], "facilities": [],
+                                   "fleets": []}
     if not isinstance(extra, dict):
         problems.append(Problem(name, "corridor", "must be an object"))
         return other
@@ -369,5 +372,7 @@ def read_geojson(path: Path, *, default_commodities: Catalogue | None = None) ->
         sources=sources,
         meta=note_read_warnings({**meta, "format": "geojson", "path": str(path)}, warnings),
         tariffs=TariffTable(tuple(other["tariffs"])),
+        facilities=tuple(other["facilities"]),
+        fleets=tuple(other["fleets"]),
     )
     return Dataset(net, Demand(tuple(other["demand"])))

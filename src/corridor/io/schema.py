@@ -15,7 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from corridor.exceptions import Problem
-from corridor.model import Commodity, DemandRow, Link, Node, Provenance, Source, Status, Transfer
+from corridor.model import (
+    Commodity,
+    DemandRow,
+    Facility,
+    FleetGroup,
+    Link,
+    Node,
+    Provenance,
+    Source,
+    Status,
+    Transfer,
+)
+from corridor.model.facility import FACILITY_FIGURES
+from corridor.model.fleet import FLEET_FIGURES
 from corridor.model.tariffs import Tariff
 
 Catalogue = tuple[Sequence[Commodity], Mapping[str, Source]]
@@ -117,8 +130,11 @@ TABLES: dict[str, Table] = {
         ("capacity_teu", "ofloat", False, "TEU/yr"), ("capacity_wagons", "ofloat", False, "wagons/yr"),
         ("vdf_alpha", "ofloat", False, ""),
         ("vdf_beta", "ofloat", False, ""), ("vdf_capacity", "ofloat", False, ""),
-        ("toll", "ofloat", False, ""), ("link_type", "str", False, ""), ("note", "str", False, ""), *_VALIDITY,
-    ), _FIG_LINK, Link),
+        ("toll", "ofloat", False, ""), ("link_type", "str", False, ""), ("note", "str", False, ""),
+        ("facility", "set", False, "ids of the facilities whose shared capacity the link counts against"),
+        ("departures_per_year", "ofloat", False, "scheduled departures each way per year (overrides the fleets')"),
+        *_VALIDITY,
+    ), (*_FIG_LINK, "departures_per_year"), Link),
     "transfers": Table("transfers", _cols(
         ("id", "str", True, ""), ("node", "str", True, "node id"), ("kind", "str", True, ""),
         ("from_modes", "set", False, ""), ("to_modes", "set", False, ""), ("name", "str", False, ""),
@@ -126,8 +142,26 @@ TABLES: dict[str, Table] = {
         ("time_sd_h", "ofloat", False, "h"), ("cost_usd_per_t", "ofloat", False, "USD/t"),
         ("cost_usd_per_teu", "ofloat", False, "USD/TEU"), ("capacity_mtpa", "ofloat", False, "Mt/yr"),
         ("capacity_teu", "ofloat", False, "TEU/yr"), ("capacity_wagons", "ofloat", False, "wagons/yr"),
-        ("note", "str", False, ""), *_VALIDITY,
+        ("note", "str", False, ""),
+        ("facility", "set", False, "ids of the facilities whose shared capacity the transfer counts against"),
+        *_VALIDITY,
     ), _FIG_TRANSFER, Transfer),
+    "facilities": Table("facilities", _cols(
+        ("id", "str", True, ""), ("node", "str", True, "node id"), ("name", "str", False, ""),
+        ("capacity_mtpa", "ofloat", False, "Mt/yr, all members together"),
+        ("capacity_teu", "ofloat", False, "TEU/yr"), ("capacity_wagons", "ofloat", False, "wagons/yr"),
+        ("per_direction", "bool", False, "the capacity holds each way separately (member links only)"),
+        ("note", "str", False, ""), *_VALIDITY,
+    ), FACILITY_FIGURES, Facility),
+    "fleets": Table("fleets", _cols(
+        ("id", "str", True, "vessel group id"), ("fleet", "str", True, "fleet id (groups share its capacity)"),
+        ("lines", "set", True, "link ids sailed"), ("name", "str", False, ""), ("operator", "str", False, ""),
+        ("vessels", "float", True, "number of vessels"), ("railcars", "ofloat", False, "railcars per sailing"),
+        ("teu", "ofloat", False, "TEU per sailing"), ("trucks", "ofloat", False, "trucks per sailing"),
+        ("round_trip_h", "ofloat", False, "h per round trip"),
+        ("voyages_per_year", "ofloat", False, "round trips per vessel and year"),
+        ("share", "ofloat", False, "operating share (default 1)"), ("note", "str", False, ""), *_VALIDITY,
+    ), FLEET_FIGURES, FleetGroup),
     "demand": Table("demand", _cols(
         ("id", "str", True, ""), ("origin", "str", True, "node id"),
         ("destination", "str", True, "node id"), ("commodity", "str", True, ""),
@@ -274,25 +308,36 @@ def _build(table: Table, v: dict[str, Any], prov: dict[str, Provenance], where: 
             bool(v["oneway"]), v["vdf_alpha"], v["vdf_beta"], v["vdf_capacity"], v["toll"] or 0.0,
             v["link_type"], v["note"], prov, where, capacity_wagons=v["capacity_wagons"],
             valid_from=v["valid_from"], valid_to=v["valid_to"],
+            facility=v["facility"], departures_per_year=v["departures_per_year"],
         )
     if table.name == "transfers":
         return Transfer(
             v["id"], v["node"], v["kind"], v["from_modes"], v["to_modes"], v["name"],
             v["time_h"] or 0.0, v["time_sd_h"], v["cost_usd_per_t"], v["cost_usd_per_teu"],
             v["capacity_mtpa"], v["capacity_teu"], v["commodities"], v["note"], prov, where,
-            capacity_wagons=v["capacity_wagons"], valid_from=v["valid_from"], valid_to=v["valid_to"],
+            capacity_wagons=v["capacity_wagons"], facility=v["facility"],
+            valid_from=v["valid_from"], valid_to=v["valid_to"],
         )
-    return {"tariffs": _tariff, "demand": _demand_row}[table.name](v, prov, where)
+    return _build_rest(table.name, v, prov, where)
 
 
-def _demand_row(v: dict[str, Any], prov: dict[str, Provenance], where: str) -> DemandRow:
-    return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
-                     v["tonnes"], v["teu"], v["group"], v["note"], prov, where)
-
-
-def _tariff(v: dict[str, Any], prov: dict[str, Provenance], where: str) -> Tariff:
-    return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
-                  v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
+def _build_rest(name: str, v: dict[str, Any], prov: dict[str, Provenance], where: str) -> Any:
+    if name == "demand":
+        return DemandRow(v["id"], v["origin"], v["destination"], v["commodity"], v["year"],
+                         v["tonnes"], v["teu"], v["group"], v["note"], prov, where)
+    if name == "tariffs":
+        return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
+                      v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
+    if name not in ("facilities", "fleets"):
+        raise AssertionError(name)
+    if name == "facilities":
+        return Facility(v["id"], v["node"], v["name"], v["capacity_mtpa"], v["capacity_teu"], v["capacity_wagons"],
+                        bool(v["per_direction"]), v["note"], prov, where,
+                        valid_from=v["valid_from"], valid_to=v["valid_to"])
+    share = 1.0 if v["share"] is None else v["share"]
+    return FleetGroup(v["id"], v["fleet"], v["lines"], v["name"], v["operator"], v["vessels"], v["railcars"],
+                      v["teu"], v["trucks"], v["round_trip_h"], v["voyages_per_year"], share, v["note"], prov, where,
+                      valid_from=v["valid_from"], valid_to=v["valid_to"])
 
 
 def _encode(kind: str, value: Any, *, text: bool) -> Any:

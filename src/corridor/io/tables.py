@@ -1,7 +1,8 @@
 """Networks as CSV tables.
 
 A network is a folder with ``nodes.csv``, ``links.csv`` and optional ``transfers.csv``,
-``commodities.csv``, ``sources.csv``, ``tariffs.csv`` and ``demand.csv``.
+``commodities.csv``, ``sources.csv``, ``tariffs.csv``, ``demand.csv``, ``facilities.csv`` (shared
+capacities) and ``fleets.csv`` (the vessels of sea lines).
 
 Columns are described in :mod:`corridor.io.schema`. Unknown columns are errors (a column
 ``distance_mi`` is a unit that corridor does not read); errors name ``file:line`` and the column.
@@ -24,7 +25,7 @@ from corridor.model.tariffs import TariffTable, tariff_problems
 __all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
 
 REQUIRED_FILES = ("nodes", "links")
-OPTIONAL_FILES = ("transfers", "commodities", "sources", "tariffs", "demand")
+OPTIONAL_FILES = ("transfers", "commodities", "sources", "tariffs", "demand", "facilities", "fleets")
 
 
 def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
@@ -120,8 +121,9 @@ def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = No
                 problems.append(Problem(str(path), "", "file not found (a CSV network needs nodes.csv and links.csv)"))
             continue
         tables[name] = read_table(path, TABLES[name], problems)
-    for name in ("nodes", "links", "transfers"):
-        problems += period_problems(tables.get(name, []), name[:-1])
+    for name, kind in (("nodes", "node"), ("links", "link"), ("transfers", "transfer"), ("facilities", "facility"),
+                       ("fleets", "vessel group")):
+        problems += period_problems(tables.get(name, []), kind)
     if problems:
         raise InputError(problems)
     sources: dict[str, Source] = {s.key: s for s in tables.get("sources", [])}
@@ -142,6 +144,8 @@ def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = No
         sources=sources,
         meta={"format": "csv", "path": str(folder)},
         tariffs=TariffTable(tuple(tariff_rows)),
+        facilities=tuple(tables.get("facilities", [])),
+        fleets=tuple(tables.get("fleets", [])),
     )
     return Dataset(net, Demand(tuple(tables.get("demand", []))))
 
@@ -191,6 +195,7 @@ def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
     }
     if net.tariffs.rows:
         content["tariffs"] = list(net.tariffs.rows)
+    content.update({name: list(getattr(net, name)) for name in ("facilities", "fleets") if getattr(net, name)})
     folder = Path(folder)
     with atomic_dir(folder) as tmp:
         for name, records in content.items():

@@ -6,6 +6,8 @@ from corridor.model.commodity import MODES, Commodity
 from corridor.model.compiled import CompiledNetwork
 from corridor.model.dataset import Dataset, figure_statuses
 from corridor.model.demand import Demand, DemandRow
+from corridor.model.facility import Facility
+from corridor.model.fleet import FleetGroup
 from corridor.model.lookup import find_node, normalise_name
 from corridor.model.network import CORRIDORS, NODE_KINDS, TRANSFER_KINDS, Link, Network, Node, Transfer
 from corridor.model.provenance import Provenance, Source, Status
@@ -22,6 +24,8 @@ __all__ = [
     "Dataset",
     "Demand",
     "DemandRow",
+    "Facility",
+    "FleetGroup",
     "Link",
     "Network",
     "Node",

@@ -48,7 +48,8 @@ class CompiledNetwork:
     arc_reverse
         True where the arc runs ``b→a``.
     distance_km, time_h, cost_usd_per_t, cost_usd_per_teu, capacity_mtpa, capacity_teu
-        Per-arc figures.
+        Per-arc figures; ``time_h`` includes the wait for a departure on scheduled lines
+        (:meth:`Network.time_h <corridor.model.Network.time_h>`).
     mode, corridor
         Per-arc codes into :data:`corridor.model.MODES` and :data:`corridor.model.CORRIDORS`.
     country
@@ -142,7 +143,7 @@ class CompiledNetwork:
             arc_link=arc_link,
             arc_reverse=arc_reverse,
             distance_km=col([lk.distance_km for lk in links]),
-            time_h=col([lk.running_time_h for lk in links]),
+            time_h=col([net.time_h(lk) for lk in links]),
             cost_usd_per_t=col([_num(lk.cost_usd_per_t, np.nan) for lk in links]),
             cost_usd_per_teu=col([_num(lk.cost_usd_per_teu, np.nan) for lk in links]),
             capacity_mtpa=col([_num(lk.capacity_mtpa, np.inf) for lk in links]),

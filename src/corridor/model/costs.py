@@ -196,7 +196,7 @@ def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts
         ok.append(lk.mode in com.modes and (not lk.commodities or com.id in lk.commodities))
         score = options.link_risk.get(lk.id, options.country_risk.get(lk.country, 0.0))
         f = factors[lk.mode].kg_co2e_per_tkm if lk.mode in factors else 0.0
-        rows.append((lk.running_time_h, f * lk.distance_km * tpu, score * lk.distance_km / 1000.0))
+        rows.append((net.time_h(lk), f * lk.distance_km * tpu, score * lk.distance_km / 1000.0))
     arc_link = np.asarray(compiled.arc_link, dtype=np.int64)  # type: ignore[attr-defined]
     per_link = np.column_stack([money, np.asarray(rows, dtype=float).reshape(-1, 3)])
     used = {net.links[li].id for li in np.unique(arc_link).tolist()}

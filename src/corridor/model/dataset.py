@@ -42,7 +42,8 @@ def figure_statuses(dataset: Dataset) -> dict[str, int]:
     counts: dict[str, int] = {}
     net = dataset.network
     groups = (("node", net.nodes), ("link", net.links), ("transfer", net.transfers),
-              ("commodity", net.commodities), ("demand", dataset.demand.rows))
+              ("commodity", net.commodities), ("demand", dataset.demand.rows), ("facility", net.facilities),
+              ("fleet", net.fleets))
     for kind, records in groups:
         for r in records:
             keys = {PROVENANCE_KEY.get(f, f) for f in FIGURES[kind] if getattr(r, f) is not None}

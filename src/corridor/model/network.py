@@ -14,6 +14,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from corridor.model.commodity import Commodity
+from corridor.model.facility import Facility
+from corridor.model.fleet import FleetGroup, line_departures, wait_h
 from corridor.model.provenance import Provenance, Source
 from corridor.model.tariffs import TariffTable
 
@@ -140,6 +142,12 @@ class Link:
         Source and status per figure, keyed by field name.
     valid_from, valid_to
         First and last year (inclusive) of the link; ``None`` is open (see :mod:`corridor.model.validity`).
+    facility
+        Ids of the :class:`~corridor.model.facility.Facility` records whose shared capacity the
+        link's flow counts against (both directions).
+    departures_per_year
+        Scheduled departures each way per year (a sea line); overrides what the fleets serving the
+        line give. The wait for a departure (half the interval) is added to the link's time.
     """
 
     id: str
@@ -169,6 +177,8 @@ class Link:
     capacity_wagons: float | None = None
     valid_from: int | None = None
     valid_to: int | None = None
+    facility: frozenset[str] = frozenset()
+    departures_per_year: float | None = None
 
     @property
     def running_time_h(self) -> float:
@@ -212,6 +222,8 @@ class Transfer:
         Source and status per figure.
     valid_from, valid_to
         First and last year (inclusive) of the transfer; ``None`` is open (see :mod:`corridor.model.validity`).
+    facility
+        Ids of the facilities whose shared capacity the transfer's flow counts against.
     """
 
     id: str
@@ -233,6 +245,7 @@ class Transfer:
     capacity_wagons: float | None = None
     valid_from: int | None = None
     valid_to: int | None = None
+    facility: frozenset[str] = frozenset()
 
     def applies(self, mode_in: str | None, mode_out: str | None) -> bool:
         """Whether a path arriving by ``mode_in`` and leaving by ``mode_out`` incurs this transfer.
@@ -261,6 +274,10 @@ class Network:
         The tariff table that prices links without their own cost (:mod:`corridor.model.tariffs`).
     meta
         Free metadata (``{"year": "2021", "time_unit": "h"}``).
+    facilities
+        Shared capacities (ports, border stations), see :mod:`corridor.model.facility`.
+    fleets
+        The vessel groups of the sea lines' fleets, see :mod:`corridor.model.fleet`.
 
     Examples
     --------
@@ -284,9 +301,11 @@ class Network:
     sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     tariffs: TariffTable = field(default_factory=TariffTable, compare=False, hash=False)
+    facilities: tuple[Facility, ...] = ()
+    fleets: tuple[FleetGroup, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("nodes", "links", "transfers", "commodities"):
+        for name in ("nodes", "links", "transfers", "commodities", "facilities", "fleets"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
@@ -309,6 +328,22 @@ class Network:
         for t in self.transfers:
             out.setdefault(t.node, []).append(t)
         return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def line_waits_h(self) -> dict[str, float]:
+        """Mean wait for a departure in hours of each scheduled line (fleets, ``departures_per_year``), by link id.
+
+        A fleet's sailings go to those of its lines that the network has (a closed line's share
+        goes to the others).
+        """
+        links = set(self.link_index)
+        groups = [g if g.lines <= links else dataclasses.replace(g, lines=g.lines & links) for g in self.fleets]
+        overrides = {lk.id: lk.departures_per_year for lk in self.links if lk.departures_per_year is not None}
+        return {k: wait_h(v) for k, v in line_departures(groups, overrides).items()}
+
+    def time_h(self, link: Link) -> float:
+        """Time of a link for routing and assignment: running time plus the wait for a departure."""
+        return link.running_time_h + self.line_waits_h.get(link.id, 0.0)
 
     @cached_property
     def commodity_index(self) -> dict[str, Commodity]:
@@ -344,7 +379,7 @@ class Network:
 
     # --- edits (each returns a new network) ------------------------------------------------
     def replace(self, record_id: str, **changes: Any) -> Network:
-        """Return a copy in which the node, link or transfer ``record_id`` has ``changes``.
+        """Return a copy in which the node, link, transfer, facility or fleet group ``record_id`` has ``changes``.
 
         Raises
         ------
@@ -357,11 +392,13 @@ class Network:
                 items[index[record_id]] = dataclasses.replace(items[index[record_id]], **changes)
                 records: dict[str, Any] = {attr: tuple(items)}
                 return dataclasses.replace(self, **records)
-        for i, t in enumerate(self.transfers):
-            if t.id == record_id:
-                items = list(self.transfers)
-                items[i] = dataclasses.replace(t, **changes)
-                return dataclasses.replace(self, transfers=tuple(items))
+        for attr in ("transfers", "facilities", "fleets"):
+            items = list(getattr(self, attr))
+            for i, r in enumerate(items):
+                if r.id == record_id:
+                    items[i] = dataclasses.replace(r, **changes)
+                    records = {attr: tuple(items)}
+                    return dataclasses.replace(self, **records)
         raise KeyError(record_id)
 
     def with_records(
@@ -371,6 +408,8 @@ class Network:
         links: Iterable[Link] = (),
         transfers: Iterable[Transfer] = (),
         sources: Mapping[str, Source] | None = None,
+        facilities: Iterable[Facility] = (),
+        fleets: Iterable[FleetGroup] = (),
     ) -> Network:
         """Return a copy with these records added (a record with an existing id replaces it)."""
 
@@ -385,6 +424,8 @@ class Network:
             links=merge(self.links, links),
             transfers=merge(self.transfers, transfers),
             sources={**self.sources, **(sources or {})},
+            facilities=merge(self.facilities, facilities),
+            fleets=merge(self.fleets, fleets),
         )
 
     def with_links(self, links: Iterable[Link]) -> Network:
@@ -394,7 +435,8 @@ class Network:
     def without(self, ids: Iterable[str]) -> Network:
         """Return a copy without the named nodes, links and transfers.
 
-        Removing a node also removes its links and transfers.
+        Removing a node also removes its links, transfers and facilities; fleet groups lose the
+        removed lines.
         """
         drop = set(ids)
         nodes = tuple(n for n in self.nodes if n.id not in drop)
@@ -403,7 +445,12 @@ class Network:
             lk for lk in self.links if lk.id not in drop and lk.a in kept and lk.b in kept
         )
         transfers = tuple(t for t in self.transfers if t.id not in drop and t.node in kept)
-        return dataclasses.replace(self, nodes=nodes, links=links, transfers=transfers)
+        facilities = tuple(f for f in self.facilities if f.id not in drop and f.node in kept)
+        link_ids = {lk.id for lk in links}
+        fleets = tuple(g if g.lines <= link_ids else dataclasses.replace(g, lines=g.lines & link_ids)
+                       for g in self.fleets if g.id not in drop)
+        return dataclasses.replace(self, nodes=nodes, links=links, transfers=transfers, facilities=facilities,
+                                   fleets=fleets)
 
     def as_of(self, year: int | None) -> Network:
         """Return the network as it was in ``year``: the records (and dated variants) valid then.

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import NetworkValidationError, Problem
 from corridor.model.commodity import MODES
+from corridor.model.facility import FACILITY_FIGURES
+from corridor.model.fleet import FLEET_FIGURES
 from corridor.model.network import CORRIDORS, NODE_KINDS, TRANSFER_KINDS
 from corridor.model.passage import MODE_CHANGE_KINDS, Way, border_gaps, mode_change_gaps
 
@@ -37,17 +39,26 @@ NUMERIC_RANGES: dict[str, tuple[float, float, str]] = {
     "t_per_wagon": (0.0, 200.0, "tonnes per wagon"),
     "tonnes": (0.0, 2_000_000_000.0, "tonnes per year"),
     "teu": (0.0, 100_000_000.0, "TEU per year"),
+    "departures_per_year": (0.0, 100_000.0, "departures each way per year (not per week)"),
+    "vessels": (0.0, 10_000.0, "vessels"),
+    "railcars": (0.0, 1_000.0, "railcars per vessel and sailing"),
+    "trucks": (0.0, 1_000.0, "trucks per vessel and sailing"),
+    "round_trip_h": (0.0, 10_000.0, "hours per round trip (not days)"),
+    "voyages_per_year": (0.0, 10_000.0, "round trips per vessel and year"),
+    "share": (0.0, 1.0, "a share of the year between 0 and 1 (not a percentage)"),
 }
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 FIGURES = {
     "node": ("lon", "lat"),
     "link": ("distance_km", "speed_kmh", "time_h", "cost_usd_per_t", "cost_usd_per_teu",
-             "capacity_mtpa", "capacity_teu", "capacity_wagons"),
+             "capacity_mtpa", "capacity_teu", "capacity_wagons", "departures_per_year"),
     "transfer": ("time_h", "time_sd_h", "cost_usd_per_t", "cost_usd_per_teu", "capacity_mtpa",
                  "capacity_teu", "capacity_wagons"),
     "commodity": ("t_per_teu", "t_per_wagon"),
     "demand": ("tonnes", "teu"),
+    "facility": FACILITY_FIGURES,
+    "fleet": FLEET_FIGURES,
 }
 PROVENANCE_KEY = {"lon": "coords", "lat": "coords"}
 
@@ -198,6 +209,23 @@ def _check_commodities(c: _Collector, net: Network, require_sources: bool) -> No
         _check_provenance(c, net, "commodity", com, require_sources)
 
 
+def check_supply(c: _Collector, net: Network, require_sources: bool) -> None:
+    """Facilities, fleet groups and the memberships that point at them.
+
+    See :mod:`corridor.model.validate_supply`.
+    """
+    from corridor.model.validate_supply import check_facilities, check_fleets
+
+    _duplicates(c, "facility", net.facilities)
+    _duplicates(c, "fleet", net.fleets)
+    for kind, records in (("facility", net.facilities), ("fleet", net.fleets)):
+        for r in records:
+            _check_numbers(c, kind, r)
+            _check_provenance(c, net, kind, r, require_sources)
+    check_facilities(c.add, net)
+    check_fleets(c.add, net)
+
+
 def _check_connected(c: _Collector, net: Network) -> None:
     for part in _components(net)[1:]:
         first = next(n for n in net.nodes if n.id in part)
@@ -262,12 +290,13 @@ def validate_network(
     Checks: duplicate and empty ids; references to nodes and commodities that do not exist;
     unknown modes, kinds and corridor tags; country codes; numbers that are NaN, negative or out
     of range for their unit (a capacity of 5,000,000 "Mt/yr" was almost surely given in tonnes);
-    links without speed or time; parts of the network not connected to the rest; a way through a
-    node that crosses a national border without a border-clearance transfer (an error, see
-    :mod:`corridor.model.passage`); a network whose modes meet at nodes but which has no transfer
-    that lets cargo change mode (a warning: no route can change mode anywhere); figures without
-    a source, and source keys missing from the sources table. Warnings that the reader of the
-    network's file left in its ``meta`` (see :func:`note_read_warnings`) are reported too.
+    links without speed or time; facilities and fleets (see :func:`check_supply`); parts of the
+    network not connected to the rest; a way through a node that crosses a national border without
+    a border-clearance transfer (an error, see :mod:`corridor.model.passage`); a network whose modes
+    meet at nodes but which has no transfer that lets cargo change mode (a warning: no route can
+    change mode anywhere); figures without a source, and source keys missing from the sources
+    table. Warnings that the reader of the network's file left in its ``meta`` (see
+    :func:`note_read_warnings`) are reported too.
 
     Parameters
     ----------
@@ -299,6 +328,7 @@ def validate_network(
     _check_links(c, net, require_sources)
     _check_transfers(c, net, require_sources)
     _check_commodities(c, net, require_sources)
+    check_supply(c, net, require_sources)
     _check_connected(c, net)
     _check_borders(c, net, demand)
     _check_mode_changes(c, net)

@@ -97,18 +97,23 @@ def _span(a: Any, b: Any) -> str:
 
 
 def network_as_of(net: Network, year: int | None) -> Network:
-    """The network in ``year``: nodes, links and transfers valid then, links and transfers of kept nodes only.
+    """The network in ``year``: records valid then; links, transfers and facilities of kept nodes only.
 
     ``None`` keeps every record without an end year. A network without validity bounds is returned as it is.
     """
-    if not (has_periods(net.nodes) or has_periods(net.links) or has_periods(net.transfers)):
+    if not any(has_periods(records) for records in (net.nodes, net.links, net.transfers, net.facilities, net.fleets)):
         return net
     nodes = tuple(n for n in net.nodes if valid_in(n, year))
     kept = {n.id for n in nodes}
     links = tuple(lk for lk in net.links if valid_in(lk, year) and lk.a in kept and lk.b in kept)
     transfers = tuple(t for t in net.transfers if valid_in(t, year) and t.node in kept)
+    facilities = tuple(f for f in net.facilities if valid_in(f, year) and f.node in kept)
+    kept_links = {lk.id for lk in links}
+    fleets = tuple(dataclasses.replace(g, lines=g.lines & kept_links) for g in net.fleets
+                   if valid_in(g, year) and g.lines & kept_links)
     meta = {**net.meta, "as_of": "now" if year is None else str(year)}
-    return dataclasses.replace(net, nodes=nodes, links=links, transfers=transfers, meta=meta)
+    return dataclasses.replace(net, nodes=nodes, links=links, transfers=transfers, facilities=facilities,
+                               fleets=fleets, meta=meta)
 
 
 def default_year(dataset: Dataset) -> int | None:

@@ -112,10 +112,10 @@ _IDX = _c("idx", "INTEGER", "", "sample index, from 0", py=None, required=True)
 _FROM = _c("from_node", "TEXT", "", "node the flow leaves (link direction)", py="from")
 _TO = _c("to_node", "TEXT", "", "node the flow enters", py="to")
 _CAPACITY_ROW = (
-    _c("kind", "TEXT", "", "``link`` or ``transfer``"),
-    _c("capacity_id", "TEXT", "", "the link or transfer id", py="id"),
-    _c("from_node", "TEXT", "", "link direction's tail; empty for transfers", py="from"),
-    _c("to_node", "TEXT", "", "link direction's head; empty for transfers", py="to"),
+    _c("kind", "TEXT", "", "``link``, ``transfer``, ``facility`` or ``fleet``"),
+    _c("capacity_id", "TEXT", "", "the link, transfer, facility or fleet id", py="id"),
+    _c("from_node", "TEXT", "", "link or fleet direction's tail; empty for transfers", py="from"),
+    _c("to_node", "TEXT", "", "link or fleet direction's head; empty for transfers", py="to"),
     _c("unit", "TEXT", "", "unit of ``capacity`` and ``flow``: ``t/yr``, ``TEU/yr`` or ``wagons/yr``"),
     _c("capacity", "DOUBLE", "unit", "capacity; null if unlimited"),
     _c("flow", "DOUBLE", "unit", "flow through it"),
@@ -191,7 +191,8 @@ OD_RESULTS = Table("od_results", "One row per run and demand row: what was asked
     _c("hours_per_t", "DOUBLE", "h", "transit time of a served tonne; null until an engine reports it"),
 ), key=("run_id", "seq"), py="od", order="seq")
 
-CAPACITIES = Table("capacities", "One row per run and capacity row (link direction or transfer, per unit).", (
+CAPACITIES = Table("capacities", "One row per run and capacity row (link direction, transfer, facility or fleet "
+                   "direction, per unit).", (
     _RUN, _SEQ, *_CAPACITY_ROW,
     _c("usd_per_unit", "DOUBLE", "USD/yr per unit", "value of one more unit of capacity (LP dual; 0 when "
        "not binding and in equilibrium runs)"),
@@ -277,8 +278,9 @@ SAMPLE_CORRIDORS = Table("sample_corridors", "One row per sweep sample and corri
 SAMPLE_BINDING = Table("sample_binding", "One row per sweep sample and capacity that binds in it.", (
     _SWEEP, _IDX,
     _c("pos", "INTEGER", "", "position in the sample's ``binding`` list, from 0", py=None, required=True),
-    _c("kind", "TEXT", "", "``link`` or ``transfer`` (null if the entry has no ``kind:``)", py=None),
-    _c("capacity_id", "TEXT", "", "the link or transfer id", py=None),
+    _c("kind", "TEXT", "", "``link``, ``transfer``, ``facility`` or ``fleet`` (null if the entry has no ``kind:``)",
+       py=None),
+    _c("capacity_id", "TEXT", "", "the link, transfer, facility or fleet id", py=None),
 ), key=("sweep_id", "idx", "pos"))
 
 HUB_KPIS = Table("hub_kpis", "One row per hub run and KPI: its mean over replications with a 95 % interval.", (

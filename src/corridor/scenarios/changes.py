@@ -30,11 +30,15 @@ Each change alters exactly what it names and nothing else (tested property by pr
     Scale the selected demand rows, or give them another origin or destination.
 ``add_node``, ``add_link``, ``add_transfer``
     A record with the fields of the CSV tables, and ``source`` and ``status`` for its figures.
+``change_fleet``, ``set_departures``
+    Vessels, round trips and operating shares of fleets, and a line's departures: see
+    :mod:`corridor.scenarios.changes_fleet`.
 
 Selectors (``select:``) combine with AND; each takes a value or a list. ``id`` and ``country`` select
 links and transfers; ``mode`` and ``corridor`` links only; ``kind`` and ``node`` transfers only;
-``records: links|transfers`` restricts further; ``commodity`` and ``class`` (``change_tariff``
-only) select the charges of the tariff table.
+``records: links|transfers|facilities`` restricts further; ``commodity`` and ``class``
+(``change_tariff`` only) select the charges of the tariff table. The capacity changes reach
+facilities too, by ``id``, ``node`` and ``country``.
 """
 
 from __future__ import annotations
@@ -46,9 +50,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corridor.exceptions import InputError, Problem
-from corridor.model import CORRIDORS, TRANSFER_KINDS, Demand, DemandRow, Link, Network, Node, Transfer
+from corridor.model import CORRIDORS, TRANSFER_KINDS, Demand, DemandRow, Facility, Link, Network, Node, Transfer
 from corridor.model.commodity import MODES
 from corridor.model.validate import NUMERIC_RANGES
+from corridor.scenarios.changes_fleet import FLEET_CHANGES, facility_ids, facility_matches
 from corridor.scenarios.spec import Change, ScenarioSpec
 from corridor.scenarios.tariff_changes import tariff_adjustment
 from corridor.validation import did_you_mean, unknown
@@ -122,7 +127,8 @@ def _check_selectors(ctx: _Ctx, ch: Change, sel: dict[str, Any]) -> None:
     """Report selector values the network does not have; country codes become upper case."""
     net = ctx.net
     if "id" in sel:
-        ctx.check_ids(ch, sel["id"], [*net.link_index, *(t.id for t in net.transfers)], "link or transfer", "select.id")
+        ctx.check_ids(ch, sel["id"], [*net.link_index, *(t.id for t in net.transfers), *facility_ids(net)],
+                      "link, transfer or facility", "select.id")
     if "country" in sel:
         known = ctx.countries()
         for c in sel["country"]:
@@ -136,8 +142,8 @@ def _check_selectors(ctx: _Ctx, ch: Change, sel: dict[str, Any]) -> None:
                 ctx.bad(ch, f"select.{key}", unknown(what, v, values, list_known=False))
     if "node" in sel:
         ctx.check_ids(ch, sel["node"], net.node_index, "node", "select.node")
-    if sel.get("records", "both") not in ("links", "transfers", "both"):
-        ctx.bad(ch, "select.records", f"must be links, transfers or both, got {sel['records']!r}")
+    if sel.get("records", "both") not in ("links", "transfers", "facilities", "both"):
+        ctx.bad(ch, "select.records", f"must be links, transfers, facilities or both, got {sel['records']!r}")
 
 
 def _link_matches(lk: Link, sel: Mapping[str, Any], country_of: Mapping[str, str]) -> bool:
@@ -153,8 +159,8 @@ def _transfer_matches(t: Transfer, sel: Mapping[str, Any], country_of: Mapping[s
             and ("country" not in sel or country_of.get(t.node) in sel["country"]))
 
 
-def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:
-    """Indices of the links and transfers a selector picks."""
+def _select(ctx: _Ctx, ch: Change, *, facilities: bool = False) -> tuple[list[int], list[int], list[int]]:
+    """Indices of the links, transfers and (if ``facilities``) facilities a selector picks."""
     net = ctx.net
     sel: dict[str, Any] = {k: _ids(v) if k != "records" else str(v) for k, v in (ch.args.get("select") or {}).items()}
     _check_selectors(ctx, ch, sel)
@@ -165,9 +171,11 @@ def _select(ctx: _Ctx, ch: Change) -> tuple[list[int], list[int]]:
         links = [i for i, lk in enumerate(net.links) if _link_matches(lk, sel, country_of)]
     if records in ("transfers", "both") and not ({"mode", "corridor"} & set(sel)):
         transfers = [i for i, t in enumerate(net.transfers) if _transfer_matches(t, sel, country_of)]
-    if not links and not transfers and not ctx.problems:
-        ctx.bad(ch, "select", "matches no link or transfer of the network")
-    return links, transfers
+    chosen = facility_matches(net, sel) if facilities else []
+    if not links and not transfers and not chosen and not ctx.problems:
+        what = "link, transfer or facility" if facilities else "link or transfer"
+        ctx.bad(ch, "select", f"matches no {what} of the network")
+    return links, transfers, chosen
 
 
 def _replace(ctx: _Ctx, links: dict[int, dict[str, Any]], transfers: dict[int, dict[str, Any]]) -> None:
@@ -185,12 +193,12 @@ def _container_tpt(net: Network) -> float:
 
 
 def _capacity(ctx: _Ctx, ch: Change) -> None:
-    li, ti = _select(ctx, ch)
+    li, ti, fi = _select(ctx, ch, facilities=True)
     net = ctx.net
     if ch.kind == "scale_capacity":
         f = float(ctx.value(ch.args["factor"]))
 
-        def new(rec: Link | Transfer) -> dict[str, Any]:
+        def new(rec: Link | Transfer | Facility) -> dict[str, Any]:
             return {k: getattr(rec, k) * f for k in ("capacity_mtpa", "capacity_teu", "capacity_wagons")
                     if getattr(rec, k) is not None}
     else:
@@ -200,15 +208,18 @@ def _capacity(ctx: _Ctx, ch: Change) -> None:
             if a in ch.args
         }
 
-        def new(rec: Link | Transfer) -> dict[str, Any]:
+        def new(rec: Link | Transfer | Facility) -> dict[str, Any]:
             return dict(vals)
 
     links = {i: new(net.links[i]) for i in li}
     transfers = {i: new(net.transfers[i]) for i in ti}
-    unlimited = sum(1 for d in (*links.values(), *transfers.values()) if not d)
+    facilities = {i: new(net.facilities[i]) for i in fi}
+    unlimited = sum(1 for d in (*links.values(), *transfers.values(), *facilities.values()) if not d)
     _replace(ctx, links, transfers)
+    ctx.net = dataclasses.replace(ctx.net, facilities=tuple(
+        dataclasses.replace(f, **facilities[i]) if i in facilities else f for i, f in enumerate(net.facilities)))
     ctx.log.append(
-        f"{ch.kind}: {len(li)} links, {len(ti)} transfers"
+        f"{ch.kind}: {len(li)} links, {len(ti)} transfers" + (f", {len(fi)} facilities" if fi else "")
         + (f" ({unlimited} without a capacity stay unlimited)" if unlimited else "")
     )
 
@@ -218,7 +229,7 @@ def _tariff(ctx: _Ctx, ch: Change) -> None:
     narrow = {k: _ids(sel.pop(k)) for k in ("commodity", "class") if k in sel}
     if narrow:
         sel["records"] = "links"
-    li, ti = _select(ctx, dataclasses.replace(ch, args={**ch.args, "select": sel}))
+    li, ti, _ = _select(ctx, dataclasses.replace(ch, args={**ch.args, "select": sel}))
     net = ctx.net
     f = float(ctx.value(ch.args.get("factor", 1.0)))
     add_t = float(ctx.value(ch.args.get("add_usd_per_t", 0.0)))
@@ -248,7 +259,7 @@ def _tariff(ctx: _Ctx, ch: Change) -> None:
 
 
 def _time(ctx: _Ctx, ch: Change) -> None:
-    li, ti = _select(ctx, ch)
+    li, ti, _ = _select(ctx, ch)
     net = ctx.net
     f = float(ctx.value(ch.args.get("factor", 1.0)))
     add = float(ctx.value(ch.args.get("add_h", 0.0)))
@@ -440,6 +451,7 @@ _APPLY = {
     "add_node": _add,
     "add_link": _add,
     "add_transfer": _add,
+    **FLEET_CHANGES,
 }
 
 

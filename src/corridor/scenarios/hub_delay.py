@@ -6,7 +6,8 @@ configuration. Here it replaces the default delay at the Aktau port's container 
 
 - in the equilibrium (``engine: {method: equilibrium, hub_delay: simulated}``), both directions of
   the port (rail→ship and ship→rail) become one facility whose delay follows the curve at their
-  combined container throughput;
+  combined container throughput (the curve's capacity replaces the container capacity of the
+  port's facility, :mod:`corridor.model.facility`);
 - in the route planner (``corridor route --hub-throughput TEU``), the dwell at Aktau becomes the
   curve's time at that annual throughput.
 """
@@ -48,8 +49,10 @@ def simulated_hub(network: Network, name: str = "aktau-hub") -> tuple[Network, d
                                  "with corridor hub curve --form davidson"))
     ids = hub_transfers(network)
     net = network
-    for tid in ids:
-        net = net.replace(tid, time_h=float(curve.t0_h))
+    for tid in ids:  # the curve's capacity becomes the port's container capacity (one group over both directions)
+        net = net.replace(tid, time_h=float(curve.t0_h), capacity_teu=float(curve.capacity_teu_per_yr))
+    for fid in sorted({f for t in network.transfers if t.id in ids for f in t.facility}):
+        net = net.replace(fid, capacity_teu=None)
     curves = {tid: TransferCurve(t0_h=float(curve.t0_h), capacity=float(curve.capacity_teu_per_yr), j=float(curve.j),
                                  unit="TEU/yr", mu=float(curve.mu), group=_GROUP,
                                  source=f"simulated: {curve.source}") for tid in ids}

@@ -65,17 +65,22 @@ CHANGE_KINDS: dict[str, tuple[str, ...]] = {
     "add_node": ("record",),
     "add_link": ("record",),
     "add_transfer": ("record",),
+    "change_fleet": ("ids", "add_vessels", "vessels", "round_trip_h", "share", "share_factor"),
+    "set_departures": ("line", "per_year"),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "scale_capacity": ("factor",),
     "grow_demand": ("factor",),
     "change_risk": ("country", "score"),
+    "change_fleet": ("ids",),
+    "set_departures": ("line", "per_year"),
 }
 _ONE_OF: dict[str, tuple[str, ...]] = {
     "set_capacity": ("mtpa", "teu", "wagons"),
     "change_tariff": ("factor", "add_usd_per_t", "add_usd_per_teu"),
     "change_time": ("factor", "add_h"),
     "move_demand": ("origin", "destination"),
+    "change_fleet": ("add_vessels", "vessels", "round_trip_h", "share", "share_factor"),
 }
 NETWORK_SELECT = ("id", "mode", "country", "corridor", "kind", "node", "records")
 TARIFF_SELECT = ("commodity", "class")
@@ -99,7 +104,9 @@ _ENGINE_BOUNDS: dict[str, Bounds] = {
 _TOP = ("name", "description", "base", "sources", "changes", "engine", "uncertain", "baseline")
 _DOC_KEYS = ("nominal", "description", "source", "status", "unit")
 _NUMBERS: dict[str, Bounds] = {"factor": {"low": 0}, "mtpa": {"low": 0}, "teu": {"low": 0}, "wagons": {"low": 0},
-                               "score": {"low": 0}, "add_usd_per_t": {}, "add_usd_per_teu": {}, "add_h": {}}
+                               "score": {"low": 0}, "add_usd_per_t": {}, "add_usd_per_teu": {}, "add_h": {},
+                               "add_vessels": {}, "vessels": {"low": 0}, "round_trip_h": {"low": 0, "low_open": True},
+                               "share": {"low": 0, "high": 1}, "share_factor": {"low": 0}, "per_year": {"low": 0}}
 
 
 @dataclass(frozen=True)
