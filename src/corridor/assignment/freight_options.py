@@ -31,12 +31,14 @@ METHODS = ("msa", "fw", "cfw", "bfw")
 BREAK_EVEN_VALUE_OF_TIME: float = (2_860.0 - 1_750.0) / (2 * 19.61) / ((34 - 15) * 24)
 
 #: USD per tonne-hour used by default: derived by calibration — the smallest value (to two
-#: decimals, rounded up) at which the capacity-constrained LP on the built-in 2021 data carries all
-#: of the 2021 China–Europe transit (660,000 TEU by rail through Kazakhstan, LOK22) by rail, as it was
-#: observed; at the break-even value :data:`BREAK_EVEN_VALUE_OF_TIME` the model sends most of it by
-#: sea. Bisection gives 0.094 with the tariff table of the built-in data (0.147 before it: the
-#: per-TEU deep-sea prices made the sea dearer); a test re-checks it against the data.
-DEFAULT_VALUE_OF_TIME: float = 0.10
+#: decimals, rounded up) at which the capacity-constrained LP on the built-in 2021 data carries by
+#: rail all of the 2021 China–Europe transit that the Kazakh–Chinese crossings can take (660,000 TEU
+#: by rail through Kazakhstan were observed, LOK22): above it no more containers leave the sea, below
+#: it some do; at the break-even value :data:`BREAK_EVEN_VALUE_OF_TIME` the model sends most of them
+#: by sea. Bisection gives 0.114 with the tariff table, the border on every crossing, and the Dostyk
+#: and Altynkol station capacities held once (facilities), which cap rail transit at about 500,000
+#: TEU; a test re-checks it against the data.
+DEFAULT_VALUE_OF_TIME: float = 0.12
 
 
 
