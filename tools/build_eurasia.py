@@ -34,8 +34,9 @@ from fleets import FLEETS, T_PER_WAGON
 from links import LINKS as _LINKS
 from methods import METHODS
 from nodes import NODES as _NODES
-from transfers import TRANSFERS as _TRANSFERS
+from targets import TARGETS
 from tariffs import TariffBuilder, border_charges, tariff_table_lines
+from transfers import TRANSFERS as _TRANSFERS
 
 from corridor.io import write_csv_dataset
 from corridor.io.slices import write_slice_sets
@@ -56,8 +57,8 @@ from corridor.model import (
     figure_statuses,
     validate_network,
 )
-from corridor.model.tariffs import TariffTable
 from corridor.model.fleet import line_departures, wait_h
+from corridor.model.tariffs import TariffTable
 
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
 NOTE_KEY = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*[a-z]?\b")  # a source key cited in a note: KZI17b, CPMM22-KZ
@@ -375,6 +376,7 @@ def main() -> None:
             used.update(p.keys)
     for rec in (*b.nodes, *links, *transfers, *demand):  # publications cited in notes are listed too
         used.update(k for k in NOTE_KEY.findall(rec.note) if k in b.sources)
+    used.update(k for t in TARGETS for k in t[5].split("+"))  # the calibration targets' sources
     missing = sorted(k for k in used if k not in b.sources)
     assert not missing, f"source keys not in the table: {missing}"
     sources = {k: s for k, s in sorted(b.sources.items()) if k in used}
@@ -390,11 +392,24 @@ def main() -> None:
     assert not problems, problems
     write_csv_dataset(ds, OUT)
     write_slice_sets(slice_sets, OUT)
+    write_targets(OUT / "targets.csv", set(sources))
     print("\n".join(b.log))
     print(f"wrote {OUT}: {len(net.nodes)} nodes, {len(net.links)} links, {len(net.transfers)} transfers, "
           f"{len(demand)} demand rows, {len(sources)} sources")
     print("figures by status:", figure_statuses(ds))
     write_data_tables(b, ds, slice_sets)
+
+
+def write_targets(path: Path, sources: set[str]) -> None:
+    """targets.csv: the 2021 aggregates the baseline is compared with (tools/eurasia/targets.py)."""
+    cols = ("id", "measure", "observed", "unit", "year", "source", "status", "note")
+    for row in TARGETS:
+        missing = [k for k in row[5].split("+") if k not in sources]
+        assert not missing, f"target {row[0]}: source keys not in the table: {missing}"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows(TARGETS)
 
 
 def with_wagon_loads(commodities: list[Commodity]) -> list[Commodity]:

@@ -127,3 +127,15 @@ def test_year_is_the_sum_of_the_slices(shares: list[int], closures: list[float],
         limit = cap * s.share * (1 - closures[i])
         assert s.result.link_flow("ab") <= limit + 1e-6
         assert s.result.served_t == pytest.approx(min(limit, (grain + coal) * s.share), abs=1e-6)
+
+
+def test_the_year_sums_the_physical_measures_of_its_slices() -> None:
+    import corridor
+
+    a = corridor.assign(corridor.load(), slices="monthly", value_of_time=0.12)
+    year = a.to_dict()["measures"]
+    slices = [s.result.measures for s in a.result.slices]
+    for k in ("served_t", "titr_t", "russia_t", "kz_transit_teu"):
+        assert year[k] == pytest.approx(sum(m[k] for m in slices))
+        assert 0.0 <= year[k] <= year["served_t"] * (1 + 1e-9) or k == "kz_transit_teu"
+    assert sum(r["tonnes"] for r in year["by_corridor"]) == pytest.approx(year["served_t"])

@@ -37,8 +37,8 @@ def test_port_capacities_are_held_once_not_per_direction() -> None:
 
 def test_the_kazakh_ferry_fleet_by_hand() -> None:
     # 6 Dagestan-class ferries of 27 railcars (RUSSHIP, EUTR) + Azerbaijan of 56 (TRD21); Zarifa
-    # Aliyeva (56, SEA22) sails from 2022, so not in the 2021 network; round trip = mean over the two lines of 2 x (crossing + 7 h port cycle):
-    # (2 x (22 + 7) + 2 x (18 + 7)) / 2 = 54 h with the crossings of 2021's data
+    # Aliyeva (56, SEA22) sails from 2022, so not in the 2021 network; round trip = mean over the two
+    # lines of 2 x (crossing + 7 h port cycle): (2 x (22 + 7) + 2 x (21 + 7)) / 2 = 57 h
     rt = sum(2 * (NET.link(line).running_time_h + 7.0) for line in ("aktau-alat-ferry", "kuryk-alat-ferry")) / 2
     assert all(g.round_trip_h == pytest.approx(rt) for g in NET.fleets if g.fleet == "asco-kazakhstan")
     caps = fleet_capacities(NET.fleets)

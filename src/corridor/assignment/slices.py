@@ -246,7 +246,7 @@ def solve_slices(network: Network, demand: Demand | Iterable[DemandRow], slices:
 def _year(slices: SliceSet, runs: list[SliceRun], factors: list[dict[tuple[str, str], float]]) -> SlicedLPResult:
     """The year view: every table of the slices summed."""
     results = [r.result for r in runs]
-    sums = {k: math.fsum(getattr(r, k) for r in results) for k in _SUM_FIELDS}
+    sums: dict[str, Any] = {k: math.fsum(getattr(r, k) for r in results) for k in _SUM_FIELDS}
     status = next((r.status for r in results if r.status != "optimal"), "optimal")
     meta = {**results[0].meta, "slices": slices.name, "n_slices": len(runs),
             "solve_seconds": math.fsum(r.meta.get("solve_seconds", 0.0) for r in results),
@@ -259,7 +259,46 @@ def _year(slices: SliceSet, runs: list[SliceRun], factors: list[dict[tuple[str, 
         by_group=_sum_nested(r.by_group for r in results),
         by_od=tuple(_sum_od(results)), by_corridor=_sum_nested(r.by_corridor for r in results),
         link_flows=tuple(_sum_flows(results)), transfer_throughput=_sum_flat(r.transfer_throughput for r in results),
-        capacities=tuple(capacities), bottlenecks=tuple(bottlenecks), meta=meta, slices=tuple(runs))
+        capacities=tuple(capacities), bottlenecks=tuple(bottlenecks), meta=meta, slices=tuple(runs),
+        measures=_sum_measures([r.measures for r in results]))
+
+
+_MEASURE_TABLES = {"by_corridor": ("corridor",), "by_border": ("node",), "by_gauge_change": ("node",),
+                   "caspian_by_port_pair": ("from", "to")}
+
+
+def _sum_measures(per_slice: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The year's physical measures: scalars and the tonnes and TEU of every table row summed over slices.
+
+    Per-row measures (``by_od``) are summed by row id, scalar by scalar.
+    """
+    from corridor.assignment.measures import SCALAR_MEASURES
+
+    if not any(per_slice):
+        return {}
+    out: dict[str, Any] = {k: math.fsum(m.get(k, 0.0) for m in per_slice) for k in SCALAR_MEASURES}
+    for table, keys in _MEASURE_TABLES.items():
+        acc: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for m in per_slice:
+            for rec in m.get(table, []):
+                row = acc.setdefault(tuple(rec[k] for k in keys), {**rec, "tonnes": 0.0, "teu": 0.0})
+                row["tonnes"] += rec["tonnes"]
+                row["teu"] += rec["teu"]
+        out[table] = list(acc.values())
+    od: dict[str, dict[str, Any]] = {}
+    for m in per_slice:
+        for rec in m.get("by_od", []):
+            row = od.setdefault(rec["id"], {k: v for k, v in rec.items() if isinstance(v, str)})
+            for k, v in rec.items():
+                if isinstance(v, dict):
+                    sub = row.setdefault(k, {})
+                    for kk, vv in v.items():
+                        sub[kk] = sub.get(kk, 0.0) + vv
+                elif isinstance(v, int | float) and not isinstance(v, bool):
+                    row[k] = row.get(k, 0.0) + v
+    out["by_od"] = list(od.values())
+    out["counts"] = next((m["counts"] for m in per_slice if "counts" in m), {})
+    return out
 
 
 def _sum_flat(tables: Iterable[Mapping[str, float]]) -> dict[str, float]:

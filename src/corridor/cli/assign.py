@@ -53,7 +53,7 @@ def assign(
                                                  help="Equilibrium on TNTP networks: weight of link length."),
     strict: bool = typer.Option(False, "--strict", help="Equilibrium: exit 1 if the gap is not reached."),
     value_of_time: float | None = options.price(
-        "--value-of-time", "USD per tonne-hour. LP default 0 (tariffs only); freight equilibrium default 0.10 "
+        "--value-of-time", "USD per tonne-hour. LP default 0 (tariffs only); freight equilibrium default 0.12 "
         "(calibrated to the 2021 rail/sea choice of China–Europe transit).", default=None),
     carbon_price: float = options.price("--carbon-price", "USD per tonne CO2e in the objective."),
     as_json: bool = options.as_json(),

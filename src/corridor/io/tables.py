@@ -19,8 +19,8 @@ from corridor.exceptions import InputError, Problem
 from corridor.io.files import atomic_dir, read_text
 from corridor.io.schema import TABLES, Catalogue, Table, record_to_row, row_to_record
 from corridor.model import Commodity, Dataset, Demand, Network, Source
-from corridor.model.validity import period_problems
 from corridor.model.tariffs import TariffTable, tariff_problems
+from corridor.model.validity import period_problems
 
 __all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
 
