@@ -126,3 +126,12 @@ def test_builtin_seasonal_scenario_reports_the_months(capsys: pytest.CaptureFixt
     html = report.read_text()
     assert "By time slice" in html
     assert "Lines with seasonal capacity" in html
+
+
+def test_storm_months_lengthen_the_wait_for_a_ferry() -> None:
+    d = corridor.assign(corridor.load(), slices="monthly", value_of_time=0.12).to_dict()
+    wait = {s["id"]: next(w["wait_h"] for w in s["line_waits"] if w["link"] == "aktau-alat-ferry") for s in d["slices"]}
+    assert wait["nov"] > 1.5 * wait["oct"] and wait["dec"] > 1.5 * wait["jan"]
+    assert min(wait.values()) >= corridor.load().network.line_waits_h["aktau-alat-ferry"] - 1e-9
+    html = corridor.assign(corridor.load(), slices="monthly", value_of_time=0.12).to_html()
+    assert "wait (h)" in html

@@ -54,6 +54,12 @@ class SliceRun:
         Of the slice.
     result
         Its :class:`~corridor.assignment.lp_results.LPResult` (tonnes and capacities in the slice, not per year).
+    factors
+        ``factor x (1 - closure)`` of the records whose capacity differs from 1 in the slice.
+    waits
+        Per sea line with a schedule: the fleet serving it and the wait for a departure in the slice
+        (h): the year's wait divided by the fleet's open share (fewer sailings, longer intervals). The
+        LP prices the year's mean wait in every slice; this is what the schedule gives in the slice.
     """
 
     id: str
@@ -62,6 +68,7 @@ class SliceRun:
     share: float
     result: LPResult
     factors: dict[tuple[str, str], float] = field(default_factory=dict)
+    waits: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def line_flows(self) -> dict[str, float]:
         """Tonnes per link in the slice, both directions together."""
@@ -82,6 +89,7 @@ class SliceRun:
             "link_flows": [{"link": k[0], "from": k[1], "to": k[2], "tonnes": v} for k, v in flows.items()],
             "capacities": [dict(c) for c in r.capacities if c["capacity"] is not None],
             "capacity_factors": [{"kind": k, "id": i, "factor": f} for (k, i), f in sorted(self.factors.items())],
+            "line_waits": [{"link": lk, "fleet": fleet, "wait_h": w} for lk, (fleet, w) in sorted(self.waits.items())],
         }
 
 
@@ -202,6 +210,17 @@ def _record_factors(network: Network, s: TimeSlice) -> dict[tuple[str, str], flo
     return out
 
 
+def _slice_waits(network: Network, factors: Mapping[tuple[str, str], float]) -> dict[str, tuple[str, float]]:
+    """Per scheduled line: its fleet and the wait in a slice whose fleet factors are ``factors``."""
+    fleet_of = {line: g.fleet for g in network.fleets for line in sorted(g.lines)}
+    out = {}
+    for line, wait in network.line_waits_h.items():
+        fleet = fleet_of.get(line, "")
+        f = factors.get(("fleet", fleet), 1.0)
+        out[line] = (fleet, wait / f if f > 0 else math.inf)
+    return out
+
+
 def solve_slices(network: Network, demand: Demand | Iterable[DemandRow], slices: SliceSet,
                  *, lp: FreightLP | None = None, **build: Any) -> SlicedLPResult:
     """Solve the LP once per slice (one model, warm starts) and sum the slices to the year.
@@ -235,7 +254,7 @@ def solve_slices(network: Network, demand: Demand | Iterable[DemandRow], slices:
     try:
         for s, fs in zip(slices.slices, all_factors, strict=True):
             apply_slice(model, s, fs, commodities, annual)
-            runs.append(SliceRun(s.id, s.name, s.months, s.share, model.solve(), fs))
+            runs.append(SliceRun(s.id, s.name, s.months, s.share, model.solve(), fs, _slice_waits(model.network, fs)))
             factors.append(fs)
     finally:
         model.set_capacity_rows(annual)
@@ -267,6 +286,17 @@ _MEASURE_TABLES = {"by_corridor": ("corridor",), "by_border": ("node",), "by_gau
                    "caspian_by_port_pair": ("from", "to")}
 
 
+def _add_od(row: dict[str, Any], rec: Mapping[str, Any]) -> None:
+    """Add one slice's per-row measures (numbers, and dicts of numbers) to the year's row."""
+    for k, v in rec.items():
+        if isinstance(v, dict):
+            sub = row.setdefault(k, {})
+            for kk, vv in v.items():
+                sub[kk] = sub.get(kk, 0.0) + vv
+        elif isinstance(v, int | float) and not isinstance(v, bool):
+            row[k] = row.get(k, 0.0) + v
+
+
 def _sum_measures(per_slice: list[Mapping[str, Any]]) -> dict[str, Any]:
     """The year's physical measures: scalars and the tonnes and TEU of every table row summed over slices.
 
@@ -288,14 +318,7 @@ def _sum_measures(per_slice: list[Mapping[str, Any]]) -> dict[str, Any]:
     od: dict[str, dict[str, Any]] = {}
     for m in per_slice:
         for rec in m.get("by_od", []):
-            row = od.setdefault(rec["id"], {k: v for k, v in rec.items() if isinstance(v, str)})
-            for k, v in rec.items():
-                if isinstance(v, dict):
-                    sub = row.setdefault(k, {})
-                    for kk, vv in v.items():
-                        sub[kk] = sub.get(kk, 0.0) + vv
-                elif isinstance(v, int | float) and not isinstance(v, bool):
-                    row[k] = row.get(k, 0.0) + v
+            _add_od(od.setdefault(rec["id"], {k: v for k, v in rec.items() if isinstance(v, str)}), rec)
     out["by_od"] = list(od.values())
     out["counts"] = next((m["counts"] for m in per_slice if "counts" in m), {})
     return out

@@ -29,15 +29,22 @@ def _lines(slices: Sequence[Json]) -> list[str]:
     return list(seen)[:_MOST_LINES]
 
 
-def _line_state(s: Json, link: str) -> tuple[float, float | None, float | None, float]:
-    """Tonnes, t/yr capacity in the slice (both directions; None: unlimited), top utilisation, open share."""
+def _line_state(s: Json, link: str) -> tuple[float, float | None, float | None, float, float | None]:
+    """Tonnes, t/yr capacity in the slice (both directions; None: unlimited), top utilisation, open share, wait.
+
+    A line sailed by a fleet takes the fleet's capacity rows (shared with its other lines).
+    """
     tonnes = sum(f["tonnes"] for f in s["link_flows"] if f["link"] == link)
-    rows = [c for c in s["capacities"] if c["kind"] == "link" and c["id"] == link]
+    wait = next((w for w in s.get("line_waits", []) if w["link"] == link), None)
+    if wait is not None and wait["fleet"]:
+        rows = [c for c in s["capacities"] if c["kind"] == "fleet" and c["id"] == wait["fleet"]]
+    else:
+        rows = [c for c in s["capacities"] if c["kind"] == "link" and c["id"] == link]
     t_rows = [c for c in rows if c["unit"] == "t/yr"]
     cap = sum(c["capacity"] for c in t_rows) if t_rows else None
     utils = [c["utilisation"] for c in rows if c.get("utilisation") is not None]
     factor = next((f["factor"] for f in s.get("capacity_factors", []) if f["kind"] == "link" and f["id"] == link), 1.0)
-    return tonnes, cap, max(utils) if utils else None, factor
+    return tonnes, cap, max(utils) if utils else None, factor, None if wait is None else float(wait["wait_h"])
 
 
 def slices_section(result: Json, *, level: int = 2) -> Markup:
@@ -66,12 +73,16 @@ def slices_section(result: Json, *, level: int = 2) -> Markup:
                       segment_names=lines)
     rows = []
     for s, row in zip(slices, states, strict=True):
-        for lk, (tonnes, cap, util, factor) in zip(lines, row, strict=True):
-            rows.append([s["id"], lk, _fmt.tonnes(tonnes), "unlimited" if cap is None else _fmt.tonnes(cap),
-                         "" if util is None else _fmt.share(util), _fmt.share(factor)])
-    detail = table(["slice", "line", "flow", "capacity (t)", "utilisation", "open"], rows, numeric=(2, 3, 4, 5),
-                   caption="Per slice: tonnes on the line (both directions), its capacity in tonnes in the slice "
-                           "(after closures), the highest utilisation of its capacity rows, and the share of "
-                           "capacity open (factor x (1 - closure probability)).", sortable=False)
+        for lk, (tonnes, cap, util, factor, wait) in zip(lines, row, strict=True):
+            rows.append([s["id"], lk, _fmt.tonnes(tonnes), "—" if cap is None else _fmt.tonnes(cap),
+                         "" if util is None else _fmt.share(util), _fmt.share(factor),
+                         "" if wait is None else f"{wait:,.1f}"])
+    detail = table(["slice", "line", "flow", "capacity (t)", "utilisation", "open", "wait (h)"], rows,
+                   numeric=(2, 3, 4, 5, 6),
+                   caption="Per slice: tonnes on the line (both directions); its capacity in tonnes in the slice "
+                           "(after closures; for a line sailed by a fleet, the fleet's rows, shared with its other "
+                           "lines, are in wagons or TEU: see utilisation); the highest utilisation of its capacity "
+                           "rows; the share of capacity open (factor x (1 - closure probability)); and the wait "
+                           "for a departure that the fleet's sailings in the slice give.", sortable=False)
     parts += [tag(f"h{level + 1}", "Lines with seasonal capacity (storm closures)"), chart, detail]
     return join(parts)
