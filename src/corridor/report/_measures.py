@@ -57,7 +57,10 @@ def _corridors(m: Json, *, compact: bool) -> Markup:
     if compact:
         return tbl
     names = [str(r.get("corridor")) for r in rows_in]
-    chart = bar_chart(names, [[(_n(r.get("tonnes")),)] for r in rows_in], [(BLUE,)],
+    # one segment per corridor, non-zero in its own row only: each bar in its corridor's colour
+    values = [[tuple(_n(r.get("tonnes")) if j == i else 0.0 for j in range(len(rows_in)))]
+              for i, r in enumerate(rows_in)]
+    chart = bar_chart(names, values, [tuple(corridor_colour(n) for n in names)], segment_names=names,
                       title="Tonnes served per year by route corridor", fmt=_fmt.tonnes, width=560, label_width=110)
     return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}</figure></div>')
 
