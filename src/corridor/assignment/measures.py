@@ -36,10 +36,11 @@ of links, the commodity, the kind of transfers — so they hold on any network:
     tonnes and TEU of the routes that use it in that direction.
 ``by_border``
     Per node: tonnes and TEU of the routes that *cross a border there* — the node is an end of a
-    link of the route whose two end nodes lie in different countries, or the route passes a
-    transfer of kind ``border-clearance`` at it. Both ends of a crossing link are counted (the
-    two stations of one crossing, e.g. Alashankou and Dostyk, show the same tonnes); a route
-    counts at most once per node.
+    land link of the route whose two end nodes lie in different countries (a voyage between ports
+    of two countries crosses no land border; its ports are in ``caspian_by_port_pair`` or the port
+    handling), or the route passes a transfer of kind ``border-clearance`` at it. Both ends of a
+    crossing link are counted (the two stations of one crossing, e.g. Alashankou and Dostyk, show
+    the same tonnes); a route counts at most once per node.
 ``by_gauge_change``
     Per node: tonnes and TEU of the routes that pass a ``gauge-change`` transfer there.
 ``by_corridor``
@@ -99,7 +100,7 @@ COUNTS: Mapping[str, str] = {
     "caspian_oil_t": "oil by tanker between two Caspian littoral countries",
     "kz_transit_teu": "TEU with origin and destination outside KZ whose route passes through KZ",
     "caspian_by_port_pair": "tonnes of the routes using the water link between these ports, this way",
-    "by_border": "tonnes of the routes crossing a border here (end of a link joining two countries, "
+    "by_border": "tonnes of the routes crossing a border here (end of a land link joining two countries, "
                  "or border clearance)",
     "by_gauge_change": "tonnes of the routes changing gauge here",
     "by_corridor": "served tonnes whose route the corridor rule assigns here; the rows add up to served",
@@ -172,7 +173,7 @@ def _arc_facts(graph: ExpandedGraph) -> _ArcFacts:
             lk = net.links[int(comp.arc_link[a])]
             u, v = int(comp.tail[a]), int(comp.head[a])
             flags[t] = _link_flags(lk.mode, lk.country, country[u], country[v])
-            if country[u] != country[v]:
+            if country[u] != country[v] and lk.mode not in WATER_MODES:  # a voyage crosses no land border
                 borders[t] = (u, v)
             if flags[t] & _CASPIAN:
                 pairs[t] = (comp.node_ids[u], comp.node_ids[v])
