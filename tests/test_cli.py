@@ -113,3 +113,10 @@ def test_console_script(tmp_path: Path) -> None:
                        capture_output=True, text=True)
     assert p.returncode == 2
     assert "missing.geojson" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_export_format_follows_the_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "network", "export", str(tmp_path / "net.geojson"))[0] == 0
+    assert (tmp_path / "net.geojson").is_file()
+    assert run(capsys, "network", "export", str(tmp_path / "net") + "/")[0] == 0  # a folder: CSV tables
+    assert (tmp_path / "net" / "nodes.csv").is_file() and (tmp_path / "net" / "fleets.csv").is_file()

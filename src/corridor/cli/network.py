@@ -144,13 +144,17 @@ class ExportFormat(StrEnum):
 @app.command("export")
 def export(
     out: Path = typer.Argument(..., help="Output file (.geojson) or folder (csv)."),
-    fmt: ExportFormat = typer.Option(ExportFormat.geojson, "--format", "-f", help="Output format."),
+    fmt: ExportFormat | None = typer.Option(None, "--format", "-f",
+                                            help="Output format (default: geojson for a .geojson or .json path, "
+                                                 "else csv tables in a folder)."),
     network: Path | None = options.network(),
     as_json: bool = options.as_json(),
 ) -> None:
     """Write the network (and its demand) as GeoJSON or as CSV tables, atomically."""
     from corridor.io import write_csv_dataset, write_geojson
 
+    if fmt is None:
+        fmt = ExportFormat.geojson if out.suffix.lower() in (".geojson", ".json") else ExportFormat.csv
     ds = load_dataset(network)
     if fmt is ExportFormat.geojson:
         write_geojson(ds, out)
