@@ -29,6 +29,7 @@ from corridor.model import (
 )
 from corridor.model.facility import FACILITY_FIGURES
 from corridor.model.fleet import FLEET_FIGURES
+from corridor.model.targets import Target
 from corridor.model.tariffs import Tariff
 
 Catalogue = tuple[Sequence[Commodity], Mapping[str, Source]]
@@ -162,6 +163,12 @@ TABLES: dict[str, Table] = {
         ("voyages_per_year", "ofloat", False, "round trips per vessel and year"),
         ("share", "ofloat", False, "operating share (default 1)"), ("note", "str", False, ""), *_VALIDITY,
     ), FLEET_FIGURES, FleetGroup),
+    "targets": Table("targets", _cols(
+        ("id", "str", True, ""), ("measure", "str", True, "a physical measure, or facility:<id>:<unit>"),
+        ("observed", "float", True, "the published figure"), ("unit", "str", True, "t or TEU (per year)"),
+        ("year", "int", True, ""), ("source", "str", True, "source keys joined by +"),
+        ("status", "str", True, "status of the published figure"), ("note", "str", False, ""),
+    ), (), Target),
     "demand": Table("demand", _cols(
         ("id", "str", True, ""), ("origin", "str", True, "node id"),
         ("destination", "str", True, "node id"), ("commodity", "str", True, ""),
@@ -328,6 +335,9 @@ def _build_rest(name: str, v: dict[str, Any], prov: dict[str, Provenance], where
     if name == "tariffs":
         return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
                       v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
+    if name == "targets":
+        return Target(v["id"], v["measure"], v["observed"], v["unit"], v["year"], v["source"], v["status"],
+                      v["note"], origin=where)
     if name not in ("facilities", "fleets"):
         raise AssertionError(name)
     if name == "facilities":

@@ -13,50 +13,19 @@ True
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from corridor.exceptions import InputError, Problem
+from corridor.model.provenance import Status
+from corridor.model.targets import Target
 
-__all__ = ["TOLERANCE", "Target", "compare_targets", "load_targets"]
+__all__ = ["TOLERANCE", "Target", "compare_targets", "load_targets"]  # Target: corridor.model.targets
 
 TOLERANCE = 0.25
 """A model figure within this share of the observed one meets its target (issue 11: 25 %)."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """One published aggregate and the model figure it is compared with.
-
-    Attributes
-    ----------
-    id
-        Short slug.
-    measure
-        A scalar of the physical measures, or ``facility:<id>:<unit>``.
-    observed
-        The published figure, in ``unit``.
-    unit
-        ``t`` or ``TEU`` (per year).
-    year
-        The year the figure describes.
-    source, status
-        Source keys (joined by ``+``) and status, as for every figure of the dataset.
-    note
-        What the figure counts, and how its scope differs from the model's where it does.
-    """
-
-    id: str
-    measure: str
-    observed: float
-    unit: str
-    year: int
-    source: str
-    status: str
-    note: str = ""
 
 
 def load_targets(path: str | Path) -> tuple[Target, ...]:
@@ -65,43 +34,24 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     Raises
     ------
     InputError
-        A row with a missing or non-numeric field, naming the file, line and field.
+        A row with a missing or malformed field or an unknown status, naming the file, line and field.
     """
+    from corridor.io.schema import TABLES
+    from corridor.io.tables import read_table
+
     file = Path(path)
     if file.is_dir():
         file = file / "targets.csv"
         if not file.exists():
             return ()
     problems: list[Problem] = []
-    out: list[Target] = []
-    with file.open(newline="", encoding="utf-8") as f:
-        for line, row in enumerate(csv.DictReader(f), start=2):
-            target = _target(row, f"{file}:{line}", problems)
-            if target is not None:
-                out.append(target)
+    targets: list[Target] = read_table(file, TABLES["targets"], problems)
+    statuses = {s.value for s in Status}
+    problems += [Problem(t.origin or str(file), "status", f"unknown status {t.status!r}")
+                 for t in targets if t.status not in statuses]
     if problems:
         raise InputError(problems)
-    return tuple(out)
-
-
-def _target(row: Mapping[str, str | None], where: str, problems: list[Problem]) -> Target | None:
-    text = {k: (row.get(k) or "").strip() for k in ("id", "measure", "observed", "unit", "year", "source",
-                                                     "status", "note")}
-    missing = [k for k in ("id", "measure", "observed", "unit", "year", "source", "status") if not text[k]]
-    for k in missing:
-        problems.append(Problem(where, k, "missing"))
-    if missing:
-        return None
-    try:
-        observed = float(text["observed"])
-    except ValueError:
-        problems.append(Problem(where, "observed", f"{text['observed']!r} is not a number"))
-        return None
-    if not text["year"].isdigit():
-        problems.append(Problem(where, "year", f"{text['year']!r} is not a year"))
-        return None
-    return Target(text["id"], text["measure"], observed, text["unit"], int(text["year"]), text["source"],
-                  text["status"], text["note"])
+    return tuple(targets)
 
 
 def _model_value(measure: str, measures: Mapping[str, Any], capacities: Iterable[Mapping[str, Any]]) -> float | None:

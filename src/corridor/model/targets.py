@@ -1,0 +1,43 @@
+"""Calibration targets: a published aggregate of a base year and the model figure it is compared with.
+
+Read from a dataset's ``targets.csv`` (:func:`corridor.scenarios.targets.load_targets`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Target"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One published aggregate and the model figure it is compared with.
+
+    Attributes
+    ----------
+    id
+        Short slug.
+    measure
+        A scalar of the physical measures, or ``facility:<id>:<unit>``.
+    observed
+        The published figure, in ``unit``.
+    unit
+        ``t`` or ``TEU`` (per year).
+    year
+        The year the figure describes.
+    source, status
+        Source keys (joined by ``+``) and status, as for every figure of the dataset.
+    note
+        What the figure counts, and how its scope differs from the model's where it does.
+    """
+
+    id: str
+    measure: str
+    observed: float
+    unit: str
+    year: int
+    source: str
+    status: str
+    note: str = ""
+    origin: str | None = field(default=None, compare=False, hash=False, repr=False)
