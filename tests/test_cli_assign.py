@@ -101,3 +101,13 @@ def test_network_and_tntp_together(capsys: pytest.CaptureFixture[str], tmp_path:
     code, _, err = run(capsys, "--network", str(tmp_path), "--tntp", str(tmp_path))
     assert code == 2
     assert "not both" in err
+
+
+def test_help_states_the_calibrated_value_of_time() -> None:
+    import importlib
+    from pathlib import Path
+
+    from corridor.assignment.freight_options import DEFAULT_VALUE_OF_TIME
+
+    text = Path(str(importlib.import_module("corridor.cli.assign").__file__)).read_text("utf-8")
+    assert f"freight equilibrium default {DEFAULT_VALUE_OF_TIME:.2f}" in text
