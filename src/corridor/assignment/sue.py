@@ -516,7 +516,8 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
                      "risk_delay_h": float(logit.path_risk[k].delay_h)})
     total = float(f @ logit.cost)
     flows = lp.collect(LPSolution(x, duals, "equilibrium" if converged else "not converged", total,
-                                  {"iterations": rounds, "warm_start": False}, routes=routes))
+                                  {"iterations": rounds, "warm_start": False,
+                                   "tonne_hours": float(x @ model.hours)}, routes=routes))
     used = {"method": "sue", "gap_target": opts.gap, "choice": opts.choice.to_dict(), "risk": opts.risk.to_dict(),
             "carbon_price": opts.carbon_price, "risk_price": opts.risk_price,
             "unserved_penalty_usd_per_t": opts.unserved_penalty_usd_per_t, "ban_depth": opts.ban_depth,
