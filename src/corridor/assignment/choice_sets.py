@@ -306,7 +306,6 @@ class ChoiceSets:
             Depth of the ban tree and most ban sets tried.
         """
         sp = self.space
-        rows = range(len(sp.source))
         for w in weights:
             for i, cols in enumerate(sp.shortest(w)):
                 self.add(i, cols)

@@ -27,9 +27,9 @@ from corridor.model import (
     Status,
     Transfer,
 )
+from corridor.model.choice import Parameter
 from corridor.model.facility import FACILITY_FIGURES
 from corridor.model.fleet import FLEET_FIGURES
-from corridor.model.choice import Parameter
 from corridor.model.targets import Target
 from corridor.model.tariffs import Tariff
 
