@@ -90,6 +90,9 @@ class SUEOptions:
         Depth of the country-ban tree and most routes per row (:mod:`corridor.assignment.choice_sets`).
     time_limit_s
         Stop after this many seconds (not converged).
+    column_generation
+        Grow the choice sets during the equilibrium (off: the sets as generated, or as given —
+        what a calibration wants, so that its objective is smooth in the parameters).
     """
 
     choice: ChoiceParameters = field(default_factory=ChoiceParameters)
@@ -102,6 +105,7 @@ class SUEOptions:
     ban_depth: int = 1
     max_paths: int = 12
     time_limit_s: float | None = None
+    column_generation: bool = True
 
     def __post_init__(self) -> None:
         problems = []
@@ -136,6 +140,8 @@ class SUEResult:
         The options and parameters used.
     history
         ``(round, gap, routes added, seconds)`` per round.
+    choice_sets
+        The routes weighed (to start another run on the same model from).
     """
 
     flows: LPResult
@@ -148,6 +154,7 @@ class SUEResult:
     prices: tuple[dict[str, Any], ...]
     options: Mapping[str, Any]
     history: tuple[tuple[int, float, int, float], ...] = ()
+    choice_sets: ChoiceSets | None = field(default=None, repr=False)
 
     @property
     def method(self) -> str:
@@ -385,6 +392,7 @@ def _path_size(paths: list[Path], path_row: list[int], col_km: np.ndarray) -> np
 
 def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
                            options: SUEOptions | None = None, *, lp: FreightLP | None = None,
+                           choice_sets: ChoiceSets | None = None,
                            progress: Callable[[EquilibriumProgress], None] | None = None) -> SUEResult:
     """Assign freight demand at stochastic user equilibrium with hard capacities.
 
@@ -397,6 +405,9 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
     lp
         A model built with value of time 0 and the same carbon and exposure prices, to reuse (its
         current capacities, demand scale and cost factors apply); built here if not given.
+    choice_sets
+        Choice sets to start from (built for ``lp``'s graph, e.g. :attr:`SUEResult.choice_sets` of an
+        earlier run); generated here if not given. They are grown in place by column generation.
     progress
         Called after each round of column generation.
 
@@ -418,10 +429,13 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
         raise InputError(Problem("lp", "value_of_time", "the stochastic equilibrium prices time per segment: "
                                  "build the LP with value_of_time=0"))
     model = _Model(lp, opts)
-    space = PathSpace.of(lp.graph)
-    sets = ChoiceSets(space, max_paths=opts.max_paths)
-    mid = model.vots[len(model.vots) // 2] if model.vots else 0.0
-    sets.generate([model.weights(v) for v in model.vots], model.weights(mid), ban_depth=opts.ban_depth)
+    if choice_sets is not None and choice_sets.space.graph is not lp.graph:
+        raise InputError(Problem("choice_sets", "space", "the choice sets were built for another model"))
+    sets = choice_sets
+    if sets is None:
+        sets = ChoiceSets(PathSpace.of(lp.graph), max_paths=opts.max_paths)
+        mid = model.vots[len(model.vots) // 2] if model.vots else 0.0
+        sets.generate([model.weights(v) for v in model.vots], model.weights(mid), ban_depth=opts.ban_depth)
     prices_by_key: dict[Any, float] = {}
     history: list[tuple[int, float, int, float]] = []
     converged = False
@@ -436,7 +450,7 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
         prices_by_key = {model.keys[r]: float(p) for r, p in zip(logit.rows, prices, strict=True)}
         full = np.zeros(len(model.keys))
         full[logit.rows] = prices
-        added = _generate_columns(model, sets, logit, full)
+        added = _generate_columns(model, sets, logit, full) if opts.column_generation else 0
         elapsed = time.perf_counter() - start
         history.append((rnd, float(gap), added, elapsed))
         if progress is not None:
@@ -524,4 +538,5 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
             "max_paths": opts.max_paths, "routes_considered": logit.n_paths,
             "routes_rejected_revisiting_a_country": sets.rejected_revisits}
     return SUEResult(flows=flows, converged=converged, gap=gap, iterations=rounds, seconds=seconds, total_cost=total,
-                     routes=tuple(recs), prices=tuple(price_recs), options=used, history=tuple(history))
+                     routes=tuple(recs), prices=tuple(price_recs), options=used, history=tuple(history),
+                     choice_sets=sets)
