@@ -393,7 +393,7 @@ class Calibration(Result):
         """Write the parameters as a dataset's ``choice.csv`` (a file path, or a folder)."""
         from corridor.scenarios.choice_data import write_choice
 
-        return write_choice(path, self.result.parameters)
+        return write_choice(str(path), self.result.parameters)
 
     def _render(self, *, fragment: bool, title: str | None) -> str:
         from corridor.report import render_calibration

@@ -152,7 +152,7 @@ class _Evaluator:
         self.best = math.inf
         self._options = SUEOptions
 
-    def params(self, x: Sequence[float]) -> ChoiceParameters:
+    def params(self, x: np.ndarray) -> ChoiceParameters:
         return self.start.with_values(dict(zip(self.fit, (float(v) for v in x), strict=True)))
 
     def run(self, params: ChoiceParameters) -> Any:
@@ -168,7 +168,7 @@ class _Evaluator:
         fl = res.flows
         return compare_targets(self.targets, fl.measures, fl.capacities, fl.link_flows)
 
-    def residuals(self, x: Sequence[float]) -> np.ndarray:
+    def residuals(self, x: np.ndarray, /) -> np.ndarray:
         recs = {r["id"]: r for r in self.compare(self.run(self.params(x)))}
         model = np.asarray([recs[t.id]["model"] if recs[t.id]["model"] is not None else 0.0 for t in self.fitted])
         obs = np.asarray([t.observed for t in self.fitted])
@@ -233,9 +233,10 @@ def calibrate(dataset: str = "eurasia", year: int | None = 2021, *, fit: Sequenc
     r0 = ev.residuals(x0)
     lo = np.asarray([_bounds(n)[0] for n in fit])
     hi = np.asarray([_bounds(n)[1] for n in fit])
-    sol = least_squares(ev.residuals, x0, bounds=(lo, hi), method="trf", diff_step=1e-4, x_scale="jac",
+    sol = least_squares(ev.residuals, x0, bounds=(lo, hi), method="trf", diff_step=np.full(len(fit), 1e-4),
+                        x_scale="jac",
                         max_nfev=max_evaluations, xtol=1e-6, ftol=1e-8)
-    se = _standard_errors(sol.jac)
+    se = _standard_errors(np.asarray(sol.jac))
     best = ev.params(sol.x)
     final = ev.run(best)
     records = []

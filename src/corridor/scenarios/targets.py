@@ -54,18 +54,23 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     return tuple(targets)
 
 
+def _node_value(kind: str, rest: str, measures: Mapping[str, Any]) -> float | None:
+    """``gateway:<node>:<unit>`` or ``market:<node>:<unit>``."""
+    node, _, unit = rest.rpartition(":")
+    key = {"t": "tonnes", "TEU": "teu", "teu": "teu"}.get(unit)
+    if not node or key is None:
+        return None
+    if kind == "gateway":
+        return float(sum(r[key] for r in measures.get("by_gateway", ()) if r.get("node") == node))
+    col = "served_t" if key == "tonnes" else "served_teu"
+    return float(sum(r.get(col, 0.0) for r in measures.get("by_od", ()) if r.get("destination") == node))
+
+
 def _model_value(measure: str, measures: Mapping[str, Any], capacities: Iterable[Mapping[str, Any]],
                  link_flows: Iterable[Mapping[str, Any]] = ()) -> float | None:
     kind, _, rest = measure.partition(":")
     if kind in ("gateway", "market") and rest:
-        node, _, unit = rest.rpartition(":")
-        key = {"t": "tonnes", "TEU": "teu", "teu": "teu"}.get(unit)
-        if not node or key is None:
-            return None
-        if kind == "gateway":
-            return float(sum(r[key] for r in measures.get("by_gateway", ()) if r.get("node") == node))
-        col = "served_t" if key == "tonnes" else "served_teu"
-        return float(sum(r.get(col, 0.0) for r in measures.get("by_od", ()) if r.get("destination") == node))
+        return _node_value(kind, rest, measures)
     if kind in ("link", "pipeline") and rest:
         link, _, unit = rest.rpartition(":")
         if unit != "t" or not link:
