@@ -66,7 +66,8 @@ def run_year(year: int, *, lp_check: bool = False) -> tuple[dict[str, Any], list
     path = outlook_file(year)
     spec = lp_check_spec(path) if lp_check else load_scenario(path)
     out = run_spec(spec)
-    return out.summary, out.tables["capacities"].to_dict("records")
+    caps = [{str(k): v for k, v in r.items()} for r in out.tables["capacities"].to_dict("records")]
+    return out.summary, caps
 
 
 def comparison(observed: Mapping[int, Sequence[Target]], runs: Mapping[int, tuple[dict[str, Any], list[dict[str, Any]]]]

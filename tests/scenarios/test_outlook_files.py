@@ -11,6 +11,7 @@ import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -103,7 +104,8 @@ def test_validation_tool_reads_the_observed_values_and_compares() -> None:
     for year, targets in observed.items():
         assert all(t.year == year and t.status in STATUSES and t.source for t in targets)
     assert {t.measure for t in observed[2024]} >= {"titr_t", "titr_teu"}
-    runs = {2024: ({"measures": {"titr_t": 4_484_000.0, "titr_teu": 0.0}}, [])}
+    runs: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]] = {
+        2024: ({"measures": {"titr_t": 4_484_000.0, "titr_teu": 0.0}}, [])}
     rows = tool.comparison({2024: observed[2024]}, runs)
     by = {r["measure"]: r for r in rows}
     assert by["titr_t"]["within"] and by["titr_t"]["ratio"] == pytest.approx(1.0)
