@@ -81,8 +81,14 @@ def test_outlook_file_states_the_rule_and_sources_every_number(year: int) -> Non
 def test_outlook_file_loads_with_the_engine(year: int) -> None:
     if not _engine_landed():
         pytest.skip("set_risk and method sue are not in this engine yet (issue 12); see the LP check")
+    from corridor.scenarios import apply_changes
+    from corridor.scenarios.run import base_demand, base_of
+
     spec = load_scenario(ROOT / "examples" / f"outlook-{year}.yaml")
     assert spec.year == year and spec.engine["method"] == "sue"
+    ds = base_of(spec)  # the network as of the year; every id, country and commodity checked against it
+    applied = apply_changes(spec, ds.network, base_demand(spec, ds), spec.nominal())
+    assert applied.log
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -91,6 +97,8 @@ def test_outlook_lp_copy_runs(year: int) -> None:
     assert spec.engine["method"] == "lp" and spec.year == year
     out = run_spec(spec)
     assert out.summary["status"] == "optimal"
+    assert len(out.summary["changes_applied"]) == len(spec.changes), "every change reached its records"
+    assert not any(" 0 links, 0 transfers" in c and "facilities" not in c for c in out.summary["changes_applied"])
     assert out.summary["totals"]["unserved_t"] == pytest.approx(0.0, abs=1.0)
     if year == 2022:  # the validity periods apply: MV Zarifa Aliyeva is in the 2022 network, not in 2021
         assert any(g.id == "asco-zarifa-aliyeva" for g in data.load("eurasia", year=2022).network.fleets)
