@@ -98,7 +98,7 @@ def test_outlook_lp_copy_runs(year: int) -> None:
     out = run_spec(spec)
     assert out.summary["status"] == "optimal"
     assert len(out.summary["changes_applied"]) == len(spec.changes), "every change reached its records"
-    assert not any(" 0 links, 0 transfers" in c and "facilities" not in c for c in out.summary["changes_applied"])
+    assert not any(c.endswith(": 0 links, 0 transfers") for c in out.summary["changes_applied"])
     assert out.summary["totals"]["unserved_t"] == pytest.approx(0.0, abs=1.0)
     if year == 2022:  # the validity periods apply: MV Zarifa Aliyeva is in the 2022 network, not in 2021
         assert any(g.id == "asco-zarifa-aliyeva" for g in data.load("eurasia", year=2022).network.fleets)
