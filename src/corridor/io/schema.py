@@ -168,6 +168,7 @@ TABLES: dict[str, Table] = {
         ("observed", "float", True, "the published figure"), ("unit", "str", True, "t or TEU (per year)"),
         ("year", "int", True, ""), ("source", "str", True, "source keys joined by +"),
         ("status", "str", True, "status of the published figure"), ("note", "str", False, ""),
+        ("fit", "bool", False, "whether calibration fits it (default true; false: compared only)"),
     ), (), Target),
     "demand": Table("demand", _cols(
         ("id", "str", True, ""), ("origin", "str", True, "node id"),
@@ -337,7 +338,7 @@ def _build_rest(name: str, v: dict[str, Any], prov: dict[str, Provenance], where
                       v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
     if name == "targets":
         return Target(v["id"], v["measure"], v["observed"], v["unit"], v["year"], v["source"], v["status"],
-                      v["note"], origin=where)
+                      v["note"], True if v["fit"] is None else v["fit"], origin=where)
     if name not in ("facilities", "fleets"):
         raise AssertionError(name)
     if name == "facilities":
