@@ -34,7 +34,7 @@ TARGETS = [
     ("kz-rail-europe", "market:eu-north:t", 6_500_000, "t", 2021, "KT22", "measured",
      "Kazakh rail exports to Europe 2021; holds by construction (the rows to the EU north market, coal-eu and "
      "metals-eu, were sized from it): a check, not fitted", False),
-    ("aktau-port-t", "facility:aktau-port:t/yr", round(3.8e6 / 1.09, -3), "t", 2021, "TRD23d+M-PRIOR-YEAR",
+    ("aktau-port-t", "facility:aktau-port:t/yr", int(round(3.8e6 / 1.09, -3)), "t", 2021, "TRD23d+M-PRIOR-YEAR",
      "derived", "Aktau port cargo turnover 2021 = 3.8 Mt in 2022 / 1.09 (TRD23d: +9 % on 2021); the turnover "
      "counts imports and cargo that ends at the port (the 0.8 Mt grain-caspian row ends at Aktau without port "
      "handling in the model), so it is compared, not fitted", False),
