@@ -49,7 +49,8 @@ def test_every_target_is_sourced_and_published() -> None:
         assert all(k in sources for k in t.source.split("+")), t.id
         assert t.year == 2021
         # a published figure, or one derived from published figures by a stated method (M-*)
-        assert t.status == "measured" or (t.status == "derived" and any(k.startswith("M-") for k in t.source.split("+"))), t.id
+        method = any(k.startswith("M-") for k in t.source.split("+"))
+        assert t.status == "measured" or (t.status == "derived" and method), t.id
 
 
 def test_scope_mismatches_are_not_fitted() -> None:

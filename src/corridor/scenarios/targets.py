@@ -58,32 +58,32 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     return tuple(targets)
 
 
+def _keyed_value(measure: str, link_flows: Sequence[Mapping[str, Any]], od: Sequence[Mapping[str, Any]],
+                 countries: Mapping[str, str] | None) -> float | None:
+    """``pipeline:<link>:t`` from the link flows, ``market:<node>:t`` from the demand rows."""
+    kind, key, _unit = measure.split(":", 2)
+    if kind == "pipeline":
+        return sum(float(r["tonnes"]) for r in link_flows if r.get("link") == key) if link_flows else None
+    if not od:
+        return None
+    return sum(float(r["served_t"]) for r in od if r.get("destination") == key
+               and (countries is None or countries.get(str(r.get("origin"))) == "KZ"))
+
+
 def _model_value(measure: str, measures: Mapping[str, Any], capacities: Iterable[Mapping[str, Any]],
                  link_flows: Sequence[Mapping[str, Any]] = (), od: Sequence[Mapping[str, Any]] = (),
                  countries: Mapping[str, str] | None = None) -> float | None:
     if "+" in measure:
         parts = [_model_value(m.strip(), measures, capacities, link_flows, od, countries) for m in measure.split("+")]
         return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
-    if measure.startswith("pipeline:"):
-        _, lid, _unit = measure.split(":", 2)
-        if not link_flows:
-            return None
-        return sum(float(r["tonnes"]) for r in link_flows if r.get("link") == lid)
-    if measure.startswith("market:"):
-        _, nid, _unit = measure.split(":", 2)
-        if not od:
-            return None
-        return sum(float(r["served_t"]) for r in od if r.get("destination") == nid
-                   and (countries is None or countries.get(str(r.get("origin"))) == "KZ"))
-    if measure.startswith("gateway:"):
-        value = measures.get(measure)
-        return None if value is None else float(value)
+    if measure.startswith(("pipeline:", "market:")):
+        return _keyed_value(measure, link_flows, od, countries)
     if measure.startswith("facility:"):
         _, fid, unit = measure.split(":", 2)
         flows = [float(c["flow"]) for c in capacities if c.get("kind") == "facility" and c.get("id") == fid
                  and c.get("unit") == unit]
         return sum(flows) if flows else None
-    value = measures.get(measure)
+    value = measures.get(measure)  # a scalar measure, or gateway:<node>:t once the engines carry it
     return None if value is None else float(value)
 
 
