@@ -242,6 +242,7 @@ uncertain:
     # (the LP's hard capacities relaxed: the equilibrium may exceed a capacity at a delay)
     relaxed = text.replace("method: equilibrium", "method: lp").replace("changes:\n", (
         "changes:\n  - scale_capacity: {select: {records: facilities}, factor: 100}\n"
+        "  - scale_capacity: {select: {records: links}, factor: 100}\n"
         "  - change_fleet: {ids: [asco-kazakhstan, asco-turkmenistan, caspian-feeders], add_vessels: 1000}\n"))
     for r in rows:
         lp_spec = scenario_from_text(relaxed, "lp.yaml")

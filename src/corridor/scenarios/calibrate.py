@@ -146,6 +146,7 @@ class _Evaluator:
         first = stochastic_equilibrium(network, demand, SUEOptions(choice=start), lp=self.lp)
         self.sets = first.choice_sets
         self.fitted = [t for t in targets if _fits(t)]
+        self.countries = {n.id: n.country for n in network.nodes}
         self.sigma = np.asarray([_sigma(t) for t in self.fitted])
         self.progress = progress
         self.calls = 0
@@ -166,7 +167,8 @@ class _Evaluator:
         from corridor.scenarios.targets import compare_targets
 
         fl = res.flows
-        return compare_targets(self.targets, fl.measures, fl.capacities, fl.link_flows)
+        return compare_targets(self.targets, fl.measures, fl.capacities, link_flows=fl.link_flows, od=fl.by_od,
+                               countries=self.countries)
 
     def residuals(self, x: np.ndarray, /) -> np.ndarray:
         recs = {r["id"]: r for r in self.compare(self.run(self.params(x)))}
