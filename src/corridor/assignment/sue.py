@@ -299,7 +299,7 @@ class _Logit:
                     grp.append(gi)
                     kk.append(k)
                     cost.append(c)
-                    u0.append(choice.path_size * math.log(size[k]) + choice.constant(self.paths[k].corridor))
+                    u0.append(choice.path_size * math.log(size[k]) + choice.constant(self.paths[k].corridor, g.rows[i].commodity))
                 grp.append(gi)
                 kk.append(-1)
                 cost.append(penalty)

@@ -60,8 +60,11 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
 
 def _keyed_value(measure: str, measures: Mapping[str, Any], link_flows: Sequence[Mapping[str, Any]],
                  od: Sequence[Mapping[str, Any]], countries: Mapping[str, str] | None) -> float | None:
-    """``pipeline:<link>:t`` from the link flows, ``market:<node>:t`` from the demand rows (those from
-    Kazakhstan when ``countries`` is given), ``gateway:<node>:t`` (or ``:TEU``) from ``by_gateway``."""
+    """The figure of a ``pipeline:``, ``market:`` or ``gateway:`` target.
+
+    ``pipeline:<link>:t`` from the link flows, ``market:<node>:t`` from the demand rows (those from
+    Kazakhstan when ``countries`` is given), ``gateway:<node>:t`` (or ``:TEU``) from ``by_gateway``.
+    """
     kind, key, unit = measure.split(":", 2)
     if kind == "pipeline":
         return sum(float(r["tonnes"]) for r in link_flows if r.get("link") == key) if link_flows else None
