@@ -2,7 +2,7 @@
 
 Each: (id, measure, observed, unit, year, source keys, status, note, fit). ``measure`` names a
 physical measure of an assignment (``corridor.assignment.measures``) or one of the keyed figures
-(DATA.md, "Calibration targets"):
+(DATA.md, "Calibration: the shippers' choice fitted to 2021"):
 
 - ``facility:<id>:<unit>``: the flow through a facility's capacity row;
 - ``pipeline:<link-id>:t``: tonnes on a pipeline link;
