@@ -129,7 +129,7 @@ def test_sue_with_a_value_of_time_is_refused(tmp_path: Path) -> None:
     f = tmp_path / "s.yaml"
     f.write_text("name: s\ndescription: d\nbase: {dataset: eurasia, year: 2021}\nengine: {method: sue, "
                  "value_of_time: 0.1}\n")
-    with pytest.raises(InputError, match="engine.value_of_time"):
+    with pytest.raises(InputError, match=r"engine\.value_of_time"):
         load_scenario(f)
 
 
