@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -155,4 +156,4 @@ def test_sweep_of_the_risk_premium_spreads_trans_caspian_volumes(tmp_path: Path,
     metrics = json.loads(capsys.readouterr().out)["metrics"]
     for name in ("titr_t", "titr_teu"):
         q = [metrics[name][k] for k in ("p5", "p25", "p50", "p75", "p95")]
-        assert all(a < b for a, b in zip(q, q[1:], strict=False)), (name, q)
+        assert all(a < b for a, b in itertools.pairwise(q)), (name, q)
