@@ -488,8 +488,8 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
     f, _ = logit.flows(prices)
     fp = logit.path_flows(f)
     x = logit.ind @ fp
-    unserved = np.bincount(np.asarray(logit.group_row)[logit.grp[~logit.on_path]], f[~logit.on_path],
-                           minlength=len(g.rows))
+    group_row = np.asarray(logit.group_row, dtype=np.int64)  # int even when there is no group
+    unserved = np.bincount(group_row[logit.grp[~logit.on_path]], f[~logit.on_path], minlength=len(g.rows))
     x[g.slack_cols] += unserved
     duals = np.zeros(lp.state.n_rows)
     price_recs: list[dict[str, Any]] = []
@@ -502,7 +502,7 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
     block_of = {i: b for b, blk in enumerate(g.blocks) for i in blk.members}
     routes: dict[int, list[tuple[np.ndarray, float]]] = {}
     recs = []
-    total_row = np.bincount(np.asarray(logit.group_row)[logit.grp], f, minlength=len(g.rows))
+    total_row = np.bincount(group_row[logit.grp], f, minlength=len(g.rows))
     for k, p in enumerate(logit.paths):
         i = logit.path_row[k]
         routes.setdefault(block_of[i], []).append((p.cols, float(fp[k])))
