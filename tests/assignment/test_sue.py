@@ -352,3 +352,13 @@ def test_the_system_optimum_costs_no_more_than_the_equilibrium(eurasia) -> None:
         assert od["served_t"] == pytest.approx(lp_rows[od["id"]]["served_t"], rel=1e-6)
     # the SUE's flows fit the LP's capacities (to the gap), so they cost at least the optimum
     assert lp.objective <= res.total_cost * (1 + 1e-4)
+
+
+def test_no_demand_is_an_empty_equilibrium() -> None:
+    """No demand row (or none the model keeps): nothing to choose, nothing served, no crash."""
+    from corridor.assignment.sue import stochastic_equilibrium
+    from corridor.model import Demand
+
+    res = stochastic_equilibrium(_two_routes(), Demand(()))
+    assert res.converged
+    assert (res.served, res.unserved, res.routes, res.prices) == (0.0, 0.0, (), ())
