@@ -6,7 +6,7 @@ import warnings
 from collections import defaultdict
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from tests.assignment.sue_nets import demand, network
 from tests.strategies import datasets
@@ -89,7 +89,6 @@ def _check_invariants(res, dem: Demand, gap: float) -> None:
 
 
 @given(ladders(), choices, risks)
-@settings(max_examples=40)
 def test_invariants_on_random_ladders(case, choice: ChoiceParameters, risk: RiskModel) -> None:
     links, countries, caps, dem = case
     res = stochastic_equilibrium(network(links, countries, caps), dem, SUEOptions(choice=choice, risk=risk, gap=GAP))
@@ -99,7 +98,6 @@ def test_invariants_on_random_ladders(case, choice: ChoiceParameters, risk: Risk
 
 
 @given(datasets())
-@settings(max_examples=25)
 def test_invariants_on_random_datasets(ds) -> None:
     """The generic random networks (any mode, tiny capacities, unreachable rows) keep the accounting."""
     with warnings.catch_warnings():
@@ -128,7 +126,6 @@ def _through(res, lid: str) -> dict:
 
 
 @given(ladders(), choices, st.data())
-@settings(max_examples=30)
 def test_a_dearer_route_never_gains_share(case, choice: ChoiceParameters, data: st.DataObject) -> None:
     """No capacity: raise the money cost of one link; no route through it gains, nor does the link.
 
@@ -147,7 +144,6 @@ def test_a_dearer_route_never_gains_share(case, choice: ChoiceParameters, data: 
 
 
 @given(ladders(), choices.map(lambda c: c.with_values({"segments": 1})), st.data())
-@settings(max_examples=30)
 def test_a_dearer_link_never_gains_flow_under_capacities(case, choice: ChoiceParameters,
                                                          data: st.DataObject) -> None:
     """One row, one segment, hard capacities: raising a link's cost never raises its flow."""
