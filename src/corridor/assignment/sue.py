@@ -343,7 +343,8 @@ class _Logit:
         g = math.inf
         for _ in range(6):
             res = minimize(self.dual, y, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * len(y),
-                           options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 30})
+                           options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 30,
+                                    "maxls": 100})
             y = np.maximum(res.x, 0.0)
             g = self.gap(y / self.amax)
             if g <= gap:
