@@ -378,3 +378,5 @@ class ChoiceSets:
                 if k not in keep and len(keep) < self.max_paths:
                     keep.append(k)
             self.paths[i] = [ps[k] for k in sorted(keep)]
+            # a pruned route may come back (column generation, when capacity prices make it the cheapest)
+            self._keys[i] -= {ps[k].key for k in range(len(ps)) if k not in keep}
