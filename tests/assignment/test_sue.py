@@ -362,3 +362,56 @@ def test_no_demand_is_an_empty_equilibrium() -> None:
     res = stochastic_equilibrium(_two_routes(), Demand(()))
     assert res.converged
     assert (res.served, res.unserved, res.routes, res.prices) == (0.0, 0.0, (), ())
+
+
+def test_a_binding_capacity_brings_back_a_pruned_route() -> None:
+    """The capped route costs 2 USD/t, the other 30 (over 3 x the cheapest, pruned from the first set), theta 10.
+
+    Column generation must bring the dear route back once the price makes it the cheapest:
+    p = C2 - C1 + (C_ref / theta) ln((d - K) / K) = 28 + 0.2 ln(1/11) = 27.52042…  (it used to stay out:
+    1 Mt unserved at a price of 9,997.5 USD/t against the unserved alternative).
+    """
+    net = network([("o", "a", 1.0, 0.0, 1.0), ("a", "d", 1.0, 0.0, 1.0),
+                   ("o", "b", 15.0, 0.0, 1.0), ("b", "d", 15.0, 0.0, 1.0)], capacities={"o-a": 11.0})
+    d, cap = 12e6, 11e6
+    p = 28.0 + (2.0 / 10.0) * math.log((d - cap) / cap)
+    res = solve(net, demand(("o", "d", d)), one_segment(10.0, 0.0), gap=1e-5)
+    t = tonnes(res)
+    assert t[R1] == pytest.approx(cap, rel=1e-5)
+    assert t[R2] == pytest.approx(d - cap, rel=1e-4)
+    assert res.unserved == pytest.approx(0.0, abs=1.0)
+    (price,) = res.prices
+    assert price["usd_per_unit"] == pytest.approx(p, rel=1e-4)
+
+
+def test_prices_far_above_the_cheapest_cost_are_reached() -> None:
+    """Found by Hypothesis. A (2 USD/t, capped 11 Mt) is the cheap route; B and C cross Russia and pay risk.
+
+    Risk (value of time 0.1, reliability ratio 1): 20 + 0.1 x 0.3 x 72 + 0.1 x sqrt(0.21) x 72 = 25.4595 USD/t,
+    so C_A = 2, C_B = 3 + 25.4595, C_C = 4 + 25.4595; theta 10 on C_ref = 2. Of 12.372125 Mt, A carries 11
+    (full), B 1 (its o-n00 cap, full) and C the rest, 0.372125. C is unpriced, so against it:
+    p_A = C_C - C_A + (C_ref / theta) ln(f_C / f_A) = 27.4595 + 0.2 ln(0.372125 / 11) = 26.7822,
+    p_B = C_C - C_B + 0.2 ln(f_C / f_B) = 1 + 0.2 ln 0.372125 = 0.8023.
+    The dual is linear in p_A over most of that way: the line search used to give up at p_A = 0.33,
+    with A overflowed by 12 % (a ConvergenceWarning).
+    """
+    net = network([("o", "n00", 1.0, 0.0, 1.0), ("n00", "n01", 1.0, 0.0, 1.0), ("n01", "d", 1.0, 0.0, 1.0),
+                   ("o", "n10", 1.0, 0.0, 1.0), ("n10", "d", 1.0, 0.0, 1.0),
+                   ("o", "n20", 1.0, 0.0, 1.0), ("n20", "n21", 1.0, 0.0, 1.0), ("n21", "n22", 1.0, 0.0, 1.0),
+                   ("n22", "d", 1.0, 0.0, 1.0)],
+                  countries={"d": "CN", "n01": "RU", "n22": "RU"}, capacities={"n10-d": 11.0, "o-n00": 1.0})
+    risk = RiskModel((RiskEntry(("RU",), premium_usd_per_t=20.0, p_delay=0.3, delay_h=72.0),))
+    r = 20.0 + 0.1 * 0.3 * 72.0 + 0.1 * math.sqrt(0.3 * 0.7) * 72.0
+    d = 12_372_125.0
+    f = {"A": 11e6, "B": 1e6, "C": d - 12e6}
+    c = {"A": 2.0, "B": 3.0 + r, "C": 4.0 + r}
+    p_a = c["C"] - c["A"] + 0.2 * math.log(f["C"] / f["A"])
+    p_b = c["C"] - c["B"] + 0.2 * math.log(f["C"] / f["B"])
+    assert (p_a, p_b) == pytest.approx((26.7822, 0.8023), abs=1e-4)
+    res = solve(net, demand(("o", "d", d)), one_segment(10.0, 0.1, reliability_ratio=1.0), risk=risk, gap=1e-6)
+    t = tonnes(res)
+    assert t[("o", "n10", "d")] == pytest.approx(f["A"], rel=1e-5)
+    assert t[("o", "n00", "n01", "d")] == pytest.approx(f["B"], rel=1e-5)
+    assert t[("o", "n20", "n21", "n22", "d")] == pytest.approx(f["C"], rel=1e-4)
+    got = {q["id"]: q["usd_per_unit"] for q in res.prices}
+    assert got == pytest.approx({"n10-d": p_a, "o-n00": p_b}, rel=1e-4)
