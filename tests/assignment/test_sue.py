@@ -415,3 +415,22 @@ def test_prices_far_above_the_cheapest_cost_are_reached() -> None:
     assert t[("o", "n20", "n21", "n22", "d")] == pytest.approx(f["C"], rel=1e-4)
     got = {q["id"]: q["usd_per_unit"] for q in res.prices}
     assert got == pytest.approx({"n10-d": p_a, "o-n00": p_b}, rel=1e-4)
+
+
+def test_a_cost_common_to_every_route_flattens_the_logit() -> None:
+    """theta is relative to the cheapest cost: a cost every route pays narrows the relative differences.
+
+    Routes o-n-x-d (3 USD/t) and o-n-d (2), theta 0.5: share of the dearer 1 / (1 + e^(0.5 x 1/2)) = 0.43782;
+    add 1 USD/t on o-n, which both use: 1 / (1 + e^(0.5 x 1/3)) = 0.45843 — the dearer route gains
+    (by design; an absolute-scale logit would not move).
+    """
+    def net(first: float):
+        return network([("o", "n", first, 0.0, 1.0), ("n", "x", 1.0, 0.0, 1.0), ("x", "d", 1.0, 0.0, 1.0),
+                        ("n", "d", 1.0, 0.0, 1.0)])
+
+    dear = ("o", "n", "x", "d")
+    before = shares(solve(net(1.0), demand(("o", "d", 1e5)), one_segment(0.5, 0.0, path_size=0.0)))[dear]
+    after = shares(solve(net(2.0), demand(("o", "d", 1e5)), one_segment(0.5, 0.0, path_size=0.0)))[dear]
+    assert before == pytest.approx(1.0 / (1.0 + math.exp(0.5 / 2.0)), abs=1e-6)
+    assert after == pytest.approx(1.0 / (1.0 + math.exp(0.5 / 3.0)), abs=1e-6)
+    assert after > before

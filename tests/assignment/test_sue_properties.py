@@ -125,12 +125,21 @@ def _through(res, lid: str) -> dict:
             if any(x == a and y == b for x, y in zip(r["nodes"], r["nodes"][1:], strict=False))}
 
 
+def _route_sets(res) -> dict[str, set[tuple[str, ...]]]:
+    out: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for r in res.routes:
+        out[r["row"]].add(tuple(r["nodes"]))
+    return out
+
+
 @given(ladders(), choices, st.data())
 def test_a_dearer_route_never_gains_share(case, choice: ChoiceParameters, data: st.DataObject) -> None:
-    """No capacity: raise the money cost of one link; no route through it gains, nor does the link.
+    """No capacity: raise the money cost of a link that only one route of a row uses; that route does not gain.
 
-    Each (row, segment) is its own logit: U_k = -theta C_k / C_ref; raising C_k lowers k's share even
-    when k is the cheapest route (C_ref rises with it: (C_j - C_k) / C_k falls).
+    Each (row, segment) is its own logit, U_k = -theta C_k / C_ref: raising C_k alone lowers k's share even
+    when k is the cheapest route (C_ref rises with it, but (C_j - C_k) / C_k still falls). A link that
+    several routes of the row share is another matter: see test_sue.py, a cost common to all routes
+    flattens the logit.
     """
     links, countries, _caps, dem = case
     opts = SUEOptions(choice=choice, gap=1e-6)
@@ -138,9 +147,13 @@ def test_a_dearer_route_never_gains_share(case, choice: ChoiceParameters, data: 
     dearer, lid = _raise_one_link(links, data)
     res = stochastic_equilibrium(network(dearer, countries), dem, opts)
     before, after = _through(base, lid), _through(res, lid)
-    for key in before.keys() & after.keys():
+    sets0, sets1 = _route_sets(base), _route_sets(res)
+    for row in sets0.keys() & sets1.keys():
+        mine = [key for key in before if key[0] == row]
+        if sets0[row] != sets1[row] or len(mine) != 1:
+            continue
+        (key,) = mine
         assert after[key] <= before[key] * (1 + 1e-9) + 1e-6, key
-    assert res.flows.link_flow(lid) <= base.flows.link_flow(lid) * (1 + 1e-9) + 1e-6
 
 
 @given(ladders(), choices.map(lambda c: c.with_values({"segments": 1})), st.data())
