@@ -209,8 +209,14 @@ class PathSpace:
         for i in range(len(self.source)):
             s, t = spos[int(self.source[i])], tpos[int(self.sink[i])]
             tot = df[s] + db[t]
-            best = tot[int(self.source[i])]
-            ok = np.flatnonzero(np.isfinite(tot) & has_node & (tot > best * (1 + 1e-9) + 1e-9))
+            # leave out the vertices of the least-weight route itself (not every vertex as cheap as
+            # it: a distinct route of equal weight is an alternative)
+            on_best = np.zeros(self.n, dtype=bool)
+            v = int(self.sink[i])
+            while 0 <= v != int(self.source[i]):
+                on_best[v] = True
+                v = int(pf[s, v])
+            ok = np.flatnonzero(np.isfinite(tot) & has_node & ~on_best)
             routes: list[np.ndarray] = []
             if len(ok):
                 order = np.lexsort((tot[ok], self.row_node[ok]))
@@ -415,3 +421,5 @@ class ChoiceSets:
                 if k not in keep and len(keep) < self.max_paths:
                     keep.append(k)
             self.paths[i] = [ps[k] for k in sorted(keep)]
+            # a pruned route may come back (column generation, when capacity prices make it the cheapest)
+            self._keys[i] -= {ps[k].key for k in range(len(ps)) if k not in keep}

@@ -368,7 +368,8 @@ class _Logit:
         with threadpool_limits(limits=1, user_api="blas"):
             for _ in range(6):
                 res = minimize(self.dual, y, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * len(y),
-                               options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 10})
+                               options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 10,
+                                        "maxls": 100})
                 y = np.maximum(res.x, 0.0)
                 g = self.gap(y / self.amax)
                 if g <= gap:
@@ -520,8 +521,8 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
     f, _ = logit.flows(prices)
     fp = logit.path_flows(f)
     x = logit.ind @ fp
-    unserved = np.bincount(np.asarray(logit.group_row)[logit.grp[~logit.on_path]], f[~logit.on_path],
-                           minlength=len(g.rows))
+    group_row = np.asarray(logit.group_row, dtype=np.int64)  # int even when there is no group
+    unserved = np.bincount(group_row[logit.grp[~logit.on_path]], f[~logit.on_path], minlength=len(g.rows))
     x[g.slack_cols] += unserved
     duals = np.zeros(lp.state.n_rows)
     price_recs: list[dict[str, Any]] = []
@@ -534,7 +535,7 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
     block_of = {i: b for b, blk in enumerate(g.blocks) for i in blk.members}
     routes: dict[int, list[tuple[np.ndarray, float]]] = {}
     recs = []
-    total_row = np.bincount(np.asarray(logit.group_row)[logit.grp], f, minlength=len(g.rows))
+    total_row = np.bincount(group_row[logit.grp], f, minlength=len(g.rows))
     for k, p in enumerate(logit.paths):
         i = logit.path_row[k]
         routes.setdefault(block_of[i], []).append((p.cols, float(fp[k])))
