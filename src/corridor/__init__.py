@@ -24,10 +24,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from corridor._toplevel import Progress, assign, load, open_store, route, run_scenario, simulate_hub, sweep
+from corridor._toplevel import (
+    Progress,
+    assign,
+    load,
+    open_store,
+    premium_curve,
+    route,
+    run_scenario,
+    simulate_hub,
+    sweep,
+)
 from corridor._version import __version__
 from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
-from corridor.results import Assignment, HubSimulation, Result, Routes, ScenarioRun, Sweep
+from corridor.results import Assignment, HubSimulation, PremiumCurve, Result, Routes, ScenarioRun, Sweep
 
 if TYPE_CHECKING:
     from corridor.model import Dataset, Network
@@ -44,6 +54,7 @@ __all__ = [
     "NetworkValidationError",
     "NoRoute",
     "NodeNotFound",
+    "PremiumCurve",
     "Progress",
     "Result",
     "Routes",
@@ -53,6 +64,7 @@ __all__ = [
     "assign",
     "load",
     "open_store",
+    "premium_curve",
     "route",
     "run_scenario",
     "simulate_hub",
