@@ -97,7 +97,7 @@ def _curve_charts(curve: Json) -> Markup:
         svg = line_chart([Line(name, x, [v if v is not None else float("nan") for v in y], colour, tips=tips)],
                          title=f"{name} against the premium on {_where(curve)}", xlabel="premium, USD per tonne",
                          ylabel=name if len(name) < 40 else key, fmt_x=lambda v: _fmt.number(v, 0),
-                         fmt_y=lambda v: f(v), vlines=marks)
+                         fmt_y=f, vlines=marks)
         figs.append(f"<figure>{svg}<figcaption>{esc(name)} per year at each premium; dotted lines where "
                     "capacities start to bind (hover for their names).</figcaption></figure>")
     moved = _moved_chart(steps, x)
@@ -119,7 +119,7 @@ def _moved_chart(steps: list[Json], x: list[float]) -> str:
                       Line("tonnes gained by the Trans-Caspian", x, gained, BLUE)],
                      title="Tonnes moved away from Russia, and gained by the Trans-Caspian",
                      xlabel="premium, USD per tonne", ylabel="t per year", fmt_x=lambda v: _fmt.number(v, 0),
-                     fmt_y=lambda v: _fmt.tonnes(v), vlines=[], bands=True)
+                     fmt_y=_fmt.tonnes, bands=True)
     return (f"<figure>{svg}<figcaption>Change from the first premium: tonnes whose route no longer touches "
             "Russia, and the Trans-Caspian's gain; the rest goes to other corridors.</figcaption></figure>")
 

@@ -27,6 +27,7 @@ depend on the steps before it.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
 import warnings
@@ -321,7 +322,7 @@ def _step(premium: float, res: SUEResult) -> PremiumStep:
 def elasticities(steps: Sequence[PremiumStep]) -> list[dict[str, Any]]:
     """The elasticity records of consecutive steps (see :attr:`PremiumCurveResult.elasticity`)."""
     out = []
-    for a, b in zip(steps, steps[1:], strict=False):
+    for a, b in itertools.pairwise(steps):
         dp = b.premium_usd_per_t - a.premium_usd_per_t
         positive = a.titr_t > 0 and b.titr_t > 0
         dln = math.log(b.titr_t / a.titr_t) if positive else None
