@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -37,7 +38,7 @@ def curve() -> PremiumCurveResult:
 def _no_jumps(values: list[float], what: str) -> None:
     total = abs(values[-1] - values[0])
     assert total > 0, f"{what} does not move with the premium"
-    steps = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    steps = [abs(b - a) for a, b in itertools.pairwise(values)]
     worst = max(steps)
     assert worst <= MAX_STEP_SHARE * total, f"{what} jumps by {worst:,.0f} of {total:,.0f} in one step"
 
@@ -47,9 +48,9 @@ def test_titr_rises_and_russia_falls_smoothly(curve: PremiumCurveResult) -> None
     assert all(s.converged for s in curve.steps)
     titr = [s.titr_t for s in curve.steps]
     russia = [s.russia_t for s in curve.steps]
-    for a, b in zip(titr, titr[1:], strict=False):
+    for a, b in itertools.pairwise(titr):
         assert b >= a * (1 - REL), "Trans-Caspian tonnes fall as the premium on Russia rises"
-    for a, b in zip(russia, russia[1:], strict=False):
+    for a, b in itertools.pairwise(russia):
         assert b <= a * (1 + REL), "tonnes via Russia rise as the premium on Russia rises"
     _no_jumps(titr, "titr_t")
     _no_jumps(russia, "russia_t")

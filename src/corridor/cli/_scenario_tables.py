@@ -41,6 +41,9 @@ def show_comparison(d: dict[str, Any]) -> None:
     out.print(_totals(diff["totals"]))
     out.print(_commodities(diff["by_commodity"]))
     out.print(measures_diff_table(diff.get("measures") or {}, diff.get("by_corridor") or {}))
+    gateways = (diff.get("shares") or {}).get("by_gateway") or {}
+    if gateways:
+        out.print(_gateway_shares(gateways))
     if d["result"].get("bottlenecks"):
         out.print(_bottlenecks(d["result"]["bottlenecks"], set(diff["bottlenecks"]["new"])))
     else:
@@ -55,6 +58,19 @@ def show_comparison(d: dict[str, Any]) -> None:
     out.print(_links(diff["links"]))
     if diff["unserved_od"]:
         out.print(_unserved(diff["unserved_od"]))
+
+
+def _gateway_shares(gateways: dict[str, Any], top: int = 10) -> Any:
+    def share(v: float | None) -> str:
+        return "" if v is None else f"{v:.1%}"
+
+    t = _table("Kazakh exports by export gateway", ("gateway", "baseline Mt", "scenario Mt", "baseline %",
+                                                    "scenario %", "change pp"), ("gateway",))
+    for name, v in list(gateways.items())[:top]:
+        pp = v.get("change_pp")
+        t.add_row(name, _mt(v["baseline_t"]), _mt(v["scenario_t"]), share(v.get("baseline_share")),
+                  share(v.get("scenario_share")), "" if pp is None else f"{pp:+.1f}")
+    return t
 
 
 def _table(title: str, columns: tuple[str, ...], left: tuple[str, ...] = ("",)) -> Any:
