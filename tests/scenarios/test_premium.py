@@ -91,6 +91,12 @@ def test_gateways_and_elasticity(curve: PremiumCurveResult) -> None:
     assert firsts == sorted(firsts)
     binding = {b["capacity"] for s in curve.steps for b in s.binding}
     assert {r["capacity"] for r in d["first_binding"]} == binding
+    # the next to bind: used at the top premium, not binding there, most used first
+    nxt = d["next_to_bind"]
+    assert nxt and all(0 < r["utilisation_at_max"] < 1 for r in nxt)
+    assert [r["utilisation_at_max"] for r in nxt] == sorted((r["utilisation_at_max"] for r in nxt), reverse=True)
+    top = {b["capacity"] for b in curve.steps[-1].binding}
+    assert not top & {r["capacity"] for r in nxt if r["unit"] in {b["unit"] for b in curve.steps[-1].binding}}
 
 
 def _step(p: float, titr: float, binding: tuple[str, ...]) -> PremiumStep:

@@ -226,6 +226,9 @@ def show_premium(d: dict[str, Any]) -> None:
         b.add_row(r["capacity"], f"{r['first_binds_usd_per_t']:g}", f"{r['price_at_first']:,.2f}",
                   f"{r['price_at_max']:,.2f}", "" if rel is None else f"{rel:g}", str(r.get("unit") or ""))
     out.print(b if d.get("first_binding") else "no capacity binds at any premium")
+    if d.get("next_to_bind"):
+        out.print("next to bind (used at the top premium): " + ", ".join(
+            f"{r['capacity']} {r['utilisation_at_max']:.0%}" for r in d["next_to_bind"]), markup=False)
     shares = d.get("gateway_shares") or []
     if shares:
         first, last = shares[0], shares[-1]

@@ -84,7 +84,8 @@ def premium(
     premium and the capacities in the order they start to bind. JSON keys: scenario, countries,
     premiums_usd_per_t, steps (one per premium: premium_usd_per_t, titr_t, titr_teu, russia_t,
     russia_teu, served_t, unserved_t, by_corridor, by_gateway, binding, converged, gap, iterations,
-    revisits), elasticity, first_binding, gateway_shares, corridor_shares, engine, elapsed_s.
+    revisits, tight), elasticity, first_binding, next_to_bind, gateway_shares, corridor_shares,
+    engine, elapsed_s.
     """
     import corridor
 

@@ -166,6 +166,23 @@ def _binding_table(curve: Json) -> Markup:
                  "without it.")
 
 
+def _next_table(curve: Json) -> Markup:
+    rows = []
+    for r in curve.get("next_to_bind", []) or []:
+        where = "→".join(str(r.get(k)) for k in ("from", "to") if r.get(k))
+        a, z = _num(r.get("utilisation_at_first")), _num(r.get("utilisation_at_max"))
+        rows.append([tag("code", r.get("id", "")), str(r.get("kind", "")), where or "–", str(r.get("unit", "") or ""),
+                     (_fmt.share(a, 1), a), (_fmt.share(z, 1), z)])
+    if not rows:
+        return Markup("")
+    steps = _steps(curve)
+    top = _usd_t(_num(steps[-1]["premium_usd_per_t"])) if steps else "the top premium"
+    return table(["Capacity", "Kind", "Direction", "Unit", "Used at the first premium", f"Used at {top}"], rows,
+                 numeric=(4, 5), caption=f"The capacities closest to binding at {top} that do not bind yet "
+                 "(flow / capacity; – where it was not among the most used at the first premium): the next "
+                 "to bind if the premium rises further.")
+
+
 def _share_chart(curve: Json, key: str, inner: str, what: str) -> Markup:
     rows = [r for r in curve.get(key, []) or [] if _num(r.get("premium_usd_per_t")) is not None]
     if not rows:
@@ -242,7 +259,7 @@ def render_premium(curve: Json, *, title: str = "Premium curve", created: str | 
     sections: Sequence[tuple[str, str, list[Markup]]] = (
         ("curve", "Volumes against the premium", [_curve_charts(curve)]),
         ("elasticity", "Elasticity of Trans-Caspian volume", [_elasticity_table(curve)]),
-        ("binding", "Which capacities bind first", [_binding_table(curve)]),
+        ("binding", "Which capacities bind first", [_binding_table(curve), _next_table(curve)]),
         ("gateways", "Export gateways", [_share_chart(curve, "gateway_shares", "gateways",
                                                       "Kazakh exports by export gateway")]),
         ("corridors", "Corridors", [_share_chart(curve, "corridor_shares", "corridors", "tonnes by corridor")]),

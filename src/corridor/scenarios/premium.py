@@ -31,7 +31,7 @@ import itertools
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,8 @@ __all__ = ["MAX_STEPS", "PremiumCurveResult", "PremiumProgress", "PremiumStep", 
 
 MAX_STEPS = 1000
 """The most premiums one curve may ask for."""
+TIGHT_TOP = 8
+"""How many of the most used capacities each step records."""
 _PRICE_TOL = 1e-9  # a capacity price above this binds (as the equilibrium reports prices)
 
 
@@ -79,6 +81,9 @@ class PremiumStep:
         Of the equilibrium.
     revisits
         Routes with positive tonnes whose country list repeats a country (should be 0).
+    tight
+        The most used capacities (utilisation = flow / capacity), highest first, at most
+        :data:`TIGHT_TOP`: ``capacity``, ``kind``, ``id``, ``from``, ``to``, ``unit``, ``utilisation``.
     """
 
     premium_usd_per_t: float
@@ -95,11 +100,13 @@ class PremiumStep:
     gap: float
     iterations: int
     revisits: int = 0
+    tight: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values."""
         out = dataclasses.asdict(self)
         out["binding"] = [dict(b) for b in self.binding]
+        out["tight"] = [dict(b) for b in self.tight]
         return out
 
 
@@ -126,6 +133,10 @@ class PremiumCurveResult:
         ``kind``, ``id``, ``from``, ``to``, ``unit``, ``first_binds_usd_per_t``, ``price_at_first``,
         ``price_at_max`` (0 if it no longer binds there), ``released_usd_per_t`` (the first premium at
         which it no longer binds after having bound, or None), ``steps_binding``.
+    next_to_bind
+        The capacities that do not bind at the top premium but are the most used there, most used
+        first: ``capacity``, ``kind``, ``id``, ``from``, ``to``, ``unit``, ``utilisation_at_first``
+        (None if it was not among the most used at the first premium), ``utilisation_at_max``.
     engine
         The equilibrium's settings: ``method``, ``gap``, ``note`` (how the scenario's engine was changed).
     elapsed_s
@@ -142,6 +153,7 @@ class PremiumCurveResult:
     first_binding: tuple[dict[str, Any], ...]
     engine: dict[str, Any]
     elapsed_s: float = 0.0
+    next_to_bind: tuple[dict[str, Any], ...] = ()
     routes: tuple[tuple[dict[str, Any], ...], ...] = field(default=(), repr=False)
 
     @property
@@ -158,6 +170,7 @@ class PremiumCurveResult:
             "steps": [s.to_dict() for s in self.steps],
             "elasticity": [dict(e) for e in self.elasticity],
             "first_binding": [dict(b) for b in self.first_binding],
+            "next_to_bind": [dict(b) for b in self.next_to_bind],
             "gateway_shares": gateway_shares(self.steps),
             "corridor_shares": corridor_shares(self.steps),
             "engine": dict(self.engine),
@@ -300,7 +313,8 @@ def premium_curve(
             progress(PremiumProgress(i + 1, len(ladder), premium, time.perf_counter() - start))
     engine = {"method": "sue", "gap": gap, "note": note, "choice": choice.to_dict()}
     return PremiumCurveResult(run_spec.name, codes, tuple(steps), tuple(elasticities(steps)),
-                              tuple(first_binding(steps)), engine, time.perf_counter() - start, tuple(routes))
+                              tuple(first_binding(steps)), engine, time.perf_counter() - start,
+                              next_to_bind=tuple(next_to_bind(steps)), routes=tuple(routes))
 
 
 def _step(premium: float, res: SUEResult) -> PremiumStep:
@@ -309,6 +323,10 @@ def _step(premium: float, res: SUEResult) -> PremiumStep:
                      "to": p.get("to"), "unit": p.get("unit"), "usd_per_unit": float(p["usd_per_unit"])}
                     for p in res.prices if float(p["usd_per_unit"]) > _PRICE_TOL)
     revisits = sum(1 for r in res.routes if r["tonnes"] > 0 and len(set(r["countries"])) != len(r["countries"]))
+    used = sorted((c for c in res.flows.capacities if c.get("utilisation") is not None and c["utilisation"] > 0),
+                  key=lambda c: (-float(c["utilisation"]), str(c["kind"]), str(c["id"])))[:TIGHT_TOP]
+    tight = tuple({"capacity": f"{c['kind']}:{c['id']}", "kind": c["kind"], "id": c["id"], "from": c.get("from"),
+                   "to": c.get("to"), "unit": c.get("unit"), "utilisation": float(c["utilisation"])} for c in used)
     return PremiumStep(
         premium_usd_per_t=float(premium), titr_t=float(m["titr_t"]), titr_teu=float(m["titr_teu"]),
         russia_t=float(m["russia_t"]), russia_teu=float(m.get("russia_teu", 0.0)), served_t=float(m["served_t"]),
@@ -316,7 +334,7 @@ def _step(premium: float, res: SUEResult) -> PremiumStep:
         by_corridor={r["corridor"]: float(r["tonnes"]) for r in m.get("by_corridor", ())},
         by_gateway={r["node"]: float(r["tonnes"]) for r in m.get("by_gateway", ())},
         binding=binding, converged=bool(res.converged), gap=float(res.gap), iterations=int(res.iterations),
-        revisits=revisits)
+        revisits=revisits, tight=tight)
 
 
 def elasticities(steps: Sequence[PremiumStep]) -> list[dict[str, Any]]:
@@ -357,6 +375,27 @@ def first_binding(steps: Sequence[PremiumStep]) -> list[dict[str, Any]]:
         for key, b in {(b["kind"], b["id"], b["from"], b["to"]): b for b in steps[-1].binding}.items():
             recs[key]["price_at_max"] = b["usd_per_unit"]
     return sorted(recs.values(), key=lambda r: (r["first_binds_usd_per_t"], -r["price_at_first"], r["capacity"]))
+
+
+def next_to_bind(steps: Sequence[PremiumStep], top: int = 5) -> list[dict[str, Any]]:
+    """The most used capacities at the top premium that do not bind there (see :class:`PremiumCurveResult`)."""
+    if not steps:
+        return []
+
+    def key(b: Mapping[str, Any]) -> tuple[Any, ...]:
+        return b["kind"], b["id"], b["from"], b["to"]
+
+    last = steps[-1]
+    binding = {key(b) for b in last.binding}
+    first = {(*key(c), c["unit"]): c["utilisation"] for c in steps[0].tight}
+    out = []
+    for c in last.tight:
+        if key(c) in binding or c["utilisation"] >= 1.0 - 1e-6:
+            continue
+        out.append({"capacity": c["capacity"], "kind": c["kind"], "id": c["id"], "from": c["from"], "to": c["to"],
+                    "unit": c["unit"], "utilisation_at_first": first.get((*key(c), c["unit"])),
+                    "utilisation_at_max": c["utilisation"]})
+    return out[:top]
 
 
 def _shares(steps: Sequence[PremiumStep], attr: str, key: str) -> list[dict[str, Any]]:
