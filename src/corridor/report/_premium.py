@@ -96,7 +96,8 @@ def _curve_charts(curve: Json) -> Markup:
         tips = [f"{_usd_t(p)}: {f(v)}" for p, v in zip(x, y, strict=True)]
         svg = line_chart([Line(name, x, [v if v is not None else float("nan") for v in y], colour, tips=tips)],
                          title=f"{name} against the premium on {_where(curve)}", xlabel="premium, USD per tonne",
-                         ylabel=name if len(name) < 40 else key, fmt_x=lambda v: _fmt.number(v, 0),
+                         ylabel="TEU per year" if key.endswith("_teu") else "t per year",
+                         fmt_x=lambda v: _fmt.number(v, 0),
                          fmt_y=f, vlines=marks)
         figs.append(f"<figure>{svg}<figcaption>{esc(name)} per year at each premium; dotted lines where "
                     "capacities start to bind (hover for their names).</figcaption></figure>")
@@ -138,10 +139,11 @@ def _elasticity_table(curve: Json) -> Markup:
                      (_fmt.number(rslope, 0, signed=True), rslope)])
     if not rows:
         return Markup('<p class="note">One premium only: no elasticity.</p>')
-    return table(["Premium step", "TITR before", "TITR after", "Elasticity (d ln TITR / d ln premium)",
-                  "Change of TITR per USD/t", "TITR t per USD/t", "Via Russia t per USD/t"], rows,
+    return table(["Premium step", "TITR before", "TITR after", "Elasticity", "TITR % per USD/t",
+                  "TITR t per USD/t", "Via Russia t per USD/t"], rows,
                  numeric=range(1, 7), caption="Arc elasticities of Trans-Caspian tonnes over each step of the "
-                 "premium (undefined from a premium of 0), the relative change per USD/t (semi-elasticity), and "
+                 "premium (d ln TITR / d ln premium; undefined from a premium of 0), the relative change per USD/t "
+                 "(semi-elasticity), and "
                  "the tonnes gained by the Trans-Caspian and lost by Russia per USD/t.")
 
 
