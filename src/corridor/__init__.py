@@ -11,6 +11,7 @@ The Python API in one screen::
     lp.to_frame(), lp.bottlenecks()
     run = corridor.run_scenario("northern-route-closed")   # a file or a built-in scenario, vs its baseline
     run.to_frame(), run.write_report("closed.html")
+    cal = corridor.calibrate()                             # shippers' choice fitted to the 2021 targets
     sim = corridor.simulate_hub("aktau-hub", days=365, replications=5, seed=1)
     store = corridor.open_store()                          # runs recorded by the CLI; store.sql("select ...")
 
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from corridor._toplevel import (
     Progress,
     assign,
+    calibrate,
     load,
     open_store,
     premium_curve,
@@ -37,7 +39,16 @@ from corridor._toplevel import (
 )
 from corridor._version import __version__
 from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
-from corridor.results import Assignment, HubSimulation, PremiumCurve, Result, Routes, ScenarioRun, Sweep
+from corridor.results import (
+    Assignment,
+    Calibration,
+    HubSimulation,
+    PremiumCurve,
+    Result,
+    Routes,
+    ScenarioRun,
+    Sweep,
+)
 
 if TYPE_CHECKING:
     from corridor.model import Dataset, Network
@@ -45,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Assignment",
+    "Calibration",
     "ConvergenceWarning",
     "CorridorError",
     "Dataset",
@@ -62,6 +74,7 @@ __all__ = [
     "Sweep",
     "__version__",
     "assign",
+    "calibrate",
     "load",
     "open_store",
     "premium_curve",

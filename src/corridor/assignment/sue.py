@@ -38,6 +38,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 import warnings
@@ -90,6 +91,9 @@ class SUEOptions:
         Depth of the country-ban tree and most routes per row (:mod:`corridor.assignment.choice_sets`).
     time_limit_s
         Stop after this many seconds (not converged).
+    column_generation
+        Grow the choice sets during the equilibrium (off: the sets as generated, or as given —
+        what a calibration wants, so that its objective is smooth in the parameters).
     """
 
     choice: ChoiceParameters = field(default_factory=ChoiceParameters)
@@ -102,6 +106,7 @@ class SUEOptions:
     ban_depth: int = 1
     max_paths: int = 12
     time_limit_s: float | None = None
+    column_generation: bool = True
 
     def __post_init__(self) -> None:
         problems = []
@@ -127,7 +132,8 @@ class SUEResult:
     converged, gap, iterations, seconds
         Whether the target gap was met, the gap reached, rounds of column generation, wall time.
     total_cost
-        Σ tonnes × generalised cost (money, time, risk; capacity prices excluded), USD per year.
+        Σ served tonnes × generalised cost (money, each segment's value of time × hours, risk per
+        shipment; capacity prices excluded), USD per year; also ``flows.total_cost``.
     routes
         One record per (demand row, route): tonnes, share, corridor, gateway, countries, cost.
     prices
@@ -136,6 +142,8 @@ class SUEResult:
         The options and parameters used.
     history
         ``(round, gap, routes added, seconds)`` per round.
+    choice_sets
+        The routes weighed (to start another run on the same model from).
     """
 
     flows: LPResult
@@ -148,6 +156,7 @@ class SUEResult:
     prices: tuple[dict[str, Any], ...]
     options: Mapping[str, Any]
     history: tuple[tuple[int, float, int, float], ...] = ()
+    choice_sets: ChoiceSets | None = field(default=None, repr=False)
 
     @property
     def method(self) -> str:
@@ -290,7 +299,7 @@ class _Logit:
                     grp.append(gi)
                     kk.append(k)
                     cost.append(c)
-                    u0.append(choice.path_size * math.log(size[k]) + choice.constant(self.paths[k].corridor))
+                    u0.append(choice.path_size * math.log(size[k]) + choice.constant(self.paths[k].corridor, g.rows[i].commodity))
                 grp.append(gi)
                 kk.append(-1)
                 cost.append(penalty)
@@ -336,18 +345,21 @@ class _Logit:
     def solve(self, y0: np.ndarray, gap: float) -> tuple[np.ndarray, float]:
         """Capacity prices maximising the dual from ``y0``, and the relative gap reached."""
         from scipy.optimize import minimize
+        from threadpoolctl import threadpool_limits
 
         if not len(self.cap):
             return np.zeros(0), self.gap(np.zeros(0))
         y = y0
         g = math.inf
-        for _ in range(6):
-            res = minimize(self.dual, y, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * len(y),
-                           options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 30})
-            y = np.maximum(res.x, 0.0)
-            g = self.gap(y / self.amax)
-            if g <= gap:
-                break
+        # the problem is small: threads of the BLAS cost more to wake than the work (100x on a busy machine)
+        with threadpool_limits(limits=1, user_api="blas"):
+            for _ in range(6):
+                res = minimize(self.dual, y, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * len(y),
+                               options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 10})
+                y = np.maximum(res.x, 0.0)
+                g = self.gap(y / self.amax)
+                if g <= gap:
+                    break
         return y / self.amax, g
 
     def gap(self, prices: np.ndarray) -> float:
@@ -385,6 +397,7 @@ def _path_size(paths: list[Path], path_row: list[int], col_km: np.ndarray) -> np
 
 def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
                            options: SUEOptions | None = None, *, lp: FreightLP | None = None,
+                           choice_sets: ChoiceSets | None = None,
                            progress: Callable[[EquilibriumProgress], None] | None = None) -> SUEResult:
     """Assign freight demand at stochastic user equilibrium with hard capacities.
 
@@ -397,6 +410,9 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
     lp
         A model built with value of time 0 and the same carbon and exposure prices, to reuse (its
         current capacities, demand scale and cost factors apply); built here if not given.
+    choice_sets
+        Choice sets to start from (built for ``lp``'s graph, e.g. :attr:`SUEResult.choice_sets` of an
+        earlier run); generated here if not given. They are grown in place by column generation.
     progress
         Called after each round of column generation.
 
@@ -418,10 +434,13 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
         raise InputError(Problem("lp", "value_of_time", "the stochastic equilibrium prices time per segment: "
                                  "build the LP with value_of_time=0"))
     model = _Model(lp, opts)
-    space = PathSpace.of(lp.graph)
-    sets = ChoiceSets(space, max_paths=opts.max_paths)
-    mid = model.vots[len(model.vots) // 2] if model.vots else 0.0
-    sets.generate([model.weights(v) for v in model.vots], model.weights(mid), ban_depth=opts.ban_depth)
+    if choice_sets is not None and not choice_sets.space.matches(lp.graph):
+        raise InputError(Problem("choice_sets", "space", "the choice sets were built for another model"))
+    sets = choice_sets
+    if sets is None:
+        sets = ChoiceSets(PathSpace.of(lp.graph), max_paths=opts.max_paths)
+        mid = model.vots[len(model.vots) // 2] if model.vots else 0.0
+        sets.generate([model.weights(v) for v in model.vots], model.weights(mid), ban_depth=opts.ban_depth)
     prices_by_key: dict[Any, float] = {}
     history: list[tuple[int, float, int, float]] = []
     converged = False
@@ -436,7 +455,7 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
         prices_by_key = {model.keys[r]: float(p) for r, p in zip(logit.rows, prices, strict=True)}
         full = np.zeros(len(model.keys))
         full[logit.rows] = prices
-        added = _generate_columns(model, sets, logit, full)
+        added = _generate_columns(model, sets, logit, full) if opts.column_generation else 0
         elapsed = time.perf_counter() - start
         history.append((rnd, float(gap), added, elapsed))
         if progress is not None:
@@ -514,14 +533,16 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
                      "money_usd_per_t": float(model.coef[p.cols].sum()), "hours": float(model.hours[p.cols].sum()),
                      "risk_usd_per_t": float(logit.path_risk[k].money_usd_per_t),
                      "risk_delay_h": float(logit.path_risk[k].delay_h)})
-    total = float(f @ logit.cost)
+    total = float(f[logit.on_path] @ logit.cost[logit.on_path])  # served tonnes: money, time, risk
     flows = lp.collect(LPSolution(x, duals, "equilibrium" if converged else "not converged", total,
                                   {"iterations": rounds, "warm_start": False,
                                    "tonne_hours": float(x @ model.hours)}, routes=routes))
+    flows = dataclasses.replace(flows, total_cost=total)
     used = {"method": "sue", "gap_target": opts.gap, "choice": opts.choice.to_dict(), "risk": opts.risk.to_dict(),
             "carbon_price": opts.carbon_price, "risk_price": opts.risk_price,
             "unserved_penalty_usd_per_t": opts.unserved_penalty_usd_per_t, "ban_depth": opts.ban_depth,
             "max_paths": opts.max_paths, "routes_considered": logit.n_paths,
             "routes_rejected_revisiting_a_country": sets.rejected_revisits}
     return SUEResult(flows=flows, converged=converged, gap=gap, iterations=rounds, seconds=seconds, total_cost=total,
-                     routes=tuple(recs), prices=tuple(price_recs), options=used, history=tuple(history))
+                     routes=tuple(recs), prices=tuple(price_recs), options=used, history=tuple(history),
+                     choice_sets=sets)

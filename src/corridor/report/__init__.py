@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 from corridor.report._assignment import render_assignment, write_assignment
+from corridor.report._calibration import render_calibration
 from corridor.report._comparison import render_comparisons, write_comparisons
 from corridor.report._hub import render_hub, write_hub
 from corridor.report._premium import render_premium, write_premium
@@ -29,6 +30,7 @@ from corridor.report._sweep import render_sweep, write_sweep
 
 __all__ = [
     "render_assignment",
+    "render_calibration",
     "render_comparisons",
     "render_hub",
     "render_premium",
