@@ -22,11 +22,15 @@ from corridor.scenarios.premium import (
 )
 
 REL = 1e-6  # tolerance of the equilibrium (relative gap 1e-4 on capacities; measures agree to far better)
-# No jump: on 20 steps of 5 USD/t a smooth curve moves by about 1/20 of its total change per step,
-# a little more where it is steeper. A whole route or gateway switching at once (what a logit over
-# routes must not do, and an LP does) shows as one step carrying most of the change. 25 % of the
-# total change (5 times the mean step) separates the two; the built-in data's largest step is ~8 %.
-MAX_STEP_SHARE = 0.25
+PREMIUM = {"RU", "BY"}
+# No jump: a smooth curve spreads the change over a step across the whole step; a jump (a route or a
+# gateway switching all at once, as in an LP) puts it at one premium inside the step. So the steepest
+# step of each curve is run again at quarter steps, and no quarter may carry more than half of the
+# step's change (a smooth curve gives about a quarter each, a jump all of it in one quarter). A bound
+# on a step against the total change (say 25 %) does not work here: once a capacity on the
+# crossing binds (alat-port, from 25 USD/t) the curve saturates, and its steep part is a large share
+# of a small total without any jump.
+MAX_QUARTER_SHARE = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +39,27 @@ def curve() -> PremiumCurveResult:
                          keep_routes=True)
 
 
-def _no_jumps(values: list[float], what: str) -> None:
-    total = abs(values[-1] - values[0])
-    assert total > 0, f"{what} does not move with the premium"
-    steps = [abs(b - a) for a, b in itertools.pairwise(values)]
-    worst = max(steps)
-    assert worst <= MAX_STEP_SHARE * total, f"{what} jumps by {worst:,.0f} of {total:,.0f} in one step"
+def _titr_via_premium_countries(routes: tuple[dict, ...]) -> float:
+    """Tonnes of routes that cross the Caspian between AZ and KZ/TM *and* touch Russia or Belarus.
+
+    They count in ``titr_t`` and pay the premium, so the premium rightly pushes them off; once the
+    crossing's capacity binds, nothing can replace them, and ``titr_t`` may fall by as much as they.
+    """
+    return sum(r["tonnes"] for r in routes if r["tonnes"] > 0 and "AZ" in r["countries"]
+               and {"KZ", "TM"} & set(r["countries"]) and PREMIUM & set(r["countries"]))
+
+
+def _no_jump_in_steepest_step(curve: PremiumCurveResult, attr: str) -> None:
+    values = [getattr(s, attr) for s in curve.steps]
+    changes = [abs(b - a) for a, b in itertools.pairwise(values)]
+    i = max(range(len(changes)), key=changes.__getitem__)
+    a, b = curve.premiums[i], curve.premiums[i + 1]
+    q = (b - a) / 4
+    fine = premium_curve(load_scenario("baseline-2021"), premiums=[a + k * q for k in range(5)])
+    got = [getattr(s, attr) for s in fine.steps]
+    assert got[0] == pytest.approx(values[i], rel=1e-9) and got[-1] == pytest.approx(values[i + 1], rel=1e-9)
+    quarters = [abs(y - x) for x, y in itertools.pairwise(got)]
+    assert max(quarters) <= MAX_QUARTER_SHARE * changes[i], (attr, a, b, quarters)
 
 
 def test_titr_rises_and_russia_falls_smoothly(curve: PremiumCurveResult) -> None:
@@ -48,12 +67,14 @@ def test_titr_rises_and_russia_falls_smoothly(curve: PremiumCurveResult) -> None
     assert all(s.converged for s in curve.steps)
     titr = [s.titr_t for s in curve.steps]
     russia = [s.russia_t for s in curve.steps]
-    for a, b in itertools.pairwise(titr):
-        assert b >= a * (1 - REL), "Trans-Caspian tonnes fall as the premium on Russia rises"
+    for (a, b), routes in zip(itertools.pairwise(titr), curve.routes, strict=False):
+        allowed = a * REL + _titr_via_premium_countries(routes)
+        assert b >= a - allowed, "Trans-Caspian tonnes fall as the premium on Russia rises"
     for a, b in itertools.pairwise(russia):
         assert b <= a * (1 + REL), "tonnes via Russia rise as the premium on Russia rises"
-    _no_jumps(titr, "titr_t")
-    _no_jumps(russia, "russia_t")
+    assert titr[-1] > titr[0] and russia[-1] < russia[0]  # the premium moves volume
+    _no_jump_in_steepest_step(curve, "titr_t")
+    _no_jump_in_steepest_step(curve, "russia_t")
     # what leaves Russia goes somewhere: demand stays served
     assert all(s.served_t == pytest.approx(curve.steps[0].served_t, rel=1e-6) for s in curve.steps)
 
@@ -76,15 +97,20 @@ def test_gateways_and_elasticity(curve: PremiumCurveResult) -> None:
         "note"]
     for g in d["gateway_shares"]:
         assert sum(v["share"] for v in g["gateways"].values()) == pytest.approx(1.0)
-    # the premium moves Kazakh exports away from the Russian border crossings: Kostanay loses share
+    # the premium moves volume away from Russia: the Northern corridor and its Kostanay gateway lose share,
+    # the Trans-Caspian and the sea gain
+    first, last = d["corridor_shares"][0]["corridors"], d["corridor_shares"][-1]["corridors"]
+    assert last["northern"]["share"] < first["northern"]["share"]
+    assert last["trans-caspian"]["share"] > first["trans-caspian"]["share"]
+    assert last["maritime"]["share"] > first["maritime"]["share"]
     first, last = d["gateway_shares"][0]["gateways"], d["gateway_shares"][-1]["gateways"]
     assert last["kostanay"]["share"] < first["kostanay"]["share"]
     assert len(d["elasticity"]) == 20
     assert d["elasticity"][0]["elasticity"] is None  # from a premium of 0
     for e in d["elasticity"][1:]:
         expect = math.log(e["titr_to_t"] / e["titr_from_t"]) / math.log(e["to_usd_per_t"] / e["from_usd_per_t"])
-        assert e["elasticity"] == pytest.approx(expect) and e["elasticity"] >= -REL
-        assert e["slope_t_per_usd"] >= -REL * e["titr_from_t"] and e["russia_slope_t_per_usd"] <= 0
+        assert e["elasticity"] == pytest.approx(expect)
+        assert e["russia_slope_t_per_usd"] <= 0
     json.dumps(d)  # plain values
     # which capacities bind first: ordered by the premium at which they start to bind
     firsts = [r["first_binds_usd_per_t"] for r in d["first_binding"]]
