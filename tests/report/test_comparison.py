@@ -213,13 +213,16 @@ def test_shares_by_gateway_and_corridor(comparisons, network):
         for v in rows.values():
             assert v["change_t"] == pytest.approx(v["scenario_t"] - v["baseline_t"])
             assert v["change_pp"] == pytest.approx(100 * (v["scenario_share"] - v["baseline_share"]))
-    # closing transit through Russia moves Kazakh exports to the Caspian and the Black Sea
-    assert shares["by_gateway"]["aktau"]["change_pp"] > 0
+    # closing transit through Russia moves Kazakh exports from the Russian Black Sea port to the Caspian and
+    # beyond it (the gateway is the first sea voyage beyond the Caspian, else where the route leaves Kazakhstan)
+    assert shares["by_gateway"]["novorossiysk"]["change_pp"] < 0
+    assert shares["by_gateway"]["poti"]["change_pp"] > 0
     assert shares["by_corridor"]["northern"]["change_pp"] < 0
+    assert shares["by_corridor"]["trans-caspian"]["change_pp"] > 0
     assert shares["by_corridor"]["northern"]["scenario_t"] == pytest.approx(
         closed["diff"]["by_corridor"]["northern"]["tonnes"]["scenario"])
     html = render_comparisons([closed], network)
     assert_page(html)
     assert "Shares by export gateway and corridor" in html
     assert 'aria-label="Share of Kazakh exports by export gateway, baseline and scenario"' in html
-    assert "<code>aktau</code>" in html and " pp<" in html
+    assert "<code>poti</code>" in html and " pp<" in html
