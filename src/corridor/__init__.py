@@ -31,6 +31,7 @@ from corridor._toplevel import (
     calibrate,
     load,
     open_store,
+    premium_curve,
     route,
     run_scenario,
     simulate_hub,
@@ -38,7 +39,16 @@ from corridor._toplevel import (
 )
 from corridor._version import __version__
 from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
-from corridor.results import Assignment, Calibration, HubSimulation, Result, Routes, ScenarioRun, Sweep
+from corridor.results import (
+    Assignment,
+    Calibration,
+    HubSimulation,
+    PremiumCurve,
+    Result,
+    Routes,
+    ScenarioRun,
+    Sweep,
+)
 
 if TYPE_CHECKING:
     from corridor.model import Dataset, Network
@@ -56,6 +66,7 @@ __all__ = [
     "NetworkValidationError",
     "NoRoute",
     "NodeNotFound",
+    "PremiumCurve",
     "Progress",
     "Result",
     "Routes",
@@ -66,6 +77,7 @@ __all__ = [
     "calibrate",
     "load",
     "open_store",
+    "premium_curve",
     "route",
     "run_scenario",
     "simulate_hub",

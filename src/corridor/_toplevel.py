@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from corridor.exceptions import InputError, Problem
-from corridor.results import Assignment, Calibration, HubSimulation, Routes, ScenarioRun, Sweep
+from corridor.results import Assignment, Calibration, HubSimulation, PremiumCurve, Routes, ScenarioRun, Sweep
 
 if TYPE_CHECKING:
     from corridor.hub import HubConfig
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from corridor.scenarios import ScenarioSpec
     from corridor.scenarios.store import RunStore
 
-__all__ = ["Progress", "assign", "calibrate", "load", "open_store", "route", "run_scenario", "simulate_hub", "sweep"]
+__all__ = ["Progress", "assign", "calibrate", "load", "open_store", "premium_curve", "route", "run_scenario",
+           "simulate_hub", "sweep"]
 
 
 
@@ -592,6 +593,45 @@ def sweep(
     result = run_sweep(spec, samples, seed=seed, workers=workers, scheduler=scheduler, store=rs, resume=resume,
                        progress=tick)
     return Sweep(result, {k: u.to_dict() for k, u in spec.uncertain.items()}, str(rs.path) if rs is not None else "")
+
+
+def premium_curve(
+    scenario: ScenarioSpec | str | os.PathLike[str] = "baseline-2021",
+    *,
+    countries: Iterable[str] | str = ("RU", "BY"),
+    max_usd_per_t: float = 100.0,
+    step_usd_per_t: float = 5.0,
+    progress: ProgressCallback | None = None,
+) -> PremiumCurve:
+    """The stochastic equilibrium of a scenario along a ladder of risk premiums on some countries.
+
+    Parameters
+    ----------
+    scenario
+        A scenario file (YAML), a built-in scenario's name or a :class:`~corridor.scenarios.ScenarioSpec`
+        (default the 2021 baseline); its engine is run as ``method: sue``.
+    countries
+        Where the premium is charged, once per shipment whose route touches one of them.
+    max_usd_per_t, step_usd_per_t
+        The premiums ``0, step ... max``, USD per tonne.
+    progress
+        Called with a :class:`Progress` after each premium.
+
+    Returns
+    -------
+    PremiumCurve
+        ``.to_dict()`` (steps, elasticities, capacities in the order they bind, shares by gateway and
+        corridor), ``.to_frame()`` one row per premium, ``.write_report(path)``.
+    """
+    from corridor.scenarios.premium import premium_curve as run_curve
+
+    spec = _scenario(scenario, "scenario")
+    tick = None
+    if progress is not None:
+        def tick(p: Any) -> None:
+            progress(Progress("premiums", p.done, p.total, f"{p.premium_usd_per_t:g} USD/t"))
+    return PremiumCurve(run_curve(spec, countries=countries, max_usd_per_t=max_usd_per_t,
+                                  step_usd_per_t=step_usd_per_t, progress=tick))
 
 
 # -- the hub ----------------------------------------------------------------------------------------

@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from corridor.model import Network
     from corridor.routing import Route, RouteSet
     from corridor.scenarios.calibrate import Calibration as CalibrationResult
+    from corridor.scenarios.premium import PremiumCurveResult
     from corridor.scenarios.runner import Comparison
     from corridor.scenarios.sweep import SweepResult
 
-__all__ = ["Assignment", "Calibration", "HubSimulation", "Result", "Routes", "ScenarioRun", "Sweep"]
+__all__ = ["Assignment", "Calibration", "HubSimulation", "PremiumCurve", "Result", "Routes", "ScenarioRun", "Sweep"]
 
 
 class Result(ABC):
@@ -323,6 +324,43 @@ class Sweep(Result):
 
         return render_sweep(self.to_dict(), self.to_frame(), title=title or f"corridor sweep: {self.result.scenario}",
                             fragment=fragment)
+
+
+@dataclass(frozen=True, eq=False)
+class PremiumCurve(Result):
+    """A scenario's stochastic equilibrium along a ladder of risk premiums (from :func:`corridor.premium_curve`).
+
+    Attributes
+    ----------
+    result
+        The :class:`~corridor.scenarios.premium.PremiumCurveResult` (steps, elasticities, capacities
+        in the order they bind).
+    """
+
+    result: PremiumCurveResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor scenario premium --json`` prints them."""
+        return self.result.to_dict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per premium: the measures, ``corridor.<name>`` and ``gateway.<node>`` tonnes, binding capacities."""
+        import pandas as pd
+
+        rows = []
+        for s in self.result.steps:
+            rec: dict[str, Any] = {k: v for k, v in s.to_dict().items() if not isinstance(v, dict | list)}
+            rec.update({f"corridor.{k}": v for k, v in s.by_corridor.items()})
+            rec.update({f"gateway.{k}": v for k, v in s.by_gateway.items()})
+            rec["binding"] = ";".join(b["capacity"] for b in s.binding)
+            rows.append(rec)
+        return pd.DataFrame(rows)
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_premium
+
+        return render_premium(self.to_dict(), title=title or f"corridor premium curve: {self.result.scenario}",
+                              fragment=fragment)
 
 
 @dataclass(frozen=True, eq=False)

@@ -202,3 +202,28 @@ def test_fragment_is_a_small_self_contained_div(comparisons, network):
     # two different fragments never share the class that scopes their style
     assert page.tags[0][1]["class"] != assert_fragment(one).tags[0][1]["class"]
     assert render_comparisons(comparisons[:1], network, fragment=True) == one
+
+
+def test_shares_by_gateway_and_corridor(comparisons, network):
+    closed = comparisons[0]
+    shares = closed["diff"]["shares"]
+    for table in ("by_gateway", "by_corridor"):
+        rows = shares[table]
+        assert sum(v["baseline_share"] for v in rows.values()) == pytest.approx(1.0)
+        assert sum(v["scenario_share"] for v in rows.values()) == pytest.approx(1.0)
+        for v in rows.values():
+            assert v["change_t"] == pytest.approx(v["scenario_t"] - v["baseline_t"])
+            assert v["change_pp"] == pytest.approx(100 * (v["scenario_share"] - v["baseline_share"]))
+    # closing transit through Russia moves Kazakh exports from the Russian Black Sea port to the Caspian and
+    # beyond it (the gateway is the first sea voyage beyond the Caspian, else where the route leaves Kazakhstan)
+    assert shares["by_gateway"]["novorossiysk"]["change_pp"] < 0
+    assert shares["by_gateway"]["poti"]["change_pp"] > 0
+    assert shares["by_corridor"]["northern"]["change_pp"] < 0
+    assert shares["by_corridor"]["trans-caspian"]["change_pp"] > 0
+    assert shares["by_corridor"]["northern"]["scenario_t"] == pytest.approx(
+        closed["diff"]["by_corridor"]["northern"]["tonnes"]["scenario"])
+    html = render_comparisons([closed], network)
+    assert_page(html)
+    assert "Shares by export gateway and corridor" in html
+    assert 'aria-label="Share of Kazakh exports by export gateway, baseline and scenario"' in html
+    assert "<code>poti</code>" in html and " pp<" in html

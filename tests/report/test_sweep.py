@@ -15,6 +15,7 @@ def test_sweep_report_with_samples(sweep, samples):
     histograms = [k for k in ("unserved_t", "total_cost_usd", "co2e_kg", "russia_t", "titr_t") if k in samples.columns]
     charts = len(histograms) + bool(sweep["bottleneck_frequency"]) + bool(any(r["swing"] for r in sweep["tornado"]))
     charts += bool(any(sweep["p_unserved_above"].values()))
+    charts += bool(sweep.get("gateway_shares")) + bool(sweep.get("corridor_shares"))
     assert page.count("svg") == charts
     assert "northern-risk-premium" in html
     assert f"{sweep['n']} samples" in html
@@ -26,6 +27,11 @@ def test_sweep_report_with_samples(sweep, samples):
     for name, p in sweep["uncertain"].items():
         assert f"<code>{name}</code>" in html
         assert p["description"].strip().split(":")[0] in html
+    # gateway and corridor shares with their spread (a table and a range chart each)
+    assert "Gateway and corridor shares" in html
+    assert 'aria-label="Range of the share of Kazakh exports by export gateway over the samples"' in html
+    assert 'aria-label="Range of the share of tonnes served by route corridor over the samples"' in html
+    assert "<code>atyrau</code>" in html and "<code>northern</code>" in html
     top = max(sweep["tornado"], key=lambda r: abs(r["swing"] or 0.0))
     assert f"{'+' if top['swing'] > 0 else '−'}{abs(top['swing']) / 1e9:.2f} bn USD" in html
 

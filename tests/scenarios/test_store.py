@@ -313,15 +313,17 @@ def test_samples_frame_shapes(store: RunStore) -> None:
          "summary": {"status": "not converged", "gap": 0.01, "converged": False, "warm": True,
                      "by_corridor_t": {"northern": 5.0}}},
         {"idx": 0, "seed": 2**64 - 1, "params": {"a": 1.0, "b": None},
-         "summary": {"hours_t": 7.0, "by_corridor_t": {"trans-caspian": 3.0, "northern": 4.0}}},
+         "summary": {"hours_t": 7.0, "by_corridor_t": {"trans-caspian": 3.0, "northern": 4.0},
+                     "by_gateway_t": {"aktau": 1.0}}},
     ])
     frame = store.samples(sweep)
     assert list(frame.columns) == ["idx", "seed", "elapsed_s", "param.a", "param.b", "hours_t",
-                                   "by_corridor_t.northern", "by_corridor_t.trans-caspian", "warm", "status", "gap",
-                                   "converged"]
+                                   "by_corridor_t.northern", "by_corridor_t.trans-caspian", "by_gateway_t.aktau",
+                                   "warm", "status", "gap", "converged"]
     assert str(frame["seed"].dtype) == "UInt64" and frame.loc[0, "seed"] == 2**64 - 1 and pd.isna(frame.loc[1, "seed"])
     assert frame["by_corridor_t.northern"].tolist() == [4.0, 5.0]
     assert math.isnan(frame.loc[1, "by_corridor_t.trans-caspian"]) and math.isnan(frame.loc[1, "param.a"])
+    assert frame.loc[0, "by_gateway_t.aktau"] == 1.0 and math.isnan(frame.loc[1, "by_gateway_t.aktau"])
     assert math.isnan(frame.loc[0, "param.b"]) and math.isnan(frame.loc[1, "elapsed_s"])
     assert frame.loc[1, "status"] == "not converged" and pd.isna(frame.loc[0, "status"])
     assert frame["converged"].tolist()[1] is False or not frame.loc[1, "converged"]
@@ -468,6 +470,8 @@ def test_bad_values_at_finish_leave_the_run_running(store: RunStore, kwargs: dic
     ({"idx": 0, "params": {}, "summary": {"status": 3}}, r"summary\.status: 3 is not text"),
     ({"idx": 0, "params": {}, "summary": {"by_corridor_t": [1.0]}}, "by_corridor_t: expected a dict"),
     ({"idx": 0, "params": {}, "summary": {"by_corridor_t": {"northern": "x"}}}, r"by_corridor_t\.northern"),
+    ({"idx": 0, "params": {}, "summary": {"by_gateway_t": 3.0}}, "by_gateway_t: expected a dict of tonnes by gateway"),
+    ({"idx": 0, "params": {}, "summary": {"by_gateway_t": {"": 1.0}}}, "'' is not a gateway name"),
     ({"idx": 0, "params": {}, "summary": {"unserved_t": 10**400}}, "too large"),
 ])
 def test_bad_samples_store_nothing(store: RunStore, row: dict[str, Any], match: str) -> None:

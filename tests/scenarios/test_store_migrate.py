@@ -293,7 +293,7 @@ def test_seeds_of_2_64_or_more_are_refused(tmp_path: Path, lp: Any) -> None:
     assert snapshot(path)["version"] == "1"
 
 
-@pytest.mark.parametrize("version", ["0", "x", "4"])
+@pytest.mark.parametrize("version", ["0", "x", "5"])
 def test_other_versions_are_refused(tmp_path: Path, version: str) -> None:
     path = tmp_path / "runs.duckdb"
     con = duckdb.connect(str(path))
@@ -301,8 +301,8 @@ def test_other_versions_are_refused(tmp_path: Path, version: str) -> None:
     con.execute("CREATE TABLE runs (run_id TEXT)")
     con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [version])
     con.close()
-    hint = "upgrade corridor" if version == "4" else "unknown layout"
-    with pytest.raises(InputError, match=rf"run store schema version .*, this corridor reads version 3 \(.*{hint}\)"):
+    hint = "upgrade corridor" if version == "5" else "unknown layout"
+    with pytest.raises(InputError, match=rf"run store schema version .*, this corridor reads version 4 \(.*{hint}\)"):
         RunStore(path).list_runs()
 
 
@@ -332,14 +332,14 @@ def test_a_store_that_cannot_be_written_is_refused_with_what_to_do(tmp_path: Pat
     assert p.returncode == 0, p.stderr
     after = snapshot(path)
     assert p.stdout.strip() == (
-        f"{path}: is an older run store, and this corridor reads version 3: it migrates the file on first use, "
+        f"{path}: is an older run store, and this corridor reads version 4: it migrates the file on first use, "
         "but cannot write it here; copy it to a folder you can write (or make it writable) and open it there once, "
         "or use the corridor version that wrote it")
     assert (after["version"], after["runs"], after["samples"]) == ("1", before["runs"], before["samples"])
 
 
 def test_a_version_2_store_gains_the_measure_columns(tmp_path: Path) -> None:
-    """Version 2 -> 3: the samples table gains the physical measures (null in old samples); nothing is lost."""
+    """Version 2 -> 4: the samples table gains the physical measures (null in old samples); nothing is lost."""
     path = tmp_path / "runs.duckdb"
     store = RunStore(path)
     sweep = store.start("sweep", "old", {}, "h-old")
@@ -348,6 +348,7 @@ def test_a_version_2_store_gains_the_measure_columns(tmp_path: Path) -> None:
     con = duckdb.connect(str(path))  # make it a version-2 store, as the previous corridor wrote it
     for c in MEASURE_METRICS:
         con.execute(f"ALTER TABLE samples DROP COLUMN {c.name}")
+    con.execute("DROP TABLE sample_gateways")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     store = RunStore(path)
@@ -355,7 +356,7 @@ def test_a_version_2_store_gains_the_measure_columns(tmp_path: Path) -> None:
     assert old["served_t"].tolist() == [5.0] and old["by_corridor_t.northern"].tolist() == [2.0]
     assert "russia_t" not in old  # null in every old sample: no column
     meta = dict(store.sql("select key, value from meta").values.tolist())
-    assert meta["schema_version"] == "3" and meta["migrated_from"] == "2"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) == "4" and meta["migrated_from"] == "2"
     assert store.add_samples(sweep, [{"idx": 1, "params": {"x": 2.0},
                                       "summary": {"served_t": 6.0, "russia_t": 1.5, "titr_teu": 10.0}}]) == 1
     new = store.samples(sweep)
@@ -366,3 +367,71 @@ def test_a_version_2_store_gains_the_measure_columns(tmp_path: Path) -> None:
     con.close()
     samples = next(t for t in TABLES if t.name == "samples")
     assert cols == [c.name for c in samples.columns]  # the same layout as a new store
+
+
+def _columns(path: Path, table: str) -> list[tuple[str, str]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return [(r[0], r[1]) for r in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [table]).fetchall()]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("first_use", ["write", "read"])
+def test_a_version_3_store_gains_the_gateway_table(tmp_path: Path, first_use: str) -> None:
+    """Version 3 -> 4: ``sample_gateways`` is added, empty; old samples keep everything, new ones record gateways."""
+    path = tmp_path / "runs.duckdb"
+    store = RunStore(path)
+    sweep = store.start("sweep", "old", {}, "h-old")
+    assert store.add_samples(sweep, [{"idx": 0, "params": {"x": 1.0},
+                                      "summary": {"served_t": 5.0, "titr_t": 1.0, "by_corridor_t": {"northern": 2.0}}}]
+                             ) == 1
+    expect = _columns(path, "sample_gateways")
+    con = duckdb.connect(str(path))  # make it a version-3 store, as the previous corridor wrote it
+    con.execute("DROP TABLE sample_gateways")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    store = RunStore(path)
+    if first_use == "read":
+        old = store.samples(sweep)
+    else:
+        assert store.add_samples(sweep, [{"idx": 1, "params": {"x": 2.0},
+                                          "summary": {"served_t": 6.0, "by_gateway_t": {"aktau": 3.0}}}]) == 1
+        old = store.samples(sweep).iloc[:1]
+    assert old["served_t"].tolist() == [5.0] and old["by_corridor_t.northern"].tolist() == [2.0]
+    assert old["titr_t"].tolist() == [1.0]
+    meta = dict(store.sql("select key, value from meta").values.tolist())
+    assert meta["schema_version"] == "4" and meta["migrated_from"] == "3"
+    assert _columns(path, "sample_gateways") == expect  # the same layout as a new store
+    assert store.add_samples(sweep, [{"idx": 2, "params": {"x": 3.0},
+                                      "summary": {"served_t": 7.0, "by_gateway_t": {"aktau": 4.0, "atyrau": 1.0}}}]
+                             ) == 1
+    frame = store.samples(sweep)
+    assert pd.isna(frame["by_gateway_t.aktau"].tolist()[0]) and frame["by_gateway_t.aktau"].tolist()[-1] == 4.0
+    assert store.sql("select count(*) from sample_gateways where idx = 0").values.tolist() == [[0]]
+    assert store.delete(sweep) == sweep
+    assert store.sql("select count(*) from sample_gateways").values.tolist() == [[0]]
+
+
+def test_a_version_3_store_that_cannot_be_altered_is_left_unchanged(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "runs.duckdb"
+    RunStore(path).start("sweep", "old", {}, "h-old")
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE sample_gateways")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    from corridor.scenarios import _store_migrate
+
+    def broken(con: Any) -> None:
+        con.execute("CREATE TABLE sample_gateways (x INTEGER)")
+        con.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(_store_migrate, "_add_gateways", broken)
+    with pytest.raises(InputError, match="is a version-3 run store that cannot be migrated to version 4"):
+        RunStore(path).list_runs()
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [("3",)]
+    assert not con.execute("SELECT * FROM information_schema.tables WHERE table_name = 'sample_gateways'").fetchall()
+    con.close()

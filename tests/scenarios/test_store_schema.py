@@ -124,8 +124,8 @@ def test_a_sweep_in_sql(tmp_path: Path) -> None:
         for name, value in row["params"].items():
             assert got[f"param.{name}"] == value
         for name, value in row["summary"].items():
-            if name == "by_corridor_t":
-                assert {k: got[f"by_corridor_t.{k}"] for k in value} == value
+            if name in ("by_corridor_t", "by_gateway_t"):
+                assert {k: got[f"{name}.{k}"] for k in value} == value
             else:
                 assert got[name] == value, name
     # each binding capacity is a row of sample_binding; tonnes by corridor are rows of sample_corridors
@@ -138,6 +138,17 @@ def test_a_sweep_in_sql(tmp_path: Path) -> None:
                           [sweep]).set_index("corridor")["t"]
     for name, mean in corridors.items():
         assert mean == pytest.approx(np.mean([r["summary"]["by_corridor_t"][name] for r in rows]))
+    # tonnes by export gateway are rows of sample_gateways; the documented query gives their shares' percentiles
+    gateways = store.sql("select gateway, avg(tonnes) t from sample_gateways where sweep_id = ? group by all",
+                         [sweep]).set_index("gateway")["t"]
+    assert set(gateways.index) == {g for r in rows for g in r["summary"]["by_gateway_t"]} and "aktau" in gateways.index
+    for name, mean in gateways.items():
+        assert mean == pytest.approx(np.mean([r["summary"]["by_gateway_t"][name] for r in rows
+                                              if name in r["summary"]["by_gateway_t"]]))
+    shares = store.sql("with s as (select idx, gateway, tonnes / sum(tonnes) over (partition by idx) as share "
+                       "from sample_gateways where sweep_id = ?) "
+                       "select gateway, quantile_cont(share, [0.05, 0.5, 0.95]) q from s group by all", [sweep])
+    assert all(0 <= q[0] <= q[1] <= q[2] <= 1 for q in shares["q"])
     params = store.sql("select p.value, s.total_cost_usd from samples s join sample_params p using (sweep_id, idx) "
                        "where p.name = 'ru_risk_premium_usd_per_t' order by idx")
     assert params["value"].tolist() == [r["params"]["ru_risk_premium_usd_per_t"] for r in rows]

@@ -69,6 +69,16 @@ def test_local_sweep_same_seed_same_result_for_any_worker_count(tmp_path: Path) 
     # raises it, so the rank correlation over 16 samples is moderate)
     top = next(r for r in a.summary["tornado"] if r["metric"] == "total_cost_usd")
     assert top["parameter"] == "ru_risk_premium_usd_per_t" and top["spearman"] > 0.5
+    # shares by export gateway and corridor, with their spread over the samples
+    for key in ("gateway_shares", "corridor_shares"):
+        shares = a.summary[key]
+        assert shares == b.summary[key] and shares
+        assert sum(v["share"]["mean"] for v in shares.values()) == pytest.approx(1.0)
+        for v in shares.values():
+            q = v["share"]
+            assert 0 <= q["min"] <= q["p5"] <= q["p50"] <= q["p95"] <= q["max"] <= 1
+    assert "aktau" in a.summary["gateway_shares"] and "northern" in a.summary["corridor_shares"]
+    assert any(c.startswith("by_gateway_t.") for c in a.frame.columns)
 
 
 def test_sweep_needs_uncertain_parameters() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from corridor.cli._common import console
 from corridor.cli._measures import measures_diff_table
 
-__all__ = ["show_comparison", "show_sweep"]
+__all__ = ["show_comparison", "show_premium", "show_sweep"]
 
 def _mt(v: float | None) -> str:
     return "" if v is None else f"{v / 1e6:,.2f}"
@@ -41,6 +41,9 @@ def show_comparison(d: dict[str, Any]) -> None:
     out.print(_totals(diff["totals"]))
     out.print(_commodities(diff["by_commodity"]))
     out.print(measures_diff_table(diff.get("measures") or {}, diff.get("by_corridor") or {}))
+    gateways = (diff.get("shares") or {}).get("by_gateway") or {}
+    if gateways:
+        out.print(_gateway_shares(gateways))
     if d["result"].get("bottlenecks"):
         out.print(_bottlenecks(d["result"]["bottlenecks"], set(diff["bottlenecks"]["new"])))
     else:
@@ -55,6 +58,19 @@ def show_comparison(d: dict[str, Any]) -> None:
     out.print(_links(diff["links"]))
     if diff["unserved_od"]:
         out.print(_unserved(diff["unserved_od"]))
+
+
+def _gateway_shares(gateways: dict[str, Any], top: int = 10) -> Any:
+    def share(v: float | None) -> str:
+        return "" if v is None else f"{v:.1%}"
+
+    t = _table("Kazakh exports by export gateway", ("gateway", "baseline Mt", "scenario Mt", "baseline %",
+                                                    "scenario %", "change pp"), ("gateway",))
+    for name, v in list(gateways.items())[:top]:
+        pp = v.get("change_pp")
+        t.add_row(name, _mt(v["baseline_t"]), _mt(v["scenario_t"]), share(v.get("baseline_share")),
+                  share(v.get("scenario_share")), "" if pp is None else f"{pp:+.1f}")
+    return t
 
 
 def _table(title: str, columns: tuple[str, ...], left: tuple[str, ...] = ("",)) -> Any:
@@ -181,3 +197,47 @@ def show_sweep(d: dict[str, Any]) -> None:
             "" if r["swing"] is None else f"{r['swing'] / f:+,.3f}",
         )
     out.print(tt)
+
+
+def show_premium(d: dict[str, Any]) -> None:
+    """Tables for people: the curve, the elasticities, and the capacities in the order they bind."""
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]premium curve {d['scenario']}[/]: premium per shipment on {'+'.join(d['countries'])}, "
+              f"{len(d['steps'])} steps in {d.get('elapsed_s', 0.0):.1f} s")
+    if d.get("engine", {}).get("note"):
+        out.print(f"note: {d['engine']['note']}", markup=False)
+    elastic = {e["to_usd_per_t"]: e for e in d.get("elasticity", [])}
+    t = Table(title="the curve", title_justify="left", box=None)
+    for col in ("USD/t", "TITR Mt", "TITR TEU", "via Russia Mt", "served Mt", "elasticity", "binding"):
+        t.add_column(col, justify="left" if col == "binding" else "right")
+    for s in d["steps"]:
+        e = elastic.get(s["premium_usd_per_t"], {}).get("elasticity")
+        t.add_row(f"{s['premium_usd_per_t']:g}", f"{s['titr_t'] / 1e6:,.3f}", f"{s['titr_teu']:,.0f}",
+                  f"{s['russia_t'] / 1e6:,.2f}", f"{s['served_t'] / 1e6:,.2f}", "" if e is None else f"{e:.3f}",
+                  ", ".join(b["id"] for b in s["binding"]) + ("" if s["converged"] else " (not converged)"))
+    out.print(t)
+    b = Table(title="capacities in the order they bind", title_justify="left", box=None)
+    for col in ("capacity", "binds from USD/t", "price there", "price at max", "stops binding at", "per"):
+        b.add_column(col, justify="left" if col in ("capacity", "per") else "right", no_wrap=col == "capacity")
+    for r in d.get("first_binding", []):
+        rel = r.get("released_usd_per_t")
+        b.add_row(r["capacity"], f"{r['first_binds_usd_per_t']:g}", f"{r['price_at_first']:,.2f}",
+                  f"{r['price_at_max']:,.2f}", "" if rel is None else f"{rel:g}", str(r.get("unit") or ""))
+    out.print(b if d.get("first_binding") else "no capacity binds at any premium")
+    if d.get("next_to_bind"):
+        out.print("next to bind (used at the top premium): " + ", ".join(
+            f"{r['capacity']} {r['utilisation_at_max']:.0%}" for r in d["next_to_bind"]), markup=False)
+    shares = d.get("gateway_shares") or []
+    if shares:
+        first, last = shares[0], shares[-1]
+        names = sorted(last["gateways"], key=lambda n: -(last["gateways"][n]["tonnes"] or 0))[:8]
+        g = Table(title="Kazakh exports by gateway (share)", title_justify="left", box=None)
+        for col in ("gateway", f"at {first['premium_usd_per_t']:g} USD/t", f"at {last['premium_usd_per_t']:g} USD/t"):
+            g.add_column(col, justify="left" if col == "gateway" else "right")
+        for n in names:
+            a = (first["gateways"].get(n) or {}).get("share")
+            z = (last["gateways"].get(n) or {}).get("share")
+            g.add_row(n, "" if a is None else f"{a:.1%}", "" if z is None else f"{z:.1%}")
+        out.print(g)

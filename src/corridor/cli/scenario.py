@@ -8,7 +8,7 @@ import typer
 
 from corridor.cli import _options as options
 from corridor.cli._common import emit, progress_bar
-from corridor.cli._scenario_tables import show_comparison, show_sweep
+from corridor.cli._scenario_tables import show_comparison, show_premium, show_sweep
 
 app = typer.Typer(
     help="What-if scenarios: run one against its baseline, or sweep its uncertain parameters.", no_args_is_help=True
@@ -63,3 +63,34 @@ def sweep(
                                 store=corridor.open_store(store), resume=resume, progress=tick)
     emit(result, as_json=as_json, show=show_sweep, report=report, title=f"corridor sweep: {result.result.scenario}")
 
+
+
+@app.command("premium")
+def premium(
+    file: str = typer.Argument("baseline-2021", help=SCENARIO_HELP + " Default: baseline-2021.", metavar="[FILE]"),
+    countries: str = typer.Option("RU,BY", "--countries", help="Countries the premium is charged on, comma-separated "
+                                  "(once per shipment whose route touches one of them)."),
+    max_usd: float = typer.Option(100.0, "--max", help="Highest premium, USD per tonne."),
+    step_usd: float = typer.Option(5.0, "--step", help="Step between premiums, USD per tonne."),
+    as_json: bool = options.as_json(),
+    report: Path | None = options.report("the premium curve (volumes, elasticity, binding capacities, gateway "
+                                         "shares)"),
+) -> None:
+    """Premium curve: the stochastic equilibrium at rising risk premiums on Russia (or other countries).
+
+    Runs the scenario's stochastic user equilibrium (engine method sue) at premiums 0, STEP ... MAX
+    USD/t added per shipment touching COUNTRIES, and reports Trans-Caspian tonnes and TEU, tonnes
+    via Russia, tonnes by corridor and export gateway, the elasticity of Trans-Caspian tonnes to the
+    premium and the capacities in the order they start to bind. JSON keys: scenario, countries,
+    premiums_usd_per_t, steps (one per premium: premium_usd_per_t, titr_t, titr_teu, russia_t,
+    russia_teu, served_t, unserved_t, by_corridor, by_gateway, binding, converged, gap, iterations,
+    revisits, tight), elasticity, first_binding, next_to_bind, gateway_shares, corridor_shares,
+    engine, elapsed_s.
+    """
+    import corridor
+
+    with progress_bar(f"premium curve {file}", quiet=as_json) as tick:
+        result = corridor.premium_curve(file, countries=countries, max_usd_per_t=max_usd, step_usd_per_t=step_usd,
+                                        progress=tick)
+    emit(result, as_json=as_json, show=show_premium, report=report,
+         title=f"corridor premium curve: {result.result.scenario}")

@@ -24,6 +24,7 @@ from corridor.report._assignment import render_assignment, write_assignment
 from corridor.report._calibration import render_calibration
 from corridor.report._comparison import render_comparisons, write_comparisons
 from corridor.report._hub import render_hub, write_hub
+from corridor.report._premium import render_premium, write_premium
 from corridor.report._routes import render_routes, write_routes
 from corridor.report._sweep import render_sweep, write_sweep
 
@@ -32,11 +33,13 @@ __all__ = [
     "render_calibration",
     "render_comparisons",
     "render_hub",
+    "render_premium",
     "render_routes",
     "render_sweep",
     "write_assignment",
     "write_comparisons",
     "write_hub",
+    "write_premium",
     "write_routes",
     "write_sweep",
 ]

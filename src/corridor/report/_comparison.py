@@ -9,7 +9,7 @@ from typing import Any
 from corridor.model import Network
 from corridor.report import _fmt
 from corridor.report._map import flow_change_map
-from corridor.report._measures import measures_diff_view
+from corridor.report._measures import measures_diff_view, shares_diff_view
 from corridor.report._page import Markup, card, esc, join, page_or_div, table, tag, write_page
 from corridor.report._slices import slices_section
 from corridor.report._svg import BASE, BLUE, VERMILLION, bar_chart
@@ -306,6 +306,7 @@ def _section(i: int, cmp: Json, network: Network) -> Markup:
         parts.append(unserved_table(unserved, names, caption="Demand rows the scenario cannot serve, with the reason."))
     diff = _get(cmp, "diff", default={}) or {}
     parts += [_h3("What the routes do"), measures_diff_view(diff.get("measures"), diff.get("by_corridor")),
+              _h3("Shares by export gateway and corridor"), shares_diff_view(diff.get("shares")),
               _h3("Tonne-km and CO₂e by corridor tag"), _corridor_tags(cmp),
               _h3("Binding bottlenecks"), _bottlenecks(cmp, names)]
     congestion = _get(cmp, "result", "congestion", default=[]) or []

@@ -15,7 +15,7 @@ from corridor.report._map import corridor_colour
 from corridor.report._page import Markup, esc, join, table, tag
 from corridor.report._svg import BASE, BLUE, bar_chart
 
-__all__ = ["SCALARS", "measures_diff_view", "measures_view"]
+__all__ = ["SCALARS", "measures_diff_view", "measures_view", "shares_diff_view"]
 
 Json = Mapping[str, Any]
 
@@ -154,3 +154,52 @@ def measures_diff_view(measures: Json | None, by_corridor: Json | None) -> Marku
                       series=["baseline", "scenario"], width=560, label_width=110)
     return Markup(f'{tbl}<figure>{chart}<figcaption>{esc("Tonnes per year by the corridor each route is assigned to.")}'
                   "</figcaption></figure>")
+
+
+_SHARE_TOP = 12  # gateways or corridors in a shares table; the rest are summed in one row
+
+
+def _share_table(rows_in: Json, what: str, caption: str) -> Markup:
+    names = [k for k, v in rows_in.items() if isinstance(v, Mapping)]
+    top, rest = names[:_SHARE_TOP], names[_SHARE_TOP:]
+    rows: list[list[object]] = []
+
+    def row(label: object, v: Json) -> list[object]:
+        b, s, c = _fmt.num(v.get("baseline_t")), _fmt.num(v.get("scenario_t")), _fmt.num(v.get("change_t"))
+        bs, ss, pp = _fmt.num(v.get("baseline_share")), _fmt.num(v.get("scenario_share")), _fmt.num(v.get("change_pp"))
+        return [label, (_fmt.tonnes(b), b), (_fmt.tonnes(s), s), (_fmt.tonnes(c, signed=True), c),
+                (_fmt.share(bs, 1), bs), (_fmt.share(ss, 1), ss),
+                (("–" if pp is None else _fmt.number(pp, 1, signed=True) + " pp"), pp)]
+
+    rows += [row(tag("code", k), rows_in[k]) for k in top]
+    if rest:
+        agg = {f: sum(_n(rows_in[k].get(f)) for k in rest) for f in ("baseline_t", "scenario_t", "change_t",
+                                                                       "baseline_share", "scenario_share",
+                                                                       "change_pp")}
+        rows.append(row(f"{len(rest)} others", agg))
+    return table([what, "Baseline, per year", "Scenario, per year", "Change", "Baseline share", "Scenario share",
+                  "Change of share"], rows, numeric=range(1, 7), caption=caption)
+
+
+def shares_diff_view(shares: Json | None) -> Markup:
+    """A comparison's shares by export gateway and by route corridor (``diff.shares``), baseline against scenario."""
+    shares = shares or {}
+    gw, co = shares.get("by_gateway") or {}, shares.get("by_corridor") or {}
+    if not gw and not co:
+        return Markup('<p class="note">No shares by gateway or corridor in these runs.</p>')
+    parts: list[Markup] = []
+    if gw:
+        parts.append(_share_table(gw, "Export gateway", "Kazakh exports (rows from Kazakhstan to outside) by the "
+                                  "gateway they leave through: the port of the route's last sea voyage, else the "
+                                  "node where it leaves Kazakhstan; shares of all Kazakh exports on each side."))
+        names = [k for k, v in gw.items() if isinstance(v, Mapping)][:10]
+        chart = bar_chart(names, [[(_n(gw[k].get("baseline_share")),), (_n(gw[k].get("scenario_share")),)]
+                                  for k in names], [(BASE,), (BLUE,)],
+                          title="Share of Kazakh exports by export gateway, baseline and scenario",
+                          fmt=lambda x, **_: _fmt.share(x, 1), legend=[("Baseline", BASE), ("Scenario", BLUE)],
+                          series=["baseline", "scenario"], width=560, label_width=110)
+        parts.append(Markup(f"<figure>{chart}</figure>"))
+    if co:
+        parts.append(_share_table(co, "Route corridor", "Served tonnes by the corridor each route is assigned "
+                                  "to; shares of all tonnes served on each side."))
+    return join(parts)

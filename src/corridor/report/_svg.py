@@ -541,6 +541,24 @@ def _line_legend(lines: Sequence[Line], shade_label: str, hline: tuple[str, floa
     return out
 
 
+def _vlines(f: _Frame, marks: Sequence[tuple[str, float, str]]) -> list[str]:
+    """Dotted vertical markers, labels staggered downwards so that neighbours do not overlap."""
+    body = []
+    last_x, row = -math.inf, 0
+    for label, x, tip in sorted(marks, key=lambda m: m[1]):
+        if x is None or not math.isfinite(x) or not f.xlo - 1e-9 <= x <= f.xhi + 1e-9:
+            continue
+        px = f.px(x)
+        row = row + 1 if px - last_x < 90 else 0
+        last_x = px
+        body.append(f'<line x1="{_n(px)}" y1="{_n(f.y0)}" x2="{_n(px)}" y2="{_n(f.y1)}" stroke="{VERMILLION}" '
+                    f'stroke-width="1.2" stroke-dasharray="2 3"><title>{esc(tip or label)}</title></line>')
+        text = label if len(label) <= 30 else label[:29] + "…"
+        anchor, dx = ("start", 3) if px < (f.x0 + f.x1) / 2 else ("end", -3)
+        body.append(_text(px + dx, f.y1 + 11 + 12 * (row % 4), text, size=10, anchor=anchor, fill=VERMILLION))
+    return body
+
+
 def line_chart(
     lines: Sequence[Line],
     *,
@@ -553,6 +571,7 @@ def line_chart(
     shade_label: str = "",
     hline: tuple[str, float] | None = None,
     bands: bool = False,
+    vlines: Sequence[tuple[str, float, str]] = (),
     width: float = 640,
     height: float = 250,
 ) -> Markup:
@@ -574,6 +593,9 @@ def line_chart(
     bands
         Hover bands over runs of x whose tooltips give every line's values (for long daily series,
         at most 80 bands).
+    vlines
+        ``(label, x, tooltip)``: dotted vertical markers at ``x`` (for example where a capacity starts
+        to bind), the label written at the top of the plot, the tooltip on hover.
     width, height
         Size of the SVG coordinate system.
     """
@@ -591,6 +613,7 @@ def line_chart(
         body.append(f'<line x1="{_n(frame.x0)}" y1="{_n(y)}" x2="{_n(frame.x1)}" y2="{_n(y)}" stroke="{_INK}" '
                     f'stroke-width="1.2" stroke-dasharray="5 4"><title>{esc(f"{hline[0]}: {fmt_y(hline[1])}")}'
                     "</title></line>")
+    body += _vlines(frame, vlines)
     for ln in lines:
         body += _polyline(frame, ln)
     if bands and lines:

@@ -186,6 +186,36 @@ def _tornado(sweep: Json) -> Markup:
     return join(parts, "\n")
 
 
+def _shares(sweep: Json, key: str, what: str, head: str, top: int = 12) -> Markup:
+    """Each gateway's (or corridor's) share over the samples: a table of quantiles and a range chart."""
+    by = {k: v for k, v in (sweep.get(key) or {}).items() if isinstance(v, Mapping) and v.get("share")}
+    if not by:
+        return Markup("")
+    names = sorted(by, key=lambda k: (-(_num(by[k]["share"].get("mean")) or 0.0), k))[:top]
+    rows = []
+    for k in names:
+        q, t = by[k]["share"], by[k].get("tonnes") or {}
+        rows.append([tag("code", k), *((_fmt.share(_num(q.get(c)), 1), _num(q.get(c))) for c in ("mean", "p5", "p50",
+                                                                                                  "p95")),
+                     (_fmt.tonnes(_num(t.get("p50"))), _num(t.get("p50")))])
+    tbl = table([head, "Mean share", "P5", "Median", "P95", "Median tonnes"], rows, numeric=range(1, 6),
+                caption=f"Share of {what} in each sample: mean, 5th, 50th and 95th percentile over the samples"
+                f"{f' (the {top} largest)' if len(by) > top else ''}.")
+    chart = quantile_chart([(k, {c: v for c, v in by[k]["share"].items() if _num(v) is not None}) for k in names],
+                           title=f"Range of the share of {what} over the samples", fmt=lambda x, **_: _fmt.share(x, 0))
+    return Markup(f'<div class="grid2"><div>{tbl}</div><figure>{chart}<figcaption>{esc(what.capitalize())}: 90 % '
+                  "range (thin), 50 % range (thick) and median (tick) of the share over the samples."
+                  "</figcaption></figure></div>")
+
+
+def _shares_section(sweep: Json) -> Markup:
+    parts = [_shares(sweep, "gateway_shares", "Kazakh exports by export gateway", "Export gateway"),
+             _shares(sweep, "corridor_shares", "tonnes served by route corridor", "Route corridor")]
+    if not any(parts):
+        return Markup('<p class="note">No tonnes by gateway or corridor in these samples.</p>')
+    return join(parts)
+
+
 def _dist_text(p: Json) -> str:
     args = [f"{k}={v}" for k, v in p.items() if k not in _DIST_KEYS]
     return f"{p.get('dist', '?')}({', '.join(args)})"
@@ -269,6 +299,7 @@ def render_sweep(
         return page_or_div(title, Markup(""), _small(sweep, samples), subtitle=_subtitle(sweep), fragment=True)
     sections = (("distributions", "Distributions", [_quantile_table(sweep.get("metrics", {}) or {}),
                                                       _distributions(sweep, samples)]),
+                ("shares", "Gateway and corridor shares", [_shares_section(sweep)]),
                 ("unserved", "Unserved demand", [_p_unserved(sweep)]),
                 ("bottlenecks", "Bottlenecks", [_bottlenecks(sweep)]),
                 ("sensitivity", "Sensitivity (tornado)", [_tornado(sweep)]),

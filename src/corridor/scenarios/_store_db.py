@@ -7,8 +7,9 @@ locked retries with jittered exponential backoff until its timeout, then raises 
 Threads of one process take turns through a per-file lock (DuckDB refuses a read-only and a
 read-write connection to the same file in one process).
 
-An older store — version 1 (result tables as Parquet blobs) or version 2 (samples without the
-physical measures) — is migrated to the current version in one transaction the first time it is
+An older store — version 1 (result tables as Parquet blobs), version 2 (samples without the
+physical measures) or version 3 (samples without tonnes by export gateway) — is migrated to the
+current version in one transaction the first time it is
 opened: for writing, or for reading when the file can be written; a store that cannot be written is
 refused with what to do.
 """
@@ -155,7 +156,7 @@ def _make_folder(path: Path) -> None:
 
 def _open_current(path: Path, *, read_only: bool, deadline: float, timeout: float
                   ) -> duckdb.DuckDBPyConnection | None:
-    """A connection to a version-2 store at ``path`` (migrated if need be); None for an empty read-only file."""
+    """A connection to a current store at ``path`` (migrated if need be); None for an empty read-only file."""
     con = _open(path, read_only=read_only, deadline=deadline, timeout=timeout)
     try:
         version = _check_schema(con, path, read_only=read_only)
@@ -181,10 +182,13 @@ def _open_current(path: Path, *, read_only: bool, deadline: float, timeout: floa
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    from corridor.scenarios._store_migrate import migrate_v1, migrate_v2
+    from corridor.scenarios._store_migrate import migrate_v1, migrate_v2, migrate_v3
 
     row = first(con, "SELECT value FROM meta WHERE key = 'schema_version'")
-    if row is not None and str(row[0]) == "2":
+    version = str(row[0]) if row is not None else ""
+    if version == "3":
+        migrate_v3(con, path)
+    elif version == "2":
         migrate_v2(con, path)
     else:
         migrate_v1(con, path)
@@ -258,7 +262,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool
         raise InputError(Problem(str(path), "", msg))
     row = first(con, "SELECT value FROM meta WHERE key = 'schema_version'")
     version = int(row[0]) if row and str(row[0]).isdigit() else None
-    if version in (1, 2, SCHEMA_VERSION):
+    if version in (1, 2, 3, SCHEMA_VERSION):
         return version
     hint = "a newer corridor wrote it; upgrade corridor" if (version or 0) > SCHEMA_VERSION else "unknown layout"
     msg = f"run store schema version {version!r}, this corridor reads version {SCHEMA_VERSION} ({hint})"

@@ -1,8 +1,12 @@
 """Migrating an older run store to the current version (:data:`SCHEMA_VERSION`), in one transaction.
 
-Version 2 -> 3 adds the physical measures (:data:`~corridor.scenarios._store_schema.MEASURE_METRICS`)
+Version 3 -> 4 adds the table ``sample_gateways`` (tonnes of Kazakh exports by export gateway of each
+sweep sample), empty: samples recorded before have no tonnes by gateway.
+
+Version 2 -> 4 adds the physical measures (:data:`~corridor.scenarios._store_schema.MEASURE_METRICS`)
 to ``samples`` as nullable columns: samples recorded before have no measures (null), and their
-``sample_corridors`` keep the link entries by corridor tag they were recorded with.
+``sample_corridors`` keep the link entries by corridor tag they were recorded with; and it adds
+``sample_gateways`` as from version 3.
 
 Version 1 kept each result table as one Parquet blob per run and table, and each sweep sample as
 JSON ``params`` and ``summary``; its seeds were ``UHUGEINT``. The migration renames the old tables,
@@ -23,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from corridor.exceptions import InputError, Problem
 from corridor.scenarios._store_codec import MAX_SEED
 from corridor.scenarios._store_samples import check_samples, insert_samples
-from corridor.scenarios._store_schema import MEASURE_METRICS, RUNS, SCHEMA_VERSION, TABLES, ddl
+from corridor.scenarios._store_schema import MEASURE_METRICS, RUNS, SAMPLE_GATEWAYS, SCHEMA_VERSION, TABLES, ddl
 from corridor.scenarios._store_tables import prepare_tables, write_tables
 
 if TYPE_CHECKING:
@@ -32,7 +36,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["migrate_v1", "migrate_v2"]
+__all__ = ["migrate_v1", "migrate_v2", "migrate_v3"]
 
 _OLD = ("runs", "run_tables", "samples")
 _BATCH = 5000
@@ -76,7 +80,7 @@ def migrate_v1(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def migrate_v2(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Migrate the version-2 store open on ``con`` (read-write) to version 3, in one transaction.
+    """Migrate the version-2 store open on ``con`` (read-write) to the current version, in one transaction.
 
     Raises
     ------
@@ -94,6 +98,7 @@ def migrate_v2(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         for c in MEASURE_METRICS:
             if c.name not in have:
                 con.execute(f"ALTER TABLE samples ADD COLUMN {c.name} {c.type}")
+        _add_gateways(con)
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', '2'), ('migrated_by', ?), "
                     "('migrated_at', ?)", [f"corridor {__version__}", datetime.now(UTC).isoformat(timespec="seconds")])
@@ -103,6 +108,40 @@ def migrate_v2(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                f"({str(e).splitlines()[0]}); the file is unchanged")
         raise InputError(Problem(str(path), "", msg)) from None
     con.commit()
+
+
+def migrate_v3(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Migrate the version-3 store open on ``con`` (read-write) to version 4, in one transaction.
+
+    Raises
+    ------
+    InputError
+        If the store cannot be altered (the file is left unchanged).
+    """
+    import duckdb
+
+    from corridor._version import __version__
+
+    con.begin()
+    try:
+        _add_gateways(con)
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', '3'), ('migrated_by', ?), "
+                    "('migrated_at', ?)", [f"corridor {__version__}", datetime.now(UTC).isoformat(timespec="seconds")])
+    except duckdb.Error as e:
+        con.rollback()
+        msg = (f"is a version-3 run store that cannot be migrated to version {SCHEMA_VERSION} "
+               f"({str(e).splitlines()[0]}); the file is unchanged")
+        raise InputError(Problem(str(path), "", msg)) from None
+    con.commit()
+
+
+def _add_gateways(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the empty ``sample_gateways`` (version 4) unless the store has it."""
+    have = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+                       "AND table_name = ?", [SAMPLE_GATEWAYS.name]).fetchall()[0][0]
+    if not have:
+        con.execute(ddl(SAMPLE_GATEWAYS))
 
 
 def _rename_old(con: duckdb.DuckDBPyConnection) -> None:

@@ -2,8 +2,9 @@
 
 A sample row is ``{"idx", "seed", "elapsed_s", "params": {name: value}, "summary": {metric: value}}``.
 Its metrics go to typed columns of ``samples``, its parameters to ``sample_params``, its
-``by_corridor_t`` to ``sample_corridors`` and each ``kind:id`` of its ``binding`` to
-``sample_binding``. A metric the schema does not know is refused: a new metric is a schema change.
+``by_corridor_t`` to ``sample_corridors``, its ``by_gateway_t`` to ``sample_gateways`` and each
+``kind:id`` of its ``binding`` to ``sample_binding``. A metric the schema does not know is refused:
+a new metric is a schema change.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ MAX_INDEX = 2**31 - 1
 
 _METRIC_TYPES = {c.name: c.type for c in SAMPLE_METRICS}
 _CORRIDORS = "by_corridor_t"
-_KNOWN = (*_METRIC_TYPES, _CORRIDORS)
+_GATEWAYS = "by_gateway_t"
+_KNOWN = (*_METRIC_TYPES, _CORRIDORS, _GATEWAYS)
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Sample:
     params: dict[str, float | None]
     metrics: dict[str, Any]
     corridors: dict[str, float | None] = field(default_factory=dict)
+    gateways: dict[str, float | None] = field(default_factory=dict)
 
 
 def check_samples(sweep_id: str, rows: Iterable[Mapping[str, Any]]) -> dict[int, Sample]:
@@ -100,14 +103,17 @@ def read_samples(con: duckdb.DuckDBPyConnection, sweep_id: str) -> pd.DataFrame:
     params = _wide(con, "SELECT idx, name, value FROM sample_params WHERE sweep_id = ?", sweep_id, "param.")
     corridors = _wide(con, "SELECT idx, corridor, tonnes FROM sample_corridors WHERE sweep_id = ?", sweep_id,
                       f"{_CORRIDORS}.")
+    gateways = _wide(con, "SELECT idx, gateway, tonnes FROM sample_gateways WHERE sweep_id = ?", sweep_id,
+                     f"{_GATEWAYS}.")
     parts = [fixed, params.reindex(base["idx"]).reset_index(drop=True)]
     hours = list(_METRIC_TYPES).index("hours_t") + 1
     for i, name in enumerate(_METRIC_TYPES):
         col = base[name]
         if bool(col.notna().any()):
             parts.append(pd.DataFrame({name: col.astype("float64") if _METRIC_TYPES[name] == "DOUBLE" else col}))
-        if i + 1 == hours:  # the sweep's order: totals, then tonnes by corridor, then the rest
+        if i + 1 == hours:  # the sweep's order: totals, then tonnes by corridor and gateway, then the rest
             parts.append(corridors.reindex(base["idx"]).reset_index(drop=True))
+            parts.append(gateways.reindex(base["idx"]).reset_index(drop=True))
     return pd.concat(parts, axis=1)
 
 
@@ -140,7 +146,9 @@ def _check_row(row: object, where: str) -> Sample:
                     _params(row["params"], where), {})
     for key, value in row["summary"].items():
         if key == _CORRIDORS:
-            sample.corridors = _corridors(value, where)
+            sample.corridors = _tonnes_by(value, where, _CORRIDORS, "corridor")
+        elif key == _GATEWAYS:
+            sample.gateways = _tonnes_by(value, where, _GATEWAYS, "gateway")
         else:
             sample.metrics[key] = _metric(key, value, where)
     return sample
@@ -155,15 +163,15 @@ def _params(params: Mapping[Any, Any], where: str) -> dict[str, float | None]:
     return out
 
 
-def _corridors(value: object, where: str) -> dict[str, float | None]:
+def _tonnes_by(value: object, where: str, key: str, what: str) -> dict[str, float | None]:
     if not isinstance(value, Mapping):
-        raise InputError(Problem(where, f"summary.{_CORRIDORS}", f"expected a dict of tonnes by corridor, "
+        raise InputError(Problem(where, f"summary.{key}", f"expected a dict of tonnes by {what}, "
                                  f"got {type(value).__name__}"))
     out = {}
     for name, tonnes in value.items():
         if not isinstance(name, str) or not name:
-            raise InputError(Problem(where, f"summary.{_CORRIDORS}", f"{name!r} is not a corridor name"))
-        out[name] = _number(tonnes, where, f"summary.{_CORRIDORS}.{name}")
+            raise InputError(Problem(where, f"summary.{key}", f"{name!r} is not a {what} name"))
+        out[name] = _number(tonnes, where, f"summary.{key}.{name}")
     return out
 
 
@@ -220,18 +228,20 @@ def _arrow_tables(sweep_id: str, samples: list[Sample]) -> dict[str, pa.Table]:
         rows[name] = pa.array([s.metrics.get(name) for s in samples], type=arrow_type(sql_type))
     params = [(s.idx, k, v) for s in samples for k, v in s.params.items()]
     corridors = [(s.idx, k, v) for s in samples for k, v in s.corridors.items()]
+    gateways = [(s.idx, k, v) for s in samples for k, v in s.gateways.items()]
     binding = [(s.idx, pos, *_split(entry)) for s in samples
                for pos, entry in enumerate(x for x in (s.metrics.get("binding") or "").split(";") if x)]
     return {
         "samples": pa.table({**ids(len(samples)), **rows}),
         "sample_params": pa.table({**ids(len(params)), **_columns(params, ("idx", "name", "value"))}),
         "sample_corridors": pa.table({**ids(len(corridors)), **_columns(corridors, ("idx", "corridor", "tonnes"))}),
+        "sample_gateways": pa.table({**ids(len(gateways)), **_columns(gateways, ("idx", "gateway", "tonnes"))}),
         "sample_binding": pa.table({**ids(len(binding)),
                                     **_columns(binding, ("idx", "pos", "kind", "capacity_id"))}),
     }
 
 
-_TYPES = {"idx": "int32", "pos": "int32", "name": "string", "corridor": "string", "kind": "string",
+_TYPES = {"idx": "int32", "pos": "int32", "name": "string", "corridor": "string", "gateway": "string", "kind": "string",
           "capacity_id": "string", "value": "float64", "tonnes": "float64"}
 
 

@@ -1,4 +1,4 @@
-"""The run store's tables (schema version 3), declared once.
+"""The run store's tables (schema version 4), declared once.
 
 The DDL, the writers, the readers and docs/STORE.md all follow these declarations.
 
@@ -17,6 +17,7 @@ __all__ = [
     "BY_PYTHON_NAME",
     "DATA_TABLES",
     "MEASURE_METRICS",
+    "SAMPLE_GATEWAYS",
     "SAMPLE_METRICS",
     "SCHEMA_VERSION",
     "TABLES",
@@ -26,9 +27,10 @@ __all__ = [
     "schema_statements",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the tables below; stored in ``meta`` and checked on every connection. Version 3 added the
-physical measures (:data:`MEASURE_METRICS`) to ``samples``."""
+physical measures (:data:`MEASURE_METRICS`) to ``samples``; version 4 the tonnes by export gateway of
+each sample (:data:`SAMPLE_GATEWAYS`)."""
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,8 @@ MEASURE_METRICS = (
 """The physical measures of a sample (:mod:`corridor.assignment.measures`), added in version 3; null in
 samples recorded before."""
 SAMPLE_METRICS = (*_V2_METRICS, *MEASURE_METRICS)
-"""The metrics of a sweep sample, one typed column each (``by_corridor_t`` goes to ``sample_corridors``)."""
+"""The metrics of a sweep sample, one typed column each (``by_corridor_t`` goes to ``sample_corridors``,
+``by_gateway_t`` to ``sample_gateways``)."""
 
 SAMPLES = Table("samples", "One row per sweep sample: its seed, time and metrics.", (
     _SWEEP, _IDX,
@@ -274,6 +277,15 @@ SAMPLE_CORRIDORS = Table("sample_corridors", "One row per sweep sample and corri
     _c("corridor", "TEXT", "", "corridor of the routes (see corridor.assignment.measures)", py=None, required=True),
     _c("tonnes", "DOUBLE", "t/yr", "tonnes served on those routes", py=None),
 ), key=("sweep_id", "idx", "corridor"))
+
+SAMPLE_GATEWAYS = Table("sample_gateways", "One row per sweep sample and export gateway: Kazakh exports leaving "
+                        "through it (``by_gateway_t`` of the sample; added in version 4, none for samples "
+                        "recorded before).", (
+    _SWEEP, _IDX,
+    _c("gateway", "TEXT", "", "gateway node: the port of the route's last sea voyage, else the node where it "
+       "leaves Kazakhstan (see corridor.assignment.measures)", py=None, required=True),
+    _c("tonnes", "DOUBLE", "t/yr", "Kazakh exports (rows from KZ to outside) leaving through it", py=None),
+), key=("sweep_id", "idx", "gateway"))
 
 SAMPLE_BINDING = Table("sample_binding", "One row per sweep sample and capacity that binds in it.", (
     _SWEEP, _IDX,
@@ -310,7 +322,7 @@ DATA_TABLES = (LINK_FLOWS, TRANSFER_FLOWS, OD_RESULTS, CAPACITIES, LINK_GEOMETRY
 """Tables that hold the DataFrames given to ``finish`` (except ``samples``)."""
 
 TABLES = (META, RUNS, RUN_TABLES, LINK_FLOWS, TRANSFER_FLOWS, OD_RESULTS, CAPACITIES, BOTTLENECKS, LINK_GEOMETRY,
-          SAMPLES, SAMPLE_PARAMS, SAMPLE_CORRIDORS, SAMPLE_BINDING, HUB_KPIS, HUB_SERIES)
+          SAMPLES, SAMPLE_PARAMS, SAMPLE_CORRIDORS, SAMPLE_GATEWAYS, SAMPLE_BINDING, HUB_KPIS, HUB_SERIES)
 """Every table of the store, in the order of docs/STORE.md."""
 
 BY_PYTHON_NAME = {t.py: t for t in (*DATA_TABLES, SAMPLES) if t.py is not None}
@@ -330,5 +342,5 @@ def ddl(table: Table) -> str:
 
 
 def schema_statements() -> list[str]:
-    """Every statement that creates an empty version-2 store (tables, then indexes)."""
+    """Every statement that creates an empty store of the current version (tables, then indexes)."""
     return [*(ddl(t) for t in TABLES), *_INDEXES]

@@ -234,9 +234,10 @@ def _prepare_samples(frame: object, name: str, where: str) -> Prepared:
         raise InputError(Problem(where, "", f"expected a pandas DataFrame, got {type(frame).__name__}"))
     fixed = ("idx", "seed", "elapsed_s", *(c.py for c in SAMPLES.data_columns))
     for col in frame.columns:
-        if not (col in fixed or str(col).startswith(("param.", "by_corridor_t."))):
+        if not (col in fixed or str(col).startswith(("param.", "by_corridor_t.", "by_gateway_t."))):
             msg = (f"{col!r} is not a column of a sweep's samples (idx, seed, elapsed_s, param.<name>, the metrics, "
-                   "by_corridor_t.<corridor>); the samples table is RunStore.samples(sweep_id)")
+                   "by_corridor_t.<corridor>, by_gateway_t.<gateway>); the samples table is "
+                   "RunStore.samples(sweep_id)")
             raise InputError(Problem(where, str(col), msg))
     if "idx" not in frame.columns:
         raise InputError(Problem(where, "idx", "column missing (the samples table is RunStore.samples(sweep_id))"))

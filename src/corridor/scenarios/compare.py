@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["bottleneck_key", "compare_runs", "delta"]
+__all__ = ["bottleneck_key", "compare_runs", "delta", "shares"]
 
 _LINK_KEYS = ["link", "from", "to", "mode", "corridor"]
 
@@ -39,8 +39,8 @@ def _measure_rows(m: Mapping[str, Any], table: str, *keys: str) -> dict[str, Map
 def _measures(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, Any]:
     """The physical measures of two summaries as deltas.
 
-    Each scalar, and the tonnes and TEU of each row of ``by_corridor`` (by corridor), ``by_border`` and
-    ``by_gauge_change`` (by node) and ``caspian_by_port_pair`` (``from→to``).
+    Each scalar, and the tonnes and TEU of each row of ``by_corridor`` (by corridor), ``by_border``,
+    ``by_gauge_change`` and ``by_gateway`` (by node) and ``caspian_by_port_pair`` (``from→to``).
 
     A summary without measures (a run recorded before they existed) counts as zeros.
     """
@@ -49,8 +49,35 @@ def _measures(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, Any
     bm, sm = base.get("measures") or {}, scen.get("measures") or {}
     out: dict[str, Any] = {k: delta(bm.get(k), sm.get(k)) for k in SCALAR_MEASURES}
     for table, keys in (("by_corridor", ("corridor",)), ("by_border", ("node",)), ("by_gauge_change", ("node",)),
-                        ("caspian_by_port_pair", ("from", "to"))):
+                        ("by_gateway", ("node",)), ("caspian_by_port_pair", ("from", "to"))):
         out[table] = _nested(_measure_rows(bm, table, *keys), _measure_rows(sm, table, *keys))
+    return out
+
+
+def _tonnes(m: Mapping[str, Any], table: str, key: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in m.get(table) or []:
+        out[str(r[key])] = out.get(str(r[key]), 0.0) + float(r.get("tonnes") or 0.0)
+    return out
+
+
+def shares(base: Mapping[str, float], scen: Mapping[str, float]) -> dict[str, dict[str, float | None]]:
+    """Tonnes and shares of their total, baseline against scenario, largest in the scenario first.
+
+    Each name gets ``baseline_t``, ``scenario_t``, ``change_t``, ``baseline_share``, ``scenario_share``
+    (of the total of its side; None when that total is 0) and ``change_pp`` (percentage points).
+
+    >>> shares({"a": 3.0, "b": 1.0}, {"a": 2.0, "b": 2.0})["b"]["change_pp"]
+    25.0
+    """
+    tb, ts = math.fsum(base.values()), math.fsum(scen.values())
+    out: dict[str, dict[str, float | None]] = {}
+    for k in sorted(set(base) | set(scen), key=lambda k: (-scen.get(k, 0.0), -base.get(k, 0.0), k)):
+        b, s = float(base.get(k, 0.0)), float(scen.get(k, 0.0))
+        bs = b / tb if tb > 0 else None
+        ss = s / ts if ts > 0 else None
+        out[k] = {"baseline_t": b, "scenario_t": s, "change_t": s - b, "baseline_share": bs, "scenario_share": ss,
+                  "change_pp": None if bs is None or ss is None else 100.0 * (ss - bs)}
     return out
 
 
@@ -105,7 +132,10 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
         :mod:`corridor.assignment.measures`: each scalar, and ``by_border``, ``by_gauge_change`` and
         ``caspian_by_port_pair`` by node or ``from→to``), ``by_corridor`` (tonnes and TEU of the routes each
         corridor rule takes) and ``by_corridor_tag`` (tonne-km and CO2e of the links by corridor
-        tag) — each figure as ``{baseline, scenario, change, change_pct}`` —, ``border_crossings``, ``bottlenecks``
+        tag) — each figure as ``{baseline, scenario, change, change_pct}`` —, ``shares``
+        (``by_gateway``: Kazakh exports by export gateway node, ``by_corridor``: served tonnes by route
+        corridor; each name with tonnes and shares of the total on each side, see :func:`shares`),
+        ``border_crossings``, ``bottlenecks``
         (``baseline``/``scenario`` lists and the ``new`` and ``relieved`` keys), ``unserved_od``
         of the scenario, and ``links``: every link direction whose flow changed, largest change first.
     """
@@ -129,6 +159,9 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
         "measures": {k: v for k, v in measures.items() if k != "by_corridor"},
         "by_corridor": measures["by_corridor"],
         "by_corridor_tag": _nested(bs.get("by_corridor_tag", {}), ss.get("by_corridor_tag", {})),
+        "shares": {table: shares(_tonnes(bs.get("measures") or {}, table, key), _tonnes(ss.get("measures") or {},
+                                                                                        table, key))
+                   for table, key in (("by_gateway", "node"), ("by_corridor", "corridor"))},
         "border_crossings": borders,
         "transfers": through,
         "bottlenecks": {

@@ -2,7 +2,7 @@
 
 Every result is a native DuckDB table keyed by the run, so that the file can be queried in SQL, from
 the ``duckdb`` command line (``duckdb corridor-runs.duckdb "select ..."``), from DuckDB in Python, or
-with :meth:`RunStore.sql`. Schema version 3 (docs/STORE.md has every column with its meaning)::
+with :meth:`RunStore.sql`. Schema version 4 (docs/STORE.md has every column with its meaning)::
 
     runs             run_id, kind, name, status, spec (JSON), spec_hash, code_version, seed, parent_id,
                      created, started, finished (UTC), elapsed_s [s], summary (JSON), error
@@ -24,6 +24,7 @@ with :meth:`RunStore.sql`. Schema version 3 (docs/STORE.md has every column with
                      titr_t, titr_teu, caspian_oil_t, kz_transit_teu [t/yr, TEU/yr: physical measures]
     sample_params    sweep_id, idx, name, value
     sample_corridors sweep_id, idx, corridor, tonnes [t/yr]
+    sample_gateways  sweep_id, idx, gateway, tonnes [t/yr]
     sample_binding   sweep_id, idx, pos, kind, capacity_id
     hub_kpis         run_id, seq, kpi, mean, sd, ci_low, ci_high, half_width, p95 [the KPI's unit],
                      level [share], unit, n [replications]
@@ -35,8 +36,9 @@ produce (``link_flows``, ``od``, ``capacities``, ``transfers``, ``geometry``, ``
 ``hub_series``, a sweep's ``samples``) and :meth:`RunStore.table` gives each back with the same name,
 columns and dtypes (``run_tables`` remembers them); ``bottlenecks`` is written from the run summary.
 A table or column the schema does not know is refused: a new engine column is a schema change. A
-version-1 store (Parquet blobs and JSON samples) or version-2 store (samples without the physical
-measures) is migrated the first time it is opened.
+version-1 store (Parquet blobs and JSON samples), version-2 store (samples without the physical
+measures) or version-3 store (samples without tonnes by export gateway) is migrated the first time it
+is opened.
 
 Concurrency: no connection is held between calls; each call opens the file, runs one transaction
 and closes it, waiting (with backoff) while another process writes. Readers open read-only. A
@@ -59,7 +61,7 @@ from corridor.scenarios._store_codec import seconds as _seconds
 from corridor.scenarios._store_db import connect, first, store_timeout
 from corridor.scenarios._store_export import EXPORT_FORMATS, write_export
 from corridor.scenarios._store_samples import check_samples, insert_samples, read_samples
-from corridor.scenarios._store_schema import SAMPLE_BINDING, SAMPLE_CORRIDORS, SAMPLE_PARAMS, SAMPLES
+from corridor.scenarios._store_schema import SAMPLE_BINDING, SAMPLE_CORRIDORS, SAMPLE_GATEWAYS, SAMPLE_PARAMS, SAMPLES
 from corridor.scenarios._store_sql import MAX_SQL_ROWS, SQL_TIME_LIMIT_S, check_query, run_query
 from corridor.scenarios._store_tables import delete_rows, listed_tables, prepare_tables, read_table, write_tables
 from corridor.validation import did_you_mean
@@ -84,7 +86,7 @@ _FIELDS = ("run_id", "kind", "name", "status", "spec_hash", "code_version", "see
 _SELECT = ", ".join(f"r.{f}" for f in _FIELDS)
 _KEY_FIGURE = ("TRY_CAST(coalesce(json_extract_string(r.summary, '$.totals.unserved_t'), "
                "json_extract_string(r.summary, '$.unserved_t')) AS DOUBLE)")
-_SAMPLE_TABLES = (SAMPLES, SAMPLE_PARAMS, SAMPLE_CORRIDORS, SAMPLE_BINDING)
+_SAMPLE_TABLES = (SAMPLES, SAMPLE_PARAMS, SAMPLE_CORRIDORS, SAMPLE_GATEWAYS, SAMPLE_BINDING)
 
 
 def default_store_path() -> Path:
@@ -285,7 +287,8 @@ class RunStore:
         rows
             Dicts with ``idx`` (int >= 0), ``params`` (``{name: number}``), ``summary`` (the sample's
             metrics: ``unserved_t``, ``served_t``, ``demand_t``, ``total_cost_usd``, ``tonne_km``,
-            ``co2e_kg``, ``hours_t``, ``by_corridor_t`` (``{corridor: tonnes}``), ``binding``
+            ``co2e_kg``, ``hours_t``, ``by_corridor_t`` (``{corridor: tonnes}``), ``by_gateway_t``
+            (``{gateway node: tonnes}`` of Kazakh exports), ``binding``
             (``"kind:id;..."``), ``warm``, ``status``, ``gap``, ``converged``, and the physical
             measures ``served_teu``, ``russia_t``, ``russia_teu``, ``titr_t``, ``titr_teu``,
             ``caspian_oil_t``, ``kz_transit_teu``; any of them) and
@@ -485,7 +488,8 @@ class RunStore:
             Columns ``idx``, ``seed`` (nullable Int64; UInt64 for seeds of 2**63 or more),
             ``elapsed_s``, then ``param.<name>`` for each parameter (sorted by name) and one column
             per metric that any sample has, in the sweep's order: ``unserved_t`` ... ``hours_t``,
-            ``by_corridor_t.<corridor>``, ``binding``, ``warm``, ``status``, ``gap``, ``converged`` and the
+            ``by_corridor_t.<corridor>``, ``by_gateway_t.<gateway>``,
+            ``binding``, ``warm``, ``status``, ``gap``, ``converged`` and the
             physical measures (``russia_t``, ``titr_t`` ...), each only if some sample has it.
         """
         with self._read() as con:

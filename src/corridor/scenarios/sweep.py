@@ -36,11 +36,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["MAX_SAMPLES", "SweepProgress", "SweepResult", "draw_params", "prepare_worker", "run_sweep",
-           "solve_chunk", "summarise_samples"]
+           "share_stats", "solve_chunk", "summarise_samples"]
 
 MAX_SAMPLES = 10_000_000
 """The most samples one sweep may ask for."""
 _CHUNK = 20
+_TONNES_BY = {"by_gateway_t": "gateway_shares", "by_corridor_t": "corridor_shares"}
+"""Tonnes by name in a sample (``by_gateway_t.<gateway>`` columns) → the key of their shares in the summary."""
 _METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "hours_t", "russia_t", "titr_t",
             "titr_teu", "caspian_oil_t", "kz_transit_teu")
 
@@ -67,7 +69,10 @@ class SweepResult:
     samples, seed
         How many samples, and the root seed.
     summary
-        ``metrics`` (mean, sd, min, p5, p25, p50, p75, p95, max per metric), ``p_unserved_above``
+        ``metrics`` (mean, sd, min, p5, p25, p50, p75, p95, max per metric), ``gateway_shares`` and
+        ``corridor_shares`` (each export gateway's share of Kazakh exports and each route corridor's
+        share of the tonnes served, and their tonnes, with the same statistics: :func:`share_stats`),
+        ``p_unserved_above``
         (probability that unserved demand exceeds each threshold, in t), ``bottleneck_frequency``
         (share of samples in which each capacity binds), ``tornado`` (parameters ranked by their rank
         correlation with each metric, with the metric's mean in the lowest and highest fifth of the
@@ -171,6 +176,7 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
     out = {"unserved_t": res.unserved_t, "served_t": res.served_t, "demand_t": res.demand_t,
            "total_cost_usd": res.total_cost, "tonne_km": res.tonne_km, "co2e_kg": res.co2e_kg, "hours_t": hours,
            "by_corridor_t": {r["corridor"]: r["tonnes"] for r in res.measures["by_corridor"]},
+           "by_gateway_t": {r["node"]: r["tonnes"] for r in res.measures.get("by_gateway", ())},
            **{k: res.measures[k] for k in SCALAR_MEASURES if k != "served_t"},
            "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
            "warm": bool(warm), "status": res.status}
@@ -364,6 +370,8 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         rec: dict[str, Any] = {"idx": r["idx"], "seed": r["seed"]}
         rec.update({f"param.{k}": v for k, v in r["params"].items()})
         rec.update({k: v for k, v in r["summary"].items() if not isinstance(v, dict | list)})
+        for key in _TONNES_BY:  # as the store gives them back: by_corridor_t.<corridor>, by_gateway_t.<gateway>
+            rec.update({f"{key}.{k}": v for k, v in (r["summary"].get(key) or {}).items()})
         recs.append(rec)
     return pd.DataFrame(recs)
 
@@ -383,7 +391,30 @@ def summarise_samples(
         "p_unserved_above": p_above,
         "bottleneck_frequency": _bottleneck_frequency(frame),
         "tornado": _tornado(frame, params),
+        **{out: share_stats(frame, key) for key, out in _TONNES_BY.items()},
     }
+
+
+def share_stats(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
+    """Each name's share of the total over the samples, from the columns ``<key>.<name>`` of ``frame``.
+
+    In each sample a name's share is its tonnes over the sum of the sample's tonnes of every name (a
+    name absent from a sample has 0 there; samples without any such tonnes are left out). Returns
+    ``{name: {"share": stats, "tonnes": stats}}`` with the statistics of :func:`summarise_samples`'
+    ``metrics`` (mean, sd, min, p5 ... p95, max), the largest mean share first.
+    """
+    cols = [c for c in frame.columns if str(c).startswith(f"{key}.")]
+    if not cols or not len(frame):
+        return {}
+    tonnes = frame[cols].astype(float).fillna(0.0).to_numpy()
+    total = tonnes.sum(axis=1)
+    keep = total > 0
+    if not keep.any():
+        return {}
+    shares = tonnes[keep] / total[keep, None]
+    out = {str(c).split(".", 1)[1]: {"share": _metric_stats(shares[:, j]), "tonnes": _metric_stats(tonnes[keep, j])}
+           for j, c in enumerate(cols)}
+    return dict(sorted(out.items(), key=lambda kv: (-(kv[1]["share"]["mean"] or 0.0), kv[0])))
 
 
 def _metric_stats(v: np.ndarray) -> dict[str, float | None]:
