@@ -338,7 +338,7 @@ def sweep(samples: int) -> list[tuple[str, float, float]]:
     return out
 
 
-def main() -> None:  # noqa: PLR0915 - one table
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tntp", default=os.environ.get("CORRIDOR_TNTP_DIR"))
     ap.add_argument("--networks", nargs="+", default=["eurasia", "SiouxFalls"],
@@ -393,7 +393,8 @@ def main() -> None:  # noqa: PLR0915 - one table
                 peer = run_aeq(python, exp, float(theta), args)
                 diff = flow_difference(ours["flows"], exp, peer["flows"])
         notes.append(f"{name}: exported graph {exp.links} links, {exp.zones} zones, {exp.od_pairs} OD pairs, "
-                     f"{exp.tonnes:,.0f} t; theta {theta} per USD/t, path-size exponent {beta}; prices {ours['prices']}; "
+                     f"{exp.tonnes:,.0f} t; theta {theta} per USD/t, path-size exponent {beta}; "
+                     f"prices {ours['prices']}; "
                      f"corridor options {opts}; corridor numba threads {ours['threads']}")
         if peer:
             notes.append(f"{name}: AequilibraE {args.choice_set}, max_routes {args.max_routes}, max_depth "
@@ -402,7 +403,8 @@ def main() -> None:  # noqa: PLR0915 - one table
         rows.append((name, ours, peer))
     print()
     print(f"| network | corridor {args.engine} s, median (min–max) | iterations, gap | s per iteration "
-          f"| AequilibraE RouteChoice s, median (min–max) | AequilibraE ÷ corridor | warm-up s: corridor / AequilibraE |")
+          "| AequilibraE RouteChoice s, median (min–max) | AequilibraE ÷ corridor "
+          "| warm-up s: corridor / AequilibraE |")
     print("|---|---|---|---|---|---|---|")
     for name, ours, peer in rows:
         conv = "" if ours["converged"] else " not converged"
