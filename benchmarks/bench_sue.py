@@ -353,7 +353,8 @@ def main() -> None:
     ap.add_argument("--theta", type=float, default=None,
                     help="logit scale per USD/t for AequilibraE (default: the one the SUE reports using)")
     ap.add_argument("--choice-set", default="bfsle", choices=["bfsle", "link-penalisation"])
-    ap.add_argument("--max-routes", type=int, default=5)
+    ap.add_argument("--max-routes", type=int, default=None,
+                    help="routes per OD pair for AequilibraE (default: the SUE's max_routes, else 5)")
     ap.add_argument("--max-depth", type=int, default=10)
     ap.add_argument("--psl-beta", type=float, default=None,
                     help="path-size exponent for AequilibraE (default: the SUE's, else 1)")
@@ -386,6 +387,8 @@ def main() -> None:
             (opts[k] for k in ("path_size_beta", "psl_beta", "beta", "path_size") if isinstance(opts.get(k), float)),
             1.0)
         args.psl_beta = beta if args.psl_beta is None else args.psl_beta
+        if args.max_routes is None:
+            args.max_routes = next((opts[k] for k in ("max_routes", "routes", "k") if isinstance(opts.get(k), int)), 5)
         peer, diff = None, None
         with tempfile.TemporaryDirectory() as t:
             exp = export_graph(where, ours["prices"], Path(t))
