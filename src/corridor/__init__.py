@@ -11,6 +11,7 @@ The Python API in one screen::
     lp.to_frame(), lp.bottlenecks()
     run = corridor.run_scenario("northern-route-closed")   # a file or a built-in scenario, vs its baseline
     run.to_frame(), run.write_report("closed.html")
+    cal = corridor.calibrate()                             # shippers' choice fitted to the 2021 targets
     sim = corridor.simulate_hub("aktau-hub", days=365, replications=5, seed=1)
     store = corridor.open_store()                          # runs recorded by the CLI; store.sql("select ...")
 
@@ -24,10 +25,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from corridor._toplevel import Progress, assign, load, open_store, route, run_scenario, simulate_hub, sweep
+from corridor._toplevel import (
+    Progress,
+    assign,
+    calibrate,
+    load,
+    open_store,
+    route,
+    run_scenario,
+    simulate_hub,
+    sweep,
+)
 from corridor._version import __version__
 from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
-from corridor.results import Assignment, HubSimulation, Result, Routes, ScenarioRun, Sweep
+from corridor.results import Assignment, Calibration, HubSimulation, Result, Routes, ScenarioRun, Sweep
 
 if TYPE_CHECKING:
     from corridor.model import Dataset, Network
@@ -35,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Assignment",
+    "Calibration",
     "ConvergenceWarning",
     "CorridorError",
     "Dataset",
@@ -51,6 +63,7 @@ __all__ = [
     "Sweep",
     "__version__",
     "assign",
+    "calibrate",
     "load",
     "open_store",
     "route",

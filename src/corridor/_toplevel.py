@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from corridor.exceptions import InputError, Problem
-from corridor.results import Assignment, HubSimulation, Routes, ScenarioRun, Sweep
+from corridor.results import Assignment, Calibration, HubSimulation, Routes, ScenarioRun, Sweep
 
 if TYPE_CHECKING:
     from corridor.hub import HubConfig
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from corridor.scenarios import ScenarioSpec
     from corridor.scenarios.store import RunStore
 
-__all__ = ["Progress", "assign", "load", "open_store", "route", "run_scenario", "simulate_hub", "sweep"]
+__all__ = ["Progress", "assign", "calibrate", "load", "open_store", "route", "run_scenario", "simulate_hub", "sweep"]
 
 
 
@@ -627,3 +627,58 @@ def simulate_hub(
 
         run_id = record_hub_run(rs, result)
     return HubSimulation(result, run_id)
+
+
+def calibrate(
+    dataset: str | os.PathLike[str] = "eurasia",
+    *,
+    year: int | None = 2021,
+    fit: Sequence[str] | None = None,
+    profile: bool = True,
+    max_evaluations: int = 60,
+    progress: ProgressCallback | None = None,
+) -> Calibration:
+    """Calibrate the shippers' choice (stochastic equilibrium) on the dataset's base-year targets.
+
+    Fits the logit scale, corridor constants … (``fit``) by weighted least squares on the log ratio
+    of model to observed for every target of the dataset's ``targets.csv`` marked ``fit``; see
+    :mod:`corridor.scenarios.calibrate` for the objective, the method and the standard errors.
+
+    Parameters
+    ----------
+    dataset
+        A built-in dataset name or a dataset folder with ``targets.csv``.
+    year
+        The base year the targets describe.
+    fit
+        Parameters to fit (default :data:`corridor.scenarios.calibrate.DEFAULT_FIT`).
+    profile
+        Also profile each fitted parameter (a few more equilibria).
+    max_evaluations
+        Most equilibria the search may run.
+    progress
+        Called with a :class:`Progress` after each equilibrium (stage ``"calibrating"``).
+
+    Returns
+    -------
+    Calibration
+        Targets against the model (``to_frame()``), parameters with standard errors (``parameters()``).
+
+    Raises
+    ------
+    InputError
+        No target to fit, more parameters than targets, an unknown parameter, or a bad dataset.
+    """
+    from corridor.scenarios.calibrate import DEFAULT_FIT
+    from corridor.scenarios.calibrate import calibrate as fit_choice
+
+    if max_evaluations < 1:
+        raise _arg("max_evaluations", f"must be at least 1, got {max_evaluations!r}")
+
+    def tick(n: int, best: float) -> None:
+        if progress is not None:
+            progress(Progress("calibrating", float(n), None, f"objective {best:.4g}"))
+
+    res = fit_choice(str(dataset), year, fit=tuple(fit) if fit is not None else DEFAULT_FIT, profile=profile,
+                     max_evaluations=max_evaluations, progress=tick)
+    return Calibration(res)

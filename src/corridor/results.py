@@ -28,10 +28,11 @@ if TYPE_CHECKING:
     from corridor.hub import SimulationResult
     from corridor.model import Network
     from corridor.routing import Route, RouteSet
+    from corridor.scenarios.calibrate import Calibration as CalibrationResult
     from corridor.scenarios.runner import Comparison
     from corridor.scenarios.sweep import SweepResult
 
-__all__ = ["Assignment", "HubSimulation", "Result", "Routes", "ScenarioRun", "Sweep"]
+__all__ = ["Assignment", "Calibration", "HubSimulation", "Result", "Routes", "ScenarioRun", "Sweep"]
 
 
 class Result(ABC):
@@ -355,3 +356,46 @@ class HubSimulation(Result):
 
         return render_hub(self.result.to_dict(), title=title or f"Hub simulation: {self.result.config.name}",
                           fragment=fragment)
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration(Result):
+    """The shippers' choice calibrated on a base year (from :func:`corridor.calibrate`).
+
+    Attributes
+    ----------
+    result
+        The :class:`~corridor.scenarios.calibrate.Calibration`: targets against the model, the
+        parameters with their standard errors, the profiles.
+    """
+
+    result: CalibrationResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor calibrate --json`` prints them: ``targets`` and ``parameters`` first."""
+        return self.result.to_dict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The targets: name, measure, observed, model, ratio, unit, source, status, fit, within."""
+        import pandas as pd
+
+        cols = ["name", "measure", "observed", "model", "ratio", "unit", "source", "status", "fit", "within"]
+        return pd.DataFrame([{k: t.get(k) for k in cols} for t in self.result.targets], columns=cols)
+
+    def parameters(self) -> pd.DataFrame:
+        """The parameters: name, value, se, unit, status, method."""
+        import pandas as pd
+
+        cols = ["name", "value", "se", "unit", "status", "method"]
+        return pd.DataFrame([{k: getattr(p, k) for k in cols} for p in self.result.parameters], columns=cols)
+
+    def write_parameters(self, path: str | os.PathLike[str]) -> Path:
+        """Write the parameters as a dataset's ``choice.csv`` (a file path, or a folder)."""
+        from corridor.scenarios.choice_data import write_choice
+
+        return write_choice(str(path), self.result.parameters)
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_calibration
+
+        return render_calibration(self.to_dict(), title=title or "corridor: calibration", fragment=fragment)

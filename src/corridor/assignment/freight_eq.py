@@ -49,6 +49,7 @@ from corridor.assignment.freight_options import (
 )
 from corridor.assignment.lp import FreightLP
 from corridor.assignment.lp_collect import LPSolution
+from corridor.assignment.lp_matrix import column_ends
 from corridor.assignment.lp_supply import free_time_h
 from corridor.assignment.vdf import (
     bpr,
@@ -213,17 +214,7 @@ class _Stacked:
     """The blocks of an expanded graph as one graph for all-or-nothing loading (demand scaled by ``scale``)."""
 
     def __init__(self, graph: ExpandedGraph, scale: float) -> None:
-        r, c, v = graph.matrix
-        cons = r < graph.n_cons
-        r, c, v = r[cons], c[cons], v[cons]
-        n_col = graph.n_cols
-        tail = np.full(n_col, -1, dtype=np.int64)
-        head = np.full(n_col, -1, dtype=np.int64)
-        tail[c[v > 0]] = r[v > 0]
-        head[c[v < 0]] = r[v < 0]
-        if (tail < 0).any() or (head < 0).any():  # pragma: no cover - every column is an arc of one block
-            msg = "internal: a column of the flow model is not an arc"
-            raise RuntimeError(msg)
+        tail, head = column_ends(graph)
         self.order = np.argsort(tail, kind="stable")
         self.indptr = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=graph.n_cons))]).astype(np.int64)
         self.tail = tail[self.order]

@@ -10,7 +10,7 @@ physical measures of the routes (:mod:`corridor.assignment.measures`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,9 @@ class LPSolution:
         Objective value to report.
     meta
         Solver figures to report (``solve_seconds``, ``iterations``, ``warm_start`` ...).
+    routes
+        The routes the flow was assigned on, if it was assigned route by route: block index →
+        ``(columns, tonnes)`` per route (see :func:`~corridor.assignment.measures.physical_measures`).
     """
 
     x: np.ndarray
@@ -50,6 +53,7 @@ class LPSolution:
     status: str
     objective: float
     meta: Mapping[str, Any]
+    routes: Mapping[int, Sequence[tuple[np.ndarray, float]]] | None = None
 
 
 def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -> LPResult:
@@ -87,7 +91,7 @@ def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -
         unserved_penalty_usd=float(np.sum(slack)) * graph.prices["unserved_penalty_usd_per_t"],
         demand_t=demand_t, served_t=demand_t - unserved_t, unserved_t=unserved_t, tonne_km=tonne_km, co2e_kg=co2e_kg,
         by_commodity=by_com, by_group=by_group, by_od=tuple(by_od), by_corridor=by_corridor,
-        link_flows=tuple(link_flows), measures=physical_measures(graph, x, by_od),
+        link_flows=tuple(link_flows), measures=physical_measures(graph, x, by_od, solution.routes),
         transfer_throughput={t.id: float(through[i]) for i, t in enumerate(graph.network.transfers)},
         capacities=tuple(capacities), bottlenecks=tuple(bottlenecks), meta=meta)
 

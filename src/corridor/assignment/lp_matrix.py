@@ -35,8 +35,18 @@ if TYPE_CHECKING:
     from corridor.model import CompiledNetwork, DemandRow, Network
 
 __all__ = [
-    "CapKey", "CapacityRow", "ColumnCosts", "ExpandedGraph", "FlowBlock", "LPState", "LinkColumns",
-    "build_expanded_graph", "capacity_units", "column_costs", "reprice",
+    "CapKey",
+    "CapacityRow",
+    "ColumnCosts",
+    "ExpandedGraph",
+    "FlowBlock",
+    "LPState",
+    "LinkColumns",
+    "build_expanded_graph",
+    "capacity_units",
+    "column_costs",
+    "column_ends",
+    "reprice",
 ]
 
 CapKey = tuple[str, str, str, str, str]
@@ -302,6 +312,25 @@ class ExpandedGraph:
         rows = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
         cols = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return sparse.csr_array((np.ones(len(cols)), (rows, cols)), shape=(len(parts), self.n_cols))
+
+
+def column_ends(graph: ExpandedGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Tail and head conservation row of every column: each column is an arc between two rows of its block.
+
+    Vertices of the template graph, the block's source row and its sink rows are conservation rows;
+    a column leaves the row where its coefficient is +1 and enters the row where it is -1.
+    """
+    r, c, v = graph.matrix
+    cons = r < graph.n_cons
+    r, c, v = r[cons], c[cons], v[cons]
+    tail = np.full(graph.n_cols, -1, dtype=np.int64)
+    head = np.full(graph.n_cols, -1, dtype=np.int64)
+    tail[c[v > 0]] = r[v > 0]
+    head[c[v < 0]] = r[v < 0]
+    if (tail < 0).any() or (head < 0).any():  # pragma: no cover - every column is an arc of one block
+        msg = "internal: a column of the flow model is not an arc"
+        raise RuntimeError(msg)
+    return tail, head
 
 
 @dataclass(frozen=True, eq=False)

@@ -43,6 +43,11 @@ of links, the commodity, the kind of transfers — so they hold on any network:
     the same tonnes); a route counts at most once per node.
 ``by_gauge_change``
     Per node: tonnes and TEU of the routes that pass a ``gauge-change`` transfer there.
+``by_gateway``
+    Per node: tonnes and TEU of Kazakh exports (rows starting in KZ and ending outside) whose
+    *export gateway* is there — the port where the route's last sea voyage starts (Novorossiysk
+    for the CPC, Poti, Batumi, Ceyhan …), else, for a route over land, the node where it leaves
+    Kazakhstan (Dostyk, Saryagash …).
 ``by_corridor``
     Each route is assigned to one corridor by the first rule that holds: touches Russia →
     ``northern``; else crosses the Caspian (a water link between two littoral countries) →
@@ -67,7 +72,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CASPIAN_LITTORAL", "COUNTS", "ROUTE_CORRIDORS", "SCALAR_MEASURES", "decompose", "physical_measures",
-    "summary_measures",
+    "route_corridor", "route_gateway", "summary_measures",
 ]
 
 RUSSIA = "RU"
@@ -104,6 +109,8 @@ COUNTS: Mapping[str, str] = {
                  "or border clearance)",
     "by_gauge_change": "tonnes of the routes changing gauge here",
     "by_corridor": "served tonnes whose route the corridor rule assigns here; the rows add up to served",
+    "by_gateway": "Kazakh exports (rows from KZ to outside) leaving through this gateway: the port of the "
+                  "route's last sea voyage, else the node where it leaves Kazakhstan",
 }
 """What each measure counts, in a few words (tables carry it as ``counts``)."""
 
@@ -126,6 +133,10 @@ class _ArcFacts:
     borders: tuple[tuple[int, ...], ...]  # node indices counted as border crossings per arc
     gauge: np.ndarray  # node index of a gauge change, -1 if none
     caspian_pair: tuple[tuple[str, str] | None, ...]  # (from, to) node ids of Caspian water links
+    tail: np.ndarray  # node index at the start of each link arc; the node of other arcs
+    head: np.ndarray  # node index at the end of each link arc; the node of other arcs
+    sea: np.ndarray  # whether the arc is a sea link
+    country: tuple[str, ...]  # country of each node index
 
 
 _FACTS: weakref.WeakKeyDictionary[ExpandedGraph, _ArcFacts] = weakref.WeakKeyDictionary()
@@ -167,11 +178,15 @@ def _arc_facts(graph: ExpandedGraph) -> _ArcFacts:
     gauge = np.full(n, -1, dtype=np.int64)
     borders: list[tuple[int, ...]] = [()] * n
     pairs: list[tuple[str, str] | None] = [None] * n
+    tail = np.asarray(tpl.node, dtype=np.int64).copy()
+    head = tail.copy()
+    sea = np.zeros(n, dtype=bool)
     for t in range(n):
         if tpl.kind[t] == LINK:
             a = int(tpl.arc[t])
             lk = net.links[int(comp.arc_link[a])]
             u, v = int(comp.tail[a]), int(comp.head[a])
+            tail[t], head[t], sea[t] = u, v, lk.mode == "sea"
             flags[t] = _link_flags(lk.mode, lk.country, country[u], country[v])
             if country[u] != country[v] and lk.mode not in WATER_MODES:  # a voyage crosses no land border
                 borders[t] = (u, v)
@@ -180,7 +195,8 @@ def _arc_facts(graph: ExpandedGraph) -> _ArcFacts:
         else:
             flags[t] = _node_flags(country[int(tpl.node[t])])
     _transfer_facts(graph, borders, gauge)
-    facts = _ArcFacts(flags=flags, borders=tuple(borders), gauge=gauge, caspian_pair=tuple(pairs))
+    facts = _ArcFacts(flags=flags, borders=tuple(borders), gauge=gauge, caspian_pair=tuple(pairs), tail=tail,
+                      head=head, sea=sea, country=tuple(country))
     _FACTS[graph] = facts
     return facts
 
@@ -295,17 +311,61 @@ class _Route:
     borders: frozenset[int]
     gauges: frozenset[int]
     pairs: frozenset[tuple[str, str]]
+    gateway: int = -1
 
     def corridor(self) -> str:
-        if self.flags & _RU:
-            return "northern"
-        if self.flags & _CASPIAN:
-            return "trans-caspian"
-        if self.flags & _SOUTH:
-            return "southern"
-        if self.flags & _SEA:
-            return "maritime"
-        return "other"
+        return _corridor_of(self.flags)
+
+
+def _corridor_of(flags: int) -> str:
+    """The corridor of a route with these flags (the rule of ``by_corridor``)."""
+    if flags & _RU:
+        return "northern"
+    if flags & _CASPIAN:
+        return "trans-caspian"
+    if flags & _SOUTH:
+        return "southern"
+    if flags & _SEA:
+        return "maritime"
+    return "other"
+
+
+def route_corridor(graph: ExpandedGraph, cols: np.ndarray) -> str:
+    """The corridor of the route over columns ``cols`` of ``graph`` (the rule of ``by_corridor``)."""
+    t = graph.col_arc[cols]
+    flags = _arc_facts(graph).flags[t[t >= 0]]
+    return _corridor_of(int(np.bitwise_or.reduce(flags)) if len(flags) else 0)
+
+
+def route_gateway(graph: ExpandedGraph, cols: np.ndarray) -> str:
+    """Node id of the export gateway of the route over columns ``cols`` (the rule of ``by_gateway``)."""
+    t = graph.col_arc[cols]
+    v = _gateway(_arc_facts(graph), t[t >= 0])
+    return graph.compiled.node_ids[v] if v >= 0 else ""
+
+
+def _gateway(facts: _ArcFacts, ta: np.ndarray) -> int:
+    """Node index of a route's export gateway (see ``by_gateway``); -1 for an empty route."""
+    if not len(ta):
+        return -1
+    sea = np.flatnonzero(facts.sea[ta])
+    if len(sea):
+        return int(facts.tail[ta[sea[-1]]])
+    home = facts.country[int(facts.tail[ta[0]])]
+    for a in ta.tolist():
+        u, v = int(facts.tail[a]), int(facts.head[a])
+        if u >= 0 and v >= 0 and facts.country[u] == home and facts.country[v] != home:
+            return u
+    return int(facts.head[ta[-1]])
+
+
+def _route_of(facts: _ArcFacts, ta: np.ndarray, dest: int, amount: float) -> _Route:
+    """The :class:`_Route` over template arcs ``ta`` into destination node ``dest``."""
+    return _Route(dest=dest, amount=amount, flags=int(np.bitwise_or.reduce(facts.flags[ta])),
+                  borders=frozenset(v for a in ta for v in facts.borders[a]),
+                  gauges=frozenset(int(v) for v in facts.gauge[ta] if v >= 0),
+                  pairs=frozenset(p for a in ta if (p := facts.caspian_pair[a]) is not None),
+                  gateway=_gateway(facts, ta))
 
 
 def _block_routes(graph: ExpandedGraph, facts: _ArcFacts, cols: np.ndarray, x: np.ndarray,
@@ -329,13 +389,7 @@ def _block_routes(graph: ExpandedGraph, facts: _ArcFacts, cols: np.ndarray, x: n
     tol = 1e-12 * float(flow.max())
     routes = []
     for arcs, amount in decompose(n, tail.tolist(), head.tolist(), flow.tolist(), n_vert, is_sink, tol):
-        ta = t[arcs]
-        routes.append(_Route(
-            dest=dests[int(head[arcs[-1]]) - n_vert - 1], amount=amount,
-            flags=int(np.bitwise_or.reduce(facts.flags[ta])),
-            borders=frozenset(v for a in ta for v in facts.borders[a]),
-            gauges=frozenset(int(v) for v in facts.gauge[ta] if v >= 0),
-            pairs=frozenset(p for a in ta if (p := facts.caspian_pair[a]) is not None)))
+        routes.append(_route_of(facts, t[arcs], dests[int(head[arcs[-1]]) - n_vert - 1], amount))
     return routes
 
 
@@ -349,6 +403,7 @@ class _Tally:
         self.borders: dict[int, list[float]] = {}
         self.gauges: dict[int, list[float]] = {}
         self.pairs: dict[tuple[str, str], list[float]] = {}
+        self.gateways: dict[int, list[float]] = {}
         self.rows: list[dict[str, Any]] = []
 
     @staticmethod
@@ -358,7 +413,7 @@ class _Tally:
         acc[1] += t * teu_per_t
 
     def add_row(self, rec: dict[str, Any], served: float, teu_per_t: float, routes: list[_Route],
-                oil: bool, kz_transit: bool) -> None:
+                oil: bool, kz_transit: bool, kz_export: bool = False) -> None:
         """Add one demand row served ``served`` t over ``routes`` (the routes into its destination)."""
         total = math.fsum(r.amount for r in routes)
 
@@ -385,6 +440,9 @@ class _Tally:
         for table, attr in ((self.borders, "borders"), (self.gauges, "gauges"), (self.pairs, "pairs")):
             for item in set().union(*(getattr(r, attr) for r in routes)):
                 self._add(table, item, share(lambda r, i=item, a=attr: i in getattr(r, a)), teu_per_t)
+        if kz_export:
+            for g in {r.gateway for r in routes if r.gateway >= 0}:
+                self._add(self.gateways, g, share(lambda r, g=g: r.gateway == g), teu_per_t)
         self.rows.append({**rec, **{k: m[k] for k in SCALAR_MEASURES},
                           "by_corridor": {c: v for c, v in by_corr.items() if v > 0}})
 
@@ -400,7 +458,8 @@ def _node_table(graph: ExpandedGraph, table: dict[int, list[float]], counts: str
     return out
 
 
-def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mapping[str, Any]],
+                      routes: Mapping[int, Sequence[tuple[np.ndarray, float]]] | None = None) -> dict[str, Any]:
     """The physical measures of the flow ``x`` on ``graph`` (see the module's docstring).
 
     Parameters
@@ -419,6 +478,10 @@ def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mappi
         The scalars of :data:`SCALAR_MEASURES`; ``by_corridor``, ``by_border``, ``by_gauge_change``
         and ``caspian_by_port_pair`` as lists of records with ``tonnes``, ``teu`` and ``counts``;
         ``by_od``: the scalars per demand row; ``counts``: what each measure counts.
+    routes
+        The routes of each block if the flow was assigned route by route (the stochastic
+        equilibrium): block index → ``(columns, tonnes)`` of each route; the flow is then not
+        decomposed again.
     """
     facts = _arc_facts(graph)
     net = graph.network
@@ -429,7 +492,11 @@ def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mappi
     tally = _Tally()
     for b, block in enumerate(graph.blocks):
         sel = order[bounds[b]:bounds[b + 1]]
-        routes = _block_routes(graph, facts, sel[flowing[bounds[b]:bounds[b + 1]]], x, block.destinations)
+        if routes is None:
+            found = _block_routes(graph, facts, sel[flowing[bounds[b]:bounds[b + 1]]], x, block.destinations)
+        else:
+            found = [_route_of(facts, graph.col_arc[cols], int(graph.template.node[graph.col_arc[cols[-1]]]), t)
+                     for cols, t in routes.get(b, ()) if t > 0]
         p = graph.pricing[block.price_key or block.commodity]
         teu_per_t = 1.0 / p.tonnes_per_unit if p.unit == "TEU" else 0.0
         for i in block.members:
@@ -438,8 +505,9 @@ def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mappi
             outside = KAZAKHSTAN not in (node_country[row.origin], node_country[row.destination])
             tally.add_row({"id": row.id, "origin": row.origin, "destination": row.destination,
                            "commodity": row.commodity},
-                          float(rec["served_t"]), teu_per_t, [r for r in routes if r.dest == dest],
-                          oil=row.commodity == OIL, kz_transit=outside and teu_per_t > 0)
+                          float(rec["served_t"]), teu_per_t, [r for r in found if r.dest == dest],
+                          oil=row.commodity == OIL, kz_transit=outside and teu_per_t > 0,
+                          kz_export=node_country[row.origin] == KAZAKHSTAN != node_country[row.destination])
     return _assemble(graph, tally)
 
 
@@ -455,6 +523,7 @@ def _assemble(graph: ExpandedGraph, tally: _Tally) -> dict[str, Any]:
         "caspian_by_port_pair": pairs,
         "by_border": _node_table(graph, tally.borders, COUNTS["by_border"]),
         "by_gauge_change": _node_table(graph, tally.gauges, COUNTS["by_gauge_change"]),
+        "by_gateway": _node_table(graph, tally.gateways, COUNTS["by_gateway"]),
         "by_od": tally.rows,
         "counts": dict(COUNTS),
     }

@@ -12,6 +12,7 @@ import sys
 import typer
 
 from corridor.cli.assign import assign
+from corridor.cli.calibrate import calibrate
 from corridor.cli.demo import demo
 from corridor.cli.hub import app as hub_app
 from corridor.cli.network import app as network_app
@@ -31,6 +32,7 @@ app = typer.Typer(
 app.add_typer(network_app, name="network")
 app.command("route")(route)
 app.command("assign")(assign)
+app.command("calibrate")(calibrate)
 app.add_typer(hub_app, name="hub")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")

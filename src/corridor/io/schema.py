@@ -27,6 +27,7 @@ from corridor.model import (
     Status,
     Transfer,
 )
+from corridor.model.choice import Parameter
 from corridor.model.facility import FACILITY_FIGURES
 from corridor.model.fleet import FLEET_FIGURES
 from corridor.model.targets import Target
@@ -169,6 +170,14 @@ TABLES: dict[str, Table] = {
         ("year", "int", True, ""), ("source", "str", True, "source keys joined by +"),
         ("status", "str", True, "status of the published figure"), ("note", "str", False, ""),
     ), (), Target),
+    "choice": Table("choice", _cols(
+        ("name", "str", True, "theta, path_size, vot_median, vot_sigma, segments, reliability_ratio or "
+                              "constant:<corridor>"),
+        ("value", "float", True, ""), ("se", "ofloat", False, "standard error (calibrated parameters)"),
+        ("unit", "str", False, ""), ("status", "str", True, "calibrated, assumption, estimate ..."),
+        ("method", "str", False, "how the value was obtained"), ("source", "str", False, "source keys joined by +"),
+        ("note", "str", False, ""),
+    ), (), Parameter),
     "demand": Table("demand", _cols(
         ("id", "str", True, ""), ("origin", "str", True, "node id"),
         ("destination", "str", True, "node id"), ("commodity", "str", True, ""),
@@ -335,6 +344,9 @@ def _build_rest(name: str, v: dict[str, Any], prov: dict[str, Provenance], where
     if name == "tariffs":
         return Tariff(v["id"], v["mode"], v["rate"], v["basis"], v["country"].upper(), v["links"], v["commodity"],
                       v["tariff_class"], v["empty_return"] or 0.0, v["note"], prov, where)
+    if name == "choice":
+        return Parameter(v["name"], v["value"], v["se"], v["unit"], v["status"], v["method"], v["source"], v["note"],
+                         origin=where)
     if name == "targets":
         return Target(v["id"], v["measure"], v["observed"], v["unit"], v["year"], v["source"], v["status"],
                       v["note"], origin=where)

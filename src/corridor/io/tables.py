@@ -22,7 +22,7 @@ from corridor.model import Commodity, Dataset, Demand, Network, Source
 from corridor.model.tariffs import TariffTable, tariff_problems
 from corridor.model.validity import period_problems
 
-__all__ = ["read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
+__all__ = ["csv_text", "read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
 
 REQUIRED_FILES = ("nodes", "links")
 OPTIONAL_FILES = ("transfers", "commodities", "sources", "tariffs", "demand", "facilities", "fleets")
@@ -165,7 +165,8 @@ def read_demand_csv(path: Path) -> Demand:
     return Demand(tuple(rows))
 
 
-def _csv_text(table: Table, records: list[Any]) -> str:
+def csv_text(table: Table, records: list[Any]) -> str:
+    """The records as the text of a CSV file of ``table`` (header first)."""
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=list(table.names), lineterminator="\n")
     writer.writeheader()
@@ -199,5 +200,5 @@ def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
     folder = Path(folder)
     with atomic_dir(folder) as tmp:
         for name, records in content.items():
-            (tmp / f"{name}.csv").write_text(_csv_text(TABLES[name], records), encoding="utf-8")
+            (tmp / f"{name}.csv").write_text(csv_text(TABLES[name], records), encoding="utf-8")
     return folder

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 from corridor.report._assignment import render_assignment, write_assignment
+from corridor.report._calibration import render_calibration
 from corridor.report._comparison import render_comparisons, write_comparisons
 from corridor.report._hub import render_hub, write_hub
 from corridor.report._routes import render_routes, write_routes
@@ -28,6 +29,7 @@ from corridor.report._sweep import render_sweep, write_sweep
 
 __all__ = [
     "render_assignment",
+    "render_calibration",
     "render_comparisons",
     "render_hub",
     "render_routes",

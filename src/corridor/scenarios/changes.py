@@ -24,6 +24,10 @@ Each change alters exactly what it names and nothing else (tested property by pr
     with their own cost columns and transfers (port, border charges) get it on those columns.
 ``change_time``
     ``factor`` multiplies running times (links) and dwell times (transfers); ``add_h`` adds hours.
+``set_risk``
+    A risk priced once per shipment that uses any of ``countries`` (for some ``commodities`` and
+    ``markets``, default all): ``premium_usd_per_t``, ``p_delay`` × ``delay_h``, ``p_seizure`` ×
+    ``seizure_usd_per_t`` — the stochastic equilibrium (``method: sue``) prices it per route.
 ``change_risk``
     Risk scores of countries (priced by ``engine.risk_price``).
 ``grow_demand``, ``move_demand``
@@ -52,6 +56,7 @@ from typing import Any
 from corridor.exceptions import InputError, Problem
 from corridor.model import CORRIDORS, TRANSFER_KINDS, Demand, DemandRow, Facility, Link, Network, Node, Transfer
 from corridor.model.commodity import MODES
+from corridor.model.risk import RiskEntry, RiskModel
 from corridor.model.validate import NUMERIC_RANGES
 from corridor.scenarios.changes_fleet import FLEET_CHANGES, facility_ids, facility_matches
 from corridor.scenarios.spec import Change, ScenarioSpec
@@ -73,6 +78,8 @@ class Applied:
         Countries closed to transit.
     country_risk
         Risk scores changed by ``change_risk`` (merged over the defaults), or None.
+    risk
+        Risk priced per shipment, set by ``set_risk`` (the stochastic equilibrium uses it).
     log
         One line per change applied: what it touched.
     """
@@ -82,6 +89,7 @@ class Applied:
     no_transit: frozenset[str] = frozenset()
     country_risk: Mapping[str, float] | None = None
     log: tuple[str, ...] = field(default=())
+    risk: RiskModel = field(default_factory=RiskModel)
 
 
 def _ids(v: Any) -> list[str]:
@@ -97,6 +105,7 @@ class _Ctx:
         self.net, self.demand, self.params = net, demand, params
         self.no_transit: set[str] = set()
         self.risk: dict[str, float] | None = None
+        self.risk_entries: list[RiskEntry] = []
         self.log: list[str] = []
         self.problems: list[Problem] = []
 
@@ -329,6 +338,30 @@ def _risk(ctx: _Ctx, ch: Change) -> None:
     ctx.log.append(f"change_risk: {', '.join(_ids(ch.args['country']))} = {score:g}")
 
 
+def _set_risk(ctx: _Ctx, ch: Change) -> None:
+    """``set_risk``: a risk priced once per shipment that uses one of the countries."""
+    known = ctx.countries()
+    countries = [c.upper() for c in _ids(ch.args["countries"])]
+    for c in countries:
+        if c not in known:
+            ctx.bad(ch, "countries", f"no node or link of the network is in {c!r}{_hint(c, known)}")
+    commodities = _ids(ch.args.get("commodities") or [])
+    ctx.check_ids(ch, commodities, [c.id for c in ctx.net.commodities], "commodity", "commodities")
+    markets = _ids(ch.args.get("markets") or [])
+    ctx.check_ids(ch, markets, ctx.net.node_index, "market or destination node", "markets")
+    figures = {k: float(ctx.value(ch.args.get(k, 0.0))) for k in
+               ("premium_usd_per_t", "p_delay", "delay_h", "p_seizure", "seizure_usd_per_t")}
+    try:
+        entry = RiskEntry(tuple(countries), tuple(commodities), tuple(markets), note=ch.note or "", **figures)
+    except InputError as e:
+        for p in e.problems:
+            ctx.bad(ch, p.field, p.message)
+        return
+    ctx.risk_entries.append(entry)
+    ctx.log.append(f"set_risk: {'+'.join(countries)} {figures['premium_usd_per_t']:g} USD/t, "
+                   f"p_delay {figures['p_delay']:g} x {figures['delay_h']:g} h, p_seizure {figures['p_seizure']:g}")
+
+
 def _demand_rows(ctx: _Ctx, ch: Change) -> list[int]:
     sel = {k: _ids(v) for k, v in (ch.args.get("select") or {}).items()}
     rows = ctx.demand.rows
@@ -446,6 +479,7 @@ _APPLY = {
     "change_tariff": _tariff,
     "change_time": _time,
     "change_risk": _risk,
+    "set_risk": _set_risk,
     "grow_demand": _demand,
     "move_demand": _demand,
     "add_node": _add,
@@ -487,4 +521,5 @@ def apply_changes(
             continue
     if ctx.problems:
         raise InputError(ctx.problems)
-    return Applied(ctx.net, ctx.demand, frozenset(ctx.no_transit), ctx.risk, tuple(ctx.log))
+    return Applied(ctx.net, ctx.demand, frozenset(ctx.no_transit), ctx.risk, tuple(ctx.log),
+                   RiskModel(tuple(ctx.risk_entries)))

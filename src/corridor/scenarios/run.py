@@ -101,7 +101,9 @@ def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
     """Keyword arguments of :meth:`FreightLP.build` for this scenario."""
     eng = spec.engine
     vot = eng.get("value_of_time")
-    if vot is None and eng.get("method") == "equilibrium":
+    if eng.get("method") == "sue":
+        vot = 0.0  # the stochastic equilibrium prices time per shipper segment
+    elif vot is None and eng.get("method") == "equilibrium":
         from corridor.assignment.freight_eq import DEFAULT_VALUE_OF_TIME
 
         vot = DEFAULT_VALUE_OF_TIME
@@ -224,6 +226,8 @@ def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: Frei
     if spec.engine.get("slices"):
         res = _solve_sliced(spec, network, applied, lp)
         return res, {"slices": [s.summary() for s in res.slices]}, float(res.meta.get("tonne_hours", 0.0))
+    if spec.engine.get("method") == "sue":
+        return _solve_sue(spec, network, applied, lp)
     if spec.engine.get("method") != "equilibrium":
         res = lp.solve()
         return res, {}, float(res.meta.get("tonne_hours", 0.0))
@@ -248,6 +252,28 @@ def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: Frei
     extra = {"gap": eq.gap, "iterations": eq.iterations, "converged": eq.converged,
              "congestion": [dict(r) for r in eq.congestion if r["delay_h"] > 0][:_TOP_BOTTLENECKS]}
     return eq.flows, extra, eq.total_travel_time
+
+
+def _solve_sue(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP
+               ) -> tuple[Any, dict[str, Any], float]:
+    """The stochastic equilibrium with the dataset's choice parameters and the scenario's risk."""
+    import warnings
+
+    from corridor.assignment.sue import SUEOptions, stochastic_equilibrium
+    from corridor.exceptions import ConvergenceWarning
+    from corridor.scenarios.choice_data import choice_for
+
+    kw = lp.options
+    opts = SUEOptions(choice=choice_for(dict(network.meta)), risk=applied.risk, gap=float(spec.engine.get("gap", 1e-4)),
+                      carbon_price=kw["carbon_price"], risk_price=kw["risk_price"],
+                      unserved_penalty_usd_per_t=kw["unserved_penalty_usd_per_t"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        eq = stochastic_equilibrium(network, applied.demand, opts, lp=lp)
+    extra = {"gap": eq.gap, "iterations": eq.iterations, "converged": eq.converged,
+             "choice": dict(eq.options["choice"]), "risk": list(eq.options["risk"]),
+             "prices": list(eq.prices)[:_TOP_BOTTLENECKS]}
+    return eq.flows, extra, float(eq.flows.meta.get("tonne_hours", 0.0))
 
 
 def _solve_sliced(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP) -> Any:

@@ -67,6 +67,8 @@ CHANGE_KINDS: dict[str, tuple[str, ...]] = {
     "add_transfer": ("record",),
     "change_fleet": ("ids", "add_vessels", "vessels", "round_trip_h", "share", "share_factor"),
     "set_departures": ("line", "per_year"),
+    "set_risk": ("countries", "commodities", "markets", "premium_usd_per_t", "p_delay", "delay_h", "p_seizure",
+                 "seizure_usd_per_t"),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "scale_capacity": ("factor",),
@@ -74,6 +76,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "change_risk": ("country", "score"),
     "change_fleet": ("ids",),
     "set_departures": ("line", "per_year"),
+    "set_risk": ("countries",),
 }
 _ONE_OF: dict[str, tuple[str, ...]] = {
     "set_capacity": ("mtpa", "teu", "wagons"),
@@ -106,7 +109,10 @@ _DOC_KEYS = ("nominal", "description", "source", "status", "unit")
 _NUMBERS: dict[str, Bounds] = {"factor": {"low": 0}, "mtpa": {"low": 0}, "teu": {"low": 0}, "wagons": {"low": 0},
                                "score": {"low": 0}, "add_usd_per_t": {}, "add_usd_per_teu": {}, "add_h": {},
                                "add_vessels": {}, "vessels": {"low": 0}, "round_trip_h": {"low": 0, "low_open": True},
-                               "share": {"low": 0, "high": 1}, "share_factor": {"low": 0}, "per_year": {"low": 0}}
+                               "share": {"low": 0, "high": 1}, "share_factor": {"low": 0}, "per_year": {"low": 0},
+                               "premium_usd_per_t": {"low": 0}, "delay_h": {"low": 0},
+                               "seizure_usd_per_t": {"low": 0}, "p_delay": {"low": 0, "high": 1},
+                               "p_seizure": {"low": 0, "high": 1}}
 
 
 @dataclass(frozen=True)
@@ -471,7 +477,11 @@ def _read_engine(doc: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
             continue
         out[str(k)] = v
     _check_slices(out, section, loc, problems)
-    for key, allowed in (("method", ("lp", "equilibrium")), ("hub_delay", ("none", "simulated"))):
+    if out.get("method") == "sue" and out.get("value_of_time") is not None:
+        problems.at(section, "value_of_time", "engine.value_of_time", "the stochastic equilibrium (method: sue) "
+                    "takes its values of time from the shippers' segments (the dataset's choice.csv); "
+                    "drop engine.value_of_time", default=loc)
+    for key, allowed in (("method", ("lp", "equilibrium", "sue")), ("hub_delay", ("none", "simulated"))):
         if out[key] not in allowed:
             problems.at(section, key, f"engine.{key}", f"must be {' or '.join(map(repr, allowed))}, got {out[key]!r}",
                         default=loc)
@@ -486,7 +496,7 @@ def _check_slices(out: dict[str, Any], section: Mapping[str, Any], loc: str, pro
     if not isinstance(value, str) or not value.strip():
         problems.at(section, "slices", "engine.slices", f"must be a slice set name (monthly) or a slices.csv path, "
                     f"got {value!r}", default=loc)
-    elif out.get("method") == "equilibrium":
+    elif out.get("method") in ("equilibrium", "sue"):
         problems.at(section, "slices", "engine.slices", "time slices are solved with the LP only (method: lp)",
                     default=loc)
     else:

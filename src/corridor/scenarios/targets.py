@@ -54,7 +54,28 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     return tuple(targets)
 
 
-def _model_value(measure: str, measures: Mapping[str, Any], capacities: Iterable[Mapping[str, Any]]) -> float | None:
+def _node_value(kind: str, rest: str, measures: Mapping[str, Any]) -> float | None:
+    """``gateway:<node>:<unit>`` or ``market:<node>:<unit>``."""
+    node, _, unit = rest.rpartition(":")
+    key = {"t": "tonnes", "TEU": "teu", "teu": "teu"}.get(unit)
+    if not node or key is None:
+        return None
+    if kind == "gateway":
+        return float(sum(r[key] for r in measures.get("by_gateway", ()) if r.get("node") == node))
+    col = "served_t" if key == "tonnes" else "served_teu"
+    return float(sum(r.get(col, 0.0) for r in measures.get("by_od", ()) if r.get("destination") == node))
+
+
+def _model_value(measure: str, measures: Mapping[str, Any], capacities: Iterable[Mapping[str, Any]],
+                 link_flows: Iterable[Mapping[str, Any]] = ()) -> float | None:
+    kind, _, rest = measure.partition(":")
+    if kind in ("gateway", "market") and rest:
+        return _node_value(kind, rest, measures)
+    if kind in ("link", "pipeline") and rest:
+        link, _, unit = rest.rpartition(":")
+        if unit != "t" or not link:
+            return None
+        return float(sum(r["tonnes"] for r in link_flows if r.get("link") == link))
     if measure.startswith("facility:"):
         _, fid, unit = measure.split(":", 2)
         flows = [float(c["flow"]) for c in capacities if c.get("kind") == "facility" and c.get("id") == fid
@@ -65,17 +86,26 @@ def _model_value(measure: str, measures: Mapping[str, Any], capacities: Iterable
 
 
 def compare_targets(targets: Sequence[Target], measures: Mapping[str, Any],
-                    capacities: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+                    capacities: Iterable[Mapping[str, Any]],
+                    link_flows: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
     """One record per target: observed, model, ratio and whether it lies within :data:`TOLERANCE`.
 
-    ``measures`` are a run's physical measures (``to_dict()["measures"]``); ``capacities`` its
-    capacity rows (``kind``, ``id``, ``unit``, ``flow``), for facility targets. A target whose
-    figure the run does not have gets ``model`` None.
+    ``measures`` are a run's physical measures (``to_dict()["measures"]``, with ``by_od`` for
+    market targets); ``capacities`` its capacity rows (``kind``, ``id``, ``unit``, ``flow``), for
+    facility targets; ``link_flows`` its link flows, for ``pipeline:<link>:t`` targets. A target
+    whose figure the run does not have gets ``model`` None. Measures:
+
+    - a scalar of the physical measures (``titr_t`` …);
+    - ``facility:<id>:<unit>``: the flow through a facility's capacity row in that unit;
+    - ``gateway:<node>:t`` (or ``:TEU``): Kazakh exports through an export gateway (``by_gateway``);
+    - ``market:<node>:t`` (or ``:TEU``): tonnes served to rows ending at a market (or any destination);
+    - ``pipeline:<link>:t`` (or ``link:<link>:t``): tonnes on a link, both directions.
     """
     caps = list(capacities)
+    flows = list(link_flows)
     out = []
     for t in targets:
-        model = _model_value(t.measure, measures, caps)
+        model = _model_value(t.measure, measures, caps, flows)
         ratio = None if model is None or t.observed == 0 else model / t.observed
         out.append({**asdict(t), "name": t.id, "model": model, "ratio": ratio,
                     "within": ratio is not None and abs(ratio - 1.0) <= TOLERANCE})

@@ -1,0 +1,173 @@
+"""How shippers choose: value-of-time segments, the logit scale, path size and corridor constants.
+
+Shippers of one commodity differ in what an hour is worth to them. Their value of time (USD per
+tonne-hour) is taken as lognormal with median ``vot_median`` and log-spread ``vot_sigma``, cut into
+``segments`` groups of equal share, each group represented by its conditional mean (so the mean
+of the distribution is kept). Each segment chooses among routes and gateways by a path-size logit:
+
+``U_k = −theta · C_k / C_ref + path_size · ln PS_k + constant[corridor of k]``
+
+where ``C_k`` is the route's generalised cost for the segment (money + value of time × hours + risk
++ reliability), ``C_ref`` the cheapest route's cost for that segment at free flow (so ``theta`` is
+dimensionless: a route dearer by ``1/theta`` of the best has ``e⁻¹`` of its odds, for cheap bulk
+and dear containers alike), ``PS_k`` Ben-Akiva and Bierlaire's path size (the share of the route's
+length it does not share with other routes of the set) and ``constant`` an alternative-specific
+constant of the route's corridor (what the costs leave out: paperwork, habit, reliability of
+service) in utility units.
+
+>>> p = ChoiceParameters(vot_median=0.1, vot_sigma=1.0, segments=3)
+>>> [round(s.share, 4) for s in p.segments_for("container")]
+[0.3333, 0.3333, 0.3333]
+>>> mean = sum(s.share * s.value_of_time for s in p.segments_for("container"))
+>>> round(mean, 6) == round(0.1 * 2.718281828 ** 0.5, 6)
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+from corridor.exceptions import InputError, Problem
+
+__all__ = ["CHOICE_PARAMETERS", "ChoiceParameters", "Parameter", "Segment"]
+
+CHOICE_PARAMETERS: dict[str, tuple[str, float, float]] = {
+    "theta": ("logit scale on cost relative to the cheapest route (dimensionless)", 1e-3, 1e3),
+    "path_size": ("weight of ln(path size) in the utility", 0.0, 10.0),
+    "vot_median": ("median value of time, USD per tonne-hour", 0.0, 1e3),
+    "vot_sigma": ("log-spread (sigma) of the lognormal value of time", 0.0, 5.0),
+    "segments": ("number of value-of-time segments per commodity", 1.0, 15.0),
+    "reliability_ratio": ("value of an hour of standard deviation relative to an hour of mean time", 0.0, 10.0),
+}
+"""Name → (meaning, lowest, highest) of the scalar parameters; ``constant:<corridor>`` are the others."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A group of shippers of one commodity: its share of the tonnes and its value of time."""
+
+    share: float
+    value_of_time: float
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of the choice model as shipped in ``choice.csv``: value, standard error and provenance."""
+
+    name: str
+    value: float
+    se: float | None = None
+    unit: str = ""
+    status: str = "assumption"
+    method: str = ""
+    source: str = ""
+    note: str = ""
+    origin: str | None = field(default=None, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ChoiceParameters:
+    """The parameters of the shippers' choice (see the module docstring).
+
+    Parameters
+    ----------
+    theta
+        Logit scale on relative cost.
+    path_size
+        Weight of ``ln PS``.
+    vot_median, vot_sigma
+        Median (USD per tonne-hour) and log-spread of the lognormal value of time.
+    segments
+        Number of segments per commodity.
+    reliability_ratio
+        USD per hour of standard deviation of the delay, relative to the value of time.
+    constants
+        Utility constant per route corridor (``northern``, ``trans-caspian``, ``southern``,
+        ``maritime``, ``other``); absent ones are 0.
+    """
+
+    theta: float = 10.0
+    path_size: float = 1.0
+    vot_median: float = 0.12
+    vot_sigma: float = 1.0
+    segments: int = 3
+    reliability_ratio: float = 1.0
+    constants: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = []
+        for name, (_doc, low, high) in CHOICE_PARAMETERS.items():
+            v = getattr(self, name)
+            if not isinstance(v, int | float) or not math.isfinite(v) or not low <= v <= high:
+                problems.append(Problem("choice parameters", name, f"must lie in [{low:g}, {high:g}], got {v!r}"))
+        if isinstance(self.segments, float) and not float(self.segments).is_integer():
+            problems.append(Problem("choice parameters", "segments", f"must be a whole number, got {self.segments!r}"))
+        for k, v in self.constants.items():
+            if not isinstance(v, int | float) or not math.isfinite(v) or abs(v) > 50:
+                problems.append(Problem("choice parameters", f"constant:{k}", f"must lie in [-50, 50], got {v!r}"))
+        if problems:
+            raise InputError(problems)
+        object.__setattr__(self, "segments", int(self.segments))
+        object.__setattr__(self, "constants", dict(self.constants))
+
+    def segments_for(self, commodity: str) -> list[Segment]:
+        """The value-of-time segments of a commodity: equal shares, each at its conditional mean.
+
+        One distribution serves every commodity today (``commodity`` is for per-commodity ones).
+        """
+        del commodity
+        n = self.segments
+        if n == 1 or self.vot_sigma == 0:
+            mean = self.vot_median * math.exp(self.vot_sigma ** 2 / 2)
+            return [Segment(1.0, mean)] if n == 1 else [Segment(1.0 / n, mean)] * n
+        z = NormalDist()
+        s = self.vot_sigma
+        edges = [-math.inf] + [z.inv_cdf(k / n) for k in range(1, n)] + [math.inf]
+        out = []
+        for a, b in itertools.pairwise(edges):
+            pa = 0.0 if a == -math.inf else z.cdf(a)
+            pb = 1.0 if b == math.inf else z.cdf(b)
+            qa = 0.0 if a == -math.inf else z.cdf(a - s)
+            qb = 1.0 if b == math.inf else z.cdf(b - s)
+            out.append(Segment(pb - pa, self.vot_median * math.exp(s * s / 2) * (qb - qa) / (pb - pa)))
+        return out
+
+    def constant(self, corridor: str) -> float:
+        """The utility constant of a route corridor (0 if none is set)."""
+        return float(self.constants.get(corridor, 0.0))
+
+    def with_values(self, values: Mapping[str, float]) -> ChoiceParameters:
+        """A copy with some parameters replaced (``constant:<corridor>`` for a constant)."""
+        kw: dict[str, object] = {}
+        consts = dict(self.constants)
+        for k, v in values.items():
+            if k.startswith("constant:"):
+                consts[k.split(":", 1)[1]] = float(v)
+            elif k in CHOICE_PARAMETERS:
+                kw[k] = float(v) if k != "segments" else int(v)
+            else:
+                raise InputError(Problem("choice parameters", k, f"unknown parameter; known: "
+                                         f"{', '.join(CHOICE_PARAMETERS)}, constant:<corridor>"))
+        return ChoiceParameters(**{**self.as_kwargs(), **kw, "constants": consts})  # type: ignore[arg-type]
+
+    def as_kwargs(self) -> dict[str, object]:
+        """The parameters as keyword arguments."""
+        return {"theta": self.theta, "path_size": self.path_size, "vot_median": self.vot_median,
+                "vot_sigma": self.vot_sigma, "segments": self.segments, "reliability_ratio": self.reliability_ratio,
+                "constants": dict(self.constants)}
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain record (constants flattened to ``constant:<corridor>``)."""
+        out = {k: v for k, v in self.as_kwargs().items() if k != "constants"}
+        out.update({f"constant:{k}": v for k, v in sorted(self.constants.items())})
+        return out
+
+    @classmethod
+    def from_parameters(cls, params: Mapping[str, Parameter] | list[Parameter]) -> ChoiceParameters:
+        """Build from shipped :class:`Parameter` records (unknown names are an error)."""
+        items = params.values() if isinstance(params, Mapping) else params
+        return cls().with_values({p.name: p.value for p in items})

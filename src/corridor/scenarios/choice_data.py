@@ -1,0 +1,87 @@
+"""The shippers' choice parameters a dataset ships (``choice.csv``), read and written.
+
+A dataset folder may hold ``choice.csv``: one row per parameter of
+:class:`~corridor.model.choice.ChoiceParameters` with its value, standard error, unit, status
+(``calibrated`` for the fitted ones) and method. ``corridor calibrate`` writes it; the stochastic
+equilibrium (``engine.method: sue``) reads it. A dataset without one runs with the defaults of
+:class:`~corridor.model.choice.ChoiceParameters`, which are assumptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from corridor.exceptions import InputError, Problem
+from corridor.model.choice import ChoiceParameters, Parameter
+from corridor.model.provenance import Status
+
+__all__ = ["choice_file", "choice_for", "load_choice", "write_choice"]
+
+FILE = "choice.csv"
+
+
+def choice_file(meta_path: str) -> Path | None:
+    """``choice.csv`` of the dataset a network was read from (``meta["path"]``), if there is one."""
+    from corridor import data
+
+    if meta_path.startswith("builtin:"):
+        folder = data.path(meta_path.split(":", 1)[1])
+    else:
+        folder = Path(meta_path)
+        if folder.is_file():
+            folder = folder.parent
+    file = folder / FILE
+    return file if file.exists() else None
+
+
+def load_choice(path: str | Path) -> tuple[Parameter, ...]:
+    """Read ``choice.csv`` (a file, or a folder holding one; none there gives ``()``).
+
+    Raises
+    ------
+    InputError
+        A row with a missing or malformed field, an unknown parameter or status, naming file, line and field.
+    """
+    from corridor.io.schema import TABLES
+    from corridor.io.tables import read_table
+
+    file = Path(path)
+    if file.is_dir():
+        file = file / FILE
+        if not file.exists():
+            return ()
+    problems: list[Problem] = []
+    params: list[Parameter] = read_table(file, TABLES["choice"], problems)
+    statuses = {s.value for s in Status}
+    problems += [Problem(p.origin or str(file), "status", f"unknown status {p.status!r}")
+                 for p in params if p.status not in statuses]
+    for p in params:
+        try:
+            ChoiceParameters().with_values({p.name: p.value})
+        except InputError as e:
+            problems += [Problem(p.origin or str(file), "name" if "unknown" in q.message else "value", q.message)
+                         for q in e.problems]
+    if problems:
+        raise InputError(problems)
+    return tuple(params)
+
+
+def choice_for(meta: dict[str, object] | None) -> ChoiceParameters:
+    """The choice parameters of the dataset a network comes from (defaults if it ships none)."""
+    file = choice_file(str((meta or {}).get("path", "")))
+    return ChoiceParameters.from_parameters(list(load_choice(file))) if file is not None else ChoiceParameters()
+
+
+def write_choice(path: str | Path, params: Iterable[Parameter]) -> Path:
+    """Write ``choice.csv`` (to a file path, or into a folder), atomically."""
+    from corridor.io.files import atomic_file
+    from corridor.io.schema import TABLES
+    from corridor.io.tables import csv_text
+
+    file = Path(path)
+    if file.is_dir():
+        file = file / FILE
+    with atomic_file(file) as tmp:
+        tmp.write_text(csv_text(TABLES["choice"], list(params)), encoding="utf-8")
+    return file
