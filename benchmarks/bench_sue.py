@@ -80,12 +80,16 @@ from corridor.assignment.choice_sets import PathSpace
 from corridor.assignment.lp import FreightLP
 from corridor.assignment.sue import SUEOptions, stochastic_equilibrium
 from corridor.scenarios.choice_data import choice_for
-if where == "eurasia":
+name, _, factor = where.partition("*")
+if name == "eurasia":
     from corridor import data
     ds = data.load("eurasia")
 else:
     from corridor.io.tntp import read_tntp
-    ds = read_tntp(where)
+    ds = read_tntp(name)
+if factor:
+    import dataclasses
+    ds = dataclasses.replace(ds, demand=[dataclasses.replace(r, tonnes=r.tonnes * float(factor)) for r in ds.demand])
 choice = choice_for(dict(ds.network.meta))  # the dataset's choice.csv, as engine: {method: sue} runs it
 choice = choice.with_values(overrides.pop("choice", {}))
 opts = SUEOptions(choice=choice, gap=gap, **overrides)
@@ -115,7 +119,8 @@ for r in res.flows.link_flows:
 rows = {r["row"] for r in res.routes}
 segs = choice.segments_for("")
 print(json.dumps({"flows": flows, "options": {k: v for k, v in res.options.items() if k != "risk"},
-                  "risk_entries": len(opts.risk.entries), "rows": len(rows), "routes": len(res.routes),
+                  "risk_entries": len(opts.risk.entries), "binding": len(res.prices),
+                  "rows": len(rows), "routes": len(res.routes),
                   "routes_max": max(sum(1 for r in res.routes if r["row"] == i) for i in rows),
                   "mean_vot": sum(g.share * g.value_of_time for g in segs), "served_t": float(res.served),
                   "total_cost": float(res.total_cost)}), flush=True)
@@ -260,13 +265,20 @@ def export_graph(where: str, used: dict[str, Any], mean_vot: float, folder: Path
 
 
 def _dataset(where: str) -> Any:
-    if where == "eurasia":
+    """``eurasia`` or a TNTP folder, with ``*F`` after it: every demand row's tonnes times ``F``."""
+    name, _, factor = where.partition("*")
+    if name == "eurasia":
         from corridor import data
 
-        return data.load("eurasia")
-    from corridor.io.tntp import read_tntp
+        ds = data.load("eurasia")
+    else:
+        from corridor.io.tntp import read_tntp
 
-    return read_tntp(where)
+        ds = read_tntp(name)
+    if factor:
+        ds = dataclasses.replace(ds, demand=[dataclasses.replace(r, tonnes=r.tonnes * float(factor))
+                                             for r in ds.demand])
+    return ds
 
 
 def _lines(out: str) -> list[dict]:
@@ -371,8 +383,9 @@ def _cell(r: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tntp", default=os.environ.get("CORRIDOR_TNTP_DIR"))
-    ap.add_argument("--networks", nargs="+", default=["eurasia", "SiouxFalls"],
-                    help="'eurasia' (the built-in data) and TNTP network names under --tntp")
+    ap.add_argument("--networks", nargs="+", default=["eurasia", "eurasia*1.5", "SiouxFalls"],
+                    help="'eurasia' (the built-in data) and TNTP network names under --tntp; NAME*F scales the "
+                         "demand by F")
     ap.add_argument("--gap", type=float, default=1e-4)
     ap.add_argument("--repeat", type=int, default=5, help="timed corridor runs (after one warm-up)")
     ap.add_argument("--aeq-repeat", type=int, default=5, help="timed AequilibraE runs (after one warm-up)")
@@ -403,7 +416,8 @@ def main() -> None:
                                                      f" -- NOT the pinned {AEQ_VERSION}"))
     rows, notes = [], []
     for name in args.networks:
-        where = "eurasia" if name == "eurasia" else str(Path(args.tntp or ".") / name)
+        base, star, factor = name.partition("*")
+        where = name if base == "eurasia" else str(Path(args.tntp or ".") / base) + star + factor
         ours = run_corridor(where, args.gap, args.repeat, args.threads, overrides)
         used = ours["options"]
         max_routes = args.max_routes or -(-ours["routes"] // ours["rows"])
@@ -417,7 +431,7 @@ def main() -> None:
         notes.append(f"{name}: corridor SUE choice parameters {used['choice']}, {ours['risk_entries']} risk entries, "
                      f"max_paths {used['max_paths']}, ban_depth {used['ban_depth']}; {ours['rows']} demand rows, "
                      f"{ours['routes']} routes weighed ({ours['routes'] / ours['rows']:.1f} per row, at most "
-                     f"{ours['routes_max']}); served {ours['served_t']:,.0f} t")
+                     f"{ours['routes_max']}); served {ours['served_t']:,.0f} t; {ours['binding']} capacities priced")
         notes.append(f"{name}: exported graph {exp.links} links, {exp.zones} zones, {exp.od_pairs} OD pairs, "
                      f"{exp.tonnes:,.0f} t, priced at the segments' mean value of time {ours['mean_vot']:.4f} "
                      f"USD/t-h; logit scale theta / C_ref per block {exp.scale[0]:.4g} to {exp.scale[1]:.4g} per USD/t")
