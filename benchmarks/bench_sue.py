@@ -367,8 +367,9 @@ def sweep(samples: int) -> list[tuple[str, float, float]]:
     with tempfile.TemporaryDirectory() as t:
         for method in ("sue", "lp"):
             eng = dict(spec.get("engine") or {})
-            if eng.get("method") != method:
-                eng = {"method": method, **({"value_of_time": eng["value_of_time"]} if "value_of_time" in eng else {})}
+            if eng.get("method") != method:  # the SUE takes its values of time from the choice segments
+                vot = eng.get("value_of_time") if method == "lp" else None
+                eng = {"method": method, **({"value_of_time": vot} if vot is not None else {})}
             path = Path(t) / f"{spec['name']}.yaml"
             path.write_text(yaml.safe_dump({**spec, "engine": eng}, sort_keys=False))
             wall, warm = bench_sweep._local(samples, 2, path)
