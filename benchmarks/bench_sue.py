@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     CORRIDOR_TNTP_DIR=/work/shared/data/tntp .venv/bin/python benchmarks/bench_sue.py [--repeat 5]
-        [--networks eurasia SiouxFalls] [--sweep-samples 1000]
+        [--networks eurasia 'eurasia*1.5' SiouxFalls] [--sweep-samples 1000]
 
 AequilibraE (pinned: ``AEQ_VERSION``) lives in its own virtual environment, ``--aeq-venv``
 (``/tmp/aeqvenv`` by default); the benchmark creates it with ``python3 -m venv`` and
@@ -13,42 +13,56 @@ interpreter. corridor runs in a subprocess of this interpreter: one process per 
 ``--threads`` threads (numba's ``NUMBA_NUM_THREADS`` for corridor, ``RouteChoice.set_cores`` for
 AequilibraE; 1 by default, the issue's "one core").
 
-The same network and demand for both. corridor's engines work on a transfer-expanded multicommodity
-graph (:class:`corridor.assignment.lp.FreightLP`: one block of arcs per (commodity, origin), link arcs,
-transfer arcs at nodes for mode changes, ports and borders, source and sink arcs, and an unserved arc
-per demand row priced at the unserved penalty). The benchmark exports exactly that graph, priced at the
-prices the SUE reports it used (value of time, carbon, risk, unserved penalty), as a plain directed
-graph: one link per column with its generalised cost in USD per tonne, the blocks' sources and sinks
-as zones, and the demand rows in tonnes between them. AequilibraE's ``Graph`` is built from that table
-and ``RouteChoice`` runs on it with the cost field multiplied by the logit scale ``theta`` (its
-utility is ``-cost`` with the scale fixed at 1; its ``beta`` is the path-size exponent). Columns
-through a closed capacity (zero capacity) are left out of the export. The TNTP network (not tuned
-on) goes through the same export: ``corridor.io.tntp.read_tntp`` turns it into a corridor network
-and demand, and its links are priced as the SUE prices them.
+The same network and demand for both. corridor's SUE (:mod:`corridor.assignment.sue`) works on the
+transfer-expanded multicommodity graph of :class:`corridor.assignment.lp.FreightLP` (one block of arcs
+per (commodity, origin): link arcs, transfer arcs at nodes for mode changes, ports and borders, source
+and sink arcs, and an unserved arc per demand row at the unserved penalty). The benchmark exports
+exactly that graph as a plain directed graph: one link per column with its generalised cost in USD
+per tonne (money + value of time x hours + carbon and exposure prices as the SUE reports them), the
+blocks' sources and sinks as zones, the demand in tonnes between them; columns through a closed
+capacity are left out, as the SUE bars them. AequilibraE's ``Graph`` is built from that table and
+``RouteChoice`` runs on it. The TNTP network (not tuned on) goes through the same export:
+``corridor.io.tntp.read_tntp`` turns it into a corridor network and demand. ``eurasia*1.5`` is the
+built-in data with every demand row times 1.5 (capacities bind; not tuned on either).
 
 What is equal and what differs:
 
-- Equal: the graph, the link costs at free flow, the demand, the logit scale, the path-size
-  exponent, the flow each engine returns per network link direction (compared at the end).
-- Differs: AequilibraE's ``RouteChoice`` is *one* stochastic loading at the costs of the graph (choice
-  sets by BFSLE or link penalisation, path-size-logit probabilities, link loading); it does not
-  iterate costs against flows. corridor's SUE iterates until the relative gap is at most ``--gap``
-  (1e-4), with delays at capacities. Where no capacity binds (the TNTP export: its links have no
-  freight capacity), both compute the same thing and the ratio is like for like; on eurasia
-  corridor's time includes its iterations, and the table also gives corridor's time per iteration.
-  The choice sets are generated differently (see the driver notes in the table output).
+- Equal: the graph, the costs of its columns, the demand, the path-size weight (AequilibraE's
+  ``beta`` = corridor's ``path_size``), one core each.
+- The logit. corridor's utility is ``-theta * C_k / C_ref + path_size * ln PS_k`` per
+  value-of-time segment (3 by default), ``C_ref`` being the segment's cheapest route for that demand
+  row, ``PS_k`` the path size by link length. AequilibraE's is ``-c_k + beta * ln PS_k`` with one
+  cost per link and ``PS_k`` by link cost. The export therefore prices the links at the segments'
+  mean value of time and multiplies each block's costs by ``theta / C_ref``, ``C_ref`` the
+  demand-weighted mean over the block's rows of their cheapest route: exact for a block with one
+  destination (most of eurasia's), an approximation for the others (every TNTP origin).
+- The choice sets. corridor: least-cost route per segment, country bans (a tree ``ban_depth``
+  deep), link penalisation, routes dearer than 3x the cheapest dropped, at most ``max_paths``;
+  AequilibraE: BFSLE (or link penalisation) with ``max_routes`` = corridor's mean routes per row,
+  rounded up.
+- Capacities. corridor's SUE keeps them hard, prices them by the dual (L-BFGS-B) and grows the
+  choice sets by column generation until the relative gap is under ``--gap``; AequilibraE's
+  ``RouteChoice`` is one loading at the graph's costs and has no capacities. Where none binds
+  (eurasia and SiouxFalls as given) this is the same work; at 1.5x demand corridor does more.
+- Results. corridor collects the full result tables (an ``LPResult``: flows per link and commodity,
+  OD, corridors, measures, the route records); AequilibraE the link loads. The link flows of the two
+  are compared at the end (share of corridor's total that differs), as a check, not a target.
 
 What is timed (wall clock, ``time.perf_counter``, median over ``--repeat`` runs, after one warm-up run
-that is reported separately):
+that is reported separately; its first call includes loading numba's cache):
 
-- corridor: the whole ``stochastic_equilibrium(network, demand, options)`` call (building the graph,
-  all iterations, collecting the result); the warm-up includes numba's JIT (or loading its cache).
+- corridor, whole call: ``stochastic_equilibrium(network, demand, options)`` (building the flow model,
+  choice sets, rounds, collecting the result), what a user waits for (the issue's "under 3 s").
+- corridor, model prebuilt: the same with ``lp=`` a model built beforehand and its path space
+  (``PathSpace.of``) compiled outside the timer, as AequilibraE's ``Graph`` is; the part of it that
+  collects the result tables is shown in brackets.
 - AequilibraE: ``RouteChoice.execute(perform_assignment=True)`` plus ``get_load_results()`` (the link
   loads); building its ``Graph`` and the demand table is outside the timer, as in bench_equilibrium.
 
 ``--sweep-samples N`` also times an ``N``-sample sweep of ``examples/northern-risk-premium.yaml`` on a
-local pool of 2 workers with ``engine: {method: sue}`` and, side by side, with ``engine: {method: lp}``
-(bench_sweep's harness, each in a fresh interpreter).
+local pool of 2 workers with ``engine: {method: sue}`` and, one after the other on the same machine,
+with ``engine: {method: lp}`` (bench_sweep's ``_local`` harness: scenario loaded, then the timer runs
+over starting the workers, the samples and the DuckDB store).
 """
 
 from __future__ import annotations
