@@ -43,7 +43,8 @@ What is equal and what differs:
 - Capacities. corridor's SUE keeps them hard, prices them by the dual (L-BFGS-B) and grows the
   choice sets by column generation until the relative gap is under ``--gap``; AequilibraE's
   ``RouteChoice`` is one loading at the graph's costs and has no capacities. Where none binds
-  (eurasia and SiouxFalls as given) this is the same work; at 1.5x demand corridor does more.
+  (SiouxFalls: TNTP links carry no freight capacity) this is the same work; on eurasia a few
+  capacities bind already at the 2021 demand (more at 1.5x), and corridor also prices them.
 - Results. corridor collects the full result tables (an ``LPResult``: flows per link and commodity,
   OD, corridors, measures, the route records); AequilibraE the link loads. The link flows of the two
   are compared at the end (share of corridor's total that differs), as a check, not a target.
