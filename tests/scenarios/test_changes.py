@@ -163,14 +163,14 @@ def test_grow_demand_scales_only_the_selection(commodity: str, factor: float) ->
 
 
 def test_move_demand_and_add_records() -> None:
-    out = _apply("""  - move_demand: {select: {destination: novorossiysk}, destination: poti}
+    out = _apply("""  - move_demand: {select: {destination: world-sea}, destination: poti}
   - add_node: {id: new-port, name: New port, country: KZ, kind: seaport, lon: 51.0, lat: 43.0,
                coords_source: TEST, coords_status: assumption}
   - add_link: {id: new-link, a: aktau, b: new-port, mode: road, distance_km: 20, speed_kmh: 50,
                capacity_mtpa: 1, source: TEST, status: plan}
   - add_transfer: {id: new-gate, node: new-port, kind: port-handling, time_h: 5, capacity_teu: 1000,
                    source: TEST, status: plan}""")
-    assert all(r.destination != "novorossiysk" for r in out.demand)
+    assert all(r.destination != "world-sea" for r in out.demand)
     assert sum(r.destination == "poti" for r in out.demand) > sum(r.destination == "poti" for r in DEMAND)
     lk = out.network.links[out.network.link_index["new-link"]]
     assert (lk.capacity_mtpa, lk.provenance["capacity_mtpa"].status.value) == (1.0, "plan")

@@ -167,9 +167,13 @@ LINKS = [
     # --- Pipelines ----------------------------------------------------------------------------------
     ("cpc-pipeline", "atyrau", "novorossiysk", "pipeline", "northern", "RU", ("src", 1500, "KZI21", "measured"),
      {"commodities": {"oil"}, "oneway": True,
-      "note": "Caspian Pipeline Consortium (Tengiz-Novorossiysk, ~1,500 km); most of the length in Russia"}),
+      "capacity_mtpa": (67 - (58.7 - 52.2), "KMG20+ZB23+M-SPARE", "derived"),
+      "note": "Caspian Pipeline Consortium (Tengiz-Novorossiysk, ~1,500 km); most of the length in Russia. "
+              "Capacity: 67 Mt/yr (KMG20) less the 6.5 Mt/yr of non-Kazakh shippers (ZB23: 58.7 Mt shipped in "
+              "2022, 52.2 from Kazakhstan; the 2022 share stands for 2021), which the demand table lacks"}),
     ("atyrau-samara-pipeline", "atyrau", "samara", "pipeline", "northern", "KZ", ("gc",),
-     {"commodities": {"oil"}, "oneway": True, "note": "Uzen-Atyrau-Samara oil pipeline"}),
+     {"commodities": {"oil"}, "oneway": True, "capacity_mtpa": (17.5, "KMG20", "official capacity"),
+      "note": "Uzen-Atyrau-Samara oil pipeline; capacity of the Atyrau-Samara section 17.5 Mt/yr (KMG20)"}),
     # --- Maritime China-Europe and Baltic -----------------------------------------------------------
     ("lianyungang-rotterdam", "lianyungang", "rotterdam", "sea", "maritime", "", ("sea",), {"note": "via Suez"}),
     ("lianyungang-constanta", "lianyungang", "constanta", "sea", "maritime", "", ("sea",), {"note": "via Suez"}),

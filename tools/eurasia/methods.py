@@ -141,6 +141,15 @@ METHODS = {
     "ASSUME-GRAIN-SEASON": ("assumption", "Grain exports peak in October-December at the rail grain-export "
                             "capacity (GU25) and spread evenly over the other months; no monthly export series "
                             "was found", ""),
+    "M-MARKET": ("method", "Market access link: a market at a hub is reached from the hub by a link of zero length "
+                 "in the hub's mode; a market reached by sea gets a sea link from each port that can serve it, "
+                 "with the searoute length and the sea tariff rows and speed of every other sea link",
+                 "The gateway (port, border crossing, pipeline) is chosen by the engines upstream; see DATA.md, "
+                 "Markets and gateways."),
+    "M-SPARE": ("method", "Capacity left to Kazakh oil = published capacity less the published volume of the other "
+                "shippers, whose oil the demand table lacks", ""),
+    "M-PRIOR-YEAR": ("method", "A year's figure = the next year's published figure / (1 + its published growth "
+                     "over that year)", ""),
     "ASSUME-DEMAND": ("assumption", "Split of a published aggregate over origins and destinations for lack of "
                       "published OD data (each row's note says how)", ""),
 }

@@ -106,7 +106,7 @@ TRANSFERS = [
 # Ports without a published dwell: loading (land to water) and transshipment (water to water) wait
 # as long as Aktau's calibrated dwell, unloading one day (assumptions). At Lianyungang and Rotterdam
 # the maritime route's 28-40 days door to door already include the port time (M-SEA).
-for _port in ("constanta", "istanbul", "mersin", "novorossiysk", "ust-luga", "bandar-abbas"):
+for _port in ("constanta", "istanbul", "mersin", "novorossiysk", "ust-luga", "bandar-abbas", "ceyhan"):
     TRANSFERS += [
         (f"{_port}-port-out", _port, "port-handling", LAND, WATER,
          {"time_h": "calibrated:aktau-assumed", "note": "dwell taken as Aktau's calibrated dwell (assumption)"}),

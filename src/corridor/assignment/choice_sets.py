@@ -32,6 +32,7 @@ from corridor.assignment.lp_matrix import column_ends
 from corridor.assignment.measures import route_corridor
 
 if TYPE_CHECKING:
+    from corridor.assignment.lp_graph import TemplateArcs
     from corridor.assignment.lp_matrix import ExpandedGraph
 
 __all__ = ["Path", "PathSpace"]
@@ -109,23 +110,33 @@ class PathSpace:
         self.col_km = np.zeros(graph.n_cols)
         self.col_km[fl[is_link]] = comp.distance_km[arcs[is_link]]
         countries = sorted({c for c in self.node_country if c})
+        self.country_names = countries
+        code = {c: k for k, c in enumerate(countries)}
+        self.node_country_code = np.asarray([code.get(c, -1) for c in self.node_country], dtype=np.int64)
         self.country_cols: dict[str, np.ndarray] = {}
         for c in countries:
             in_c = np.asarray([x == c for x in self.node_country], dtype=bool)
             touch = np.zeros(graph.n_cols, dtype=bool)
             touch[fl] = in_c[self.col_tail_node[fl]] | in_c[self.col_head_node[fl]]
             self.country_cols[c] = touch
+        self.generated: dict[bytes, tuple[list[list[Path]], list[set[bytes]], int]] = {}
         self.end_countries = [(self.node_country[node_pos[r.origin]], self.node_country[node_pos[r.destination]])
                               for r in graph.rows]
 
     @classmethod
     def of(cls, graph: ExpandedGraph) -> PathSpace:
-        """The path space of ``graph`` (cached while the graph lives)."""
-        got = _SPACES.get(graph)
-        if got is None:
+        """The path space of ``graph``, cached while its template lives (a re-priced graph shares it)."""
+        got = _SPACES.get(graph.template)
+        if got is None or not got.matches(graph):
             got = cls(graph)
-            _SPACES[graph] = got
+            _SPACES[graph.template] = got
         return got
+
+    def matches(self, graph: ExpandedGraph) -> bool:
+        """Whether ``graph`` has this space's structure (the same template, rows, blocks and columns)."""
+        g = self.graph
+        return g is graph or (g.template is graph.template and g.rows is graph.rows and g.blocks is graph.blocks
+                              and g.matrix is graph.matrix)
 
     def shortest(self, weight: np.ndarray, rows: Sequence[int] | None = None) -> list[np.ndarray | None]:
         """Least-weight route (its columns) of each demand row; ``None`` where there is none.
@@ -223,19 +234,28 @@ class PathSpace:
             out.append(routes)
         return out
 
+    def sequence(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Node indices a route visits in order, and the country codes (indices) it passes in order.
+
+        Consecutive repeats are merged; nodes without a country are left out of the countries.
+        """
+        seq = np.empty(2 * len(cols), dtype=np.int64)
+        seq[0::2] = self.col_tail_node[cols]
+        seq[1::2] = self.col_head_node[cols]
+        seq = seq[seq >= 0]
+        if len(seq):
+            seq = seq[np.concatenate(([True], seq[1:] != seq[:-1]))]
+        cc = self.node_country_code[seq]
+        cc = cc[cc >= 0]
+        if len(cc):
+            cc = cc[np.concatenate(([True], cc[1:] != cc[:-1]))]
+        return seq, cc
+
     def path(self, cols: np.ndarray) -> Path:
         """The :class:`Path` of a column sequence."""
-        seq: list[int] = []
-        for c in cols.tolist():
-            for v in (int(self.col_tail_node[c]), int(self.col_head_node[c])):
-                if v >= 0 and (not seq or seq[-1] != v):
-                    seq.append(v)
-        countries: list[str] = []
-        for v in seq:
-            c = self.node_country[v]
-            if c and (not countries or countries[-1] != c):
-                countries.append(c)
-        return Path(cols, tuple(self.node_ids[v] for v in seq), tuple(countries),
+        seq, cc = self.sequence(cols)
+        return Path(cols, tuple(self.node_ids[v] for v in seq.tolist()),
+                    tuple(self.country_names[c] for c in cc.tolist()),
                     route_corridor(self.graph, cols), float(self.col_km[cols].sum()))
 
     def banned(self, countries: Iterable[str]) -> np.ndarray:
@@ -247,7 +267,20 @@ class PathSpace:
         return out
 
 
-_SPACES: weakref.WeakKeyDictionary[ExpandedGraph, PathSpace] = weakref.WeakKeyDictionary()
+_MAX_CACHED = 8  # generated choice sets kept per path space
+
+
+def _generation_key(weights: Sequence[np.ndarray], reference: np.ndarray, settings: tuple[object, ...]) -> bytes:
+    """Digest of what a generation depends on: the weights and the settings."""
+    import hashlib
+
+    h = hashlib.blake2b(repr(settings).encode(), digest_size=16)
+    for w in (*weights, reference):
+        h.update(np.ascontiguousarray(w, dtype=np.float64).tobytes())
+    return h.digest()
+
+
+_SPACES: weakref.WeakKeyDictionary[TemplateArcs, PathSpace] = weakref.WeakKeyDictionary()
 
 
 def revisits(countries: Sequence[str]) -> bool:
@@ -285,11 +318,11 @@ class ChoiceSets:
         if key in self._keys[i]:
             return False
         self._keys[i].add(key)
-        p = self.space.path(cols)
-        if revisits(p.countries) or len(set(p.nodes)) < len(p.nodes):
+        seq, cc = self.space.sequence(cols)
+        if len(np.unique(cc)) < len(cc) or len(np.unique(seq)) < len(seq):
             self.rejected_revisits += 1
             return False
-        self.paths[i].append(p)
+        self.paths[i].append(self.space.path(cols))
         return True
 
     def generate(self, weights: Sequence[np.ndarray], reference: np.ndarray, *, ban_depth: int = 1,
@@ -306,6 +339,13 @@ class ChoiceSets:
             Depth of the ban tree and most ban sets tried.
         """
         sp = self.space
+        key = _generation_key(weights, reference, (ban_depth, max_ban_sets, self.max_paths, self.max_cost_ratio))
+        done = sp.generated.get(key)
+        if done is not None:  # the same weights generate the same sets: a sweep's samples often share them
+            self.paths = [list(ps) for ps in done[0]]
+            self._keys = [set(k) for k in done[1]]
+            self.rejected_revisits = done[2]
+            return
         for w in weights:
             for i, cols in enumerate(sp.shortest(w)):
                 self.add(i, cols)
@@ -314,6 +354,9 @@ class ChoiceSets:
                 self.add(i, cols)
         self._ban_tree(reference, ban_depth, max_ban_sets)
         self.prune(reference)
+        if len(sp.generated) >= _MAX_CACHED:
+            sp.generated.pop(next(iter(sp.generated)))
+        sp.generated[key] = ([list(ps) for ps in self.paths], [set(k) for k in self._keys], self.rejected_revisits)
 
     def _ban_tree(self, reference: np.ndarray, depth: int, max_sets: int) -> None:
         """Add the least-cost routes that avoid the countries of the routes found, ``depth`` bans deep."""

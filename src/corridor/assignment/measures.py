@@ -45,9 +45,9 @@ of links, the commodity, the kind of transfers — so they hold on any network:
     Per node: tonnes and TEU of the routes that pass a ``gauge-change`` transfer there.
 ``by_gateway``
     Per node: tonnes and TEU of Kazakh exports (rows starting in KZ and ending outside) whose
-    *export gateway* is there — the port where the route's last sea voyage starts (Novorossiysk
-    for the CPC, Poti, Batumi, Ceyhan …), else, for a route over land, the node where it leaves
-    Kazakhstan (Dostyk, Saryagash …).
+    *export gateway* is there — the port where the route's first sea voyage beyond the Caspian
+    starts (Novorossiysk for the CPC, Poti, Batumi, Ceyhan for the BTC …), else, for a route over
+    land, the node where it leaves Kazakhstan (Dostyk, Saryagash …).
 ``by_corridor``
     Each route is assigned to one corridor by the first rule that holds: touches Russia →
     ``northern``; else crosses the Caspian (a water link between two littoral countries) →
@@ -110,7 +110,7 @@ COUNTS: Mapping[str, str] = {
     "by_gauge_change": "tonnes of the routes changing gauge here",
     "by_corridor": "served tonnes whose route the corridor rule assigns here; the rows add up to served",
     "by_gateway": "Kazakh exports (rows from KZ to outside) leaving through this gateway: the port of the "
-                  "route's last sea voyage, else the node where it leaves Kazakhstan",
+                  "route's first sea voyage beyond the Caspian, else the node where it leaves Kazakhstan",
 }
 """What each measure counts, in a few words (tables carry it as ``counts``)."""
 
@@ -348,9 +348,9 @@ def _gateway(facts: _ArcFacts, ta: np.ndarray) -> int:
     """Node index of a route's export gateway (see ``by_gateway``); -1 for an empty route."""
     if not len(ta):
         return -1
-    sea = np.flatnonzero(facts.sea[ta])
+    sea = np.flatnonzero(facts.sea[ta] & ((facts.flags[ta] & _CASPIAN) == 0))
     if len(sea):
-        return int(facts.tail[ta[sea[-1]]])
+        return int(facts.tail[ta[sea[0]]])
     home = facts.country[int(facts.tail[ta[0]])]
     for a in ta.tolist():
         u, v = int(facts.tail[a]), int(facts.head[a])

@@ -38,6 +38,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 import warnings
@@ -131,7 +132,8 @@ class SUEResult:
     converged, gap, iterations, seconds
         Whether the target gap was met, the gap reached, rounds of column generation, wall time.
     total_cost
-        Σ tonnes × generalised cost (money, time, risk; capacity prices excluded), USD per year.
+        Σ served tonnes × generalised cost (money, each segment's value of time × hours, risk per
+        shipment; capacity prices excluded), USD per year; also ``flows.total_cost``.
     routes
         One record per (demand row, route): tonnes, share, corridor, gateway, countries, cost.
     prices
@@ -297,7 +299,8 @@ class _Logit:
                     grp.append(gi)
                     kk.append(k)
                     cost.append(c)
-                    u0.append(choice.path_size * math.log(size[k]) + choice.constant(self.paths[k].corridor))
+                    u0.append(choice.path_size * math.log(size[k])
+                              + choice.constant(self.paths[k].corridor, g.rows[i].commodity))
                 grp.append(gi)
                 kk.append(-1)
                 cost.append(penalty)
@@ -343,18 +346,21 @@ class _Logit:
     def solve(self, y0: np.ndarray, gap: float) -> tuple[np.ndarray, float]:
         """Capacity prices maximising the dual from ``y0``, and the relative gap reached."""
         from scipy.optimize import minimize
+        from threadpoolctl import threadpool_limits
 
         if not len(self.cap):
             return np.zeros(0), self.gap(np.zeros(0))
         y = y0
         g = math.inf
-        for _ in range(6):
-            res = minimize(self.dual, y, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * len(y),
-                           options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 30})
-            y = np.maximum(res.x, 0.0)
-            g = self.gap(y / self.amax)
-            if g <= gap:
-                break
+        # the problem is small: threads of the BLAS cost more to wake than the work (100x on a busy machine)
+        with threadpool_limits(limits=1, user_api="blas"):
+            for _ in range(6):
+                res = minimize(self.dual, y, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * len(y),
+                               options={"maxiter": 20000, "ftol": 1e-16, "gtol": 1e-13, "maxcor": 10})
+                y = np.maximum(res.x, 0.0)
+                g = self.gap(y / self.amax)
+                if g <= gap:
+                    break
         return y / self.amax, g
 
     def gap(self, prices: np.ndarray) -> float:
@@ -429,7 +435,7 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
         raise InputError(Problem("lp", "value_of_time", "the stochastic equilibrium prices time per segment: "
                                  "build the LP with value_of_time=0"))
     model = _Model(lp, opts)
-    if choice_sets is not None and choice_sets.space.graph is not lp.graph:
+    if choice_sets is not None and not choice_sets.space.matches(lp.graph):
         raise InputError(Problem("choice_sets", "space", "the choice sets were built for another model"))
     sets = choice_sets
     if sets is None:
@@ -528,10 +534,11 @@ def _result(model: _Model, logit: _Logit, prices: np.ndarray, sets: ChoiceSets, 
                      "money_usd_per_t": float(model.coef[p.cols].sum()), "hours": float(model.hours[p.cols].sum()),
                      "risk_usd_per_t": float(logit.path_risk[k].money_usd_per_t),
                      "risk_delay_h": float(logit.path_risk[k].delay_h)})
-    total = float(f @ logit.cost)
+    total = float(f[logit.on_path] @ logit.cost[logit.on_path])  # served tonnes: money, time, risk
     flows = lp.collect(LPSolution(x, duals, "equilibrium" if converged else "not converged", total,
                                   {"iterations": rounds, "warm_start": False,
                                    "tonne_hours": float(x @ model.hours)}, routes=routes))
+    flows = dataclasses.replace(flows, total_cost=total)
     used = {"method": "sue", "gap_target": opts.gap, "choice": opts.choice.to_dict(), "risk": opts.risk.to_dict(),
             "carbon_price": opts.carbon_price, "risk_price": opts.risk_price,
             "unserved_penalty_usd_per_t": opts.unserved_penalty_usd_per_t, "ban_depth": opts.ban_depth,

@@ -169,6 +169,7 @@ TABLES: dict[str, Table] = {
         ("observed", "float", True, "the published figure"), ("unit", "str", True, "t or TEU (per year)"),
         ("year", "int", True, ""), ("source", "str", True, "source keys joined by +"),
         ("status", "str", True, "status of the published figure"), ("note", "str", False, ""),
+        ("fit", "bool", False, "whether calibration fits it (default true; false: compared only)"),
     ), (), Target),
     "choice": Table("choice", _cols(
         ("name", "str", True, "theta, path_size, vot_median, vot_sigma, segments, reliability_ratio or "
@@ -349,7 +350,7 @@ def _build_rest(name: str, v: dict[str, Any], prov: dict[str, Provenance], where
                          origin=where)
     if name == "targets":
         return Target(v["id"], v["measure"], v["observed"], v["unit"], v["year"], v["source"], v["status"],
-                      v["note"], origin=where)
+                      v["note"], True if v["fit"] is None else v["fit"], origin=where)
     if name not in ("facilities", "fleets"):
         raise AssertionError(name)
     if name == "facilities":

@@ -12,8 +12,8 @@ where ``C_k`` is the route's generalised cost for the segment (money + value of 
 dimensionless: a route dearer by ``1/theta`` of the best has ``e⁻¹`` of its odds, for cheap bulk
 and dear containers alike), ``PS_k`` Ben-Akiva and Bierlaire's path size (the share of the route's
 length it does not share with other routes of the set) and ``constant`` an alternative-specific
-constant of the route's corridor (what the costs leave out: paperwork, habit, reliability of
-service) in utility units.
+constant of the route's corridor — the commodity's own where set, else the corridor's — (what
+the costs leave out: paperwork, habit, reliability of service) in utility units.
 
 >>> p = ChoiceParameters(vot_median=0.1, vot_sigma=1.0, segments=3)
 >>> [round(s.share, 4) for s in p.segments_for("container")]
@@ -87,7 +87,8 @@ class ChoiceParameters:
         USD per hour of standard deviation of the delay, relative to the value of time.
     constants
         Utility constant per route corridor (``northern``, ``trans-caspian``, ``southern``,
-        ``maritime``, ``other``); absent ones are 0.
+        ``maritime``, ``other``), or per corridor and commodity (``trans-caspian/container``),
+        which replaces the corridor's for that commodity; absent ones are 0.
     """
 
     theta: float = 10.0
@@ -136,9 +137,14 @@ class ChoiceParameters:
             out.append(Segment(pb - pa, self.vot_median * math.exp(s * s / 2) * (qb - qa) / (pb - pa)))
         return out
 
-    def constant(self, corridor: str) -> float:
-        """The utility constant of a route corridor (0 if none is set)."""
-        return float(self.constants.get(corridor, 0.0))
+    def constant(self, corridor: str, commodity: str = "") -> float:
+        """The utility constant of a route corridor for a commodity (0 if none is set).
+
+        ``constants`` may hold a constant for a commodity (key ``corridor/commodity``) and one for
+        every other commodity (key ``corridor``); the commodity's own wins.
+        """
+        own = self.constants.get(f"{corridor}/{commodity}") if commodity else None
+        return float(own if own is not None else self.constants.get(corridor, 0.0))
 
     def with_values(self, values: Mapping[str, float]) -> ChoiceParameters:
         """A copy with some parameters replaced (``constant:<corridor>`` for a constant)."""

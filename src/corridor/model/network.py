@@ -33,8 +33,10 @@ NODE_KINDS: tuple[str, ...] = (
     "dry-port",
     "oil-terminal",
     "zone",
+    "market",
 )
-"""Kinds of node. ``zone`` is a traffic zone of a research network (TNTP)."""
+"""Kinds of node. ``zone`` is a traffic zone of a research network (TNTP); ``market`` a destination market
+(cargo ends there and does not pass through: ``thru`` false)."""
 
 TRANSFER_KINDS: tuple[str, ...] = (
     "gauge-change",

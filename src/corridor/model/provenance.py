@@ -25,6 +25,8 @@ class Status(StrEnum):
     """A quote, a single shipment, a press or traveller report."""
     DERIVED = "derived"
     """Computed from sourced inputs; the source key names the method."""
+    CALIBRATED = "calibrated"
+    """Fitted so that the model reproduces observed figures; the method is named with it."""
     ASSUMPTION = "assumption"
     """No published figure was found; the value is a stated assumption."""
 

@@ -30,6 +30,9 @@ class Target:
         Source keys (joined by ``+``) and status, as for every figure of the dataset.
     note
         What the figure counts, and how its scope differs from the model's where it does.
+    fit
+        Whether a calibration should fit the figure; false where its scope differs from the model's
+        (e.g. a port throughput that includes trade the demand table lacks): compared, not fitted.
     """
 
     id: str
@@ -40,4 +43,5 @@ class Target:
     source: str
     status: str
     note: str = ""
+    fit: bool = True
     origin: str | None = field(default=None, compare=False, hash=False, repr=False)

@@ -50,7 +50,7 @@ _SEA = "#dce9f2"
 _LAND = "#f4f3ef"
 _LAND_NET = "#ebe5d5"
 _BORDER = "#b9b2a2"
-_KIND_RANK = {"seaport": 0, "dry-port": 0, "oil-terminal": 1, "rail-terminal": 1, "city": 1, "border": 2,
+_KIND_RANK = {"market": 0, "seaport": 0, "dry-port": 0, "oil-terminal": 1, "rail-terminal": 1, "city": 1, "border": 2,
               "junction": 3}
 # a sea link this long and this much longer than the great circle (around Arabia and India, via Suez)
 # is drawn as a dashed arc along the bottom of the map

@@ -1,10 +1,14 @@
 """Calibration targets: the published aggregates of a base year against what a run carries.
 
 A dataset may ship ``targets.csv`` (the built-in ``eurasia`` does: the 2021 Trans-Caspian volume,
-China–Europe transit through Kazakhstan, port throughput). Each target names the model figure it
-is compared with: a scalar of the physical measures (``titr_t``, ``kz_transit_teu``, … see
-:mod:`corridor.assignment.measures`) or ``facility:<id>:<unit>``, the flow through a facility's
-capacity row in that unit.
+China–Europe transit through Kazakhstan, port throughput, crude by pipeline). Each target names the
+model figure it is compared with: a scalar of the physical measures (``titr_t``, ``kz_transit_teu``,
+… see :mod:`corridor.assignment.measures`), ``facility:<id>:<unit>`` (the flow through a facility's
+capacity row in that unit), ``pipeline:<link-id>:t`` (tonnes on a link, from the run's link flows),
+``market:<node-id>:t`` (tonnes served to a market node from origins in Kazakhstan, from the run's
+demand rows) or ``gateway:<node-id>:t`` (tonnes of Kazakh exports whose export gateway is the node: the
+``by_gateway`` measure); several joined by ``+`` are summed. A target
+with ``fit`` false is compared but not fitted.
 
 >>> t = Target("x", "titr_t", 100.0, "t", 2021, "SRC", "measured")
 >>> compare_targets([t], {"titr_t": 120.0}, [])[0]["within"]
@@ -54,58 +58,61 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     return tuple(targets)
 
 
-def _node_value(kind: str, rest: str, measures: Mapping[str, Any]) -> float | None:
-    """``gateway:<node>:<unit>`` or ``market:<node>:<unit>``."""
-    node, _, unit = rest.rpartition(":")
-    key = {"t": "tonnes", "TEU": "teu", "teu": "teu"}.get(unit)
-    if not node or key is None:
-        return None
+def _keyed_value(measure: str, measures: Mapping[str, Any], link_flows: Sequence[Mapping[str, Any]],
+                 od: Sequence[Mapping[str, Any]], countries: Mapping[str, str] | None) -> float | None:
+    """The figure of a ``pipeline:``, ``market:`` or ``gateway:`` target.
+
+    ``pipeline:<link>:t`` from the link flows, ``market:<node>:t`` from the demand rows (those from
+    Kazakhstan when ``countries`` is given), ``gateway:<node>:t`` (or ``:TEU``) from ``by_gateway``.
+    """
+    kind, key, unit = measure.split(":", 2)
+    if kind == "pipeline":
+        return sum(float(r["tonnes"]) for r in link_flows if r.get("link") == key) if link_flows else None
     if kind == "gateway":
-        return float(sum(r[key] for r in measures.get("by_gateway", ()) if r.get("node") == node))
-    col = "served_t" if key == "tonnes" else "served_teu"
-    return float(sum(r.get(col, 0.0) for r in measures.get("by_od", ()) if r.get("destination") == node))
+        if "by_gateway" not in measures:
+            return None
+        col = "teu" if unit.lower() == "teu" else "tonnes"
+        return sum(float(r[col]) for r in measures["by_gateway"] if r.get("node") == key)
+    rows = od or measures.get("by_od", ())
+    if not rows:
+        return None
+    return sum(float(r["served_t"]) for r in rows if r.get("destination") == key
+               and (countries is None or countries.get(str(r.get("origin"))) == "KZ"))
 
 
 def _model_value(measure: str, measures: Mapping[str, Any], capacities: Iterable[Mapping[str, Any]],
-                 link_flows: Iterable[Mapping[str, Any]] = ()) -> float | None:
-    kind, _, rest = measure.partition(":")
-    if kind in ("gateway", "market") and rest:
-        return _node_value(kind, rest, measures)
-    if kind in ("link", "pipeline") and rest:
-        link, _, unit = rest.rpartition(":")
-        if unit != "t" or not link:
-            return None
-        return float(sum(r["tonnes"] for r in link_flows if r.get("link") == link))
+                 link_flows: Sequence[Mapping[str, Any]] = (), od: Sequence[Mapping[str, Any]] = (),
+                 countries: Mapping[str, str] | None = None) -> float | None:
+    if "+" in measure:
+        parts = [_model_value(m.strip(), measures, capacities, link_flows, od, countries) for m in measure.split("+")]
+        return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+    if measure.startswith(("pipeline:", "market:", "gateway:")):
+        return _keyed_value(measure, measures, link_flows, od, countries)
     if measure.startswith("facility:"):
         _, fid, unit = measure.split(":", 2)
         flows = [float(c["flow"]) for c in capacities if c.get("kind") == "facility" and c.get("id") == fid
                  and c.get("unit") == unit]
         return sum(flows) if flows else None
-    value = measures.get(measure)
+    value = measures.get(measure)  # a scalar measure, or gateway:<node>:t once the engines carry it
     return None if value is None else float(value)
 
 
 def compare_targets(targets: Sequence[Target], measures: Mapping[str, Any],
-                    capacities: Iterable[Mapping[str, Any]],
-                    link_flows: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+                    capacities: Iterable[Mapping[str, Any]], *, link_flows: Iterable[Mapping[str, Any]] = (),
+                    od: Iterable[Mapping[str, Any]] = (),
+                    countries: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """One record per target: observed, model, ratio and whether it lies within :data:`TOLERANCE`.
 
-    ``measures`` are a run's physical measures (``to_dict()["measures"]``, with ``by_od`` for
-    market targets); ``capacities`` its capacity rows (``kind``, ``id``, ``unit``, ``flow``), for
-    facility targets; ``link_flows`` its link flows, for ``pipeline:<link>:t`` targets. A target
-    whose figure the run does not have gets ``model`` None. Measures:
-
-    - a scalar of the physical measures (``titr_t`` …);
-    - ``facility:<id>:<unit>``: the flow through a facility's capacity row in that unit;
-    - ``gateway:<node>:t`` (or ``:TEU``): Kazakh exports through an export gateway (``by_gateway``);
-    - ``market:<node>:t`` (or ``:TEU``): tonnes served to rows ending at a market (or any destination);
-    - ``pipeline:<link>:t`` (or ``link:<link>:t``): tonnes on a link, both directions.
+    ``measures`` are a run's physical measures (``to_dict()["measures"]``); ``capacities`` its
+    capacity rows (``kind``, ``id``, ``unit``, ``flow``), for facility targets; ``link_flows``
+    its link flow rows (``link``, ``tonnes``), for pipeline targets; ``od`` its demand rows
+    (``origin``, ``destination``, ``served_t``) and ``countries`` the country of each node, for
+    market targets. A target whose figure the run does not have gets ``model`` None.
     """
-    caps = list(capacities)
-    flows = list(link_flows)
+    caps, flows, rows = list(capacities), list(link_flows), list(od)
     out = []
     for t in targets:
-        model = _model_value(t.measure, measures, caps, flows)
+        model = _model_value(t.measure, measures, caps, flows, rows, countries)
         ratio = None if model is None or t.observed == 0 else model / t.observed
         out.append({**asdict(t), "name": t.id, "model": model, "ratio": ratio,
                     "within": ratio is not None and abs(ratio - 1.0) <= TOLERANCE})
