@@ -374,6 +374,8 @@ def sweep(samples: int) -> list[tuple[str, float, float]]:
     """Time ``samples`` on 2 local workers with the SUE and with the LP (bench_sweep's harness)."""
     import yaml
 
+    from corridor.assignment.freight_options import DEFAULT_VALUE_OF_TIME
+
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import bench_sweep
 
@@ -383,7 +385,7 @@ def sweep(samples: int) -> list[tuple[str, float, float]]:
         for method in ("sue", "lp"):
             eng = dict(spec.get("engine") or {})
             if eng.get("method") != method:  # the SUE takes its values of time from the choice segments
-                vot = eng.get("value_of_time") if method == "lp" else None
+                vot = eng.get("value_of_time", DEFAULT_VALUE_OF_TIME) if method == "lp" else None
                 eng = {"method": method, **({"value_of_time": vot} if vot is not None else {})}
             path = Path(t) / f"{spec['name']}.yaml"
             path.write_text(yaml.safe_dump({**spec, "engine": eng}, sort_keys=False))
