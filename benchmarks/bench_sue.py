@@ -481,7 +481,7 @@ def main() -> None:
         print()
         print(f"{args.sweep_samples}-sample sweep of northern-risk-premium, local pool of 2 workers, DuckDB store, "
               "one run each:")
-        print("| engine | seconds | samples/s | warm re-solves |")
+        print("| engine | seconds | samples/s | samples on a reused model (warm) |")
         print("|---|---|---|---|")
         for method, wall, warm in res:
             print(f"| {method} | {wall:.1f} | {args.sweep_samples / wall:.1f} | {warm:.0%} |")
