@@ -220,7 +220,7 @@ def assign(
     net: Dataset | Network,
     demand: Demand | str | os.PathLike[str] | None = None,
     *,
-    method: Literal["lp", "equilibrium"] = "lp",
+    method: Literal["lp", "equilibrium", "sue"] = "lp",
     value_of_time: float | None = None,
     carbon_price: float = 0.0,
     risk_price: float = 0.0,
@@ -246,6 +246,10 @@ def assign(
         reports unserved demand and ranks bottlenecks by the value of one more unit of capacity.
         ``"equilibrium"``: the behavioural view, every shipper on its cheapest route while each
         capacity turns into a delay (on TNTP research networks: their link volume-delay functions).
+        ``"sue"``: shippers who choose — value-of-time segments spread over routes and export
+        gateways by a path-size logit, hard capacities priced (stochastic user equilibrium,
+        :mod:`corridor.assignment.sue`), with the dataset's calibrated choice parameters
+        (``choice.csv``). Freight networks only.
     value_of_time
         USD per tonne-hour. LP default 0 (tariffs only); freight equilibrium default
         :data:`corridor.assignment.freight_eq.DEFAULT_VALUE_OF_TIME` (calibrated).
@@ -282,8 +286,8 @@ def assign(
     True
     """
     ds = _with_demand(net, demand)
-    if method not in ("lp", "equilibrium"):
-        raise _arg("method", f"must be 'lp' or 'equilibrium', not {method!r}")
+    if method not in ("lp", "equilibrium", "sue"):
+        raise _arg("method", f"must be 'lp', 'equilibrium' or 'sue', not {method!r}")
     _check_finite(value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price, gap=gap,
                   toll_factor=toll_factor, distance_factor=distance_factor)
     if slices is not None and method != "lp":
@@ -296,6 +300,11 @@ def assign(
             raise _arg(given[0], "applies to the equilibrium method only; the LP has no iterations")
         return Assignment("lp", _solve_lp(ds, value_of_time or 0.0, carbon_price, risk_price, progress, slices),
                           ds.network)
+    if method == "sue":
+        return Assignment("sue", _sue(ds, {"value_of_time": value_of_time, "algorithm": algorithm,
+                                           "max_iter": max_iter, "toll_factor": toll_factor,
+                                           "distance_factor": distance_factor}, gap, carbon_price, risk_price,
+                                      progress), ds.network)
     options: dict[str, Any] = {"method": algorithm or "bfw", "gap": 1e-4 if gap is None else gap,
                                "max_iter": 500 if max_iter is None else max_iter}
     if _is_freight(ds.network):
@@ -312,6 +321,29 @@ def assign(
                        "network has link volume-delay functions: use toll_factor and distance_factor")
     return Assignment("equilibrium", _equilibrium(ds, options, toll_factor or 0.0, distance_factor or 0.0, progress),
                       ds.network)
+
+
+def _sue(ds: Dataset, refused: Mapping[str, Any], gap: float | None, carbon_price: float, risk_price: float,
+         progress: ProgressCallback | None) -> Any:
+    """The stochastic equilibrium of a freight dataset with its shipped choice parameters."""
+    from corridor.assignment.sue import SUEOptions, stochastic_equilibrium
+    from corridor.scenarios.choice_data import choice_for
+
+    for name, value in refused.items():
+        if value is not None:
+            why = ("the shippers' values of time come from the dataset's choice.csv (segments)"
+                   if name == "value_of_time" else "applies to the other equilibrium (method='equilibrium')")
+            raise _arg(name, f"not an option of method='sue': {why}")
+    if not _is_freight(ds.network):
+        raise _arg("method", "'sue' needs a freight network (capacities in Mt/yr, TEU/yr or wagons)")
+
+    def tick(p: Any) -> None:
+        if progress is not None:
+            progress(Progress("stochastic equilibrium", float(p.iteration), None, f"gap {p.gap:.1e}"))
+
+    opts = SUEOptions(choice=choice_for(dict(ds.network.meta)), gap=1e-4 if gap is None else gap,
+                      carbon_price=carbon_price, risk_price=risk_price)
+    return stochastic_equilibrium(ds.network, ds.demand, opts, progress=tick)
 
 
 def _check_finite(**values: float | None) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from corridor.assignment import EquilibriumResult, FreightEquilibriumResult, LPResult
+    from corridor.assignment.sue import SUEResult
     from corridor.hub import SimulationResult
     from corridor.model import Network
     from corridor.routing import Route, RouteSet
@@ -127,8 +128,9 @@ class Assignment(Result):
     Attributes
     ----------
     method
-        ``"lp"`` (system view: least total cost within capacities) or ``"equilibrium"``
-        (behavioural view: each shipper's cheapest route, capacities as delays).
+        ``"lp"`` (system view: least total cost within capacities), ``"equilibrium"``
+        (behavioural view: each shipper's cheapest route, capacities as delays) or ``"sue"``
+        (shippers who choose: a path-size logit over routes and gateways, capacities priced).
     result
         The engine's result: :class:`~corridor.assignment.LPResult`,
         :class:`~corridor.assignment.FreightEquilibriumResult` or, on a research network without
@@ -138,7 +140,7 @@ class Assignment(Result):
     """
 
     method: str
-    result: LPResult | FreightEquilibriumResult | EquilibriumResult
+    result: LPResult | FreightEquilibriumResult | EquilibriumResult | SUEResult
     network: Network = field(repr=False)
 
     @property
@@ -208,7 +210,7 @@ class Assignment(Result):
     def _render(self, *, fragment: bool, title: str | None) -> str:
         from corridor.report import render_assignment
 
-        name = "LP assignment" if self.method == "lp" else "Equilibrium"
+        name = {"lp": "LP assignment", "sue": "Stochastic equilibrium"}.get(self.method, "Equilibrium")
         return render_assignment(self.to_dict(), self.to_frame(), self.network,
                                  title=title or f"{name} on {self.network.name}", fragment=fragment)
 

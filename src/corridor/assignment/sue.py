@@ -183,6 +183,18 @@ class SUEResult:
             out["history"] = [{"round": r, "gap": g, "added": a, "seconds": s} for r, g, a, s in self.history]
         return out
 
+    def links_frame(self) -> Any:
+        """Flows by link direction and commodity (as the LP's)."""
+        return self.flows.links_frame()
+
+    def bottlenecks_frame(self) -> Any:
+        """The binding capacities ranked by their price (as the LP's duals)."""
+        return self.flows.bottlenecks_frame()
+
+    def od_frame(self) -> Any:
+        """One row per demand row: served and unserved tonnes."""
+        return self.flows.od_frame()
+
     def routes_frame(self) -> Any:
         """The routes as a pandas DataFrame."""
         import pandas as pd

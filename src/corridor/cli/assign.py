@@ -22,6 +22,7 @@ class Method(StrEnum):
 
     lp = "lp"
     equilibrium = "equilibrium"
+    sue = "sue"
 
 
 class Algorithm(StrEnum):
@@ -36,7 +37,8 @@ class Algorithm(StrEnum):
 
 def assign(
     method: Method = typer.Option(Method.lp, "--method", "-m",
-                                  help="lp: capacity-constrained min-cost flow; equilibrium: user equilibrium."),
+                                  help="lp: capacity-constrained min-cost flow; equilibrium: user equilibrium; "
+                                       "sue: shippers who choose (stochastic equilibrium, calibrated)."),
     network: Path | None = options.network(),
     tntp: Path | None = typer.Option(None, "--tntp", help="A TNTP research network (folder or _net.tntp file)."),
     demand: Path | None = typer.Option(None, "--demand",
@@ -74,7 +76,8 @@ def assign(
             "note: no link of this network has a volume-delay function (vdf_alpha, vdf_beta, vdf_capacity) "
             "and it has no freight capacities, so the equilibrium is an all-or-nothing assignment at "
             "free-flow times", style="yellow")
-    label = "LP" if method is Method.lp else f"equilibrium ({(algorithm or Algorithm.bfw).value})"
+    label = {Method.lp: "LP", Method.sue: "stochastic equilibrium"}.get(
+        method, f"equilibrium ({(algorithm or Algorithm.bfw).value})")
     with progress_bar(label, quiet=as_json) as tick:
         result = corridor.assign(
             ds, demand, method=method.value, value_of_time=value_of_time, carbon_price=carbon_price,
@@ -112,14 +115,18 @@ def _write_out(result: Assignment, out: Path, *, quiet: bool) -> None:
 def _show(d: dict[str, Any]) -> None:
     """Tables for people: the run, totals, corridors, then bottlenecks (LP) or delays (equilibrium)."""
     out = console()
-    if d.get("method") != "lp":
+    if d.get("method") == "sue":
+        state = "converged" if d["converged"] else "NOT converged"
+        out.print(f"[bold]stochastic equilibrium[/]: {state}, relative gap {d['gap']:.2e} after {d['iterations']} "
+                  f"rounds; {d['options'].get('routes_considered', 0)} routes weighed")
+    elif d.get("method") != "lp":
         state = "converged" if d["converged"] else "NOT converged"
         unit = f" {d['total_travel_time_unit']}" if "total_travel_time_unit" in d else ""
         out.print(f"[bold]equilibrium ({d.get('algorithm', d['method'])})[/]: {state}, relative gap {d['gap']:.2e} "
                   f"after {d['iterations']} iterations; total travel time {d['total_travel_time']:,.1f}{unit}")
     if "by_corridor" not in d:  # a research network: no tonnes, corridors or capacities
         return
-    out.print(f"[bold]{'LP assignment' if d.get('method') == 'lp' else 'flows'}[/]: total cost "
+    out.print(f"[bold]{'LP assignment' if d.get('method') == 'lp' else 'flows'}[/]: generalised cost "
               f"{d['total_cost'] / 1e9:,.2f} bn USD/yr; served {_t(d['served'])}, unserved {_t(d['unserved'])}; "
               f"{d['tonne_km'] / 1e9:,.1f} bn t·km, {d['co2e_kg'] / 1e9:,.2f} Mt CO2e")
     for table in measures_tables(d.get("measures") or {}):
@@ -129,7 +136,7 @@ def _show(d: dict[str, Any]) -> None:
         from corridor.cli._slices import slices_table
 
         out.print(slices_table(d["slices"]))
-    if d.get("method") == "lp":
+    if d.get("method") in ("lp", "sue"):
         if not d.get("bottlenecks"):
             out.print("no capacity binds")
         out.print(_bottlenecks(d.get("bottlenecks") or []))

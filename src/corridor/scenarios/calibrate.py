@@ -301,9 +301,9 @@ def _profile(ev: _Evaluator, x: np.ndarray, k: int) -> list[tuple[float, float]]
 
 _HELD: dict[str, tuple[str, str]] = {
     "path_size": ("assumption", "the usual weight of ln(path size) (Ben-Akiva and Bierlaire's path-size logit)"),
-    "vot_median": ("assumption", "the value of time of the deterministic freight equilibrium "
-                   "(DEFAULT_VALUE_OF_TIME, calibrated in the supply issue on the 2021 rail/sea split of "
-                   "China-Europe containers), taken as the median"),
+    "vot_median": ("calibrated", "the value of time of the deterministic freight equilibrium, taken as the "
+                   "median: DEFAULT_VALUE_OF_TIME, calibrated by bisection as the smallest value at which the 2021 "
+                   "baseline carries the 2021 China-Europe transit by rail (LOK22; corridor.assignment.freight_eq)"),
     "vot_sigma": ("assumption", "no published distribution of Kazakh shippers' value of time; a log-spread of 1 "
                   "puts the lowest and highest of three segments about 5 times apart"),
     "segments": ("assumption", "three equal segments of the value-of-time distribution (method choice)"),
@@ -332,6 +332,8 @@ def _parameters(best: ChoiceParameters, fit: Sequence[str], x: np.ndarray, se: n
             out.append(shipped[name])
         else:
             status, note = _HELD.get(name, ("assumption", "held at its starting value"))
-            out.append(Parameter(name, float(value), None, _UNITS.get(name, "utility"), status,
-                                 "held, not fitted", "", note))
+            method = "held, not fitted" + ("; bisection in the deterministic equilibrium" if status == "calibrated"
+                                            else "")
+            out.append(Parameter(name, float(value), None, _UNITS.get(name, "utility"), status, method,
+                                 "LOK22" if status == "calibrated" else "", note))
     return out
