@@ -31,8 +31,8 @@ from corridor.scenarios import RunStore, load_scenario, run_sweep
 RISK = Path(__file__).resolve().parents[1] / "examples" / "northern-risk-premium.yaml"
 
 
-def _local(samples: int, workers: int) -> tuple[float, float]:
-    spec = load_scenario(RISK)
+def _local(samples: int, workers: int, path: Path = RISK) -> tuple[float, float]:
+    spec = load_scenario(path)
     with tempfile.TemporaryDirectory() as t:
         start = time.perf_counter()
         res = run_sweep(spec, samples, seed=1, workers=workers, store=RunStore(Path(t) / "b.duckdb"))
