@@ -295,10 +295,8 @@ def assign(
         raise _arg("slices", "time slices are solved with the LP only (method='lp'); the equilibrium's delays "
                    "are annual")
     if method == "lp":
-        given = [k for k, v in (("algorithm", algorithm), ("gap", gap), ("max_iter", max_iter),
-                                ("toll_factor", toll_factor), ("distance_factor", distance_factor)) if v is not None]
-        if given:
-            raise _arg(given[0], "applies to the equilibrium method only; the LP has no iterations")
+        _no_iterations(algorithm=algorithm, gap=gap, max_iter=max_iter, toll_factor=toll_factor,
+                       distance_factor=distance_factor)
         return Assignment("lp", _solve_lp(ds, value_of_time or 0.0, carbon_price, risk_price, progress, slices),
                           ds.network)
     if method == "sue":
@@ -322,6 +320,13 @@ def assign(
                        "network has link volume-delay functions: use toll_factor and distance_factor")
     return Assignment("equilibrium", _equilibrium(ds, options, toll_factor or 0.0, distance_factor or 0.0, progress),
                       ds.network)
+
+
+def _no_iterations(**given: Any) -> None:
+    """Refuse equilibrium options given to the LP."""
+    named = [k for k, v in given.items() if v is not None]
+    if named:
+        raise _arg(named[0], "applies to the equilibrium method only; the LP has no iterations")
 
 
 def _sue(ds: Dataset, refused: Mapping[str, Any], gap: float | None, carbon_price: float, risk_price: float,
