@@ -93,8 +93,8 @@ def test_gateways_and_elasticity(curve: PremiumCurveResult) -> None:
     d = curve.to_dict()
     assert set(d) >= {"scenario", "countries", "premiums_usd_per_t", "steps", "elasticity", "first_binding",
                       "gateway_shares", "corridor_shares", "engine", "elapsed_s"}
-    assert d["countries"] == ["RU", "BY"] and d["engine"]["method"] == "sue" and "replaced by 'sue'" in d["engine"][
-        "note"]
+    # the baseline runs the stochastic equilibrium already: nothing replaced
+    assert d["countries"] == ["RU", "BY"] and d["engine"]["method"] == "sue" and d["engine"]["note"] == ""
     for g in d["gateway_shares"]:
         assert sum(v["share"] for v in g["gateways"].values()) == pytest.approx(1.0)
     # the premium moves volume away from Russia: the Northern corridor and its Kostanay gateway lose share,
@@ -170,3 +170,8 @@ def test_cli_json_report_and_bad_input(tmp_path: Path, capsys: pytest.CaptureFix
         assert main(["scenario", "premium", *args, "--max", "5", "--step", "5"] if "--max" not in args and
                     "--step" not in args else ["scenario", "premium", *args]) == 2
         assert field in capsys.readouterr().err
+
+
+def test_an_lp_scenario_is_run_as_sue_and_says_so() -> None:
+    d = premium_curve(load_scenario("caspian-storm-season"), max_usd_per_t=5, step_usd_per_t=5).to_dict()
+    assert d["engine"]["method"] == "sue" and "replaced by 'sue'" in d["engine"]["note"]

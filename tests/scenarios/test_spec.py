@@ -107,10 +107,11 @@ def test_compare_northern_route_closed() -> None:
     assert d["by_corridor"]["northern"]["tonnes"]["change"] < 0
     assert d["by_corridor"]["trans-caspian"]["tonnes"]["change"] > 0
     assert d["totals"]["total_cost_usd"]["change"] > 0
-    # the link changes add up: Σ change over links = scenario total - baseline total
+    # the link changes add up: Σ change over links = scenario total - baseline total (the list leaves out
+    # changes below a millionth of a link's flow, which the equilibrium's spread flows have)
     tot = sum(r["change_t"] for r in d["links"])
     assert tot == pytest.approx(scen.tables["link_flows"]["tonnes"].sum() - base.tables["link_flows"]["tonnes"].sum(),
-                                rel=1e-9)
+                                rel=1e-8)
     # with the Northern route closed, the Caspian ferries from Kazakhstan and Turkmenistan are full westbound
     assert {("fleet", "asco-kazakhstan"), ("fleet", "asco-turkmenistan")} <= {
         (b["kind"], b["id"]) for b in scen.summary["bottlenecks"]}
