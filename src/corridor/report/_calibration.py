@@ -55,7 +55,8 @@ def _ratio_chart(targets: list[Json]) -> Markup:
         return Markup("")
     return bar_chart([f"{t['name']}{'' if t.get('fit') else ' (not fitted)'}" for t in shown],
                      [[(float(t["ratio"]),)] for t in shown], [[BLUE]],
-                     title="model ÷ observed per target (1 = met exactly)", fmt=lambda x: f"{x:.2f}")
+                     title="model ÷ observed per target (1 = met exactly)", fmt=lambda x: f"{x:.2f}",
+                     label_width=230)
 
 
 def _profiles(profile: Mapping[str, list[Json]]) -> Markup:
