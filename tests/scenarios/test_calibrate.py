@@ -13,7 +13,7 @@ import corridor
 from corridor import data
 from corridor.cli import main
 from corridor.exceptions import InputError
-from corridor.model.choice import ChoiceParameters
+from corridor.model.choice import ChoiceParameters, Parameter
 from corridor.scenarios import load_scenario
 from corridor.scenarios.calibrate import SIGMA_BY_STATUS, TOLERANCE, _standard_errors
 from corridor.scenarios.choice_data import choice_for, load_choice, write_choice
@@ -158,3 +158,27 @@ def test_sweep_of_the_risk_premium_spreads_trans_caspian_volumes(tmp_path: Path,
     for name in ("titr_t", "titr_teu"):
         q = [metrics[name][k] for k in ("p5", "p25", "p50", "p75", "p95")]
         assert all(a < b for a, b in itertools.pairwise(q)), (name, q)
+
+
+def test_a_commodity_may_have_its_own_value_of_time(tmp_path: Path) -> None:
+    from corridor.assignment.sue import SUEOptions, stochastic_equilibrium
+
+    base = ChoiceParameters()
+    own = base.with_values({"vot_median/container": 1.0, "reliability_ratio/container": 2.0})
+    assert [s.value_of_time for s in own.segments_for("coal")] == [s.value_of_time for s in base.segments_for("coal")]
+    assert all(a.value_of_time == pytest.approx(b.value_of_time / 0.12)
+               for a, b in zip(own.segments_for("container"), base.segments_for("container"), strict=True))
+    assert own.value("reliability_ratio", "container") == 2.0 and own.value("reliability_ratio", "coal") == 1.0
+    with pytest.raises(InputError, match="per-commodity"):
+        ChoiceParameters(by_commodity={"theta/coal": 1.0})
+    # shipped as rows of choice.csv, read back the same
+    write_choice(tmp_path, [*load_choice(data.path("eurasia")),
+                            Parameter("vot_median/container", 1.0, None, "USD per t-h", "assumption")])
+    back = choice_for({"path": str(tmp_path)})
+    assert back.value("vot_median", "container") == 1.0
+    # dearer hours for containers move them off the slow sea route
+    ds = data.load("eurasia")
+    slow = stochastic_equilibrium(ds.network, ds.demand, SUEOptions(choice=base)).flows.measures
+    fast = stochastic_equilibrium(ds.network, ds.demand, SUEOptions(choice=own)).flows.measures
+    sea = {r["corridor"]: r["teu"] for r in slow["by_corridor"]}["maritime"]
+    assert {r["corridor"]: r["teu"] for r in fast["by_corridor"]}["maritime"] < sea

@@ -301,11 +301,12 @@ class _Logit:
         penalty = opts.unserved_penalty_usd_per_t
         for i in range(len(g.rows)):
             ks = by_row.get(i, [])
+            rel = choice.value("reliability_ratio", g.rows[i].commodity)
             for seg in model.segments[i]:
                 gi = len(d)
                 gstart.append(len(grp))
                 costs = [base[k] + seg.value_of_time * hours[k]
-                         + self.path_risk[k].cost(seg.value_of_time, choice.reliability_ratio) for k in ks]
+                         + self.path_risk[k].cost(seg.value_of_time, rel) for k in ks]
                 ref = min(costs) if costs else penalty
                 for k, c in zip(ks, costs, strict=True):
                     grp.append(gi)
@@ -509,7 +510,7 @@ def _generate_columns(model: _Model, sets: ChoiceSets, logit: _Logit, full_price
             p = sets.space.path(cols)
             r = g.rows[i]
             c = float(w[cols].sum()) + risk.shipment(p.countries, r.commodity, r.destination).cost(
-                vot, choice.reliability_ratio)
+                vot, choice.value("reliability_ratio", r.commodity))
             if c < best.get((i, vot), math.inf) * (1 - 1e-9) and sets.add(i, cols):
                 added += 1
     return added

@@ -33,7 +33,7 @@ from statistics import NormalDist
 
 from corridor.exceptions import InputError, Problem
 
-__all__ = ["CHOICE_PARAMETERS", "ChoiceParameters", "Parameter", "Segment"]
+__all__ = ["CHOICE_PARAMETERS", "PER_COMMODITY", "ChoiceParameters", "Parameter", "Segment"]
 
 CHOICE_PARAMETERS: dict[str, tuple[str, float, float]] = {
     "theta": ("logit scale on cost relative to the cheapest route (dimensionless)", 1e-3, 1e3),
@@ -44,6 +44,9 @@ CHOICE_PARAMETERS: dict[str, tuple[str, float, float]] = {
     "reliability_ratio": ("value of an hour of standard deviation relative to an hour of mean time", 0.0, 10.0),
 }
 """Name → (meaning, lowest, highest) of the scalar parameters; ``constant:<corridor>`` are the others."""
+
+PER_COMMODITY: tuple[str, ...] = ("vot_median", "vot_sigma", "reliability_ratio")
+"""Parameters a commodity may have of its own (``vot_median/container``), overriding the common value."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class ChoiceParameters:
         Number of segments per commodity.
     reliability_ratio
         USD per hour of standard deviation of the delay, relative to the value of time.
+    by_commodity
+        A commodity's own ``vot_median``, ``vot_sigma`` or ``reliability_ratio`` (keys
+        ``vot_median/container`` …), overriding the common value for that commodity.
     constants
         Utility constant per route corridor (``northern``, ``trans-caspian``, ``southern``,
         ``maritime``, ``other``), or per corridor and commodity (``trans-caspian/container``),
@@ -98,6 +104,7 @@ class ChoiceParameters:
     segments: int = 3
     reliability_ratio: float = 1.0
     constants: Mapping[str, float] = field(default_factory=dict)
+    by_commodity: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = []
@@ -110,23 +117,38 @@ class ChoiceParameters:
         for k, v in self.constants.items():
             if not isinstance(v, int | float) or not math.isfinite(v) or abs(v) > 50:
                 problems.append(Problem("choice parameters", f"constant:{k}", f"must lie in [-50, 50], got {v!r}"))
+        for k, v in self.by_commodity.items():
+            name, _, commodity = k.partition("/")
+            if name not in PER_COMMODITY or not commodity:
+                problems.append(Problem("choice parameters", k, f"a per-commodity parameter is "
+                                        f"{' or '.join(PER_COMMODITY)} + '/<commodity>'"))
+                continue
+            _doc, low, high = CHOICE_PARAMETERS[name]
+            if not isinstance(v, int | float) or not math.isfinite(v) or not low <= v <= high:
+                problems.append(Problem("choice parameters", k, f"must lie in [{low:g}, {high:g}], got {v!r}"))
         if problems:
             raise InputError(problems)
         object.__setattr__(self, "segments", int(self.segments))
         object.__setattr__(self, "constants", dict(self.constants))
+        object.__setattr__(self, "by_commodity", dict(self.by_commodity))
+
+    def value(self, name: str, commodity: str = "") -> float:
+        """A commodity's ``vot_median``, ``vot_sigma`` or ``reliability_ratio``: its own if set, else the common one."""
+        own = self.by_commodity.get(f"{name}/{commodity}") if commodity else None
+        return float(own if own is not None else getattr(self, name))
 
     def segments_for(self, commodity: str) -> list[Segment]:
         """The value-of-time segments of a commodity: equal shares, each at its conditional mean.
 
-        One distribution serves every commodity today (``commodity`` is for per-commodity ones).
+        The commodity's own median and spread where set (``vot_median/<commodity>``,
+        ``vot_sigma/<commodity>``), else the common ones.
         """
-        del commodity
         n = self.segments
-        if n == 1 or self.vot_sigma == 0:
-            mean = self.vot_median * math.exp(self.vot_sigma ** 2 / 2)
+        median, s = self.value("vot_median", commodity), self.value("vot_sigma", commodity)
+        if n == 1 or s == 0:
+            mean = median * math.exp(s ** 2 / 2)
             return [Segment(1.0, mean)] if n == 1 else [Segment(1.0 / n, mean)] * n
         z = NormalDist()
-        s = self.vot_sigma
         edges = [-math.inf] + [z.inv_cdf(k / n) for k in range(1, n)] + [math.inf]
         out = []
         for a, b in itertools.pairwise(edges):
@@ -134,7 +156,7 @@ class ChoiceParameters:
             pb = 1.0 if b == math.inf else z.cdf(b)
             qa = 0.0 if a == -math.inf else z.cdf(a - s)
             qb = 1.0 if b == math.inf else z.cdf(b - s)
-            out.append(Segment(pb - pa, self.vot_median * math.exp(s * s / 2) * (qb - qa) / (pb - pa)))
+            out.append(Segment(pb - pa, median * math.exp(s * s / 2) * (qb - qa) / (pb - pa)))
         return out
 
     def constant(self, corridor: str, commodity: str = "") -> float:
@@ -150,26 +172,32 @@ class ChoiceParameters:
         """A copy with some parameters replaced (``constant:<corridor>`` for a constant)."""
         kw: dict[str, object] = {}
         consts = dict(self.constants)
+        own = dict(self.by_commodity)
         for k, v in values.items():
             if k.startswith("constant:"):
                 consts[k.split(":", 1)[1]] = float(v)
+            elif k.partition("/")[0] in PER_COMMODITY and "/" in k:
+                own[k] = float(v)
             elif k in CHOICE_PARAMETERS:
                 kw[k] = float(v) if k != "segments" else int(v)
             else:
                 raise InputError(Problem("choice parameters", k, f"unknown parameter; known: "
-                                         f"{', '.join(CHOICE_PARAMETERS)}, constant:<corridor>"))
-        return ChoiceParameters(**{**self.as_kwargs(), **kw, "constants": consts})  # type: ignore[arg-type]
+                                         f"{', '.join(CHOICE_PARAMETERS)}, constant:<corridor>, "
+                                         f"{'/<commodity>, '.join(PER_COMMODITY)}/<commodity>"))
+        return ChoiceParameters(**{**self.as_kwargs(), **kw, "constants": consts,  # type: ignore[arg-type]
+                                   "by_commodity": own})
 
     def as_kwargs(self) -> dict[str, object]:
         """The parameters as keyword arguments."""
         return {"theta": self.theta, "path_size": self.path_size, "vot_median": self.vot_median,
                 "vot_sigma": self.vot_sigma, "segments": self.segments, "reliability_ratio": self.reliability_ratio,
-                "constants": dict(self.constants)}
+                "constants": dict(self.constants), "by_commodity": dict(self.by_commodity)}
 
     def to_dict(self) -> dict[str, object]:
         """Plain record (constants flattened to ``constant:<corridor>``)."""
-        out = {k: v for k, v in self.as_kwargs().items() if k != "constants"}
+        out = {k: v for k, v in self.as_kwargs().items() if k not in ("constants", "by_commodity")}
         out.update({f"constant:{k}": v for k, v in sorted(self.constants.items())})
+        out.update(dict(sorted(self.by_commodity.items())))
         return out
 
     @classmethod

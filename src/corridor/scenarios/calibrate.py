@@ -123,15 +123,21 @@ def _fits(t: Target) -> bool:
 def _bounds(name: str) -> tuple[float, float]:
     if name.startswith("constant:"):
         return _CONSTANT_BOUNDS
+    if "/" in name and name.partition("/")[0] in _BOUNDS:  # a commodity's own vot_median/<commodity> ...
+        return _BOUNDS[name.partition("/")[0]]
     if name not in _BOUNDS:
-        known = ", ".join([*_BOUNDS, "constant:<corridor>"])
+        known = ", ".join([*_BOUNDS, "constant:<corridor>", "vot_median/<commodity>"])
         raise InputError(Problem("calibrate", "fit", f"cannot fit {name!r}; fit one of {known}"))
     return _BOUNDS[name]
 
 
 def _value(p: ChoiceParameters, name: str) -> float:
-    return float(p.constants.get(name.split(":", 1)[1], 0.0)) if name.startswith("constant:") else float(
-        getattr(p, name))
+    if name.startswith("constant:"):
+        return float(p.constants.get(name.split(":", 1)[1], 0.0))
+    if "/" in name:
+        base, _, commodity = name.partition("/")
+        return p.value(base, commodity)
+    return float(getattr(p, name))
 
 
 class _Evaluator:
@@ -195,7 +201,8 @@ def calibrate(dataset: str = "eurasia", year: int | None = 2021, *, fit: Sequenc
         The base data (a built-in name or a folder) and its year.
     fit
         Parameters to fit: ``theta``, ``vot_median``, ``vot_sigma``, ``path_size``,
-        ``reliability_ratio``, ``constant:<corridor>``.
+        ``reliability_ratio``, ``constant:<corridor>`` (or ``constant:<corridor>/<commodity>``), and a
+        commodity's own ``vot_median/<commodity>``, ``vot_sigma/<commodity>``, ``reliability_ratio/<commodity>``.
     start
         Starting values (default: the dataset's ``choice.csv``, else the defaults).
     targets
@@ -320,7 +327,8 @@ def _parameters(best: ChoiceParameters, fit: Sequence[str], x: np.ndarray, se: n
     method = f"fitted to {n_targets} targets of the base year: {METHOD}"
     out = []
     names = [*CHOICE_PARAMETERS, *sorted({f"constant:{c}" for c in best.constants} | {n for n in fit
-                                                                                      if n.startswith("constant:")})]
+                                                                                      if n.startswith("constant:")}),
+             *sorted(set(best.by_commodity) | {n for n in fit if "/" in n and not n.startswith("constant:")})]
     for name in names:
         value = _value(best, name)
         if name in fitted:
