@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 Work = Callable[[Callable[["Progress"], None]], "Result"]
 
 
-class Cancelled(Exception):  # noqa: N818 - a state, not a failure
+class Cancelled(Exception):
     """Raised inside a job's progress callback once the job is cancelled."""
 
 

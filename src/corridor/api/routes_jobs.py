@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse
 
 from corridor.api._deps import jobs, plain
 from corridor.api.errors import ApiError, responses
-from corridor.api.routes_scenarios import shipped_scenario, spec_from_text
 from corridor.api.jobs import JobManager
+from corridor.api.routes_scenarios import shipped_scenario, spec_from_text
 from corridor.api.schemas import HubRequest, JobAccepted, JobList, JobStatus, RunRequest, SweepRequest
 from corridor.api.security import require_token
 
@@ -157,8 +157,11 @@ def job_status(job_id: JobId, manager: Jobs) -> JobStatus:
 @router.delete("/jobs/{job_id}", response_model=JobStatus, dependencies=WRITE,
                responses=responses(401, 403, 404, 422))
 def cancel_job(job_id: JobId, manager: Jobs) -> JobStatus:
-    """Cancel a job: a queued one never runs; a sweep or hub simulation stops at its next chunk or
-    replication; a scenario run (no cancel hook) runs out and its result is discarded."""
+    """Cancel a job; a finished one stays as it is.
+
+    A queued job never runs; a sweep or hub simulation stops at its next chunk or replication; a
+    scenario run (no cancel hook in the Python API) runs out and its result is discarded.
+    """
     _job(manager, job_id)
     manager.cancel(job_id)
     return _status(_job(manager, job_id))
@@ -171,8 +174,9 @@ def job_result(job_id: JobId, manager: Jobs) -> JSONResponse:
     return JSONResponse(plain(_result(manager, job_id).to_dict()))
 
 
-_FRAME = {200: {"description": "The result's table", "content": {"text/csv": {"schema": {"type": "string"}}}}}
-_PARQUET = {200: {"description": "The result's table",
+_FRAME: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The result's table", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+_PARQUET: dict[int | str, dict[str, Any]] = {200: {"description": "The result's table",
                   "content": {"application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}}}}
 
 

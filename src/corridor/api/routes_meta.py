@@ -22,7 +22,7 @@ def health() -> Health:
 
 @router.get("/api/version", response_model=Version, tags=["meta"], responses=responses())
 def version() -> Version:
-    """corridor's version and the API's."""
+    """Corridor's version and the API's."""
     from corridor import __version__
 
     return Version(version=__version__)

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query
 from corridor.api._deps import dataset, plain
 from corridor.api.errors import ApiError, responses
 from corridor.api.schemas import FeatureCollection, NodeMatch, NodeMatches
-
 from corridor.model import Dataset
 
 if TYPE_CHECKING:
@@ -60,7 +59,8 @@ def network(ds: Annotated[Dataset, Depends(dataset)], mode: Filter = None, count
              and (countries is None or f["properties"]["country"] in countries)
              and (not linked or f["id"] in touched)]
     kept = {f["id"] for f in nodes}
-    transfers = [f for f in doc["features"] if f["properties"]["record"] == "transfer" and f["properties"]["node"] in kept]
+    transfers = [f for f in doc["features"]
+                 if f["properties"]["record"] == "transfer" and f["properties"]["node"] in kept]
     return plain({"type": "FeatureCollection", "name": doc.get("name", ""), "features": nodes + links + transfers})
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
 from corridor.api._deps import dataset, plain
 from corridor.api.errors import ApiError, responses
 from corridor.api.schemas import RouteRequest, RoutesResponse
-
 from corridor.model import Dataset
 
 __all__ = ["router"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Path, Request
 
 from corridor.api._deps import plain
 from corridor.api.errors import ApiError, responses
@@ -136,7 +136,7 @@ def _yaml_of(raw: bytes, content_type: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError(400, "the body is not UTF-8 text", [("body", "", "not UTF-8")]) from None
-    if content_type.split(";")[0].strip().lower() != "application/json":
+    if content_type.split(";", maxsplit=1)[0].strip().lower() != "application/json":
         if not text.strip():
             raise ApiError(400, "empty scenario", [("body", "", "send the scenario's YAML")])
         return text
