@@ -68,7 +68,8 @@ class Job:
         r = self.result
         if r is None:
             return ""
-        rid = getattr(r, "run_id", "") or getattr(getattr(r, "result", None), "run_id", "")
+        inner = getattr(r, "result", None)
+        rid = getattr(r, "run_id", "") or getattr(inner, "run_id", "") or getattr(inner, "sweep_id", "")
         if not rid and hasattr(r, "comparison"):
             rid = getattr(r.comparison.scenario_run, "run_id", "")
         return str(rid or "")
