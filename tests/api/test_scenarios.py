@@ -100,3 +100,8 @@ def test_validate_good_upload(client: TestClient) -> None:
     r = client.post("/api/scenarios/validate", content=GOOD.encode(), headers={"content-type": "application/yaml"})
     assert r.status_code == 200, r.text
     assert r.json()["name"] == "test closure"
+
+
+def test_validate_control_characters_are_400(client: TestClient) -> None:
+    err = assert_error(client.post("/api/scenarios/validate", json={"yaml": "\x1fname: x"}), 400)
+    assert "malformed YAML" in err["message"]
