@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from tests.api.helpers import assert_error
 
 import corridor
-from tests.api.conftest import assert_error
 
 
 def test_health(client: TestClient) -> None:
@@ -56,3 +56,17 @@ def test_unknown_path_is_json_404(client: TestClient) -> None:
 
 def test_wrong_method_is_json_405(client: TestClient) -> None:
     assert_error(client.put("/api/health"), 405)
+
+
+def test_last_resort_handler_answers_json_500(store) -> None:
+    from corridor.api import create_app
+
+    app = create_app(store=store)
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("deliberate")
+
+    r = TestClient(app, raise_server_exceptions=False).get("/api/boom")
+    err = assert_error(r, 500)
+    assert "bug" in err["message"]

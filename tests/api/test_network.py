@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-
-from tests.api.conftest import assert_error
+from tests.api.helpers import assert_error
 
 
 def _kinds(doc: dict) -> dict[str, int]:

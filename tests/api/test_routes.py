@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from tests.api.conftest import assert_error
+from tests.api.helpers import assert_error
 
 
 def test_best_route_with_geojson(client: TestClient) -> None:
@@ -82,7 +81,8 @@ def test_wrong_types_are_422(client: TestClient) -> None:
 
 
 def test_wrong_content_type_is_415(client: TestClient) -> None:
-    r = client.post("/api/routes", content=b"origin=Dostyk", headers={"content-type": "application/x-www-form-urlencoded"})
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    r = client.post("/api/routes", content=b"origin=Dostyk", headers=form)
     assert_error(r, 415, "content-type")
     assert_error(client.post("/api/routes", content=b"{}", headers={"content-type": "text/plain"}), 415)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from tests.api.helpers import assert_error
 
 import corridor
-from tests.api.conftest import assert_error
 
 GOOD = """\
 name: test closure
@@ -91,7 +91,8 @@ def test_validate_body_errors(client: TestClient) -> None:
 
 def test_validate_alias_bomb_is_refused(client: TestClient) -> None:
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=True))
     assert_error(client.post("/api/scenarios/validate", content=bomb.encode(), headers={"content-type": "text/yaml"}),
                  400)
 

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.api.helpers import assert_error
 
 from corridor.api import create_app
 from corridor.api.security import is_loopback
-from tests.api.conftest import assert_error
 
 TOKEN = "s3cret-token"
 
 
 @pytest.fixture
 def exposed(store: Path) -> TestClient:
-    return TestClient(create_app(store=store, token=TOKEN, bind_host="0.0.0.0"), raise_server_exceptions=False)
+    return TestClient(create_app(store=store, token=TOKEN, bind_host="0.0.0.0"))
 
 
 @pytest.mark.parametrize(("host", "loop"), [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True),
