@@ -91,16 +91,17 @@ def test_cancel_a_queued_job(client: TestClient) -> None:
     assert wait(client, second.json()["status_url"])["status"] == "cancelled"
 
 
-def test_failed_job_reports_the_error(client: TestClient) -> None:
+def test_failed_job_reports_the_error(client: TestClient, store: Path) -> None:
     text = "name: bad link\nchanges:\n  - close_link: no-such-link\n"
     r = client.post("/api/runs", json={"yaml": text})
-    if r.status_code == 400:  # found while parsing: refused before anything runs
-        assert_error(r, 400)
-        return
+    assert r.status_code == 202, r.text
     status = wait(client, r.json()["status_url"])
     assert status["status"] == "failed"
+    assert status["error"]["status"] == 400
     assert "no-such-link" in status["error"]["message"]
+    assert status["error"]["problems"][0]["where"] == "<request>:3"
     assert_error(client.get(f"/api/jobs/{status['id']}/result"), 409)
+    assert not store.exists() or corridor.open_store(store).list_runs().empty  # nothing stored
 
 
 def test_job_request_errors(client: TestClient) -> None:
