@@ -106,3 +106,9 @@ def test_validate_good_upload(client: TestClient) -> None:
 def test_validate_control_characters_are_400(client: TestClient) -> None:
     err = assert_error(client.post("/api/scenarios/validate", json={"yaml": "\x1fname: x"}), 400)
     assert "malformed YAML" in err["message"]
+
+
+def test_validate_too_long_yaml_is_422(client: TestClient) -> None:
+    long = "name: x\n" + "# padding\n" * 9000
+    assert_error(client.post("/api/scenarios/validate", json={"yaml": long}), 422, "yaml")
+    assert_error(client.post("/api/runs", json={"yaml": long}), 422, "yaml")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from corridor.api import create_app
 from corridor.api._deps import jobs
@@ -40,9 +41,11 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case: schemathesis.Case) -> None:
-    response = case.call()
+    # Schema-valid requests may still be refused with 422 for what a schema cannot say (an unknown node,
+    # a scenario name that is not shipped, both a name and YAML): not a failure.
+    response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
     assert response.status_code < 500, f"{case.method} {case.path} {case.body!r}: {response.text[:500]}"
     if response.status_code >= 400:
         err = response.json()["error"]

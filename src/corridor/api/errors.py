@@ -104,6 +104,19 @@ def _validation_problems(errors: Sequence[Any]) -> tuple[int, list[tuple[str, st
     return status, out
 
 
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route accepts on the request's path (Starlette names only the first route's)."""
+    from starlette.routing import Match, Route
+
+    methods: set[str] = set()
+    for route in app.router.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches({**request.scope, "method": next(iter(route.methods))})
+            if match == Match.FULL:
+                methods |= set(route.methods)
+    return sorted(methods)
+
+
 def install_handlers(app: FastAPI) -> None:
     """Register the exception handlers (STYLE 17: exceptions map to HTTP in one place)."""
 
@@ -135,7 +148,12 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, e: StarletteHTTPException) -> JSONResponse:
         message = str(e.detail) if e.status_code != 404 else f"no such resource: {request.url.path}"
-        return error_response(e.status_code, message, headers=getattr(e, "headers", None))
+        headers = dict(getattr(e, "headers", None) or {})
+        if e.status_code == 405:
+            allowed = _allowed_methods(app, request)
+            headers["Allow"] = ", ".join(allowed)
+            message = f"method {request.method} not allowed on {request.url.path}; allowed: {', '.join(allowed)}"
+        return error_response(e.status_code, message, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, e: Exception) -> JSONResponse:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 
 from corridor.api._deps import plain
 from corridor.api.errors import ApiError, responses
-from corridor.api.schemas import ScenarioDetail, ScenarioList, ScenarioSummary, Validation
+from corridor.api.schemas import MAX_YAML, ScenarioDetail, ScenarioList, ScenarioSummary, Validation
 
 if TYPE_CHECKING:
     from corridor.scenarios import ScenarioSpec
@@ -112,8 +112,9 @@ _YAML_BODY: dict[str, Any] = {
     "required": True,
     "content": {
         "application/json": {"schema": {"type": "object", "required": ["yaml"], "additionalProperties": False,
-                                        "properties": {"yaml": {"type": "string", "minLength": 1}}}},
-        "text/yaml": {"schema": {"type": "string", "minLength": 1}},
+                                        "properties": {"yaml": {"type": "string", "minLength": 1,
+                                                                       "maxLength": MAX_YAML}}}},
+        "text/yaml": {"schema": {"type": "string", "minLength": 1, "maxLength": MAX_YAML}},
     },
 }
 
@@ -127,7 +128,10 @@ async def validate(request: Request) -> Validation:
     built-in dataset's name (paths on the server are refused).
     """
     raw = await request.body()
-    return summary(spec_from_text(_yaml_of(raw, request.headers.get("content-type", ""))))
+    text = _yaml_of(raw, request.headers.get("content-type", ""))
+    if len(text) > MAX_YAML:
+        raise ApiError(422, f"yaml: at most {MAX_YAML:,} characters", [("body", "yaml", f"{len(text):,} characters")])
+    return summary(spec_from_text(text))
 
 
 def _yaml_of(raw: bytes, content_type: str) -> str:

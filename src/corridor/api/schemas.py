@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "MAX_YAML",
     "ErrorBody",
     "ErrorModel",
     "FeatureCollection",
@@ -25,17 +26,19 @@ __all__ = [
     "ScenarioDetail",
     "ScenarioList",
     "ScenarioSummary",
-    "ScenarioText",
     "SweepRequest",
     "Validation",
     "Version",
 ]
 
-Name = Field(min_length=1, max_length=200)
+MAX_YAML = 80_000
+"""Most characters of a scenario's YAML: its JSON body stays under the 1 MiB limit even escaped."""
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Requests: no unknown fields, no coercion (``"k": "3"`` or ``"seed": false`` is refused)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ProblemModel(BaseModel):
@@ -169,17 +172,11 @@ class ScenarioDetail(BaseModel):
     spec: Validation
 
 
-class ScenarioText(_Strict):
-    """A scenario's YAML as JSON: ``{"yaml": "name: ..."}``."""
-
-    yaml: str = Field(min_length=1, max_length=1_000_000)
-
-
 class RunRequest(_Strict):
     """``POST /api/runs``: a shipped scenario by name, or YAML content (exactly one)."""
 
     scenario: str | None = Field(None, min_length=1, max_length=200, description="A shipped scenario's name.")
-    yaml: str | None = Field(None, min_length=1, max_length=1_000_000, description="A scenario's YAML text.")
+    yaml: str | None = Field(None, min_length=1, max_length=MAX_YAML, description="A scenario's YAML text.")
 
 
 class SweepRequest(RunRequest):
