@@ -121,7 +121,10 @@ def _dashboard(app: FastAPI) -> None:
     """Mount :mod:`corridor.web` at ``/`` if it is there; else ``/`` points at the docs."""
     try:
         from corridor.web import mount  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    except ModuleNotFoundError as e:
+        if e.name not in ("corridor.web", "corridor"):
+            raise  # the dashboard is there but broken: say so rather than serve without it
+
         @app.get("/", include_in_schema=False, responses=responses())
         def root() -> dict[str, Any]:
             return {"name": "corridor", "docs": "/docs", "openapi": "/openapi.json", "api": "/api/"}
