@@ -123,3 +123,17 @@ def test_job_request_errors(client: TestClient) -> None:
     assert_error(client.post("/api/hub", json={"config": "/etc/passwd"}), 404, "config")
     assert_error(client.post("/api/hub", json={"days": 0}), 422, "days")
     assert client.get("/api/jobs").json()["jobs"] == []  # nothing was started
+
+
+def test_too_many_jobs_is_429(store: Path) -> None:
+    from corridor.api import create_app
+    from corridor.api._deps import jobs
+    from corridor.api.jobs import JobManager
+
+    app = create_app(store=store)
+    full = JobManager(max_waiting=0)
+    app.dependency_overrides[jobs] = lambda: full
+    r = TestClient(app).post("/api/hub", json={"days": 5, "replications": 1})
+    err = assert_error(r, 429, "jobs")
+    assert "later" in err["message"]
+    assert r.headers["retry-after"] == "10"

@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from corridor.api.jobs import Busy
 from corridor.api.schemas import ErrorModel
 from corridor.exceptions import CorridorError, InputError, NodeNotFound
 
@@ -124,6 +125,10 @@ def install_handlers(app: FastAPI) -> None:
     async def _api(_: Request, e: ApiError) -> JSONResponse:
         return error_response(e.status, e.message, e.problems, e.headers)
 
+    @app.exception_handler(Busy)
+    async def _busy(_: Request, e: Busy) -> JSONResponse:
+        return error_response(429, str(e), [("server", "jobs", str(e))], headers={"Retry-After": "10"})
+
     @app.exception_handler(InputError)
     async def _input(_: Request, e: InputError) -> JSONResponse:
         problems = problems_of(e)
@@ -165,5 +170,6 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for the error statuses an endpoint may answer (all in :class:`ErrorModel`)."""
     words = {400: "Bad input", 401: "Token required", 403: "Wrong token", 404: "Not found", 409: "Not ready",
              413: "Body too large", 415: "Unsupported content type", 422: "Invalid request",
+             429: "Too many jobs waiting",
              500: "Internal error (a bug)"}
     return {s: {"model": ErrorModel, "description": words.get(s, "Error")} for s in (*statuses, 500)}

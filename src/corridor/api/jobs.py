@@ -28,7 +28,7 @@ from corridor.exceptions import CorridorError, InputError, NodeNotFound
 if TYPE_CHECKING:
     from corridor import Progress, Result
 
-__all__ = ["Cancelled", "Job", "JobManager"]
+__all__ = ["Busy", "Cancelled", "Job", "JobManager"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,10 @@ Work = Callable[[Callable[["Progress"], None]], "Result"]
 
 class Cancelled(Exception):
     """Raised inside a job's progress callback once the job is cancelled."""
+
+
+class Busy(Exception):
+    """Too many jobs waiting already."""
 
 
 @dataclass
@@ -84,18 +88,31 @@ class JobManager:
         Jobs that run at once (the engines use processes of their own for sweeps).
     keep
         Finished jobs kept for their results; the oldest are forgotten first.
+    max_waiting
+        Jobs that may wait or run at once; :meth:`submit` refuses more (:class:`Busy`).
     """
 
-    def __init__(self, workers: int = 1, keep: int = 50) -> None:
+    def __init__(self, workers: int = 1, keep: int = 50, max_waiting: int = 20) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="corridor-job")
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._keep = keep
+        self._max_waiting = max_waiting
 
     def submit(self, kind: str, work: Work) -> Job:
-        """Queue ``work(progress)``; it returns a result of the Python API."""
+        """Queue ``work(progress)``; it returns a result of the Python API.
+
+        Raises
+        ------
+        Busy
+            When ``max_waiting`` jobs are queued or running already.
+        """
         job = Job(uuid.uuid4().hex[:12], kind)
         with self._lock:
+            waiting = sum(j.status in ("queued", "running") for j in self._jobs.values())
+            if waiting >= self._max_waiting:
+                msg = f"{waiting} jobs are queued or running; try again later"
+                raise Busy(msg)
             self._forget_old()
             self._jobs[job.id] = job
         job.future = self._pool.submit(self._run, job, work)

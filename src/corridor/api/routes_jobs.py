@@ -55,7 +55,7 @@ def _store(request: Request) -> Any:
 
 
 @router.post("/runs", status_code=202, response_model=JobAccepted, dependencies=WRITE,
-             responses=responses(400, 401, 403, 404, 413, 415, 422))
+             responses=responses(400, 401, 403, 404, 413, 415, 422, 429))
 def start_run(req: RunRequest, request: Request, manager: Jobs) -> JSONResponse:
     """Run a scenario against its baseline in the background (recorded in the run store)."""
     import corridor
@@ -71,7 +71,7 @@ def start_run(req: RunRequest, request: Request, manager: Jobs) -> JSONResponse:
 
 
 @router.post("/sweeps", status_code=202, response_model=JobAccepted, dependencies=WRITE,
-             responses=responses(400, 401, 403, 404, 413, 415, 422))
+             responses=responses(400, 401, 403, 404, 413, 415, 422, 429))
 def start_sweep(req: SweepRequest, request: Request, manager: Jobs) -> JSONResponse:
     """Monte Carlo sweep of a scenario's uncertain parameters in the background (samples stream to the store)."""
     import corridor
@@ -95,7 +95,7 @@ def start_sweep(req: SweepRequest, request: Request, manager: Jobs) -> JSONRespo
 
 
 @router.post("/hub", status_code=202, response_model=JobAccepted, dependencies=WRITE,
-             responses=responses(400, 401, 403, 404, 413, 415, 422))
+             responses=responses(400, 401, 403, 404, 413, 415, 422, 429))
 def start_hub(req: HubRequest, request: Request, manager: Jobs) -> JSONResponse:
     """Simulate a shipped hub config over seeded replications in the background (recorded in the store)."""
     import warnings
