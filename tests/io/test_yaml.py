@@ -142,3 +142,8 @@ def test_reads_json_as_yaml_1_2_does(doc):
 def test_block_mapping_lines_are_the_key_order(d):
     doc = loads_yaml(yaml.safe_dump(d, sort_keys=False), "m.yaml")
     assert [doc.where(k) for k in d] == [f"m.yaml:{i}" for i in range(1, len(d) + 1)]
+
+
+def test_unprintable_characters_are_an_input_error():
+    with pytest.raises(InputError, match="malformed YAML"):
+        loads_yaml("\x1fname: x\n", "<request>")

@@ -19,6 +19,7 @@ from corridor.cli.network import app as network_app
 from corridor.cli.route import route
 from corridor.cli.runs import app as runs_app
 from corridor.cli.scenario import app as scenario_app
+from corridor.cli.serve import serve
 
 __all__ = ["app", "main"]
 
@@ -37,6 +38,7 @@ app.add_typer(hub_app, name="hub")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def _print_version(value: bool) -> None:

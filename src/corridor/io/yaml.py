@@ -207,7 +207,10 @@ def loads_yaml(text: str, file: str = "<string>", *, max_nodes: int = MAX_NODES,
         Malformed YAML, a duplicate key, a key that is not a word or number, or a document that
         asks for more than the bounds; each names ``file:line``.
     """
-    loader = _Loader(text, file, max_nodes, max_depth)
+    try:
+        loader = _Loader(text, file, max_nodes, max_depth)  # checks the characters first (ReaderError)
+    except yaml.YAMLError as e:
+        raise _malformed(e, file) from None
     try:
         return loader.get_single_data()
     except _Refused as e:
