@@ -1,0 +1,58 @@
+// Calls of the REST API under /api/: JSON in, JSON out, errors as Error(message).
+
+function messageOf(body, status) {
+  if (body && typeof body === "object") {
+    const d = body.detail ?? body.message ?? body.error;
+    if (typeof d === "string") return d;
+    if (d && typeof d === "object" && typeof d.message === "string") return d.message;
+    if (Array.isArray(d)) return d.map((e) => (e && e.msg) || JSON.stringify(e)).join("; ");
+  }
+  return `the server answered ${status}`;
+}
+
+async function request(method, url, body) {
+  const init = { method, headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let resp;
+  try {
+    resp = await fetch(url, init);
+  } catch (err) {
+    throw new Error(`cannot reach the server (${err.message})`);
+  }
+  let data = null;
+  const text = await resp.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = text; }
+  }
+  if (!resp.ok) throw new Error(messageOf(data, resp.status));
+  return data;
+}
+
+export const getJSON = (url) => request("GET", url);
+export const postJSON = (url, body) => request("POST", url, body);
+
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Poll GET /api/jobs/{id} until it is done (or failed), calling onProgress({status, progress}) each time.
+export async function waitForJob(statusUrl, onProgress, intervalMs = 400) {
+  for (;;) {
+    const job = await getJSON(statusUrl);
+    onProgress(job);
+    const s = String(job.status || "").toLowerCase();
+    if (["done", "finished", "succeeded", "success", "completed", "complete"].includes(s)) return job;
+    if (["failed", "error", "cancelled", "canceled"].includes(s)) {
+      throw new Error(job.error || job.message || `the job ${s}`);
+    }
+    await sleep(intervalMs);
+  }
+}

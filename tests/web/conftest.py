@@ -1,0 +1,141 @@
+"""Fixtures of the dashboard tests: a stand-in for the REST API, served live on 127.0.0.1.
+
+:func:`stub_app` answers the endpoints the dashboard calls, with the shapes agreed with the API
+(``/api/network``, ``/api/nodes``, ``/api/routes``, ``/api/scenarios``, ``/api/runs``,
+``/api/jobs/{id}`` and its ``/result``) from corridor's Python API, and mounts the dashboard with
+:func:`corridor.web.mount`. It is test code only: once ``corridor.api`` serves these endpoints, the
+browser test runs against the real app instead.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+import corridor
+from corridor import data
+from corridor.io.geojson import dataset_to_geojson
+from corridor.scenarios import load_scenario
+from corridor.web import mount
+
+NODE_KEYS = ("id", "name", "country", "kind", "locode")
+LINK_KEYS = ("id", "a", "b", "mode", "corridor", "country", "name", "distance_km", "capacity_mtpa", "capacity_teu")
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload, default=str), status_code=status, media_type="application/json")
+
+
+def _network_geojson(ds: Any) -> dict[str, Any]:
+    features = []
+    for f in dataset_to_geojson(ds)["features"]:
+        p = f["properties"]
+        keys = {"node": NODE_KEYS, "link": LINK_KEYS}.get(p["record"])
+        if keys is not None and f["geometry"] is not None:
+            features.append({"type": "Feature", "id": f["id"], "geometry": f["geometry"],
+                             "properties": {k: p.get(k) for k in keys}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
+    """A FastAPI app with the API's endpoints, answered by corridor's Python API, and the dashboard."""
+    app = FastAPI()
+    ds = corridor.load()
+    network = _network_geojson(ds)
+    jobs: dict[str, dict[str, Any]] = {}
+
+    @app.get("/api/network")
+    def get_network() -> Any:
+        return _json(network)
+
+    @app.get("/api/nodes")
+    def get_nodes(q: str = "") -> Any:
+        q = q.strip().lower()
+        return _json([{k: getattr(n, k) for k in ("id", "name", "country", "kind")} for n in ds.network.nodes
+                      if q in n.id.lower() or q in n.name.lower()])
+
+    @app.post("/api/routes")
+    async def post_routes(request: Request) -> Any:
+        body = await request.json()
+        try:
+            routes = corridor.route(ds, body["origin"], body["destination"], cargo=body.get("cargo", "container"),
+                                    avoid_countries=body.get("avoid_countries", []), k=int(body.get("k", 1)),
+                                    pareto=bool(body.get("pareto", False)))
+        except Exception as err:  # the stub answers every bad input with 400
+            return _json({"detail": str(err)}, 400)
+        return _json({**routes.to_dict(), "geojson": routes.to_geojson()})
+
+    @app.get("/api/scenarios")
+    def get_scenarios() -> Any:
+        return _json([{"name": name, "description": load_scenario(name).description} for name in data.scenarios()])
+
+    def run(job: str, name: str) -> None:
+        jobs[job]["status"] = "running"
+        jobs[job]["progress"] = {"stage": "running the scenario and its baseline", "done": 0, "total": 1}
+        try:
+            jobs[job]["result"] = corridor.run_scenario(name).to_dict()
+            jobs[job]["progress"] = {"stage": "done", "done": 1, "total": 1}
+            jobs[job]["status"] = "done"
+        except Exception as err:
+            jobs[job].update(status="failed", error=str(err))
+
+    @app.post("/api/runs")
+    async def post_runs(request: Request) -> Any:
+        name = (await request.json()).get("scenario")
+        if name not in data.scenarios():
+            return _json({"detail": f"no such scenario {name!r}"}, 404)
+        job = uuid.uuid4().hex[:12]
+        jobs[job] = {"status": "queued", "progress": {"stage": "queued", "done": 0, "total": None}}
+        threading.Thread(target=run, args=(job, name), daemon=True).start()
+        return _json({"job": job, "status_url": f"/api/jobs/{job}"}, 202)
+
+    @app.get("/api/jobs/{job}")
+    def get_job(job: str) -> Any:
+        if job not in jobs:
+            return _json({"detail": "no such job"}, 404)
+        j = jobs[job]
+        return _json({"job": job, "status": j["status"], "progress": j["progress"], "error": j.get("error")})
+
+    @app.get("/api/jobs/{job}/result")
+    def get_result(job: str) -> Any:
+        if jobs.get(job, {}).get("status") != "done":
+            return _json({"detail": "not finished"}, 409)
+        return _json(jobs[job]["result"])
+
+    mount(app)
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The stub app served by uvicorn in a thread on a free 127.0.0.1 port; yields its base URL."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(stub_app(), host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
