@@ -113,6 +113,9 @@ def test_plan_a_route_avoiding_russia(dashboard: Any) -> None:
     d = dashboard
     d.find_element("id", "origin").send_keys("Dostyk")
     d.find_element("id", "destination").send_keys("Poti")
+    options = wait_for(lambda: [o.get_attribute("value") for o in css(d, "#destination-list option")],
+                       what="suggestions from /api/nodes")
+    assert "Poti" in options
     d.find_element("css selector", "#avoid-list input[value='RU']").click()
     d.find_element("id", "route-submit").click()
     rows = wait_for(lambda: css(d, "#route-table tbody tr"), what="the routes table")
@@ -157,7 +160,9 @@ def test_run_a_scenario_and_compare(dashboard: Any) -> None:
     assert d.execute_script("return document.getElementById('scenario-bar').value") == 1
     flows = css(d, "path.flow-change")
     assert len(flows) > 50
-    assert css(d, "path.flow-up") and css(d, "path.flow-down")
+    assert css(d, "path.flow-up")
+    assert css(d, "path.flow-down")
+    assert len(css(d, "path.closed")) > 5  # the Russian and Belarusian nodes, closed to transit
     assert not errors(d)
     d.execute_script("document.getElementById('scenario-results').scrollIntoView()")
     screenshot(d, "scenario")

@@ -207,6 +207,38 @@ export function drawFlowChanges(state, result) {
       .bindTooltip(`${esc(b.id)}: at capacity (utilisation ${fmt(100 * (b.utilisation || 0))} %)`, { sticky: true })
       .addTo(group);
   }
-  replaceLayer(state, "flows", drawn ? group : null, "Scenario: change in flows");
+  const closed = drawClosures(state, (result.scenario && result.scenario.changes) || [], group);
+  replaceLayer(state, "flows", drawn || closed ? group : null, "Scenario: change in flows");
+  if (state.layers.links) state.layers.links.setStyle({ opacity: drawn ? 0.35 : 0.85 });  // the changes stand out
   return drawn;
+}
+
+// Closed elements of a scenario's changes (close_link, close_node, close_transit by country) marked in red.
+function drawClosures(state, changes, group) {
+  let marked = 0;
+  const ring = (feature, why) => {
+    const [x, y] = feature.geometry.coordinates;
+    L.circleMarker([y, x], { pane: "flows", radius: 9, color: "#d7191c", weight: 2.5, fill: false, className: "closed" })
+      .bindTooltip(`${esc(feature.properties.name || feature.properties.id)}: ${esc(why)}`).addTo(group);
+    marked += 1;
+  };
+  for (const c of changes) {
+    const ids = Array.isArray(c.ids) ? c.ids : [];
+    if (c.kind === "close_link") {
+      for (const id of ids) {
+        const link = state.links.get(id);
+        if (!link) continue;
+        L.geoJSON(link, { pane: "flows", style: { color: "#d7191c", weight: 6, dashArray: "3 6", className: "closed" } })
+          .bindTooltip(`${esc(id)}: closed`).addTo(group);
+        marked += 1;
+      }
+    } else if (c.kind === "close_node") {
+      for (const id of ids) if (state.nodes.has(id)) ring(state.nodes.get(id), "closed");
+    } else if (c.kind === "close_transit") {
+      for (const n of state.nodes.values()) {
+        if (ids.includes(n.properties.country)) ring(n, `closed to transit (${n.properties.country})`);
+      }
+    }
+  }
+  return marked;
 }

@@ -18,11 +18,15 @@ const signed = (x, d) => (x > 0 ? "+" : "") + num(x, d);
 const cls = (x) => (x > 0 ? "up" : x < 0 ? "down" : "");
 
 function totalsTable(totals) {
-  const rows = Object.entries(totals || {}).map(([k, v]) => {
+  const order = Object.keys(TOTALS);
+  const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const entries = Object.entries(totals || {}).sort((a, b) => rank(a[0]) - rank(b[0]));
+  // No colours here: whether a change is good depends on the figure (more cost is bad, more served good).
+  const rows = entries.map(([k, v]) => {
     const [label, div, d] = TOTALS[k] || [k, 1, 0];
     return `<tr><td>${esc(label)}</td><td>${num(v.baseline / div, d)}</td><td>${num(v.scenario / div, d)}</td>`
-      + `<td class="${cls(v.change)}">${signed(v.change / div, d)}</td>`
-      + `<td class="${cls(v.change)}">${v.change_pct == null ? "–" : `${signed(v.change_pct, 1)} %`}</td></tr>`;
+      + `<td>${signed(v.change / div, d)}</td>`
+      + `<td>${v.change_pct == null ? "–" : `${signed(v.change_pct, 1)} %`}</td></tr>`;
   }).join("");
   return `<table id="totals-table"><caption class="note">Totals, scenario against the baseline</caption><thead><tr>`
     + `<th>figure</th><th>baseline</th><th>scenario</th><th>change</th><th>%</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -37,7 +41,7 @@ function sharesTable(shares, id, title) {
   const rows = entries.map(([k, v]) => `<tr><td>${esc(k)}</td>`
     + `<td>${num(100 * v.baseline_share, 1)} % ${bar(v.baseline_share, "#9ecae1")}</td>`
     + `<td>${num(100 * v.scenario_share, 1)} % ${bar(v.scenario_share, "#3182bd")}</td>`
-    + `<td class="${cls(v.change_pp)}">${signed(v.change_pp, 1)} pp</td></tr>`).join("");
+    + `<td>${signed(v.change_pp, 1)} pp</td></tr>`).join("");
   return `<table id="${id}"><caption class="note">${esc(title)}</caption><thead><tr><th>${id === "gateway-shares" ? "gateway" : "corridor"}</th>`
     + `<th>baseline</th><th>scenario</th><th>change</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -48,7 +52,7 @@ function linksTable(links) {
   const rows = top.map((l) => `<tr><td>${esc(l.link)}</td><td>${num(l.baseline_t / 1e6, 2)}</td><td>${num(l.scenario_t / 1e6, 2)}</td>`
     + `<td class="${cls(l.change_t)}">${signed(l.change_t / 1e6, 2)}</td></tr>`).join("");
   return `<table id="links-table"><caption class="note">Largest changes in link flows, Mt/yr (all drawn on the map: `
-    + `green more, red less; dotted black: at capacity)</caption><thead><tr><th>link</th><th>baseline</th><th>scenario</th>`
+    + `green more, red less; dotted black: at capacity; red rings: closed)</caption><thead><tr><th>link</th><th>baseline</th><th>scenario</th>`
     + `<th>change</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
