@@ -1,7 +1,7 @@
 """Fixtures of the dashboard tests: a stand-in for the REST API, served live on 127.0.0.1.
 
 :func:`stub_app` answers the endpoints the dashboard calls, with the shapes agreed with the API
-(``/api/network``, ``/api/nodes``, ``/api/routes``, ``/api/scenarios``, ``/api/runs``,
+(``/api/network``, ``/api/nodes``, ``/api/routes``, ``/api/scenarios``, ``/api/runs``, ``/api/hub``,
 ``/api/jobs/{id}`` and its ``/result``) from corridor's Python API, and mounts the dashboard with
 :func:`corridor.web.mount`. It is test code only: once ``corridor.api`` serves these endpoints, the
 browser test runs against the real app instead.
@@ -78,25 +78,35 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
     def get_scenarios() -> Any:
         return _json([{"name": name, "description": load_scenario(name).description} for name in data.scenarios()])
 
-    def run(job: str, name: str) -> None:
+    def run(job: str, work: Any) -> None:
         jobs[job]["status"] = "running"
-        jobs[job]["progress"] = {"stage": "running the scenario and its baseline", "done": 0, "total": 1}
+        jobs[job]["progress"] = {"stage": "running", "done": 0, "total": 1}
         try:
-            jobs[job]["result"] = corridor.run_scenario(name).to_dict()
+            jobs[job]["result"] = work()
             jobs[job]["progress"] = {"stage": "done", "done": 1, "total": 1}
             jobs[job]["status"] = "done"
         except Exception as err:
             jobs[job].update(status="failed", error=str(err))
+
+    def start(work: Any) -> Response:
+        job = uuid.uuid4().hex[:12]
+        jobs[job] = {"status": "queued", "progress": {"stage": "queued", "done": 0, "total": None}}
+        threading.Thread(target=run, args=(job, work), daemon=True).start()
+        return _json({"job": job, "status_url": f"/api/jobs/{job}"}, 202)
 
     @app.post("/api/runs")
     async def post_runs(request: Request) -> Any:
         name = (await request.json()).get("scenario")
         if name not in data.scenarios():
             return _json({"detail": f"no such scenario {name!r}"}, 404)
-        job = uuid.uuid4().hex[:12]
-        jobs[job] = {"status": "queued", "progress": {"stage": "queued", "done": 0, "total": None}}
-        threading.Thread(target=run, args=(job, name), daemon=True).start()
-        return _json({"job": job, "status_url": f"/api/jobs/{job}"}, 202)
+        return start(lambda: corridor.run_scenario(name).to_dict())
+
+    @app.post("/api/hub")
+    async def post_hub(request: Request) -> Any:
+        body = await request.json()
+        return start(lambda: corridor.simulate_hub(body.get("config", "aktau-hub"), days=int(body.get("days", 365)),
+                                                   replications=int(body.get("replications", 5)),
+                                                   seed=int(body.get("seed", 0))).to_dict())
 
     @app.get("/api/jobs/{job}")
     def get_job(job: str) -> Any:

@@ -1,9 +1,9 @@
 """The dashboard in headless Chromium, driven by Selenium against a live server on 127.0.0.1.
 
 The map draws the network with no internet (every resource the page loads comes from the test
-server), a route Dostyk → Poti avoiding Russia is planned and drawn, and the northern-route-closed
-scenario runs as a job and shows its comparison. Screenshots go to ``tests/web/artifacts/`` (ignored
-by git); their paths are printed (``pytest -s``) and listed in the test report's captured output.
+server), a route Dostyk → Poti avoiding Russia is planned and drawn, the northern-route-closed
+scenario runs as a job and shows its comparison, and the Aktau hub simulation shows its KPIs.
+Screenshots go to ``tests/web/artifacts/`` (ignored by git); their paths are printed (``pytest -s``).
 """
 
 from __future__ import annotations
@@ -166,3 +166,21 @@ def test_run_a_scenario_and_compare(dashboard: Any) -> None:
     assert not errors(d)
     d.execute_script("document.getElementById('scenario-results').scrollIntoView()")
     screenshot(d, "scenario")
+
+
+def test_simulate_the_hub(dashboard: Any) -> None:
+    d = dashboard
+    for field, value in (("hub-days", "30"), ("hub-reps", "2")):
+        d.find_element("id", field).clear()
+        d.find_element("id", field).send_keys(value)
+    d.find_element("id", "hub-submit").click()
+    wait_for(lambda: css(d, "#hub-results .kpi") or d.find_element("id", "hub-error").text, timeout=90,
+             what="the hub's KPIs")
+    assert not d.find_element("id", "hub-error").text
+    kpis = {k.get_attribute("data-kpi") for k in css(d, "#hub-results .kpi")}
+    assert {"throughput_teu", "vessel_wait_h", "yard_occupancy"} <= kpis
+    assert len(css(d, "#hub-results svg.chart polyline.series-line")) == 4
+    assert "30 days" in d.find_element("id", "hub-results").text
+    assert not errors(d)
+    d.execute_script("document.getElementById('hub').scrollIntoView()")
+    screenshot(d, "hub")

@@ -58,3 +58,34 @@ export function profileChart(profile, unit) {
   }
   return svg;
 }
+
+// Daily series of a hub simulation: lines [{name, values, colour}] against days, on one y axis from 0.
+export function seriesChart(days, lines, yLabel) {
+  const W = 400, H = 170, L = 40, R = 10, T = 18, B = 30;
+  const svg = el("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img",
+    "aria-label": `${lines.map((l) => l.name).join(", ")} by day` });
+  svg.appendChild(el("title", {}, `${yLabel} by day`));
+  const n = days.length;
+  const dMax = Math.max(1, ...days);
+  const yMax = niceMax(Math.max(0, ...lines.flatMap((l) => l.values.filter(Number.isFinite))));
+  const x = (d) => L + (W - L - R) * d / dMax;
+  const y = (v) => H - B - (H - T - B) * v / yMax;
+  const axes = el("g", { stroke: "#888", "stroke-width": 1 });
+  axes.appendChild(el("line", { x1: L, y1: H - B, x2: W - R, y2: H - B }));
+  axes.appendChild(el("line", { x1: L, y1: T, x2: L, y2: H - B }));
+  svg.appendChild(axes);
+  for (let i = 0; i <= 4; i += 1) {
+    const f = i / 4;
+    svg.appendChild(el("text", { x: x(f * dMax), y: H - B + 12, "text-anchor": "middle" }, `${Math.round(f * dMax)}`));
+    svg.appendChild(el("text", { x: L - 4, y: y(f * yMax) + 3, "text-anchor": "end" }, `${+(f * yMax).toPrecision(3)}`));
+  }
+  svg.appendChild(el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle" }, "day"));
+  lines.forEach((l, i) => {
+    svg.appendChild(el("text", { x: L + 4 + i * 130, y: 11, fill: l.colour }, l.name));
+    const pts = [];
+    for (let k = 0; k < n; k += 1) if (Number.isFinite(l.values[k])) pts.push(`${x(days[k]).toFixed(1)},${y(l.values[k]).toFixed(1)}`);
+    svg.appendChild(el("polyline", { points: pts.join(" "), fill: "none", stroke: l.colour, "stroke-width": 1.5,
+      class: "series-line" }));
+  });
+  return svg;
+}

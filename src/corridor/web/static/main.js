@@ -2,6 +2,7 @@
 import { getJSON } from "./api.js";
 import { createMap, drawCountries, drawNetwork } from "./map.js";
 import { fillCountries, initPlanner } from "./planner.js";
+import { initHub } from "./hub.js";
 import { initScenarios } from "./scenario.js";
 
 const statusEl = document.getElementById("status");
@@ -16,6 +17,7 @@ async function start() {
   const state = createMap("map");
   window.corridorMap = state;  // for tests and the browser console
   initPlanner(state, setStatus);
+  initHub(setStatus);
   const scenarios = initScenarios(state, setStatus);
   const problems = [];
   try {
