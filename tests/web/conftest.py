@@ -10,6 +10,7 @@ browser test runs against the real app instead.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -131,14 +132,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _app_under_test() -> Any:
+    """The stub, or the app named by ``$CORRIDOR_WEB_TEST_APP`` (``module:attribute``, an app or a factory)."""
+    import importlib
+
+    spec = os.environ.get("CORRIDOR_WEB_TEST_APP")
+    if not spec:
+        return stub_app()
+    module, _, attr = spec.partition(":")
+    app = getattr(importlib.import_module(module), attr or "app")
+    return app if isinstance(app, FastAPI) else app()
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """The stub app served by uvicorn in a thread on a free 127.0.0.1 port; yields its base URL."""
+    """The app served by uvicorn in a thread on a free 127.0.0.1 port; yields its base URL.
+
+    The stub of this file by default; ``CORRIDOR_WEB_TEST_APP=corridor.api:create_app`` (for example)
+    runs the browser tests against the real API.
+    """
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(stub_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(_app_under_test(), host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="on" if os.environ.get("CORRIDOR_WEB_TEST_APP") else "off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

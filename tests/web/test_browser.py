@@ -87,24 +87,25 @@ def css(driver: Any, selector: str) -> list[Any]:
 def test_map_draws_the_network_offline(dashboard: Any, live_server: str) -> None:
     d = dashboard
     assert d.execute_script("return document.body.dataset.ready") == "yes", d.find_element("id", "status").text
-    assert "nodes" in d.find_element("id", "status").text
+    status = d.find_element("id", "status").text
+    assert "nodes" in status, status
     countries = len(css(d, ".leaflet-countries-pane path"))
     links = len(css(d, ".leaflet-overlay-pane path.link"))
     markers = len(css(d, ".leaflet-overlay-pane path")) - links + len(css(d, ".leaflet-marker-icon .sym"))
     assert countries > 100, countries  # Natural Earth 1:110m has 177 countries
     assert links > 100, links
     assert markers > 80, markers
-    assert len(css(d, ".leaflet-marker-icon .sym-border")) > 10
-    assert len(css(d, ".leaflet-marker-icon .sym-port")) > 10
+    assert len(css(d, ".leaflet-marker-icon .sym-border")) > 10, "border symbols"
+    assert len(css(d, ".leaflet-marker-icon .sym-port")) > 10, "port symbols"
     assert not css(d, ".leaflet-tile"), "no tile layer"
     loaded = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-    assert loaded
+    assert loaded, "no resource timing entries"
     assert all(u.startswith(live_server) for u in loaded), [u for u in loaded if not u.startswith(live_server)]
-    assert not errors(d)
+    assert not (logged := errors(d)), logged
     # a link's popup on click
     d.execute_script("""const l = window.corridorMap.layers.links.getLayers()[0]; l.openPopup(l.getCenter());""")
     popup = wait_for(lambda: css(d, ".leaflet-popup-content"), what="a popup")
-    assert "mode" in popup[0].text
+    assert "mode" in popup[0].text, popup[0].text
     d.execute_script("window.corridorMap.map.closePopup()")
     screenshot(d, "map")
 
