@@ -102,12 +102,12 @@ def test_map_draws_the_network_offline(dashboard: Any, live_server: str) -> None
     assert loaded, "no resource timing entries"
     assert all(u.startswith(live_server) for u in loaded), [u for u in loaded if not u.startswith(live_server)]
     assert not (logged := errors(d)), logged
+    screenshot(d, "map")
     # a link's popup on click
     d.execute_script("""const l = window.corridorMap.layers.links.getLayers()[0]; l.openPopup(l.getCenter());""")
     popup = wait_for(lambda: css(d, ".leaflet-popup-content"), what="a popup")
     assert "mode" in popup[0].text, popup[0].text
     d.execute_script("window.corridorMap.map.closePopup()")
-    screenshot(d, "map")
 
 
 def test_plan_a_route_avoiding_russia(dashboard: Any) -> None:
