@@ -105,8 +105,9 @@ def test_map_draws_the_network_offline(dashboard: Any, live_server: str) -> None
     screenshot(d, "map")
     # a link's popup on click
     d.execute_script("""const l = window.corridorMap.layers.links.getLayers()[0]; l.openPopup(l.getCenter());""")
-    popup = wait_for(lambda: css(d, ".leaflet-popup-content"), what="a popup")
-    assert "mode" in popup[0].text, popup[0].text
+    # the popup fades in: Selenium reads no text while it is transparent
+    text = wait_for(lambda: " ".join(p.text for p in css(d, ".leaflet-popup-content")), what="a popup")
+    assert "mode" in text, text
     d.execute_script("window.corridorMap.map.closePopup()")
 
 
