@@ -1,6 +1,6 @@
 """Fixtures of the dashboard tests: a stand-in for the REST API, served live on 127.0.0.1.
 
-:func:`stub_app` answers the endpoints the dashboard calls, with the shapes agreed with the API
+:func:`stub_app` answers the endpoints the dashboard calls, with the shapes of the API's schemas
 (``/api/network``, ``/api/nodes``, ``/api/routes``, ``/api/scenarios``, ``/api/runs``, ``/api/hub``,
 ``/api/jobs/{id}`` and its ``/result``) from corridor's Python API, and mounts the dashboard with
 :func:`corridor.web.mount`. It is test code only: once ``corridor.api`` serves these endpoints, the
@@ -28,30 +28,22 @@ from corridor.io.geojson import dataset_to_geojson
 from corridor.scenarios import load_scenario
 from corridor.web import mount
 
-NODE_KEYS = ("id", "name", "country", "kind", "locode")
-LINK_KEYS = ("id", "a", "b", "mode", "corridor", "country", "name", "distance_km", "capacity_mtpa", "capacity_teu")
-
 
 def _json(payload: Any, status: int = 200) -> Response:
     return Response(json.dumps(payload, default=str), status_code=status, media_type="application/json")
 
 
-def _network_geojson(ds: Any) -> dict[str, Any]:
-    features = []
-    for f in dataset_to_geojson(ds)["features"]:
-        p = f["properties"]
-        keys = {"node": NODE_KEYS, "link": LINK_KEYS}.get(p["record"])
-        if keys is not None and f["geometry"] is not None:
-            features.append({"type": "Feature", "id": f["id"], "geometry": f["geometry"],
-                             "properties": {k: p.get(k) for k in keys}})
-    return {"type": "FeatureCollection", "features": features}
+def _error(status: int, message: str) -> Response:
+    """The API's error answer: ``{"error": {"status", "message", "problems"}}``."""
+    return _json({"error": {"status": status, "message": message, "problems": []}}, status)
 
 
 def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
     """A FastAPI app with the API's endpoints, answered by corridor's Python API, and the dashboard."""
     app = FastAPI()
     ds = corridor.load()
-    network = _network_geojson(ds)
+    network = dataset_to_geojson(ds)  # nodes, links and transfers, every record's fields
+    network.pop("corridor")
     jobs: dict[str, dict[str, Any]] = {}
 
     @app.get("/api/network")
@@ -61,8 +53,9 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
     @app.get("/api/nodes")
     def get_nodes(q: str = "") -> Any:
         q = q.strip().lower()
-        return _json([{k: getattr(n, k) for k in ("id", "name", "country", "kind")} for n in ds.network.nodes
-                      if q in n.id.lower() or q in n.name.lower()])
+        found = [{k: getattr(n, k) for k in ("id", "name", "country", "kind", "lon", "lat")} for n in ds.network.nodes
+                 if q in n.id.lower() or q in n.name.lower()]
+        return _json({"query": q, "nodes": found[:10]})
 
     @app.post("/api/routes")
     async def post_routes(request: Request) -> Any:
@@ -72,12 +65,15 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
                                     avoid_countries=body.get("avoid_countries", []), k=int(body.get("k", 1)),
                                     pareto=bool(body.get("pareto", False)))
         except Exception as err:  # the stub answers every bad input with 400
-            return _json({"detail": str(err)}, 400)
-        return _json({**routes.to_dict(), "geojson": routes.to_geojson()})
+            return _error(400, str(err))
+        result = routes.to_dict()
+        return _json({"origin": result["origin"], "destination": result["destination"], "routes": result["routes"],
+                      "result": {k: v for k, v in result.items() if k != "routes"}, "geojson": routes.to_geojson()})
 
     @app.get("/api/scenarios")
     def get_scenarios() -> Any:
-        return _json([{"name": name, "description": load_scenario(name).description} for name in data.scenarios()])
+        return _json({"scenarios": [{"name": name, "description": load_scenario(name).description}
+                                    for name in data.scenarios()]})
 
     def run(job: str, work: Any) -> None:
         jobs[job]["status"] = "running"
@@ -87,7 +83,7 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
             jobs[job]["progress"] = {"stage": "done", "done": 1, "total": 1}
             jobs[job]["status"] = "done"
         except Exception as err:
-            jobs[job].update(status="failed", error=str(err))
+            jobs[job].update(status="failed", error={"status": 400, "message": str(err), "problems": []})
 
     def start(work: Any) -> Response:
         job = uuid.uuid4().hex[:12]
@@ -99,7 +95,7 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
     async def post_runs(request: Request) -> Any:
         name = (await request.json()).get("scenario")
         if name not in data.scenarios():
-            return _json({"detail": f"no such scenario {name!r}"}, 404)
+            return _error(404, f"no such scenario {name!r}")
         return start(lambda: corridor.run_scenario(name).to_dict())
 
     @app.post("/api/hub")
@@ -112,14 +108,15 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
     @app.get("/api/jobs/{job}")
     def get_job(job: str) -> Any:
         if job not in jobs:
-            return _json({"detail": "no such job"}, 404)
+            return _error(404, "no such job")
         j = jobs[job]
-        return _json({"job": job, "status": j["status"], "progress": j["progress"], "error": j.get("error")})
+        return _json({"id": job, "status": j["status"], "progress": j["progress"], "error": j.get("error"),
+                      "result_url": f"/api/jobs/{job}/result" if j["status"] == "done" else None})
 
     @app.get("/api/jobs/{job}/result")
     def get_result(job: str) -> Any:
         if jobs.get(job, {}).get("status") != "done":
-            return _json({"detail": "not finished"}, 409)
+            return _error(409, "not finished")
         return _json(jobs[job]["result"])
 
     mount(app)

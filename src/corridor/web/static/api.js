@@ -43,7 +43,8 @@ export function query(params) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Poll GET /api/jobs/{id} until it is done (or failed), calling onProgress({status, progress}) each time.
+// Poll GET /api/jobs/{id} until it is done (or failed), calling onProgress({status, progress}) each time;
+// returns the last status ({status, progress, result_url, ...}).
 export async function waitForJob(statusUrl, onProgress, intervalMs = 400) {
   for (;;) {
     const job = await getJSON(statusUrl);
@@ -51,8 +52,12 @@ export async function waitForJob(statusUrl, onProgress, intervalMs = 400) {
     const s = String(job.status || "").toLowerCase();
     if (["done", "finished", "succeeded", "success", "completed", "complete"].includes(s)) return job;
     if (["failed", "error", "cancelled", "canceled"].includes(s)) {
-      throw new Error(job.error || job.message || `the job ${s}`);
+      const e = job.error;
+      throw new Error((e && typeof e === "object" ? e.message : e) || job.message || `the job ${s}`);
     }
     await sleep(intervalMs);
   }
 }
+
+// The URL of a finished job's JSON result: its result_url, else {status_url}/result.
+export const resultUrl = (job, statusUrl) => job.result_url || `${statusUrl.replace(/\/$/, "")}/result`;

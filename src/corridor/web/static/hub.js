@@ -1,5 +1,5 @@
 // The hub panel: simulate the Aktau container hub as a job (POST /api/hub) and show KPI cards and daily series.
-import { getJSON, postJSON, waitForJob } from "./api.js";
+import { getJSON, postJSON, resultUrl, waitForJob } from "./api.js";
 import { seriesChart } from "./chart.js";
 
 const $ = (id) => document.getElementById(id);
@@ -59,14 +59,14 @@ export function initHub(setStatus) {
     try {
       const job = await postJSON("/api/hub", body);
       const statusUrl = job.status_url || `/api/jobs/${job.job}`;
-      await waitForJob(statusUrl, (j) => {
+      const finished = await waitForJob(statusUrl, (j) => {
         const p = j.progress || {};
         stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}`;
         if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
       });
       bar.max = 1; bar.value = 1;
       stage.textContent = "done";
-      showHub(await getJSON(`${statusUrl.replace(/\/$/, "")}/result`));
+      showHub(await getJSON(resultUrl(finished, statusUrl)));
       setStatus("Hub simulated");
     } catch (err) {
       $("hub-error").textContent = err.message;

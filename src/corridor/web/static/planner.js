@@ -83,12 +83,13 @@ export function initPlanner(state, setStatus) {
     try {
       const resp = await postJSON("/api/routes", body);
       const { list, info } = routesOf(resp);
-      if (!list.length) throw new Error(info.message || "no route");
-      const unit = info.unit || list[0].unit || "t";
+      const message = info.message || (resp.result && resp.result.message) || "";
+      if (!list.length) throw new Error(message || "no route");
+      const unit = info.unit || (resp.result && resp.result.unit) || list[0].unit || "t";
       const rows = list.map((r, i) => `<tr data-route="${i}" tabindex="0"><td>${i + 1}</td><td>${num(r.time_h / 24, 1)}</td>`
         + `<td>${num(r.cost_usd)}</td><td>${num(r.co2e_kg)}</td><td>${num(r.risk, 2)}</td>`
         + `<td>${num(r.distance_km)}</td><td class="text">${esc((r.countries || []).join("-"))}</td></tr>`).join("");
-      $("route-results").innerHTML = (info.message ? `<p class="note">${esc(info.message)}</p>` : "")
+      $("route-results").innerHTML = (message ? `<p class="note">${esc(message)}</p>` : "")
         + `<table id="route-table"><caption class="note">${list.length} route(s) ${esc(body.origin)} → ${esc(body.destination)}`
         + `${body.avoid_countries.length ? `, avoiding ${esc(body.avoid_countries.join(", "))}` : ""}; click a row to draw it</caption>`
         + `<thead><tr><th>#</th><th>days</th><th>USD/${esc(unit)}</th><th>kg CO2e</th><th>risk</th><th>km</th>`

@@ -1,5 +1,5 @@
 // The scenario panel: pick a shipped scenario, run it as a job, watch progress, compare with the baseline.
-import { getJSON, postJSON, waitForJob } from "./api.js";
+import { getJSON, postJSON, resultUrl, waitForJob } from "./api.js";
 import { drawFlowChanges } from "./map.js";
 
 const $ = (id) => document.getElementById(id);
@@ -112,14 +112,14 @@ export async function initScenarios(state, setStatus) {
     try {
       const job = await postJSON("/api/runs", { scenario: name });
       const statusUrl = job.status_url || `/api/jobs/${job.job}`;
-      await waitForJob(statusUrl, (j) => {
+      const finished = await waitForJob(statusUrl, (j) => {
         const p = j.progress || {};
         stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}`;
         if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
       });
       bar.max = 1; bar.value = 1;
       stage.textContent = "done";
-      const result = await getJSON(`${statusUrl.replace(/\/$/, "")}/result`);
+      const result = await getJSON(resultUrl(finished, statusUrl));
       const drawn = showComparison(state, result);
       setStatus(`${name}: ${drawn} link flow changes drawn`);
     } catch (err) {
