@@ -103,8 +103,17 @@ def test_map_draws_the_network_offline(dashboard: Any, live_server: str) -> None
     assert all(u.startswith(live_server) for u in loaded), [u for u in loaded if not u.startswith(live_server)]
     assert not (logged := errors(d)), logged
     screenshot(d, "map")
+    # the layer control hides a mode
+    sea = len(css(d, "path.mode-sea"))
+    assert sea > 10, sea
+    toggle = next(label for label in css(d, ".leaflet-control-layers-overlays label") if " sea (" in label.text)
+    toggle.find_element("css selector", "input").click()
+    assert not css(d, "path.mode-sea")
+    toggle.find_element("css selector", "input").click()
+    assert len(css(d, "path.mode-sea")) == sea
     # a link's popup on click
-    d.execute_script("""const l = window.corridorMap.layers.links.getLayers()[0]; l.openPopup(l.getCenter());""")
+    d.execute_script("""const l = window.corridorMap.layers.links.getLayers()[0].getLayers()[0];
+                        l.openPopup(l.getCenter());""")
     # the popup fades in: Selenium reads no text while it is transparent
     text = wait_for(lambda: " ".join(p.text for p in css(d, ".leaflet-popup-content")), what="a popup")
     assert "mode" in text, text

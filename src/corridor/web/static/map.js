@@ -99,17 +99,31 @@ export function drawNetwork(state, fc) {
     if (g.type === "Point") { nodes.push(f); state.nodes.set(p.id ?? f.id, f); }
     else if (g.type === "LineString" || g.type === "MultiLineString") { links.push(f); state.links.set(p.id ?? f.id, f); }
   }
-  for (const name of ["links", "nodes"]) {
-    if (state.layers[name]) { state.control.removeLayer(state.layers[name]); state.layers[name].remove(); }
+  for (const old of [...(state.layers.modes || []), state.layers.nodes]) {
+    if (old) { state.control.removeLayer(old); old.remove(); }
   }
-  const linkLayer = L.geoJSON({ type: "FeatureCollection", features: links }, {
-    style: (f) => ({ color: MODE_COLOURS[f.properties.mode] || OTHER_MODE, weight: 2.5, opacity: 0.85,
-      dashArray: DASHED.has(f.properties.mode) ? "6 4" : null, className: `link mode-${f.properties.mode}` }),
-    onEachFeature: (f, layer) => {
-      layer.bindTooltip(esc(f.properties.name || f.properties.id), { sticky: true });
-      layer.bindPopup(linkPopup(f.properties));
-    },
-  }).addTo(state.map);
+  if (state.layers.links) state.layers.links.remove();
+  // one overlay per mode, so that the layer control shows or hides a mode; all of them in one group
+  const byMode = new Map();
+  for (const f of links) {
+    const m = f.properties.mode || "other";
+    if (!byMode.has(m)) byMode.set(m, []);
+    byMode.get(m).push(f);
+  }
+  const linkLayer = L.featureGroup();
+  state.layers.modes = [];
+  for (const [mode, features] of [...byMode].sort((a, b) => b[1].length - a[1].length)) {
+    const layer = L.geoJSON({ type: "FeatureCollection", features }, {
+      style: (f) => ({ color: MODE_COLOURS[f.properties.mode] || OTHER_MODE, weight: 2.5, opacity: 0.85,
+        dashArray: DASHED.has(f.properties.mode) ? "6 4" : null, className: `link mode-${f.properties.mode}` }),
+      onEachFeature: (f, l) => {
+        l.bindTooltip(esc(f.properties.name || f.properties.id), { sticky: true });
+        l.bindPopup(linkPopup(f.properties));
+      },
+    }).addTo(linkLayer);
+    state.layers.modes.push(layer);
+  }
+  linkLayer.addTo(state.map);
   const nodeLayer = L.geoJSON({ type: "FeatureCollection", features: nodes }, {
     pointToLayer: nodeMarker,
     onEachFeature: (f, layer) => {
@@ -119,9 +133,13 @@ export function drawNetwork(state, fc) {
   }).addTo(state.map);
   state.layers.links = linkLayer;
   state.layers.nodes = nodeLayer;
-  state.control.addOverlay(linkLayer, "Links by mode");
+  const modeNames = [...byMode.keys()].sort((a, b) => byMode.get(b).length - byMode.get(a).length);
+  state.layers.modes.forEach((layer, i) => {
+    const mode = modeNames[i];
+    state.control.addOverlay(layer, `<span style="color:${MODE_COLOURS[mode] || OTHER_MODE}">■</span> ${esc(mode)} (${byMode.get(mode).length})`);
+  });
   state.control.addOverlay(nodeLayer, "Nodes, borders, ports");
-  if (links.length || nodes.length) state.map.fitBounds(linkLayer.getBounds().extend(nodeLayer.getBounds()), { padding: [10, 10] });
+  if (links.length && nodes.length) state.map.fitBounds(linkLayer.getBounds().extend(nodeLayer.getBounds()), { padding: [10, 10] });
   return { nodes: nodes.length, links: links.length };
 }
 
