@@ -144,6 +144,27 @@ def test_plan_a_route_avoiding_russia(dashboard: Any) -> None:
     screenshot(d, "route")
 
 
+def test_pareto_set(dashboard: Any) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    d = dashboard
+    for field, value in (("origin", "Dostyk"), ("destination", "Poti")):
+        d.find_element("id", field).clear()
+        d.find_element("id", field).send_keys(value)
+    for box in css(d, "#avoid-list input:checked"):
+        box.click()
+    Select(d.find_element("id", "search")).select_by_value("pareto")
+    d.find_element("id", "route-submit").click()
+    def caption() -> str:
+        return " ".join(c.text for c in css(d, "#route-table caption"))
+
+    wait_for(lambda: "Dostyk → Poti;" in caption(), what="the Pareto table")  # "…, avoiding RU;" before
+    rows = css(d, "#route-table tbody tr")
+    assert len(rows) > 3, len(rows)
+    assert any("RU" in row.text for row in rows)  # nothing avoided now
+    Select(d.find_element("id", "search")).select_by_value("k3")
+
+
 def test_unknown_place_shows_the_message(dashboard: Any) -> None:
     d = dashboard
     d.find_element("id", "origin").clear()
