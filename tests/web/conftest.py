@@ -119,6 +119,10 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
             return _error(409, "not finished")
         return _json(jobs[job]["result"])
 
+    @app.get("/api/test/authorization")  # the stub only: what the dashboard sent
+    def echo_authorization(request: Request) -> Any:
+        return _json({"authorization": request.headers.get("authorization")})
+
     mount(app)
     return app
 

@@ -10,8 +10,21 @@ function messageOf(body, status) {
   return `the server answered ${status}`;
 }
 
+// A server bound beyond 127.0.0.1 wants "Authorization: Bearer TOKEN" on the endpoints that start jobs: open the
+// dashboard as /#token=TOKEN once; the token stays in this tab's sessionStorage and leaves the address bar.
+function bearerToken() {
+  const m = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
+  if (m) {
+    sessionStorage.setItem("corridorToken", decodeURIComponent(m[1]));
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  return sessionStorage.getItem("corridorToken");
+}
+const TOKEN = bearerToken();
+
 async function request(method, url, body) {
   const init = { method, headers: { Accept: "application/json" } };
+  if (TOKEN) init.headers.Authorization = `Bearer ${TOKEN}`;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -27,7 +40,10 @@ async function request(method, url, body) {
   if (text) {
     try { data = JSON.parse(text); } catch { data = text; }
   }
-  if (!resp.ok) throw new Error(messageOf(data, resp.status));
+  if (!resp.ok) {
+    const hint = resp.status === 401 || resp.status === 403 ? " (open the dashboard as /#token=YOUR_TOKEN)" : "";
+    throw new Error(messageOf(data, resp.status) + hint);
+  }
   return data;
 }
 
