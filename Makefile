@@ -1,11 +1,13 @@
 # corridor — the two commands of the README's Quick start:
 #   make run    set up .venv and run the main job on the built-in data
-#   make test   set up .venv (with test tools), then lint (ruff, mypy) and run the whole test suite
+#   make test   set up .venv (with test tools) and the dashboard's npm packages, then lint (ruff, mypy)
+#               and run the whole test suite
+#   make web    install the dashboard's JavaScript libraries (web/package-lock.json) into web/node_modules
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint clean data
+.PHONY: run test lint clean data web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +21,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# The dashboard's map libraries (Leaflet, topojson-client, world-atlas outlines), served at /vendor/.
+WEB_VENDOR := web/node_modules/.package-lock.json
+
+$(WEB_VENDOR): web/package.json web/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix web --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "warning: npm not found: the dashboard's map libraries are not installed (its tests will skip)" >&2; \
+	fi
+
+web: $(WEB_VENDOR)
+
 run: $(VENV)/.installed
 	$(BIN)/corridor demo
 
@@ -27,7 +41,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/python -W error -c "import corridor"
 
-test: lint
+test: lint $(WEB_VENDOR)
 	$(BIN)/pytest
 
 # Rebuild the built-in dataset from tools/build_eurasia.py (needs the build-data extra).
@@ -36,4 +50,4 @@ data: $(VENV)/.installed
 	$(BIN)/python tools/build_eurasia.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis web/node_modules

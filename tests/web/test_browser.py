@@ -1,0 +1,239 @@
+"""The dashboard in headless Chromium, driven by Selenium against a live server on 127.0.0.1.
+
+The map draws the network with no internet (every resource the page loads comes from the test
+server), a route Dostyk → Poti avoiding Russia is planned and drawn, the northern-route-closed
+scenario runs as a job and shows its comparison, and the Aktau hub simulation shows its KPIs.
+Screenshots go to ``tests/web/artifacts/`` (ignored by git); their paths are printed (``pytest -s``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corridor import web
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)"),
+    pytest.mark.skipif(CHROMEDRIVER is None,
+                       reason="chromedriver is not installed (Debian: apt-get install chromium-driver)"),
+    pytest.mark.skipif(bool(web.missing_vendor_files()),
+                       reason="the dashboard's npm packages are not installed (make web)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1400,900", "--lang=en-US"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 30.0, what: str = "the page") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def screenshot(driver: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    print(f"screenshot: {path}")
+    return path
+
+
+def errors(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+@pytest.fixture(scope="module")
+def dashboard(browser: Any, live_server: str) -> Any:
+    browser.get(live_server + "/")
+    wait_for(lambda: browser.execute_script("return document.body.dataset.ready"), what="the map to load")
+    return browser
+
+
+def css(driver: Any, selector: str) -> list[Any]:
+    return driver.find_elements("css selector", selector)
+
+
+def test_map_draws_the_network_offline(dashboard: Any, live_server: str) -> None:
+    d = dashboard
+    assert d.execute_script("return document.body.dataset.ready") == "yes", d.find_element("id", "status").text
+    status = d.find_element("id", "status").text
+    assert "nodes" in status, status
+    countries = len(css(d, ".leaflet-countries-pane path"))
+    links = len(css(d, ".leaflet-overlay-pane path.link"))
+    markers = len(css(d, ".leaflet-overlay-pane path")) - links + len(css(d, ".leaflet-marker-icon .sym"))
+    assert countries > 100, countries  # Natural Earth 1:110m has 177 countries
+    assert links > 100, links
+    assert markers > 80, markers
+    assert len(css(d, ".leaflet-marker-icon .sym-border")) > 10, "border symbols"
+    assert len(css(d, ".leaflet-marker-icon .sym-port")) > 10, "port symbols"
+    assert not css(d, ".leaflet-tile"), "no tile layer"
+    loaded = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded, "no resource timing entries"
+    assert all(u.startswith(live_server) for u in loaded), [u for u in loaded if not u.startswith(live_server)]
+    assert not (logged := errors(d)), logged
+    screenshot(d, "map")
+    # the layer control hides a mode
+    sea = len(css(d, "path.mode-sea"))
+    assert sea > 10, sea
+    toggle = next(label for label in css(d, ".leaflet-control-layers-overlays label") if " sea (" in label.text)
+    toggle.find_element("css selector", "input").click()
+    assert not css(d, "path.mode-sea")
+    toggle.find_element("css selector", "input").click()
+    assert len(css(d, "path.mode-sea")) == sea
+    # a link's popup on click
+    d.execute_script("""const l = window.corridorMap.layers.links.getLayers()[0].getLayers()[0];
+                        l.openPopup(l.getCenter());""")
+    # the popup fades in: Selenium reads no text while it is transparent
+    text = wait_for(lambda: " ".join(p.text for p in css(d, ".leaflet-popup-content")), what="a popup")
+    assert "mode" in text, text
+    d.execute_script("window.corridorMap.map.closePopup()")
+
+
+def test_plan_a_route_avoiding_russia(dashboard: Any) -> None:
+    d = dashboard
+    d.find_element("id", "origin").send_keys("Dostyk")
+    d.find_element("id", "destination").send_keys("Poti")
+    options = wait_for(lambda: [o.get_attribute("value") for o in css(d, "#destination-list option")],
+                       what="suggestions from /api/nodes")
+    assert "Poti" in options
+    d.find_element("css selector", "#avoid-list input[value='RU']").click()
+    d.find_element("id", "route-submit").click()
+    rows = wait_for(lambda: css(d, "#route-table tbody tr"), what="the routes table")
+    assert len(rows) == 3
+    for row in rows:
+        assert "RU" not in row.text.split()[-1].split("-")
+    legs = wait_for(lambda: css(d, "path.route-leg"), what="the route on the map")
+    assert len(legs) >= 5
+    assert css(d, "#route-detail svg.chart polyline.profile-time")
+    assert "poti" in d.find_element("id", "route-detail").text
+    rows[1].click()
+    wait_for(lambda: "chosen" in (css(d, "#route-table tbody tr")[1].get_attribute("class") or ""),
+             what="the second route to be chosen")
+    assert not errors(d)
+    screenshot(d, "route")
+
+
+def test_pareto_set(dashboard: Any) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    d = dashboard
+    for field, value in (("origin", "Dostyk"), ("destination", "Poti")):
+        d.find_element("id", field).clear()
+        d.find_element("id", field).send_keys(value)
+    for box in css(d, "#avoid-list input:checked"):
+        box.click()
+    Select(d.find_element("id", "search")).select_by_value("pareto")
+    d.find_element("id", "route-submit").click()
+    def caption() -> str:
+        return " ".join(c.text for c in css(d, "#route-table caption"))
+
+    wait_for(lambda: "Dostyk → Poti;" in caption(), what="the Pareto table")  # "…, avoiding RU;" before
+    rows = css(d, "#route-table tbody tr")
+    assert len(rows) > 3, len(rows)
+    assert any("RU" in row.text for row in rows)  # nothing avoided now
+    Select(d.find_element("id", "search")).select_by_value("k3")
+
+
+def test_unknown_place_shows_the_message(dashboard: Any) -> None:
+    d = dashboard
+    d.find_element("id", "origin").clear()
+    d.find_element("id", "origin").send_keys("Atlantis")
+    d.find_element("id", "route-submit").click()
+    message = wait_for(lambda: d.find_element("id", "route-error").text, what="the error message")
+    assert "Atlantis" in message or "atlantis" in message.lower()
+    d.get_log("browser")  # the 4xx answer is logged by Chromium: expected here
+
+
+def test_run_a_scenario_and_compare(dashboard: Any) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    d = dashboard
+    Select(d.find_element("id", "scenario-select")).select_by_value("northern-route-closed")
+    assert "Russia" in d.find_element("id", "scenario-description").text
+    d.find_element("id", "scenario-submit").click()
+    wait_for(lambda: css(d, "#totals-table tbody tr") or d.find_element("id", "scenario-error").text,
+             timeout=90, what="the comparison")
+    assert not d.find_element("id", "scenario-error").text
+    totals = d.find_element("id", "totals-table").text
+    assert "total cost" in totals
+    assert css(d, "#corridor-shares tbody tr")
+    assert "trans-caspian" in d.find_element("id", "corridor-shares").text
+    assert d.execute_script("return document.getElementById('scenario-bar').value") == 1
+    flows = css(d, "path.flow-change")
+    assert len(flows) > 50
+    assert css(d, "path.flow-up")
+    assert css(d, "path.flow-down")
+    assert len(css(d, "path.closed")) > 5  # the Russian and Belarusian nodes, closed to transit
+    assert not errors(d)
+    d.execute_script("document.getElementById('scenario-results').scrollIntoView()")
+    screenshot(d, "scenario")
+
+
+def test_simulate_the_hub(dashboard: Any) -> None:
+    d = dashboard
+    for field, value in (("hub-days", "30"), ("hub-reps", "2")):
+        d.find_element("id", field).clear()
+        d.find_element("id", field).send_keys(value)
+    d.find_element("id", "hub-submit").click()
+    wait_for(lambda: css(d, "#hub-results .kpi") or d.find_element("id", "hub-error").text, timeout=90,
+             what="the hub's KPIs")
+    assert not d.find_element("id", "hub-error").text
+    kpis = {k.get_attribute("data-kpi") for k in css(d, "#hub-results .kpi")}
+    assert {"throughput_teu", "vessel_wait_h", "yard_occupancy"} <= kpis
+    assert len(css(d, "#hub-results svg.chart polyline.series-line")) == 4
+    assert "30 days" in d.find_element("id", "hub-results").text
+    assert not errors(d)
+    d.execute_script("document.getElementById('hub').scrollIntoView()")
+    screenshot(d, "hub")
+
+
+def test_token_from_the_address(browser: Any, live_server: str) -> None:
+    """``/#token=…`` once: the calls carry ``Authorization: Bearer …`` and the token leaves the address bar."""
+    if live_server_is_not_the_stub():
+        pytest.skip("needs the stub's echo endpoint")
+    d = browser
+    d.get("about:blank")  # from "/" to "/#token=…" would only change the hash, not load the page
+    d.get(live_server + "/#token=s3cret")
+    wait_for(lambda: d.execute_script("return document.body.dataset.ready"), what="the map to load")
+    assert "s3cret" not in d.current_url
+    sent = d.execute_async_script("""const done = arguments[arguments.length - 1];
+        import("/web/api.js").then((m) => m.getJSON("/api/test/authorization")).then(done, (e) => done(String(e)));""")
+    assert sent == {"authorization": "Bearer s3cret"}, sent
+    d.execute_script("sessionStorage.clear()")
+
+
+def live_server_is_not_the_stub() -> bool:
+    import os
+
+    return bool(os.environ.get("CORRIDOR_WEB_TEST_APP"))
