@@ -133,30 +133,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _spec() -> str:
+    """What the browser tests run against: ``$CORRIDOR_WEB_TEST_APP``, by default the real API."""
+    return os.environ.get("CORRIDOR_WEB_TEST_APP", "corridor.api.app:create_app")
+
+
 def _app_under_test() -> Any:
-    """The stub, or the app named by ``$CORRIDOR_WEB_TEST_APP`` (``module:attribute``, an app or a factory)."""
+    """The real REST API (``corridor.api.app:create_app``), or the app named by ``$CORRIDOR_WEB_TEST_APP``
+    (``module:attribute``, an app or a factory; ``stub`` for the stub of this file)."""
     import importlib
 
-    spec = os.environ.get("CORRIDOR_WEB_TEST_APP")
-    if not spec:
+    spec = _spec()
+    if spec == "stub":
         return stub_app()
     module, _, attr = spec.partition(":")
     app = getattr(importlib.import_module(module), attr or "app")
     return app if isinstance(app, FastAPI) else app()
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The app served by uvicorn in a thread on a free 127.0.0.1 port; yields its base URL.
-
-    The stub of this file by default; ``CORRIDOR_WEB_TEST_APP=corridor.api:create_app`` (for example)
-    runs the browser tests against the real API.
-    """
+def _serve(app: Any, *, lifespan: str) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a thread on a free 127.0.0.1 port; yield its base URL."""
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(_app_under_test(), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on" if os.environ.get("CORRIDOR_WEB_TEST_APP") else "off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -167,3 +167,19 @@ def live_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The app under test served on a free 127.0.0.1 port; yields its base URL.
+
+    The real REST API by default; ``CORRIDOR_WEB_TEST_APP=stub`` runs the browser tests against the
+    stub of this file.
+    """
+    yield from _serve(_app_under_test(), lifespan="off" if _spec() == "stub" else "on")
+
+
+@pytest.fixture(scope="session")
+def stub_server() -> Iterator[str]:
+    """The stub of this file (with its echo endpoint for the bearer token), served beside the app under test."""
+    yield from _serve(stub_app(), lifespan="off")

@@ -218,13 +218,14 @@ def test_simulate_the_hub(dashboard: Any) -> None:
     screenshot(d, "hub")
 
 
-def test_token_from_the_address(browser: Any, live_server: str) -> None:
-    """``/#token=…`` once: the calls carry ``Authorization: Bearer …`` and the token leaves the address bar."""
-    if live_server_is_not_the_stub():
-        pytest.skip("needs the stub's echo endpoint")
+def test_token_from_the_address(browser: Any, stub_server: str) -> None:
+    """``/#token=…`` once: the calls carry ``Authorization: Bearer …`` and the token leaves the address bar.
+
+    Against the stub, whose ``/api/test/authorization`` echoes the header the page sent.
+    """
     d = browser
     d.get("about:blank")  # from "/" to "/#token=…" would only change the hash, not load the page
-    d.get(live_server + "/#token=s3cret")
+    d.get(stub_server + "/#token=s3cret")
     wait_for(lambda: d.execute_script("return document.body.dataset.ready"), what="the map to load")
     assert "s3cret" not in d.current_url
     sent = d.execute_async_script("""const done = arguments[arguments.length - 1];
@@ -232,8 +233,3 @@ def test_token_from_the_address(browser: Any, live_server: str) -> None:
     assert sent == {"authorization": "Bearer s3cret"}, sent
     d.execute_script("sessionStorage.clear()")
 
-
-def live_server_is_not_the_stub() -> bool:
-    import os
-
-    return bool(os.environ.get("CORRIDOR_WEB_TEST_APP"))
