@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from corridor.api.errors import install_handlers, responses
 from corridor.api.jobs import JobManager
+from corridor.api.journal import Journal, journal_path
 from corridor.api.security import DEFAULT_MAX_BODY, BodyLimits, is_loopback
 
 if TYPE_CHECKING:
@@ -64,7 +65,8 @@ def create_app(
     Returns
     -------
     FastAPI
-        The app; its background jobs stop with its lifespan.
+        The app; its background jobs stop with its lifespan, and at its start it resumes the sweep
+        jobs a killed server left (:mod:`corridor.api.journal`).
 
     Raises
     ------
@@ -79,7 +81,10 @@ def create_app(
     manager = JobManager(workers=job_workers)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from corridor.api.routes_jobs import resume_journaled
+
+        resume_journaled(app)  # sweeps a killed server left unfinished
         yield
         manager.shutdown()
 
@@ -89,6 +94,7 @@ def create_app(
     app.state.token = token or None
     app.state.max_samples = max_samples
     app.state.jobs = manager
+    app.state.journal = Journal(journal_path(store))
     app.state.dataset = None
     install_handlers(app)
     _routers(app)

@@ -74,8 +74,6 @@ def start_run(req: RunRequest, request: Request, manager: Jobs) -> JSONResponse:
              responses=responses(400, 401, 403, 404, 413, 415, 422, 429))
 def start_sweep(req: SweepRequest, request: Request, manager: Jobs) -> JSONResponse:
     """Monte Carlo sweep of a scenario's uncertain parameters in the background (samples stream to the store)."""
-    import corridor
-
     limit, cores = request.app.state.max_samples, os.cpu_count() or 1
     if req.samples > limit:
         raise ApiError(422, f"samples: at most {limit} on this server", [("body", "samples", f"at most {limit}")])
@@ -85,13 +83,74 @@ def start_sweep(req: SweepRequest, request: Request, manager: Jobs) -> JSONRespo
     if not spec.uncertain:
         raise ApiError(422, f"scenario {spec.name!r} has no uncertain parameters to sweep",
                        [("body", "scenario", "no 'uncertain:' section")])
-    store = request.app.state.store
+    return _accepted(request, submit_sweep(request.app, req, spec))
+
+
+def submit_sweep(app: Any, req: SweepRequest, spec: ScenarioSpec, *, entry: str | None = None) -> Job:
+    """Queue a sweep job, journaled so that a server killed mid-sweep resumes it when it starts again.
+
+    ``entry``: the journal entry of a sweep left by a server that died (see :mod:`corridor.api.journal`);
+    the sweep recorded in the store under the same scenario, samples and seed is resumed.
+    """
+    import uuid
+
+    import corridor
+
+    store, journal, manager = app.state.store, app.state.journal, app.state.jobs
+    resume = _unfinished_sweep(store, spec, req) if entry is not None else None
+    entry = entry or uuid.uuid4().hex
+    journal.add(entry, req.model_dump())
 
     def work(progress: Callable[[Progress], None]) -> Result:
-        return corridor.sweep(spec, samples=req.samples, seed=req.seed, workers=req.workers,
-                              store=corridor.open_store(store), progress=progress)
+        ended = False
+        try:
+            out = corridor.sweep(spec, samples=req.samples, seed=req.seed, workers=req.workers,
+                                 store=corridor.open_store(store), progress=progress, resume=resume)
+            ended = True
+            return out
+        except BaseException as e:
+            # a job that ends (fails, is cancelled) leaves the journal; only a dying server leaves it there
+            ended = not isinstance(e, (KeyboardInterrupt, SystemExit))
+            raise
+        finally:
+            if ended:
+                journal.remove(entry)
 
-    return _accepted(request, manager.submit("sweep", work))
+    try:
+        return manager.submit("sweep", work)
+    except Exception:
+        journal.remove(entry)
+        raise
+
+
+def _unfinished_sweep(store: str | None, spec: ScenarioSpec, req: SweepRequest) -> str | None:
+    """The newest sweep of ``spec`` with these samples and seed that did not finish, if the store has one."""
+    import corridor
+
+    spec_hash = spec.content_hash({}, extra=f"sweep:{req.samples}:{req.seed}")
+    for run in corridor.open_store(store).list_runs(kind="sweep"):
+        if run["spec_hash"] == spec_hash and run["status"] in ("running", "interrupted"):
+            return str(run["run_id"])
+    return None
+
+
+def resume_journaled(app: Any) -> list[Job]:
+    """Queue again the sweep jobs a dead server left in the journal (at start-up)."""
+    import logging
+
+    from pydantic import ValidationError
+
+    from corridor.exceptions import CorridorError
+
+    jobs = []
+    for entry, body in app.state.journal.pending().items():
+        try:
+            req = SweepRequest.model_validate(body)
+            jobs.append(submit_sweep(app, req, _spec(req), entry=entry))
+        except (ValidationError, ApiError, CorridorError) as e:  # the scenario is gone or changed: drop it
+            logging.getLogger(__name__).warning("not resuming sweep job %s: %s", entry, e)
+            app.state.journal.remove(entry)
+    return jobs
 
 
 @router.post("/hub", status_code=202, response_model=JobAccepted, dependencies=WRITE,
