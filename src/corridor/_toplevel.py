@@ -506,6 +506,7 @@ def run_scenario(
     *,
     baseline: ScenarioSpec | str | os.PathLike[str] | None = None,
     store: RunStore | str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ScenarioRun:
     """Run a scenario and its baseline, and compare them.
 
@@ -519,6 +520,9 @@ def run_scenario(
     store
         A run store (or its path) to record both runs in; an identical finished run found there is
         reused instead of run again. None runs without recording.
+    progress
+        Called with a :class:`Progress` before each step (``baseline``, ``scenario``, ``comparing``;
+        ``done`` out of 3).
 
     Returns
     -------
@@ -544,7 +548,11 @@ def run_scenario(
     spec = _scenario(scenario, "scenario")
     base_spec = None if baseline is None else _scenario(baseline, "baseline")
     base = base_of(spec)
-    comparison = compare_scenarios(spec, base_spec, store=_store(store), base=base)
+    def say(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(Progress(stage, float(done), float(total)))
+
+    comparison = compare_scenarios(spec, base_spec, store=_store(store), base=base, progress=say)
     return ScenarioRun(comparison, base.network)
 
 

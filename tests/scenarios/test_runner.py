@@ -33,3 +33,11 @@ def test_a_renamed_scenario_reuses_its_runs(tmp_path: Path) -> None:
     assert second.scenario_run.run_id == first.scenario_run.run_id
     assert second.diff == first.diff
     assert len(store.list_runs()) == 2  # the baseline and the scenario, once each
+
+
+def test_run_scenario_reports_its_steps() -> None:
+    import corridor
+
+    seen: list[tuple[str, float, float | None]] = []
+    corridor.run_scenario("northern-route-closed", progress=lambda p: seen.append((p.stage, p.done, p.total)))
+    assert seen == [("baseline", 0.0, 3.0), ("scenario", 1.0, 3.0), ("comparing", 2.0, 3.0)]

@@ -9,7 +9,8 @@ Cancelling (``DELETE /api/jobs/{id}``):
 - a running sweep or hub simulation stops at its next progress report (between chunks of samples,
   between replications): the progress callback raises :class:`Cancelled`, which the Python API lets
   through; samples already recorded stay in the run store, where the sweep can be resumed;
-- a running scenario run has no progress hook: it runs to its end, and its result is discarded.
+- a running scenario run stops at its next step (between the baseline and the scenario run, or
+  before the comparison); a step under way runs to its end first.
 """
 
 from __future__ import annotations

@@ -64,8 +64,7 @@ def start_run(req: RunRequest, request: Request, manager: Jobs) -> JSONResponse:
     store = request.app.state.store
 
     def work(progress: Callable[[Progress], None]) -> Result:
-        progress(corridor.Progress("scenario and baseline", 0, 1))
-        return corridor.run_scenario(spec, store=corridor.open_store(store))
+        return corridor.run_scenario(spec, store=corridor.open_store(store), progress=progress)
 
     return _accepted(request, manager.submit("run", work))
 
@@ -219,7 +218,7 @@ def cancel_job(job_id: JobId, manager: Jobs) -> JobStatus:
     """Cancel a job; a finished one stays as it is.
 
     A queued job never runs; a sweep or hub simulation stops at its next chunk or replication; a
-    scenario run (no cancel hook in the Python API) runs out and its result is discarded.
+    scenario run at its next step (baseline, scenario, comparison).
     """
     _job(manager, job_id)
     manager.cancel(job_id)

@@ -21,6 +21,8 @@ from corridor.scenarios.run import base_demand, base_of, run_spec
 from corridor.scenarios.spec import ScenarioSpec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from corridor.model import Dataset
@@ -161,7 +163,8 @@ def check_runnable(*specs: ScenarioSpec, base: Dataset | None = None) -> None:
 
 
 def compare_scenarios(spec: ScenarioSpec, baseline: ScenarioSpec | None = None, *, store: RunStore | None = None,
-                      base: Dataset | None = None) -> Comparison:
+                      base: Dataset | None = None,
+                      progress: Callable[[str, int, int], None] | None = None) -> Comparison:
     """Run (or reuse) a scenario and its baseline and compare them.
 
     Parameters
@@ -175,6 +178,9 @@ def compare_scenarios(spec: ScenarioSpec, baseline: ScenarioSpec | None = None, 
         Where the runs are recorded and identical ones reused; None runs without recording.
     base
         The base dataset of ``spec``, if already loaded.
+    progress
+        Called with ``(stage, done, total)`` before each of the three steps: the baseline, the
+        scenario, the comparison.
 
     Returns
     -------
@@ -189,8 +195,16 @@ def compare_scenarios(spec: ScenarioSpec, baseline: ScenarioSpec | None = None, 
     if base is None:
         base = base_of(spec)
     check_runnable(spec, baseline, base=base)
+
+    def say(stage: str, done: int) -> None:
+        if progress is not None:
+            progress(stage, done, 3)
+
     same_base = baseline.dataset == spec.dataset
+    say("baseline", 0)
     b = run_or_reuse(baseline, store, base=base if same_base else None, kind="baseline")
+    say("scenario", 1)
     s = run_or_reuse(spec, store, base=base, parent_id=b.run_id)
+    say("comparing", 2)
     diff = compare_runs({"summary": b.summary, "tables": b.tables}, {"summary": s.summary, "tables": s.tables})
     return Comparison(spec, baseline, s, b, diff)
