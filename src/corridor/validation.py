@@ -35,6 +35,7 @@ __all__ = [
     "close_matches",
     "describe",
     "did_you_mean",
+    "is_loopback",
     "unknown",
     "where",
 ]
@@ -287,3 +288,21 @@ class Problems:
         """
         if self.problems:
             raise self.error()
+
+
+def is_loopback(host: str) -> bool:
+    """True for a bind address that only accepts local connections: ``localhost``, 127.0.0.0/8, ``::1``.
+
+    Examples
+    --------
+    >>> is_loopback("127.0.0.1"), is_loopback("[::1]"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from tests.api.helpers import assert_error
 
 from corridor.api import create_app
-from corridor.api.security import is_loopback
+from corridor.validation import is_loopback
 
 TOKEN = "s3cret-token"
 

@@ -1,8 +1,8 @@
 """The out-of-sample outlook files (issue 12, item 5) load, cite a dated source and a status for every
 number, state the date rule, and tools/validation.py reads the observed values and compares them.
 
-The files use the ``set_risk`` change and ``engine.method: sue`` of issue 12. Until the engine has
-them, the strict load is skipped and the LP copy of tools/validation.py (``--lp-check``) is checked.
+The files use the ``set_risk`` change and ``engine.method: sue`` of issue 12; the LP copy of
+tools/validation.py (``--lp-check``) is checked too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import pytest
 from corridor import data
 from corridor.io.yaml import load_yaml
 from corridor.scenarios import load_scenario, run_spec
-from corridor.scenarios.spec import CHANGE_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = (2022, 2023, 2024)
@@ -33,21 +32,6 @@ def _tool() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _engine_landed() -> bool:
-    return "set_risk" in CHANGE_KINDS and _accepts_sue()
-
-
-def _accepts_sue() -> bool:
-    from corridor.exceptions import InputError
-    from corridor.scenarios import scenario_from_text
-
-    try:
-        scenario_from_text("name: x\nengine: {method: sue}\n")
-    except InputError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -79,8 +63,6 @@ def test_outlook_file_states_the_rule_and_sources_every_number(year: int) -> Non
 
 @pytest.mark.parametrize("year", YEARS)
 def test_outlook_file_loads_with_the_engine(year: int) -> None:
-    if not _engine_landed():
-        pytest.skip("set_risk and method sue are not in this engine yet (issue 12); see the LP check")
     from corridor.scenarios import apply_changes
     from corridor.scenarios.run import base_demand, base_of
 

@@ -19,7 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from corridor.api.errors import install_handlers, responses
 from corridor.api.jobs import JobManager
 from corridor.api.journal import Journal, journal_path
-from corridor.api.security import DEFAULT_MAX_BODY, BodyLimits, is_loopback
+from corridor.api.security import DEFAULT_MAX_BODY, BodyLimits
+from corridor.validation import is_loopback
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence

@@ -1,6 +1,6 @@
 """Security of the REST API: loopback by default, a bearer token for writes elsewhere, body limits.
 
-- :func:`is_loopback`: whether a bind address only accepts local connections;
+- :func:`corridor.validation.is_loopback`: whether a bind address only accepts local connections;
 - :func:`require_token`: a dependency of every endpoint that starts a job or writes; it asks for
   ``Authorization: Bearer <token>`` whenever the app has a token (it must have one when bound to a
   non-loopback address, see :func:`corridor.api.create_app`);
@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -19,7 +18,7 @@ from fastapi import Request
 
 from corridor.api.errors import ApiError, error_response
 
-__all__ = ["DEFAULT_MAX_BODY", "BodyLimits", "is_loopback", "require_token"]
+__all__ = ["DEFAULT_MAX_BODY", "BodyLimits", "require_token"]
 
 DEFAULT_MAX_BODY = 1024 * 1024
 """Largest request body, in bytes (1 MiB)."""
@@ -33,16 +32,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-def is_loopback(host: str) -> bool:
-    """True for ``127.0.0.1``, ``::1``, ``localhost`` and the rest of 127.0.0.0/8."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def require_token(request: Request) -> None:

@@ -14,20 +14,10 @@ import typer
 
 from corridor.cli import _options as options
 from corridor.exceptions import InputError, Problem
+from corridor.validation import is_loopback
 
 APP = "corridor.api:app_from_env"
 """The app factory uvicorn imports."""
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def serve(
@@ -42,7 +32,7 @@ def serve(
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) until interrupted."""
     token = os.environ.get("CORRIDOR_API_TOKEN", "")
-    if not _is_loopback(host) and not token:
+    if not is_loopback(host) and not token:
         raise InputError(Problem("--host", "host", f"{host!r} is not a loopback address: set CORRIDOR_API_TOKEN "
                                  "first (jobs and writes will ask for it as 'Authorization: Bearer ...')"))
     try:

@@ -22,7 +22,7 @@ from corridor.model import Commodity, Dataset, Demand, Network, Source
 from corridor.model.tariffs import TariffTable, tariff_problems
 from corridor.model.validity import period_problems
 
-__all__ = ["csv_text", "read_csv_dataset", "read_demand_csv", "read_table", "write_csv_dataset"]
+__all__ = ["csv_text", "read_csv_dataset", "read_demand_csv", "read_status_table", "read_table", "write_csv_dataset"]
 
 REQUIRED_FILES = ("nodes", "links")
 OPTIONAL_FILES = ("transfers", "commodities", "sources", "tariffs", "demand", "facilities", "fleets")
@@ -202,3 +202,24 @@ def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
         for name, records in content.items():
             (tmp / f"{name}.csv").write_text(csv_text(TABLES[name], records), encoding="utf-8")
     return folder
+
+
+def read_status_table(path: str | Path, name: str, file_name: str) -> tuple[list[Any], list[Problem]]:
+    """Read a table whose rows carry a ``status`` (``targets.csv``, ``choice.csv``): records and problems.
+
+    ``path`` is the file, or a dataset folder holding ``file_name`` (none there gives no records).
+    A problem names the file and line of each malformed field and each unknown status.
+    """
+    from corridor.model.provenance import Status
+
+    file = Path(path)
+    if file.is_dir():
+        file = file / file_name
+        if not file.exists():
+            return [], []
+    problems: list[Problem] = []
+    records = read_table(file, TABLES[name], problems)
+    statuses = {s.value for s in Status}
+    problems += [Problem(r.origin or str(file), "status", f"unknown status {r.status!r}")
+                 for r in records if r.status not in statuses]
+    return records, problems

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from corridor.exceptions import InputError, Problem
 from corridor.model.choice import ChoiceParameters, Parameter
-from corridor.model.provenance import Status
 
 __all__ = ["choice_file", "choice_for", "load_choice", "write_choice"]
 
@@ -43,24 +42,14 @@ def load_choice(path: str | Path) -> tuple[Parameter, ...]:
     InputError
         A row with a missing or malformed field, an unknown parameter or status, naming file, line and field.
     """
-    from corridor.io.schema import TABLES
-    from corridor.io.tables import read_table
+    from corridor.io.tables import read_status_table
 
-    file = Path(path)
-    if file.is_dir():
-        file = file / FILE
-        if not file.exists():
-            return ()
-    problems: list[Problem] = []
-    params: list[Parameter] = read_table(file, TABLES["choice"], problems)
-    statuses = {s.value for s in Status}
-    problems += [Problem(p.origin or str(file), "status", f"unknown status {p.status!r}")
-                 for p in params if p.status not in statuses]
+    params, problems = read_status_table(path, "choice", FILE)
     for p in params:
         try:
             ChoiceParameters().with_values({p.name: p.value})
         except InputError as e:
-            problems += [Problem(p.origin or str(file), "name" if "unknown" in q.message else "value", q.message)
+            problems += [Problem(p.origin or str(path), "name" if "unknown" in q.message else "value", q.message)
                          for q in e.problems]
     if problems:
         raise InputError(problems)

@@ -22,8 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from corridor.exceptions import InputError, Problem
-from corridor.model.provenance import Status
+from corridor.exceptions import InputError
 from corridor.model.targets import Target
 
 __all__ = ["TOLERANCE", "Target", "compare_targets", "load_targets"]  # Target: corridor.model.targets
@@ -40,19 +39,9 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     InputError
         A row with a missing or malformed field or an unknown status, naming the file, line and field.
     """
-    from corridor.io.schema import TABLES
-    from corridor.io.tables import read_table
+    from corridor.io.tables import read_status_table
 
-    file = Path(path)
-    if file.is_dir():
-        file = file / "targets.csv"
-        if not file.exists():
-            return ()
-    problems: list[Problem] = []
-    targets: list[Target] = read_table(file, TABLES["targets"], problems)
-    statuses = {s.value for s in Status}
-    problems += [Problem(t.origin or str(file), "status", f"unknown status {t.status!r}")
-                 for t in targets if t.status not in statuses]
+    targets, problems = read_status_table(path, "targets", "targets.csv")
     if problems:
         raise InputError(problems)
     return tuple(targets)
