@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -87,27 +88,16 @@ def migrate_v2(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     InputError
         If the store cannot be altered (the file is left unchanged).
     """
-    import duckdb
 
-    from corridor._version import __version__
-
-    con.begin()
-    try:
+    def steps() -> None:
         have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                           "WHERE table_schema = 'main' AND table_name = 'samples'").fetchall()}
         for c in MEASURE_METRICS:
             if c.name not in have:
                 con.execute(f"ALTER TABLE samples ADD COLUMN {c.name} {c.type}")
         _add_gateways(con)
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', '2'), ('migrated_by', ?), "
-                    "('migrated_at', ?)", [f"corridor {__version__}", datetime.now(UTC).isoformat(timespec="seconds")])
-    except duckdb.Error as e:
-        con.rollback()
-        msg = (f"is a version-2 run store that cannot be migrated to version {SCHEMA_VERSION} "
-               f"({str(e).splitlines()[0]}); the file is unchanged")
-        raise InputError(Problem(str(path), "", msg)) from None
-    con.commit()
+
+    _migrate(con, path, 2, steps)
 
 
 def migrate_v3(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -118,19 +108,25 @@ def migrate_v3(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     InputError
         If the store cannot be altered (the file is left unchanged).
     """
+    _migrate(con, path, 3, lambda: _add_gateways(con))
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int, steps: Callable[[], None]) -> None:
+    """Run ``steps`` and mark the store as of :data:`SCHEMA_VERSION`, all in one transaction."""
     import duckdb
 
     from corridor._version import __version__
 
     con.begin()
     try:
-        _add_gateways(con)
+        steps()
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', '3'), ('migrated_by', ?), "
-                    "('migrated_at', ?)", [f"corridor {__version__}", datetime.now(UTC).isoformat(timespec="seconds")])
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', ?), ('migrated_by', ?), "
+                    "('migrated_at', ?)", [str(version), f"corridor {__version__}",
+                                           datetime.now(UTC).isoformat(timespec="seconds")])
     except duckdb.Error as e:
         con.rollback()
-        msg = (f"is a version-3 run store that cannot be migrated to version {SCHEMA_VERSION} "
+        msg = (f"is a version-{version} run store that cannot be migrated to version {SCHEMA_VERSION} "
                f"({str(e).splitlines()[0]}); the file is unchanged")
         raise InputError(Problem(str(path), "", msg)) from None
     con.commit()
