@@ -31,6 +31,7 @@ from corridor.parallel import (
     Executor,
     check_workers,
     child_seed,
+    isolated,
     run_tasks,
     scheduler_timeout,
     start_method,
@@ -479,3 +480,14 @@ def test_a_program_read_from_standard_input_runs_local_workers(tmp_path: Path) -
                        cwd=tmp_path, check=False)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[1, 2, 3, 4]"
+
+
+def test_isolated_runs_one_worker_in_a_process_of_its_own() -> None:
+    """A server's jobs run their tasks in a worker process even with workers=1; outside, in this process."""
+    with Executor(workers=1) as ex:
+        assert ex.map(_pid, [0, 1]) == [os.getpid()] * 2
+    with isolated(), Executor(workers=1) as ex:
+        pids = ex.map(_pid, [0, 1, 2])
+    assert os.getpid() not in pids and len(set(pids)) == 1
+    with Executor(workers=1) as ex:  # the block is over: back in this process
+        assert ex.map(_pid, [0]) == [os.getpid()]

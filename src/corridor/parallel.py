@@ -52,6 +52,7 @@ bar, numerical libraries' thread pools), which is why it is not the default.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import multiprocessing
 import os
@@ -78,6 +79,7 @@ __all__ = [
     "Executor",
     "check_workers",
     "child_seed",
+    "isolated",
     "run_tasks",
     "scheduler_timeout",
     "start_method",
@@ -475,6 +477,27 @@ class _Dask:
         self.client.cancel(list(pending), force=True)
 
 
+_ISOLATED: contextvars.ContextVar[bool] = contextvars.ContextVar("corridor_isolated", default=False)
+
+
+@contextlib.contextmanager
+def isolated() -> Iterator[None]:
+    """Inside this block, an executor of one worker runs its tasks in one worker process, not here.
+
+    A server that runs jobs beside the requests it answers wraps them in this, so that the work
+    does not share its interpreter (and its GIL) with the requests. Results do not change.
+
+    >>> with isolated(), Executor(workers=1) as ex:
+    ...     ex.map(abs, [-1, 2])
+    [1, 2]
+    """
+    token = _ISOLATED.set(True)
+    try:
+        yield
+    finally:
+        _ISOLATED.reset(token)
+
+
 class Executor:
     """Runs ``func(task)`` for many tasks: in this process, on a local pool or on a Dask cluster.
 
@@ -484,8 +507,9 @@ class Executor:
     Parameters
     ----------
     workers
-        Local worker processes: 1 (the default) runs the tasks in this process; ``None`` means one
-        per core; at most :data:`MAX_WORKERS`. Ignored with ``scheduler``.
+        Local worker processes: 1 (the default) runs the tasks in this process (in one worker
+        process inside :func:`isolated`); ``None`` means one per core; at most :data:`MAX_WORKERS`.
+        Ignored with ``scheduler``.
     scheduler
         Address of a Dask distributed scheduler (``tcp://host:port``) to run the tasks on instead.
     initializer, initargs
@@ -527,7 +551,7 @@ class Executor:
         initializer, initargs = self._init
         if self.scheduler is not None:
             self._backend = _Dask(self.scheduler, initializer, initargs)
-        elif self.workers == 1:
+        elif self.workers == 1 and not _ISOLATED.get():
             self._backend = _Serial(initializer, initargs)
         else:
             self._backend = _Local(self.workers, initializer, initargs)

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Request
+import anyio.to_thread
+import orjson
+from fastapi import Request, Response
 
 if TYPE_CHECKING:
     from corridor.api.jobs import JobManager
     from corridor.model import Dataset
 
-__all__ = ["dataset", "jobs", "plain"]
+__all__ = ["dataset", "jobs", "json_bytes", "json_response", "plain"]
 
 _lock = threading.Lock()
 
 
-def dataset(request: Request) -> Dataset:
-    """The built-in dataset, loaded once per app (:func:`corridor.load`)."""
-    state = request.app.state
+async def dataset(request: Request) -> Dataset:
+    """The built-in dataset, loaded once per app (:func:`corridor.load`).
+
+    A coroutine, so that a request pays no trip to a worker thread for it; only the first load
+    runs in one.
+    """
+    ds: Dataset | None = getattr(request.app.state, "dataset", None)
+    if ds is None:
+        ds = await anyio.to_thread.run_sync(_load, request.app.state)
+    return ds
+
+
+def _load(state: Any) -> Dataset:
     with _lock:
         if getattr(state, "dataset", None) is None:
             import corridor
@@ -35,14 +46,22 @@ def jobs(request: Request) -> JobManager:
     return manager
 
 
+def json_bytes(value: Any) -> bytes:
+    """``value`` as strict JSON: NaN and infinities as null, NumPy values as Python ones, keys as strings."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+
+
 def plain(value: Any) -> Any:
-    """``value`` with NaN and infinities as None and NumPy scalars as Python ones, for strict JSON."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if hasattr(value, "item") and callable(value.item) and type(value).__module__ == "numpy":
-        return plain(value.item())
-    return value
+    """``value`` as the Python values of its strict JSON (:func:`json_bytes`), for pydantic models."""
+    return orjson.loads(json_bytes(value))
+
+
+def json_response(value: Any, *, status: int = 200, media_type: str = "application/json",
+                  headers: dict[str, str] | None = None) -> Response:
+    """``value`` as a strict JSON answer (:func:`json_bytes`).
+
+    Endpoints that return large results answer with this instead of letting FastAPI validate and
+    encode them again: orjson writes the bytes in one pass. The endpoint's ``response_model`` still
+    documents the shape in the OpenAPI spec (the tests check answers against it).
+    """
+    return Response(json_bytes(value), status_code=status, media_type=media_type, headers=headers)

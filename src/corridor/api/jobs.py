@@ -11,6 +11,10 @@ Cancelling (``DELETE /api/jobs/{id}``):
   through; samples already recorded stay in the run store, where the sweep can be resumed;
 - a running scenario run stops at its next step (between the baseline and the scenario run, or
   before the comparison); a step under way runs to its end first.
+
+Sweeps and hub simulations run their samples and replications in worker processes even with
+``workers: 1`` (:func:`corridor.parallel.isolated`): the server's own interpreter stays free to
+answer requests while they run.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import CorridorError, InputError, NodeNotFound
+from corridor.parallel import isolated
 
 if TYPE_CHECKING:
     from corridor import Progress, Result
@@ -166,7 +171,9 @@ class JobManager:
                             "total": None if p.total is None else float(p.total), "detail": p.detail}
 
         try:
-            result = work(progress)
+            # The engines' parallel work runs in worker processes, never in the server's interpreter.
+            with isolated():
+                result = work(progress)
         except Cancelled:
             self._finish(job, "cancelled")
         except (InputError, NodeNotFound, CorridorError) as e:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from corridor.api._deps import jobs, plain
+from corridor.api._deps import jobs, json_response
 from corridor.api.errors import ApiError, responses
 from corridor.api.jobs import JobManager
 from corridor.api.routes_scenarios import shipped_scenario, spec_from_text
@@ -227,9 +227,9 @@ def cancel_job(job_id: JobId, manager: Jobs) -> JobStatus:
 
 @router.get("/jobs/{job_id}/result", responses=responses(404, 409, 422),
             response_model=dict[str, Any])
-def job_result(job_id: JobId, manager: Jobs) -> JSONResponse:
+def job_result(job_id: JobId, manager: Jobs) -> Response:
     """The result as JSON: its ``to_dict()``."""
-    return JSONResponse(plain(_result(manager, job_id).to_dict()))
+    return json_response(_result(manager, job_id).to_dict())
 
 
 _FRAME: dict[int | str, dict[str, Any]] = {
@@ -258,10 +258,10 @@ def job_result_parquet(job_id: JobId, manager: Jobs) -> Response:
 
 @router.get("/jobs/{job_id}/result.geojson", responses={200: {"content": {"application/geo+json": {}}},
                                                           **responses(404, 409, 422)}, response_class=JSONResponse)
-def job_result_geojson(job_id: JobId, manager: Jobs) -> JSONResponse:
+def job_result_geojson(job_id: JobId, manager: Jobs) -> Response:
     """The result's geometry (a scenario run's changes in link flows) as GeoJSON; 404 for results without."""
     result = _result(manager, job_id)
     to_geojson = getattr(result, "to_geojson", None)
     if to_geojson is None:
         raise ApiError(404, f"the result of job {job_id} has no geometry", [("path", "job_id", "no GeoJSON")])
-    return JSONResponse(plain(to_geojson()), media_type="application/geo+json")
+    return json_response(to_geojson(), media_type="application/geo+json")

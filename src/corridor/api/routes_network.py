@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
-from corridor.api._deps import dataset, plain
+from corridor.api._deps import dataset, json_response
 from corridor.api.errors import ApiError, responses
 from corridor.api.schemas import FeatureCollection, NodeMatch, NodeMatches
 from corridor.model import Dataset
@@ -34,7 +34,7 @@ def _check(values: list[str] | None, known: set[str], field: str) -> set[str] | 
 
 @router.get("/network", response_model=FeatureCollection, responses=responses(422))
 def network(ds: Annotated[Dataset, Depends(dataset)], mode: Filter = None, country: Filter = None,
-            corridor: Filter = None) -> dict[str, Any]:
+            corridor: Filter = None) -> Response:
     """The network's nodes, links and transfers as GeoJSON; filters may repeat or be comma-separated.
 
     ``mode`` and ``corridor`` keep the links of those modes or corridors and the nodes they touch;
@@ -61,7 +61,8 @@ def network(ds: Annotated[Dataset, Depends(dataset)], mode: Filter = None, count
     kept = {f["id"] for f in nodes}
     transfers = [f for f in doc["features"]
                  if f["properties"]["record"] == "transfer" and f["properties"]["node"] in kept]
-    return plain({"type": "FeatureCollection", "name": doc.get("name", ""), "features": nodes + links + transfers})
+    return json_response({"type": "FeatureCollection", "name": doc.get("name", ""),
+                          "features": nodes + links + transfers})
 
 
 def _match(node: Node, exact: bool) -> NodeMatch:

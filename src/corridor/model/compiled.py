@@ -87,6 +87,13 @@ class CompiledNetwork:
         """Number of arcs."""
         return len(self.tail)
 
+    def frozen(self) -> CompiledNetwork:
+        """The same network, its arrays made read-only (it is shared; see :meth:`Network.compile`)."""
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+        return self
+
     def out_arcs(self, node: int) -> range:
         """Arc indices leaving node index ``node``."""
         return range(int(self.indptr[node]), int(self.indptr[node + 1]))

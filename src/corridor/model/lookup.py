@@ -21,10 +21,6 @@ def normalise_name(text: str) -> str:
     return "".join(c for c in plain if c.isalnum())
 
 
-def _names(node: Node) -> list[str]:
-    return [node.id, node.name, *node.aliases]
-
-
 def find_node(net: Network, query: str) -> Node:
     """Return the node whose id, name or alias matches ``query``.
 
@@ -36,10 +32,7 @@ def find_node(net: Network, query: str) -> Node:
     if query in net.node_index:
         return net.nodes[net.node_index[query]]
     key = normalise_name(query)
-    table: dict[str, Node] = {}
-    for node in net.nodes:
-        for name in _names(node):
-            table.setdefault(normalise_name(name), node)
+    table = net.name_table
     if key and key in table:
         return table[key]
     close = close_matches(key, table, n=5, cutoff=0.7)

@@ -348,6 +348,17 @@ class Network:
         return link.running_time_h + self.line_waits_h.get(link.id, 0.0)
 
     @cached_property
+    def name_table(self) -> dict[str, Node]:
+        """Map from normalised id, name and alias to node (the first node wins a shared name)."""
+        from corridor.model.lookup import normalise_name
+
+        table: dict[str, Node] = {}
+        for node in self.nodes:
+            for name in (node.id, node.name, *node.aliases):
+                table.setdefault(normalise_name(name), node)
+        return table
+
+    @cached_property
     def commodity_index(self) -> dict[str, Commodity]:
         """Map from commodity id to commodity."""
         return {c.id: c for c in self.commodities}
@@ -465,7 +476,23 @@ class Network:
         return network_as_of(self, year)
 
     def compile(self) -> CompiledNetwork:
-        """The array form engines use; see :class:`corridor.model.CompiledNetwork`."""
+        """The array form engines use; see :class:`corridor.model.CompiledNetwork`.
+
+        Built once per network (the network is immutable) with read-only arrays, so every engine
+        and every request shares one copy.
+        """
+        return self._compiled
+
+    @cached_property
+    def _compiled(self) -> CompiledNetwork:
         from corridor.model.compiled import CompiledNetwork
 
-        return CompiledNetwork.build(self)
+        return CompiledNetwork.build(self).frozen()
+
+    @cached_property
+    def derived(self) -> dict[object, object]:
+        """Values engines derive from this network and keep for the next call (keyed by the engine).
+
+        The network is immutable, so nothing here goes stale; engines bound what they keep.
+        """
+        return {}

@@ -159,6 +159,15 @@ class Route:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable summary with legs, stops and the TCD profile."""
+        return self._summary() | {
+            "legs": [leg.__dict__ | {k: round(v, 4) for k, v in leg.__dict__.items() if isinstance(v, float)}
+                     for leg in self.legs],
+            "stops": [s.__dict__ for s in self.stops],
+            "profile": self.profile(),
+        }
+
+    def _summary(self) -> dict[str, Any]:
+        """The figures of :meth:`to_dict` without legs, stops and profile."""
         return {
             "nodes": list(self.nodes),
             "unit": self.unit,
@@ -174,10 +183,6 @@ class Route:
             "border_crossings": len(self.border_crossings),
             "borders": self.border_crossings,
             "gauge_changes": self.gauge_changes,
-            "legs": [leg.__dict__ | {k: round(v, 4) for k, v in leg.__dict__.items() if isinstance(v, float)}
-                     for leg in self.legs],
-            "stops": [s.__dict__ for s in self.stops],
-            "profile": self.profile(),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -212,8 +217,7 @@ class Route:
         ]
         feats += [{"type": "Feature", "geometry": {"type": "Point", "coordinates": pos.get(s.node)},
                    "properties": {"record": "stop", **s.__dict__}} for s in self.stops]
-        summary = {k: v for k, v in self.to_dict().items() if k not in ("legs", "stops", "profile")}
-        return {"type": "FeatureCollection", "features": feats, "properties": summary}
+        return {"type": "FeatureCollection", "features": feats, "properties": self._summary()}
 
 
 def build_route(space: SearchSpace, path: Path, weights: np.ndarray) -> Route:

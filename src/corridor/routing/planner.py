@@ -62,9 +62,12 @@ class RouteSet:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable result."""
+        return self._header() | {"routes": [r.to_dict() for r in self.routes]}
+
+    def _header(self) -> dict[str, Any]:
         return {"origin": self.origin, "destination": self.destination, "cargo": self.cargo, "unit": self.unit,
                 "by": self.by, "search": self.search, "complete": self.complete, "message": self.message,
-                "constraints": self.constraints, "routes": [r.to_dict() for r in self.routes]}
+                "constraints": self.constraints}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per route with its totals."""
@@ -82,8 +85,7 @@ class RouteSet:
             for f in r.to_geojson()["features"]:
                 f["properties"]["route"] = i + 1
                 feats.append(f)
-        return {"type": "FeatureCollection", "features": feats,
-                "properties": {k: v for k, v in self.to_dict().items() if k != "routes"}}
+        return {"type": "FeatureCollection", "features": feats, "properties": self._header()}
 
 
 def _weights(by: str, options: RouteOptions, tpu: float) -> np.ndarray:

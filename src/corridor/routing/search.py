@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridor._kernels.arcwalk import arc_walk
 from corridor.routing.space import SearchSpace
 
 __all__ = ["Path", "SearchResult", "best_path", "k_shortest_paths", "pareto_paths"]
@@ -63,6 +64,9 @@ class _Problem:
         self.dest = c.node_index[dest]
         self.via = [c.node_index[v] for v in space.constraints.via]
         self.max_m = space.constraints.max_transfers
+        self._ends: dict[int, np.ndarray] | None = None
+        self._expand: np.ndarray | None = None
+        self._end_costs: tuple[bytes, np.ndarray] | None = None
 
     def can_finish(self, node: int, k: int, visited: int) -> bool:
         """Whether the via nodes still due and the destination are reachable without visited nodes.
@@ -126,6 +130,34 @@ class _Problem:
             if self.max_m is not None and m2 > self.max_m:
                 continue
             yield f, vec, self.advance(k, head), m2, bit
+
+    def end_vectors(self) -> dict[int, np.ndarray]:
+        """Allowed arcs into the destination where a route may end, with the end transfer vector."""
+        if self._ends is None:
+            s, c = self.space, self.space.compiled
+            self._ends = {}
+            for a in np.flatnonzero((c.head == self.dest) & s.allowed).tolist():
+                end = s.node_transfer(self.dest, s.modes[a], None)
+                if end is not None:
+                    self._ends[a] = end
+        return self._ends
+
+    def end_costs(self, w: np.ndarray) -> np.ndarray:
+        """Per arc, ``w @`` its end vector (``inf`` where a route may not end); kept for the last ``w``."""
+        key = w.tobytes()
+        if self._end_costs is None or self._end_costs[0] != key:
+            ends = self.end_vectors()
+            out = np.full(self.space.compiled.n_arcs, np.inf)
+            if ends:
+                out[np.fromiter(ends, dtype=np.int64, count=len(ends))] = np.array(list(ends.values())) @ w
+            self._end_costs = (key, out)
+        return self._end_costs[1]
+
+    def expand(self) -> np.ndarray:
+        """Arcs a walk may go on after: all but those into the destination."""
+        if self._expand is None:
+            self._expand = np.asarray(self.space.compiled.head != self.dest)
+        return self._expand
 
     def finish(self, arc: int, k: int) -> np.ndarray | None:
         """End vector at the destination after ``arc`` (None if not a valid end)."""
@@ -320,10 +352,56 @@ def _cheapest_walk(prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: fr
     return goal, front
 
 
+def _compiled_walk(
+    prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int], banned_nodes: frozenset[int],
+) -> Path | None:
+    """:func:`_cheapest_walk` by the compiled kernel (:mod:`corridor._kernels.arcwalk`), no via or transfer limit.
+
+    The search then has one state per arc, so the space's transitions in CSR form and one mask of
+    blocked arcs are all it needs; the path and its vector are read back from the search tree in
+    the same order as :func:`_dijkstra` sums them.
+    """
+    s = prob.space
+    tr = s.transitions
+    assert tr is not None
+    first: dict[int, np.ndarray] = {}
+    for vec, a, *_ in prob.initial(start, banned_arcs, banned_nodes):
+        if a not in first or float(w @ vec) < float(w @ first[a]):
+            first[a] = vec
+    if not first:
+        return None
+    ends = prob.end_vectors()
+    end_cost = prob.end_costs(w)
+    blocked = ~s.allowed
+    if banned_arcs:
+        blocked[list(banned_arcs)] = True
+    if banned_nodes:
+        bad = np.zeros(s.compiled.n_nodes, dtype=bool)
+        bad[list(banned_nodes)] = True
+        blocked |= bad[s.compiled.head]
+    starts = np.fromiter(first, dtype=np.int64, count=len(first))
+    start_cost = np.array([float(w @ v) for v in first.values()])
+    goal, _, pred = arc_walk(tr.ptr, tr.to, tr.vectors, w, starts, start_cost, end_cost, blocked, prob.expand())
+    if goal < 0:
+        return None
+    arcs = [int(goal)]
+    vec = ends[int(goal)].copy()
+    t = int(pred[goal])
+    while t >= 0:
+        vec += tr.vectors[t]
+        arcs.append(int(tr.tail[t]))
+        t = int(pred[arcs[-1]])
+    vec += first[arcs[-1]]
+    arcs.reverse()
+    return Path((*start.arcs, *arcs), _as_vector(vec))
+
+
 def _dijkstra(
     prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int], banned_nodes: frozenset[int],
 ) -> Path | None:
     """Cheapest walk over arc states by ``w @ vector`` (may repeat nodes; the caller checks)."""
+    if not prob.via and prob.max_m is None and prob.space.transitions is not None:
+        return _compiled_walk(prob, w, start, banned_arcs, banned_nodes)
     goal, front = _cheapest_walk(prob, w, start, banned_arcs, banned_nodes)
     if goal is None:
         return None
