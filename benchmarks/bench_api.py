@@ -59,9 +59,11 @@ def _free_port() -> int:
         return int(so.getsockname()[1])
 
 
-def _start_server(port: int, store: Path) -> subprocess.Popen[bytes]:
+def _start_server(port: int, store: Path, planners: int | None = None) -> subprocess.Popen[bytes]:
     cli = Path(sys.executable).with_name("corridor")
     cmd = [str(cli), "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)]
+    if planners is not None:
+        cmd += ["--planners", str(planners)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -192,6 +194,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1, help="seed of the random request set")
     ap.add_argument("--sweep-samples", type=int, default=1000, help="0: no run beside a sweep")
     ap.add_argument("--sweep-workers", type=int, default=1, help="worker processes of the background sweep")
+    ap.add_argument("--planners", type=int, default=None, help="corridor serve --planners (default: its own)")
     args = ap.parse_args()
     import tempfile
 
@@ -201,7 +204,7 @@ def main() -> None:
     progress: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
-        proc = _start_server(port, Path(tmp) / "runs.duckdb")
+        proc = _start_server(port, Path(tmp) / "runs.duckdb", args.planners)
         try:
             for body in PAIRS:  # warm up: first routes load the network
                 _call(port, "POST", "/api/routes", body)
@@ -224,7 +227,9 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    print(f"machine: {os.cpu_count()} cores; {args.clients} clients x {args.seconds:.0f} s on loopback")
+    planners = "default" if args.planners is None else args.planners
+    print(f"machine: {os.cpu_count()} cores; {args.clients} clients x {args.seconds:.0f} s on loopback; "
+          f"planners: {planners}")
     print("| load | answered | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in rows:

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from corridor.api.errors import install_handlers, responses
 from corridor.api.jobs import JobManager
 from corridor.api.journal import Journal, journal_path
+from corridor.api.planners import Planners
 from corridor.api.security import DEFAULT_MAX_BODY, BodyLimits
 from corridor.validation import is_loopback
 
@@ -42,6 +43,7 @@ def create_app(
     max_samples: int = DEFAULT_MAX_SAMPLES,
     job_workers: int = 1,
     cors_origins: Sequence[str] = (),
+    planners: int = 0,
 ) -> FastAPI:
     """Build the REST API.
 
@@ -62,6 +64,9 @@ def create_app(
         Background jobs that run at once.
     cors_origins
         Origins allowed by CORS; none by default (no CORS middleware at all).
+    planners
+        Worker processes for route searches, started with the app's lifespan; 0 runs them on a
+        few threads of the server (see :mod:`corridor.api.planners`).
 
     Returns
     -------
@@ -80,14 +85,19 @@ def create_app(
     from corridor import __version__
 
     manager = JobManager(workers=job_workers)
+    pool = Planners(planners)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from corridor.api.routes_jobs import resume_journaled
 
+        pool.start()
         resume_journaled(app)  # sweeps a killed server left unfinished
-        yield
-        manager.shutdown()
+        try:
+            yield
+        finally:
+            manager.shutdown()
+            pool.shutdown()
 
     app = FastAPI(title="corridor", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Freight-corridor planning: network, routes, scenarios, sweeps and hub simulations.")
@@ -95,6 +105,7 @@ def create_app(
     app.state.token = token or None
     app.state.max_samples = max_samples
     app.state.jobs = manager
+    app.state.planners = pool
     app.state.journal = Journal(journal_path(store))
     app.state.dataset = None
     install_handlers(app)
@@ -143,10 +154,11 @@ def _dashboard(app: FastAPI) -> None:
 def app_from_env() -> FastAPI:
     """The app as ``corridor serve`` configures it, from ``CORRIDOR_API_*`` variables (uvicorn's factory).
 
-    ``CORRIDOR_API_STORE``, ``CORRIDOR_API_TOKEN``, ``CORRIDOR_API_HOST`` and
-    ``CORRIDOR_API_CORS`` (comma-separated origins).
+    ``CORRIDOR_API_STORE``, ``CORRIDOR_API_TOKEN``, ``CORRIDOR_API_HOST``, ``CORRIDOR_API_CORS``
+    (comma-separated origins) and ``CORRIDOR_API_PLANNERS`` (route planner processes, default 0).
     """
     cors = [o.strip() for o in os.environ.get("CORRIDOR_API_CORS", "").split(",") if o.strip()]
     return create_app(store=os.environ.get("CORRIDOR_API_STORE") or None,
                       token=os.environ.get("CORRIDOR_API_TOKEN") or None,
-                      bind_host=os.environ.get("CORRIDOR_API_HOST", "127.0.0.1"), cors_origins=cors)
+                      bind_host=os.environ.get("CORRIDOR_API_HOST", "127.0.0.1"), cors_origins=cors,
+                      planners=int(os.environ.get("CORRIDOR_API_PLANNERS") or 0))

@@ -118,31 +118,41 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     return sorted(methods)
 
 
+def as_api_error(e: Exception) -> ApiError | None:
+    """The API's error for an exception of corridor (None for any other: that one is a bug).
+
+    - :class:`ApiError`: itself;
+    - :class:`~corridor.exceptions.InputError`: 400 with its problems;
+    - :class:`~corridor.exceptions.NodeNotFound`: 422;
+    - any other :class:`~corridor.exceptions.CorridorError` (``NoRoute`` and the other refusals of
+      an engine: the request is well formed but has no answer): 422, naming its constraint.
+    """
+    if isinstance(e, ApiError):
+        return e
+    if isinstance(e, InputError):
+        problems = problems_of(e)
+        return ApiError(400, problems[0][2] if len(problems) == 1 else str(e), problems)
+    if isinstance(e, NodeNotFound):
+        return ApiError(422, e.message, [("body", "", e.message)])
+    if isinstance(e, CorridorError):
+        field = str(getattr(e, "constraint", "") or "")
+        return ApiError(422, str(e), [("body", field, str(e))])
+    return None
+
+
 def install_handlers(app: FastAPI) -> None:
     """Register the exception handlers (STYLE 17: exceptions map to HTTP in one place)."""
 
     @app.exception_handler(ApiError)
-    async def _api(_: Request, e: ApiError) -> JSONResponse:
-        return error_response(e.status, e.message, e.problems, e.headers)
+    @app.exception_handler(CorridorError)  # InputError, NodeNotFound, NoRoute ... too
+    async def _api(_: Request, e: Exception) -> JSONResponse:
+        err = as_api_error(e)
+        assert err is not None
+        return error_response(err.status, err.message, err.problems, err.headers)
 
     @app.exception_handler(Busy)
     async def _busy(_: Request, e: Busy) -> JSONResponse:
         return error_response(429, str(e), [("server", "jobs", str(e))], headers={"Retry-After": "10"})
-
-    @app.exception_handler(InputError)
-    async def _input(_: Request, e: InputError) -> JSONResponse:
-        problems = problems_of(e)
-        return error_response(400, problems[0][2] if len(problems) == 1 else str(e), problems)
-
-    @app.exception_handler(NodeNotFound)
-    async def _node(_: Request, e: NodeNotFound) -> JSONResponse:
-        return error_response(422, e.message, [("body", "", e.message)])
-
-    @app.exception_handler(CorridorError)
-    async def _corridor(_: Request, e: CorridorError) -> JSONResponse:
-        # NoRoute and the other refusals of an engine: the request is well formed but has no answer
-        field = str(getattr(e, "constraint", "") or "")
-        return error_response(422, str(e), [("body", field, str(e))])
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, e: RequestValidationError) -> JSONResponse:

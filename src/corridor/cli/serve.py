@@ -18,6 +18,9 @@ from corridor.validation import is_loopback
 
 APP = "corridor.api:app_from_env"
 """The app factory uvicorn imports."""
+PLANNERS = 1 if (os.cpu_count() or 1) < 2 else 2
+"""Default route planner processes: two where there are two cores or more (a measured choice, see
+benchmarks/RESULTS.md), else one."""
 
 
 def serve(
@@ -29,6 +32,8 @@ def serve(
                                           help="Allow cross-origin requests from this origin (repeat); none by "
                                           "default."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level."),
+    planners: int = typer.Option(PLANNERS, "--planners", min=0, max=16,
+                                 help="Worker processes for route searches (0: threads of the server)."),
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) until interrupted."""
     token = os.environ.get("CORRIDOR_API_TOKEN", "")
@@ -42,4 +47,5 @@ def serve(
     os.environ["CORRIDOR_API_HOST"] = host
     os.environ["CORRIDOR_API_STORE"] = "" if store is None else str(store.resolve())
     os.environ["CORRIDOR_API_CORS"] = ",".join(cors_origin or [])
+    os.environ["CORRIDOR_API_PLANNERS"] = str(planners)
     uvicorn.run(APP, factory=True, host=host, port=port, log_level=log_level, access_log=False)

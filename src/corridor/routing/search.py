@@ -467,12 +467,16 @@ def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequen
         return []
     generated = [first]
     accepted = [first]
-    candidates: list[tuple[float, tuple[int, ...], Path]] = []
+    # Each candidate remembers where it left the path it was spurred from (Lawler's refinement of
+    # Yen's algorithm): a path's spurs before that point were searched with its parent, and the
+    # next deviation there is found when the path that deviates there is generated.
+    candidates: list[tuple[float, tuple[int, ...], Path, int]] = []
+    deviation = 0
     seen = {first.arcs}
     limit = max_candidates or 20 * k
     while len(accepted) < k and len(generated) < limit:
         last = generated[-1]
-        for j in range(len(last.arcs)):
+        for j in range(deviation, len(last.arcs)):
             root = last.arcs[:j]
             banned_arcs = {p.arcs[j] for p in generated if p.arcs[:j] == root and len(p.arcs) > j}
             root_nodes = {prob.origin, *(int(c.head[a]) for a in root)}
@@ -482,10 +486,10 @@ def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequen
             spur = _best(prob, w, _Start(root, root_vec), frozenset(banned_arcs), banned_nodes, max_labels)
             if spur is not None and spur.arcs not in seen:
                 seen.add(spur.arcs)
-                heapq.heappush(candidates, (float(w @ np.asarray(spur.vector)), spur.arcs, spur))
+                heapq.heappush(candidates, (float(w @ np.asarray(spur.vector)), spur.arcs, spur, j))
         if not candidates:
             break
-        _, _, nxt = heapq.heappop(candidates)
+        _, _, nxt, deviation = heapq.heappop(candidates)
         generated.append(nxt)
         if all(_overlap(space, nxt, p) <= max_overlap for p in accepted):
             accepted.append(nxt)
