@@ -285,6 +285,7 @@ def test_build_a_scenario_run_it_and_see_the_flow_map(dashboard: Any) -> None:
     d.find_element("id", "flow-view-scenario").click()
     assert not errors(d)
     d.execute_script("document.getElementById('builder').scrollIntoView()")
+    d.execute_script("window.corridorMap.map.setView([44, 67], 5, {animate: false})")  # the Caspian and Khorgos
     screenshot(d, "builder")
 
 
@@ -334,6 +335,8 @@ def test_sweep_shows_histograms_and_bottlenecks(dashboard: Any) -> None:
     assert not errors(d)
     d.execute_script("document.getElementById('sweep').scrollIntoView()")
     screenshot(d, "sweep")
+    d.execute_script("document.getElementById('bottleneck-chart').scrollIntoView({block: 'center'})")
+    screenshot(d, "sweep-bottlenecks")
 
 
 def test_simulate_the_hub(dashboard: Any) -> None:

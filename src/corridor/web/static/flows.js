@@ -91,21 +91,24 @@ function drawLines(state, data, view, group) {
 }
 
 function drawPoints(state, data, group) {
+  const pane = "flowpoints";  // above the network's node symbols (markerPane is 600)
+  if (!state.map.getPane(pane)) state.map.createPane(pane).style.zIndex = 650;
+  if (!state.map.getPane("flowclosed")) state.map.createPane("flowclosed").style.zIndex = 660;  // crosses on top
   for (const f of data.points) {
     const p = f.properties;
     const [x, y] = f.geometry.coordinates;
     const name = state.nodes.get(p.node)?.properties?.name || p.node;
     if (p.element === "node") {
-      const icon = L.divIcon({ className: "closed-node", html: "✕", iconSize: [16, 16], iconAnchor: [8, 8] });
-      L.marker([y, x], { pane: "flows", icon, title: `${name}: closed`, keyboard: false })
+      const icon = L.divIcon({ className: "closed-node", html: "✕", iconSize: [20, 20], iconAnchor: [10, 10] });
+      L.marker([y, x], { pane: "flowclosed", icon, title: `${name}: closed`, keyboard: false })
         .bindTooltip(`${esc(name)}: closed (no link reaches it)`).addTo(group);
     } else if (p.closed) {
-      L.circleMarker([y, x], { pane: "flows", radius: 7, color: "#d7191c", weight: 2, fillColor: CLOSED, fillOpacity: 1,
+      L.circleMarker([y, x], { pane, radius: 7, color: "#d7191c", weight: 2, fillColor: CLOSED, fillOpacity: 1,
         className: "closed closed-capacity" }).bindTooltip(`${esc(p.id)} (${esc(p.element)} at ${esc(name)}): closed, capacity 0`)
         .addTo(group);
     } else if (p.utilisation != null) {
       const b = band(p.utilisation);
-      L.circleMarker([y, x], { pane: "flows", radius: 6, color: "#222", weight: 1, fillColor: b[1], fillOpacity: 1,
+      L.circleMarker([y, x], { pane, radius: 6, color: "#222", weight: 1, fillColor: b[1], fillOpacity: 1,
         className: `util-node ${b[3]}` }).bindTooltip(`${esc(p.id)} (${esc(p.element)} at ${esc(name)}): ${capText(p)}`)
         .addTo(group);
     }
