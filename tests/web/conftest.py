@@ -3,8 +3,9 @@
 :func:`stub_app` answers the endpoints the dashboard calls, with the shapes of the API's schemas
 (``/api/network``, ``/api/nodes``, ``/api/routes``, ``/api/scenarios`` and ``/api/scenarios/{name}``,
 ``/api/runs`` by name, ``/api/hub``, ``/api/jobs/{id}`` and its ``/result`` and ``/result.geojson``) from
-corridor's Python API, and mounts the dashboard with :func:`corridor.web.mount`. It is test code only: once ``corridor.api`` serves these endpoints, the
-browser test runs against the real app instead.
+corridor's Python API, and mounts the dashboard with :func:`corridor.web.mount`. It is test code only:
+the browser tests run against the real app by default (``CORRIDOR_WEB_TEST_APP=stub`` picks the stub; the
+builder and sweep tests then skip), and the token test uses the stub's echo endpoint.
 """
 
 from __future__ import annotations
