@@ -35,6 +35,11 @@ export function yamlFlow(v) {
   return yamlScalar(v);
 }
 
+// The scenario loader's engine defaults (ENGINE_OPTIONS in src/corridor/scenarios/spec.py): options equal to them are
+// not written, so that the loader fills them in as it does for the example (same content hash, runs reused).
+const ENGINE_DEFAULTS = { method: "lp", carbon_price: 0, risk_price: 0, unserved_penalty_usd_per_t: 10000, gap: 1e-4,
+  max_iter: 500, hub_delay: "none" };
+
 const LIST_KINDS = new Set(["close_link", "close_node", "close_transfer", "close_country", "close_transit"]);
 const RECORD_KINDS = new Set(["add_node", "add_link", "add_transfer"]);
 
@@ -73,7 +78,8 @@ export function scenarioYaml(m) {
   } else {
     lines.push("changes: []");
   }
-  const engine = Object.entries(m.base.engine || {}).filter(([, v]) => v !== null && v !== undefined);
+  const engine = Object.entries(m.base.engine || {})
+    .filter(([k, v]) => v !== null && v !== undefined && v !== ENGINE_DEFAULTS[k]);
   if (engine.length) {
     lines.push("engine:");
     for (const [k, v] of engine) lines.push(`  ${yamlScalar(k)}: ${yamlFlow(v)}`);
