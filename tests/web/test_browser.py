@@ -253,6 +253,14 @@ def test_build_a_scenario_run_it_and_see_the_flow_map(dashboard: Any) -> None:
                         s.value = 150; s.dispatchEvent(new Event('input'));""")
     assert "150 %" in d.find_element("css selector", ".cap-row[data-id='dostyk-station'] output").text
     growth = d.find_element("id", "builder-growth")
+    # the API's problems, with the YAML's line, when it refuses the scenario (demand shrunk below nothing)
+    growth.clear()
+    growth.send_keys("-150")
+    assert "factor: -0.5" in yaml.get_attribute("value")
+    d.find_element("id", "builder-validate").click()
+    problem = wait_for(lambda: d.find_element("id", "builder-problems").text, what="the API's problems")
+    assert "<request>:" in problem and "grow_demand.factor" in problem, problem
+    d.get_log("browser")  # the 400 is logged by Chromium: expected here
     growth.clear()
     growth.send_keys("10")
     text = yaml.get_attribute("value")
