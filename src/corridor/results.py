@@ -274,12 +274,17 @@ class ScenarioRun(Result):
         return dict(self.comparison.scenario_run.tables)
 
     def to_geojson(self) -> dict[str, Any]:
-        """The changes in link flows as LineStrings (baseline_t, scenario_t, change_t as properties)."""
-        from corridor.io import link_flows_geojson
+        """The map of the run: link flows of both runs, capacities, utilisation and closed elements.
 
-        geometry = self.comparison.scenario_run.tables.get("geometry")
-        return link_flows_geojson(self.link_changes(), geometry if geometry is not None else self.network,
-                                  name=f"{self.name}: change in link flows")
+        One LineString per link direction with flow in either run or closed by the scenario
+        (``baseline_t``, ``scenario_t``, ``change_t`` in t/yr; ``closed``; ``capacity``,
+        ``capacity_unit``, ``capacity_flow`` and ``utilisation`` only where the link has a capacity),
+        and Points for the transfers and facilities with a capacity and for the nodes the scenario
+        cut off: see :mod:`corridor.scenarios.flow_map`.
+        """
+        from corridor.scenarios.flow_map import flow_map_geojson
+
+        return flow_map_geojson(self.comparison, self.network, name=f"{self.name}: link flows against the baseline")
 
     def _render(self, *, fragment: bool, title: str | None) -> str:
         from corridor.report import render_comparisons
@@ -312,8 +317,17 @@ class Sweep(Result):
         return self.result.summary
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values, as ``corridor scenario sweep --json`` prints them."""
-        return {**self.result.to_dict(), "store": self.store, "uncertain": self.uncertain}
+        """Plain values, as ``corridor scenario sweep --json`` prints them.
+
+        The summary (``metrics`` with their quantiles, ``bottleneck_frequency`` ...), ``store``,
+        ``uncertain`` and ``histograms``: samples per bin of each metric and parameter
+        (:func:`corridor.scenarios.sweep.histograms`), so that a client draws the distributions
+        without the samples table.
+        """
+        from corridor.scenarios.sweep import histograms
+
+        return {**self.result.to_dict(), "store": self.store, "uncertain": self.uncertain,
+                "histograms": histograms(self.result.frame)}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per sample: idx, seed, ``param.<name>`` and the metrics."""

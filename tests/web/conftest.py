@@ -1,10 +1,11 @@
 """Fixtures of the dashboard tests: a stand-in for the REST API, served live on 127.0.0.1.
 
 :func:`stub_app` answers the endpoints the dashboard calls, with the shapes of the API's schemas
-(``/api/network``, ``/api/nodes``, ``/api/routes``, ``/api/scenarios``, ``/api/runs``, ``/api/hub``,
-``/api/jobs/{id}`` and its ``/result``) from corridor's Python API, and mounts the dashboard with
-:func:`corridor.web.mount`. It is test code only: once ``corridor.api`` serves these endpoints, the
-browser test runs against the real app instead.
+(``/api/network``, ``/api/nodes``, ``/api/routes``, ``/api/scenarios`` and ``/api/scenarios/{name}``,
+``/api/runs`` by name, ``/api/hub``, ``/api/jobs/{id}`` and its ``/result`` and ``/result.geojson``) from
+corridor's Python API, and mounts the dashboard with :func:`corridor.web.mount`. It is test code only:
+the browser tests run against the real app by default (``CORRIDOR_WEB_TEST_APP=stub`` picks the stub; the
+builder and sweep tests then skip), and the token test uses the stub's echo endpoint.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
         return _json({"scenarios": [{"name": name, "description": load_scenario(name).description}
                                     for name in data.scenarios()]})
 
+    @app.get("/api/scenarios/{name}")
+    def get_scenario(name: str) -> Any:
+        if name not in data.scenarios():
+            return _error(404, f"no shipped scenario {name!r}")
+        spec = load_scenario(name)
+        d = spec.to_dict()
+        return _json({"name": name, "yaml": data.scenario_path(name).read_text(encoding="utf-8"),
+                      "spec": {"valid": True, "name": spec.name, "description": spec.description,
+                               "dataset": spec.dataset, "year": spec.year, "changes": d["changes"],
+                               "engine": d["engine"], "uncertain": d["uncertain"]}})
+
     def run(job: str, work: Any) -> None:
         jobs[job]["status"] = "running"
         jobs[job]["progress"] = {"stage": "running", "done": 0, "total": 1}
@@ -96,7 +108,7 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
         name = (await request.json()).get("scenario")
         if name not in data.scenarios():
             return _error(404, f"no such scenario {name!r}")
-        return start(lambda: corridor.run_scenario(name).to_dict())
+        return start(lambda: corridor.run_scenario(name))
 
     @app.post("/api/hub")
     async def post_hub(request: Request) -> Any:
@@ -117,7 +129,15 @@ def stub_app() -> FastAPI:  # noqa: C901 - one small handler per endpoint
     def get_result(job: str) -> Any:
         if jobs.get(job, {}).get("status") != "done":
             return _error(409, "not finished")
-        return _json(jobs[job]["result"])
+        result = jobs[job]["result"]
+        return _json(result.to_dict() if hasattr(result, "to_dict") else result)
+
+    @app.get("/api/jobs/{job}/result.geojson")
+    def get_geojson(job: str) -> Any:
+        result = jobs.get(job, {}).get("result")
+        if not hasattr(result, "to_geojson"):
+            return _error(404, "no geometry")
+        return _json(result.to_geojson())
 
     @app.get("/api/test/authorization")  # the stub only: what the dashboard sent
     def echo_authorization(request: Request) -> Any:

@@ -31,7 +31,8 @@ def test_index_and_assets_are_served() -> None:
     assert 'id="map"' in page.text
     for url in re.findall(r'(?:src|href)="(/[^"]+)"', page.text):
         assert client.get(url).status_code == 200, url
-    for name in ("main.js", "map.js", "planner.js", "scenario.js", "chart.js", "api.js", "app.css"):
+    for name in ("main.js", "map.js", "planner.js", "scenario.js", "builder.js", "flows.js", "sweep.js", "hub.js",
+                 "chart.js", "api.js", "app.css"):
         assert client.get(f"/web/{name}").status_code == 200, name
     outlines = client.get("/vendor/world-atlas/countries-110m.json")
     assert outlines.status_code == 200

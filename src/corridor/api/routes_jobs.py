@@ -259,7 +259,10 @@ def job_result_parquet(job_id: JobId, manager: Jobs) -> Response:
 @router.get("/jobs/{job_id}/result.geojson", responses={200: {"content": {"application/geo+json": {}}},
                                                           **responses(404, 409, 422)}, response_class=JSONResponse)
 def job_result_geojson(job_id: JobId, manager: Jobs) -> Response:
-    """The result's geometry (a scenario run's changes in link flows) as GeoJSON; 404 for results without."""
+    """The result's geometry as GeoJSON: a scenario run's link flows against its baseline, capacities, closures.
+
+    404 for results without geometry (sweeps, hub simulations).
+    """
     result = _result(manager, job_id)
     to_geojson = getattr(result, "to_geojson", None)
     if to_geojson is None:

@@ -35,7 +35,7 @@ from corridor.scenarios.spec import ScenarioSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MAX_SAMPLES", "SweepProgress", "SweepResult", "draw_params", "prepare_worker", "run_sweep",
+__all__ = ["MAX_SAMPLES", "SweepProgress", "SweepResult", "draw_params", "histograms", "prepare_worker", "run_sweep",
            "share_stats", "solve_chunk", "summarise_samples"]
 
 MAX_SAMPLES = 10_000_000
@@ -432,6 +432,39 @@ def _metric_stats(v: np.ndarray) -> dict[str, float | None]:
         "p95": float(q[4]),
         "max": float(v.max()) if n else None,
     }
+
+
+def histograms(frame: pd.DataFrame, bins: int | None = None) -> dict[str, dict[str, Any]]:
+    """Counts of samples per bin for each metric and each parameter (``param.<name>``) of a sweep's samples.
+
+    Parameters
+    ----------
+    frame
+        One row per sample (:attr:`SweepResult.frame`).
+    bins
+        Bins per histogram; default ``√n`` kept within 5–30.
+
+    Returns
+    -------
+    dict
+        ``{column: {"edges": [b0, ..., bk], "counts": [c1, ..., ck], "n": samples}}`` for the metrics of
+        :func:`summarise_samples` and the parameters, in the metric's own unit (t/yr, USD/yr ...). The
+        edges are ``bins + 1`` increasing values; every sample lies in one bin (the last bin includes its
+        right edge). When all samples are equal the one bin is ``[v - 0.5, v + 0.5]`` (NumPy's convention).
+        Non-finite values are left out.
+    """
+    n = len(frame)
+    k = bins if bins is not None else min(30, max(5, math.ceil(math.sqrt(n))))
+    out: dict[str, dict[str, Any]] = {}
+    columns = [m for m in _METRICS if m in frame] + [c for c in frame.columns if str(c).startswith("param.")]
+    for col in columns:
+        v = frame[col].to_numpy(dtype=float)
+        v = v[np.isfinite(v)]
+        if not v.size:
+            continue
+        counts, edges = np.histogram(v, bins=k)
+        out[str(col)] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts], "n": int(v.size)}
+    return out
 
 
 def _bottleneck_frequency(frame: pd.DataFrame) -> dict[str, float]:

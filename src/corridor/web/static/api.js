@@ -42,12 +42,18 @@ async function request(method, url, body) {
   }
   if (!resp.ok) {
     const hint = resp.status === 401 || resp.status === 403 ? " (open the dashboard as /#token=YOUR_TOKEN)" : "";
-    throw new Error(messageOf(data, resp.status) + hint);
+    const err = new Error(messageOf(data, resp.status) + hint);
+    err.status = resp.status;
+    // the API's problems one by one: [{where, field, message}] (empty for other servers)
+    const problems = data && typeof data === "object" && data.error && data.error.problems;
+    err.problems = Array.isArray(problems) ? problems : [];
+    throw err;
   }
   return data;
 }
 
 export const getJSON = (url) => request("GET", url);
+export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 export const postJSON = (url, body) => request("POST", url, body);
 
 export function query(params) {

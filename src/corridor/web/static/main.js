@@ -4,6 +4,8 @@ import { createMap, drawCountries, drawNetwork } from "./map.js";
 import { fillCountries, initPlanner } from "./planner.js";
 import { initHub } from "./hub.js";
 import { initScenarios } from "./scenario.js";
+import { initBuilder } from "./builder.js";
+import { initSweep } from "./sweep.js";
 
 const statusEl = document.getElementById("status");
 const setStatus = (text) => { statusEl.textContent = text; };
@@ -32,7 +34,13 @@ async function start() {
   } catch (err) {
     problems.push(`network: ${err.message}`);
   }
-  await scenarios;
+  const items = await scenarios;
+  // after the network: the builder lists its nodes, links and transfers
+  try {
+    await Promise.all([initBuilder(state, setStatus, items), initSweep(setStatus, items)]);
+  } catch (err) {
+    problems.push(`builder/sweep: ${err.message}`);
+  }
   if (problems.length) setStatus(problems.join("; "));
   document.body.dataset.ready = problems.length ? "error" : "yes";
 }

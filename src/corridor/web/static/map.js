@@ -27,7 +27,7 @@ export function createMap(elementId) {
   map.createPane("flows").style.zIndex = 380;
   map.createPane("route").style.zIndex = 420;
   map.attributionControl.addAttribution("Outlines: Natural Earth (public domain) via world-atlas");
-  const state = { map, nodes: new Map(), links: new Map(), layers: {}, control: L.control.layers(null, {}, { collapsed: false }).addTo(map) };
+  const state = { map, nodes: new Map(), links: new Map(), transfers: new Map(), layers: {}, control: L.control.layers(null, {}, { collapsed: false }).addTo(map) };
   addLegend(map);
   return state;
 }
@@ -68,12 +68,16 @@ function linkPopup(p) {
   return `<strong>${esc(p.name || p.id)}</strong><br>${esc(p.a)} → ${esc(p.b)}<br>`
     + `mode ${esc(p.mode)}, corridor ${esc(p.corridor)}${p.country ? `, ${esc(p.country)}` : ""}`
     + (p.distance_km != null ? `<br>${fmt(p.distance_km)} km` : "")
-    + (cap ? `<br>capacity ${cap}` : "");
+    + (cap ? `<br>capacity ${cap}` : "") + closeButton("link", p.id);
 }
+
+// A button in a popup that adds the element to the scenario builder's closures (builder.js listens for it).
+const closeButton = (kind, id) => `<br><button type="button" class="builder-close" data-kind="${kind}" data-id="${esc(id)}">`
+  + "Close in the scenario builder</button>";
 
 function nodePopup(p) {
   return `<strong>${esc(p.name || p.id)}</strong> (${esc(p.id)})<br>${esc(p.kind)}, ${esc(p.country)}`
-    + (p.locode ? `<br>UN/LOCODE ${esc(p.locode)}` : "");
+    + (p.locode ? `<br>UN/LOCODE ${esc(p.locode)}` : "") + closeButton("node", p.id);
 }
 
 function nodeMarker(feature, latlng) {
@@ -95,7 +99,8 @@ export function drawNetwork(state, fc) {
     const g = f.geometry;
     if (!g) continue;
     const p = f.properties || {};
-    if (p.record && p.record !== "node" && p.record !== "link") continue;  // transfers, if any
+    if (p.record === "transfer") { state.transfers.set(p.id, p); continue; }  // for the builder's capacity list
+    if (p.record && p.record !== "node" && p.record !== "link") continue;
     if (g.type === "Point") { nodes.push(f); state.nodes.set(p.id ?? f.id, f); }
     else if (g.type === "LineString" || g.type === "MultiLineString") { links.push(f); state.links.set(p.id ?? f.id, f); }
   }
@@ -143,7 +148,7 @@ export function drawNetwork(state, fc) {
   return { nodes: nodes.length, links: links.length };
 }
 
-function replaceLayer(state, name, layer, label) {
+export function replaceLayer(state, name, layer, label) {
   const old = state.layers[name];
   if (old) { state.control.removeLayer(old); old.remove(); }
   state.layers[name] = layer;
@@ -151,7 +156,7 @@ function replaceLayer(state, name, layer, label) {
 }
 
 // The coordinates of a route's leg: the network link's geometry (oriented start → end), else the two nodes.
-function legLatLngs(state, leg) {
+export function legLatLngs(state, leg) {
   const link = state.links.get(leg.link);
   const at = (id) => {
     const n = state.nodes.get(id);
@@ -232,7 +237,7 @@ export function drawFlowChanges(state, result) {
 }
 
 // Closed elements of a scenario's changes (close_link, close_node, close_transit by country) marked in red.
-function drawClosures(state, changes, group) {
+export function drawClosures(state, changes, group) {
   let marked = 0;
   const ring = (feature, why) => {
     const [x, y] = feature.geometry.coordinates;

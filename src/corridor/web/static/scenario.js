@@ -1,5 +1,7 @@
-// The scenario panel: pick a shipped scenario, run it as a job, watch progress, compare with the baseline.
+// The scenario panel: pick a shipped scenario (or build one: builder.js), run it as a job, watch progress, compare
+// with the baseline, and draw its flows on the map (flows.js).
 import { getJSON, postJSON, resultUrl, waitForJob } from "./api.js";
+import { showFlowMap } from "./flows.js";
 import { drawFlowChanges } from "./map.js";
 
 const $ = (id) => document.getElementById(id);
@@ -51,8 +53,8 @@ function linksTable(links) {
   if (!top.length) return "";
   const rows = top.map((l) => `<tr><td>${esc(l.link)}</td><td>${num(l.baseline_t / 1e6, 2)}</td><td>${num(l.scenario_t / 1e6, 2)}</td>`
     + `<td class="${cls(l.change_t)}">${signed(l.change_t / 1e6, 2)}</td></tr>`).join("");
-  return `<table id="links-table"><caption class="note">Largest changes in link flows, Mt/yr (all drawn on the map: `
-    + `green more, red less; dotted black: at capacity; red rings: closed)</caption><thead><tr><th>link</th><th>baseline</th><th>scenario</th>`
+  return `<table id="links-table"><caption class="note">Largest changes in link flows, Mt/yr (on the map: the legend's `
+    + `"change vs baseline", green more, red less)</caption><thead><tr><th>link</th><th>baseline</th><th>scenario</th>`
     + `<th>change</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -72,9 +74,57 @@ export function showComparison(state, result) {
     + sharesTable(shares.by_corridor, "corridor-shares", "Share of tonnes by corridor")
     + sharesTable(shares.by_gateway, "gateway-shares", "Share of tonnes by export gateway")
     + linksTable(diff.links);
-  return drawFlowChanges(state, result);
 }
 
+let running = false;
+
+// Run a scenario as a job (body: {scenario: NAME} or {yaml: TEXT}), with progress, the comparison and the flow map.
+// Returns the result dict, or null when it failed (the message is shown in #scenario-error).
+export async function runAndCompare(state, setStatus, body, label) {
+  if (running) return null;
+  running = true;
+  const buttons = [...document.querySelectorAll(".run-button")];
+  buttons.forEach((b) => { b.disabled = true; });
+  $("scenario-error").textContent = "";
+  $("scenario-results").replaceChildren();
+  $("scenario-progress").hidden = false;
+  const bar = $("scenario-bar"), stage = $("scenario-stage");
+  bar.removeAttribute("value");
+  stage.textContent = "queued";
+  setStatus(`Running ${label}…`);
+  try {
+    const job = await postJSON("/api/runs", body);
+    const statusUrl = job.status_url || `/api/jobs/${job.job}`;
+    const finished = await waitForJob(statusUrl, (j) => {
+      const p = j.progress || {};
+      stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}`;
+      if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
+    });
+    bar.max = 1; bar.value = 1;
+    stage.textContent = "done";
+    const url = resultUrl(finished, statusUrl);
+    const result = await getJSON(url);
+    showComparison(state, result);
+    let drawn;
+    try {
+      drawn = showFlowMap(state, await getJSON(`${url}.geojson`), result);
+    } catch (err) {  // a server without the run's GeoJSON: the changes of diff.links only
+      $("scenario-error").textContent = `flow map: ${err.message}`;
+      drawn = drawFlowChanges(state, result);
+    }
+    setStatus(`${label}: ${drawn} link flows drawn`);
+    return result;
+  } catch (err) {
+    $("scenario-error").textContent = err.message;
+    setStatus(`${label} failed`);
+    return null;
+  } finally {
+    running = false;
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+// The shipped scenarios (GET /api/scenarios) in the select; returns their list [{name, description}].
 export async function initScenarios(state, setStatus) {
   const select = $("scenario-select");
   let list = [];
@@ -97,36 +147,9 @@ export async function initScenarios(state, setStatus) {
   select.addEventListener("change", describe);
   describe();
 
-  $("scenario-form").addEventListener("submit", async (ev) => {
+  $("scenario-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const name = select.value;
-    if (!name) return;
-    $("scenario-error").textContent = "";
-    $("scenario-results").replaceChildren();
-    $("scenario-submit").disabled = true;
-    $("scenario-progress").hidden = false;
-    const bar = $("scenario-bar"), stage = $("scenario-stage");
-    bar.removeAttribute("value");
-    stage.textContent = "queued";
-    setStatus(`Running ${name}…`);
-    try {
-      const job = await postJSON("/api/runs", { scenario: name });
-      const statusUrl = job.status_url || `/api/jobs/${job.job}`;
-      const finished = await waitForJob(statusUrl, (j) => {
-        const p = j.progress || {};
-        stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}`;
-        if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
-      });
-      bar.max = 1; bar.value = 1;
-      stage.textContent = "done";
-      const result = await getJSON(resultUrl(finished, statusUrl));
-      const drawn = showComparison(state, result);
-      setStatus(`${name}: ${drawn} link flow changes drawn`);
-    } catch (err) {
-      $("scenario-error").textContent = err.message;
-      setStatus(`${name} failed`);
-    } finally {
-      $("scenario-submit").disabled = false;
-    }
+    if (select.value) runAndCompare(state, setStatus, { scenario: select.value }, select.value);
   });
+  return items;
 }
