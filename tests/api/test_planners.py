@@ -53,27 +53,10 @@ def test_errors_come_back_from_the_workers(pooled: TestClient, client: TestClien
     assert any(p["field"] == field for p in a.json()["error"]["problems"]), a.json()
 
 
-def _worker_pids(parent: int) -> set[int]:
-    """Processes below ``parent`` (the planners are forked by the fork server, a child of the parent)."""
-    out: set[int] = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == parent or ppid in out:
-            out.add(int(entry.name))
-    return out
-
-
 def test_a_dead_planner_is_replaced(tmp_path: Path) -> None:
     with TestClient(create_app(store=tmp_path / "runs.duckdb", planners=1)) as c:
         assert c.post("/api/routes", json=REQUESTS[0]).status_code == 200
-        pool = c.app.state.planners._pool  # type: ignore[attr-defined]
-        for pid in list(pool._processes):
+        for pid in c.app.state.planners.pids:  # type: ignore[attr-defined]
             os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 30
         statuses = []
@@ -90,7 +73,7 @@ def test_a_dead_planner_is_replaced(tmp_path: Path) -> None:
 def test_no_planner_outlives_the_app(tmp_path: Path) -> None:
     with TestClient(create_app(store=tmp_path / "runs.duckdb", planners=2)) as c:
         assert c.post("/api/routes", json=REQUESTS[0]).status_code == 200
-        pids = set(c.app.state.planners._pool._processes)  # type: ignore[attr-defined]
+        pids = set(c.app.state.planners.pids)  # type: ignore[attr-defined]
         assert len(pids) == 2
     time.sleep(0.5)
     assert not [p for p in pids if Path(f"/proc/{p}").exists()]

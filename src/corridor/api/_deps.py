@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from corridor.api.jobs import JobManager
     from corridor.model import Dataset
 
-__all__ = ["dataset", "jobs", "json_bytes", "json_response", "plain"]
+__all__ = ["dataset", "jobs", "json_bytes", "json_response", "load_dataset", "plain"]
 
 _lock = threading.Lock()
 
@@ -26,11 +26,12 @@ async def dataset(request: Request) -> Dataset:
     """
     ds: Dataset | None = getattr(request.app.state, "dataset", None)
     if ds is None:
-        ds = await anyio.to_thread.run_sync(_load, request.app.state)
+        ds = await anyio.to_thread.run_sync(load_dataset, request.app.state)
     return ds
 
 
-def _load(state: Any) -> Dataset:
+def load_dataset(state: Any) -> Dataset:
+    """Load the built-in dataset into ``state.dataset`` once (the app's start-up does, so requests need not)."""
     with _lock:
         if getattr(state, "dataset", None) is None:
             import corridor

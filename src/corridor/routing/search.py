@@ -365,7 +365,7 @@ def _compiled_walk(
     tr = s.transitions
     assert tr is not None
     first: dict[int, np.ndarray] = {}
-    for vec, a, *_ in prob.initial(start, banned_arcs, banned_nodes):
+    for vec, a in _first_steps(prob, start, banned_arcs, banned_nodes):
         if a not in first or float(w @ vec) < float(w @ first[a]):
             first[a] = vec
     if not first:
@@ -394,6 +394,25 @@ def _compiled_walk(
     vec += first[arcs[-1]]
     arcs.reverse()
     return Path((*start.arcs, *arcs), _as_vector(vec))
+
+
+def _first_steps(prob: _Problem, start: _Start, banned_arcs: frozenset[int],
+                 banned_nodes: frozenset[int]) -> Iterator[tuple[np.ndarray, int]]:
+    """:meth:`_Problem.initial` where states are arcs alone (no via, no transfer limit): (vector, arc).
+
+    After a root, the next arc may not lead back to a node of the root; nothing else of the root
+    matters, so it is not replayed.
+    """
+    if not start.arcs:
+        for vec, a, *_ in prob.initial(start, banned_arcs, banned_nodes):
+            yield vec, a
+        return
+    s, head = prob.space, prob.space.compiled.head
+    root_nodes = {prob.origin, *(int(head[a]) for a in start.arcs)}
+    for f, vec in s.succ[start.arcs[-1]]:
+        h = int(head[f])
+        if f not in banned_arcs and h not in banned_nodes and h not in root_nodes:
+            yield start.vector + vec, f
 
 
 def _dijkstra(
@@ -476,14 +495,14 @@ def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequen
     limit = max_candidates or 20 * k
     while len(accepted) < k and len(generated) < limit:
         last = generated[-1]
+        spent = _root_vectors(prob, last.arcs)
         for j in range(deviation, len(last.arcs)):
             root = last.arcs[:j]
             banned_arcs = {p.arcs[j] for p in generated if p.arcs[:j] == root and len(p.arcs) > j}
             root_nodes = {prob.origin, *(int(c.head[a]) for a in root)}
             spur_node = int(c.head[root[-1]]) if root else prob.origin
             banned_nodes = frozenset(root_nodes - {spur_node})
-            root_vec = _root_vector(prob, root)
-            spur = _best(prob, w, _Start(root, root_vec), frozenset(banned_arcs), banned_nodes, max_labels)
+            spur = _best(prob, w, _Start(root, spent[j]), frozenset(banned_arcs), banned_nodes, max_labels)
             if spur is not None and spur.arcs not in seen:
                 seen.add(spur.arcs)
                 heapq.heappush(candidates, (float(w @ np.asarray(spur.vector)), spur.arcs, spur, j))
@@ -496,15 +515,17 @@ def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequen
     return accepted
 
 
-def _root_vector(prob: _Problem, root: tuple[int, ...]) -> np.ndarray:
-    """Vector spent along ``root`` (origin transfers included)."""
+def _root_vectors(prob: _Problem, arcs: tuple[int, ...]) -> list[np.ndarray]:
+    """Vector spent along each prefix ``arcs[:j]`` (origin transfers included), for j = 0 .. len(arcs) - 1."""
     s = prob.space
-    if not root:
-        return np.zeros(4)
-    vec = dict(s.starts(prob.origin))[root[0]].copy()
-    for e, f in itertools.pairwise(root):
-        vec += dict(s.succ[e])[f]
-    return vec
+    out = [np.zeros(4)]
+    if len(arcs) > 1:
+        vec = dict(s.starts(prob.origin))[arcs[0]].copy()
+        out.append(vec.copy())
+        for e, f in itertools.pairwise(arcs[:-1]):
+            vec += dict(s.succ[e])[f]
+            out.append(vec.copy())
+    return out
 
 
 def _overlap(space: SearchSpace, a: Path, b: Path) -> float:
