@@ -17,7 +17,16 @@ from corridor._kernels import HAVE_NUMBA
 from corridor._kernels.arcwalk import arc_walk, arc_walk_reference
 from corridor.exceptions import CorridorError
 from corridor.model.costs import RouteOptions
-from corridor.routing.search import _best, _compiled_walk, _dijkstra, _Problem, _Start, k_shortest_paths
+from corridor.routing.search import (
+    SPUR_LABELS,
+    _best,
+    _compiled_walk,
+    _dijkstra,
+    _Problem,
+    _Start,
+    k_shortest,
+    k_shortest_paths,
+)
 from corridor.routing.space import Constraints, SearchSpace
 
 _cost = st.one_of(st.just(0.0), st.integers(0, 5).map(float), st.floats(0.0, 100.0))
@@ -159,3 +168,24 @@ def test_k_shortest_paths_same_costs_either_way() -> None:
         slow = k_shortest_paths(_python_space(space), net.node(o).id, net.node(d).id, w, 5, max_overlap=0.8)
         assert [float(w @ np.array(p.vector)) for p in fast] == pytest.approx(
             [float(w @ np.array(p.vector)) for p in slow], rel=1e-12)
+
+
+def test_a_detour_without_a_simple_path_is_cut_short_and_said() -> None:
+    """Pavlodar → Nur-Zholy by cost, 3 alternatives: one deviation (at Khorgos, its direct line banned)
+    can only close by passing Altynkol twice, so the exact search behind it would try every simple
+    path; it stops at SPUR_LABELS and the result says it may miss an alternative."""
+    ds = corridor.load()
+    r = corridor.route(ds, "Pavlodar", "Nur-Zholy", cargo="container", by="cost", k=3)
+    assert not r.result.complete
+    assert "detour" in r.result.message and f"{SPUR_LABELS:,} labels" in r.result.message
+    assert len(r.routes) == 3
+    costs = [x.cost_usd for x in r.routes]
+    assert costs == sorted(costs)
+    res = k_shortest(_space_of(ds, "pavlodar", "nur-zholy"), "pavlodar", "nur-zholy", np.array([1.0, 0, 0, 0]), 3,
+                     max_overlap=0.8)
+    assert res.labels >= SPUR_LABELS and not res.complete
+
+
+def _space_of(ds: object, o: str, d: str) -> SearchSpace:
+    net = ds.network  # type: ignore[attr-defined]
+    return SearchSpace.build(net, RouteOptions("container", od_countries=(net.node(o).country, net.node(d).country)))

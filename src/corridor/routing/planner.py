@@ -15,7 +15,7 @@ import numpy as np
 from corridor.exceptions import CorridorError, InputError, Problem
 from corridor.model.costs import CRITERIA, RouteOptions
 from corridor.routing.itinerary import Route, build_route
-from corridor.routing.search import best_path, k_shortest_paths, pareto_paths
+from corridor.routing.search import best_path, k_shortest, pareto_paths
 from corridor.routing.space import Constraints, SearchSpace
 
 if TYPE_CHECKING:
@@ -209,7 +209,8 @@ def plan_routes(
         complete, message = res.complete, res.message
         search = "pareto"
     elif k > 1:
-        paths = k_shortest_paths(space, o, d, w, k, max_overlap=max_overlap, max_labels=max_labels)
+        res = k_shortest(space, o, d, w, k, max_overlap=max_overlap, max_labels=max_labels)
+        paths, complete, message = res.paths, res.complete, res.message
         search = "alternatives"
     else:
         best = best_path(space, o, d, w, max_labels=max_labels)

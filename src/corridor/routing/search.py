@@ -24,7 +24,7 @@ import numpy as np
 from corridor._kernels.arcwalk import arc_walk
 from corridor.routing.space import SearchSpace
 
-__all__ = ["Path", "SearchResult", "best_path", "k_shortest_paths", "pareto_paths"]
+__all__ = ["SPUR_LABELS", "Path", "SearchResult", "best_path", "k_shortest", "k_shortest_paths", "pareto_paths"]
 
 
 @dataclass(frozen=True)
@@ -171,17 +171,26 @@ def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
     return all(x <= y for x, y in zip(a, b, strict=True)) and any(x < y for x, y in zip(a, b, strict=True))
 
 
-def _lower_bounds(prob: _Problem, project: np.ndarray) -> np.ndarray:
+def _lower_bounds(prob: _Problem, project: np.ndarray, banned_arcs: frozenset[int] = frozenset(),
+                  banned_nodes: frozenset[int] = frozenset()) -> np.ndarray:
     """Per node and criterion, a lower bound on what is left to the destination.
 
-    Dijkstra backwards from the destination on each projected criterion, over allowed arcs and
-    without transfers (they only add), so every bound is admissible.
+    Dijkstra backwards from the destination on each projected criterion, over allowed arcs that
+    are not banned and do not touch a banned node, without transfers (they only add), so every
+    bound is admissible; ``inf`` where the destination cannot be reached at all.
     """
     from scipy import sparse
     from scipy.sparse.csgraph import dijkstra
 
     s, c = prob.space, prob.space.compiled
-    ok = np.flatnonzero(s.allowed)
+    usable = s.allowed.copy()
+    if banned_arcs:
+        usable[list(banned_arcs)] = False
+    if banned_nodes:
+        bad = np.zeros(c.n_nodes, dtype=bool)
+        bad[list(banned_nodes)] = True
+        usable &= ~(bad[c.head] | bad[c.tail])
+    ok = np.flatnonzero(usable)
     n = c.n_nodes
     out = np.empty((n, project.shape[0]))
     for j, row in enumerate(project):
@@ -220,7 +229,7 @@ class _LabelSearch:
         self.banned_arcs, self.banned_nodes = banned_arcs, banned_nodes
         self.head = prob.space.compiled.head
         self.dims = range(project.shape[0])
-        self.lb = [tuple(float(x) for x in row) for row in _lower_bounds(prob, project)]
+        self.lb = [tuple(float(x) for x in row) for row in _lower_bounds(prob, project, banned_arcs, banned_nodes)]
         self.step_cache: dict[int, tuple[float, ...]] = {}
         self.counter = itertools.count()
         self.bags: dict[tuple[int, int, int], list[tuple[tuple[float, ...], int]]] = {}
@@ -244,9 +253,15 @@ class _LabelSearch:
         state = (arc, k, m)
         bag = self.bags.setdefault(state, [])
         # Prune only on strict dominance: routes with equal figures are all part of the answer.
-        if any(_dominates(other, crit) and (ov & ~visited) == 0 for other, ov in bag):
+        if len(crit) == 1:  # one criterion (a detour of Yen's search): compare the floats directly
+            c0 = crit[0]
+            if any(o[0] < c0 and (ov & ~visited) == 0 for o, ov in bag):
+                return
+            bag[:] = [(o, ov) for o, ov in bag if not (c0 < o[0] and (visited & ~ov) == 0)]
+        elif any(_dominates(other, crit) and (ov & ~visited) == 0 for other, ov in bag):
             return
-        bag[:] = [(o, ov) for o, ov in bag if not (_dominates(crit, o) and (visited & ~ov) == 0)]
+        else:
+            bag[:] = [(o, ov) for o, ov in bag if not (_dominates(crit, o) and (visited & ~ov) == 0)]
         bag.append((crit, visited))
         self.n_labels += 1
         heapq.heappush(self.heap, (sum(optimistic), next(self.counter), crit, visited, state, arcs))
@@ -281,7 +296,9 @@ class _LabelSearch:
             if self.n_labels > max_labels:
                 complete = False
                 break
-            _, _, crit, visited, state, arcs = heapq.heappop(self.heap)
+            key, _, crit, visited, state, arcs = heapq.heappop(self.heap)
+            if len(self.dims) == 1 and self.found and key > self.found[0][0][0]:
+                break  # one criterion, labels in order of their bound: nothing left can beat the route found
             if (crit, visited) not in self.bags.get(state, ()):
                 continue  # removed by a dominating label since it was pushed
             if not self._ends(crit, state[0], state[1], arcs):
@@ -447,11 +464,14 @@ def _is_simple(space: SearchSpace, origin: int, arcs: Sequence[int]) -> bool:
 
 
 def _best(prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int],
-          banned_nodes: frozenset[int], max_labels: int) -> Path | None:
+          banned_nodes: frozenset[int], max_labels: int, stopped: list[int] | None = None) -> Path | None:
+    """The cheapest simple path; ``stopped`` collects the label counts of exact searches that hit ``max_labels``."""
     walk = _dijkstra(prob, w, start, banned_arcs, banned_nodes)
     if walk is None or _is_simple(prob.space, prob.origin, walk.arcs):
         return walk
     res = _label_search(prob, w[None, :], start, banned_arcs, banned_nodes, max_labels)
+    if not res.complete and stopped is not None:
+        stopped.append(res.labels)
     return res.paths[0] if res.paths else None
 
 
@@ -473,17 +493,37 @@ def pareto_paths(space: SearchSpace, origin: str, dest: str, criteria: Sequence[
 def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequence[float] | np.ndarray, k: int, *,
                      max_overlap: float = 1.0, max_candidates: int | None = None,
                      max_labels: int = 200_000) -> list[Path]:
-    """Up to ``k`` loopless paths in order of ``weights @ vector`` (Yen's algorithm).
+    """Up to ``k`` loopless paths in order of ``weights @ vector`` (Yen's algorithm); see :func:`k_shortest`."""
+    return k_shortest(space, origin, dest, weights, k, max_overlap=max_overlap, max_candidates=max_candidates,
+                      max_labels=max_labels).paths
+
+
+SPUR_LABELS = 2_000
+"""Most labels of the exact search behind one deviation of :func:`k_shortest` (see there)."""
+
+
+def k_shortest(space: SearchSpace, origin: str, dest: str, weights: Sequence[float] | np.ndarray, k: int, *,
+               max_overlap: float = 1.0, max_candidates: int | None = None,
+               max_labels: int = 200_000) -> SearchResult:
+    """Up to ``k`` loopless paths in order of ``weights @ vector`` (Yen's algorithm), and whether the search was exact.
 
     A path whose shared length with an accepted one exceeds ``max_overlap`` of its own length is
     skipped, so that alternatives differ meaningfully (``1.0`` keeps every path).
+
+    Each deviation is a Dijkstra search; only where its cheapest walk passes a node twice does an
+    exact search over simple paths decide, and that one may have to try every simple path when
+    none exists (a detour that only a second visit could close). It stops after
+    ``min(max_labels, SPUR_LABELS)`` labels: the result then says it is incomplete (an alternative
+    may be missing), instead of taking seconds.
     """
     prob = _Problem(space, origin, dest)
     w = np.asarray(weights, dtype=float)
     c = space.compiled
-    first = _best(prob, w, _Start(), frozenset(), frozenset(), max_labels)
+    stopped: list[int] = []
+    first = _best(prob, w, _Start(), frozenset(), frozenset(), max_labels, stopped)
     if first is None:
-        return []
+        return SearchResult([], not stopped, sum(stopped), _stopped_message(stopped, max_labels))
+    spur_labels = min(max_labels, SPUR_LABELS)
     generated = [first]
     accepted = [first]
     # Each candidate remembers where it left the path it was spurred from (Lawler's refinement of
@@ -502,7 +542,8 @@ def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequen
             root_nodes = {prob.origin, *(int(c.head[a]) for a in root)}
             spur_node = int(c.head[root[-1]]) if root else prob.origin
             banned_nodes = frozenset(root_nodes - {spur_node})
-            spur = _best(prob, w, _Start(root, spent[j]), frozenset(banned_arcs), banned_nodes, max_labels)
+            spur = _best(prob, w, _Start(root, spent[j]), frozenset(banned_arcs), banned_nodes, spur_labels,
+                         stopped)
             if spur is not None and spur.arcs not in seen:
                 seen.add(spur.arcs)
                 heapq.heappush(candidates, (float(w @ np.asarray(spur.vector)), spur.arcs, spur, j))
@@ -512,7 +553,14 @@ def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequen
         generated.append(nxt)
         if all(_overlap(space, nxt, p) <= max_overlap for p in accepted):
             accepted.append(nxt)
-    return accepted
+    return SearchResult(accepted, not stopped, sum(stopped), _stopped_message(stopped, spur_labels))
+
+
+def _stopped_message(stopped: list[int], cap: int) -> str:
+    if not stopped:
+        return ""
+    return (f"{len(stopped)} search(es) for a detour stopped at {cap:,} labels: an alternative may be missing "
+            "(raise max_labels, up to its limit, to search further)")
 
 
 def _root_vectors(prob: _Problem, arcs: tuple[int, ...]) -> list[np.ndarray]:
