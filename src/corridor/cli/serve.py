@@ -18,9 +18,9 @@ from corridor.validation import is_loopback
 
 APP = "corridor.api:app_from_env"
 """The app factory uvicorn imports."""
-PLANNERS = min(os.cpu_count() or 1, 8)
-"""Default route planner processes: one per core, at most 8 (on 2 cores, 2 gave more throughput than
-1 at the same p99, benchmarks/RESULTS.md)."""
+PLANNERS = max(1, min((os.cpu_count() or 1) - 1, 8))
+"""Default route planner processes: one per core but one (left to the server process), at least 1, at
+most 8. On 2 cores, 1 planner kept p99 under 100 ms where 2 did not (benchmarks/RESULTS.md)."""
 
 
 def serve(
