@@ -559,8 +559,7 @@ def k_shortest(space: SearchSpace, origin: str, dest: str, weights: Sequence[flo
 def _stopped_message(stopped: list[int], cap: int) -> str:
     if not stopped:
         return ""
-    return (f"{len(stopped)} search(es) for a detour stopped at {cap:,} labels: an alternative may be missing "
-            "(raise max_labels, up to its limit, to search further)")
+    return f"{len(stopped)} search(es) for a detour stopped at {cap:,} labels: an alternative may be missing"
 
 
 def _root_vectors(prob: _Problem, arcs: tuple[int, ...]) -> list[np.ndarray]:
