@@ -5,7 +5,7 @@ server process therefore answers routes on one core however many clients wait. W
 ``planners=N`` (``corridor serve --planners N``) the searches run in ``N`` worker processes, each
 with the built-in dataset loaded once; the server's own process only parses requests and sends
 the JSON bytes the workers return. With ``planners=0`` they run on :data:`THREADS` threads of the
-server, first come first served (tests, and machines with one core).
+server, first come first served (the apps of the API's tests).
 
 Either way the answer is the same bytes: :func:`answer` builds it, and an error is raised (in the
 worker: carried back and raised again) as the :class:`~corridor.api.errors.ApiError` that
@@ -110,7 +110,8 @@ def _worker_main(sock: socket.socket) -> None:
     import corridor
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    os.nice(NICE)
+    if hasattr(os, "nice"):  # POSIX
+        os.nice(NICE)
     ds = corridor.load()
     corridor.route(ds, ds.network.nodes[0].id, ds.network.nodes[1].id)  # loads the compiled kernels
     # What is loaded now lives as long as the worker: keep it out of the garbage collector's
