@@ -91,14 +91,15 @@ def _stop_hours(f: pd.DataFrame, window: pd.DataFrame) -> pd.Series:
         parts.append(s[["shipment", "k", "time"]].merge(e[["shipment", "k", "time"]], on=["shipment", "k"],
                                                          suffixes=("_a", "_b")))
     iv = pd.concat(parts, ignore_index=True).merge(window, left_on="shipment", right_index=True)
-    iv["a"] = iv[["time_a", "departure"]].max(axis=1)
-    iv["b"] = iv[["time_b", "arrival"]].min(axis=1)
+    a = iv["time_a"].where(iv["time_a"] > iv["departure"], iv["departure"])
+    b = iv["time_b"].where(iv["time_b"] < iv["arrival"], iv["arrival"])
+    iv = iv.assign(a=a, b=b)
     iv = iv[iv["b"] > iv["a"]].sort_values(["shipment", "a"], kind="stable")
     # union of intervals: each one counts only beyond the latest end seen before it
     reach = iv.groupby("shipment")["b"].cummax()
     before = reach.groupby(iv["shipment"]).shift()
-    start = iv["a"].where(before.isna() | (iv["a"] > before), before)
-    gain = _hours(iv["b"] - start).clip(lower=0.0)
+    begin = iv["a"].where(before.isna() | (iv["a"] > before), before)
+    gain = _hours(iv["b"] - begin).clip(lower=0.0)
     return gain.groupby(iv["shipment"]).sum()
 
 
@@ -169,8 +170,8 @@ def summarise(table: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] 
     gk = [*keys, "indicator"]
     g = long.groupby(gk, sort=True)["value"]
     out = g.agg(["count", "mean", "min"])
-    q = g.quantile(list(PERCENTILES)).unstack()
-    q.columns = [f"p{round(p * 100)}" for p in q.columns]
+    q = g.quantile(np.array(PERCENTILES)).unstack()
+    q.columns = pd.Index([f"p{round(float(p) * 100)}" for p in q.columns])
     out = out.join(q)
     out["max"] = g.max()
     return out.reset_index()

@@ -1,4 +1,4 @@
-"""Shipment logs: one row per event of a shipment, read from CSV or Parquet and validated.
+r"""Shipment logs: one row per event of a shipment, read from CSV or Parquet and validated.
 
 The format (see ``docs/ANALYTICS.md`` and ``shipment-log.schema.json`` beside this module):
 
@@ -10,8 +10,8 @@ commodity      yes       commodity carried
 mode           yes       mode of the leg the event belongs to, one of :data:`MODES`
 event          yes       one of :data:`EVENTS`
 time           yes       ISO 8601 with a time zone (``2024-03-01T08:00:00+05:00``, ``...Z``)
-node           \\*        node id; \\* each row needs ``node`` or both ``lon`` and ``lat``
-lon, lat       \\*        position in degrees (WGS 84)
+node           \*        node id; \* each row needs ``node`` or both ``lon`` and ``lat``
+lon, lat       \*        position in degrees (WGS 84)
 km             no        cumulative distance marker from the origin, km
 tonnes         no        load of the shipment, t (needed for TFI3)
 cost_type      no        what a cost item pays for (``customs``, ``freight``, ``unofficial``)
@@ -328,8 +328,9 @@ def _check_speeds(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
     mask_back[rows] = back.to_numpy()
     mask_fast = np.zeros(len(f), dtype=bool)
     mask_fast[rows] = fast.to_numpy()
-    msg = pd.Series("", index=f.index, dtype=object)
-    msg.iloc[rows] = ("impossible speed " + speed.round(1).astype(str) + " km/h since the previous km marker "
+    text = np.full(len(f), "", dtype=object)
+    text[rows] = ("impossible speed " + speed.round(1).astype(str) + " km/h since the previous km marker "
                       "(above the assumed " + limit.astype(str) + " km/h for " + k["mode"] + ")").to_numpy()
+    msg = pd.Series(text, index=f.index)
     _add(problems, f, mask_back, "km", "smaller than the shipment's previous km marker")
     _add(problems, f, mask_fast, "km", msg)
