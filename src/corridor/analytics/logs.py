@@ -318,7 +318,7 @@ def _check_speeds(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
     g = k.groupby("shipment", sort=False)
     dkm = k["km"] - g["km"].shift()
     dt_h = (k["time"] - g["time"].shift()).dt.total_seconds() / 3600.0
-    limit = k["mode"].map(MAX_SPEED_KMH)
+    limit = k["mode"].map(MAX_SPEED_KMH).astype(float)
     back = dkm < 0
     with np.errstate(divide="ignore", invalid="ignore"):
         speed = dkm / dt_h.where(dt_h > 0, 0.0)
