@@ -90,7 +90,8 @@ def _stop_hours(f: pd.DataFrame, window: pd.DataFrame) -> pd.Series:
         e = e.assign(k=e.groupby("shipment").cumcount())
         parts.append(s[["shipment", "k", "time"]].merge(e[["shipment", "k", "time"]], on=["shipment", "k"],
                                                          suffixes=("_a", "_b")))
-    iv = pd.concat(parts, ignore_index=True).merge(window, left_on="shipment", right_index=True)
+    win = window.rename_axis("_sid").reset_index()
+    iv = pd.concat(parts, ignore_index=True).merge(win, left_on="shipment", right_on="_sid")
     a = iv["time_a"].where(iv["time_a"] > iv["departure"], iv["departure"])
     b = iv["time_b"].where(iv["time_b"] < iv["arrival"], iv["arrival"])
     iv = iv.assign(a=a, b=b)
@@ -170,7 +171,7 @@ def summarise(table: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] 
     gk = [*keys, "indicator"]
     g = long.groupby(gk, sort=True)["value"]
     out = g.agg(["count", "mean", "min"])
-    q = g.quantile(np.array(PERCENTILES)).unstack()
+    q = g.quantile(np.array(PERCENTILES)).unstack().reindex(columns=list(PERCENTILES))
     q.columns = pd.Index([f"p{round(float(p) * 100)}" for p in q.columns])
     out = out.join(q)
     out["max"] = g.max()
