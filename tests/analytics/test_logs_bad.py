@@ -135,3 +135,16 @@ def test_parquet_naive_times_rejected(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_shipment_log(tmp_path / "nope.csv")
+
+
+def test_cost_amount_in_usd_and_positions_by_lon_lat(tmp_path: Path) -> None:
+    from corridor.analytics import cpmm
+
+    header = "shipment,commodity,mode,event,lon,lat,time,km,cost_amount,currency\n"
+    rows = ["S,grain,rail,departure,51.2,43.6,2024-01-01T00:00:00+04:00,0,,",
+            "S,grain,rail,arrival,52.0,44.0,2024-01-01T10:00:00+04:00,400,250.5,usd"]
+    p = tmp_path / "log.csv"
+    p.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    t = cpmm(read_shipment_log(p)).trips
+    assert t["cost_usd"].tolist() == [250.5]
+    assert t["swd_kmh"].tolist() == [40.0]  # 400 km in 10 h
