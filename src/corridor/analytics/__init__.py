@@ -1,0 +1,13 @@
+"""Corridor performance analytics from shipment logs (layer 2).
+
+- :mod:`corridor.analytics.logs`: the shipment log format, read from CSV or Parquet and validated.
+- :mod:`corridor.analytics.cpmm`: the CAREC CPMM indicators TFI1–TFI4 (SWD) and SWOD.
+"""
+
+from __future__ import annotations
+
+from corridor.analytics.cpmm import CPMMResult, border_crossings, cpmm, summarise, trips
+from corridor.analytics.logs import EVENTS, STOP_PAIRS, ShipmentLog, read_shipment_log, shipment_log
+
+__all__ = ["EVENTS", "STOP_PAIRS", "CPMMResult", "ShipmentLog", "border_crossings", "cpmm", "read_shipment_log",
+           "shipment_log", "summarise", "trips"]
