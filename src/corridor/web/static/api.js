@@ -83,3 +83,20 @@ export async function waitForJob(statusUrl, onProgress, intervalMs = 400) {
 
 // The URL of a finished job's JSON result: its result_url, else {status_url}/result.
 export const resultUrl = (job, statusUrl) => job.result_url || `${statusUrl.replace(/\/$/, "")}/result`;
+
+// Start a job (POST body to url), show its progress in a <progress> bar and a stage line until it
+// ends, and return the URL of its JSON result (errors of the API or of the job are thrown).
+export async function runJob(url, body, bar, stage) {
+  bar.removeAttribute("value");
+  stage.textContent = "queued";
+  const job = await postJSON(url, body);
+  const statusUrl = job.status_url || `/api/jobs/${job.job}`;
+  const finished = await waitForJob(statusUrl, (j) => {
+    const p = j.progress || {};
+    stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}${p.total ? ` ${p.done || 0}/${p.total}` : ""}`;
+    if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
+  });
+  bar.max = 1; bar.value = 1;
+  stage.textContent = "done";
+  return resultUrl(finished, statusUrl);
+}

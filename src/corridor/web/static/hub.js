@@ -1,5 +1,5 @@
 // The hub panel: simulate the Aktau container hub as a job (POST /api/hub) and show KPI cards and daily series.
-import { getJSON, postJSON, resultUrl, waitForJob } from "./api.js";
+import { getJSON, runJob } from "./api.js";
 import { seriesChart } from "./chart.js";
 
 const $ = (id) => document.getElementById(id);
@@ -54,19 +54,9 @@ export function initHub(setStatus) {
     $("hub-submit").disabled = true;
     const bar = $("hub-bar"), stage = $("hub-stage");
     $("hub-progress").hidden = false;
-    bar.removeAttribute("value");
     setStatus("Simulating the hub…");
     try {
-      const job = await postJSON("/api/hub", body);
-      const statusUrl = job.status_url || `/api/jobs/${job.job}`;
-      const finished = await waitForJob(statusUrl, (j) => {
-        const p = j.progress || {};
-        stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}`;
-        if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
-      });
-      bar.max = 1; bar.value = 1;
-      stage.textContent = "done";
-      showHub(await getJSON(resultUrl(finished, statusUrl)));
+      showHub(await getJSON(await runJob("/api/hub", body, bar, stage)));
       setStatus("Hub simulated");
     } catch (err) {
       $("hub-error").textContent = err.message;

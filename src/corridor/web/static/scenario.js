@@ -1,6 +1,6 @@
 // The scenario panel: pick a shipped scenario (or build one: builder.js), run it as a job, watch progress, compare
 // with the baseline, and draw its flows on the map (flows.js).
-import { getJSON, postJSON, resultUrl, waitForJob } from "./api.js";
+import { getJSON, runJob } from "./api.js";
 import { showFlowMap } from "./flows.js";
 import { drawFlowChanges } from "./map.js";
 
@@ -89,20 +89,9 @@ export async function runAndCompare(state, setStatus, body, label) {
   $("scenario-results").replaceChildren();
   $("scenario-progress").hidden = false;
   const bar = $("scenario-bar"), stage = $("scenario-stage");
-  bar.removeAttribute("value");
-  stage.textContent = "queued";
   setStatus(`Running ${label}…`);
   try {
-    const job = await postJSON("/api/runs", body);
-    const statusUrl = job.status_url || `/api/jobs/${job.job}`;
-    const finished = await waitForJob(statusUrl, (j) => {
-      const p = j.progress || {};
-      stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}`;
-      if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
-    });
-    bar.max = 1; bar.value = 1;
-    stage.textContent = "done";
-    const url = resultUrl(finished, statusUrl);
+    const url = await runJob("/api/runs", body, bar, stage);
     const result = await getJSON(url);
     showComparison(state, result);
     let drawn;

@@ -1,6 +1,6 @@
 // The sweep panel: a Monte Carlo sweep of a shipped scenario's uncertain parameters (POST /api/sweeps), its progress,
 // then a histogram per headline measure and the share of samples in which each capacity binds.
-import { esc, getJSON, postJSON, resultUrl, waitForJob } from "./api.js";
+import { esc, getJSON, runJob } from "./api.js";
 import { histogramChart, shareBars } from "./chart.js";
 
 const $ = (id) => document.getElementById(id);
@@ -104,20 +104,9 @@ export async function initSweep(setStatus, scenarios) {
     $("sweep-submit").disabled = true;
     $("sweep-progress").hidden = false;
     const bar = $("sweep-bar"), stage = $("sweep-stage");
-    bar.removeAttribute("value");
-    stage.textContent = "queued";
     setStatus(`Sweeping ${name}…`);
     try {
-      const job = await postJSON("/api/sweeps", body);
-      const statusUrl = job.status_url || `/api/jobs/${job.job}`;
-      const finished = await waitForJob(statusUrl, (j) => {
-        const p = j.progress || {};
-        stage.textContent = `${j.status}${p.stage ? `: ${p.stage}` : ""}${p.total ? ` ${p.done || 0}/${p.total}` : ""}`;
-        if (p.total) { bar.max = p.total; bar.value = Math.min(p.done || 0, p.total); } else bar.removeAttribute("value");
-      });
-      bar.max = 1; bar.value = 1;
-      stage.textContent = "done";
-      showSweep(await getJSON(resultUrl(finished, statusUrl)));
+      showSweep(await getJSON(await runJob("/api/sweeps", body, bar, stage)));
       setStatus(`${name}: sweep of ${body.samples} samples done`);
     } catch (err) {
       $("sweep-error").textContent = err.message;
