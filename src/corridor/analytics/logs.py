@@ -20,6 +20,7 @@ cost_amount    no        amount in ``currency``; only ``USD`` is accepted for no
 currency       no        currency of ``cost_amount``
 direction      no        ``outbound`` or ``inbound``
 bcp            no        border-crossing point id of a border event; defaults to ``node``
+source         no        where the row comes from (a data provider; ``synthetic ...`` for generated logs)
 =============  ========  ===============================================================
 
 Stops are pairs of events, ``<kind>_start`` … ``<kind>_end`` (:data:`STOP_PAIRS`); a border
@@ -73,11 +74,12 @@ DIRECTIONS: tuple[str, ...] = ("outbound", "inbound")
 REQUIRED: tuple[str, ...] = ("shipment", "commodity", "mode", "event", "time")
 #: Every column a log may hold.
 COLUMNS: tuple[str, ...] = (*REQUIRED, "node", "lon", "lat", "km", "tonnes", "cost_type", "cost_usd",
-                            "cost_amount", "currency", "direction", "bcp")
+                            "cost_amount", "currency", "direction", "bcp", "source")
 #: At most this many problems are reported.
 MAX_PROBLEMS = 200
 
-_TEXT = ("shipment", "commodity", "mode", "event", "time", "node", "cost_type", "currency", "direction", "bcp")
+_TEXT = ("shipment", "commodity", "mode", "event", "time", "node", "cost_type", "currency", "direction", "bcp",
+         "source")
 _NUMBERS = ("lon", "lat", "km", "tonnes", "cost_usd", "cost_amount")
 _ISO_TZ = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 

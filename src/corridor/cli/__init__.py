@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from corridor.cli.analytics import app as analytics_app
 from corridor.cli.assign import assign
 from corridor.cli.calibrate import calibrate
 from corridor.cli.demo import demo
@@ -39,6 +40,7 @@ app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.add_typer(analytics_app, name="analytics")
 
 
 def _print_version(value: bool) -> None:
