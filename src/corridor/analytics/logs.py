@@ -35,6 +35,7 @@ two consecutive km markers are reported as impossible.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,12 +135,20 @@ def read_shipment_log(path: str | Path, network: Network | None = None) -> Shipm
         if p.suffix.lower() == ".parquet":
             df = pd.read_parquet(p)
             return shipment_log(df, str(p), network, first_line=1, line_word="row ")
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
+        df = _read_csv(p)
     except InputError:
         raise
     except (OSError, ValueError, UnicodeDecodeError) as e:
         raise InputError(Problem(str(p), "", f"cannot read the file: {e}")) from None
     return shipment_log(df, str(p), network)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Every cell as text; Arrow's reader (multi-threaded), or pandas' C reader for its line-numbered errors."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
+    except (ValueError, OSError, UnicodeDecodeError):  # pyarrow's errors do not give the line: read again
+        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
 
 
 def shipment_log(df: pd.DataFrame, name: str = "log", network: Network | None = None, *,
@@ -170,7 +179,7 @@ def shipment_log(df: pd.DataFrame, name: str = "log", network: Network | None = 
         Listing every problem found (up to :data:`MAX_PROBLEMS`).
     """
     df = df.reset_index(drop=True)
-    where = pd.Series([f"{name}:{line_word}{i + first_line}" for i in range(len(df))], dtype=object)
+    where = (f"{name}:{line_word}" + pd.Series(np.arange(first_line, first_line + len(df))).astype(str)).astype(object)
     header = f"{name}:{line_word}1" if not line_word else name
     problems: list[tuple[int, Problem]] = []
     unknown = [c for c in df.columns if c not in COLUMNS]
@@ -198,13 +207,19 @@ def _raise(problems: list[tuple[int, Problem]]) -> None:
 
 
 def _add(problems: list[tuple[int, Problem]], frame: pd.DataFrame, mask: pd.Series | np.ndarray,
-         column: str, message: str | pd.Series) -> None:
-    """One problem per row where ``mask`` holds (a loop over problems, not over events)."""
-    idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-    msgs = message if isinstance(message, pd.Series) else None
-    for i in idx[:MAX_PROBLEMS + 1]:
-        text = str(msgs.iloc[i]) if msgs is not None else str(message)
-        problems.append((int(i), Problem(str(frame["where"].iloc[i]), column, text)))
+         column: str, message: str | Callable[[np.ndarray], Sequence[str]]) -> None:
+    """One problem per row where ``mask`` holds (a loop over problems, not over events).
+
+    ``message`` is one text for all, or a function of the flagged row positions giving one text each,
+    so that a message quoting the row's values is formatted for the flagged rows only.
+    """
+    idx = np.flatnonzero(np.asarray(mask, dtype=bool))[:MAX_PROBLEMS + 1]
+    if not len(idx):
+        return
+    texts = [message] * len(idx) if isinstance(message, str) else list(message(idx))
+    where = frame["where"].to_numpy()
+    for i, text in zip(idx, texts, strict=True):
+        problems.append((int(i), Problem(str(where[i]), column, str(text))))
 
 
 def _normalise(df: pd.DataFrame, where: pd.Series, problems: list[tuple[int, Problem]]) -> pd.DataFrame:
@@ -214,7 +229,7 @@ def _normalise(df: pd.DataFrame, where: pd.Series, problems: list[tuple[int, Pro
         if c == "time":
             continue
         col = df[c] if c in df.columns else pd.Series([""] * len(df))
-        out[c] = col.fillna("").astype(str).str.strip().to_numpy()
+        out[c] = col.fillna("").astype(str).str.strip().reset_index(drop=True)
     for c in _NUMBERS:
         raw = df[c] if c in df.columns else pd.Series([np.nan] * len(df))
         if pd.api.types.is_numeric_dtype(raw):
@@ -283,7 +298,7 @@ def _check_order(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
     g = f.groupby("shipment", sort=False)
     prev = g["time"].shift()
     _add(problems, f, f["time"] < prev, "time",
-         "earlier than the shipment's previous event (" + prev.astype(str) + ")")
+         lambda idx: [f"earlier than the shipment's previous event ({prev.iloc[i]})" for i in idx])
     for ev in ("departure", "arrival"):
         n = f["event"].eq(ev).groupby(f["shipment"]).transform("sum")
         first = ~f.duplicated("shipment")
@@ -311,7 +326,8 @@ def _check_pairs(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
             pair = ((k + 1) // 2).where(s != 0)
             entry_bcp = f["bcp"].where(s == 1).groupby([f["shipment"], pair]).transform("first")
             _add(problems, f, (s == -1) & entry_bcp.notna() & (f["bcp"] != entry_bcp), "bcp",
-                 "border_exit at another bcp than its border_entry (" + entry_bcp.astype(str) + ")")
+                 lambda idx, e=entry_bcp: [f"border_exit at another bcp than its border_entry ({e.iloc[i]})"
+                                           for i in idx])
 
 
 def _check_speeds(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
@@ -330,9 +346,13 @@ def _check_speeds(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
     mask_back[rows] = back.to_numpy()
     mask_fast = np.zeros(len(f), dtype=bool)
     mask_fast[rows] = fast.to_numpy()
-    text = np.full(len(f), "", dtype=object)
-    text[rows] = ("impossible speed " + speed.round(1).astype(str) + " km/h since the previous km marker "
-                      "(above the assumed " + limit.astype(str) + " km/h for " + k["mode"] + ")").to_numpy()
-    msg = pd.Series(text, index=f.index)
+    speed_at = np.full(len(f), np.nan)
+    speed_at[rows] = speed.to_numpy()
+    mode_at = f["mode"].to_numpy()
+
+    def msg(idx: np.ndarray) -> list[str]:
+        return [f"impossible speed {speed_at[i]:.1f} km/h since the previous km marker (above the assumed "
+                f"{MAX_SPEED_KMH[mode_at[i]]} km/h for {mode_at[i]})" for i in idx]
+
     _add(problems, f, mask_back, "km", "smaller than the shipment's previous km marker")
     _add(problems, f, mask_fast, "km", msg)
