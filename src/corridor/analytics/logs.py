@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -326,8 +327,11 @@ def _check_pairs(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
             pair = ((k + 1) // 2).where(s != 0)
             entry_bcp = f["bcp"].where(s == 1).groupby([f["shipment"], pair]).transform("first")
             _add(problems, f, (s == -1) & entry_bcp.notna() & (f["bcp"] != entry_bcp), "bcp",
-                 lambda idx, e=entry_bcp: [f"border_exit at another bcp than its border_entry ({e.iloc[i]})"
-                                           for i in idx])
+                 partial(_other_bcp, entry_bcp))
+
+
+def _other_bcp(entry_bcp: pd.Series, idx: np.ndarray) -> list[str]:
+    return [f"border_exit at another bcp than its border_entry ({entry_bcp.iloc[i]})" for i in idx]
 
 
 def _check_speeds(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
