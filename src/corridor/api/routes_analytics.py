@@ -6,9 +6,12 @@ Every endpoint here takes the log as the request body, CSV (``text/csv``) or Par
 422) and answers the JSON of one analysis, computed on a worker thread (:func:`analyse`). An
 endpoint is thus a few lines::
 
-    @router.post("/cpmm", ...)
+    @router.post("/cpmm", openapi_extra=LOG_BODY, responses=answer_schema({"crossings": "...", ...}))
     async def cpmm(request: Request, network: NetworkQuery = None) -> Response:
         return await analyse(request, network, lambda log: corridor.analytics.cpmm(log).to_dict())
+
+An analysis that needs the model too takes the server's dataset first
+(``ds = await dataset(request)``) and closes over ``ds.network`` in its ``compute``.
 
 Nothing is stored and no job is started: the body limit of the server (1 MiB by default,
 :class:`~corridor.api.security.BodyLimits`) bounds the work, so no token is asked for.
