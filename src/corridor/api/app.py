@@ -129,9 +129,9 @@ def create_app(
 
 
 def _routers(app: FastAPI) -> None:
-    from corridor.api import routes_jobs, routes_meta, routes_network, routes_routes, routes_scenarios
+    from corridor.api import routes_analytics, routes_jobs, routes_meta, routes_network, routes_routes, routes_scenarios
 
-    for module in (routes_meta, routes_network, routes_routes, routes_scenarios, routes_jobs):
+    for module in (routes_meta, routes_network, routes_routes, routes_scenarios, routes_jobs, routes_analytics):
         app.include_router(module.router)
 
 

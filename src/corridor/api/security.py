@@ -26,6 +26,8 @@ DEFAULT_MAX_BODY = 1024 * 1024
 JSON_TYPES = ("application/json",)
 YAML_TYPES = ("application/json", "text/yaml", "application/yaml", "application/x-yaml", "text/x-yaml",
               "text/plain")
+LOG_TYPES = ("text/csv", "application/vnd.apache.parquet", "application/octet-stream")
+"""What ``/api/analytics/…`` reads: a shipment log (see :mod:`corridor.api.routes_analytics`)."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -55,6 +57,8 @@ def require_token(request: Request) -> None:
 
 
 def _content_types(path: str) -> tuple[str, ...]:
+    if path.startswith("/api/analytics/"):
+        return LOG_TYPES
     return YAML_TYPES if path.rstrip("/") == "/api/scenarios/validate" else JSON_TYPES
 
 

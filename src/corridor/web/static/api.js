@@ -22,12 +22,13 @@ function bearerToken() {
 }
 const TOKEN = bearerToken();
 
-async function request(method, url, body) {
+// body is sent as JSON, or as it is (a File, a string) when contentType names its type.
+async function request(method, url, body, contentType) {
   const init = { method, headers: { Accept: "application/json" } };
   if (TOKEN) init.headers.Authorization = `Bearer ${TOKEN}`;
   if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = contentType || "application/json";
+    init.body = contentType ? body : JSON.stringify(body);
   }
   let resp;
   try {
@@ -55,6 +56,7 @@ async function request(method, url, body) {
 export const getJSON = (url) => request("GET", url);
 export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 export const postJSON = (url, body) => request("POST", url, body);
+export const postBody = (url, body, contentType) => request("POST", url, body, contentType);
 
 export function query(params) {
   const q = new URLSearchParams();

@@ -6,6 +6,7 @@ import { initHub } from "./hub.js";
 import { initScenarios } from "./scenario.js";
 import { initBuilder } from "./builder.js";
 import { initSweep } from "./sweep.js";
+import { initAnalytics } from "./analytics.js";
 
 const statusEl = document.getElementById("status");
 const setStatus = (text) => { statusEl.textContent = text; };
@@ -20,6 +21,7 @@ async function start() {
   window.corridorMap = state;  // for tests and the browser console
   initPlanner(state, setStatus);
   initHub(setStatus);
+  initAnalytics(setStatus);
   const scenarios = initScenarios(state, setStatus);
   const problems = [];
   try {

@@ -1,0 +1,260 @@
+"""``/api/analytics/…``: corridor performance from an uploaded shipment log (:mod:`corridor.analytics`).
+
+Every endpoint here takes the log as the request body, CSV (``text/csv``) or Parquet
+(``application/vnd.apache.parquet`` or ``application/octet-stream``), reads and validates it with
+:func:`uploaded_log` (problems name ``upload.csv:LINE`` or ``upload.parquet:row N`` and the column:
+422) and answers the JSON of one analysis, computed on a worker thread (:func:`analyse`). An
+endpoint is thus a few lines::
+
+    @router.post("/cpmm", openapi_extra=LOG_BODY, responses=answer_schema({"crossings": "...", ...}))
+    async def cpmm(request: Request, network: NetworkQuery = None) -> Response:
+        return await analyse(request, network, lambda log: corridor.analytics.cpmm(log).to_dict())
+
+An analysis that needs the model too takes the server's dataset first
+(``ds = await dataset(request)``) and closes over ``ds.network`` in its ``compute``.
+
+Nothing is stored and no job is started: the body limit of the server (1 MiB by default,
+:class:`~corridor.api.security.BodyLimits`) bounds the work, so no token is asked for.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Query, Request, Response
+
+from corridor.api._deps import dataset, json_bytes
+from corridor.api.errors import ApiError, problems_of, responses
+from corridor.api.security import LOG_TYPES
+from corridor.exceptions import InputError, Problem
+
+if TYPE_CHECKING:
+    from corridor.analytics import ShipmentLog
+    from corridor.model import Network
+
+__all__ = ["KINDS", "LOG_BODY", "UPLOAD", "NetworkQuery", "analyse", "answer_schema", "log_summary", "read_log",
+           "router", "uploaded_log"]
+
+router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+
+UPLOAD = "upload"
+"""How problems name the uploaded log: ``upload.csv:3`` or ``upload.parquet:row 2``."""
+
+KINDS: dict[str, str] = {t: "csv" if t == "text/csv" else "parquet" for t in LOG_TYPES}
+"""Content type of the body (:data:`corridor.api.security.LOG_TYPES`) → how it is read."""
+
+NetworkQuery = Annotated[str | None, Query(
+    max_length=200, description="Check the log's node ids against this network: the server's own dataset "
+    "(`eurasia`); default: no check.")]
+"""The ``?network=`` query parameter of every endpoint here."""
+
+_BINARY = {"type": "string", "format": "binary"}
+LOG_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "A shipment log (docs/ANALYTICS.md): the CSV text, or a Parquet file.",
+        "content": {"text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.apache.parquet": {"schema": _BINARY},
+                    "application/octet-stream": {"schema": _BINARY}},
+    },
+}
+"""OpenAPI ``requestBody`` of the endpoints here (``openapi_extra=``)."""
+
+_RECORDS: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+_LOG: dict[str, Any] = {
+    "type": "object", "required": ["name", "events", "shipments", "synthetic_events"],
+    "properties": {"name": {"type": "string"}, "events": {"type": "integer"}, "shipments": {"type": "integer"},
+                   "synthetic_events": {"type": "integer"}},
+}
+
+
+def answer_schema(tables: dict[str, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` of an endpoint here: the log's summary, ``synthetic`` and ``tables`` (name → text).
+
+    Parameters
+    ----------
+    tables
+        The record lists of the answer and what each holds.
+
+    Returns
+    -------
+    dict
+        The 200 answer's schema beside the error answers (400, 413, 415, 422).
+    """
+    schema = {"type": "object", "required": ["log", "synthetic", *tables],
+              "properties": {"log": _LOG, "synthetic": {
+                  "type": "boolean", "description": "Some rows' `source` starts with `synthetic`: not observations."},
+                             **{k: {**_RECORDS, "description": v} for k, v in tables.items()}},
+              "additionalProperties": _RECORDS}
+    ok: dict[int | str, dict[str, Any]] = {
+        200: {"description": "The indicators", "content": {"application/json": {"schema": schema}}}}
+    return {**ok, **responses(400, 413, 415, 422)}
+
+
+def read_log(body: bytes, kind: str, network: Network | None = None) -> ShipmentLog:
+    """Read and validate a shipment log from the bytes of a CSV or Parquet file.
+
+    Parameters
+    ----------
+    body
+        The file's bytes.
+    kind
+        ``"csv"`` or ``"parquet"`` (a value of :data:`KINDS`).
+    network
+        When given, every node id of the log must be one of its nodes.
+
+    Returns
+    -------
+    ShipmentLog
+        The validated log, named ``upload.csv`` or ``upload.parquet``.
+
+    Raises
+    ------
+    InputError
+        Every problem of the log (``upload.csv:LINE``, column, message), or that it cannot be read.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    from corridor.analytics import shipment_log
+
+    name = f"{UPLOAD}.{kind}"
+    if not body.strip():
+        raise InputError(Problem(name, "", "empty: send the shipment log (header and rows)"))
+    try:
+        if kind == "parquet":
+            frame = pd.read_parquet(io.BytesIO(body))
+            return shipment_log(frame, name, network, first_line=1, line_word="row ")
+        # as read_shipment_log reads a CSV file: every value as text, empty cells as ""
+        frame = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except InputError:
+        raise
+    except (OSError, ValueError, pa.ArrowException) as e:  # UnicodeDecodeError and pandas' parser errors too
+        hint = " (a CSV log goes as text/csv)" if kind == "parquet" else ""
+        raise InputError(Problem(name, "", f"cannot read the file{hint}: {e}")) from None
+    return shipment_log(frame, name, network)
+
+
+def log_summary(log: ShipmentLog) -> dict[str, Any]:
+    """What every answer says about its log: name, events, shipments and how many events are synthetic.
+
+    Parameters
+    ----------
+    log
+        A validated log.
+
+    Returns
+    -------
+    dict
+        ``{"log": {"name", "events", "shipments", "synthetic_events"}, "synthetic": bool}``.
+    """
+    f = log.frame
+    synthetic = int(f["source"].str.lower().str.startswith("synthetic").sum())
+    return {"log": {"name": log.source, "events": len(f), "shipments": int(f["shipment"].nunique()),
+                    "synthetic_events": synthetic}, "synthetic": synthetic > 0}
+
+
+async def uploaded_log(request: Request, network: str | None) -> tuple[bytes, str, Network | None]:
+    """The body of a request, how to read it and the network to check it against.
+
+    Parameters
+    ----------
+    request
+        The request; its content type must be one of :data:`KINDS`.
+    network
+        The ``?network=`` query parameter: None, or the name of the server's dataset.
+
+    Returns
+    -------
+    tuple
+        The body, ``"csv"`` or ``"parquet"``, and the server's network (None without ``network``).
+
+    Raises
+    ------
+    ApiError
+        415 for another content type, 422 for a network that is not the server's.
+    """
+    ctype = request.headers.get("content-type", "").split(";", maxsplit=1)[0].strip().lower()
+    kind = KINDS.get(ctype)
+    if kind is None:
+        accepted = " or ".join(LOG_TYPES)
+        raise ApiError(415, f"content type {ctype or '(none)'!r} not accepted here; send {accepted}",
+                       [("header", "content-type", f"expected {accepted}")])
+    net = None
+    if network is not None:
+        ds = await dataset(request)
+        if network != ds.name:
+            raise ApiError(422, f"network: the server checks node ids against its own network, {ds.name!r}, "
+                           f"not {network!r}", [("query", "network", f"expected {ds.name!r}")])
+        net = ds.network
+    return await request.body(), kind, net
+
+
+async def analyse(request: Request, network: str | None, compute: Callable[[ShipmentLog], dict[str, Any]]) -> Response:
+    """Read the uploaded log (:func:`uploaded_log`, :func:`read_log`), run ``compute`` on it, answer its JSON.
+
+    Reading, computing and encoding run on a worker thread, off the event loop.
+
+    Parameters
+    ----------
+    request
+        The request whose body is the log.
+    network
+        The ``?network=`` query parameter.
+    compute
+        The analysis: a validated log → JSON-ready values, answered beside :func:`log_summary`.
+
+    Returns
+    -------
+    Response
+        ``{"log": {...}, "synthetic": bool, **compute(log)}`` as JSON.
+
+    Raises
+    ------
+    ApiError
+        415 (content type), 422 listing the log's problems (``upload.csv:LINE``, column, message).
+    """
+    body, kind, net = await uploaded_log(request, network)
+
+    def work() -> bytes:
+        log = read_log(body, kind, net)
+        return json_bytes({**log_summary(log), **compute(log)})
+
+    try:
+        out = await anyio.to_thread.run_sync(work)
+    except InputError as e:
+        problems = problems_of(e)
+        message = problems[0][2] if len(problems) == 1 else f"the shipment log has {len(problems)} problems"
+        raise ApiError(422, message, problems) from None
+    return Response(out, media_type="application/json")
+
+
+def _cpmm(log: ShipmentLog) -> dict[str, Any]:
+    from corridor.analytics import cpmm
+
+    return cpmm(log).to_dict()
+
+
+@router.post("/cpmm", summary="CPMM indicators of a shipment log", openapi_extra=LOG_BODY, responses=answer_schema({
+    "crossings": "One row per border crossing: bcp, mode, direction, entry, exit, month, tfi1_h, tfi2_usd.",
+    "trips": "One row per trip: section, mode, distance_km, time_h, stop_h, cost_usd, swd_kmh, swod_kmh, "
+             "delay_share, tfi3_usd.",
+    "border_by_bcp": "TFI1 (h) and TFI2 (USD) per bcp: count, mean, min, p10, p50, p90, max.",
+    "travel_by_section": "Trip indicators per section: count, mean, min, p10, p50, p90, max (tfi3_pooled_usd "
+                         "on the tfi3_usd rows).",
+}))
+async def cpmm(request: Request, network: NetworkQuery = None) -> Response:
+    """CAREC CPMM indicators of a shipment log: TFI1/TFI2 per border crossing, SWD/SWOD/TFI3 per trip.
+
+    The body is the log (docs/ANALYTICS.md), CSV (``text/csv``) or Parquet
+    (``application/vnd.apache.parquet`` or ``application/octet-stream``). The answer holds the
+    per-crossing and per-trip rows and their distributions (count, mean, min, p10, p50, p90, max) by
+    every default breakdown (``border_by_bcp``, ``border_by_bcp_direction``, ``travel_by_section``,
+    ``travel_by_month`` …), as ``corridor analytics cpmm --json``, plus the log's size and
+    ``synthetic`` (some rows' ``source`` starts with ``synthetic``). A log with problems is refused
+    with 422, each problem naming the line (``upload.csv:3``, ``upload.parquet:row 2``) and column.
+    """
+    return await analyse(request, network, _cpmm)
