@@ -34,6 +34,7 @@ two consecutive km markers are reported as impossible.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from corridor.model import Network
 
 __all__ = [
     "COLUMNS", "DIRECTIONS", "EVENTS", "MAX_PROBLEMS", "MAX_SPEED_KMH", "MODES", "REQUIRED", "STOP_PAIRS",
-    "ShipmentLog", "read_shipment_log", "shipment_log",
+    "ShipmentLog", "parse_shipment_log", "read_shipment_log", "shipment_log",
 ]
 
 #: Stop kinds and their (start, end) events; the time between them is a stop (CPMM "time at stops").
@@ -132,24 +133,58 @@ def read_shipment_log(path: str | Path, network: Network | None = None) -> Shipm
     p = Path(path)
     if not p.exists():
         raise InputError(Problem(str(p), "", "no such file"))
+    return parse_shipment_log(p, "parquet" if p.suffix.lower() == ".parquet" else "csv", str(p), network)
+
+
+def parse_shipment_log(source: Path | bytes, kind: str, name: str, network: Network | None = None) -> ShipmentLog:
+    """Read and validate a shipment log from a file or from the bytes of one (an upload).
+
+    Parameters
+    ----------
+    source
+        The file, or its content.
+    kind
+        ``"csv"`` or ``"parquet"``.
+    name
+        How problems name the log (``upload.csv`` gives ``upload.csv:3``).
+    network
+        When given, every ``node`` must be one of its node ids.
+
+    Returns
+    -------
+    ShipmentLog
+        The validated log.
+
+    Raises
+    ------
+    InputError
+        Every problem of the log, or that it cannot be read (naming ``name``).
+    """
+    import pyarrow as pa
+
+    if isinstance(source, bytes) and not source.strip():
+        raise InputError(Problem(name, "", "empty: no header and no rows"))
     try:
-        if p.suffix.lower() == ".parquet":
-            df = pd.read_parquet(p)
-            return shipment_log(df, str(p), network, first_line=1, line_word="row ")
-        df = _read_csv(p)
+        if kind == "parquet":
+            df = pd.read_parquet(io.BytesIO(source) if isinstance(source, bytes) else source)
+            return shipment_log(df, name, network, first_line=1, line_word="row ")
+        df = _read_csv(source)
     except InputError:
         raise
-    except (OSError, ValueError, UnicodeDecodeError) as e:
-        raise InputError(Problem(str(p), "", f"cannot read the file: {e}")) from None
-    return shipment_log(df, str(p), network)
+    except (OSError, ValueError, pa.ArrowException) as e:  # UnicodeDecodeError and the parsers' errors too
+        hint = " (is it a CSV file?)" if kind == "parquet" else ""
+        raise InputError(Problem(name, "", f"cannot read the file{hint}: {e}")) from None
+    return shipment_log(df, name, network)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(source: Path | bytes) -> pd.DataFrame:
     """Every cell as text; Arrow's reader (multi-threaded), or pandas' C reader for its line-numbered errors."""
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
-    except (ValueError, OSError, UnicodeDecodeError):  # pyarrow's errors do not give the line: read again
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        return pd.read_csv(io.BytesIO(source) if isinstance(source, bytes) else source, dtype=str,
+                           keep_default_na=False, engine="pyarrow")
+    except (ValueError, OSError):  # pyarrow's errors do not give the line: read again
+        return pd.read_csv(io.BytesIO(source) if isinstance(source, bytes) else source, dtype=str,
+                           keep_default_na=False, skipinitialspace=True)
 
 
 def shipment_log(df: pd.DataFrame, name: str = "log", network: Network | None = None, *,

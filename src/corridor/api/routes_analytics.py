@@ -19,7 +19,6 @@ Nothing is stored and no job is started: the body limit of the server (1 MiB by 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,7 +28,7 @@ from fastapi import APIRouter, Query, Request, Response
 from corridor.api._deps import dataset, json_bytes
 from corridor.api.errors import ApiError, problems_of, responses
 from corridor.api.security import LOG_TYPES
-from corridor.exceptions import InputError, Problem
+from corridor.exceptions import InputError
 
 if TYPE_CHECKING:
     from corridor.analytics import ShipmentLog
@@ -116,26 +115,9 @@ def read_log(body: bytes, kind: str, network: Network | None = None) -> Shipment
     InputError
         Every problem of the log (``upload.csv:LINE``, column, message), or that it cannot be read.
     """
-    import pandas as pd
-    import pyarrow as pa
+    from corridor.analytics.logs import parse_shipment_log
 
-    from corridor.analytics import shipment_log
-
-    name = f"{UPLOAD}.{kind}"
-    if not body.strip():
-        raise InputError(Problem(name, "", "empty: send the shipment log (header and rows)"))
-    try:
-        if kind == "parquet":
-            frame = pd.read_parquet(io.BytesIO(body))
-            return shipment_log(frame, name, network, first_line=1, line_word="row ")
-        # as read_shipment_log reads a CSV file: every value as text, empty cells as ""
-        frame = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except InputError:
-        raise
-    except (OSError, ValueError, pa.ArrowException) as e:  # UnicodeDecodeError and pandas' parser errors too
-        hint = " (a CSV log goes as text/csv)" if kind == "parquet" else ""
-        raise InputError(Problem(name, "", f"cannot read the file{hint}: {e}")) from None
-    return shipment_log(frame, name, network)
+    return parse_shipment_log(body, kind, f"{UPLOAD}.{kind}", network)
 
 
 def log_summary(log: ShipmentLog) -> dict[str, Any]:
