@@ -266,14 +266,15 @@ def _draw(tab: pd.DataFrame, n: int, rng: np.random.Generator, noise: bool) -> d
         waits = rng.random((n, int(wait.max()) + 1 if is_wait.any() else 1)) < WAIT_PROBABILITY
         keep[:, is_wait] = waits[:, wait[is_wait]]
         dt[~keep] = 0.0
-        limit = tab["limit_kmh"].to_numpy(dtype=float)
-        leg = limit > 0
-        floor = tab["leg_km"].to_numpy(dtype=float)[leg] / (MAX_SPEED_SHARE * limit[leg])
-        dt[:, leg] = np.maximum(dt[:, leg], floor)
         has_cost = cost[0] > 0
         cz = rng.standard_normal((n, int(has_cost.sum())))
         cs = _sigma(COST_CV)
         cost[:, has_cost] *= np.exp(cs * cz - cs * cs / 2.0)
+    # never faster than the log allows (planner speeds are far below it, so noise=False stays exact)
+    limit = tab["limit_kmh"].to_numpy(dtype=float)
+    leg = limit > 0
+    floor = tab["leg_km"].to_numpy(dtype=float)[leg] / (MAX_SPEED_SHARE * limit[leg])
+    dt[:, leg] = np.maximum(dt[:, leg], floor)
     return {"hours": np.cumsum(dt, axis=1), "cost": cost, "keep": keep}
 
 
