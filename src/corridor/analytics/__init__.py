@@ -2,12 +2,21 @@
 
 - :mod:`corridor.analytics.logs`: the shipment log format, read from CSV or Parquet and validated.
 - :mod:`corridor.analytics.cpmm`: the CAREC CPMM indicators TFI1–TFI4 (SWD) and SWOD.
+- :mod:`corridor.analytics.synth`: synthetic logs from the route planner and the hub simulation.
 """
 
 from __future__ import annotations
 
 from corridor.analytics.cpmm import CPMMResult, border_crossings, cpmm, summarise, trips
-from corridor.analytics.logs import EVENTS, STOP_PAIRS, ShipmentLog, read_shipment_log, shipment_log
+from corridor.analytics.logs import (
+    EVENTS,
+    STOP_PAIRS,
+    ShipmentLog,
+    read_shipment_log,
+    shipment_log,
+    write_shipment_log,
+)
+from corridor.analytics.synth import DEFAULT_CORRIDORS, Corridor, synthesize
 
-__all__ = ["EVENTS", "STOP_PAIRS", "CPMMResult", "ShipmentLog", "border_crossings", "cpmm", "read_shipment_log",
-           "shipment_log", "summarise", "trips"]
+__all__ = ["DEFAULT_CORRIDORS", "EVENTS", "STOP_PAIRS", "CPMMResult", "Corridor", "ShipmentLog", "border_crossings",
+           "cpmm", "read_shipment_log", "shipment_log", "summarise", "synthesize", "trips", "write_shipment_log"]

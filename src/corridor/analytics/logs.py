@@ -49,7 +49,7 @@ from corridor.model import Network
 
 __all__ = [
     "COLUMNS", "DIRECTIONS", "EVENTS", "MAX_PROBLEMS", "MAX_SPEED_KMH", "MODES", "REQUIRED", "STOP_PAIRS",
-    "ShipmentLog", "parse_shipment_log", "read_shipment_log", "shipment_log",
+    "ShipmentLog", "parse_shipment_log", "read_shipment_log", "shipment_log", "write_shipment_log",
 ]
 
 #: Stop kinds and their (start, end) events; the time between them is a stop (CPMM "time at stops").
@@ -395,3 +395,41 @@ def _check_speeds(f: pd.DataFrame, problems: list[tuple[int, Problem]]) -> None:
 
     _add(problems, f, mask_back, "km", "smaller than the shipment's previous km marker")
     _add(problems, f, mask_fast, "km", msg)
+
+
+def write_shipment_log(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a log frame to a ``.csv`` or ``.parquet`` file, atomically (whole or not at all).
+
+    Parameters
+    ----------
+    frame
+        One row per event, with the columns of :data:`COLUMNS` (as :func:`corridor.analytics.synthesize`
+        returns); written as it is, without the index.
+    path
+        The file; its suffix (``.csv`` or ``.parquet``) chooses the format. Folders are created.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    InputError
+        Another suffix, columns that are not in :data:`COLUMNS`, or a file that cannot be written.
+    """
+    from corridor.io.files import atomic_file
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise InputError(Problem(str(p), "", "the file must end in .csv or .parquet"))
+    unknown = [str(c) for c in frame.columns if c not in COLUMNS]
+    if unknown:
+        raise InputError(Problem(str(p), ",".join(unknown), "not shipment-log column(s)"))
+    with atomic_file(p) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, lineterminator="\n")
+        else:
+            frame.to_parquet(tmp, index=False)
+    return p

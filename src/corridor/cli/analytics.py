@@ -75,3 +75,68 @@ def _show_cpmm(d: dict[str, Any]) -> None:
 
 
 # -- synth ------------------------------------------------------------------------------------------
+
+
+SYNTH_FLAGS = {"shipments": "--shipments", "days": "--days", "start": "--start", "seed": "--seed"}
+
+
+def _parse_pairs(texts: list[str]) -> list[tuple[str, str, str]]:
+    from corridor.exceptions import InputError, Problem
+
+    out, problems = [], []
+    for text in texts:
+        parts = [p.strip() for p in text.split(":")]
+        if len(parts) != 3 or not all(parts):
+            problems.append(Problem("--pair", "", f"expected ORIGIN:DEST:COMMODITY, not {text!r}"))
+        else:
+            out.append((parts[0], parts[1], parts[2]))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+@app.command("synth")
+def synth_cmd(
+    out: Path = options.out("Write the log here: a .csv or .parquet file.", required=True),
+    shipments: int = typer.Option(200, "--shipments", help="Number of trips."),
+    seed: int = options.seed("Seed of every draw: the same seed writes the same log."),
+    days: float = typer.Option(365.0, "--days", help="Departures spread uniformly over this many days."),
+    start: str = typer.Option("2024-01-01", "--start", help="First possible departure (a date; UTC)."),
+    network: Path | None = options.network(),
+    pair: list[str] | None = typer.Option(None, "--pair", show_default=False,
+                                          help="ORIGIN:DEST:COMMODITY (repeat it); default: built-in corridors."),
+    as_json: bool = options.as_json(),
+) -> None:
+    """Synthetic shipment log from the route planner and the hub simulation (labelled synthetic on every row)."""
+    from corridor._toplevel import Progress
+    from corridor.analytics import synthesize, write_shipment_log
+    from corridor.cli._common import load_dataset, progress_bar, wrote
+    from corridor.exceptions import InputError, Problem
+
+    pairs = _parse_pairs(pair) if pair else None
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(Problem("--out", "", f"the file must end in .csv or .parquet, not {out.name!r}"))
+    net = load_dataset(network).network
+    with progress_bar("synth", quiet=as_json) as tick:
+        try:
+            frame = synthesize(net, shipments=shipments, seed=seed, pairs=pairs, start=start, days=days,
+                               progress=lambda stage, done, total: tick(Progress(stage, done, total)))
+        except InputError as e:
+            raise InputError([Problem(_synth_flag(p.where, pair or []), p.field, p.message)
+                              for p in e.problems]) from None
+    write_shipment_log(frame, out)
+    summary = {"file": str(out), "rows": len(frame), "shipments": int(frame["shipment"].nunique()), "seed": seed,
+               "source": str(frame["source"].iloc[0])}
+    if as_json:
+        print_json(summary)
+    else:
+        wrote(out)
+        console().print(f"{summary['shipments']:,} synthetic shipments, {summary['rows']:,} events (seed {seed}) "
+                        f"→ {out}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _synth_flag(where: str, pairs: list[str]) -> str:
+    """The flag a problem of :func:`corridor.analytics.synthesize` comes from."""
+    if where.startswith("pairs[") and where.endswith("]") and where[6:-1].isdigit() and int(where[6:-1]) < len(pairs):
+        return f"--pair {pairs[int(where[6:-1])]}"
+    return SYNTH_FLAGS.get(where, where)
