@@ -161,7 +161,12 @@ class _Template:
 
     def stops(self, here: Sequence[Stop], mode: str, factors: Mapping[str, float], hub_sigma: float,
               wait: bool) -> None:
-        """The stops at a node as event pairs, then (``wait``) a wait slot."""
+        """The stops at a node as event pairs, then (``wait``) a wait slot.
+
+        A stop the model gives neither time nor cost (an EU-internal border, a crossing of the Union
+        State) is no stop: a log would not record one, so none is written.
+        """
+        here = [s for s in here if s.time_h > 0 or s.cost_usd > 0]
         for s in here:
             kind, cost_type = STOP_EVENTS.get(s.kind, ("waiting", "other"))
             start, end = STOP_PAIRS[kind]
