@@ -2,12 +2,15 @@
 
 - :mod:`corridor.analytics.logs`: the shipment log format, read from CSV or Parquet and validated.
 - :mod:`corridor.analytics.cpmm`: the CAREC CPMM indicators TFI1–TFI4 (SWD) and SWOD.
+- :mod:`corridor.analytics.compare`: observed stops and legs against the route planner's itineraries,
+  the times that disagree most and a suggested recalibration (a scenario file).
 """
 
 from __future__ import annotations
 
+from corridor.analytics.compare import ModelComparison, compare
 from corridor.analytics.cpmm import CPMMResult, border_crossings, cpmm, summarise, trips
 from corridor.analytics.logs import EVENTS, STOP_PAIRS, ShipmentLog, read_shipment_log, shipment_log
 
-__all__ = ["EVENTS", "STOP_PAIRS", "CPMMResult", "ShipmentLog", "border_crossings", "cpmm", "read_shipment_log",
-           "shipment_log", "summarise", "trips"]
+__all__ = ["EVENTS", "STOP_PAIRS", "CPMMResult", "ModelComparison", "ShipmentLog", "border_crossings", "compare",
+           "cpmm", "read_shipment_log", "shipment_log", "summarise", "trips"]
