@@ -9,8 +9,9 @@ destination node and commodity (each distinct triple once). Then:
   ``border-clearance`` transfer at its node (its ``bcp`` when the rows have no node), a port call with
   ``port-handling``, a transshipment with ``gauge-change`` or ``transshipment``. The transfer the
   model route applies at that node is taken first; when the route does not stop there, the
-  network's only transfer of that kind at the node is taken; none, or several, leave the stop
-  unmatched (with the reason). Inspections, waits, loading and unloading have no transfer in the
+  network's only transfer of that kind at the node is taken, or, of several, the only one whose
+  modes admit the modes of the stop's start row (way in) and end row (way out) (:data:`LOG_MODES`);
+  otherwise the stop is unmatched (with the reason). Inspections, waits, loading and unloading have no transfer in the
   model and are not compared.
 - **Legs.** Consecutive events of a trip at the same node make one visit; a leg is the time from
   the last event of a visit to the first event of the next one (rows with no node id are left
@@ -51,13 +52,19 @@ from corridor.model import Network
 from corridor.routing import NoRoute, Route, plan_routes
 from corridor.validation import unknown
 
-__all__ = ["FACTOR_DIGITS", "MIN_OBSERVATIONS", "STOP_KINDS", "ModelComparison", "compare"]
+__all__ = ["FACTOR_DIGITS", "LOG_MODES", "MIN_OBSERVATIONS", "STOP_KINDS", "ModelComparison", "compare"]
 
 #: Observed stop kind (:data:`corridor.analytics.logs.STOP_PAIRS`) → the transfer kinds it is matched with.
 STOP_KINDS: dict[str, tuple[str, ...]] = {
     "border": ("border-clearance",),
     "port_call": ("port-handling",),
     "transshipment": ("gauge-change", "transshipment"),
+}
+#: Log mode (:data:`corridor.analytics.logs.MODES`) → the network modes it may be. Used only to tell
+#: apart several transfers of the same kind at a node off the model route (in or out of a port).
+LOG_MODES: dict[str, tuple[str, ...]] = {
+    "road": ("road",), "rail": ("rail-1520", "rail-1435"), "sea": ("sea", "feeder"), "rail-ferry": ("rail-ferry",),
+    "ferry": ("rail-ferry", "feeder"), "river": (), "air": (),
 }
 #: Assumption: fewer observations than this give no median worth ranking or recalibrating on (a
 #: median of 3 is the smallest that is not a mean of the two values or the value itself).
@@ -75,8 +82,8 @@ _UNMATCHED_COLS = ["shipment", "what", "item", "where", "reason"]
 _RANK_COLS = ["what", "id", "kind", "at", "n", "observed_p50_h", "model_h", "difference_h", "ratio", "score"]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.1f}"
+def _fmt(x: Any) -> str:
+    return f"{float(x):,.1f}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,20 +191,19 @@ class ModelComparison:
             transfer, selected by id (``records: transfers``), with ``factor`` or ``add_h`` and a
             note giving n, p10/p50/p90 and the model's time.
         """
-        rec = self.recalibration(top)
-        stats = self.transfers.set_index("transfer")
+        rec = self.recalibration(top).merge(
+            self.transfers[["transfer", "observed_p10_h", "observed_p90_h"]], left_on="id", right_on="transfer")
         stem = Path(self.source).stem or "log"
         changes: list[dict[str, Any]] = []
-        for row in rec.itertuples(index=False):
-            s = stats.loc[row.id]
-            args: dict[str, Any] = {"select": {"id": str(row.id), "records": "transfers"}}
-            if row.model_h > 0:
-                args["factor"] = float(row.factor)
+        for row in rec.to_dict(orient="records"):
+            args: dict[str, Any] = {"select": {"id": str(row["id"]), "records": "transfers"}}
+            if row["model_h"] > 0:
+                args["factor"] = float(row["factor"])
             else:
-                args["add_h"] = round(float(row.add_h), 3)
-            note = (f"{int(row.n)} observed {row.kind} stops at {row.at} (LOG): p50 {_fmt(s['observed_p50_h'])} h, "
-                    f"p10 {_fmt(s['observed_p10_h'])} h, p90 {_fmt(s['observed_p90_h'])} h; "
-                    f"the network says {_fmt(row.model_h)} h")
+                args["add_h"] = round(float(row["add_h"]), 3)
+            note = (f"{int(row['n'])} observed {row['kind']} stops at {row['at']} (LOG): p50 "
+                    f"{_fmt(row['observed_p50_h'])} h, p10 {_fmt(row['observed_p10_h'])} h, p90 "
+                    f"{_fmt(row['observed_p90_h'])} h; the network says {_fmt(row['model_h'])} h")
             changes.append({"change_time": args, "note": note})
         description = (
             f"Suggested recalibration derived from the shipment log {Path(self.source).name} by comparing its "
@@ -323,14 +329,27 @@ def _observed_stops(f: pd.DataFrame) -> pd.DataFrame:
         e = f[f["event"] == end]
         s = s.assign(k=s.groupby("shipment").cumcount())
         e = e.assign(k=e.groupby("shipment").cumcount())
-        x = s[["shipment", "k", "node", "bcp", "time", "where"]].merge(
-            e[["shipment", "k", "time"]], on=["shipment", "k"], suffixes=("_a", "_b"))
+        x = s[["shipment", "k", "node", "bcp", "mode", "time", "where"]].merge(
+            e[["shipment", "k", "mode", "time"]], on=["shipment", "k"], suffixes=("_a", "_b"))
         node = x["node"].where(x["node"] != "", x["bcp"])
         parts.append(pd.DataFrame({"shipment": x["shipment"], "stop": stop, "node": node,
+                                   "mode_a": x["mode_a"], "mode_b": x["mode_b"],
                                    "hours": (x["time_b"] - x["time_a"]).dt.total_seconds() / 3600.0,
                                    "where": x["where"]}))
     out = pd.concat(parts, ignore_index=True)
     return out.assign(obs=np.arange(len(out)))
+
+
+def _mode_fit(network: Network) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which log modes each transfer admits on the way in (``mode_a``) and out (``mode_b``)."""
+    rows = []
+    for t in network.transfers:
+        for m, net_modes in LOG_MODES.items():
+            rows.append((t.id, m, not t.from_modes or bool(t.from_modes & set(net_modes)),
+                         not t.to_modes or bool(t.to_modes & set(net_modes))))
+    fit = pd.DataFrame(rows, columns=["transfer", "mode", "from_ok", "to_ok"])
+    return (fit[["transfer", "mode", "from_ok"]].rename(columns={"mode": "mode_a"}),
+            fit[["transfer", "mode", "to_ok"]].rename(columns={"mode": "mode_b"}))
 
 
 def _match_stops(obs: pd.DataFrame, trips: pd.DataFrame, model_stops: pd.DataFrame,
@@ -342,20 +361,26 @@ def _match_stops(obs: pd.DataFrame, trips: pd.DataFrame, model_stops: pd.DataFra
     n_route = on_route.groupby("obs").size()
     net_t = pd.DataFrame([(t.id, t.node, t.kind, t.time_h or 0.0) for t in network.transfers],
                          columns=["transfer", "node", "kind", "model_h"])
-    anywhere = o[~o["obs"].isin(n_route.index)].merge(net_t, on=["node", "kind"])
-    n_any = anywhere.groupby("obs")["transfer"].agg(["size", lambda s: ", ".join(sorted(s))])
-    n_any.columns = pd.Index(["size", "ids"])
+    fit_from, fit_to = _mode_fit(network)
+    cand = o[~o["obs"].isin(n_route.index)].merge(net_t, on=["node", "kind"])
+    cand = cand.merge(fit_from, on=["transfer", "mode_a"], how="left").merge(fit_to, on=["transfer", "mode_b"],
+                                                                             how="left")
+    cand["fits"] = cand["from_ok"].astype("boolean").fillna(False) & cand["to_ok"].astype("boolean").fillna(False)
+    n_cand = cand["obs"].map(cand.groupby("obs").size())
+    n_fit = cand["obs"].map(cand.groupby("obs")["fits"].sum())
+    ids = cand.groupby("obs")["transfer"].agg(lambda s: ", ".join(sorted(s)))
+    one = (n_cand == 1) | ((n_fit == 1) & cand["fits"].astype(bool))
     matched = pd.concat([on_route[on_route["obs"].map(n_route) == 1].assign(on_model_route=True),
-                         anywhere[anywhere["obs"].map(n_any["size"]) == 1].assign(on_model_route=False)],
-                        ignore_index=True)
+                         cand[one].assign(on_model_route=False)], ignore_index=True)
     rest = obs[~obs["obs"].isin(matched["obs"])]
     wanted = rest["stop"].map({s: " or ".join(ks) for s, ks in STOP_KINDS.items()}).astype(str)
-    ids = rest["obs"].map(dict(n_any["ids"])).astype(object).fillna("").astype(str)
+    listed = rest["obs"].map(dict(ids)).astype(object).fillna("").astype(str)
     reason = np.where(rest["obs"].isin(n_route.index[n_route > 1]),
                       "several transfers of the model route match: " + wanted + " at " + rest["node"],
-                      np.where(rest["obs"].isin(n_any.index),
-                               "the model route does not stop here and the network has several " + wanted
-                               + " transfers at " + rest["node"] + ": " + ids,
+                      np.where(rest["obs"].isin(ids.index),
+                               "the model route does not stop here and the modes of the log do not tell "
+                               "which of the network's " + wanted + " transfers at " + rest["node"]
+                               + " it is: " + listed,
                                "no " + wanted + " transfer at " + rest["node"]))
     unmatched = pd.DataFrame({"shipment": rest["shipment"], "what": "stop",
                               "item": rest["stop"] + " at " + rest["node"], "where": rest["where"], "reason": reason})

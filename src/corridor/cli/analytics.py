@@ -119,12 +119,17 @@ def _show_calibrate(d: dict[str, Any], top: int | None) -> None:
                   f"{r['difference_h']:+,.1f}", "–" if r["ratio"] is None else f"{r['ratio']:.3f}",
                   "∞" if r["score"] is None else f"{r['score']:.3f}")
     out.print(t)
+    follow = sum(1 for r in d["trips"] if r["follows_model_route"])
+    out.print(f"{follow} of {len(d['trips'])} trips follow the model route (their nodes lie on it, in its order).")
     if d["unmatched"]:
-        u = Table(title=f"Not compared ({len(d['unmatched'])})")
-        for c in ("shipment", "what", "item", "where", "reason"):
-            u.add_column(c)
-        for r in d["unmatched"][:50]:
-            u.add_row(*(str(r[c]) for c in ("shipment", "what", "item", "where", "reason")))
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for r in d["unmatched"]:
+            groups.setdefault((r["what"], r["item"], r["reason"]), []).append(r)
+        u = Table(title=f"Not compared: {len(d['unmatched'])} trips, stops and legs")
+        for c in ("what", "item", "n", "first row", "reason"):
+            u.add_column(c, justify="right" if c == "n" else "left")
+        for (what, item, reason), rs in groups.items():
+            u.add_row(what, item, str(len(rs)), f"{rs[0]['where']} ({rs[0]['shipment']})", reason)
         out.print(u)
 
 
