@@ -14,8 +14,11 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corridor import data
 from corridor.analytics import ModelComparison, ShipmentLog, compare, shipment_log
@@ -64,7 +67,7 @@ def _trip(sid: str, border_h: float, aktau_h: float | None, *, commodity: str = 
     ev += [("port_call_start", "baku-alat", "rail-ferry", alat), ("port_call_end", "baku-alat", "rail", alat + ALAT_H),
            ("border_entry", "beyuk-kesik", "rail", border), ("border_exit", "beyuk-kesik", "rail", border + border_h),
            ("arrival", destination, "rail", border + border_h + 15.0)]
-    return [(sid, commodity, mode, e, node, (T0 + pd.Timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ"), "")
+    return [(sid, commodity, mode, e, node, (T0 + pd.Timedelta(hours=h).round("s")).strftime("%Y-%m-%dT%H:%M:%SZ"), "")
             for e, node, mode, h in ev]
 
 
@@ -149,6 +152,25 @@ def test_ranking_order_by_log_ratio(result: ModelComparison, model: dict[str, fl
     order = [k for k in got if k in expected]
     assert order == sorted(expected, key=lambda k: -expected[k])
     assert list(r["score"]) == sorted(r["score"], reverse=True)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(30, 12_000), min_size=3, max_size=7))
+def test_medians_and_factors_on_random_border_times(minutes: list[int]) -> None:
+    """Invariants: p10 ≤ p50 ≤ p90, p50 is the median, factor × model is the median, scores sorted."""
+    net = data.load().network
+    hours = [m / 60.0 for m in minutes]
+    r = compare(_log([_trip(f"R{i}", h, 100.0) for i, h in enumerate(hours)]), net, route_options=BY_TIME)
+    b = r.transfers.set_index("transfer").loc["beyuk-kesik-border"]
+    assert b["observed_p10_h"] <= b["observed_p50_h"] <= b["observed_p90_h"]
+    assert b["observed_p50_h"] == pytest.approx(float(np.median(hours)))
+    assert b["observed_mean_h"] == pytest.approx(float(np.mean(hours)))
+    rec = r.recalibration().set_index("id")
+    if "beyuk-kesik-border" in rec.index:
+        assert rec.loc["beyuk-kesik-border", "factor"] * b["model_h"] == pytest.approx(np.median(hours), rel=5e-4)
+    scores = list(r.ranking()["score"])
+    assert scores == sorted(scores, reverse=True)
+    assert all(x >= 0 for x in scores)
 
 
 def test_min_observations_filters(net: Network, result: ModelComparison) -> None:

@@ -217,7 +217,8 @@ class ModelComparison:
             "name": name or f"calibrated-{stem}",
             "description": description,
             "base": {"dataset": base},
-            "sources": {"LOG": f"{Path(self.source).name}: shipment log, {len(self.trips)} trips - observed"},
+            "sources": {"LOG": f"{Path(self.source).name}: shipment log, {len(self.trips)} trip"
+                               f"{'' if len(self.trips) == 1 else 's'} - observed"},
             "changes": changes,
         }
         head = f"# Suggested recalibration from {Path(self.source).name} (corridor analytics calibrate).\n"
@@ -225,7 +226,20 @@ class ModelComparison:
 
     def write_scenario(self, path: str | Path, top: int | None = None, name: str | None = None, *,
                        base: str = "eurasia") -> Path:
-        """Write :meth:`scenario_yaml` to ``path`` and return the path."""
+        """Write :meth:`scenario_yaml` to ``path``.
+
+        Parameters
+        ----------
+        path
+            The scenario file to write (replaced if it exists).
+        top, name, base
+            As for :meth:`scenario_yaml`.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         p = Path(path)
         p.write_text(self.scenario_yaml(top, name, base=base), encoding="utf-8")
         return p
