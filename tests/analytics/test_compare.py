@@ -303,3 +303,5 @@ def test_cli_bad_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["analytics", "calibrate", str(bad)]) == 2
     assert "error:" in capsys.readouterr().err
     assert main(["analytics", "calibrate", str(tmp_path / "missing.csv")]) == 2
+    assert main(["analytics", "calibrate", str(_write(tmp_path)), "--by", "speed"]) == 2
+    assert "--by" in capsys.readouterr().err

@@ -90,7 +90,11 @@ def calibrate_cmd(
     """Observed vs model: the transfer and leg times that disagree most with the log, and a recalibration."""
     from corridor.analytics import compare, read_shipment_log
     from corridor.cli._common import load_dataset, wrote
+    from corridor.exceptions import InputError, Problem
+    from corridor.routing import BY
 
+    if by not in BY:
+        raise InputError(Problem("--by", "", f"unknown criterion {by!r}; expected one of {', '.join(BY)}"))
     net = load_dataset(network).network
     result = compare(read_shipment_log(logs, net), net, min_observations=min_observations,
                      route_options={"by": by})
