@@ -3,10 +3,13 @@
 - :mod:`corridor.analytics.logs`: the shipment log format, read from CSV or Parquet and validated.
 - :mod:`corridor.analytics.cpmm`: the CAREC CPMM indicators TFI1–TFI4 (SWD) and SWOD.
 - :mod:`corridor.analytics.synth`: synthetic logs from the route planner and the hub simulation.
+- :mod:`corridor.analytics.compare`: observed stops and legs against the route planner's itineraries,
+  the times that disagree most and a suggested recalibration (a scenario file).
 """
 
 from __future__ import annotations
 
+from corridor.analytics.compare import ModelComparison, compare
 from corridor.analytics.cpmm import CPMMResult, border_crossings, cpmm, summarise, trips
 from corridor.analytics.logs import (
     EVENTS,
@@ -18,5 +21,6 @@ from corridor.analytics.logs import (
 )
 from corridor.analytics.synth import DEFAULT_CORRIDORS, Corridor, synthesize
 
-__all__ = ["DEFAULT_CORRIDORS", "EVENTS", "STOP_PAIRS", "CPMMResult", "Corridor", "ShipmentLog", "border_crossings",
-           "cpmm", "read_shipment_log", "shipment_log", "summarise", "synthesize", "trips", "write_shipment_log"]
+__all__ = ["DEFAULT_CORRIDORS", "EVENTS", "STOP_PAIRS", "CPMMResult", "Corridor", "ModelComparison", "ShipmentLog",
+           "border_crossings", "compare", "cpmm", "read_shipment_log", "shipment_log", "summarise", "synthesize",
+           "trips", "write_shipment_log"]

@@ -74,6 +74,69 @@ def _show_cpmm(d: dict[str, Any]) -> None:
 # -- calibrate --------------------------------------------------------------------------------------
 
 
+@app.command("calibrate")
+def calibrate_cmd(
+    logs: Path = typer.Argument(..., help=LOGS_HELP, show_default=False),
+    network: Path | None = options.network(),
+    out: Path | None = options.out("Write the suggested recalibration here (a scenario YAML file)."),
+    top: int | None = typer.Option(None, "--top", min=1, help="At most this many changes in the scenario "
+                                   "(worst first); default: every disagreeing transfer.", show_default=False),
+    min_observations: int = typer.Option(3, "--min-observations", min=1,
+                                         help="Least observations of a transfer or leg to rank and recalibrate it."),
+    by: str = typer.Option("generalized", "--by", help="How the planner ranks the model route: generalized, "
+                           "cost, time, co2 or risk (as in corridor route)."),
+    as_json: bool = options.as_json(),
+) -> None:
+    """Observed vs model: the transfer and leg times that disagree most with the log, and a recalibration."""
+    from corridor.analytics import compare, read_shipment_log
+    from corridor.cli._common import load_dataset, wrote
+    from corridor.exceptions import InputError, Problem
+    from corridor.routing import BY
+
+    if by not in BY:
+        raise InputError(Problem("--by", "", f"unknown criterion {by!r}; expected one of {', '.join(BY)}"))
+    net = load_dataset(network).network
+    result = compare(read_shipment_log(logs, net), net, min_observations=min_observations,
+                     route_options={"by": by})
+    if out is not None:
+        result.write_scenario(out, top, base="eurasia" if network is None else str(network.resolve()))
+        wrote(out)
+    if as_json:
+        print_json(result.to_dict(top))
+    else:
+        _show_calibrate(result.to_dict(top), top)
+
+
+def _show_calibrate(d: dict[str, Any], top: int | None) -> None:
+    from rich.table import Table
+
+    out = console()
+    t = Table(title=f"Observed vs model: worst disagreement first (n ≥ {d['min_observations']}; "
+                    "score = |ln(observed p50 / model)|)")
+    rows = d["ranking"][:top] if top else d["ranking"]
+    t.add_column("what")
+    t.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
+    for c in ("n", "observed p50 h", "model h", "difference h", "ratio", "score"):
+        t.add_column(c, justify="right")
+    for r in rows:
+        t.add_row(r["what"], r["id"], f"{r['n']:,}", f"{r['observed_p50_h']:,.1f}", f"{r['model_h']:,.1f}",
+                  f"{r['difference_h']:+,.1f}", "–" if r["ratio"] is None else f"{r['ratio']:.3f}",
+                  "∞" if r["score"] is None else f"{r['score']:.3f}")
+    out.print(t)
+    follow = sum(1 for r in d["trips"] if r["follows_model_route"])
+    out.print(f"{follow} of {len(d['trips'])} trips follow the model route (their nodes lie on it, in its order).")
+    if d["unmatched"]:
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for r in d["unmatched"]:
+            groups.setdefault((r["what"], r["item"], r["reason"]), []).append(r)
+        u = Table(title=f"Not compared: {len(d['unmatched'])} trips, stops and legs")
+        for c in ("what", "item", "n", "first row", "reason"):
+            u.add_column(c, justify="right" if c == "n" else "left")
+        for (what, item, reason), rs in groups.items():
+            u.add_row(what, item, str(len(rs)), f"{rs[0]['where']} ({rs[0]['shipment']})", reason)
+        out.print(u)
+
+
 # -- synth ------------------------------------------------------------------------------------------
 
 
