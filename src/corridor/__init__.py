@@ -96,8 +96,8 @@ __all__ = [
     "tcd",
 ]
 
-_SUBPACKAGES = frozenset({"analytics", "assignment", "data", "hub", "io", "model", "parallel", "report", "results", "routing",
-                          "scenarios", "validation"})
+_SUBPACKAGES = frozenset({"analytics", "assignment", "data", "hub", "io", "model", "parallel", "report", "results",
+                          "routing", "scenarios", "validation"})
 _LAZY = {"Dataset": "corridor.model", "Network": "corridor.model", "NoRoute": "corridor.routing"}
 
 

@@ -805,7 +805,7 @@ def read_log(path: str | os.PathLike[str], *, network: Dataset | Network | None 
     """
     from corridor.analytics import read_shipment_log
 
-    return read_shipment_log(path, None if network is None else _network(network))
+    return read_shipment_log(Path(path), None if network is None else _network(network))
 
 
 def _log(log_or_path: ShipmentLog | str | os.PathLike[str], network: Dataset | Network | None) -> ShipmentLog:

@@ -58,7 +58,7 @@ STOP_NAMES: dict[str, str] = {"border": "border", "transshipment": "transshipmen
 _EVENT_WORD = {"departure": "departure", "arrival": "arrival", "position": "",
                **{e: STOP_NAMES[k] for k, pair in STOP_PAIRS.items() for e in pair}}
 _EVENT_STOP = {e: k for k, pair in STOP_PAIRS.items() for e in pair}
-_Q = [float(q) for q in PERCENTILES]
+_Q = np.array(PERCENTILES, dtype=float)
 _QNAME = [f"p{round(q * 100)}" for q in _Q]
 
 
@@ -231,7 +231,8 @@ def tcd_corridors(points: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.
     parts = [x for x in parts if len(x)]
     if not parts:
         return pd.DataFrame(columns=cols)
-    out = pd.concat(parts, ignore_index=True).reindex(columns=cols).sort_values([*keys, "point"], kind="stable").reset_index(drop=True)
+    out = pd.concat(parts, ignore_index=True).reindex(columns=cols)
+    out = out.sort_values([*keys, "point"], kind="stable").reset_index(drop=True)
     out["point"] = out.groupby(keys, sort=False).cumcount()
     return out.rename(columns={"trip_mode": "mode"})
 
@@ -248,9 +249,17 @@ def tcd_stops(points: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``shipment, kind, label, node, distance_km`` (at the start), ``elapsed_h`` (at the
-        start), ``hours`` (end − start), ``cost_usd`` (the cost items from start to end, both
-        included) and the trip's ``section, direction, commodity, month, trip_mode``.
+        start), ``hours`` (end − start), ``cost_usd`` (the height of the cost step drawn at the
+        stop: from the first point at the stop's km, or the end of an earlier stop at the same km,
+        to the stop's end; so a leg's cost logged on the stop's first row, where that row is the
+        first at its km, stays with the leg) and the trip's ``section, direction, commodity, month,
+        trip_mode``.
     """
+    # the cost line rises at a stop from where the trip reached the stop's km (the first point there) or,
+    # after another stop at the same km, from that stop's end: the step before the start, whichever is later
+    at_km = points.groupby(["shipment", points["distance_km"].fillna(-1.0)], sort=False)["step"].transform("min")
+    base = points[["shipment", "step", "cumulative_usd"]].rename(columns={"step": "base", "cumulative_usd": "base_usd"})
+    points = points.assign(base=np.maximum(at_km, points["step"] - 1))
     parts = []
     for kind, (start, end) in STOP_PAIRS.items():
         s = points[points["event"] == start]
@@ -261,7 +270,8 @@ def tcd_stops(points: pd.DataFrame) -> pd.DataFrame:
         parts.append(m.assign(kind=kind))
     x = pd.concat(parts, ignore_index=True).sort_values(["shipment", "step"], kind="stable")
     x["hours"] = x["elapsed_h_end"] - x["elapsed_h"]
-    x["cost_usd"] = x["cumulative_usd_end"] - x["cumulative_usd"] + x["item_usd"]
+    x = x.merge(base, on=["shipment", "base"], how="left")
+    x["cost_usd"] = x["cumulative_usd_end"] - x["base_usd"]
     cols = ["shipment", "kind", "label", "node", "distance_km", "elapsed_h", "hours", "cost_usd", "section",
             "direction", "commodity", "month", "trip_mode"]
     return x[cols].reset_index(drop=True)

@@ -119,8 +119,8 @@ def _panel(top: float, height: float, x0: float, x1: float, px: Callable[[float]
         for r, (x, y) in zip(med, line, strict=True):
             tip = (f"{r.get('label') or ''} {fmt(x)} km: median {fmt(y, 1)}, p10 {fmt(_num(r[f'{key}_p10']), 1)}, "
                    f"p90 {fmt(_num(r[f'{key}_p90']), 1)} ({r.get('trips')} trips)").strip()
-            body.append(f'<circle cx="{_n(px(x))}" cy="{_n(py(y))}" r="{_n(dot)}" fill="{BLUE}"><title>{esc(tip)}</title>'
-                        "</circle>")
+            body.append(f'<circle cx="{_n(px(x))}" cy="{_n(py(y))}" r="{_n(dot)}" fill="{BLUE}">'
+                        f"<title>{esc(tip)}</title></circle>")
     return body
 
 
