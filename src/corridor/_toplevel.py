@@ -844,7 +844,8 @@ def cpmm(log_or_path: ShipmentLog | str | os.PathLike[str], *,
     from corridor.analytics import tcd as tcd_points
 
     log = _log(log_or_path, network)
-    return CorridorPerformance(indicators(log), tcd_points(log))
+    result = indicators(log)
+    return CorridorPerformance(result, tcd_points(log, trip_table=result.trips))
 
 
 def tcd(log_or_path: ShipmentLog | str | os.PathLike[str], *, by: Sequence[str] = ("section",),

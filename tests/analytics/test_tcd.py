@@ -179,7 +179,7 @@ def test_synthetic_flag_and_top_level_api(tmp_path: Path) -> None:
         corridor.tcd(42)  # type: ignore[arg-type]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.lists(trip, min_size=1, max_size=4))
 def test_cumulative_lines_never_fall_and_end_at_the_trip_totals(trips: list[tuple]) -> None:
     df, _ = _build(trips)

@@ -191,6 +191,21 @@ def _grid(pts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out.assign(node="", label="", method="grid")
 
 
+def _same_nodes(points: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per shipment: whether every trip of its group visits the same nodes in the same order."""
+    named = points[points["node"] != ""]
+    seq = named[named["node"] != named.groupby("shipment", sort=False)["node"].shift()]
+    seq = seq[["shipment", "node", *keys]].assign(visit=seq.groupby("shipment", sort=False).cumcount())
+    trip_keys = points.drop_duplicates("shipment").set_index("shipment")[keys]
+    n = seq.groupby("shipment", sort=False).size().reindex(trip_keys.index, fill_value=0)
+    g = trip_keys.assign(n=n).groupby(keys, sort=False)["n"]
+    ok = (g.transform("nunique") == 1) & (g.transform("min") > 0)
+    differ = seq.groupby([*keys, "visit"], sort=False)["node"].transform("nunique") > 1
+    bad = seq.loc[differ, keys].drop_duplicates().assign(_bad=True)
+    flagged = trip_keys.reset_index().merge(bad, on=keys, how="left").set_index("shipment")["_bad"]
+    return ok & flagged.isna().reindex(ok.index)
+
+
 def tcd_corridors(points: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.DataFrame:
     """Median and p10/p90 spread of cumulative time and cost per corridor group.
 
@@ -220,13 +235,7 @@ def tcd_corridors(points: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.
             *(f"elapsed_h_{n}" for n in _QNAME), *(f"cumulative_usd_{n}" for n in _QNAME)]
     if points.empty:
         return pd.DataFrame(columns=cols)
-    named = points[points["node"] != ""]
-    seq = named[named["node"] != named.groupby("shipment", sort=False)["node"].shift()]
-    route = seq.groupby("shipment", sort=False)["node"].agg("\x1f".join)
-    trip_keys = points.drop_duplicates("shipment").set_index("shipment")[keys]
-    trip_keys = trip_keys.assign(route=route.reindex(trip_keys.index))
-    same = trip_keys.groupby(keys, sort=False)["route"].transform(lambda r: r.notna().all() and r.nunique() == 1)
-    way = points["shipment"].map(same.astype(bool))
+    way = points["shipment"].map(_same_nodes(points, keys)).fillna(False).astype(bool)
     parts = [part(points[sel], keys) for part, sel in ((_waypoints, way), (_grid, ~way)) if sel.any()]
     parts = [x for x in parts if len(x)]
     if not parts:
@@ -326,7 +335,7 @@ def _select(log: ShipmentLog, t: pd.DataFrame, shipments: Sequence[str], section
 
 
 def tcd(log: ShipmentLog, *, by: Sequence[str] = ("section",), shipments: Sequence[str] = (),
-        sections: Sequence[str] = ()) -> TCDResult:
+        sections: Sequence[str] = (), trip_table: pd.DataFrame | None = None) -> TCDResult:
     """The UNESCAP time/cost–distance points of a log: per trip, and per corridor with median and spread.
 
     Parameters
@@ -337,6 +346,8 @@ def tcd(log: ShipmentLog, *, by: Sequence[str] = ("section",), shipments: Sequen
         Trip columns the corridors are grouped by (:data:`GROUP_COLUMNS`); default the section.
     shipments, sections
         Keep only these shipments and these sections (``"A → B"``; ``"A -> B"`` is read the same).
+    trip_table
+        :func:`corridor.analytics.cpmm.trips` of the log, when already computed (saves its time).
 
     Returns
     -------
@@ -349,7 +360,7 @@ def tcd(log: ShipmentLog, *, by: Sequence[str] = ("section",), shipments: Sequen
         An unknown grouping column, shipment or section.
     """
     keys = _group_columns(by)
-    t = trips(log)
+    t = trips(log) if trip_table is None else trip_table
     if shipments or sections:
         t = _select(log, t, shipments, sections)
         log = ShipmentLog(log.frame[log.frame["shipment"].isin(t["shipment"])].reset_index(drop=True), log.source)
