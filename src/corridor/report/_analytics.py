@@ -218,7 +218,10 @@ def tcd_chart(trips: Mapping[str, list[Json]], median: Sequence[Json], stops: Se
 
 
 def strip_chart(values: Sequence[float], stats: Json, *, hi: float, width: float = 170, height: float = 22) -> Markup:
-    """A small strip chart on a scale 0..``hi``: the values as dots, p10–p90 as a bar, p50 as a tick."""
+    """A small strip chart on a scale 0..``hi``: the values as dots, p10–p90 as a bar, p50 as a tick.
+
+    At most :data:`MAX_DOTS` values are drawn; with no values, only the bar and the tick.
+    """
     def px(v: float) -> float:
         return 4 + max(v, 0.0) / (hi or 1.0) * (width - 8)
 
@@ -246,9 +249,9 @@ def _stat_cells(r: Json, indicator: str) -> list[object]:
     return cells
 
 
-def _border_table(d: Json) -> Markup:
+def _border_table(d: Json, *, dots: bool = True) -> Markup:
     rows = list(d.get("border_by_bcp") or [])
-    crossings = list(d.get("crossings") or [])
+    crossings = list(d.get("crossings") or []) if dots else []
     if not rows:
         return tag("p", "No border crossing in this log.", class_="note")
     values: dict[tuple[str, str], list[float]] = {}
@@ -312,7 +315,7 @@ def _in_group(r: Json, keys: Mapping[str, str]) -> bool:
 def _tcd_figure(tcd: Json, name: str, keys: Mapping[str, str], *, small: bool = False) -> Markup:
     median = [r for r in tcd.get("corridors") or [] if _in_group({**r, "trip_mode": r.get("mode")}, keys)]
     trips: dict[str, list[Json]] = {}
-    for p in tcd.get("points") or []:
+    for p in [] if small else tcd.get("points") or []:  # a notebook's fragment: the median and band only
         if _in_group(p, keys):
             sid = str(p.get("shipment"))
             if sid in trips or len(trips) < MAX_TRIP_LINES:
@@ -398,7 +401,7 @@ def render_cpmm(cpmm: Json, tcd: Json | None = None, *, synthetic: bool = False,
                       "SWD = D/T, SWOD = D/(T − time at stops), TFI3 = C × 500/D × 20/W averaged over trips, the "
                       "pooled TFI3 = ΣC / Σ(D/500 × W/20). Percentiles interpolate linearly.", class_="meta")
     notice = _synthetic_notice(synthetic)
-    small = join([notice, _cards(cpmm), _border_table(cpmm)])
+    small = join([notice, _cards(cpmm), _border_table(cpmm, dots=False)])
     whole = join([notice, _cards(cpmm), method,
                   tag("h2", "Border crossings: TFI1 and TFI2"), _border_table(cpmm),
                   tag("h2", "Trips by section"),
