@@ -268,8 +268,9 @@ def _border_table(d: Json, *, dots: bool = True) -> Markup:
         strip = strip_chart(values.get((str(r.get("bcp")), ind), []), r, hi=hi.get(ind, 1.0))
         out.append([str(r.get("bcp")), _NAMES.get(ind, ind), *_stat_cells(r, ind), strip])
     return table(["BCP", "Indicator", "Count", "Mean", "P10", "Median", "P90", "Max", "Distribution"], out,
-                 numeric=range(2, 8), caption="Per border-crossing point; dots are single crossings, the bar the "
-                 "10th to 90th percentile, the tick the median (one scale per indicator).")
+                 numeric=range(2, 8), caption="Per border-crossing point; " + ("dots are single crossings, " if dots
+                                                                                 else "") +
+                 "the bar the 10th to 90th percentile, the tick the median (one scale per indicator).")
 
 
 def _travel_table(rows: Sequence[Json], by: str, caption: str) -> Markup:
@@ -361,20 +362,30 @@ def _tcd_sections(tcd: Json | None, *, small: bool = False) -> list[Markup]:
     return out
 
 
-def _cards(d: Json) -> Markup:
-    def overall(key: str, ind: str, stat: str) -> float | None:
-        return next((_num(r.get(stat)) for r in d.get(key) or [] if r.get("indicator") == ind), None)
+def _overall(d: Json, key: str, ind: str, stat: str) -> float | None:
+    """A statistic of the overall row of ``ind`` in the table ``key`` (``border_all``, ``travel_all``)."""
+    return next((_num(r.get(stat)) for r in d.get(key) or [] if r.get("indicator") == ind), None)
 
+
+def _cards(d: Json) -> Markup:
     trips, crossings = d.get("trips") or [], d.get("crossings") or []
     cards = [card("Trips", _fmt.number(len(trips)), f"{len({t.get('section') for t in trips})} sections"),
              card("Border crossings", _fmt.number(len(crossings)), f"{len({c.get('bcp') for c in crossings})} BCPs"),
-             card("TFI1, median", f"{_fmt.number(overall('border_all', 'tfi1_h', 'p50'), 1)} h",
-                  f"P90 {_fmt.number(overall('border_all', 'tfi1_h', 'p90'), 1)} h"),
-             card("SWD, median", f"{_fmt.number(overall('travel_all', 'swd_kmh', 'p50'), 1)} km/h",
-                  f"SWOD {_fmt.number(overall('travel_all', 'swod_kmh', 'p50'), 1)} km/h"),
-             card("TFI3, pooled", f"{_fmt.number(overall('travel_all', 'tfi3_usd', 'tfi3_pooled_usd'))} USD",
+             card("TFI1, median", f"{_fmt.number(_overall(d, 'border_all', 'tfi1_h', 'p50'), 1)} h",
+                  f"P90 {_fmt.number(_overall(d, 'border_all', 'tfi1_h', 'p90'), 1)} h"),
+             card("SWD, median", f"{_fmt.number(_overall(d, 'travel_all', 'swd_kmh', 'p50'), 1)} km/h",
+                  f"SWOD {_fmt.number(_overall(d, 'travel_all', 'swod_kmh', 'p50'), 1)} km/h"),
+             card("TFI3, pooled", f"{_fmt.number(_overall(d, 'travel_all', 'tfi3_usd', 'tfi3_pooled_usd'))} USD",
                   "per 500 km per 20 t")]
     return Markup(f'<div class="cards">{"".join(cards)}</div>')
+
+
+def _summary(d: Json) -> Markup:
+    """The cards' figures as one line, for a notebook's fragment (which has no card style)."""
+    return tag("p", f"{len(d.get('trips') or [])} trips, {len(d.get('crossings') or [])} border crossings; median "
+                    f"TFI1 {_fmt.number(_overall(d, 'border_all', 'tfi1_h', 'p50'), 1)} h, median SWD "
+                    f"{_fmt.number(_overall(d, 'travel_all', 'swd_kmh', 'p50'), 1)} km/h, pooled TFI3 "
+                    f"{_fmt.number(_overall(d, 'travel_all', 'tfi3_usd', 'tfi3_pooled_usd'))} USD per 500 km per 20 t.")
 
 
 def render_cpmm(cpmm: Json, tcd: Json | None = None, *, synthetic: bool = False, title: str = "Corridor performance",
@@ -401,7 +412,7 @@ def render_cpmm(cpmm: Json, tcd: Json | None = None, *, synthetic: bool = False,
                       "SWD = D/T, SWOD = D/(T − time at stops), TFI3 = C × 500/D × 20/W averaged over trips, the "
                       "pooled TFI3 = ΣC / Σ(D/500 × W/20). Percentiles interpolate linearly.", class_="meta")
     notice = _synthetic_notice(synthetic)
-    small = join([notice, _cards(cpmm), _border_table(cpmm, dots=False)])
+    small = join([notice, _summary(cpmm), _border_table(cpmm, dots=False)])
     whole = join([notice, _cards(cpmm), method,
                   tag("h2", "Border crossings: TFI1 and TFI2"), _border_table(cpmm),
                   tag("h2", "Trips by section"),
