@@ -22,7 +22,8 @@ def test_all_is_sorted_complete_and_resolves() -> None:
               and not isinstance(getattr(corridor, n), types.ModuleType)}
     public -= {"TYPE_CHECKING", "Any"}
     assert public <= set(names), public - set(names)
-    for name in ("load", "route", "assign", "run_scenario", "sweep", "simulate_hub", "open_store"):
+    for name in ("load", "route", "assign", "run_scenario", "sweep", "simulate_hub", "open_store", "read_log", "cpmm",
+                 "tcd"):
         assert callable(getattr(corridor, name))
 
 
@@ -43,7 +44,8 @@ def test_options_are_keyword_only() -> None:
     import inspect
 
     for fn, positional in ((corridor.route, 3), (corridor.assign, 2), (corridor.load, 1), (corridor.run_scenario, 1),
-                           (corridor.sweep, 1), (corridor.simulate_hub, 1), (corridor.open_store, 1)):
+                           (corridor.sweep, 1), (corridor.simulate_hub, 1), (corridor.open_store, 1),
+                           (corridor.read_log, 1), (corridor.cpmm, 1), (corridor.tcd, 1)):
         params = list(inspect.signature(fn).parameters.values())
         assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params[:positional]), fn.__name__
         assert all(p.kind is p.KEYWORD_ONLY for p in params[positional:]), fn.__name__

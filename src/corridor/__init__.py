@@ -14,6 +14,8 @@ The Python API in one screen::
     cal = corridor.calibrate()                             # shippers' choice fitted to the 2021 targets
     sim = corridor.simulate_hub("aktau-hub", days=365, replications=5, seed=1)
     store = corridor.open_store()                          # runs recorded by the CLI; store.sql("select ...")
+    perf = corridor.cpmm("shipments.csv")                  # CAREC CPMM indicators of a shipment log
+    tcd = corridor.tcd("shipments.csv")                    # UNESCAP time/cost-distance, per trip and section
 
 Every result has ``to_frame()``, ``to_dict()``, ``to_html()`` and shows as a table with a map or
 chart in a notebook. Subpackages (``corridor.routing``, ``corridor.assignment``, ``corridor.hub``,
@@ -29,25 +31,30 @@ from corridor._toplevel import (
     Progress,
     assign,
     calibrate,
+    cpmm,
     load,
     open_store,
     premium_curve,
+    read_log,
     route,
     run_scenario,
     simulate_hub,
     sweep,
+    tcd,
 )
 from corridor._version import __version__
 from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
 from corridor.results import (
     Assignment,
     Calibration,
+    CorridorPerformance,
     HubSimulation,
     PremiumCurve,
     Result,
     Routes,
     ScenarioRun,
     Sweep,
+    TimeCostDistance,
 )
 
 if TYPE_CHECKING:
@@ -59,6 +66,7 @@ __all__ = [
     "Calibration",
     "ConvergenceWarning",
     "CorridorError",
+    "CorridorPerformance",
     "Dataset",
     "HubSimulation",
     "InputError",
@@ -72,20 +80,24 @@ __all__ = [
     "Routes",
     "ScenarioRun",
     "Sweep",
+    "TimeCostDistance",
     "__version__",
     "assign",
     "calibrate",
+    "cpmm",
     "load",
     "open_store",
     "premium_curve",
+    "read_log",
     "route",
     "run_scenario",
     "simulate_hub",
     "sweep",
+    "tcd",
 ]
 
-_SUBPACKAGES = frozenset({"assignment", "data", "hub", "io", "model", "parallel", "report", "results", "routing",
-                          "scenarios", "validation"})
+_SUBPACKAGES = frozenset({"analytics", "assignment", "data", "hub", "io", "model", "parallel", "report", "results",
+                          "routing", "scenarios", "validation"})
 _LAZY = {"Dataset": "corridor.model", "Network": "corridor.model", "NoRoute": "corridor.routing"}
 
 

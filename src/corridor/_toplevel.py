@@ -15,17 +15,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from corridor.exceptions import InputError, Problem
-from corridor.results import Assignment, Calibration, HubSimulation, PremiumCurve, Routes, ScenarioRun, Sweep
+from corridor.results import (
+    Assignment,
+    Calibration,
+    CorridorPerformance,
+    HubSimulation,
+    PremiumCurve,
+    Routes,
+    ScenarioRun,
+    Sweep,
+    TimeCostDistance,
+)
 
 if TYPE_CHECKING:
+    from corridor.analytics import ShipmentLog
     from corridor.hub import HubConfig
     from corridor.model import Dataset, Demand, Network
     from corridor.model.slices import SliceSet
     from corridor.scenarios import ScenarioSpec
     from corridor.scenarios.store import RunStore
 
-__all__ = ["Progress", "assign", "calibrate", "load", "open_store", "premium_curve", "route", "run_scenario",
-           "simulate_hub", "sweep"]
+__all__ = ["Progress", "assign", "calibrate", "cpmm", "load", "open_store", "premium_curve", "read_log", "route",
+           "run_scenario", "simulate_hub", "sweep", "tcd"]
 
 
 
@@ -767,3 +778,102 @@ def calibrate(
     res = fit_choice(str(dataset), year, fit=tuple(fit) if fit is not None else DEFAULT_FIT, profile=profile,
                      max_evaluations=max_evaluations, progress=tick)
     return Calibration(res)
+
+
+# -- shipment logs ----------------------------------------------------------------------------------
+
+
+def read_log(path: str | os.PathLike[str], *, network: Dataset | Network | None = None) -> ShipmentLog:
+    """Read and validate a shipment log (``.csv`` or ``.parquet``; format in ``docs/ANALYTICS.md``).
+
+    Parameters
+    ----------
+    path
+        The log file.
+    network
+        When given, every node id of the log must be one of its nodes.
+
+    Returns
+    -------
+    ShipmentLog
+        The validated events (``.frame``), sorted by shipment and time.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file (up to 200), each with file, line and column.
+    """
+    from corridor.analytics import read_shipment_log
+
+    return read_shipment_log(Path(path), None if network is None else _network(network))
+
+
+def _log(log_or_path: ShipmentLog | str | os.PathLike[str], network: Dataset | Network | None) -> ShipmentLog:
+    from corridor.analytics import ShipmentLog
+
+    if isinstance(log_or_path, ShipmentLog):
+        return log_or_path
+    if isinstance(log_or_path, str | os.PathLike):
+        return read_log(log_or_path, network=network)
+    raise _arg("log", f"expected a ShipmentLog (from corridor.read_log) or a path, got {type(log_or_path).__name__}")
+
+
+def cpmm(log_or_path: ShipmentLog | str | os.PathLike[str], *,
+         network: Dataset | Network | None = None) -> CorridorPerformance:
+    """CAREC CPMM indicators of a shipment log: TFI1/TFI2 per border crossing, SWD/SWOD/TFI3 per trip.
+
+    Parameters
+    ----------
+    log_or_path
+        A log from :func:`read_log`, or its file.
+    network
+        Check the file's node ids against this network (when a path is given).
+
+    Returns
+    -------
+    CorridorPerformance
+        ``.to_frame()`` one row per trip, ``.crossings``, ``.result.border("bcp")``,
+        ``.write_report(path)`` (with the time/cost–distance chart of each section).
+
+    Raises
+    ------
+    InputError
+        A bad log file.
+    """
+    from corridor.analytics import cpmm as indicators
+    from corridor.analytics import tcd as tcd_points
+
+    log = _log(log_or_path, network)
+    result = indicators(log)
+    return CorridorPerformance(result, tcd_points(log, trip_table=result.trips))
+
+
+def tcd(log_or_path: ShipmentLog | str | os.PathLike[str], *, by: Sequence[str] = ("section",),
+        network: Dataset | Network | None = None) -> TimeCostDistance:
+    """UNESCAP time/cost–distance points of a shipment log, per trip and per corridor (median, p10–p90).
+
+    Parameters
+    ----------
+    log_or_path
+        A log from :func:`read_log`, or its file.
+    by
+        Group the corridors by these trip columns: ``section`` (origin → destination), ``mode``,
+        ``direction``, ``commodity``, ``month``.
+    network
+        Check the file's node ids against this network (when a path is given).
+
+    Returns
+    -------
+    TimeCostDistance
+        ``.points`` (per trip), ``.corridors`` (per group), ``.write_report(path)``.
+
+    Raises
+    ------
+    InputError
+        A bad log file, or an unknown grouping column.
+    """
+    from corridor.analytics import tcd as tcd_points
+
+    if isinstance(by, str):
+        by = (by,)
+    return TimeCostDistance(tcd_points(_log(log_or_path, network), by=tuple(by)))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from corridor.analytics import CPMMResult, TCDResult
     from corridor.assignment import EquilibriumResult, FreightEquilibriumResult, LPResult
     from corridor.assignment.sue import SUEResult
     from corridor.hub import SimulationResult
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
     from corridor.scenarios.runner import Comparison
     from corridor.scenarios.sweep import SweepResult
 
-__all__ = ["Assignment", "Calibration", "HubSimulation", "PremiumCurve", "Result", "Routes", "ScenarioRun", "Sweep"]
+__all__ = ["Assignment", "Calibration", "CorridorPerformance", "HubSimulation", "PremiumCurve", "Result", "Routes",
+           "ScenarioRun", "Sweep", "TimeCostDistance"]
 
 
 class Result(ABC):
@@ -453,3 +455,94 @@ class Calibration(Result):
         from corridor.report import render_calibration
 
         return render_calibration(self.to_dict(), title=title or "corridor: calibration", fragment=fragment)
+
+
+def _trimmed_tcd(tcd: TCDResult) -> dict[str, Any]:
+    """The TCD record a report draws: every corridor and stop, the points of the trips it can draw."""
+    from dataclasses import replace
+
+    from corridor.report._analytics import MAX_TRIP_LINES
+
+    p = tcd.points
+    keys = ["trip_mode" if b == "mode" else b for b in tcd.by]
+    first = p.drop_duplicates("shipment")
+    keep = first[first.groupby(keys, sort=False).cumcount() < MAX_TRIP_LINES]["shipment"]
+    return replace(tcd, points=p[p["shipment"].isin(keep)]).to_dict()
+
+
+@dataclass(frozen=True, eq=False)
+class TimeCostDistance(Result):
+    """UNESCAP time/cost–distance points of a shipment log (from :func:`corridor.tcd`).
+
+    Attributes
+    ----------
+    result
+        The :class:`~corridor.analytics.TCDResult`: ``points`` per trip, ``corridors`` (median and
+        p10/p90 per section), ``stops``.
+    """
+
+    result: TCDResult
+
+    @property
+    def points(self) -> pd.DataFrame:
+        """One row per event of every trip: distance, elapsed hours, cumulative cost, label."""
+        return self.result.points
+
+    @property
+    def corridors(self) -> pd.DataFrame:
+        """Per corridor group, the median line with its p10–p90 spread of time and cost."""
+        return self.result.corridors
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor analytics tcd --json`` prints them: by, synthetic, points, corridors, stops."""
+        return self.result.to_dict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-trip points (:attr:`points`)."""
+        return self.result.points
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_tcd
+
+        return render_tcd(_trimmed_tcd(self.result), title=title or "Time/cost–distance", fragment=fragment)
+
+
+@dataclass(frozen=True, eq=False)
+class CorridorPerformance(Result):
+    """CAREC CPMM indicators of a shipment log (from :func:`corridor.cpmm`).
+
+    Attributes
+    ----------
+    result
+        The :class:`~corridor.analytics.CPMMResult`: ``crossings`` (TFI1, TFI2) and ``trips`` (D, T,
+        S, C, W, SWD, SWOD, delay share, TFI3), with their breakdowns.
+    tcd
+        The time/cost–distance points of the same log, drawn in the report.
+    """
+
+    result: CPMMResult
+    tcd: TCDResult
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the log is synthetic (every row's ``source`` starts with ``synthetic``)."""
+        return self.tcd.synthetic
+
+    @property
+    def crossings(self) -> pd.DataFrame:
+        """One row per border crossing: TFI1 (h) and TFI2 (USD)."""
+        return self.result.crossings
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, as ``corridor analytics cpmm --json`` prints them (``CPMMResult.to_dict()``)."""
+        return self.result.to_dict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per trip: D, T, S, C, W, SWD, SWOD, delay share, TFI3 (crossings: :attr:`crossings`)."""
+        return self.result.trips
+
+    def _render(self, *, fragment: bool, title: str | None) -> str:
+        from corridor.report import render_cpmm
+
+        return render_cpmm(self.to_dict(), _trimmed_tcd(self.tcd), synthetic=self.synthetic,
+                           title=title or "Corridor performance (CAREC CPMM)", fragment=fragment)

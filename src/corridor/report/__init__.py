@@ -1,4 +1,4 @@
-"""Self-contained HTML views of every result: scenario comparisons, sweeps, routes, assignments, hub runs.
+"""Self-contained HTML views of every result: scenario comparisons, sweeps, routes, assignments, hub runs, CPMM.
 
 Each ``render_*`` returns a whole page by default: one HTML file with inline CSS, inline SVG charts
 and map, and a few lines of inline script (sortable tables). It loads nothing from the network, so
@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+from corridor.report._analytics import render_cpmm, render_tcd, write_cpmm, write_tcd
 from corridor.report._assignment import render_assignment, write_assignment
 from corridor.report._calibration import render_calibration
 from corridor.report._comparison import render_comparisons, write_comparisons
@@ -32,14 +33,18 @@ __all__ = [
     "render_assignment",
     "render_calibration",
     "render_comparisons",
+    "render_cpmm",
     "render_hub",
     "render_premium",
     "render_routes",
     "render_sweep",
+    "render_tcd",
     "write_assignment",
     "write_comparisons",
+    "write_cpmm",
     "write_hub",
     "write_premium",
     "write_routes",
     "write_sweep",
+    "write_tcd",
 ]
