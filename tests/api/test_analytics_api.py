@@ -202,3 +202,34 @@ def test_any_csv_is_answered_200_or_422(api: TestClient, header: list[str], rows
     assert r.status_code in (200, 422), r.text
     if r.status_code == 422:
         assert_error(r, 422)
+
+
+# Time/cost–distance of the same two trips, by hand: both pass almaty, khorgos, urumqi (waypoints).
+# S1 reaches urumqi at h 22 with 1,000 USD, S2 (departure 05:00+05:00 = 00:00Z) at h 20 with 500 USD:
+# medians at urumqi 21 h and 750 USD; at khorgos on arrival 5.5 h (5 and 6), on leaving 12.5 h (15 and 10)
+# and 90 USD (120 and 60).
+TCD_URL = "/api/analytics/tcd"
+
+
+def test_tcd_gives_hand_computed_medians_and_a_chart(api: TestClient) -> None:
+    r = api.post(TCD_URL, content=HEADER + LOG, headers=CSV)
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert "points" not in d
+    rows = [c for c in d["corridors"] if c["section"] == "almaty → urumqi"]
+    assert {c["method"] for c in rows} == {"waypoints"}
+    last = rows[-1]
+    assert (last["distance_km"], last["elapsed_h_p50"], last["cumulative_usd_p50"]) == (700.0, 21.0, 750.0)
+    at_border = [c for c in rows if c["distance_km"] == 300.0]
+    assert [c["elapsed_h_p50"] for c in at_border] == [5.5, 12.5]
+    assert at_border[-1]["cumulative_usd_p50"] == pytest.approx(90.0)
+    assert [c["name"] for c in d["charts"]] == ["almaty → urumqi"]
+    svg = d["charts"][0]["svg"]
+    assert "<svg" in svg and "khorgos" in svg.lower() and "http" not in svg.replace("http://www.w3.org", "")
+    with_points = api.post(TCD_URL + "?points=true", content=HEADER + LOG, headers=CSV).json()
+    assert len(with_points["points"]) == 8
+
+
+def test_tcd_bad_log_is_422(api: TestClient) -> None:
+    bad = HEADER + LOG.replace("2024-05-01T22:00:00Z", "yesterday")
+    assert_error(api.post(TCD_URL, content=bad, headers=CSV), 422, "time")

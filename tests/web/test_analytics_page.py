@@ -97,3 +97,25 @@ def test_bad_log_shows_its_problems(dashboard: Any, tmp_path: Path) -> None:
     assert not tb.css(d, "#analytics-border")
     d.execute_script("document.getElementById('analytics').scrollIntoView()")
     tb.screenshot(d, "analytics-problems")
+
+
+def test_synthetic_example_charts_and_comparison_with_the_model(dashboard: Any) -> None:
+    """The shipped synthetic log: time/cost–distance charts per section, then observed vs model."""
+    d = dashboard
+    path = Path(__file__).resolve().parents[2] / "examples" / "shipment-log-synthetic.csv"
+    _upload(d, path)
+    _wait_for_answer(d, path)
+    assert not d.find_element("id", "analytics-error").text
+    tb.wait_for(lambda: tb.css(d, "#analytics-tcd .tcd-chart svg"), what="the time/cost-distance charts")
+    sections = {e.get_attribute("data-section") for e in tb.css(d, "#analytics-tcd .tcd-chart")}
+    assert "urumqi → poti" in sections, sections
+    d.find_element("id", "analytics-compare").click()
+    tb.wait_for(lambda: tb.css(d, "#analytics-ranking tbody tr") or d.find_element("id", "analytics-error").text,
+                what="the comparison with the model")
+    assert not d.find_element("id", "analytics-error").text
+    assert "along the observed path" in d.find_element("id", "analytics-calibration").text
+    assert not (logged := tb.errors(d)), logged
+    d.execute_script("document.getElementById('analytics-tcd').scrollIntoView()")
+    tb.screenshot(d, "analytics-tcd")
+    d.execute_script("document.getElementById('analytics-calibration').scrollIntoView()")
+    tb.screenshot(d, "analytics-calibration")

@@ -20,7 +20,7 @@ Nothing is stored and no job is started: the body limit of the server (1 MiB by 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response
@@ -240,3 +240,79 @@ async def cpmm(request: Request, network: NetworkQuery = None) -> Response:
     with 422, each problem naming the line (``upload.csv:3``, ``upload.parquet:row 2``) and column.
     """
     return await analyse(request, network, _cpmm)
+
+
+TcdPoints = Annotated[bool, Query(description="Also answer every trip's points (one row per event); they can be "
+                                  "large. The charts draw the median and the p10–p90 band either way.")]
+
+
+def _tcd(points: bool) -> Callable[[ShipmentLog], dict[str, Any]]:
+    def compute(log: ShipmentLog) -> dict[str, Any]:
+        from corridor.analytics import tcd
+        from corridor.report import tcd_figures
+
+        d = tcd(log).to_dict()
+        charts = [{"name": name, "svg": str(fig)} for name, fig in tcd_figures(d)]
+        if not points:
+            d.pop("points")
+        return {**d, "charts": charts}
+
+    return compute
+
+
+@router.post("/tcd", summary="Time/cost–distance of a shipment log", openapi_extra=LOG_BODY,
+             responses=answer_schema({
+                 "corridors": "Per section, at each waypoint (or distance step): distance_km and the p10, p50 and "
+                              "p90 of the cumulative time (elapsed_h_*) and cost (cumulative_usd_*).",
+                 "stops": "Each stop: shipment, label (border Dostyk, port Aktau …), distance_km, hours, cost_usd.",
+                 "charts": "Per section: name and svg, the time/cost–distance chart (median and p10–p90 band, "
+                           "labelled steps at borders and ports).",
+             }))
+async def time_cost_distance(request: Request, network: NetworkQuery = None, points: TcdPoints = False) -> Response:
+    """UNESCAP time/cost–distance of a shipment log: cumulative time and cost against distance, per section.
+
+    The body is the log, as for ``/api/analytics/cpmm``. The answer is ``corridor analytics tcd
+    --json`` (without the per-trip ``points`` unless ``?points=true``) plus one inline SVG chart
+    per section (``charts``), drawn by the report stack.
+    """
+    return await analyse(request, network, _tcd(points))
+
+
+Statistic = Annotated[Literal["mean", "p50"], Query(
+    description="The observed statistic compared with the model and written into the scenario: mean (the "
+    "dataset's times are averages) or p50.")]
+By = Annotated[Literal["generalized", "cost", "time", "co2", "risk"], Query(
+    description="How the planner ranks the model's best route for each origin, destination and cargo.")]
+
+
+@router.post("/calibrate", summary="Observed vs model, and a suggested recalibration", openapi_extra=LOG_BODY,
+             responses=answer_schema({
+                 "ranking": "Transfers and legs, worst disagreement first: what, id, kind, at, n, observed_h, "
+                            "model_h, difference_h, ratio, score = |ln(observed / model)|.",
+                 "recalibration": "The changes of the suggested scenario (factor or add_h per transfer).",
+                 "transfers": "Per network transfer matched by observed stops: n, observed mean/p10/p50/p90 h, "
+                              "model_h, difference_h, ratio.",
+                 "legs": "Per pair of consecutive observed nodes: n, observed hours, model hours.",
+                 "trips": "Per trip: observed and model door-to-door hours, the model path compared.",
+                 "unmatched": "Trips, stops and legs that could not be compared, with the reason.",
+             }))
+async def calibrate(request: Request, network: NetworkQuery = None, statistic: Statistic = "mean",
+                    min_observations: Annotated[int, Query(ge=1, le=100_000)] = 3,
+                    top: Annotated[int | None, Query(ge=1, le=10_000)] = None, by: By = "generalized") -> Response:
+    """Compare a shipment log with the model's itineraries on the server's network (``corridor analytics calibrate``).
+
+    The body is the log, as for ``/api/analytics/cpmm``; its node ids and commodities must be the
+    server network's. The answer is ``corridor analytics calibrate --json`` plus ``scenario_yaml``:
+    the suggested recalibration as a scenario file (``change_time`` per disagreeing transfer),
+    ready to validate and run with ``/api/scenarios``.
+    """
+    ds = await dataset(request)
+
+    def compute(log: ShipmentLog) -> dict[str, Any]:
+        from corridor.analytics import compare
+
+        r = compare(log, ds.network, min_observations=min_observations, statistic=statistic,
+                    route_options={"by": by})
+        return {**r.to_dict(top), "scenario_yaml": r.scenario_yaml(top, base=ds.name)}
+
+    return await analyse(request, network, compute)

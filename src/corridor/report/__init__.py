@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-from corridor.report._analytics import render_cpmm, render_tcd, write_cpmm, write_tcd
+from corridor.report._analytics import render_cpmm, render_tcd, tcd_figures, write_cpmm, write_tcd
 from corridor.report._assignment import render_assignment, write_assignment
 from corridor.report._calibration import render_calibration
 from corridor.report._comparison import render_comparisons, write_comparisons
@@ -39,6 +39,7 @@ __all__ = [
     "render_routes",
     "render_sweep",
     "render_tcd",
+    "tcd_figures",
     "write_assignment",
     "write_comparisons",
     "write_cpmm",

@@ -26,7 +26,7 @@ from corridor.report import _fmt
 from corridor.report._page import Markup, card, esc, join, page_or_div, table, tag, write_page
 from corridor.report._svg import BASE, BLUE, SKY, VERMILLION, _svg, _text, _y_label, coord, text_width
 
-__all__ = ["render_cpmm", "render_tcd", "strip_chart", "tcd_chart", "write_cpmm", "write_tcd"]
+__all__ = ["render_cpmm", "render_tcd", "strip_chart", "tcd_chart", "tcd_figures", "write_cpmm", "write_tcd"]
 
 Json = Mapping[str, Any]
 
@@ -360,6 +360,24 @@ def _tcd_sections(tcd: Json | None, *, small: bool = False) -> list[Markup]:
         if not small:
             out.append(_waypoint_table(tcd, keys))
     return out
+
+
+def tcd_figures(tcd: Json, *, trips: bool = False) -> list[tuple[str, Markup]]:
+    """One time/cost–distance figure per corridor group, for a page of their own (the dashboard).
+
+    Parameters
+    ----------
+    tcd
+        :meth:`corridor.analytics.TCDResult.to_dict` (``points`` may be left out when ``trips`` is false).
+    trips
+        Draw single trips too (thin lines, at most ``MAX_TRIP_LINES``), not only the median and band.
+
+    Returns
+    -------
+    list of (str, Markup)
+        The group's name (``"dostyk → poti"``) and its ``<figure>`` (inline SVG and caption).
+    """
+    return [(name, _tcd_figure(tcd, name, keys, small=not trips)) for name, keys in _groups(tcd)]
 
 
 def _overall(d: Json, key: str, ind: str, stat: str) -> float | None:

@@ -1,8 +1,12 @@
 // The corridor performance panel: upload a shipment log (CSV or Parquet) to POST /api/analytics/cpmm and show the
-// CAREC CPMM indicators: TFI1/TFI2 by border crossing, trip indicators by section, a TFI1 histogram per BCP.
+// CAREC CPMM indicators: TFI1/TFI2 by border crossing, trip indicators by section, a TFI1 histogram per BCP; then
+// the UNESCAP time/cost-distance chart of each section (POST /api/analytics/tcd, charts drawn by the server's report
+// stack) and, on request, the comparison with the model (POST /api/analytics/calibrate): the transfer and leg times
+// that disagree most and the suggested recalibration as a scenario file to download.
 // A rejected log shows its problems one by one (line, column, message).
 import { esc, postBody, query } from "./api.js";
 import { histogramChart } from "./chart.js";
+import { runAndCompare } from "./scenario.js";
 
 const $ = (id) => document.getElementById(id);
 const num = (x, d = 0) => (typeof x === "number" && Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "–");
@@ -102,12 +106,69 @@ function showProblems(err, fileName) {
   }
 }
 
-export function initAnalytics(setStatus) {
+// The server's SVG charts (inline, from the report stack: text escaped there) under a heading.
+export function showTcd(d) {
+  const box = document.createElement("div");
+  box.id = "analytics-tcd";
+  box.innerHTML = "<h3>Time/cost–distance</h3><p class=\"note\">UNESCAP method: cumulative time and cost against "
+    + "distance; vertical steps are stops (borders, ports, transshipment). Median and p10–p90 band per section.</p>"
+    + (d.charts || []).map((c) => `<div class="tcd-chart" data-section="${esc(c.name)}">${c.svg}</div>`).join("");
+  $("analytics-results").append(box);
+}
+
+const RANK_ROWS = 15;
+
+// The comparison with the model: worst disagreements first, what could not be compared, the scenario to download.
+export function showCalibration(state, setStatus, d, fileName) {
+  const box = $("analytics-calibration");
+  const stat = d.statistic === "p50" ? "median" : "mean";
+  const rows = (d.ranking || []).slice(0, RANK_ROWS).map((r) => `<tr data-id="${esc(r.id)}"><td class="text">${esc(r.what)}</td>`
+    + `<td class="text">${esc(r.id)}</td><td>${num(r.n)}</td><td>${num(r.observed_h, 1)}</td><td>${num(r.model_h, 1)}</td>`
+    + `<td>${num(r.difference_h, 1)}</td><td>${num(r.ratio, 2)}</td></tr>`).join("");
+  const paths = {};
+  for (const t of d.trips || []) paths[t.model_path] = (paths[t.model_path] || 0) + 1;
+  const onBest = (d.trips || []).filter((t) => t.on_best_route).length;
+  const pathText = Object.entries(paths).map(([k, v]) => `${num(v)} along the ${k === "observed" ? "observed path"
+    : k === "via" ? "observed nodes" : "model's best route"}`).join(", ");
+  const changes = (d.recalibration || []).length;
+  box.innerHTML = `<h3>Observed vs model</h3><p class="note">Observed ${stat} against the model's time, worst `
+    + `disagreement first (|ln(observed / model)|, at least ${num(d.min_observations)} observations). Trips compared: `
+    + `${esc(pathText) || "none"}; ${num(onBest)} on the model's best route.</p>`
+    + `<table id="analytics-ranking"><thead><tr><th class="text">what</th><th class="text">id</th><th>n</th>`
+    + `<th>observed h</th><th>model h</th><th>difference h</th><th>ratio</th></tr></thead><tbody>${rows}</tbody></table>`
+    + `<p class="note" id="analytics-unmatched">${num((d.unmatched || []).length)} trips, stops or legs could not be compared.</p>`;
+  if (changes) {
+    const url = URL.createObjectURL(new Blob([d.scenario_yaml], { type: "application/yaml" }));
+    const name = `recalibrated-${fileName.replace(/\.[^.]*$/, "")}.yaml`;
+    box.insertAdjacentHTML("beforeend", `<p><a id="analytics-scenario" href="${url}" download="${esc(name)}">Download the `
+      + `suggested recalibration</a> (${num(changes)} change${changes === 1 ? "" : "s"}: a scenario file; run it with `
+      + "<code>corridor scenario run</code>) <button type=\"button\" id=\"analytics-run\" class=\"run-button\">Run it "
+      + "against the baseline</button></p>");
+    $("analytics-run").addEventListener("click", () => {
+      document.getElementById("scenario").scrollIntoView();
+      runAndCompare(state, setStatus, { yaml: d.scenario_yaml }, "the recalibrated model");
+    });
+  }
+}
+
+async function analyse(file, setStatus) {
+  const params = query({ network: $("analytics-check").checked ? "eurasia" : "" });
+  const type = contentType(file.name);
+  showCpmm(await postBody(`/api/analytics/cpmm${params}`, file, type), file.name);
+  setStatus(`${file.name}: CPMM indicators; drawing the time/cost–distance charts…`);
+  showTcd(await postBody(`/api/analytics/tcd${params}`, file, type));
+  $("analytics-compare-row").hidden = false;
+  setStatus(`${file.name}: CPMM indicators and time/cost–distance`);
+}
+
+export function initAnalytics(state, setStatus) {
   $("analytics-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const file = $("analytics-file").files[0];
     $("analytics-error").textContent = "";
     $("analytics-results").replaceChildren();
+    $("analytics-calibration").replaceChildren();
+    $("analytics-compare-row").hidden = true;
     if (!file) {
       $("analytics-error").textContent = "Choose a shipment log first (.csv or .parquet).";
       return;
@@ -115,14 +176,30 @@ export function initAnalytics(setStatus) {
     $("analytics-submit").disabled = true;
     setStatus(`Reading ${file.name}…`);
     try {
-      const url = `/api/analytics/cpmm${query({ network: $("analytics-check").checked ? "eurasia" : "" })}`;
-      showCpmm(await postBody(url, file, contentType(file.name)), file.name);
-      setStatus(`${file.name}: CPMM indicators`);
+      await analyse(file, setStatus);
     } catch (err) {
       showProblems(err, file.name);
       setStatus(`${file.name} was rejected`);
     } finally {
       $("analytics-submit").disabled = false;
+    }
+  });
+  $("analytics-compare").addEventListener("click", async () => {
+    const file = $("analytics-file").files[0];
+    if (!file) return;
+    $("analytics-compare").disabled = true;
+    $("analytics-error").textContent = "";
+    setStatus(`${file.name}: comparing with the model…`);
+    try {
+      const params = query({ statistic: $("analytics-statistic").value });
+      showCalibration(state, setStatus, await postBody(`/api/analytics/calibrate${params}`, file,
+        contentType(file.name)), file.name);
+      setStatus(`${file.name}: observed vs model`);
+    } catch (err) {
+      showProblems(err, file.name);
+      setStatus(`${file.name}: the comparison failed`);
+    } finally {
+      $("analytics-compare").disabled = false;
     }
   });
 }

@@ -21,7 +21,7 @@ async function start() {
   window.corridorMap = state;  // for tests and the browser console
   initPlanner(state, setStatus);
   initHub(setStatus);
-  initAnalytics(setStatus);
+  initAnalytics(state, setStatus);
   const scenarios = initScenarios(state, setStatus);
   const problems = [];
   try {
