@@ -307,6 +307,7 @@ def test_unroutable_trips_are_listed_or_fail(net: Network) -> None:
     assert "where it starts" in row["reason"]
     trip = r.trips.set_index("shipment").loc["L1"]
     assert pd.isna(trip["model_path"]) and pd.isna(trip["model_h"]) and not trip["on_best_route"]
+    assert set(u.loc[(u["what"] == "leg") & (u["shipment"] == "L1"), "reason"]) == {"the trip has no model route"}
     with pytest.raises(InputError, match="where it starts"):
         compare(_log([loop]), net)
 

@@ -500,7 +500,9 @@ def _legs(visits: pd.DataFrame, trips: pd.DataFrame, positions: pd.DataFrame) ->
     legs["model_run_h"] = legs["run_b"] - legs["run_a"]
     bad = legs[~ok]
     unmatched = pd.DataFrame({"shipment": bad["shipment"], "what": "leg", "item": bad["from"] + " → " + bad["to"],
-                              "where": bad["where"], "reason": "not both on the model route in this order"})
+                              "where": bad["where"],
+                              "reason": np.where(bad["route_key"].isna(), "the trip has no model route",
+                                                 "not both on the model route in this order")})
     return legs[ok], unmatched
 
 
