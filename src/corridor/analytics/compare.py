@@ -3,8 +3,8 @@
 Each trip of a log (one ``departure`` … one ``arrival``) is compared with a model itinerary
 planned by :func:`corridor.routing.plan_routes` for the same origin node, destination node and
 commodity and, as far as the network allows, along the **path the shipment actually took**: the
-sequence of node ids its events visit (:func:`_visits`: consecutive events at one node merged,
-rows without a node id left out). Per distinct observed path (a log has few) the compared route
+sequence of node ids its events visit in time order (consecutive events at one node are one
+visit; rows without a node id are left out). Per distinct observed path (a log has few) the compared route
 (``model_path``) is, in this order:
 
 1. ``observed``: ``via`` = the path's intermediate nodes in order and ``avoid_nodes`` = every
@@ -13,7 +13,8 @@ rows without a node id left out). Per distinct observed path (a log has few) the
 2. ``via``: the intermediate nodes alone, when (1) has no route (a sparse log naming only stops:
    the planner fills in the nodes between them);
 3. ``best``: the planner's best route for the origin, destination and cargo, when (2) has no route
-   or is no different from it (no intermediate node), or when the path visits a node twice.
+   or would be no different from it (no intermediate node), or when the path visits a node twice
+   (or does not start at the origin and end at the destination).
 
 The best route of every (origin, destination, commodity) is also planned (once) for the trip
 table. Then:
@@ -364,8 +365,11 @@ def _plan(network: Network, trips: pd.DataFrame, options: Mapping[str, Any]) -> 
     for key, o, d, c, text in paths.itertuples(index=False):
         path, pkey = text.split(" "), f"{key}|{text}"
         inner = path[1:-1]
-        if path[0] == o and path[-1] == d and len(set(path)) == len(path) and inner:
-            for how, extra in (("observed", {"avoid_nodes": sorted(avoid | (every - set(path)))}), ("via", {})):
+        tries: list[tuple[str, dict[str, Any]]] = [("observed", {"avoid_nodes": sorted(avoid | (every - set(path)))})]
+        if inner:   # without intermediate nodes, "via" would be the best route itself
+            tries.append(("via", {}))
+        if path[0] == o and path[-1] == d and len(set(path)) == len(path):
+            for how, extra in tries:
                 got = _try_plan(network, o, d, c, opts, via=inner, **extra)
                 if not isinstance(got, str):
                     routes[f"{how}|{pkey}"] = got
