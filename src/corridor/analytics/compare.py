@@ -334,6 +334,23 @@ def _try_plan(network: Network, o: str, d: str, c: str, options: Mapping[str, An
         return f"no model route: {e}"
 
 
+def _along(network: Network, o: str, d: str, c: str, path: list[str], options: Mapping[str, Any],
+           every: set[str]) -> tuple[str, Route] | None:
+    """The route along an observed path (``observed``, else ``via``), or None: then the best route is compared."""
+    if path[0] != o or path[-1] != d or len(set(path)) != len(path):
+        return None   # a loop, or ends that are not the trip's: no path to plan along
+    inner = path[1:-1]
+    avoid = sorted(set(options.get("avoid_nodes", ())) | (every - set(path)))
+    tries: list[tuple[str, dict[str, Any]]] = [("observed", {"avoid_nodes": avoid})]
+    if inner:   # without intermediate nodes, "via" would be the best route itself
+        tries.append(("via", {}))
+    for how, extra in tries:
+        got = _try_plan(network, o, d, c, options, via=inner, **extra)
+        if not isinstance(got, str):
+            return how, got
+    return None
+
+
 def _plan(network: Network, trips: pd.DataFrame, options: Mapping[str, Any]) -> tuple[dict[str, Route], pd.DataFrame,
                                                                                       pd.DataFrame]:
     """Best route per (origin, destination, commodity) and compared route per observed path.
@@ -345,7 +362,6 @@ def _plan(network: Network, trips: pd.DataFrame, options: Mapping[str, Any]) -> 
     routes: dict[str, Route] = {}
     reasons: dict[str, str] = {}
     opts = {**options, "compiled": options.get("compiled") or network.compile()}
-    avoid = set(options.get("avoid_nodes", ()))
     for key, o, d, c in trips[["od_key", "origin", "destination", "commodity"]].drop_duplicates().itertuples(
             index=False):
         if not o or not d:
@@ -363,19 +379,12 @@ def _plan(network: Network, trips: pd.DataFrame, options: Mapping[str, Any]) -> 
     routable = (trips["origin"] != "") & (trips["destination"] != "") & (trips["origin"] != trips["destination"])
     paths = trips.loc[routable, ["od_key", "origin", "destination", "commodity", "path"]].drop_duplicates()
     for key, o, d, c, text in paths.itertuples(index=False):
-        path, pkey = text.split(" "), f"{key}|{text}"
-        inner = path[1:-1]
-        tries: list[tuple[str, dict[str, Any]]] = [("observed", {"avoid_nodes": sorted(avoid | (every - set(path)))})]
-        if inner:   # without intermediate nodes, "via" would be the best route itself
-            tries.append(("via", {}))
-        if path[0] == o and path[-1] == d and len(set(path)) == len(path):
-            for how, extra in tries:
-                got = _try_plan(network, o, d, c, opts, via=inner, **extra)
-                if not isinstance(got, str):
-                    routes[f"{how}|{pkey}"] = got
-                    chosen[pkey] = (how, f"{how}|{pkey}")
-                    break
-        if pkey not in chosen and f"best|{key}" in routes:
+        pkey = f"{key}|{text}"
+        along = _along(network, o, d, c, text.split(" "), opts, every)
+        if along is not None:
+            routes[f"{along[0]}|{pkey}"] = along[1]
+            chosen[pkey] = (along[0], f"{along[0]}|{pkey}")
+        elif f"best|{key}" in routes:
             chosen[pkey] = ("best", f"best|{key}")
     pk = trips["od_key"] + "|" + trips["path"]
     trips = trips.assign(model_path=pk.map({k: v[0] for k, v in chosen.items()}),
