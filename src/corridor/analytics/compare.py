@@ -1,32 +1,50 @@
 """Observed vs model: shipment-log stops and legs against the route planner's itinerary.
 
-For every trip of a log (one ``departure`` … one ``arrival``) the route planner
-(:func:`corridor.routing.plan_routes`) plans the model route for the same origin node,
-destination node and commodity (each distinct triple once). Then:
+Each trip of a log (one ``departure`` … one ``arrival``) is compared with a model itinerary
+planned by :func:`corridor.routing.plan_routes` for the same origin node, destination node and
+commodity and, as far as the network allows, along the **path the shipment actually took**: the
+sequence of node ids its events visit in time order (consecutive events at one node are one
+visit; rows without a node id are left out). Per distinct observed path (a log has few) the compared route
+(``model_path``) is, in this order:
+
+1. ``observed``: ``via`` = the path's intermediate nodes in order and ``avoid_nodes`` = every
+   network node off the path, which forces exactly the observed path when the log names every
+   node (as synthetic logs do);
+2. ``via``: the intermediate nodes alone, when (1) has no route (a sparse log naming only stops:
+   the planner fills in the nodes between them);
+3. ``best``: the planner's best route for the origin, destination and cargo, when (2) has no route
+   or would be no different from it (no intermediate node), or when the path visits a node twice
+   (or does not start at the origin and end at the destination).
+
+The best route of every (origin, destination, commodity) is also planned (once) for the trip
+table. Then:
 
 - **Stops.** Each observed stop pair is matched with a transfer of the network by node and kind
   (:data:`STOP_KINDS`): a border crossing (``border_entry`` … ``border_exit``) with a
-  ``border-clearance`` transfer at its node (its ``bcp`` when the rows have no node), a port call with
-  ``port-handling``, a transshipment with ``gauge-change`` or ``transshipment``. The transfer the
-  model route applies at that node is taken first; when the route does not stop there, the
-  network's only transfer of that kind at the node is taken, or, of several, the only one whose
-  modes admit the modes of the stop's start row (way in) and end row (way out) (:data:`LOG_MODES`);
-  otherwise the stop is unmatched (with the reason). Inspections, waits, loading and unloading have no transfer in the
-  model and are not compared.
-- **Legs.** Consecutive events of a trip at the same node make one visit; a leg is the time from
-  the last event of a visit to the first event of the next one (rows with no node id are left
-  out). The model's time for it runs from leaving the first node to reaching the second on the
-  model route: the legs between them plus the model's stops at the nodes in between
-  (``model_h``; ``model_run_h`` is the running time alone). A leg whose ends are not both on the
-  model route, in that order, is unmatched.
-- **Ranking.** Transfers and legs with at least ``min_observations`` observations, ordered by
-  the disagreement ``|ln(observed p50 / model)|`` (a factor 2 too slow and a factor 2 too fast
-  rank alike); a model time of 0 h against a positive median (or the reverse) ranks first
+  ``border-clearance`` transfer at its node (its ``bcp`` when the rows have no node), a port call
+  with ``port-handling``, a transshipment with ``gauge-change`` or ``transshipment``. The transfer
+  the compared route applies at that node is taken first (which of a node's ``-in`` and ``-out``
+  transfers follows from the route itself). Only when the route does not stop there (mostly on a
+  ``best`` route that goes another way) the network's only transfer of that kind at the node is
+  taken or, of several, the only one whose modes admit the modes of the stop's start row (way in)
+  and end row (way out) (:data:`LOG_MODES`); otherwise the stop is unmatched (with the reason).
+  Inspections, waits, loading and unloading have no transfer in the model and are not compared.
+- **Legs.** A leg is the time from the last event of a visit to the first event of the next one.
+  The model's time for it runs from leaving the first node to reaching the second on the compared
+  route: the legs between them plus the route's stops at the nodes in between (``model_h``;
+  ``model_run_h`` is the running time alone). A leg whose ends are not both on the compared route,
+  in that order, is unmatched.
+- **Statistic.** The dataset's transfer times are averages (the CAREC CPMM publishes averages), so
+  by default the observed **mean** is compared (``statistic="mean"``); ``statistic="p50"`` compares
+  the median. ``observed_h`` is the chosen statistic.
+- **Ranking.** Transfers and legs with at least ``min_observations`` observations, ordered by the
+  disagreement ``|ln(observed_h / model_h)|`` (a factor 2 too slow and a factor 2 too fast rank
+  alike); a model time of 0 h against a positive observation (or the reverse) ranks first
   (infinite score), and ties are ordered by the difference in hours.
 - **Recalibration.** :meth:`ModelComparison.scenario_yaml` writes a scenario with one
-  ``change_time`` per disagreeing transfer (``factor`` = observed p50 / model, 4 significant
-  digits; ``add_h`` = observed p50 where the model's time is 0 h), so that running it makes the
-  model's transfer times the observed medians.
+  ``change_time`` per disagreeing transfer (``factor`` = observed statistic / model, 4 significant
+  digits; ``add_h`` = the observed statistic where the model's time is 0 h), so that running it
+  makes the model's transfer times the observed statistic.
 
 Unknown commodities and node ids raise :class:`~corridor.exceptions.InputError` naming the log
 rows; a trip the planner cannot route is listed in ``unmatched`` (the run fails only when no
@@ -52,7 +70,8 @@ from corridor.model import Network
 from corridor.routing import NoRoute, Route, plan_routes
 from corridor.validation import unknown
 
-__all__ = ["FACTOR_DIGITS", "LOG_MODES", "MIN_OBSERVATIONS", "STOP_KINDS", "ModelComparison", "compare"]
+__all__ = ["FACTOR_DIGITS", "LOG_MODES", "MIN_OBSERVATIONS", "MODEL_PATHS", "STATISTICS", "STOP_KINDS",
+           "ModelComparison", "compare"]
 
 #: Observed stop kind (:data:`corridor.analytics.logs.STOP_PAIRS`) → the transfer kinds it is matched with.
 STOP_KINDS: dict[str, tuple[str, ...]] = {
@@ -66,20 +85,25 @@ LOG_MODES: dict[str, tuple[str, ...]] = {
     "road": ("road",), "rail": ("rail-1520", "rail-1435"), "sea": ("sea", "feeder"), "rail-ferry": ("rail-ferry",),
     "ferry": ("rail-ferry", "feeder"), "river": (), "air": (),
 }
-#: Assumption: fewer observations than this give no median worth ranking or recalibrating on (a
+#: Assumption: fewer observations than this give no statistic worth ranking or recalibrating on (a
 #: median of 3 is the smallest that is not a mean of the two values or the value itself).
 MIN_OBSERVATIONS = 3
+#: Observed statistics that may be compared with the model: the mean (default: the dataset's
+#: transfer times are averages, as the CAREC CPMM publishes them) or the median.
+STATISTICS: tuple[str, ...] = ("mean", "p50")
+#: How a trip's compared route was planned, in the order tried (see the module docstring).
+MODEL_PATHS: tuple[str, ...] = ("observed", "via", "best")
 #: Significant digits of a suggested ``change_time`` factor (relative error below 5e-4).
 FACTOR_DIGITS = 4
 
-_TRANSFER_COLS = ["transfer", "node", "kind", "n", "observed_mean_h", "observed_p10_h", "observed_p50_h",
-                  "observed_p90_h", "model_h", "difference_h", "ratio", "on_model_route"]
-_LEG_COLS = ["from", "to", "n", "observed_mean_h", "observed_p10_h", "observed_p50_h", "observed_p90_h",
-             "model_run_h", "model_h", "difference_h", "ratio"]
-_TRIP_COLS = ["shipment", "commodity", "section", "origin", "destination", "observed_h", "model_h", "ratio",
-              "follows_model_route", "stops_matched", "where"]
+_OBSERVED_COLS = ["n", "observed_mean_h", "observed_p10_h", "observed_p50_h", "observed_p90_h", "observed_h"]
+_TRANSFER_COLS = ["transfer", "node", "kind", *_OBSERVED_COLS, "model_h", "difference_h", "ratio", "on_model_route"]
+_LEG_COLS = ["from", "to", *_OBSERVED_COLS, "model_run_h", "model_h", "difference_h", "ratio"]
+_TRIP_COLS = ["shipment", "commodity", "section", "origin", "destination", "observed_h", "model_path", "model_h",
+              "ratio", "best_model_h", "on_best_route", "stops_matched", "where"]
 _UNMATCHED_COLS = ["shipment", "what", "item", "where", "reason"]
-_RANK_COLS = ["what", "id", "kind", "at", "n", "observed_p50_h", "model_h", "difference_h", "ratio", "score"]
+_RANK_COLS = ["what", "id", "kind", "at", "n", "observed_h", "model_h", "difference_h", "ratio", "score"]
+_STAT_NAMES = {"mean": "mean", "p50": "median (p50)"}
 
 
 def _fmt(x: Any) -> str:
@@ -94,23 +118,29 @@ class ModelComparison:
     ----------
     transfers
         One row per network transfer matched by observed stops: ``transfer, node, kind, n``,
-        observed ``mean/p10/p50/p90`` hours, ``model_h`` (the transfer's time in the network),
-        ``difference_h`` (p50 − model), ``ratio`` (p50 / model; NaN when the model says 0 h) and
-        ``on_model_route`` (some observation was matched on a model route).
+        observed ``mean/p10/p50/p90`` hours, ``observed_h`` (the compared ``statistic``),
+        ``model_h`` (the transfer's time in the network), ``difference_h`` (observed_h − model_h),
+        ``ratio`` (observed_h / model_h; NaN when the model says 0 h) and ``on_model_route`` (some
+        observation was matched on its trip's compared route).
     legs
         One row per pair of consecutive nodes (and model time): ``from, to, n``, observed
-        ``mean/p10/p50/p90`` hours, ``model_run_h``, ``model_h``, ``difference_h``, ``ratio``.
+        ``mean/p10/p50/p90`` hours, ``observed_h``, ``model_run_h``, ``model_h``, ``difference_h``,
+        ``ratio``.
     trips
         One row per trip: ``shipment, commodity, section, origin, destination, observed_h``
-        (arrival − departure), ``model_h`` (the model route door to door), ``ratio``,
-        ``follows_model_route`` (its nodes are model-route nodes, in the route's order),
-        ``stops_matched`` and ``where`` (the departure row).
+        (arrival − departure), ``model_path`` (how the compared route was planned: ``observed``,
+        ``via`` or ``best``, see :data:`MODEL_PATHS`), ``model_h`` (the compared route door to
+        door), ``ratio``, ``best_model_h`` (the planner's best route), ``on_best_route`` (the
+        observed nodes lie on the best route, in its order), ``stops_matched`` and ``where`` (the
+        departure row).
     unmatched
         Trips, stops and legs that could not be compared: ``shipment, what, item, where, reason``.
     min_observations
         Least number of observations for :meth:`ranking`.
     source
         The log's file name.
+    statistic
+        The observed statistic compared and recalibrated on: ``mean`` or ``p50`` (:data:`STATISTICS`).
     """
 
     transfers: pd.DataFrame = field(repr=False)
@@ -119,6 +149,7 @@ class ModelComparison:
     unmatched: pd.DataFrame = field(repr=False)
     min_observations: int = MIN_OBSERVATIONS
     source: str = "log"
+    statistic: str = "mean"
 
     def ranking(self) -> pd.DataFrame:
         """Transfers and legs with at least ``min_observations`` observations, worst disagreement first.
@@ -127,9 +158,10 @@ class ModelComparison:
         -------
         pandas.DataFrame
             Columns ``what`` (``transfer`` or ``leg``), ``id`` (transfer id or ``from → to``),
-            ``kind``, ``at`` (node or ``from → to``), ``n``, ``observed_p50_h``, ``model_h``,
-            ``difference_h``, ``ratio`` and ``score`` = ``|ln(observed p50 / model)|`` (infinite
-            when exactly one of the two is 0 h), ordered by score then by ``|difference_h|``.
+            ``kind``, ``at`` (node or ``from → to``), ``n``, ``observed_h`` (the observed
+            :attr:`statistic`), ``model_h``, ``difference_h``, ``ratio`` and ``score`` =
+            ``|ln(observed_h / model_h)|`` (infinite when exactly one of the two is 0 h), ordered
+            by score then by ``|difference_h|``.
         """
         t = self.transfers.assign(what="transfer", id=self.transfers["transfer"], at=self.transfers["node"])
         legs = self.legs
@@ -138,7 +170,7 @@ class ModelComparison:
         both = pd.concat([t[[c for c in _RANK_COLS if c != "score"]], g[[c for c in _RANK_COLS if c != "score"]]],
                          ignore_index=True)
         both = both[both["n"] >= self.min_observations]
-        obs, mod = both["observed_p50_h"].to_numpy(float), both["model_h"].to_numpy(float)
+        obs, mod = both["observed_h"].to_numpy(float), both["model_h"].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.abs(np.log(obs / mod))
         score = np.where((obs == 0) & (mod == 0), 0.0, score)
@@ -157,23 +189,23 @@ class ModelComparison:
         Returns
         -------
         pandas.DataFrame
-            The :meth:`ranking` rows of transfers with ``factor`` (observed p50 / model, rounded to
+            The :meth:`ranking` rows of transfers with ``factor`` (observed_h / model_h, rounded to
             :data:`FACTOR_DIGITS` significant digits; NaN where the model says 0 h) and ``add_h``
-            (observed p50 where the model says 0 h, else 0).
+            (observed_h where the model says 0 h, else 0).
         """
         r = self.ranking()
         r = r[r["what"] == "transfer"].drop(columns=["what"])
         model = r["model_h"].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            raw = r["observed_p50_h"].to_numpy(float) / model
+            raw = r["observed_h"].to_numpy(float) / model
         factor = [float(f"{x:.{FACTOR_DIGITS}g}") if m > 0 else math.nan for x, m in zip(raw, model, strict=True)]
-        r = r.assign(factor=factor, add_h=np.where(model > 0, 0.0, r["observed_p50_h"].to_numpy(float)))
+        r = r.assign(factor=factor, add_h=np.where(model > 0, 0.0, r["observed_h"].to_numpy(float)))
         keep = (r["factor"] != 1.0) & ~((r["model_h"] == 0) & (r["add_h"] == 0))
         r = r[keep].reset_index(drop=True)
         return r if top is None else r.head(top)
 
     def scenario_yaml(self, top: int | None = None, name: str | None = None, *, base: str = "eurasia") -> str:
-        """A scenario file setting the disagreeing transfers' times to the observed medians.
+        """A scenario file setting the disagreeing transfers' times to the observed :attr:`statistic`.
 
         Parameters
         ----------
@@ -189,10 +221,12 @@ class ModelComparison:
         str
             YAML that :func:`corridor.scenarios.load_scenario` accepts: one ``change_time`` per
             transfer, selected by id (``records: transfers``), with ``factor`` or ``add_h`` and a
-            note giving n, p10/p50/p90 and the model's time.
+            note naming the statistic and giving n, mean, p10/p50/p90 and the model's time.
         """
         rec = self.recalibration(top).merge(
-            self.transfers[["transfer", "observed_p10_h", "observed_p90_h"]], left_on="id", right_on="transfer")
+            self.transfers[["transfer", "observed_mean_h", "observed_p10_h", "observed_p50_h", "observed_p90_h"]],
+            left_on="id", right_on="transfer")
+        stat = _STAT_NAMES[self.statistic]
         stem = Path(self.source).stem or "log"
         changes: list[dict[str, Any]] = []
         for row in rec.to_dict(orient="records"):
@@ -201,18 +235,20 @@ class ModelComparison:
                 args["factor"] = float(row["factor"])
             else:
                 args["add_h"] = round(float(row["add_h"]), 3)
-            note = (f"{int(row['n'])} observed {row['kind']} stops at {row['at']} (LOG): p50 "
-                    f"{_fmt(row['observed_p50_h'])} h, p10 {_fmt(row['observed_p10_h'])} h, p90 "
-                    f"{_fmt(row['observed_p90_h'])} h; the network says {_fmt(row['model_h'])} h")
+            note = (f"{int(row['n'])} observed {row['kind']} stops at {row['at']} (LOG), set to their {stat}: "
+                    f"mean {_fmt(row['observed_mean_h'])} h, p10 {_fmt(row['observed_p10_h'])} h, p50 "
+                    f"{_fmt(row['observed_p50_h'])} h, p90 {_fmt(row['observed_p90_h'])} h; the network says "
+                    f"{_fmt(row['model_h'])} h")
             changes.append({"change_time": args, "note": note})
         description = (
             f"Suggested recalibration derived from the shipment log {Path(self.source).name} by comparing its "
-            f"observed stops with the route planner's itineraries (corridor.analytics.compare). Each change sets a "
-            f"transfer's dwell time to the median (p50) of its observed stops. Rule: transfers with at least "
-            f"{self.min_observations} observations, ordered by |ln(observed p50 / model)|, worst first"
+            f"observed stops with the route planner's itineraries along the paths the shipments took "
+            f"(corridor.analytics.compare). Each change sets a transfer's dwell time to the {stat} of its observed "
+            f"stops (statistic: {self.statistic}). Rule: transfers with at least {self.min_observations} "
+            f"observations, ordered by |ln(observed {self.statistic} / model)|, worst first"
             + (f", the first {top}" if top is not None else "")
-            + "; the number of observations of each value is in its note. The medians are observations of this "
-            "log only, not published figures.")
+            + f"; the number of observations of each value is in its note. The {stat} values are observations of "
+            "this log only, not published figures.")
         doc = {
             "name": name or f"calibrated-{stem}",
             "description": description,
@@ -253,7 +289,8 @@ class ModelComparison:
         rank["score"] = rank["score"].replace([np.inf, -np.inf], np.nan)
         rec = self.recalibration(top)
         rec["score"] = rec["score"].replace([np.inf, -np.inf], np.nan)
-        return {"source": self.source, "min_observations": self.min_observations, "ranking": _records(rank),
+        return {"source": self.source, "statistic": self.statistic, "min_observations": self.min_observations,
+                "ranking": _records(rank),
                 "recalibration": _records(rec),
                 **{k: _records(getattr(self, k)) for k in ("transfers", "legs", "trips", "unmatched")}}
 
@@ -278,36 +315,85 @@ def _check_known(f: pd.DataFrame, network: Network) -> None:
         raise InputError(problems[:MAX_PROBLEMS])
 
 
-def _trip_ends(f: pd.DataFrame) -> pd.DataFrame:
+def _trip_ends(f: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
+    """One row per trip: ends, times, ``od_key`` (origin|destination|commodity) and ``path`` (visited nodes)."""
     dep = f[f["event"] == "departure"].set_index("shipment")
     arr = f[f["event"] == "arrival"].set_index("shipment")
     t = pd.DataFrame({"commodity": dep["commodity"], "origin": dep["node"], "destination": arr["node"],
                       "departure": dep["time"], "arrival": arr["time"], "where": dep["where"]})
-    t["route_key"] = t["origin"] + "|" + t["destination"] + "|" + t["commodity"]
+    t["od_key"] = t["origin"] + "|" + t["destination"] + "|" + t["commodity"]
+    t["path"] = visits.groupby("shipment")["node"].agg(" ".join).reindex(t.index).fillna("")
     return t.rename_axis("shipment").reset_index()
 
 
-def _plan(network: Network, trips: pd.DataFrame, options: Mapping[str, Any]) -> tuple[dict[str, Route], pd.DataFrame]:
-    """One model route per distinct (origin, destination, commodity); trips without one, with the reason."""
+def _try_plan(network: Network, o: str, d: str, c: str, options: Mapping[str, Any], **extra: Any) -> Route | str:
+    """The planner's best route under ``options`` and ``extra``, or the reason it has none."""
+    try:
+        return plan_routes(network, o, d, cargo=c, **{**options, **extra}).routes[0]
+    except NoRoute as e:
+        return f"no model route: {e}"
+
+
+def _along(network: Network, o: str, d: str, c: str, path: list[str], options: Mapping[str, Any],
+           every: set[str]) -> tuple[str, Route] | None:
+    """The route along an observed path (``observed``, else ``via``), or None: then the best route is compared."""
+    if path[0] != o or path[-1] != d or len(set(path)) != len(path):
+        return None   # a loop, or ends that are not the trip's: no path to plan along
+    inner = path[1:-1]
+    avoid = sorted(set(options.get("avoid_nodes", ())) | (every - set(path)))
+    tries: list[tuple[str, dict[str, Any]]] = [("observed", {"avoid_nodes": avoid})]
+    if inner:   # without intermediate nodes, "via" would be the best route itself
+        tries.append(("via", {}))
+    for how, extra in tries:
+        got = _try_plan(network, o, d, c, options, via=inner, **extra)
+        if not isinstance(got, str):
+            return how, got
+    return None
+
+
+def _plan(network: Network, trips: pd.DataFrame, options: Mapping[str, Any]) -> tuple[dict[str, Route], pd.DataFrame,
+                                                                                      pd.DataFrame]:
+    """Best route per (origin, destination, commodity) and compared route per observed path.
+
+    Returns the routes by key (``best|<od>``, ``observed|<od>|<path>``, ``via|<od>|<path>``), the
+    trips with ``route_key`` (the compared route; NaN if none), ``model_path`` and ``best_key``, and
+    the unroutable trips with the reason. One planner call per distinct key, never per event.
+    """
     routes: dict[str, Route] = {}
     reasons: dict[str, str] = {}
-    compiled = network.compile()
-    for key, o, d, c in trips[["route_key", "origin", "destination", "commodity"]].drop_duplicates().itertuples(
+    opts = {**options, "compiled": options.get("compiled") or network.compile()}
+    for key, o, d, c in trips[["od_key", "origin", "destination", "commodity"]].drop_duplicates().itertuples(
             index=False):
         if not o or not d:
             reasons[key] = "the departure or the arrival has no node id (lon/lat only)"
         elif o == d:
             reasons[key] = "the trip ends where it starts"
         else:
-            try:
-                routes[key] = plan_routes(network, o, d, cargo=c, compiled=compiled, **options).routes[0]
-            except NoRoute as e:
-                reasons[key] = f"no model route: {e}"
-    bad = trips[trips["route_key"].map(reasons).notna()]
+            got = _try_plan(network, o, d, c, opts)
+            if isinstance(got, str):
+                reasons[key] = got
+            else:
+                routes[f"best|{key}"] = got
+    every = set(network.node_index)
+    chosen: dict[str, tuple[str, str]] = {}   # path key → (model_path, route key)
+    routable = (trips["origin"] != "") & (trips["destination"] != "") & (trips["origin"] != trips["destination"])
+    paths = trips.loc[routable, ["od_key", "origin", "destination", "commodity", "path"]].drop_duplicates()
+    for key, o, d, c, text in paths.itertuples(index=False):
+        pkey = f"{key}|{text}"
+        along = _along(network, o, d, c, text.split(" "), opts, every)
+        if along is not None:
+            routes[f"{along[0]}|{pkey}"] = along[1]
+            chosen[pkey] = (along[0], f"{along[0]}|{pkey}")
+        elif f"best|{key}" in routes:
+            chosen[pkey] = ("best", f"best|{key}")
+    pk = trips["od_key"] + "|" + trips["path"]
+    trips = trips.assign(model_path=pk.map({k: v[0] for k, v in chosen.items()}),
+                         route_key=pk.map({k: v[1] for k, v in chosen.items()}), best_key="best|" + trips["od_key"])
+    bad = trips[trips["route_key"].isna()]
     unmatched = pd.DataFrame({"shipment": bad["shipment"], "what": "trip",
                               "item": bad["origin"] + " → " + bad["destination"] + " (" + bad["commodity"] + ")",
-                              "where": bad["where"], "reason": bad["route_key"].map(reasons)})
-    return routes, unmatched
+                              "where": bad["where"], "reason": bad["od_key"].map(reasons)})
+    return routes, trips, unmatched
 
 
 def _route_tables(routes: Mapping[str, Route]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -427,40 +513,49 @@ def _legs(visits: pd.DataFrame, trips: pd.DataFrame, positions: pd.DataFrame) ->
     legs["model_run_h"] = legs["run_b"] - legs["run_a"]
     bad = legs[~ok]
     unmatched = pd.DataFrame({"shipment": bad["shipment"], "what": "leg", "item": bad["from"] + " → " + bad["to"],
-                              "where": bad["where"], "reason": "not both on the model route in this order"})
+                              "where": bad["where"],
+                              "reason": np.where(bad["route_key"].isna(), "the trip has no model route",
+                                                 "not both on the model route in this order")})
     return legs[ok], unmatched
 
 
-def _stats(obs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """n, mean, p10, p50, p90 of ``hours`` per group, with difference and ratio against ``model_h``."""
+def _stats(obs: pd.DataFrame, by: list[str], statistic: str) -> pd.DataFrame:
+    """n, mean, p10, p50, p90 and ``observed_h`` (the statistic) of ``hours`` per group, against ``model_h``."""
     s = summarise(obs, ["hours"], by).drop(columns=["indicator", "min", "max"])
     s = s.rename(columns={"count": "n", **{c: f"observed_{c}_h" for c in ("mean", "p10", "p50", "p90")}})
     s["n"] = s["n"].astype(int)
-    s["difference_h"] = s["observed_p50_h"] - s["model_h"]
-    s["ratio"] = s["observed_p50_h"] / s["model_h"].where(s["model_h"] > 0)
+    s["observed_h"] = s[f"observed_{statistic}_h"]
+    s["difference_h"] = s["observed_h"] - s["model_h"]
+    s["ratio"] = s["observed_h"] / s["model_h"].where(s["model_h"] > 0)
     return s
+
+
+def _in_order(visits: pd.DataFrame, trips: pd.DataFrame, key: str, positions: pd.DataFrame) -> pd.Series:
+    """Per shipment: whether its visited nodes all lie on the route ``trips[key]``, in the route's order."""
+    seq = visits.merge(trips[["shipment", key]].rename(columns={key: "route_key"}), on="shipment").merge(
+        positions[["route_key", "node", "idx"]], on=["route_key", "node"], how="left")
+    step = seq.groupby("shipment")["idx"].diff()
+    seq["ok"] = seq["idx"].notna() & (step.isna() | (step > 0))
+    return trips["shipment"].map(seq.groupby("shipment")["ok"].all()).fillna(False).astype(bool)
 
 
 def _trip_table(trips: pd.DataFrame, routes: Mapping[str, Route], visits: pd.DataFrame,
                 positions: pd.DataFrame, matched: pd.DataFrame) -> pd.DataFrame:
     t = trips.copy()
+    hours = {k: r.time_h for k, r in routes.items()}
     t["section"] = t["origin"] + " → " + t["destination"]
     t["observed_h"] = (t["arrival"] - t["departure"]).dt.total_seconds() / 3600.0
-    t["model_h"] = t["route_key"].map({k: r.time_h for k, r in routes.items()}).astype(float)
+    t["model_h"] = t["route_key"].map(hours).astype(float)
     t["ratio"] = t["observed_h"] / t["model_h"].where(t["model_h"] > 0)
-    seq = visits.merge(t[["shipment", "route_key"]], on="shipment").merge(
-        positions[["route_key", "node", "idx"]], on=["route_key", "node"], how="left")
-    step = seq.groupby("shipment")["idx"].diff()
-    seq["ok"] = seq["idx"].notna() & (step.isna() | (step > 0))
-    follows = seq.groupby("shipment")["ok"].all()
-    t["follows_model_route"] = t["shipment"].map(follows).fillna(False).astype(bool) & t["model_h"].notna()
+    t["best_model_h"] = t["best_key"].map(hours).astype(float)
+    t["on_best_route"] = _in_order(visits, t, "best_key", positions) & t["best_model_h"].notna()
     t["stops_matched"] = t["shipment"].map(matched.groupby("shipment").size()).fillna(0).astype(int)
     return t[_TRIP_COLS]
 
 
 def compare(log: ShipmentLog, network: Network, *, min_observations: int = MIN_OBSERVATIONS,
-            route_options: Mapping[str, Any] | None = None) -> ModelComparison:
-    """Compare a log's observed stops, legs and trips with the model routes for the same OD and cargo.
+            statistic: str = "mean", route_options: Mapping[str, Any] | None = None) -> ModelComparison:
+    """Compare a log's observed stops, legs and trips with model routes along the paths they took.
 
     Parameters
     ----------
@@ -470,9 +565,14 @@ def compare(log: ShipmentLog, network: Network, *, min_observations: int = MIN_O
         The network whose route planner and transfer times are compared.
     min_observations
         Least number of observations of a transfer or leg to be ranked and recalibrated.
+    statistic
+        The observed statistic compared with the model and written to the scenario: ``"mean"``
+        (default; the dataset's transfer times are averages) or ``"p50"`` (the median).
     route_options
         Keyword options of :func:`corridor.routing.plan_routes` (``by``, ``value_of_time``,
-        ``modes`` …); default: the planner's defaults.
+        ``modes`` …); default: the planner's defaults. The compared routes replace ``via`` by the
+        observed intermediate nodes (and the ``observed`` one adds the nodes off the path to
+        ``avoid_nodes``).
 
     Returns
     -------
@@ -484,10 +584,12 @@ def compare(log: ShipmentLog, network: Network, *, min_observations: int = MIN_O
     ------
     InputError
         A commodity or node id the network does not know (naming the log rows), a bad
-        ``min_observations``, or no trip of the log that the planner can route.
+        ``min_observations`` or ``statistic``, or no trip of the log that the planner can route.
 
     Examples
     --------
+    A sparse log (the stops only) is compared along the planner's route through them (``via``):
+
     >>> from corridor import data
     >>> from corridor.analytics import shipment_log
     >>> import pandas as pd
@@ -498,27 +600,32 @@ def compare(log: ShipmentLog, network: Network, *, min_observations: int = MIN_O
     >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time"]).assign(
     ...     commodity="container", mode="rail")
     >>> r = compare(shipment_log(df), data.load().network, min_observations=1, route_options={"by": "time"})
-    >>> r.transfers[["transfer", "n", "observed_p50_h", "model_h"]].to_dict("records")
-    [{'transfer': 'beyuk-kesik-border', 'n': 1, 'observed_p50_h': 60.0, 'model_h': 40.6}]
+    >>> r.transfers[["transfer", "n", "observed_h", "model_h"]].to_dict("records")
+    [{'transfer': 'beyuk-kesik-border', 'n': 1, 'observed_h': 60.0, 'model_h': 40.6}]
+    >>> r.trips["model_path"].tolist()
+    ['via']
     """
     if isinstance(min_observations, bool) or not isinstance(min_observations, int) or min_observations < 1:
         raise InputError(Problem("min_observations", "", f"must be a whole number ≥ 1, got {min_observations!r}"))
+    if statistic not in STATISTICS:
+        raise InputError(Problem("statistic", "", f"unknown statistic {statistic!r}; expected one of "
+                                                  f"{', '.join(STATISTICS)}"))
     f = log.frame
     _check_known(f, network)
-    trips = _trip_ends(f)
-    routes, unmatched_trips = _plan(network, trips, dict(route_options or {}))
-    if not routes:
+    visits = _visits(f)
+    routes, trips, unmatched_trips = _plan(network, _trip_ends(f, visits), dict(route_options or {}))
+    if trips["route_key"].isna().all():
         raise InputError([Problem(str(r.where), "trip", f"{r.item}: {r.reason}")
                           for r in unmatched_trips.head(MAX_PROBLEMS).itertuples(index=False)])
     model_stops, positions = _route_tables(routes)
-    matched, unmatched_stops = _match_stops(_observed_stops(f), trips, model_stops, network)
-    visits = _visits(f)
-    legs, unmatched_legs = _legs(visits, trips[trips["route_key"].isin(list(routes))], positions)
+    routed = trips[trips["route_key"].notna()]
+    matched, unmatched_stops = _match_stops(_observed_stops(f), routed, model_stops, network)
+    legs, unmatched_legs = _legs(visits, routed, positions)
     transfers = _stats(matched.assign(on_model_route=matched["on_model_route"].astype(bool)),
-                       ["transfer", "node", "kind", "model_h"])
+                       ["transfer", "node", "kind", "model_h"], statistic)
     on_route = matched.groupby("transfer")["on_model_route"].any()
     transfers["on_model_route"] = transfers["transfer"].map(on_route).astype(bool)
-    leg_stats = _stats(legs, ["from", "to", "model_run_h", "model_h"])
+    leg_stats = _stats(legs, ["from", "to", "model_run_h", "model_h"], statistic)
     unmatched = pd.concat([x for x in (unmatched_trips, unmatched_stops, unmatched_legs) if len(x)]
                           or [pd.DataFrame(columns=_UNMATCHED_COLS)], ignore_index=True)
     return ModelComparison(
@@ -528,4 +635,5 @@ def compare(log: ShipmentLog, network: Network, *, min_observations: int = MIN_O
         unmatched=unmatched[_UNMATCHED_COLS].reset_index(drop=True),
         min_observations=min_observations,
         source=log.source,
+        statistic=statistic,
     )

@@ -127,18 +127,24 @@ def calibrate_cmd(
                                          help="Least observations of a transfer or leg to rank and recalibrate it."),
     by: str = typer.Option("generalized", "--by", help="How the planner ranks the model route: generalized, "
                            "cost, time, co2 or risk (as in corridor route)."),
+    statistic: str = typer.Option("mean", "--statistic", help="Observed statistic compared and written to the "
+                                  "scenario: mean (the dataset's times are averages) or p50 (the median)."),
     as_json: bool = options.as_json(),
 ) -> None:
     """Observed vs model: the transfer and leg times that disagree most with the log, and a recalibration."""
     from corridor.analytics import compare, read_shipment_log
+    from corridor.analytics.compare import STATISTICS
     from corridor.cli._common import load_dataset, wrote
     from corridor.exceptions import InputError, Problem
     from corridor.routing import BY
 
     if by not in BY:
         raise InputError(Problem("--by", "", f"unknown criterion {by!r}; expected one of {', '.join(BY)}"))
+    if statistic not in STATISTICS:
+        raise InputError(Problem("--statistic", "", f"unknown statistic {statistic!r}; expected one of "
+                                                    f"{', '.join(STATISTICS)}"))
     net = load_dataset(network).network
-    result = compare(read_shipment_log(logs, net), net, min_observations=min_observations,
+    result = compare(read_shipment_log(logs, net), net, min_observations=min_observations, statistic=statistic,
                      route_options={"by": by})
     if out is not None:
         result.write_scenario(out, top, base="eurasia" if network is None else str(network.resolve()))
@@ -153,20 +159,27 @@ def _show_calibrate(d: dict[str, Any], top: int | None) -> None:
     from rich.table import Table
 
     out = console()
-    t = Table(title=f"Observed vs model: worst disagreement first (n ≥ {d['min_observations']}; "
-                    "score = |ln(observed p50 / model)|)")
+    stat = d["statistic"]
+    t = Table(title=f"Observed {stat} vs model: worst disagreement first (n ≥ {d['min_observations']}; "
+                    f"score = |ln(observed {stat} / model)|)")
     rows = d["ranking"][:top] if top else d["ranking"]
     t.add_column("what")
     t.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
-    for c in ("n", "observed p50 h", "model h", "difference h", "ratio", "score"):
+    for c in ("n", f"observed {stat} h", "model h", "difference h", "ratio", "score"):
         t.add_column(c, justify="right")
     for r in rows:
-        t.add_row(r["what"], r["id"], f"{r['n']:,}", f"{r['observed_p50_h']:,.1f}", f"{r['model_h']:,.1f}",
+        t.add_row(r["what"], r["id"], f"{r['n']:,}", f"{r['observed_h']:,.1f}", f"{r['model_h']:,.1f}",
                   f"{r['difference_h']:+,.1f}", "–" if r["ratio"] is None else f"{r['ratio']:.3f}",
                   "∞" if r["score"] is None else f"{r['score']:.3f}")
     out.print(t)
-    follow = sum(1 for r in d["trips"] if r["follows_model_route"])
-    out.print(f"{follow} of {len(d['trips'])} trips follow the model route (their nodes lie on it, in its order).")
+    trips = [r for r in d["trips"] if r["model_path"] is not None]
+    counts = {p: sum(1 for r in trips if r["model_path"] == p) for p in ("observed", "via", "best")}
+    on_best = sum(1 for r in d["trips"] if r["on_best_route"])
+    out.print(f"{len(trips)} of {len(d['trips'])} trips compared: {counts['observed']} along their observed path, "
+              f"{counts['via']} through their observed nodes (sparse log), {counts['best']} on the planner's best "
+              f"route (path not plannable); {on_best} of {len(d['trips'])} trips took the best route (their nodes "
+              "lie on it, in its order).",
+              markup=False, highlight=False)
     if d["unmatched"]:
         groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for r in d["unmatched"]:
