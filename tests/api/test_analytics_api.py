@@ -233,3 +233,49 @@ def test_tcd_gives_hand_computed_medians_and_a_chart(api: TestClient) -> None:
 def test_tcd_bad_log_is_422(api: TestClient) -> None:
     bad = HEADER + LOG.replace("2024-05-01T22:00:00Z", "yesterday")
     assert_error(api.post(TCD_URL, content=bad, headers=CSV), 422, "time")
+
+
+CAL_URL = "/api/analytics/calibrate"
+
+
+@pytest.fixture(scope="module")
+def biased_log() -> bytes:
+    """A synthetic log on the built-in network with the Beyuk-Kesik border planted at twice the model's time."""
+    import corridor
+    from corridor.analytics import DEFAULT_CORRIDORS, synthesize
+
+    titr = next(c for c in DEFAULT_CORRIDORS if (c.origin, c.destination) == ("urumqi", "poti"))  # by Aktau and Baku
+    frame = synthesize(corridor.load().network, shipments=120, seed=11, time_factors={"beyuk-kesik-border": 2.0},
+                       pairs=[titr])
+    return frame.to_csv(index=False).encode()
+
+
+def test_calibrate_finds_the_planted_border_and_writes_a_scenario(api: TestClient, biased_log: bytes) -> None:
+    import yaml
+
+    from corridor.scenarios.spec import scenario_from_text
+
+    r = api.post(CAL_URL + "?top=2", content=biased_log, headers=CSV)
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["synthetic"] is True
+    assert d["statistic"] == "mean"
+    assert d["ranking"][0]["id"] == "beyuk-kesik-border"
+    # 120 trips, border CV 0.6 (synth's assumption): the mean is within ±3 × 0.6/√120 ≈ 16 % of 2 × model
+    assert d["ranking"][0]["ratio"] == pytest.approx(2.0, rel=0.17)
+    assert {t["model_path"] for t in d["trips"]} == {"observed"}
+    doc = yaml.safe_load(d["scenario_yaml"])
+    assert doc["base"] == {"dataset": "eurasia", "year": 2021}
+    assert doc["engine"] == {"method": "sue"}
+    assert doc["changes"][0]["change_time"]["select"]["id"] == "beyuk-kesik-border"
+    assert len(doc["changes"]) <= 2
+    assert scenario_from_text(d["scenario_yaml"]).name == "calibrated-upload"
+    p50 = api.post(CAL_URL + "?statistic=p50", content=biased_log, headers=CSV).json()
+    assert p50["statistic"] == "p50"
+
+
+def test_calibrate_bad_query_and_unknown_commodity(api: TestClient) -> None:
+    assert_error(api.post(CAL_URL + "?statistic=mode", content=HEADER + LOG, headers=CSV), 422)
+    # "steel" is not a commodity of the built-in network: named with its line
+    err = assert_error(api.post(CAL_URL, content=HEADER + LOG, headers=CSV), 422, "commodity")
+    assert any(p["where"] == "upload.csv:2" for p in err["problems"]), err

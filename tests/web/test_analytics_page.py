@@ -28,9 +28,11 @@ def _upload(d: Any, path: Path) -> None:
 
 
 def _wait_for_answer(d: Any, path: Path) -> None:
-    tb.wait_for(lambda: (d.find_element("id", "analytics-summary").text.startswith(path.name)
-                         if tb.css(d, "#analytics-summary") else False)
-                or d.find_element("id", "analytics-error").text, what=f"the indicators of {path.name}")
+    """Until the panel is done with ``path``: its indicators (or an error) shown, the button free again."""
+    tb.wait_for(lambda: ((d.find_element("id", "analytics-summary").text.startswith(path.name)
+                          if tb.css(d, "#analytics-summary") else False)
+                         or d.find_element("id", "analytics-error").text)
+                and d.find_element("id", "analytics-submit").is_enabled(), what=f"the indicators of {path.name}")
 
 
 def _cells(d: Any, selector: str) -> list[str]:
@@ -102,6 +104,7 @@ def test_bad_log_shows_its_problems(dashboard: Any, tmp_path: Path) -> None:
 def test_synthetic_example_charts_and_comparison_with_the_model(dashboard: Any) -> None:
     """The shipped synthetic log: time/cost–distance charts per section, then observed vs model."""
     d = dashboard
+    tb.errors(d)  # forget what earlier tests left in the console (the bad log's 422)
     path = Path(__file__).resolve().parents[2] / "examples" / "shipment-log-synthetic.csv"
     _upload(d, path)
     _wait_for_answer(d, path)

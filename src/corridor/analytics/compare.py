@@ -71,7 +71,7 @@ from corridor.routing import NoRoute, Route, plan_routes
 from corridor.validation import unknown
 
 __all__ = ["FACTOR_DIGITS", "LOG_MODES", "MIN_OBSERVATIONS", "MODEL_PATHS", "STATISTICS", "STOP_KINDS",
-           "ModelComparison", "compare"]
+           "ModelComparison", "compare", "scenario_base"]
 
 #: Observed stop kind (:data:`corridor.analytics.logs.STOP_PAIRS`) → the transfer kinds it is matched with.
 STOP_KINDS: dict[str, tuple[str, ...]] = {
@@ -204,7 +204,8 @@ class ModelComparison:
         r = r[keep].reset_index(drop=True)
         return r if top is None else r.head(top)
 
-    def scenario_yaml(self, top: int | None = None, name: str | None = None, *, base: str = "eurasia") -> str:
+    def scenario_yaml(self, top: int | None = None, name: str | None = None, *, base: str = "eurasia",
+                      year: int | None = None, engine: Mapping[str, Any] | None = None) -> str:
         """A scenario file setting the disagreeing transfers' times to the observed :attr:`statistic`.
 
         Parameters
@@ -215,6 +216,11 @@ class ModelComparison:
             The scenario's name (default ``calibrated-<log file stem>``).
         base
             The base dataset of the scenario: a built-in name or the path of the network compared.
+        year
+            The base year (``base: {dataset, year}``), or none.
+        engine
+            The scenario's ``engine:`` section (``{"method": "sue"}``: the shippers who choose, so that
+            the recalibrated times move shares), or none (the scenario runner's default).
 
         Returns
         -------
@@ -252,23 +258,25 @@ class ModelComparison:
         doc = {
             "name": name or f"calibrated-{stem}",
             "description": description,
-            "base": {"dataset": base},
+            "base": {"dataset": base, **({"year": year} if year is not None else {})},
             "sources": {"LOG": f"{Path(self.source).name}: shipment log, {len(self.trips)} trip"
                                f"{'' if len(self.trips) == 1 else 's'} - observed"},
             "changes": changes,
+            **({"engine": dict(engine)} if engine else {}),
         }
         head = f"# Suggested recalibration from {Path(self.source).name} (corridor analytics calibrate).\n"
         return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
     def write_scenario(self, path: str | Path, top: int | None = None, name: str | None = None, *,
-                       base: str = "eurasia") -> Path:
+                       base: str = "eurasia", year: int | None = None,
+                       engine: Mapping[str, Any] | None = None) -> Path:
         """Write :meth:`scenario_yaml` to ``path``.
 
         Parameters
         ----------
         path
             The scenario file to write (replaced if it exists).
-        top, name, base
+        top, name, base, year, engine
             As for :meth:`scenario_yaml`.
 
         Returns
@@ -276,9 +284,9 @@ class ModelComparison:
         pathlib.Path
             ``path``.
         """
-        p = Path(path)
-        p.write_text(self.scenario_yaml(top, name, base=base), encoding="utf-8")
-        return p
+        from corridor.io.files import write_text
+
+        return write_text(path, self.scenario_yaml(top, name, base=base, year=year, engine=engine))
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """Every table, the ranking and the :meth:`recalibration` (``top`` changes), JSON-ready.
@@ -293,6 +301,19 @@ class ModelComparison:
                 "ranking": _records(rank),
                 "recalibration": _records(rec),
                 **{k: _records(getattr(self, k)) for k in ("transfers", "legs", "trips", "unmatched")}}
+
+
+def scenario_base(network: str | None) -> dict[str, Any]:
+    """``base``, ``year`` and ``engine`` of a suggested recalibration on ``network`` (None: the built-in one).
+
+    On the built-in network the scenario runs the shippers who choose (``method: sue``) in the year
+    their choice was calibrated on (2021), so that the observed transfer times move the shares; on a
+    network of one's own, the scenario runner's default engine.
+    """
+    if network is None or network == "eurasia":
+        return {"base": "eurasia", "year": 2021, "engine": {"method": "sue"}}
+    return {"base": network}
+
 
 
 # -- inputs ----------------------------------------------------------------------------------------

@@ -306,6 +306,8 @@ async def calibrate(request: Request, network: NetworkQuery = None, statistic: S
     the suggested recalibration as a scenario file (``change_time`` per disagreeing transfer),
     ready to validate and run with ``/api/scenarios``.
     """
+    from corridor.analytics.compare import scenario_base
+
     ds = await dataset(request)
 
     def compute(log: ShipmentLog) -> dict[str, Any]:
@@ -313,6 +315,6 @@ async def calibrate(request: Request, network: NetworkQuery = None, statistic: S
 
         r = compare(log, ds.network, min_observations=min_observations, statistic=statistic,
                     route_options={"by": by})
-        return {**r.to_dict(top), "scenario_yaml": r.scenario_yaml(top, base=ds.name)}
+        return {**r.to_dict(top), "scenario_yaml": r.scenario_yaml(top, **scenario_base(ds.name))}
 
     return await analyse(request, network, compute)

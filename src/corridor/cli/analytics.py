@@ -133,7 +133,7 @@ def calibrate_cmd(
 ) -> None:
     """Observed vs model: the transfer and leg times that disagree most with the log, and a recalibration."""
     from corridor.analytics import compare, read_shipment_log
-    from corridor.analytics.compare import STATISTICS
+    from corridor.analytics.compare import STATISTICS, scenario_base
     from corridor.cli._common import load_dataset, wrote
     from corridor.exceptions import InputError, Problem
     from corridor.routing import BY
@@ -147,7 +147,7 @@ def calibrate_cmd(
     result = compare(read_shipment_log(logs, net), net, min_observations=min_observations, statistic=statistic,
                      route_options={"by": by})
     if out is not None:
-        result.write_scenario(out, top, base="eurasia" if network is None else str(network.resolve()))
+        result.write_scenario(out, top, **scenario_base(None if network is None else str(network.resolve())))
         wrote(out)
     if as_json:
         print_json(result.to_dict(top))

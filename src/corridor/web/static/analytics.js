@@ -112,7 +112,8 @@ export function showTcd(d) {
   box.id = "analytics-tcd";
   box.innerHTML = "<h3>Time/cost–distance</h3><p class=\"note\">UNESCAP method: cumulative time and cost against "
     + "distance; vertical steps are stops (borders, ports, transshipment). Median and p10–p90 band per section.</p>"
-    + (d.charts || []).map((c) => `<div class="tcd-chart" data-section="${esc(c.name)}">${c.svg}</div>`).join("");
+    + (d.charts || []).map((c) => `<div class="tcd-chart" data-section="${esc(c.name)}"><h4>${esc(c.name)}</h4>${c.svg}</div>`)
+      .join("");
   $("analytics-results").append(box);
 }
 
