@@ -28,7 +28,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from corridor.analytics import cpmm, read_shipment_log
+from corridor.analytics import cpmm, read_shipment_log, tcd
 
 T = TypeVar("T")
 OFFSETS = ("+05:00", "+08:00", "+04:00", "+03:00", "Z")
@@ -179,6 +179,7 @@ def main() -> None:
         t_sql, (ref_x, ref_t) = _time(lambda: duckdb_reference(pq), args.repeat)
     t_ind, res = _time(lambda: cpmm(log), args.repeat)
     t_tab, tables = _time(res.tables, args.repeat)
+    t_tcd, _ = _time(lambda: tcd(log, trip_table=res.trips), args.repeat)
     n_cross = len(res.crossings)
     print(f"\n{len(df):,} events, {n_cross:,} border crossings, {len(res.trips):,} trips "
           f"(median of {args.repeat})")
@@ -189,6 +190,7 @@ def main() -> None:
     print(f"| every default breakdown ({len(tables)} tables, percentiles) | {t_tab:.2f} |")
     print(f"| indicators + breakdowns | {t_ind + t_tab:.2f} |")
     print(f"| whole job from CSV | {t_csv + t_ind + t_tab:.2f} |")
+    print(f"| time/cost-distance, per trip and per corridor (not an indicator; for reference) | {t_tcd:.2f} |")
     print(f"| DuckDB SQL floor: TFI1, SWD, C only, from Parquet | {t_sql:.2f} |")
     mine = ((len(res.crossings), res.crossings["tfi1_h"].sum()),
             (len(res.trips), res.trips["swd_kmh"].mean(), res.trips["cost_usd"].sum()))

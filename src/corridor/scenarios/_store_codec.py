@@ -6,6 +6,7 @@ import json
 import math
 import re
 import secrets
+import threading
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,11 +31,16 @@ MAX_SEED = 2**64 - 1
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 
 
+_issued_lock = threading.Lock()
+_issued: dict[str, set[str]] = {}  # the suffixes issued in the current millisecond (one key)
+
+
 def new_run_id() -> str:
     """A new run id: UTC time to the millisecond, then a random suffix.
 
-    Ids sort in creation order (to the millisecond) and collide with a chance of one in 16.7 million
-    per millisecond.
+    Ids sort in creation order (to the millisecond). Within a process no two ids are alike (a suffix
+    is drawn again if this millisecond has issued it); across processes two ids of the same
+    millisecond collide with a chance of one in 16.7 million.
 
     Returns
     -------
@@ -42,7 +48,16 @@ def new_run_id() -> str:
         For example ``"20261129-105242.123-4f2a9c"``.
     """
     now = datetime.now(UTC)
-    return f"{now:%Y%m%d-%H%M%S}.{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
+    stamp = f"{now:%Y%m%d-%H%M%S}.{now.microsecond // 1000:03d}"
+    with _issued_lock:
+        if stamp not in _issued:
+            _issued.clear()
+        taken = _issued.setdefault(stamp, set())
+        suffix = secrets.token_hex(3)
+        while suffix in taken:
+            suffix = secrets.token_hex(3)
+        taken.add(suffix)
+    return f"{stamp}-{suffix}"
 
 
 def check_name(value: object, what: str) -> str:
