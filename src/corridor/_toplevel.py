@@ -841,11 +841,9 @@ def cpmm(log_or_path: ShipmentLog | str | os.PathLike[str], *,
         A bad log file.
     """
     from corridor.analytics import cpmm as indicators
-    from corridor.analytics import tcd as tcd_points
 
     log = _log(log_or_path, network)
-    result = indicators(log)
-    return CorridorPerformance(result, tcd_points(log, trip_table=result.trips))
+    return CorridorPerformance(indicators(log), log)
 
 
 def tcd(log_or_path: ShipmentLog | str | os.PathLike[str], *, by: Sequence[str] = ("section",),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-    from corridor.analytics import CPMMResult, TCDResult
+    from corridor.analytics import CPMMResult, ShipmentLog, TCDResult
     from corridor.assignment import EquilibriumResult, FreightEquilibriumResult, LPResult
     from corridor.assignment.sue import SUEResult
     from corridor.hub import SimulationResult
@@ -516,17 +517,26 @@ class CorridorPerformance(Result):
     result
         The :class:`~corridor.analytics.CPMMResult`: ``crossings`` (TFI1, TFI2) and ``trips`` (D, T,
         S, C, W, SWD, SWOD, delay share, TFI3), with their breakdowns.
-    tcd
-        The time/cost–distance points of the same log, drawn in the report.
+    log
+        The validated log the indicators come from.
     """
 
     result: CPMMResult
-    tcd: TCDResult
+    log: ShipmentLog = field(repr=False)
+
+    @cached_property
+    def tcd(self) -> TCDResult:
+        """The time/cost–distance points of the same log, drawn in the report (computed when first asked)."""
+        from corridor.analytics import tcd
+
+        return tcd(self.log, trip_table=self.result.trips)
 
     @property
     def synthetic(self) -> bool:
         """Whether the log is synthetic (every row's ``source`` starts with ``synthetic``)."""
-        return self.tcd.synthetic
+        from corridor.analytics import is_synthetic
+
+        return is_synthetic(self.log)
 
     @property
     def crossings(self) -> pd.DataFrame:

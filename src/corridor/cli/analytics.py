@@ -47,21 +47,45 @@ def cpmm_cmd(
     import corridor
 
     result = corridor.cpmm(read_log(logs, network))
-    emit(result, as_json=as_json, show=_show_cpmm, report=report)
+    if as_json or report is not None:
+        emit(result, as_json=as_json, show=_show_cpmm, report=report)
+    if not as_json:  # the tables alone: the per-crossing and per-trip rows are for --json and the report
+        from corridor.analytics.cpmm import _records
+
+        _show_cpmm({"border_by_bcp": _records(result.result.border("bcp")),
+                    "travel_by_section": _records(result.result.travel("section"))})
+
+
+#: Indicators shown on a terminal, with their short labels (``--json`` and the report have them all).
+_SHOWN = {"tfi1_h": "TFI1 h", "tfi2_usd": "TFI2 USD", "swd_kmh": "SWD km/h", "swod_kmh": "SWOD km/h",
+          "delay_share": "delay share", "tfi3_usd": "TFI3 USD"}
+
+
+def _num(v: float | None, indicator: str) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.2f}" if indicator == "delay_share" else f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
 
 
 def _show_cpmm(d: dict[str, Any]) -> None:
+    if "crossings" in d:
+        return  # emit() after a report: the tables follow
     from rich.table import Table
 
     out = console()
-    for key, title, by in (("border_by_bcp", "Border crossings (TFI1 h, TFI2 USD)", "bcp"),
-                           ("travel_by_section", "Trips by section", "section")):
+    for key, title, by in (("border_by_bcp", "Border crossings: TFI1 time to clear (h), TFI2 cost (USD)", "bcp"),
+                           ("travel_by_section", "Trips by section: speed with delay (SWD = TFI4), without (SWOD), "
+                            "TFI3 USD per 500 km per 20 t", "section")):
         t = Table(title=title)
-        for c in (by, "indicator", "count", "mean", "p10", "p50", "p90", "max"):
-            t.add_column(c, justify="left" if c in (by, "indicator") else "right")
+        wide = min(max((len(str(r[by])) for r in d[key]), default=4), 16)
+        for c in (by, "indicator", "n", "mean", "p10", "p50", "p90", "max"):
+            t.add_column(c, justify="left" if c in (by, "indicator") else "right", no_wrap=c == "indicator",
+                         min_width=wide if c == by else None)
         for r in d[key]:
-            t.add_row(str(r[by]), r["indicator"], f"{r['count']:,}",
-                      *("–" if r[c] is None else f"{r[c]:,.1f}" for c in ("mean", "p10", "p50", "p90", "max")))
+            if r["indicator"] not in _SHOWN:
+                continue
+            t.add_row(str(r[by]), _SHOWN[r["indicator"]], f"{r['count']:,}",
+                      *(_num(r[c], r["indicator"]) for c in ("mean", "p10", "p50", "p90", "max")))
         out.print(t)
 
 
