@@ -67,7 +67,29 @@ def test_negative_cost_and_other_currency(tmp_path: Path) -> None:
     header = HEADER.replace("cost_usd", "cost_amount,currency")
     rows2 = [r.replace(",outbound", ",,outbound") for r in GOOD]
     rows2[3] = rows2[3].replace("freight,900,,", "freight,900,EUR,")
-    _one(_errors(tmp_path, rows2, header), "log.csv:5", "currency", "only USD")
+    _one(_errors(tmp_path, rows2, header), "log.csv:5", "usd_per_unit", "needs usd_per_unit")
+    rows2[3] = rows2[3].replace("freight,900,EUR,", "freight,900,euro,")
+    _one(_errors(tmp_path, rows2, header), "log.csv:5", "currency", "ISO 4217")
+    rows2[3] = rows2[3].replace("freight,900,euro,", "freight,900,,")
+    _one(_errors(tmp_path, rows2, header), "log.csv:5", "currency", "without its currency")
+
+
+def test_cost_in_another_currency_at_the_rows_rate(tmp_path: Path) -> None:
+    from corridor.analytics import cpmm
+
+    header = "shipment,commodity,mode,event,node,time,km,cost_amount,currency,usd_per_unit\n"
+    # 50,000 KZT at 0.0021 USD/KZT = 105 USD; 40 USD as is; 200 CNY at 0.14 = 28 USD: C = 173 USD
+    rows = ["S,grain,rail,departure,a,2024-01-01T00:00:00+05:00,0,50000,KZT,0.0021",
+            "S,grain,rail,position,b,2024-01-01T05:00:00+05:00,200,40,USD,",
+            "S,grain,rail,arrival,c,2024-01-01T10:00:00+05:00,400,200,cny,0.14"]
+    p = tmp_path / "log.csv"
+    p.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    assert cpmm(read_shipment_log(p)).trips["cost_usd"].tolist() == [pytest.approx(173.0)]
+    bad = [rows[0].replace("0.0021", "-1"), *rows[1:]]
+    p.write_text(header + "\n".join(bad) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_shipment_log(p)
+    assert any("log.csv:2" in str(x) and "usd_per_unit" in str(x) for x in e.value.problems)
 
 
 def test_events_out_of_order(tmp_path: Path) -> None:

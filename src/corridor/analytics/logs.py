@@ -16,8 +16,9 @@ km             no        cumulative distance marker from the origin, km
 tonnes         no        load of the shipment, t (needed for TFI3)
 cost_type      no        what a cost item pays for (``customs``, ``freight``, ``unofficial``)
 cost_usd       no        amount of the cost item, USD
-cost_amount    no        amount in ``currency``; only ``USD`` is accepted for now
-currency       no        currency of ``cost_amount``
+cost_amount    no        amount in ``currency`` (instead of ``cost_usd``)
+currency       no        currency of ``cost_amount`` (ISO 4217: ``USD``, ``KZT``, ``CNY`` ...)
+usd_per_unit   no        exchange rate of the row: USD per one unit of ``currency`` (needed unless USD)
 direction      no        ``outbound`` or ``inbound``
 bcp            no        border-crossing point id of a border event; defaults to ``node``
 source         no        where the row comes from (a data provider; ``synthetic ...`` for generated logs)
@@ -77,13 +78,13 @@ DIRECTIONS: tuple[str, ...] = ("outbound", "inbound")
 REQUIRED: tuple[str, ...] = ("shipment", "commodity", "mode", "event", "time")
 #: Every column a log may hold.
 COLUMNS: tuple[str, ...] = (*REQUIRED, "node", "lon", "lat", "km", "tonnes", "cost_type", "cost_usd",
-                            "cost_amount", "currency", "direction", "bcp", "source")
+                            "cost_amount", "currency", "usd_per_unit", "direction", "bcp", "source")
 #: At most this many problems are reported.
 MAX_PROBLEMS = 200
 
 _TEXT = ("shipment", "commodity", "mode", "event", "time", "node", "cost_type", "currency", "direction", "bcp",
          "source")
-_NUMBERS = ("lon", "lat", "km", "tonnes", "cost_usd", "cost_amount")
+_NUMBERS = ("lon", "lat", "km", "tonnes", "cost_usd", "cost_amount", "usd_per_unit")
 _ISO_TZ = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -229,7 +230,7 @@ def shipment_log(df: pd.DataFrame, name: str = "log", network: Network | None = 
     _check_order(frame, problems)
     _raise(problems)
     frame = frame.sort_values(["shipment", "time", "_row"], kind="stable").reset_index(drop=True)
-    frame = frame.drop(columns=["cost_amount", "currency", "_row"])
+    frame = frame.drop(columns=["cost_amount", "currency", "usd_per_unit", "_row"])
     return ShipmentLog(frame, name)
 
 
@@ -318,11 +319,19 @@ def _check_rows(f: pd.DataFrame, network: Network | None, problems: list[tuple[i
         _add(problems, f, f[c] < 0, c, "negative")
     _add(problems, f, f["tonnes"] <= 0, "tonnes", "must be positive")
     has_amount = f["cost_amount"].notna()
-    _add(problems, f, has_amount & (f["currency"].str.upper() != "USD"), "currency",
-         "only USD is accepted for now (convert cost_amount to USD or give cost_usd)")
+    currency = f["currency"].str.upper()
+    is_usd = currency == "USD"
+    _add(problems, f, has_amount & (currency == ""), "currency", "cost_amount without its currency")
+    _add(problems, f, has_amount & (currency != "") & ~currency.str.fullmatch(r"[A-Z]{3}"), "currency",
+         "not an ISO 4217 currency code (three letters: USD, KZT, CNY ...)")
+    rate = f["usd_per_unit"].where(~is_usd, 1.0)
+    _add(problems, f, has_amount & (currency != "") & ~is_usd & f["usd_per_unit"].isna(), "usd_per_unit",
+         "cost_amount in another currency than USD needs usd_per_unit (USD per one unit of the currency, "
+         "at the rate of the day)")
+    _add(problems, f, f["usd_per_unit"] <= 0, "usd_per_unit", "must be positive")
     _add(problems, f, has_amount & f["cost_usd"].notna(), "cost_amount", "give cost_usd or cost_amount, not both")
-    usd = has_amount & (f["currency"].str.upper() == "USD") & f["cost_usd"].isna()
-    f.loc[usd, "cost_usd"] = f.loc[usd, "cost_amount"]
+    usd = has_amount & f["cost_usd"].isna() & (rate > 0)
+    f.loc[usd, "cost_usd"] = f.loc[usd, "cost_amount"] * rate[usd]
     f["cost_usd"] = f["cost_usd"].fillna(0.0)
     border = f["event"].isin(STOP_PAIRS["border"])
     f.loc[border & (f["bcp"] == ""), "bcp"] = f.loc[border & (f["bcp"] == ""), "node"]
