@@ -3,11 +3,13 @@
 #   make test   set up .venv (with test tools) and the dashboard's npm packages, then lint (ruff, mypy)
 #               and run the whole test suite
 #   make web    install the dashboard's JavaScript libraries (web/package-lock.json) into web/node_modules
+#   make docs   build the user guide into site/ (open site/index.html, offline); warnings are errors and
+#               every command and code example in it runs during the build
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint clean data web
+.PHONY: run test lint clean data web docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +17,10 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-docs: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[docs]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -43,6 +49,11 @@ lint: $(VENV)/.installed-test
 
 test: lint $(WEB_VENDOR)
 	$(BIN)/pytest
+	$(MAKE) docs
+
+# The commands in the guide run as `corridor ...`: the virtual environment's bin comes first on PATH.
+docs: $(VENV)/.installed-docs $(WEB_VENDOR)
+	PATH="$(abspath $(BIN)):$$PATH" NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # Rebuild the built-in dataset from tools/build_eurasia.py (needs the build-data extra).
 data: $(VENV)/.installed
@@ -50,4 +61,4 @@ data: $(VENV)/.installed
 	$(BIN)/python tools/build_eurasia.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis web/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis web/node_modules site
