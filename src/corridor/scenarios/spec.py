@@ -43,8 +43,8 @@ from corridor.model.distributions import Distribution, parse_distribution
 from corridor.validation import Bounds, Problems, check_number, describe, did_you_mean, unknown, where
 
 __all__ = [
-    "CHANGE_KINDS", "ENGINE_OPTIONS", "Change", "ScenarioSpec", "Uncertain", "load_scenario", "parse_scenario",
-    "scenario_file", "scenario_from_text",
+    "CHANGE_KINDS", "ENGINE_CHOICES", "ENGINE_OPTIONS", "Change", "ScenarioSpec", "Uncertain", "load_scenario",
+    "parse_scenario", "scenario_file", "scenario_from_text",
 ]
 
 _LIST = "list"  # the value is an id or a list of ids
@@ -101,6 +101,9 @@ ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "hub_delay": ("none", "str"),
     "slices": (None, "str"),
 }
+#: Engine options that take one of a few words.
+ENGINE_CHOICES: dict[str, tuple[str, ...]] = {"method": ("lp", "equilibrium", "sue"),
+                                              "hub_delay": ("none", "simulated")}
 _ENGINE_BOUNDS: dict[str, Bounds] = {
     "max_iter": {"low": 1, "high": 100_000, "integer": True, "reason": "equilibrium converges in hundreds"},
 }
@@ -481,7 +484,7 @@ def _read_engine(doc: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
         problems.at(section, "value_of_time", "engine.value_of_time", "the stochastic equilibrium (method: sue) "
                     "takes its values of time from the shippers' segments (the dataset's choice.csv); "
                     "drop engine.value_of_time", default=loc)
-    for key, allowed in (("method", ("lp", "equilibrium", "sue")), ("hub_delay", ("none", "simulated"))):
+    for key, allowed in ENGINE_CHOICES.items():
         if out[key] not in allowed:
             problems.at(section, key, f"engine.{key}", f"must be {' or '.join(map(repr, allowed))}, got {out[key]!r}",
                         default=loc)
