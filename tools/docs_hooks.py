@@ -18,11 +18,17 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parent.parent
 SHIM = ROOT / "web" / "node_modules" / "iframe-worker" / "shim" / "index.js"
 TARGET = Path("assets") / "javascripts" / "iframe-worker-shim.js"
+ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|data|attr|exc|obj|const):(?=<code>)")
 REMOTE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.IGNORECASE)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """Refuse a page that would load a script, style sheet, image or frame from the network."""
+    """Refuse a page that would load a script, style sheet, image or frame from the network.
+
+    Also drops the Sphinx roles (``:func:``, ``:class:`` ...) the numpydoc docstrings use, which
+    mkdocstrings leaves in front of the name as text.
+    """
+    output = ROLE.sub("", output)
     for m in REMOTE.finditer(output):
         tag = output[m.start():output.find(">", m.start()) + 1]
         if "<link" in tag.lower() and re.search(r"""rel=["']?(canonical|alternate)""", tag):
