@@ -1,5 +1,9 @@
 """MkDocs hooks of the user guide (``mkdocs.yml``: ``hooks:``): keep the built site free of the network.
 
+The dataset's documentation, ``DATA.md`` at the top of the repository (next to the data it
+describes), becomes the page ``DATA.md`` of the guide too (:func:`on_files`), so that the guide can
+link to its sections.
+
 Material's ``offline`` plugin lets search work from ``file://`` through the ``iframe-worker`` shim,
 which it would load from a CDN. ``mkdocs.yml`` names a local copy instead (``extra.polyfills``);
 this hook copies it from the npm package (``web/package.json``, installed by ``make web``) into the
@@ -20,6 +24,14 @@ SHIM = ROOT / "web" / "node_modules" / "iframe-worker" / "shim" / "index.js"
 TARGET = Path("assets") / "javascripts" / "iframe-worker-shim.js"
 ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|data|attr|exc|obj|const):(?=<code>)")
 REMOTE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.IGNORECASE)
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Add the repository's ``DATA.md`` to the site as the page ``DATA.md``."""
+    from mkdocs.structure.files import File
+
+    files.append(File.generated(config, "DATA.md", abs_src_path=str(ROOT / "DATA.md")))
+    return files
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
