@@ -52,6 +52,16 @@ class Progress:
         How far: units done out of ``total`` (None when the total is not known).
     detail
         A short line for people (``"gap 3.1e-03"``), or ``""``.
+
+    Examples
+    --------
+    Any callable that takes a :class:`Progress` will do, here ``list.append``:
+
+    >>> import corridor
+    >>> seen = []
+    >>> sim = corridor.simulate_hub(days=10, replications=2, seed=1, progress=seen.append)
+    >>> seen[-1]
+    Progress(stage='replications', done=2, total=2, detail='')
     """
 
     stage: str
@@ -498,6 +508,17 @@ def open_store(path: str | os.PathLike[str] | None = None) -> RunStore:
     RunStore
         ``.list_runs()``, ``.get(run_id)``, ``.tables(run_id)``, ``.samples(sweep_id)`` and
         ``.sql("select ...")`` (see docs/STORE.md for the tables).
+
+    Examples
+    --------
+    A store in a temporary folder, with one scenario run and its baseline recorded:
+
+    >>> import tempfile, pathlib
+    >>> import corridor
+    >>> store = corridor.open_store(pathlib.Path(tempfile.mkdtemp()) / "runs.duckdb")
+    >>> run = corridor.run_scenario("northern-route-closed", store=store)
+    >>> store.sql("select kind, name from runs order by created").values.tolist()
+    [['baseline', 'eurasia-2021'], ['scenario', 'northern-route-closed']]
     """
     from corridor.scenarios.store import RunStore
 
@@ -605,6 +626,16 @@ def sweep(
     Sweep
         ``.to_frame()`` one row per sample, ``.summary`` (quantiles, exceedance, bottleneck
         frequency, tornado), ``.write_report(path)``.
+
+    Examples
+    --------
+    Four samples of the built-in ``northern-risk-premium`` scenario's uncertain parameters, in this
+    process (use 100 or more samples, and all the cores, for a decision):
+
+    >>> import corridor
+    >>> sw = corridor.sweep("northern-risk-premium", samples=4, seed=1, workers=1)
+    >>> len(sw.to_frame()), sorted(sw.uncertain)
+    (4, ['caspian_capacity', 'ru_p_delay', 'ru_risk_premium_usd_per_t', 'ru_transit_closed'])
     """
     from corridor.scenarios.sweep import run_sweep
 
@@ -646,6 +677,19 @@ def premium_curve(
     PremiumCurve
         ``.to_dict()`` (steps, elasticities, capacities in the order they bind, shares by gateway and
         corridor), ``.to_frame()`` one row per premium, ``.write_report(path)``.
+
+    Examples
+    --------
+    Three premiums on transit through Russia and Belarus, 0, 10 and 20 USD per tonne: the
+    Trans-Caspian route (TITR) gains tonnes as the premium grows.
+
+    >>> import corridor
+    >>> curve = corridor.premium_curve(max_usd_per_t=20, step_usd_per_t=10)
+    >>> frame = curve.to_frame()
+    >>> frame["premium_usd_per_t"].tolist()
+    [0.0, 10.0, 20.0]
+    >>> bool(frame["titr_t"].is_monotonic_increasing)
+    True
     """
     from corridor.scenarios.premium import premium_curve as run_curve
 
@@ -764,6 +808,18 @@ def calibrate(
     ------
     InputError
         No target to fit, more parameters than targets, an unknown parameter, or a bad dataset.
+
+    Examples
+    --------
+    A quick fit of the logit scale alone, with few equilibria and no profiles (the defaults fit
+    more and take longer):
+
+    >>> import corridor
+    >>> cal = corridor.calibrate(fit=["theta"], profile=False, max_evaluations=4)
+    >>> bool(cal.parameters().set_index("name").loc["theta", "value"] > 0)
+    True
+    >>> list(cal.to_frame().columns[:4])
+    ['name', 'measure', 'observed', 'model']
     """
     from corridor.scenarios.calibrate import DEFAULT_FIT
     from corridor.scenarios.calibrate import calibrate as fit_choice
@@ -802,6 +858,21 @@ def read_log(path: str | os.PathLike[str], *, network: Dataset | Network | None 
     ------
     InputError
         Every problem of the file (up to 200), each with file, line and column.
+
+    Examples
+    --------
+    A synthetic log of six trips written to a temporary file, then read back and checked against
+    the network:
+
+    >>> import tempfile, pathlib
+    >>> import corridor
+    >>> from corridor.analytics import synthesize
+    >>> ds = corridor.load()
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "shipments.csv"
+    >>> synthesize(ds.network, shipments=6, seed=1).to_csv(path, index=False)
+    >>> log = corridor.read_log(path, network=ds)
+    >>> log.frame["shipment"].nunique()
+    6
     """
     from corridor.analytics import read_shipment_log
 
@@ -839,6 +910,21 @@ def cpmm(log_or_path: ShipmentLog | str | os.PathLike[str], *,
     ------
     InputError
         A bad log file.
+
+    Examples
+    --------
+    The indicators of a synthetic log of six trips (:func:`corridor.analytics.synthesize`; a real log
+    comes from :func:`read_log`):
+
+    >>> import corridor
+    >>> from corridor.analytics import shipment_log, synthesize
+    >>> ds = corridor.load()
+    >>> log = shipment_log(synthesize(ds.network, shipments=6, seed=1), network=ds.network)
+    >>> perf = corridor.cpmm(log)
+    >>> len(perf.to_frame()), perf.synthetic
+    (6, True)
+    >>> list(perf.to_frame().columns[-4:])
+    ['swd_kmh', 'swod_kmh', 'delay_share', 'tfi3_usd']
     """
     from corridor.analytics import cpmm as indicators
 
@@ -869,6 +955,20 @@ def tcd(log_or_path: ShipmentLog | str | os.PathLike[str], *, by: Sequence[str] 
     ------
     InputError
         A bad log file, or an unknown grouping column.
+
+    Examples
+    --------
+    The time/cost–distance points of a synthetic log of six trips, grouped by section:
+
+    >>> import corridor
+    >>> from corridor.analytics import shipment_log, synthesize
+    >>> ds = corridor.load()
+    >>> log = shipment_log(synthesize(ds.network, shipments=6, seed=1), network=ds.network)
+    >>> t = corridor.tcd(log)
+    >>> t.to_frame()["shipment"].nunique()
+    6
+    >>> {"distance_km", "elapsed_h", "cumulative_usd"} <= set(t.to_frame().columns)
+    True
     """
     from corridor.analytics import tcd as tcd_points
 

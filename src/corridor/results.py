@@ -41,7 +41,21 @@ __all__ = ["Assignment", "Calibration", "CorridorPerformance", "HubSimulation", 
 
 
 class Result(ABC):
-    """What every result of the Python API offers (see the module docstring)."""
+    """What every result of the Python API offers (see the module docstring).
+
+    Every result is a :class:`Result`: ``to_frame()``, ``to_dict()``, ``to_html()``,
+    ``write_report(path)``, and a table with a map or chart in a notebook (``_repr_html_()``).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> routes = corridor.route(corridor.load(), "Aktau", "Baku")
+    >>> isinstance(routes, corridor.Result)
+    True
+    >>> html = routes.to_html(title="Aktau to Baku")
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html
+    (True, True)
+    """
 
     @abstractmethod
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +99,16 @@ class Routes(Result):
         The route planner's :class:`~corridor.routing.RouteSet` (constraints, search, message).
     network
         The network searched.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> routes = corridor.route(corridor.load(), "Dostyk", "Poti", k=2, avoid_countries=["RU"])
+    >>> len(routes), list(routes.to_frame().columns[:5])
+    (2, ['route', 'distance_km', 'time_h', 'cost_usd', 'co2e_kg'])
+    >>> d = routes.to_dict()
+    >>> d["origin"], d["destination"], len(d["routes"])
+    ('dostyk', 'poti', 2)
     """
 
     result: RouteSet
@@ -141,6 +165,17 @@ class Assignment(Result):
         freight capacities, :class:`~corridor.assignment.EquilibriumResult`.
     network
         The network assigned.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> lp = corridor.assign(corridor.load(), method="lp")
+    >>> list(lp.to_frame().columns[:6])
+    ['link', 'from', 'to', 'mode', 'corridor', 'tonnes']
+    >>> lp.to_dict()["method"], lp.converged
+    ('lp', True)
+    >>> list(lp.bottlenecks().columns[:4])
+    ['kind', 'id', 'from', 'to']
     """
 
     method: str
@@ -229,6 +264,15 @@ class ScenarioRun(Result):
         The specs, both runs (run ids in the store, reused or not) and the difference.
     network
         The base network (for maps).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> run = corridor.run_scenario("northern-route-closed")
+    >>> run.to_frame().columns.tolist()
+    ['figure', 'baseline', 'scenario', 'change', 'change_pct']
+    >>> list(run.to_dict())
+    ['scenario', 'baseline', 'result', 'diff']
     """
 
     comparison: Comparison
@@ -308,6 +352,16 @@ class Sweep(Result):
         The parameters swept, as plain values (distribution, source, status).
     store
         The run store's path, ``""`` without one.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> sw = corridor.sweep("northern-risk-premium", samples=3, seed=1, workers=1)
+    >>> sw.to_frame()["idx"].tolist()
+    [0, 1, 2]
+    >>> d = sw.to_dict()
+    >>> d["samples"], "metrics" in d, "histograms" in d
+    (3, True, True)
     """
 
     result: SweepResult
@@ -352,6 +406,16 @@ class PremiumCurve(Result):
     result
         The :class:`~corridor.scenarios.premium.PremiumCurveResult` (steps, elasticities, capacities
         in the order they bind).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> curve = corridor.premium_curve(max_usd_per_t=10, step_usd_per_t=10)
+    >>> curve.to_frame()["premium_usd_per_t"].tolist()
+    [0.0, 10.0]
+    >>> d = curve.to_dict()
+    >>> d["premiums_usd_per_t"], len(d["steps"])
+    ([0.0, 10.0], 2)
     """
 
     result: PremiumCurveResult
@@ -390,6 +454,16 @@ class HubSimulation(Result):
         The simulation's :class:`~corridor.hub.SimulationResult` (config, KPI estimates, series).
     run_id
         The run's id in the store, ``""`` when not recorded.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> sim = corridor.simulate_hub(days=30, replications=2, seed=1)
+    >>> sim.to_frame().columns.tolist()[:5]
+    ['kpi', 'mean', 'sd', 'ci_low', 'ci_high']
+    >>> d = sim.to_dict()
+    >>> d["config"], d["replications"], d["days"]
+    ('aktau-hub', 2, 30)
     """
 
     result: SimulationResult
@@ -424,6 +498,18 @@ class Calibration(Result):
     result
         The :class:`~corridor.scenarios.calibrate.Calibration`: targets against the model, the
         parameters with their standard errors, the profiles.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> cal = corridor.calibrate(fit=["theta"], profile=False, max_evaluations=4)
+    >>> cal.to_frame().columns.tolist()[:4]
+    ['name', 'measure', 'observed', 'model']
+    >>> cal.parameters().columns.tolist()
+    ['name', 'value', 'se', 'unit', 'status', 'method']
+    >>> d = cal.to_dict()
+    >>> d["dataset"], d["year"], "targets" in d and "parameters" in d
+    ('eurasia', 2021, True)
     """
 
     result: CalibrationResult
@@ -480,6 +566,18 @@ class TimeCostDistance(Result):
     result
         The :class:`~corridor.analytics.TCDResult`: ``points`` per trip, ``corridors`` (median and
         p10/p90 per section), ``stops``.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.analytics import shipment_log, synthesize
+    >>> ds = corridor.load()
+    >>> t = corridor.tcd(shipment_log(synthesize(ds.network, shipments=6, seed=1), network=ds.network))
+    >>> t.to_frame()["shipment"].nunique()
+    6
+    >>> d = t.to_dict()
+    >>> d["by"], d["synthetic"]
+    (['section'], True)
     """
 
     result: TCDResult
@@ -519,6 +617,17 @@ class CorridorPerformance(Result):
         S, C, W, SWD, SWOD, delay share, TFI3), with their breakdowns.
     log
         The validated log the indicators come from.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.analytics import shipment_log, synthesize
+    >>> ds = corridor.load()
+    >>> perf = corridor.cpmm(shipment_log(synthesize(ds.network, shipments=6, seed=1), network=ds.network))
+    >>> len(perf.to_frame()), list(perf.crossings.columns[-2:])
+    (6, ['tfi1_h', 'tfi2_usd'])
+    >>> list(perf.to_dict())[:2]
+    ['crossings', 'trips']
     """
 
     result: CPMMResult
