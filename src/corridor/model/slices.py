@@ -200,6 +200,8 @@ class TimeSlice:
 class SliceSet:
     """A division of the year into time slices (``monthly``).
 
+    Examples
+    --------
     >>> jan = TimeSlice("h1", "First half", (1, 2, 3, 4, 5, 6), 0.5,
     ...                 (SliceFactor("closure", "mode=feeder", 0.5),))
     >>> h2 = TimeSlice("h2", "Second half", (7, 8, 9, 10, 11, 12), 0.5)
