@@ -63,7 +63,24 @@ _QNAME = [f"p{round(q * 100)}" for q in _Q]
 
 
 def is_synthetic(log: ShipmentLog) -> bool:
-    """True when every row's ``source`` starts with ``synthetic`` (a generated log, not observations)."""
+    """True when every row's ``source`` starts with ``synthetic`` (a generated log, not observations).
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> is_synthetic(log), is_synthetic(shipment_log(df.assign(commodity="container", mode="rail",
+    ...                                                       source="synthetic: made up")))
+    (False, True)
+    """
     src = log.frame["source"].astype(str)
     return bool(len(src)) and bool(src.str.lower().str.startswith("synthetic").all())
 
@@ -94,6 +111,25 @@ def tcd_points(log: ShipmentLog, trip_table: pd.DataFrame | None = None) -> pd.D
         marker as logged), ``distance_km, elapsed_h, item_usd`` (the event's cost item),
         ``cumulative_usd, label`` (``border Dostyk``, ``departure A``, the node of a position) and the
         trip's ``section, direction, commodity, month, trip_mode``.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> tcd_points(log)[["step", "label", "distance_km", "elapsed_h", "cumulative_usd"]]
+       step             label  distance_km  elapsed_h  cumulative_usd
+    0     0  departure urumqi          0.0        0.0             0.0
+    1     1    border khorgos        670.0       26.0             0.0
+    2     2    border khorgos        670.0       32.5           150.0
+    3     3    arrival almaty       1050.0       72.0           150.0
     """
     f = log.frame
     sid = f["shipment"]
