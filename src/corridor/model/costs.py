@@ -121,6 +121,12 @@ class RouteOptions:
     ------
     InputError
         A price or score that is not a finite number from 0 to its limit in :data:`PRICE_LIMITS`.
+
+    Examples
+    --------
+    >>> opts = RouteOptions(commodity="grain", value_of_time=0.5, carbon_price=50.0)
+    >>> opts.commodity, opts.value_of_time, opts.carbon_price
+    ('grain', 0.5, 50.0)
     """
 
     commodity: str = "container"
@@ -159,6 +165,15 @@ class ArcCosts:
         ``"TEU"`` and its tonnes, or ``"t"`` and 1.
     missing_cost
         Link ids without any tariff (counted as 0 USD).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> c = net.compile()
+    >>> costs = arc_costs(net, c, RouteOptions(commodity="container"))
+    >>> costs.unit, costs.vectors.shape == (c.n_arcs, 4), bool(costs.admissible.any())
+    ('TEU', True, True)
     """
 
     vectors: np.ndarray
@@ -177,7 +192,15 @@ def _commodity(net: Network, commodity: str) -> Commodity:
 
 
 def unit_of(net: Network, commodity: str) -> tuple[str, float]:
-    """The unit of ``commodity`` and its tonnes: ``("TEU", t_per_teu)`` or ``("t", 1.0)``."""
+    """The unit of ``commodity`` and its tonnes: ``("TEU", t_per_teu)`` or ``("t", 1.0)``.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> unit_of(net, "container"), unit_of(net, "grain")
+    (('TEU', 19.61), ('t', 1.0))
+    """
     com = _commodity(net, commodity)
     if com.unit == "TEU":
         return "TEU", float(com.t_per_teu or 1.0)
@@ -185,7 +208,20 @@ def unit_of(net: Network, commodity: str) -> tuple[str, float]:
 
 
 def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts:
-    """Price every arc of ``compiled`` (a :class:`~corridor.model.CompiledNetwork` of ``net``)."""
+    """Price every arc of ``compiled`` (a :class:`~corridor.model.CompiledNetwork` of ``net``).
+
+    Examples
+    --------
+    The (cost, time, CO2e, risk) of the first arc out of Dostyk, per TEU:
+
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> c = net.compile()
+    >>> costs = arc_costs(net, c, RouteOptions(commodity="container"))
+    >>> arc = c.out_arcs(c.node_index["dostyk"])[0]
+    >>> c.node_ids[c.head[arc]], [round(float(x), 1) for x in costs.vectors[arc]]
+    ('alashankou', [0.6, 0.3, 7.8, 0.0])
+    """
     com = _commodity(net, options.commodity)
     unit, tpu = unit_of(net, options.commodity)
     factors = factors_by_mode()
