@@ -87,6 +87,13 @@ def price_problem(field: str, value: object, *, limit: str | None = None, where:
         Where the value comes from.
     positive
         Refuse 0 too.
+
+    Examples
+    --------
+    >>> price_problem("carbon_price", 50.0) is None
+    True
+    >>> print(price_problem("carbon_price", -5.0))
+    options: carbon_price: must be a finite number from 0 to 1,000,000 (USD per t CO2e), got -5.0
     """
     bound, unit = PRICE_LIMITS[limit or field]
     if _within(value, bound, positive=positive):
@@ -246,6 +253,17 @@ def link_money(net: Network, commodity: str,
 
     A link's own cost columns come first, else the network's tariff table for the class of a flow
     between the countries ``od_countries`` (None: rows without a class only).
+
+    Examples
+    --------
+    USD per TEU on each link for a container from China to Georgia (the flow's countries pick the
+    tariff class):
+
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> money, unpriced = link_money(net, "container", ("CN", "GE"))
+    >>> round(float(money[net.link_index["dostyk-aktogay"]]), 1), len(money) == len(net.links)
+    (71.4, True)
     """
     com = _commodity(net, commodity)
     unit, tpu = unit_of(net, commodity)
@@ -288,6 +306,19 @@ def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_o
 
     It may not where a transfer that applies refuses the commodity, or where the route changes mode
     (or gauge) and no transfer there lets it (:func:`corridor.model.passage.mode_change_ok`).
+
+    Examples
+    --------
+    What a container pays passing Dostyk from 1435 mm to 1520 mm rail (the gauge change, 4.25 h,
+    and the border clearance, 57.55 h), and a change to road there, which no transfer allows:
+
+    >>> from corridor import data
+    >>> here = data.load().network.transfers_at["dostyk"]
+    >>> vec = transfer_vector(here, "rail-1435", "rail-1520", "container", "TEU", 19.61)
+    >>> [round(float(x), 2) for x in vec]  # USD, hours, kg CO2e, risk
+    [0.0, 61.8, 0.0, 0.0]
+    >>> transfer_vector(here, "rail-1520", "road", "container", "TEU", 19.61) is None
+    True
     """
     if not mode_change_ok(transfers, mode_in, mode_out):
         return None

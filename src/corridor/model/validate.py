@@ -369,6 +369,15 @@ def note_read_warnings(meta: dict[str, str], warnings: Sequence[Problem]) -> dic
     A reader that accepts a file but has something to say about it (a GeoJSON node whose Point was
     moved away from its ``lon``/``lat``) records it here, since the network keeps no other trace
     of the file. Any warnings recorded before are replaced; none leaves ``meta`` without the key.
+
+    Examples
+    --------
+    >>> from corridor.exceptions import Problem
+    >>> meta = note_read_warnings({"title": "t"}, [Problem("nodes.geojson:3", "geometry", "Point moved")])
+    >>> sorted(meta)
+    ['read_warnings', 'title']
+    >>> note_read_warnings(meta, []) == {"title": "t"}
+    True
     """
     out = {k: v for k, v in meta.items() if k != READ_WARNINGS}
     if warnings:
