@@ -156,6 +156,9 @@ def ways_through(net: Network, node_id: str) -> Iterator[Way]:
 def border_gaps(net: Network, ends: Iterable[str] = ()) -> Iterator[Way]:
     """The ways through the nodes of ``net`` that cross a border without a ``border-clearance`` transfer.
 
+    Ways that change mode where no transfer lets them are left out: no route can take them. Only
+    nodes where more than one country meets (among the node and its links) are looked at.
+
     Parameters
     ----------
     net
@@ -164,9 +167,6 @@ def border_gaps(net: Network, ends: Iterable[str] = ()) -> Iterator[Way]:
         Node ids where routes start or end (the origins and destinations of a demand): starting or
         ending there on a link of another country crosses a border too. Elsewhere only the ways
         from one link to another are looked at.
-
-    Ways that change mode where no transfer lets them are left out: no route can take them. Only
-    nodes where more than one country meets (among the node and its links) are looked at.
 
     Examples
     --------
