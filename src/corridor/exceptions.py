@@ -31,6 +31,13 @@ class Problem:
         What is wrong, in words a user can act on.
     severity
         ``"error"`` (the input cannot be used) or ``"warning"`` (it can, but look at it).
+
+    Examples
+    --------
+    >>> print(Problem("links.csv:12", "distance_km", "must be > 0, not -5"))
+    links.csv:12: distance_km: must be > 0, not -5
+    >>> print(Problem("link aktau-baku", "", "no tariff", severity="warning"))
+    link aktau-baku: warning: no tariff
     """
 
     where: str
@@ -45,7 +52,19 @@ class Problem:
 
 
 class CorridorError(Exception):
-    """Root of every error that corridor raises on purpose."""
+    """Root of every error that corridor raises on purpose.
+
+    Examples
+    --------
+    Catch it to handle every error corridor raises about its input, and nothing else:
+
+    >>> from corridor import data
+    >>> try:
+    ...     data.load().network.node("Atlantis")
+    ... except CorridorError as e:
+    ...     print(type(e).__name__)
+    NodeNotFound
+    """
 
 
 class InputError(CorridorError, ValueError):
@@ -55,6 +74,18 @@ class InputError(CorridorError, ValueError):
     ----------
     problems
         One or more problems; a plain string becomes a single problem without location.
+
+    Examples
+    --------
+    >>> err = InputError([Problem("s.yaml:4", "engine.gap", "must be ≥ 0, not -1"),
+    ...                   Problem("s.yaml:9", "years", "must be a list, not 'all'")])
+    >>> print(err)
+    s.yaml:4: engine.gap: must be ≥ 0, not -1
+    s.yaml:9: years: must be a list, not 'all'
+    >>> [p.field for p in err.problems], isinstance(err, ValueError)
+    (['engine.gap', 'years'], True)
+    >>> print(InputError("no data"))
+    input: no data
     """
 
     def __init__(self, problems: list[Problem] | Problem | str) -> None:
@@ -71,7 +102,16 @@ class InputError(CorridorError, ValueError):
 
 
 class NetworkValidationError(InputError):
-    """A network that breaks the rules checked by :func:`corridor.model.validate_network`."""
+    """A network that breaks the rules checked by :func:`corridor.model.validate_network`.
+
+    Examples
+    --------
+    >>> err = NetworkValidationError(Problem("link ab", "to", "unknown node 'c'"))
+    >>> print(err)
+    link ab: to: unknown node 'c'
+    >>> isinstance(err, InputError)
+    True
+    """
 
 
 class NodeNotFound(CorridorError, KeyError):
@@ -83,6 +123,17 @@ class NodeNotFound(CorridorError, KeyError):
         What the user typed.
     suggestions
         Close matches, best first.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> try:
+    ...     data.load().network.node("Dostik")
+    ... except NodeNotFound as e:
+    ...     print(e.query, e.suggestions)
+    ...     print(e)
+    Dostik ['dostyk']
+    unknown node 'Dostik'; did you mean 'dostyk'?
     """
 
     def __init__(self, query: str, suggestions: list[str] | None = None) -> None:
@@ -103,4 +154,17 @@ class ConvergenceWarning(UserWarning):
     """An iterative engine (equilibrium assignment) stopped before reaching its target gap.
 
     The result is still returned, flagged ``converged=False``.
+
+    Examples
+    --------
+    Turn it into an error where a result that did not converge must not be used:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", ConvergenceWarning)
+    ...     try:
+    ...         warnings.warn("gap 0.02 above target 0.0001 after 50 iterations", ConvergenceWarning)
+    ...     except ConvergenceWarning as w:
+    ...         print("stopped:", w)
+    stopped: gap 0.02 above target 0.0001 after 50 iterations
     """

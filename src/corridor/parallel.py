@@ -137,6 +137,20 @@ def scheduler_timeout() -> float:
     InputError
         If the variable is set to something other than a number of seconds in
         (0, :data:`MAX_SCHEDULER_TIMEOUT_S`].
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"CORRIDOR_SCHEDULER_TIMEOUT": "30"}):
+    ...     scheduler_timeout()
+    30.0
+    >>> with mock.patch.dict(os.environ, {"CORRIDOR_SCHEDULER_TIMEOUT": "soon"}):
+    ...     try:
+    ...         scheduler_timeout()
+    ...     except InputError as e:
+    ...         print(e.problems[0].message)
+    must be a number of seconds above 0 and at most 3600, not 'soon'
     """
     raw = os.environ.get(SCHEDULER_TIMEOUT_ENV, "").strip()
     if not raw:
@@ -162,6 +176,18 @@ def start_method() -> str:
     ------
     InputError
         If the variable names a method this platform does not have.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"CORRIDOR_START_METHOD": "spawn"}):
+    ...     start_method()
+    'spawn'
+    >>> with mock.patch.dict(os.environ):
+    ...     _ = os.environ.pop("CORRIDOR_START_METHOD", None)
+    ...     start_method() in ("forkserver", "spawn")  # the default depends on the platform
+    True
     """
     methods = multiprocessing.get_all_start_methods()
     raw = os.environ.get(START_METHOD_ENV, "").strip()
@@ -179,6 +205,8 @@ def child_seed(seed: int, i: int) -> np.random.SeedSequence:
     only, not on the backend, the number of workers or the order in which tasks finish, and a
     job of many tasks does not hold every child in memory.
 
+    Examples
+    --------
     >>> a = child_seed(7, 5)
     >>> b = np.random.SeedSequence(7).spawn(6)[5]
     >>> bool((a.generate_state(4) == b.generate_state(4)).all())
@@ -487,6 +515,8 @@ def isolated() -> Iterator[None]:
     A server that runs jobs beside the requests it answers wraps them in this, so that the work
     does not share its interpreter (and its GIL) with the requests. Results do not change.
 
+    Examples
+    --------
     >>> with isolated(), Executor(workers=1) as ex:
     ...     ex.map(abs, [-1, 2])
     [1, 2]

@@ -43,7 +43,20 @@ __all__ = [
 
 @runtime_checkable
 class Located(Protocol):
-    """A container that knows where its entries were written (the YAML loader's mappings and lists)."""
+    """A container that knows where its entries were written (the YAML loader's mappings and lists).
+
+    Examples
+    --------
+    Any object with a ``where(key)`` method qualifies; a plain dict does not:
+
+    >>> class Lines(dict):
+    ...     def where(self, key=None):
+    ...         return "hub.yaml:3" if key == "berths" else "hub.yaml:1"
+    >>> isinstance(Lines(berths=2), Located), isinstance({"berths": 2}, Located)
+    (True, False)
+    >>> where(Lines(berths=2), "berths")
+    'hub.yaml:3'
+    """
 
     def where(self, key: Any = None) -> str:
         """``file:line`` of the entry ``key``, or of the container itself when ``key`` is None."""
@@ -53,6 +66,8 @@ class Located(Protocol):
 def where(node: Any, key: Any = None, default: str = "<input>") -> str:
     """``file:line`` of ``key`` in ``node`` when the node knows its lines, else ``default``.
 
+    Examples
+    --------
     >>> where({"a": 1}, "a", "s.yaml")
     's.yaml'
     """
@@ -62,6 +77,8 @@ def where(node: Any, key: Any = None, default: str = "<input>") -> str:
 def close_matches(name: str, known: Iterable[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
     """Up to ``n`` entries of ``known`` that look like ``name``, best first.
 
+    Examples
+    --------
     >>> close_matches("lognormul", ["lognormal", "normal"])
     ['lognormal']
     """
@@ -92,6 +109,8 @@ def did_you_mean(
     list_known
         Without a close match, list the known names (else return ``""``).
 
+    Examples
+    --------
     >>> did_you_mean("empirical", ["discrete", "normal"], renamed={"empirical": "discrete"})
     "; did you mean 'discrete'?"
     >>> did_you_mean("zzz", ["b", "a"])
@@ -111,6 +130,8 @@ def did_you_mean(
 def unknown(what: str, name: Any, known: Iterable[str], **hint: Any) -> str:
     """``"unknown <what> <name!r><hint>"``; ``hint`` takes the options of :func:`did_you_mean`.
 
+    Examples
+    --------
     >>> unknown("mode", "rail-1530", ["rail-1520", "road"])
     "unknown mode 'rail-1530'; did you mean 'rail-1520'?"
     """
@@ -120,6 +141,8 @@ def unknown(what: str, name: Any, known: Iterable[str], **hint: Any) -> str:
 def describe(value: Any) -> str:
     """What kind of value the user gave, in words: ``"a list"``, ``"a mapping"``, ``"text"`` ...
 
+    Examples
+    --------
     >>> describe([1, 2]), describe({"a": 1}), describe(True), describe(None)
     ('a list', 'a mapping', 'true/false', 'nothing')
     """
@@ -137,7 +160,14 @@ def describe(value: Any) -> str:
 
 
 class Bounds(TypedDict, total=False):
-    """The keyword options of :func:`check_number`, as one value (``check_number(x, **bounds)``)."""
+    """The keyword options of :func:`check_number`, as one value (``check_number(x, **bounds)``).
+
+    Examples
+    --------
+    >>> share: Bounds = {"low": 0, "high": 1, "low_open": True}
+    >>> check_number(0.4, **share) is None, check_number(0, **share)
+    (True, 'must be > 0, not 0')
+    """
 
     low: float
     high: float
@@ -174,6 +204,8 @@ def check_number(
     reason
         Why the upper bound is what it is, said when a value passes it.
 
+    Examples
+    --------
     >>> check_number(True)
     'must be a number, not True'
     >>> check_number(float("nan"))
@@ -205,6 +237,8 @@ def check_keys(mapping: Mapping[Any, Any], allowed: Iterable[str], *, what: str 
                renamed: Mapping[str, str] | None = None) -> list[tuple[Any, str]]:
     """``(key, message)`` for every key of ``mapping`` that is not ``allowed``.
 
+    Examples
+    --------
     >>> check_keys({"factr": 2, "factor": 1}, ["factor", "select"])
     [('factr', "unknown field 'factr'; did you mean 'factor'?")]
     """

@@ -141,6 +141,26 @@ class ModelComparison:
         The log's file name.
     statistic
         The observed statistic compared and recalibrated on: ``mean`` or ``p50`` (:data:`STATISTICS`).
+
+    Examples
+    --------
+    One observed border crossing at Beyuk-Kesik, slower than the network says:
+
+    >>> from corridor import data
+    >>> from corridor.analytics import shipment_log
+    >>> import pandas as pd
+    >>> rows = [("S1", "departure", "dostyk", "2024-01-01T00:00Z"),
+    ...         ("S1", "border_entry", "beyuk-kesik", "2024-01-09T00:00Z"),
+    ...         ("S1", "border_exit", "beyuk-kesik", "2024-01-11T12:00Z"),
+    ...         ("S1", "arrival", "poti", "2024-01-12T12:00Z")]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time"]).assign(
+    ...     commodity="container", mode="rail")
+    >>> r = compare(shipment_log(df), data.load().network, min_observations=1, route_options={"by": "time"})
+    >>> r.ranking()[["what", "id", "n", "observed_h", "model_h"]].round(1)
+           what                    id  n  observed_h  model_h
+    0       leg    beyuk-kesik → poti  1        24.0     14.4
+    1  transfer    beyuk-kesik-border  1        60.0     40.6
+    2       leg  dostyk → beyuk-kesik  1       192.0    235.0
     """
 
     transfers: pd.DataFrame = field(repr=False)
@@ -309,6 +329,13 @@ def scenario_base(network: str | None) -> dict[str, Any]:
     On the built-in network the scenario runs the shippers who choose (``method: sue``) in the year
     their choice was calibrated on (2021), so that the observed transfer times move the shares; on a
     network of one's own, the scenario runner's default engine.
+
+    Examples
+    --------
+    >>> scenario_base(None)
+    {'base': 'eurasia', 'year': 2021, 'engine': {'method': 'sue'}}
+    >>> scenario_base("my-network.yaml")
+    {'base': 'my-network.yaml'}
     """
     if network is None or network == "eurasia":
         return {"base": "eurasia", "year": 2021, "engine": {"method": "sue"}}

@@ -58,6 +58,22 @@ def border_crossings(log: ShipmentLog) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``shipment, bcp, mode, direction, commodity, entry, exit, month, tfi1_h, tfi2_usd``.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> border_crossings(log)[["bcp", "month", "tfi1_h", "tfi2_usd"]]
+           bcp    month  tfi1_h  tfi2_usd
+    0  khorgos  2024-03     6.5     150.0
     """
     f = log.frame.assign(seq=np.arange(len(log.frame)))
     entry_ev, exit_ev = STOP_PAIRS["border"]
@@ -119,6 +135,22 @@ def trips(log: ShipmentLog) -> pd.DataFrame:
         arrival, month, tonnes`` and :data:`TRIP_INDICATORS`. ``mode`` joins the modes in order
         (``road+rail``); ``section`` is ``origin → destination``. An indicator that cannot be
         computed (no km markers, no load, no moving time) is NaN.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> trips(log)[["section", "distance_km", "time_h", "stop_h", "swd_kmh", "swod_kmh"]].round(1)
+               section  distance_km  time_h  stop_h  swd_kmh  swod_kmh
+    0  urumqi → almaty       1050.0    72.0     6.5     14.6      16.0
     """
     f = log.frame
     g = f.groupby("shipment", sort=False)
@@ -164,6 +196,15 @@ def summarise(table: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] 
     -------
     pandas.DataFrame
         One row per group and indicator; NaN values are left out of the counts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"bcp": ["khorgos", "khorgos", "dostyk"], "tfi1_h": [4.0, 8.0, 30.0]})
+    >>> summarise(table, ["tfi1_h"], by=["bcp"])[["bcp", "count", "mean", "p50", "max"]]
+           bcp  count  mean   p50   max
+    0   dostyk      1  30.0  30.0  30.0
+    1  khorgos      2   6.0   6.0   8.0
     """
     keys = list(by)
     long = table.melt(id_vars=keys, value_vars=list(indicators), var_name="indicator").dropna(subset=["value"])
@@ -206,6 +247,28 @@ class CPMMResult:
         One row per border crossing (:func:`border_crossings`): TFI1, TFI2.
     trips
         One row per trip (:func:`trips`): D, T, S, C, W, SWD, SWOD, delay share, TFI3.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> result = cpmm(log)
+    >>> result.tfi1[["bcp", "tfi1_h"]].to_dict("records")
+    [{'bcp': 'khorgos', 'tfi1_h': 6.5}]
+    >>> result.border("bcp")[["bcp", "indicator", "count", "p50"]]
+           bcp indicator  count    p50
+    0  khorgos    tfi1_h      1    6.5
+    1  khorgos  tfi2_usd      1  150.0
+    >>> sorted(result.tables())[:3]
+    ['border_all', 'border_by_bcp', 'border_by_bcp_direction']
     """
 
     crossings: pd.DataFrame = field(repr=False)
@@ -268,5 +331,22 @@ def cpmm(log: ShipmentLog) -> CPMMResult:
     CPMMResult
         Per-crossing and per-trip tables, with breakdowns by :meth:`CPMMResult.border` and
         :meth:`CPMMResult.travel`.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> r = cpmm(log)
+    >>> r.travel("section").query("indicator == 'swd_kmh'")[["section", "count", "p50"]].round(1)
+               section  count   p50
+    4  urumqi → almaty      1  14.6
     """
     return CPMMResult(border_crossings(log), trips(log))

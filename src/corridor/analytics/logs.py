@@ -100,6 +100,25 @@ class ShipmentLog:
         absent), ``time`` as UTC timestamps, and ``where`` (``file:line`` of the row).
     source
         The file (or name) the log was read from.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> log.shipments, log.source, len(log.frame)
+    (['S1'], 'log', 4)
+    >>> log.frame[["event", "node", "km"]].head(2)
+              event     node     km
+    0     departure   urumqi    0.0
+    1  border_entry  khorgos  670.0
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -130,6 +149,21 @@ def read_shipment_log(path: str | Path, network: Network | None = None) -> Shipm
     ------
     InputError
         Listing every problem found (up to :data:`MAX_PROBLEMS`), each with file, line and column.
+
+    Examples
+    --------
+    Write a log to a temporary folder and read it back:
+
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"shipment": "S1", "commodity": "grain", "mode": "rail",
+    ...                    "event": ["departure", "arrival"], "node": ["astana", "aktau"],
+    ...                    "time": ["2024-05-01T06:00+05:00", "2024-05-04T18:00+05:00"]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_shipment_log(df, os.path.join(folder, "log.csv"))
+    ...     log = read_shipment_log(path)
+    >>> log.shipments, log.frame["time"].dt.strftime("%Y-%m-%d %H:%M").tolist()
+    (['S1'], ['2024-05-01 01:00', '2024-05-04 13:00'])
     """
     p = Path(path)
     if not p.exists():
@@ -160,6 +194,23 @@ def parse_shipment_log(source: Path | bytes, kind: str, name: str, network: Netw
     ------
     InputError
         Every problem of the log, or that it cannot be read (naming ``name``).
+
+    Examples
+    --------
+    The bytes of an uploaded CSV file; problems name the upload and its lines:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"shipment": "S1", "commodity": "container", "mode": "road",
+    ...                    "event": ["departure", "arrival"], "node": ["almaty", "tashkent"],
+    ...                    "time": ["2024-03-01T08:00Z", "2024-03-02T20:00Z"]})
+    >>> csv = df.to_csv(index=False).encode()
+    >>> parse_shipment_log(csv, "csv", "upload.csv").shipments
+    ['S1']
+    >>> try:
+    ...     parse_shipment_log(csv.replace(b"2024-03-02", b"tomorrow"), "csv", "upload.csv")
+    ... except InputError as e:
+    ...     print(e)
+    upload.csv:3: time: not an ISO 8601 timestamp with time zone
     """
     import pyarrow as pa
 
@@ -214,6 +265,20 @@ def shipment_log(df: pd.DataFrame, name: str = "log", network: Network | None = 
     ------
     InputError
         Listing every problem found (up to :data:`MAX_PROBLEMS`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"shipment": "S1", "commodity": "grain", "mode": "rail",
+    ...                    "event": ["departure", "arrival"], "node": ["astana", "aktau"],
+    ...                    "time": ["2024-05-01T06:00Z", "2024-05-04T18:00Z"]})
+    >>> shipment_log(df, "log.csv").frame[["event", "node"]].to_dict("records")
+    [{'event': 'departure', 'node': 'astana'}, {'event': 'arrival', 'node': 'aktau'}]
+    >>> try:
+    ...     shipment_log(df.assign(mode="camel"), "log.csv")
+    ... except InputError as e:
+    ...     print(e.problems[0])
+    log.csv:2: mode: unknown mode, expected one of ('road', 'rail', 'sea', 'rail-ferry', 'ferry', 'river', 'air')
     """
     df = df.reset_index(drop=True)
     where = (f"{name}:{line_word}" + pd.Series(np.arange(first_line, first_line + len(df))).astype(str)).astype(object)
@@ -426,6 +491,18 @@ def write_shipment_log(frame: pd.DataFrame, path: str | Path) -> Path:
     ------
     InputError
         Another suffix, columns that are not in :data:`COLUMNS`, or a file that cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"shipment": "S1", "commodity": "grain", "mode": "rail",
+    ...                    "event": ["departure", "arrival"], "node": ["astana", "aktau"],
+    ...                    "time": ["2024-05-01T06:00Z", "2024-05-04T18:00Z"]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_shipment_log(df, os.path.join(folder, "logs", "may.parquet"))
+    ...     print(path.name, read_shipment_log(path).shipments)
+    may.parquet ['S1']
     """
     from corridor.io.files import atomic_file
 

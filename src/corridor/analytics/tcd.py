@@ -63,7 +63,24 @@ _QNAME = [f"p{round(q * 100)}" for q in _Q]
 
 
 def is_synthetic(log: ShipmentLog) -> bool:
-    """True when every row's ``source`` starts with ``synthetic`` (a generated log, not observations)."""
+    """True when every row's ``source`` starts with ``synthetic`` (a generated log, not observations).
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> is_synthetic(log), is_synthetic(shipment_log(df.assign(commodity="container", mode="rail",
+    ...                                                       source="synthetic: made up")))
+    (False, True)
+    """
     src = log.frame["source"].astype(str)
     return bool(len(src)) and bool(src.str.lower().str.startswith("synthetic").all())
 
@@ -94,6 +111,25 @@ def tcd_points(log: ShipmentLog, trip_table: pd.DataFrame | None = None) -> pd.D
         marker as logged), ``distance_km, elapsed_h, item_usd`` (the event's cost item),
         ``cumulative_usd, label`` (``border Dostyk``, ``departure A``, the node of a position) and the
         trip's ``section, direction, commodity, month, trip_mode``.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> tcd_points(log)[["step", "label", "distance_km", "elapsed_h", "cumulative_usd"]]
+       step             label  distance_km  elapsed_h  cumulative_usd
+    0     0  departure urumqi          0.0        0.0             0.0
+    1     1    border khorgos        670.0       26.0             0.0
+    2     2    border khorgos        670.0       32.5           150.0
+    3     3    arrival almaty       1050.0       72.0           150.0
     """
     f = log.frame
     sid = f["shipment"]
@@ -229,6 +265,28 @@ def tcd_corridors(points: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.
     ------
     InputError
         If ``by`` names an unknown column.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+
+    The median line of a corridor (here of one trip, so its p10, p50 and p90 coincide):
+
+    >>> tcd_corridors(tcd_points(log))[["point", "label", "distance_km", "elapsed_h_p50"]]
+       point           label  distance_km  elapsed_h_p50
+    0      0          urumqi          0.0            0.0
+    1      1  border khorgos        670.0           26.0
+    2      2  border khorgos        670.0           32.5
+    3      3          almaty       1050.0           72.0
     """
     keys = _group_columns(by)
     cols = [*keys, "method", "point", "node", "label", "trips", "distance_km",
@@ -263,6 +321,22 @@ def tcd_stops(points: pd.DataFrame) -> pd.DataFrame:
         to the stop's end; so a leg's cost logged on the stop's first row, where that row is the
         first at its km, stays with the leg) and the trip's ``section, direction, commodity, month,
         trip_mode``.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> tcd_stops(tcd_points(log))[["kind", "label", "distance_km", "elapsed_h", "hours", "cost_usd"]]
+         kind           label  distance_km  elapsed_h  hours  cost_usd
+    0  border  border khorgos        670.0       26.0    6.5     150.0
     """
     # the cost line rises at a stop from where the trip reached the stop's km (the first point there) or,
     # after another stop at the same km, from that stop's end: the step before the start, whichever is later
@@ -302,6 +376,27 @@ class TCDResult:
         The grouping of :attr:`corridors`.
     synthetic
         Whether the log is synthetic (every row's ``source`` starts with ``synthetic``).
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> result = tcd(log)
+    >>> result
+    TCDResult(by=('section',), synthetic=False)
+    >>> result.stops[["kind", "label", "distance_km", "hours", "cost_usd"]]
+         kind           label  distance_km  hours  cost_usd
+    0  border  border khorgos        670.0    6.5     150.0
+    >>> sorted(result.to_dict())
+    ['by', 'corridors', 'points', 'stops', 'synthetic']
     """
 
     points: pd.DataFrame = field(repr=False)
@@ -358,6 +453,31 @@ def tcd(log: ShipmentLog, *, by: Sequence[str] = ("section",), shipments: Sequen
     ------
     InputError
         An unknown grouping column, shipment or section.
+
+    Examples
+    --------
+    A made-up one-trip log (rail, Ürümqi to Almaty through Khorgos):
+
+    >>> import pandas as pd
+    >>> from corridor.analytics import shipment_log
+    >>> rows = [("S1", "departure", "urumqi", "2024-03-01T08:00Z", 0, 0),
+    ...         ("S1", "border_entry", "khorgos", "2024-03-02T10:00Z", 670, 0),
+    ...         ("S1", "border_exit", "khorgos", "2024-03-02T16:30Z", 670, 150),
+    ...         ("S1", "arrival", "almaty", "2024-03-04T08:00Z", 1050, 0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km", "cost_usd"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail", tonnes=20))
+    >>> result = tcd(log, sections=["urumqi -> almaty"])
+    >>> result.corridors[["label", "distance_km", "elapsed_h_p50", "cumulative_usd_p50"]]
+                label  distance_km  elapsed_h_p50  cumulative_usd_p50
+    0          urumqi          0.0            0.0                 0.0
+    1  border khorgos        670.0           26.0                 0.0
+    2  border khorgos        670.0           32.5               150.0
+    3          almaty       1050.0           72.0               150.0
+    >>> try:
+    ...     tcd(log, shipments=["S9"])
+    ... except InputError as e:
+    ...     print(e)
+    argument: shipment: no shipment 'S9' in log
     """
     keys = _group_columns(by)
     t = trips(log) if trip_table is None else trip_table

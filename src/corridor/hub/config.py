@@ -46,7 +46,23 @@ HOURS_PER_YEAR = 8760.0
 
 
 class NoSteadyStateWarning(UserWarning):
-    """A queue whose offered load is at or above its capacity (utilisation ≥ 1): waits grow without bound."""
+    """A queue whose offered load is at or above its capacity (utilisation ≥ 1): waits grow without bound.
+
+    Examples
+    --------
+    A pure queue with more work than its servers can do (utilisation 1.6) warns when read:
+
+    >>> import warnings
+    >>> from corridor.hub.config import config_from_dict
+    >>> data = {"name": "overloaded", "mode": "queue",
+    ...         "queue": {"servers": 1, "arrivals": {"dist": "exponential", "mean": 15.0},
+    ...                   "service": {"dist": "exponential", "mean": 24.0}}}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     cfg = config_from_dict(data)
+    >>> [w.category.__name__ for w in caught]
+    ['NoSteadyStateWarning']
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +92,13 @@ class Service:
         ``"demand"``: calls per year follow demand (trains and trucks run when there is cargo);
         ``"design"``: calls per year are fixed at the design throughput and loads follow demand (a
         vessel timetable). Default: ``design`` for vessels and ferries, ``demand`` otherwise.
+
+    Examples
+    --------
+    >>> from corridor.hub import load_config
+    >>> s = load_config("aktau-hub").services[0]
+    >>> s.name, s.kind, s.deliver_direction, s.collect_direction, s.capacity_teu
+    ('block-train', 'train', 'west', 'east', 110.0)
     """
 
     name: str
@@ -102,6 +125,15 @@ class QueueSpec:
         Number of servers (berths) c.
     arrivals, service
         Interarrival and service time distributions (hours).
+
+    Examples
+    --------
+    The M/M/2 validation case shipped with corridor, at 80 % utilisation:
+
+    >>> from corridor.hub import load_config
+    >>> q = load_config("mm2-example").queue
+    >>> q.servers, q.arrivals.mean, q.service.mean, round(q.utilisation, 3)
+    (2, 15.0, 24.0, 0.8)
     """
 
     servers: int
@@ -119,6 +151,14 @@ class HubConfig:
     """A hub (or pure-queue) configuration. Build it with :func:`load_config`.
 
     Change one figure with :meth:`replace` (sweeps do), which validates again.
+
+    Examples
+    --------
+    >>> cfg = load_config("aktau-hub")
+    >>> cfg.name, cfg.mode, cfg.berths, cfg.tracks, cfg.capacity_teu_per_yr
+    ('aktau-hub', 'hub', 2, 3, 240000.0)
+    >>> cfg.replace(berths=3).berths
+    3
     """
 
     name: str
@@ -269,13 +309,26 @@ class _Reader(Problems):
 
 
 def builtin_configs() -> list[str]:
-    """Names of the configs shipped with corridor (``aktau-hub`` ...)."""
+    """Names of the configs shipped with corridor (``aktau-hub`` ...).
+
+    Examples
+    --------
+    >>> builtin_configs()
+    ['aktau-hub', 'aktau-hub-200k', 'mm2-example']
+    """
     root = resources.files("corridor.hub") / "configs"
     return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
 def config_path(name: str) -> Path:
-    """The path of a shipped config or curve file in ``corridor/hub/configs``."""
+    """The path of a shipped config or curve file in ``corridor/hub/configs``.
+
+    Examples
+    --------
+    >>> p = config_path("mm2-example.yaml")
+    >>> p.name, p.exists()
+    ('mm2-example.yaml', True)
+    """
     return Path(str(resources.files("corridor.hub") / "configs" / name))
 
 
@@ -293,6 +346,17 @@ def load_config(source: str | Path = "aktau-hub") -> HubConfig:
     -----
     NoSteadyStateWarning
         A pure queue with utilisation ≥ 1, or a hub resource whose offered load is ≥ 1.
+
+    Examples
+    --------
+    >>> cfg = load_config("mm2-example")
+    >>> cfg.mode, cfg.queue.servers
+    ('queue', 2)
+    >>> try:
+    ...     load_config("aktau-hubb")
+    ... except InputError as e:
+    ...     print(e.problems[0].message.split(" (built-in")[0])
+    no such config file or built-in config; did you mean 'aktau-hub'?
     """
     from corridor.io.files import read_text
     from corridor.io.yaml import loads_yaml
@@ -315,6 +379,23 @@ def config_from_dict(data: Any, *, filename: str = "config") -> HubConfig:
     """Build and validate a :class:`HubConfig` from parsed YAML (see :func:`load_config`).
 
     ``data`` read by :func:`corridor.io.yaml.load_yaml` gives every problem its line.
+
+    Examples
+    --------
+    >>> cfg = config_from_dict({"name": "mm1", "mode": "queue",
+    ...                         "queue": {"servers": 1, "arrivals": {"dist": "exponential", "mean": 10.0},
+    ...                                   "service": {"dist": "exponential", "mean": 8.0}}})
+    >>> cfg.name, round(cfg.queue.utilisation, 2)
+    ('mm1', 0.8)
+    >>> try:
+    ...     config_from_dict({"name": "x", "mode": "queue", "queue": {"server": 1}}, filename="x.yaml")
+    ... except InputError as e:
+    ...     print(e)
+    x.yaml: queue.server: unknown field 'server'; did you mean 'servers'?
+    x.yaml: queue.servers: missing
+    x.yaml: queue.servers: must be a number, not None
+    x.yaml: queue.arrivals: missing
+    x.yaml: queue.service: missing
     """
     if not isinstance(data, Mapping):
         raise InputError(Problem(filename, "", "a hub config must be a YAML mapping (name:, mode:, berths: ...)"))

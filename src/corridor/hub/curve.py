@@ -37,7 +37,14 @@ _X_LINEAR = 0.95
 
 @dataclass(frozen=True, slots=True)
 class CurvePoint:
-    """A simulated point: offered throughput, served throughput and time in hub with its CI."""
+    """A simulated point: offered throughput, served throughput and time in hub with its CI.
+
+    Examples
+    --------
+    >>> p = CurvePoint(240_000, 239_893.2, 107.1, 96.5, 117.7, replications=10)
+    >>> p.to_dict()["ci"], p.to_dict()["replications"]
+    ([96.5, 117.7], 10)
+    """
 
     demand_teu_per_yr: float
     throughput_teu_per_yr: float
@@ -73,6 +80,18 @@ class HubDelayCurve:
         The simulated points the curve was fitted to.
     source, method
         Where the points come from (config, seed, replications) and how the curve was fitted.
+
+    Examples
+    --------
+    The curve shipped for the Aktau hub (fitted to simulated points; see docs/HUB.md):
+
+    >>> curve = load_curve("aktau-hub")
+    >>> curve.form, round(curve.t0_h, 1), len(curve.points)
+    ('davidson', 79.9, 7)
+    >>> [round(curve.evaluate(teu), 1) for teu in (0, 120_000, 240_000)]
+    [79.9, 82.9, 101.9]
+    >>> HubDelayCurve.from_dict(curve.to_dict()) == curve
+    True
     """
 
     name: str
@@ -154,6 +173,15 @@ def fit_curve(points: Sequence[CurvePoint], *, name: str, capacity_teu_per_yr: f
     ------
     InputError
         With fewer than three points or an unknown form.
+
+    Examples
+    --------
+    Refit the shipped Aktau points, forcing the BPR form:
+
+    >>> pts = load_curve("aktau-hub").points
+    >>> bpr = fit_curve(pts, name="aktau-hub", capacity_teu_per_yr=240_000, form="bpr")
+    >>> bpr.form, bpr.capacity_teu_per_yr, round(bpr.evaluate(240_000), 1)
+    ('bpr', 240000, 107.6)
     """
     if form not in ("auto", "davidson", "bpr"):
         raise InputError(Problem("--form", "form", f"must be auto, davidson or bpr, not {form!r}"))
@@ -227,6 +255,16 @@ def fit_delay_curve(config: HubConfig, *, levels: Sequence[float] | None = None,
         replications is at most :data:`~corridor.hub.simulate.MAX_RUNS`.
     form
         As in :func:`fit_curve`.
+
+    Examples
+    --------
+    A small, quick run (three levels, one replication of 60 days; real curves use more):
+
+    >>> from corridor.hub import load_config
+    >>> curve = fit_delay_curve(load_config("aktau-hub"), levels=[100_000, 180_000, 240_000],
+    ...                         days=60, warmup_days=7, replications=1)
+    >>> curve.name, len(curve.points), curve.form in ("davidson", "bpr")
+    ('aktau-hub', 3, True)
     """
     if config.mode != "hub":
         raise InputError(Problem(config.source_file or config.name, "mode", "a delay curve needs a hub config"))
@@ -265,6 +303,12 @@ def load_curve(name: str = "aktau-hub") -> HubDelayCurve:
     ------
     InputError
         If there is no such curve or the file is not a curve.
+
+    Examples
+    --------
+    >>> curve = load_curve()
+    >>> curve.name, round(curve.evaluate(200_000), 1)
+    ('aktau-hub', 89.6)
     """
     path = Path(name) if name.endswith(".json") else config_path(f"{name}-curve.json")
     try:

@@ -35,6 +35,14 @@ class Estimate:
         Confidence level (0.95).
     values
         The replication values, in replication order.
+
+    Examples
+    --------
+    >>> e = estimate([40.0, 44.0, 48.0])
+    >>> e.mean, e.sd, e.n, [round(x, 2) for x in e.ci]
+    (44.0, 4.0, 3, [34.06, 53.94])
+    >>> e.contains(50.0), e.to_dict()["half_width"] == e.half_width
+    (True, True)
     """
 
     mean: float
@@ -64,7 +72,16 @@ class Estimate:
 
 
 def estimate(values: Sequence[float], *, level: float = 0.95) -> Estimate:
-    """Mean and Student-t confidence interval of independent replication values."""
+    """Mean and Student-t confidence interval of independent replication values.
+
+    Examples
+    --------
+    >>> e = estimate([1.0, 2.0, 3.0])
+    >>> e.mean, round(e.half_width, 3)
+    (2.0, 2.484)
+    >>> estimate([5.0]).ci is None  # one replication: no interval
+    True
+    """
     vals = tuple(float(v) for v in values)
     n = len(vals)
     if n == 0:
@@ -78,6 +95,13 @@ def estimate(values: Sequence[float], *, level: float = 0.95) -> Estimate:
 
 
 def summarise(replicates: Sequence[Mapping[str, float]], *, level: float = 0.95) -> dict[str, Estimate]:
-    """One :class:`Estimate` per scalar KPI, over the replications (keys sorted)."""
+    """One :class:`Estimate` per scalar KPI, over the replications (keys sorted).
+
+    Examples
+    --------
+    >>> kpis = summarise([{"wait_h": 10.0, "util": 0.7}, {"wait_h": 14.0, "util": 0.8}])
+    >>> list(kpis), kpis["wait_h"].mean, round(kpis["util"].mean, 2)
+    (['util', 'wait_h'], 12.0, 0.75)
+    """
     keys = sorted(replicates[0]) if replicates else []
     return {k: estimate([r[k] for r in replicates], level=level) for k in keys}

@@ -35,6 +35,14 @@ class SweepPoint:
         KPI estimates over the replications.
     meets_target
         Mean vessel wait below the target and mean yard p95 occupancy below the target.
+
+    Examples
+    --------
+    >>> from corridor.hub import load_config
+    >>> res = sweep(load_config("aktau-hub"), berths=[2], days=30, warmup_days=7, replications=2)
+    >>> p = res.points[0]
+    >>> p.berths, p.cranes, p.demand_teu_per_yr, round(p.vessel_wait_h.mean, 1), p.meets_target
+    (2, 4, 240000.0, 22.2, False)
     """
 
     berths: int
@@ -63,7 +71,17 @@ class SweepPoint:
 
 @dataclass(frozen=True, slots=True)
 class SweepResult:
-    """All grid points and, per demand level, the smallest design meeting the target (or None)."""
+    """All grid points and, per demand level, the smallest design meeting the target (or None).
+
+    Examples
+    --------
+    >>> from corridor.hub import load_config
+    >>> res = sweep(load_config("aktau-hub"), berths=[1, 2], days=30, warmup_days=7, replications=2)
+    >>> [(p.berths, round(p.vessel_wait_h.mean, 1), p.meets_target) for p in res.points]
+    [(1, 24.0, False), (2, 22.2, False)]
+    >>> res.best() is None  # in this short run no design meets the 12-hour target
+    True
+    """
 
     config_name: str
     points: tuple[SweepPoint, ...]
@@ -126,6 +144,15 @@ def sweep(config: HubConfig, *, berths: Sequence[int] | None = None, cranes: Seq
     InputError
         A config not in hub mode, bad grid values or targets, bad run settings, too many runs, or a
         scheduler that does not answer.
+
+    Examples
+    --------
+    One or two berths at the Aktau hub, two short replications each (real sweeps run longer):
+
+    >>> from corridor.hub import load_config
+    >>> res = sweep(load_config("aktau-hub"), berths=[1, 2], days=30, warmup_days=7, replications=2)
+    >>> len(res.points), res.target_wait_h
+    (2, 12.0)
     """
     if config.mode != "hub":
         raise InputError(Problem(config.source_file or config.name, "mode", "sweeps need a hub config (mode: hub)"))

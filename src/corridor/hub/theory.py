@@ -19,6 +19,11 @@ def erlang_c(servers: int, offered: float) -> float:
     """Probability that an arrival waits in M/M/c, with ``offered`` = λ/μ Erlangs (< c).
 
     Computed with the stable Erlang-B recursion B(k) = a B(k−1) / (k + a B(k−1)).
+
+    Examples
+    --------
+    >>> round(erlang_c(2, 1.6), 4)  # two servers at 80 % utilisation
+    0.7111
     """
     if servers < 1:
         raise ValueError("servers must be ≥ 1")
@@ -32,13 +37,29 @@ def erlang_c(servers: int, offered: float) -> float:
 
 
 def mmc_wait(servers: int, *, arrival_rate: float, service_mean: float) -> float:
-    """Mean wait in queue Wq of M/M/c: C(c, a) / (c μ − λ)."""
+    """Mean wait in queue Wq of M/M/c: C(c, a) / (c μ − λ).
+
+    Examples
+    --------
+    The M/M/2 case of ``mm2-example`` (a vessel every 15 h, 24 h at berth):
+
+    >>> round(mmc_wait(2, arrival_rate=1 / 15, service_mean=24.0), 2)
+    42.67
+    """
     a = arrival_rate * service_mean
     return erlang_c(servers, a) * service_mean / (servers - a)
 
 
 def mg1_wait(*, arrival_rate: float, service_mean: float, service_second_moment: float) -> float:
-    """Mean wait in queue Wq of M/G/1 (Pollaczek–Khinchine): λ E[S²] / (2 (1 − ρ))."""
+    """Mean wait in queue Wq of M/G/1 (Pollaczek–Khinchine): λ E[S²] / (2 (1 − ρ)).
+
+    Examples
+    --------
+    M/D/1 (deterministic service, second moment = mean²) at 50 % utilisation:
+
+    >>> mg1_wait(arrival_rate=0.05, service_mean=10.0, service_second_moment=100.0)
+    5.0
+    """
     rho = arrival_rate * service_mean
     if not 0 <= rho < 1:
         raise ValueError(f"utilisation {rho:.3f} ≥ 1: no steady state")
@@ -50,6 +71,13 @@ def theoretical_wait(spec: QueueSpec) -> tuple[float, str] | None:
 
     Exact cases: Poisson arrivals with exponential service on c servers (Erlang C), and Poisson
     arrivals with any service distribution on one server (Pollaczek–Khinchine).
+
+    Examples
+    --------
+    >>> from corridor.hub import load_config
+    >>> wq, formula = theoretical_wait(load_config("mm2-example").queue)
+    >>> round(wq, 2), formula
+    (42.67, 'Erlang C (M/M/c)')
     """
     if spec.arrivals.family != "exponential" or spec.arrivals.shift or spec.utilisation >= 1:
         return None

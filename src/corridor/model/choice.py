@@ -51,7 +51,14 @@ PER_COMMODITY: tuple[str, ...] = ("vot_median", "vot_sigma", "reliability_ratio"
 
 @dataclass(frozen=True)
 class Segment:
-    """A group of shippers of one commodity: its share of the tonnes and its value of time."""
+    """A group of shippers of one commodity: its share of the tonnes and its value of time.
+
+    Examples
+    --------
+    >>> s = Segment(share=0.5, value_of_time=0.12)
+    >>> s.share, s.value_of_time
+    (0.5, 0.12)
+    """
 
     share: float
     value_of_time: float
@@ -59,7 +66,14 @@ class Segment:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One parameter of the choice model as shipped in ``choice.csv``: value, standard error and provenance."""
+    """One parameter of the choice model as shipped in ``choice.csv``: value, standard error and provenance.
+
+    Examples
+    --------
+    >>> p = Parameter("theta", 10.0, se=2.5, status="estimate")
+    >>> p.name, p.value, p.se
+    ('theta', 10.0, 2.5)
+    """
 
     name: str
     value: float
@@ -95,6 +109,14 @@ class ChoiceParameters:
         Utility constant per route corridor (``northern``, ``trans-caspian``, ``southern``,
         ``maritime``, ``other``), or per corridor and commodity (``trans-caspian/container``),
         which replaces the corridor's for that commodity; absent ones are 0.
+
+    Examples
+    --------
+    >>> p = ChoiceParameters(theta=8.0, constants={"trans-caspian": -0.3})
+    >>> p.theta, p.constant("trans-caspian"), p.constant("northern")
+    (8.0, -0.3, 0.0)
+    >>> [round(s.share, 3) for s in p.segments_for("container")]
+    [0.333, 0.333, 0.333]
     """
 
     theta: float = 10.0

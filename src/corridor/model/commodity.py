@@ -42,6 +42,13 @@ class Commodity:
         The modes that may carry it.
     provenance
         Source and status per figure (``t_per_teu``, ``t_per_wagon``).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> c = data.load().network.commodity_index["container"]
+    >>> c.name, c.unit, c.t_per_teu, "pipeline" in c.modes
+    ('Containers', 'TEU', 19.61, False)
     """
 
     id: str

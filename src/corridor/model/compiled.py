@@ -56,6 +56,16 @@ class CompiledNetwork:
         Per-arc index into ``countries`` (``-1`` at sea).
     countries
         Country codes.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> c = data.load().network.compile()
+    >>> c.n_nodes, c.n_arcs
+    (94, 263)
+    >>> i = c.node_index["aktau"]
+    >>> sorted(c.node_ids[c.head[a]] for a in c.out_arcs(i))
+    ['baku-alat', 'baku-alat', 'baku-alat', 'beyneu', 'beyneu', 'kuryk', 'zhanaozen']
     """
 
     network: Network

@@ -87,6 +87,13 @@ def price_problem(field: str, value: object, *, limit: str | None = None, where:
         Where the value comes from.
     positive
         Refuse 0 too.
+
+    Examples
+    --------
+    >>> price_problem("carbon_price", 50.0) is None
+    True
+    >>> print(price_problem("carbon_price", -5.0))
+    options: carbon_price: must be a finite number from 0 to 1,000,000 (USD per t CO2e), got -5.0
     """
     bound, unit = PRICE_LIMITS[limit or field]
     if _within(value, bound, positive=positive):
@@ -121,6 +128,12 @@ class RouteOptions:
     ------
     InputError
         A price or score that is not a finite number from 0 to its limit in :data:`PRICE_LIMITS`.
+
+    Examples
+    --------
+    >>> opts = RouteOptions(commodity="grain", value_of_time=0.5, carbon_price=50.0)
+    >>> opts.commodity, opts.value_of_time, opts.carbon_price
+    ('grain', 0.5, 50.0)
     """
 
     commodity: str = "container"
@@ -159,6 +172,15 @@ class ArcCosts:
         ``"TEU"`` and its tonnes, or ``"t"`` and 1.
     missing_cost
         Link ids without any tariff (counted as 0 USD).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> c = net.compile()
+    >>> costs = arc_costs(net, c, RouteOptions(commodity="container"))
+    >>> costs.unit, costs.vectors.shape == (c.n_arcs, 4), bool(costs.admissible.any())
+    ('TEU', True, True)
     """
 
     vectors: np.ndarray
@@ -177,7 +199,15 @@ def _commodity(net: Network, commodity: str) -> Commodity:
 
 
 def unit_of(net: Network, commodity: str) -> tuple[str, float]:
-    """The unit of ``commodity`` and its tonnes: ``("TEU", t_per_teu)`` or ``("t", 1.0)``."""
+    """The unit of ``commodity`` and its tonnes: ``("TEU", t_per_teu)`` or ``("t", 1.0)``.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> unit_of(net, "container"), unit_of(net, "grain")
+    (('TEU', 19.61), ('t', 1.0))
+    """
     com = _commodity(net, commodity)
     if com.unit == "TEU":
         return "TEU", float(com.t_per_teu or 1.0)
@@ -185,7 +215,20 @@ def unit_of(net: Network, commodity: str) -> tuple[str, float]:
 
 
 def arc_costs(net: Network, compiled: object, options: RouteOptions) -> ArcCosts:
-    """Price every arc of ``compiled`` (a :class:`~corridor.model.CompiledNetwork` of ``net``)."""
+    """Price every arc of ``compiled`` (a :class:`~corridor.model.CompiledNetwork` of ``net``).
+
+    Examples
+    --------
+    The (cost, time, CO2e, risk) of the first arc out of Dostyk, per TEU:
+
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> c = net.compile()
+    >>> costs = arc_costs(net, c, RouteOptions(commodity="container"))
+    >>> arc = c.out_arcs(c.node_index["dostyk"])[0]
+    >>> c.node_ids[c.head[arc]], [round(float(x), 1) for x in costs.vectors[arc]]
+    ('alashankou', [0.6, 0.3, 7.8, 0.0])
+    """
     com = _commodity(net, options.commodity)
     unit, tpu = unit_of(net, options.commodity)
     factors = factors_by_mode()
@@ -210,6 +253,17 @@ def link_money(net: Network, commodity: str,
 
     A link's own cost columns come first, else the network's tariff table for the class of a flow
     between the countries ``od_countries`` (None: rows without a class only).
+
+    Examples
+    --------
+    USD per TEU on each link for a container from China to Georgia (the flow's countries pick the
+    tariff class):
+
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> money, unpriced = link_money(net, "container", ("CN", "GE"))
+    >>> round(float(money[net.link_index["dostyk-aktogay"]]), 1), len(money) == len(net.links)
+    (71.4, True)
     """
     com = _commodity(net, commodity)
     unit, tpu = unit_of(net, commodity)
@@ -252,6 +306,19 @@ def transfer_vector(transfers: tuple[Transfer, ...], mode_in: str | None, mode_o
 
     It may not where a transfer that applies refuses the commodity, or where the route changes mode
     (or gauge) and no transfer there lets it (:func:`corridor.model.passage.mode_change_ok`).
+
+    Examples
+    --------
+    What a container pays passing Dostyk from 1435 mm to 1520 mm rail (the gauge change, 4.25 h,
+    and the border clearance, 57.55 h), and a change to road there, which no transfer allows:
+
+    >>> from corridor import data
+    >>> here = data.load().network.transfers_at["dostyk"]
+    >>> vec = transfer_vector(here, "rail-1435", "rail-1520", "container", "TEU", 19.61)
+    >>> [round(float(x), 2) for x in vec]  # USD, hours, kg CO2e, risk
+    [0.0, 61.8, 0.0, 0.0]
+    >>> transfer_vector(here, "rail-1520", "road", "container", "TEU", 19.61) is None
+    True
     """
     if not mode_change_ok(transfers, mode_in, mode_out):
         return None

@@ -38,6 +38,13 @@ class DemandRow:
         How the figure was built.
     provenance
         Source and status of ``tonnes`` and ``teu``.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> row = data.load().demand.rows[0]
+    >>> row.origin, row.destination, row.commodity, row.year, row.tonnes
+    ('ekibastuz', 'chelyabinsk', 'coal', 2021, 24900000.0)
     """
 
     id: str

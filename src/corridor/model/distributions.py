@@ -103,6 +103,25 @@ class Distribution:
     ------
     InputError
         Unknown family, missing or extra parameters, or values that break the family's rules.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = Distribution.lognormal(mean=24.0, cv=0.5)
+    >>> d.family, d.mean, round(d.cv, 2)
+    ('lognormal', 24.0, 0.5)
+    >>> d.to_dict()
+    {'dist': 'lognormal', 'mean': 24.0, 'cv': 0.5}
+    >>> x = d.sample(np.random.default_rng(0), 10_000)
+    >>> bool(abs(x.mean() - 24.0) < 1.0)
+    True
+    >>> Distribution.from_dict({"dist": "triangular", "low": 1, "mode": 2, "high": 6}).mean
+    3.0
+    >>> try:
+    ...     Distribution.of("lognormul", mean=1.0)
+    ... except InputError as e:
+    ...     print(e)
+    distribution: dist: unknown distribution 'lognormul'; did you mean 'lognormal'?
     """
 
     family: str
@@ -568,6 +587,18 @@ def parse_distribution(
     -------
     Distribution or None
         None when a problem was recorded.
+
+    Examples
+    --------
+    >>> from corridor.validation import Problems
+    >>> problems = Problems("hub.yaml")
+    >>> d = parse_distribution({"dist": "exponential", "mean": 15.0}, field="arrivals", problems=problems)
+    >>> d.family, d.mean, len(problems)
+    ('exponential', 15.0, 0)
+    >>> parse_distribution({"dist": "normal", "mean": 5.0}, field="service", problems=problems) is None
+    True
+    >>> print(problems.error())
+    hub.yaml: service.sd: is required for a normal distribution
     """
     where = where or problems.where(node)
     family = _family(node, field, problems, where)

@@ -38,6 +38,12 @@ class EmissionFactor:
         How trustworthy the figure is.
     note
         Why this figure stands for the mode here.
+
+    Examples
+    --------
+    >>> f = factor("rail-1520")
+    >>> f.mode, f.kg_co2e_per_tkm, str(f.status)
+    ('rail-1520', 0.03, 'estimate')
     """
 
     mode: str
@@ -92,7 +98,13 @@ assert {f.mode for f in FACTORS} == set(MODES), "every mode needs a factor"
 
 
 def factors_by_mode() -> dict[str, EmissionFactor]:
-    """The factors keyed by mode."""
+    """The factors keyed by mode.
+
+    Examples
+    --------
+    >>> sorted(factors_by_mode())
+    ['feeder', 'pipeline', 'rail-1435', 'rail-1520', 'rail-ferry', 'road', 'sea']
+    """
     return {f.mode: f for f in FACTORS}
 
 
@@ -103,5 +115,10 @@ def factor(mode: str) -> EmissionFactor:
     ------
     KeyError
         For an unknown mode.
+
+    Examples
+    --------
+    >>> factor("road").kg_co2e_per_tkm > factor("rail-1520").kg_co2e_per_tkm
+    True
     """
     return factors_by_mode()[mode]

@@ -51,6 +51,13 @@ class Facility:
         Where the record was read (``facilities.csv:4``); not part of equality.
     valid_from, valid_to
         First and last year (inclusive) of the figures; ``None`` is open (see :mod:`corridor.model.validity`).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> port = next(f for f in data.load().network.facilities if f.id == "aktau-port")
+    >>> port.node, port.capacity_mtpa, port.capacity_teu
+    ('aktau', 11.0, 40000.0)
     """
 
     id: str

@@ -82,6 +82,12 @@ class FleetGroup:
         Source and status per figure.
     origin
         Where the record was read (``fleets.csv:4``); not part of equality.
+
+    Examples
+    --------
+    >>> g = FleetGroup("g", "f", frozenset({"line"}), vessels=2, railcars=56, round_trip_h=48)
+    >>> g.sailings_per_year
+    365.0
     """
 
     id: str
@@ -131,6 +137,13 @@ class FleetCapacity:
         Sailings each way per year.
     wagons, teu
         Railcars and TEU each way per year (``None`` when no group carries that kind of cargo).
+
+    Examples
+    --------
+    >>> g = FleetGroup("g", "f", frozenset({"line"}), vessels=2, railcars=56, round_trip_h=48)
+    >>> cap = fleet_capacities([g])["f"]
+    >>> cap.lines, cap.sailings, cap.wagons, cap.teu
+    (('line',), 365.0, 20440.0, None)
     """
 
     fleet: str
@@ -148,7 +161,16 @@ def _total(groups: list[FleetGroup], per_vessel: str) -> float | None:
 
 
 def fleet_capacities(groups: Iterable[FleetGroup]) -> dict[str, FleetCapacity]:
-    """The capacity per direction of each fleet, by fleet id (in the order fleets first appear)."""
+    """The capacity per direction of each fleet, by fleet id (in the order fleets first appear).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> caps = fleet_capacities(data.load().network.fleets)
+    >>> cap = caps["asco-kazakhstan"]
+    >>> sorted(cap.lines), round(cap.sailings), round(cap.wagons)
+    (['aktau-alat-ferry', 'kuryk-alat-ferry'], 1076, 33503)
+    """
     by_fleet: dict[str, list[FleetGroup]] = {}
     for g in groups:
         by_fleet.setdefault(g.fleet, []).append(g)
@@ -162,6 +184,14 @@ def line_departures(groups: Iterable[FleetGroup], overrides: Mapping[str, float]
 
     Each group's sailings are split evenly over its lines (an assumption: no published split);
     ``overrides`` (a link's own ``departures_per_year``) replace the fleets' figure.
+
+    Examples
+    --------
+    Two ferries on two lines: their sailings are split evenly between the lines:
+
+    >>> g = FleetGroup("g", "f", frozenset({"a-b", "a-c"}), vessels=2, railcars=56, round_trip_h=48)
+    >>> sorted(line_departures([g]).items())
+    [('a-b', 182.5), ('a-c', 182.5)]
     """
     out: dict[str, float] = {}
     for g in groups:
@@ -179,6 +209,11 @@ def wait_h(departures_per_year: float) -> float:
 
     No departures means no scheduled wait (0): a line without vessels is closed by its fleet's
     zero capacity, not by an endless wait.
+
+    Examples
+    --------
+    >>> wait_h(365.0), round(wait_h(52.0), 1), wait_h(0.0)
+    (12.0, 84.2, 0.0)
     """
     if departures_per_year <= 0 or not math.isfinite(departures_per_year):
         return 0.0

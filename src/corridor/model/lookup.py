@@ -15,7 +15,13 @@ __all__ = ["find_node", "normalise_name"]
 
 
 def normalise_name(text: str) -> str:
-    """Lower-case, strip accents and punctuation: ``"Constanța"`` → ``"constanta"``."""
+    """Lower-case, strip accents and punctuation: ``"Constanța"`` → ``"constanta"``.
+
+    Examples
+    --------
+    >>> normalise_name("Constanța"), normalise_name("  Baku-Alat "), normalise_name("Xi'an")
+    ('constanta', 'bakualat', 'xian')
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "".join(c for c in plain if c.isalnum())
@@ -28,6 +34,20 @@ def find_node(net: Network, query: str) -> Node:
     ------
     NodeNotFound
         When nothing matches; it carries up to three close matches.
+
+    Examples
+    --------
+    Ids, names and aliases match, whatever the case and accents:
+
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> find_node(net, "KHORGOS").id, find_node(net, "Xian").id
+    ('khorgos', 'xian')
+    >>> try:
+    ...     find_node(net, "Aktao")
+    ... except NodeNotFound as e:
+    ...     print(e)
+    unknown node 'Aktao'; did you mean 'aktau', 'aktobe'?
     """
     if query in net.node_index:
         return net.nodes[net.node_index[query]]

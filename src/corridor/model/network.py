@@ -82,6 +82,15 @@ class Node:
     valid_from, valid_to
         First and last year (inclusive) in which the record exists; ``None`` is open. Dated
         variants of one record share its id (see :mod:`corridor.model.validity`).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> n = data.load().network.node("Aktau")
+    >>> n.id, n.name, n.country, n.kind, round(n.lon, 2), round(n.lat, 2)
+    ('aktau', 'Aktau', 'KZ', 'seaport', 51.15, 43.65)
+    >>> Node("a", "A", "KZ", "city", 70.0, 45.0).thru
+    True
     """
 
     id: str
@@ -150,6 +159,16 @@ class Link:
     departures_per_year
         Scheduled departures each way per year (a sea line); overrides what the fleets serving the
         line give. The wait for a departure (half the interval) is added to the link's time.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> lk = data.load().network.link("dostyk-aktogay")
+    >>> lk.a, lk.b, lk.mode, lk.country, lk.distance_km
+    ('dostyk', 'aktogay', 'rail-1520', 'KZ', 314.0)
+    >>> road = Link("ab", "a", "b", "road", distance_km=120.0, speed_kmh=60.0)
+    >>> road.running_time_h
+    2.0
     """
 
     id: str
@@ -226,6 +245,15 @@ class Transfer:
         First and last year (inclusive) of the transfer; ``None`` is open (see :mod:`corridor.model.validity`).
     facility
         Ids of the facilities whose shared capacity the transfer's flow counts against.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> t = data.load().network.transfers_at["dostyk"][0]
+    >>> t.id, t.kind, sorted(t.from_modes), sorted(t.to_modes), t.time_h
+    ('dostyk-gauge-in', 'gauge-change', ['rail-1435'], ['rail-1520'], 4.25)
+    >>> t.applies("rail-1435", "rail-1520"), t.applies("rail-1520", "rail-1435")
+    (True, False)
     """
 
     id: str

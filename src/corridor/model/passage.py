@@ -32,7 +32,13 @@ MODE_CHANGE_KINDS: frozenset[str] = frozenset({"gauge-change", "transshipment", 
 
 
 def changes_mode(mode_in: str | None, mode_out: str | None) -> bool:
-    """Whether arriving by ``mode_in`` and leaving by ``mode_out`` is a change of mode (``None``: start/end)."""
+    """Whether arriving by ``mode_in`` and leaving by ``mode_out`` is a change of mode (``None``: start/end).
+
+    Examples
+    --------
+    >>> changes_mode("rail-1435", "rail-1520"), changes_mode("road", "road"), changes_mode(None, "road")
+    (True, False, False)
+    """
     return mode_in is not None and mode_out is not None and mode_in != mode_out
 
 
@@ -41,6 +47,13 @@ def mode_change_ok(transfers: Iterable[Transfer], mode_in: str | None, mode_out:
 
     True when the modes are the same (or the route starts or ends there), else only if a transfer
     of a kind in :data:`MODE_CHANGE_KINDS` applies to the pair.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> here = data.load().network.transfers_at["dostyk"]
+    >>> mode_change_ok(here, "rail-1435", "rail-1520"), mode_change_ok(here, "rail-1520", "road")
+    (True, False)
     """
     if not changes_mode(mode_in, mode_out):
         return True
@@ -48,7 +61,13 @@ def mode_change_ok(transfers: Iterable[Transfer], mode_in: str | None, mode_out:
 
 
 def crosses_border(country_in: str, country_out: str) -> bool:
-    """Whether passing from ``country_in`` to ``country_out`` crosses a national border (``""``: at sea)."""
+    """Whether passing from ``country_in`` to ``country_out`` crosses a national border (``""``: at sea).
+
+    Examples
+    --------
+    >>> crosses_border("KZ", "CN"), crosses_border("KZ", "KZ"), crosses_border("KZ", "")
+    (True, False, False)
+    """
     return bool(country_in) and bool(country_out) and country_in != country_out
 
 
@@ -66,6 +85,13 @@ class Way:
         Their modes (``None`` at a start or end).
     country_in, country_out
         The country on each side: the link's, or the node's at a start or end.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> way = next(ways_through(data.load().network, "dostyk"))
+    >>> way.node, way.country_in in ("KZ", "CN"), way.country_out in ("KZ", "CN")
+    ('dostyk', True, True)
     """
 
     node: str
@@ -114,6 +140,13 @@ def ways_through(net: Network, node_id: str) -> Iterator[Way]:
 
     Each pair of distinct links at it (in the directions they run), plus starting or ending there on
     each link.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> ways = list(ways_through(data.load().network, "dostyk"))
+    >>> sorted({(w.mode_in, w.mode_out) for w in ways if w.mode_in and w.mode_out})
+    [('rail-1435', 'rail-1520'), ('rail-1520', 'rail-1435')]
     """
     ins, outs = _incidence(net)
     node = net.nodes[net.node_index[node_id]]
@@ -122,6 +155,9 @@ def ways_through(net: Network, node_id: str) -> Iterator[Way]:
 
 def border_gaps(net: Network, ends: Iterable[str] = ()) -> Iterator[Way]:
     """The ways through the nodes of ``net`` that cross a border without a ``border-clearance`` transfer.
+
+    Ways that change mode where no transfer lets them are left out: no route can take them. Only
+    nodes where more than one country meets (among the node and its links) are looked at.
 
     Parameters
     ----------
@@ -132,8 +168,22 @@ def border_gaps(net: Network, ends: Iterable[str] = ()) -> Iterator[Way]:
         ending there on a link of another country crosses a border too. Elsewhere only the ways
         from one link to another are looked at.
 
-    Ways that change mode where no transfer lets them are left out: no route can take them. Only
-    nodes where more than one country meets (among the node and its links) are looked at.
+    Examples
+    --------
+    The built-in network has a border process wherever a route crosses a border; a tiny one
+    without it has a gap:
+
+    >>> from corridor import data
+    >>> from corridor.model import Link, Network, Node
+    >>> list(border_gaps(data.load().network))
+    []
+    >>> net = Network("tiny", nodes=(Node("a", "A", "KZ", "city", 70.0, 45.0),
+    ...                              Node("b", "B", "UZ", "city", 70.5, 44.0),
+    ...                              Node("c", "C", "UZ", "city", 71.0, 43.0)),
+    ...               links=(Link("ab", "a", "b", "road", country="KZ", distance_km=80.0, speed_kmh=60.0),
+    ...                      Link("bc", "b", "c", "road", country="UZ", distance_km=90.0, speed_kmh=60.0)))
+    >>> sorted((w.node, w.link_in, w.link_out) for w in border_gaps(net))
+    [('b', 'ab', 'bc'), ('b', 'bc', 'ab')]
     """
     ins, outs = _incidence(net)
     end_nodes = set(ends)
@@ -153,7 +203,21 @@ def border_gaps(net: Network, ends: Iterable[str] = ()) -> Iterator[Way]:
 
 
 def mode_change_gaps(net: Network) -> Iterator[tuple[Node, str, str]]:
-    """``(node, mode_in, mode_out)`` for every pair of modes meeting at a node with no transfer between them."""
+    """``(node, mode_in, mode_out)`` for every pair of modes meeting at a node with no transfer between them.
+
+    Examples
+    --------
+    A road and a railway that meet at ``b`` without a transfer between them:
+
+    >>> from corridor.model import Link, Network, Node
+    >>> net = Network("tiny", nodes=(Node("a", "A", "KZ", "city", 70.0, 45.0),
+    ...                              Node("b", "B", "KZ", "city", 70.5, 44.0),
+    ...                              Node("c", "C", "KZ", "city", 71.0, 43.0)),
+    ...               links=(Link("ab", "a", "b", "road", country="KZ", distance_km=80.0, speed_kmh=60.0),
+    ...                      Link("bc", "b", "c", "rail-1520", country="KZ", distance_km=90.0, speed_kmh=60.0)))
+    >>> sorted((node.id, m_in, m_out) for node, m_in, m_out in mode_change_gaps(net))
+    [('b', 'rail-1520', 'road'), ('b', 'road', 'rail-1520')]
+    """
     ins, outs = _incidence(net)
     for node in net.nodes:
         modes_in = sorted({lk.mode for lk in ins.get(node.id, [])})

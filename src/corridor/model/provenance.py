@@ -9,7 +9,15 @@ __all__ = ["Provenance", "Source", "Status"]
 
 
 class Status(StrEnum):
-    """How trustworthy a figure is, from a published measurement down to a labelled assumption."""
+    """How trustworthy a figure is, from a published measurement down to a labelled assumption.
+
+    Examples
+    --------
+    >>> Status("measured"), Status.ESTIMATE.value
+    (<Status.MEASURED: 'measured'>, 'estimate')
+    >>> [s.value for s in Status][:3]
+    ['measured', 'official', 'official capacity']
+    """
 
     MEASURED = "measured"
     """A reported actual: throughput, volume, a line length as built, a survey measurement."""
@@ -49,6 +57,14 @@ class Source:
         a stated assumption.
     note
         Free text: caveats, how a value was read.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> sources = data.load().network.sources
+    >>> s = sources["GEONAMES"]
+    >>> s.key, s.kind
+    ('GEONAMES', 'publication')
     """
 
     key: str
@@ -65,6 +81,13 @@ class Provenance:
     """The source keys and status of one figure.
 
     ``source`` may name several keys joined by ``+`` (inputs of a derivation, then the method).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> p = data.load().network.link("lianyungang-xian").provenance["distance_km"]
+    >>> p.source, p.status.value
+    ('M-CIRCUITY', 'derived')
     """
 
     source: str

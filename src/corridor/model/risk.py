@@ -52,6 +52,12 @@ class RiskEntry:
         Probability that the cargo is seized or lost, and what that costs per tonne.
     note
         What the figures rest on.
+
+    Examples
+    --------
+    >>> e = RiskEntry(("IR",), premium_usd_per_t=5.0, p_delay=0.1, delay_h=48.0)
+    >>> e.applies(["KZ", "TM", "IR"], "grain", "bandar-abbas"), e.applies(["KZ", "AZ"], "grain", "poti")
+    (True, False)
     """
 
     countries: tuple[str, ...]
@@ -89,7 +95,14 @@ class RiskEntry:
 
 @dataclass(frozen=True)
 class ShipmentRisk:
-    """What the risk entries a route meets add to a shipment (per tonne)."""
+    """What the risk entries a route meets add to a shipment (per tonne).
+
+    Examples
+    --------
+    >>> r = ShipmentRisk(money_usd_per_t=5.0, delay_h=4.8, variance_h2=207.36)
+    >>> round(r.cost(value_of_time=0.5, reliability_ratio=1.0), 2)  # 5 + 0.5 × 4.8 + 1.0 × 0.5 × 14.4
+    14.6
+    """
 
     money_usd_per_t: float = 0.0
     delay_h: float = 0.0
@@ -103,7 +116,17 @@ class ShipmentRisk:
 
 @dataclass(frozen=True)
 class RiskModel:
-    """The risk entries of a run (none: no risk priced per shipment)."""
+    """The risk entries of a run (none: no risk priced per shipment).
+
+    Examples
+    --------
+    >>> model = RiskModel((RiskEntry(("IR",), premium_usd_per_t=5.0, p_delay=0.1, delay_h=48.0),))
+    >>> risk = model.shipment(["KZ", "TM", "IR"], "grain", "bandar-abbas")
+    >>> risk.money_usd_per_t, round(risk.delay_h, 2), round(risk.variance_h2, 2)
+    (5.0, 4.8, 207.36)
+    >>> bool(model), bool(RiskModel())
+    (True, False)
+    """
 
     entries: tuple[RiskEntry, ...] = ()
 

@@ -63,6 +63,14 @@ def parse_selector(text: str) -> dict[str, frozenset[str]]:
     ------
     ValueError
         A condition without ``=``, an unknown key, or an empty value.
+
+    Examples
+    --------
+    >>> sel = parse_selector("mode=road&country=KZ|UZ")
+    >>> {k: sorted(v) for k, v in sel.items()}
+    {'mode': ['road'], 'country': ['KZ', 'UZ']}
+    >>> parse_selector("*")
+    {}
     """
     text = text.strip()
     if text in ("", "*"):
@@ -130,6 +138,14 @@ class SliceFactor:
         Source and status of ``value`` (key ``value``).
     origin
         Where the factor was read (``slice_factors.csv:7``).
+
+    Examples
+    --------
+    Halve the capacity of the feeder links in a slice (a winter closure, say):
+
+    >>> f = SliceFactor("closure", "mode=feeder", 0.5)
+    >>> f.kind, f.select, f.value
+    ('closure', 'mode=feeder', 0.5)
     """
 
     kind: str
@@ -165,6 +181,12 @@ class TimeSlice:
         Source and status of ``share`` (key ``share``).
     origin
         Where it was read (``slices.csv:3``).
+
+    Examples
+    --------
+    >>> winter = TimeSlice("winter", "Winter", (12, 1, 2), 0.25, (SliceFactor("closure", "mode=feeder", 0.5),))
+    >>> winter.months, winter.share, len(winter.factors)
+    ((12, 1, 2), 0.25, 1)
     """
 
     id: str
@@ -200,6 +222,8 @@ class TimeSlice:
 class SliceSet:
     """A division of the year into time slices (``monthly``).
 
+    Examples
+    --------
     >>> jan = TimeSlice("h1", "First half", (1, 2, 3, 4, 5, 6), 0.5,
     ...                 (SliceFactor("closure", "mode=feeder", 0.5),))
     >>> h2 = TimeSlice("h2", "Second half", (7, 8, 9, 10, 11, 12), 0.5)

@@ -33,6 +33,13 @@ class Target:
     fit
         Whether a calibration should fit the figure; false where its scope differs from the model's
         (e.g. a port throughput that includes trade the demand table lacks): compared, not fitted.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> t = Target("tc-2021", "corridor_tonnes", 1.0e6, "t", 2021, "EXAMPLE", "assumption")
+    >>> t.measure, t.observed, t.fit
+    ('corridor_tonnes', 1000000.0, True)
     """
 
     id: str

@@ -95,6 +95,14 @@ class Tariff:
         Source and status of ``rate`` and ``empty_return``.
     origin
         Where the record was read (``tariffs.csv:4``).
+
+    Examples
+    --------
+    A rate per tonne-km on Kazakh 1520 mm rail for coal, priced over 1,000 km:
+
+    >>> t = Tariff("rail-kz-coal", "rail-1520", 0.037, country="KZ", commodity="coal")
+    >>> t.specificity, round(t.usd_per_unit(1000.0, "t", 1.0, t_per_teu=20.0), 2)
+    (6, 37.0)
     """
 
     id: str
@@ -149,6 +157,17 @@ class TariffAdjustment:
 
     ``commodities`` and ``classes`` restrict it (empty: all). ``add_usd_per_t`` is per tonne
     (per TEU: times the TEU's tonnes); ``add_usd_per_teu`` applies to cargo counted in TEU only.
+
+    Examples
+    --------
+    Double the charge on one link for containers, plus 10 USD per TEU:
+
+    >>> adj = TariffAdjustment(frozenset({"dostyk-aktogay"}), commodities=frozenset({"container"}),
+    ...                        factor=2.0, add_usd_per_teu=10.0)
+    >>> adj.applies("dostyk-aktogay", "container", "transit"), adj.applies("dostyk-aktogay", "grain", "")
+    (True, False)
+    >>> adj.adjust(100.0, "TEU", 19.61)
+    210.0
     """
 
     links: frozenset[str]
@@ -175,6 +194,19 @@ class TariffTable:
 
     Rows are data (``tariffs.csv``, GeoJSON); adjustments exist in memory only, made by a scenario's
     ``change_tariff`` on the network it runs (the writers keep the rows).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> table = net.tariffs
+    >>> link = net.link("dostyk-aktogay")
+    >>> row = table.row_for(link, "coal", "export")
+    >>> row.id, row.basis
+    ('rail-kz-coal', 'usd_per_t_km')
+    >>> usd = table.charge(link, "coal", ("KZ", "CN"), "t", 1.0, t_per_teu=19.61)
+    >>> round(usd, 2)
+    11.62
     """
 
     rows: tuple[Tariff, ...] = ()
@@ -245,6 +277,15 @@ def tariff_problems(rows: Iterable[Tariff], commodities: Mapping[str, object] | 
     """Problems of tariff rows: unknown mode, basis, class or commodity, rates out of range, repeated ids.
 
     Each problem names the row's origin (``tariffs.csv:LINE``) or id and the field.
+
+    Examples
+    --------
+    >>> rows = [Tariff("a", "rail-1520", 0.03), Tariff("a", "camel", -1.0)]
+    >>> for p in tariff_problems(rows):
+    ...     print(p)
+    tariff a: id: repeated id 'a'
+    tariff a: mode: unknown mode 'camel'; expected one of rail-1520, rail-1435, road, sea, rail-ferry, feeder, pipeline
+    tariff a: rate: must be from 0 to 1,000,000 USD, got -1.0
     """
     out: list[Problem] = []
     seen: set[str] = set()

@@ -318,6 +318,22 @@ def validate_network(
     ------
     NetworkValidationError
         If ``strict`` and at least one problem is an error.
+
+    Examples
+    --------
+    The built-in data passes (no errors, no warnings); a tiny network with a link to a node that
+    does not exist, and no speed, does not (``strict=True`` would raise the errors instead):
+
+    >>> from corridor import data
+    >>> from corridor.model import Link, Network, Node
+    >>> validate_network(data.load().network, strict=False)
+    []
+    >>> net = Network("tiny", nodes=(Node("a", "A", "KZ", "city", 70.0, 45.0),),
+    ...               links=(Link("ab", "a", "b", "road", distance_km=80.0),))
+    >>> for p in validate_network(net, strict=False, require_sources=False):
+    ...     print(p)
+    link ab: b: unknown node 'b'
+    link ab: speed_kmh: needs speed_kmh or time_h
     """
     c = _Collector()
     _duplicates(c, "node", net.nodes)
@@ -353,6 +369,15 @@ def note_read_warnings(meta: dict[str, str], warnings: Sequence[Problem]) -> dic
     A reader that accepts a file but has something to say about it (a GeoJSON node whose Point was
     moved away from its ``lon``/``lat``) records it here, since the network keeps no other trace
     of the file. Any warnings recorded before are replaced; none leaves ``meta`` without the key.
+
+    Examples
+    --------
+    >>> from corridor.exceptions import Problem
+    >>> meta = note_read_warnings({"title": "t"}, [Problem("nodes.geojson:3", "geometry", "Point moved")])
+    >>> sorted(meta)
+    ['read_warnings', 'title']
+    >>> note_read_warnings(meta, []) == {"title": "t"}
+    True
     """
     out = {k: v for k, v in meta.items() if k != READ_WARNINGS}
     if warnings:

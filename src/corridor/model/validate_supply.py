@@ -19,7 +19,18 @@ Add = Callable[[str, Any, str, str], None]
 
 
 def check_facilities(add: Add, net: Network) -> None:
-    """Facility nodes exist; members name known facilities and stand at (links: touch) their node."""
+    """Facility nodes exist; members name known facilities and stand at (links: touch) their node.
+
+    Examples
+    --------
+    ``add`` receives every problem found (the built-in data has none):
+
+    >>> from corridor import data
+    >>> found = []
+    >>> check_facilities(lambda *problem: found.append(problem), data.load().network)
+    >>> found
+    []
+    """
     for f in net.facilities:
         if f.node not in net.node_index:
             add("facility", f, "node", f"unknown node {f.node!r}")
@@ -50,7 +61,16 @@ def _membership(f: Facility | None, fid: str, nodes: tuple[str, ...], where: str
 
 
 def check_fleets(add: Add, net: Network) -> None:
-    """Fleet groups sail known lines, and say how often (round trip or voyages)."""
+    """Fleet groups sail known lines, and say how often (round trip or voyages).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> found = []
+    >>> check_fleets(lambda *problem: found.append(problem), data.load().network)
+    >>> found
+    []
+    """
     for g in net.fleets:
         if not g.fleet:
             add("fleet", g, "fleet", "is empty")

@@ -43,7 +43,16 @@ __all__ = [
 
 
 def valid_in(record: Any, year: int | None) -> bool:
-    """Whether ``record`` exists in ``year`` (``None``: now, i.e. it has no end year)."""
+    """Whether ``record`` exists in ``year`` (``None``: now, i.e. it has no end year).
+
+    Examples
+    --------
+    >>> from corridor.model import Link, Network, Node
+    >>> old = Link("ab", "a", "b", "road", distance_km=80.0, speed_kmh=60.0, valid_to=2022)
+    >>> new = Link("ab", "a", "b", "road", distance_km=60.0, speed_kmh=60.0, valid_from=2023)
+    >>> valid_in(old, 2021), valid_in(old, 2023), valid_in(new, 2023), valid_in(new, None)
+    (True, False, True, True)
+    """
     lo, hi = getattr(record, "valid_from", None), getattr(record, "valid_to", None)
     if year is None:
         return hi is None
@@ -51,14 +60,32 @@ def valid_in(record: Any, year: int | None) -> bool:
 
 
 def overlaps(a: Any, b: Any) -> bool:
-    """Whether two records' validity periods share at least one year."""
+    """Whether two records' validity periods share at least one year.
+
+    Examples
+    --------
+    >>> from corridor.model import Link, Network, Node
+    >>> old = Link("ab", "a", "b", "road", distance_km=80.0, speed_kmh=60.0, valid_to=2022)
+    >>> new = Link("ab", "a", "b", "road", distance_km=60.0, speed_kmh=60.0, valid_from=2023)
+    >>> overlaps(old, new), overlaps(old, old)
+    (False, True)
+    """
     lo = max(x for x in (a.valid_from, b.valid_from, -10**9) if x is not None)
     hi = min(x for x in (a.valid_to, b.valid_to, 10**9) if x is not None)
     return lo <= hi
 
 
 def has_periods(records: Iterable[Any]) -> bool:
-    """Whether any record has a validity bound."""
+    """Whether any record has a validity bound.
+
+    Examples
+    --------
+    >>> from corridor.model import Link, Network, Node
+    >>> old = Link("ab", "a", "b", "road", distance_km=80.0, speed_kmh=60.0, valid_to=2022)
+    >>> new = Link("ab", "a", "b", "road", distance_km=60.0, speed_kmh=60.0, valid_from=2023)
+    >>> has_periods([old, new]), has_periods([Link("cd", "c", "d", "road", distance_km=5.0)])
+    (True, False)
+    """
     return any(getattr(r, "valid_from", None) is not None or getattr(r, "valid_to", None) is not None
                for r in records)
 
@@ -68,6 +95,18 @@ def period_problems(records: Sequence[Any], kind: str) -> list[Problem]:
 
     ``valid_to`` before ``valid_from``, and variants of one id valid in the same year (located at
     the later row's ``file:line``).
+
+    Examples
+    --------
+    >>> from corridor.model import Link, Network, Node
+    >>> old = Link("ab", "a", "b", "road", distance_km=80.0, speed_kmh=60.0, valid_to=2022)
+    >>> new = Link("ab", "a", "b", "road", distance_km=60.0, speed_kmh=60.0, valid_from=2023)
+    >>> period_problems([old, new], "link")
+    []
+    >>> clash = Link("ab", "a", "b", "road", distance_km=70.0, speed_kmh=60.0, valid_from=2020)
+    >>> for p in period_problems([old, clash], "link"):
+    ...     print(p.field, "|", p.message)
+    valid_from | link 'ab' is also valid in 2020-2022 in an earlier row; dated variants of one id must not overlap
     """
     problems: list[Problem] = []
     by_id: dict[str, list[Any]] = {}
@@ -100,6 +139,16 @@ def network_as_of(net: Network, year: int | None) -> Network:
     """The network in ``year``: records valid then; links, transfers and facilities of kept nodes only.
 
     ``None`` keeps every record without an end year. A network without validity bounds is returned as it is.
+
+    Examples
+    --------
+    >>> from corridor.model import Link, Network, Node
+    >>> old = Link("ab", "a", "b", "road", distance_km=80.0, speed_kmh=60.0, valid_to=2022)
+    >>> new = Link("ab", "a", "b", "road", distance_km=60.0, speed_kmh=60.0, valid_from=2023)
+    >>> net = Network("t", nodes=(Node("a", "A", "KZ", "city", 70.0, 45.0), Node("b", "B", "KZ", "city", 71.0, 45.0)),
+    ...               links=(old, new))
+    >>> network_as_of(net, 2020).link("ab").distance_km, network_as_of(net, 2030).link("ab").distance_km
+    (80.0, 60.0)
     """
     if not any(has_periods(records) for records in (net.nodes, net.links, net.transfers, net.facilities, net.fleets)):
         return net
@@ -117,12 +166,27 @@ def network_as_of(net: Network, year: int | None) -> Network:
 
 
 def default_year(dataset: Dataset) -> int | None:
-    """The year a dataset stands for: the latest year of its demand (``None`` without demand)."""
+    """The year a dataset stands for: the latest year of its demand (``None`` without demand).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> default_year(data.load())
+    2021
+    """
     return max((r.year for r in dataset.demand.rows), default=None)
 
 
 def dataset_as_of(dataset: Dataset, year: int | None = None) -> Dataset:
-    """The dataset in ``year`` (default :func:`default_year`); the demand is kept as it is."""
+    """The dataset in ``year`` (default :func:`default_year`); the demand is kept as it is.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> ds = data.load()
+    >>> len(dataset_as_of(ds, 2019).network.links), len(dataset_as_of(ds, 2025).network.links)
+    (144, 142)
+    """
     from corridor.model.dataset import Dataset
 
     chosen = default_year(dataset) if year is None else year

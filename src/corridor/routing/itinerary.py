@@ -23,7 +23,16 @@ __all__ = ["Leg", "Route", "Stop", "build_route"]
 
 @dataclass(frozen=True)
 class Leg:
-    """One link travelled."""
+    """One link travelled.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import plan_routes
+    >>> leg = plan_routes(data.load().network, "Dostyk", "Poti", by="time").routes[0].legs[0]
+    >>> leg.link, leg.mode, leg.country, leg.distance_km, round(leg.time_h, 1)
+    ('dostyk-aktogay', 'rail-1520', 'KZ', 314.0, 6.9)
+    """
 
     link: str
     start: str
@@ -40,7 +49,16 @@ class Leg:
 
 @dataclass(frozen=True)
 class Stop:
-    """A transfer applied at a node: gauge change, border clearance, port handling."""
+    """A transfer applied at a node: gauge change, border clearance, port handling.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import plan_routes
+    >>> route = plan_routes(data.load().network, "Dostyk", "Poti", by="time").routes[0]
+    >>> [(s.node, s.kind, s.time_h) for s in route.stops[:2]]
+    [('aktau', 'port-handling', 92.15), ('baku-alat', 'port-handling', 24.0)]
+    """
 
     transfer: str
     node: str
@@ -53,7 +71,24 @@ class Stop:
 
 @dataclass(frozen=True)
 class Route:
-    """A route with its legs, stops and totals (per unit of cargo)."""
+    """A route with its legs, stops and totals (per unit of cargo).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import plan_routes
+    >>> route = plan_routes(data.load().network, "Dostyk", "Poti", by="time").routes[0]
+    >>> route.unit, round(route.distance_km), round(route.time_h / 24, 1), round(route.cost_usd)
+    ('TEU', 4529, 12.1, 2003)
+    >>> route.countries, route.modes
+    (['KZ', 'AZ', 'GE'], ['rail-1520', 'rail-ferry', 'rail-1520'])
+    >>> route.border_crossings[0]
+    {'node': 'baku-alat', 'from': 'KZ', 'to': 'AZ'}
+    >>> route.to_frame()[["kind", "at", "cum_distance_km"]].head(2)
+      kind                 at  cum_distance_km
+    0  leg   dostyk → aktogay            314.0
+    1  leg  aktogay → moyynty            836.0
+    """
 
     nodes: tuple[str, ...]
     legs: tuple[Leg, ...]
@@ -221,7 +256,19 @@ class Route:
 
 
 def build_route(space: SearchSpace, path: Path, weights: np.ndarray) -> Route:
-    """Replay ``path`` in ``space`` to list its legs and the transfers it pays."""
+    """Replay ``path`` in ``space`` to list its legs and the transfers it pays.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions, SearchSpace
+    >>> from corridor.routing.search import best_path
+    >>> space = SearchSpace.build(data.load().network, RouteOptions(commodity="container"))
+    >>> path = best_path(space, "dostyk", "poti", [0, 1, 0, 0])  # fastest: weight on time only
+    >>> route = build_route(space, path, [0, 1, 0, 0])
+    >>> route.nodes[0], route.nodes[-1], round(route.time_h)
+    ('dostyk', 'poti', 290)
+    """
     c, net = space.compiled, space.network
     nodes = [c.node_ids[int(c.tail[path.arcs[0]])]] + [c.node_ids[int(c.head[a])] for a in path.arcs]
     legs = []

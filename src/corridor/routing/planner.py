@@ -38,6 +38,15 @@ class NoRoute(CorridorError):
         The name of the constraint that cut the last path (``"avoid_countries"``, ``"via"``,
         ``"cargo"``…), ``"transfers"`` when only a change of mode without a transfer would join
         the places, or ``""`` when they are not connected at all.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> try:
+    ...     plan_routes(data.load().network, "Dostyk", "Poti", avoid_countries=["KZ"])
+    ... except NoRoute as e:
+    ...     print(e.constraint, "|", e)
+    avoid_countries | no route: the origin Dostyk lies in KZ, which is to be avoided
     """
 
     def __init__(self, message: str, constraint: str = "") -> None:
@@ -47,7 +56,22 @@ class NoRoute(CorridorError):
 
 @dataclass(frozen=True)
 class RouteSet:
-    """Routes found for one request, best first."""
+    """Routes found for one request, best first.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> rs = plan_routes(data.load().network, "Dostyk", "Poti", by="time", k=3)
+    >>> rs.origin, rs.destination, rs.unit, rs.by, rs.complete, len(rs.routes)
+    ('dostyk', 'poti', 'TEU', 'time', True, 3)
+    >>> rs.to_frame()[["route", "time_days", "countries"]].round(1)
+       route  time_days countries
+    0      1       12.1  KZ-AZ-GE
+    1      2       12.5  KZ-AZ-GE
+    2      3       12.6  KZ-AZ-GE
+    >>> sorted(rs.to_dict())[:4]
+    ['by', 'cargo', 'complete', 'constraints']
+    """
 
     origin: str
     destination: str

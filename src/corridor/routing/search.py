@@ -29,7 +29,19 @@ __all__ = ["SPUR_LABELS", "Path", "SearchResult", "best_path", "k_shortest", "k_
 
 @dataclass(frozen=True)
 class Path:
-    """A route as arc indices, with its (cost, time, co2, risk) totals."""
+    """A route as arc indices, with its (cost, time, co2, risk) totals.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions, SearchSpace
+    >>> space = SearchSpace.build(data.load().network, RouteOptions(commodity="container"))
+    >>> path = best_path(space, "dostyk", "poti", [1, 0, 0, 0])
+    >>> [round(x) for x in path.vector]  # USD, hours, kg CO2e, risk per TEU
+    [945, 1026, 6841, 0]
+    >>> space.compiled.node_ids[space.compiled.head[path.arcs[-1]]]
+    'poti'
+    """
 
     arcs: tuple[int, ...]
     vector: tuple[float, float, float, float]
@@ -37,7 +49,17 @@ class Path:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Paths found and whether the search was complete (it stops at its label cap)."""
+    """Paths found and whether the search was complete (it stops at its label cap).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions, SearchSpace
+    >>> space = SearchSpace.build(data.load().network, RouteOptions(commodity="container"))
+    >>> res = pareto_paths(space, "dostyk", "poti", criteria=(0, 1))
+    >>> res.complete, len(res.paths), res.message
+    (True, 6, '')
+    """
 
     paths: list[Path]
     complete: bool = True
@@ -477,14 +499,39 @@ def _best(prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[i
 
 def best_path(space: SearchSpace, origin: str, dest: str, weights: Sequence[float] | np.ndarray, *,
               max_labels: int = 200_000) -> Path | None:
-    """The simple path with the least ``weights @ (cost, time, co2, risk)``, or ``None``."""
+    """The simple path with the least ``weights @ (cost, time, co2, risk)``, or ``None``.
+
+    Examples
+    --------
+    The cheapest and the fastest path from Dostyk to Poti for a container:
+
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions, SearchSpace
+    >>> space = SearchSpace.build(data.load().network, RouteOptions(commodity="container"))
+    >>> [round(x) for x in best_path(space, "dostyk", "poti", [1, 0, 0, 0]).vector[:2]]
+    [945, 1026]
+    >>> [round(x) for x in best_path(space, "dostyk", "poti", [0, 1, 0, 0]).vector[:2]]
+    [2003, 290]
+    """
     prob = _Problem(space, origin, dest)
     return _best(prob, np.asarray(weights, dtype=float), _Start(), frozenset(), frozenset(), max_labels)
 
 
 def pareto_paths(space: SearchSpace, origin: str, dest: str, criteria: Sequence[int] = (0, 1, 2, 3), *,
                  max_labels: int = 200_000) -> SearchResult:
-    """Every simple path not dominated on the chosen criteria (indices into cost, time, co2, risk)."""
+    """Every simple path not dominated on the chosen criteria (indices into cost, time, co2, risk).
+
+    Examples
+    --------
+    The cost–time trade-off from Dostyk to Poti (USD and hours per TEU):
+
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions, SearchSpace
+    >>> space = SearchSpace.build(data.load().network, RouteOptions(commodity="container"))
+    >>> res = pareto_paths(space, "dostyk", "poti", criteria=(0, 1))
+    >>> sorted((round(p.vector[0]), round(p.vector[1])) for p in res.paths)
+    [(945, 1026), (1094, 917), (1200, 422), (1520, 374), (1731, 322), (2003, 290)]
+    """
     prob = _Problem(space, origin, dest)
     project = np.eye(4)[list(criteria)]
     return _label_search(prob, project, _Start(), frozenset(), frozenset(), max_labels)
@@ -493,7 +540,16 @@ def pareto_paths(space: SearchSpace, origin: str, dest: str, criteria: Sequence[
 def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequence[float] | np.ndarray, k: int, *,
                      max_overlap: float = 1.0, max_candidates: int | None = None,
                      max_labels: int = 200_000) -> list[Path]:
-    """Up to ``k`` loopless paths in order of ``weights @ vector`` (Yen's algorithm); see :func:`k_shortest`."""
+    """Up to ``k`` loopless paths in order of ``weights @ vector`` (Yen's algorithm); see :func:`k_shortest`.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions, SearchSpace
+    >>> space = SearchSpace.build(data.load().network, RouteOptions(commodity="container"))
+    >>> [round(p.vector[1]) for p in k_shortest_paths(space, "dostyk", "poti", [0, 1, 0, 0], 3)]
+    [290, 291, 301]
+    """
     return k_shortest(space, origin, dest, weights, k, max_overlap=max_overlap, max_candidates=max_candidates,
                       max_labels=max_labels).paths
 
@@ -515,6 +571,17 @@ def k_shortest(space: SearchSpace, origin: str, dest: str, weights: Sequence[flo
     none exists (a detour that only a second visit could close). It stops after
     ``min(max_labels, SPUR_LABELS)`` labels: the result then says it is incomplete (an alternative
     may be missing), instead of taking seconds.
+
+    Examples
+    --------
+    The three fastest paths from Dostyk to Poti (hours per TEU), and whether the search was exact:
+
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions, SearchSpace
+    >>> space = SearchSpace.build(data.load().network, RouteOptions(commodity="container"))
+    >>> res = k_shortest(space, "dostyk", "poti", [0, 1, 0, 0], 3)
+    >>> [round(p.vector[1]) for p in res.paths], res.complete
+    ([290, 291, 301], True)
     """
     prob = _Problem(space, origin, dest)
     w = np.asarray(weights, dtype=float)

@@ -79,6 +79,16 @@ class Constraints:
         Node ids to pass, in this order.
     max_transfers
         Most mode changes allowed (a gauge change counts), or ``None``.
+
+    Examples
+    --------
+    >>> c = Constraints(avoid_countries={"ru"}, via=("baku-alat",), max_transfers=3)
+    >>> c.avoid_countries
+    frozenset({'RU'})
+    >>> c.describe()
+    {'avoid_countries': 'avoiding country RU', 'via': 'via baku-alat', 'max_transfers': 'with at most 3 transfer(s)'}
+    >>> c.without("via").via
+    ()
     """
 
     avoid_countries: frozenset[str] = frozenset()
@@ -125,7 +135,20 @@ class Constraints:
 
 @dataclass(eq=False)
 class SearchSpace:
-    """Arcs, their costs and the allowed transitions for one commodity and set of constraints."""
+    """Arcs, their costs and the allowed transitions for one commodity and set of constraints.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.routing import RouteOptions
+    >>> net = data.load().network
+    >>> space = SearchSpace.build(net, RouteOptions(commodity="container"), Constraints(avoid_countries={"RU"}))
+    >>> space.costs.unit, len(space.allowed) == space.compiled.n_arcs
+    ('TEU', True)
+    >>> ru = [i for i, a in enumerate(space.compiled.arc_link) if net.links[a].country == "RU"]
+    >>> bool(space.allowed[ru].any())
+    False
+    """
 
     network: Network
     compiled: CompiledNetwork
