@@ -16,11 +16,6 @@ import pytest
 
 import corridor
 
-#: Public names whose docstrings live outside the Python API modules and have no Examples yet.
-#: Strict xfail: adding the example makes the test pass, and then the name must leave this set.
-NO_EXAMPLES_YET = frozenset({"ConvergenceWarning", "CorridorError", "Dataset", "InputError", "NetworkValidationError",
-                             "NoRoute", "NodeNotFound"})
-
 _HEADER = re.compile(r"^(\w[\w ]*)\n-{3,}\n", re.MULTILINE)
 
 
@@ -45,17 +40,11 @@ def _documented(body: str) -> set[str]:
     return names
 
 
-def _mark(name: str) -> Any:
-    reason = "docstring outside the Python API modules, no Examples yet"
-    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason)) if name in NO_EXAMPLES_YET else name
-
-
-def test_the_list_of_names_without_examples_is_current() -> None:
-    assert set(_public()) >= NO_EXAMPLES_YET, "a name left corridor.__all__: drop it from NO_EXAMPLES_YET"
+def test_the_python_api_is_all_checked() -> None:
     assert len(_public()) >= 30
 
 
-@pytest.mark.parametrize("name", [_mark(n) for n in _public()])
+@pytest.mark.parametrize("name", _public())
 def test_docstring_has_parameters_and_examples(name: str) -> None:
     obj = getattr(corridor, name)
     doc = inspect.getdoc(obj) or ""
