@@ -374,9 +374,10 @@ def test_synthetic_log_recovers_planted_times(net: Network) -> None:
 
 def test_to_dict_is_json(result: ModelComparison) -> None:
     d = json.loads(json.dumps(result.to_dict(), allow_nan=False))
-    assert list(d) == ["source", "statistic", "min_observations", "ranking", "recalibration", "transfers", "legs",
+    assert list(d) == ["source", "synthetic", "statistic", "min_observations", "ranking", "recalibration", "transfers", "legs",
                        "trips", "unmatched"]
     assert d["statistic"] == "mean"
+    assert d["synthetic"] is False
     assert d["ranking"][0]["id"] == "beyuk-kesik-border"
     assert [c["id"] for c in d["recalibration"]] == ["beyuk-kesik-border", "aktau-port-out"]
     assert list(d["transfers"][0]) == ["transfer", "node", "kind", "n", "observed_mean_h", "observed_p10_h",

@@ -279,3 +279,13 @@ def test_calibrate_bad_query_and_unknown_commodity(api: TestClient) -> None:
     # "steel" is not a commodity of the built-in network: named with its line
     err = assert_error(api.post(CAL_URL, content=HEADER + LOG, headers=CSV), 422, "commodity")
     assert any(p["where"] == "upload.csv:2" for p in err["problems"]), err
+
+
+def test_a_synthetic_log_gives_a_scenario_that_says_so(api: TestClient, biased_log: bytes) -> None:
+    import yaml
+
+    d = api.post(CAL_URL, content=biased_log, headers=CSV).json()
+    doc = yaml.safe_load(d["scenario_yaml"])
+    assert d["synthetic"] is True
+    assert "synthetic (generated, not observed)" in doc["sources"]["LOG"]
+    assert "SYNTHETIC" in doc["description"]

@@ -138,6 +138,9 @@ def _show_congestion(result: dict[str, Any]) -> None:
         return
     console().print(f"equilibrium: relative gap {result.get('gap', float('nan')):.2e} after "
                     f"{result.get('iterations')} iterations" + ("" if result.get("converged") else " (NOT converged)"))
+    if not rows:
+        console().print("no capacity delays anything by 0.05 h or more in the scenario", markup=False)
+        return
     t = Table(title="most delayed capacities in the scenario", title_justify="left", box=None)
     for col in ("", "unit", "utilisation", "free time h", "delay h"):
         t.add_column(col, justify="left" if col in ("", "unit") else "right")

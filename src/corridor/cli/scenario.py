@@ -39,6 +39,39 @@ def run(
     emit(result, as_json=as_json, show=show_comparison, report=report, title=f"corridor: {result.name}")
 
 
+@app.command("validate")
+def validate(
+    file: str = typer.Argument(..., help=SCENARIO_HELP, metavar="FILE"),
+    as_json: bool = options.as_json(),
+) -> None:
+    """Check a scenario without solving: the file, its base, and every change applied to the base network.
+
+    Exit 0 when it would run; exit 2 with one line per problem (file:line, field, message) otherwise.
+    """
+    from corridor.cli._common import console, print_json
+    from corridor.scenarios import load_scenario
+    from corridor.scenarios.changes import apply_changes
+    from corridor.scenarios.run import base_demand, base_of
+
+    spec = load_scenario(file)
+    ds = base_of(spec)
+    applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    payload = {"name": spec.name, "file": spec.path, "base": {"dataset": spec.dataset, "year": spec.year},
+               "engine": dict(spec.engine), "uncertain": sorted(spec.nominal()), "changes_applied": list(applied.log),
+               "content_hash": spec.content_hash()}
+    if as_json:
+        print_json(payload)
+        return
+    out = console()
+    year = f", {spec.year}" if spec.year else ""
+    out.print(f"{spec.name}: valid — base {spec.dataset}{year}, engine {spec.engine.get('method', 'lp')}",
+              markup=False)
+    for line in payload["changes_applied"]:
+        out.print(f"  {line}", markup=False)
+    if payload["uncertain"]:
+        out.print(f"  uncertain (nominal values used here): {', '.join(payload['uncertain'])}", markup=False)
+
+
 @app.command("sweep")
 def sweep(
     file: str = typer.Argument(..., help="Scenario with 'uncertain' parameters: a YAML file or a built-in name.",
