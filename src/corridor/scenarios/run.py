@@ -28,7 +28,7 @@ _TOP_BOTTLENECKS = 25
 
 @dataclass(frozen=True, eq=False)
 class RunOutcome:
-    """What one run of a scenario produced.
+    r"""What one run of a scenario produced.
 
     Attributes
     ----------
@@ -48,6 +48,16 @@ class RunOutcome:
         ``link_flows``, ``od``, ``capacities``, ``transfers`` and ``geometry`` as DataFrames.
     elapsed_s
         Wall time.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: base\nbase: {dataset: eurasia, year: 2021}\nengine: {method: lp}\n")
+    >>> out = run_spec(spec)
+    >>> out.spec_hash == spec.content_hash(out.params), out.summary["status"]
+    (True, 'optimal')
+    >>> out.tables["link_flows"].columns.tolist()
+    ['link', 'from', 'to', 'mode', 'corridor', 'commodity', 'tonnes']
     """
 
     name: str
@@ -74,6 +84,12 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
     ------
     InputError
         An unknown dataset name, or a bad network.
+
+    Examples
+    --------
+    >>> ds = load_base("eurasia", year=2021)
+    >>> ds.network.name, ds.network.meta["path"]
+    ('eurasia', 'builtin:eurasia')
     """
     from corridor import data
 
@@ -92,7 +108,14 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
 
 
 def base_of(spec: ScenarioSpec) -> Dataset:
-    """The base dataset of ``spec`` (:func:`load_base`) as of its year, errors located at its ``base:`` line."""
+    """The base dataset of ``spec`` (:func:`load_base`) as of its year, errors located at its ``base:`` line.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import load_scenario
+    >>> base_of(load_scenario("northern-route-closed")).network.name
+    'eurasia'
+    """
     return load_base(spec.dataset, relative_to=spec.path, where=spec.base_where or spec.path or spec.name,
                      year=spec.year)
 
@@ -143,6 +166,27 @@ def run_spec(
     ------
     InputError
         Bad changes (see :func:`apply_changes`) or demand.
+
+    Examples
+    --------
+    A small what-if solved with the linear programme (the fastest engine):
+
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text('''
+    ... name: no-northern-transit
+    ... base: {dataset: eurasia, year: 2021}
+    ... changes:
+    ...   - close_transit: [RU, BY]
+    ... engine: {method: lp}
+    ... ''')
+    >>> out = run_spec(spec)
+    >>> out.name, out.summary["engine"], out.summary["status"]
+    ('no-northern-transit', 'lp', 'optimal')
+    >>> totals = out.summary["totals"]
+    >>> totals["served_t"] == totals["demand_t"]
+    True
+    >>> sorted(out.tables)
+    ['capacities', 'geometry', 'link_flows', 'od', 'transfers']
     """
     start = time.perf_counter()
     values = {**spec.nominal(), **(params or {})}

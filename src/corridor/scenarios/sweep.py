@@ -117,7 +117,22 @@ def _draw(spec: ScenarioSpec, names: list[str], seed: int, i: int) -> Item:
 
 
 def draw_params(spec: ScenarioSpec, seed: int, n: int, indices: Iterable[int] | None = None) -> list[Item]:
-    """``(index, child seed, parameter values)`` of samples ``indices`` (default all ``n``)."""
+    """``(index, child seed, parameter values)`` of samples ``indices`` (default all ``n``).
+
+    Examples
+    --------
+    Each sample gets its own seed and parameter values, the same for the same root seed:
+
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")
+    >>> draws = list(draw_params(spec, seed=0, n=3))
+    >>> [(i, round(p["open_share"], 3)) for i, _, p in draws]
+    [(0, 0.599), (1, 0.529), (2, 0.565)]
+    >>> draws == list(draw_params(spec, seed=0, n=3))
+    True
+    >>> [i for i, _, _ in draw_params(spec, seed=0, n=3, indices=[2])]
+    [2]
+    """
     names = sorted(spec.uncertain)
     return [_draw(spec, names, seed, i) for i in (range(n) if indices is None else indices)]
 
@@ -402,6 +417,14 @@ def share_stats(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
     name absent from a sample has 0 there; samples without any such tonnes are left out). Returns
     ``{name: {"share": stats, "tonnes": stats}}`` with the statistics of :func:`summarise_samples`'
     ``metrics`` (mean, sd, min, p5 ... p95, max), the largest mean share first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"gateway.poti": [60.0, 40.0, 50.0], "gateway.aktau": [40.0, 60.0, 50.0]})
+    >>> stats = share_stats(frame, "gateway")
+    >>> sorted(stats), stats["poti"]["share"]["mean"], stats["poti"]["tonnes"]["max"]
+    (['aktau', 'poti'], 0.5, 60.0)
     """
     cols = [c for c in frame.columns if str(c).startswith(f"{key}.")]
     if not cols or not len(frame):
@@ -452,6 +475,16 @@ def histograms(frame: pd.DataFrame, bins: int | None = None) -> dict[str, dict[s
         edges are ``bins + 1`` increasing values; every sample lies in one bin (the last bin includes its
         right edge). When all samples are equal the one bin is ``[v - 0.5, v + 0.5]`` (NumPy's convention).
         Non-finite values are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"served_t": [100.0, 100.0, 90.0], "param.open_share": [0.4, 0.5, 0.6]})
+    >>> h = histograms(frame, bins=2)
+    >>> h["param.open_share"]
+    {'edges': [0.4, 0.5, 0.6], 'counts': [1, 2], 'n': 3}
+    >>> h["served_t"]["counts"]
+    [1, 2]
     """
     n = len(frame)
     k = bins if bins is not None else min(30, max(5, math.ceil(math.sqrt(n))))
