@@ -30,7 +30,14 @@ _GROUP = "aktau-hub"
 
 
 def hub_transfers(network: Network) -> list[str]:
-    """Ids of the port-handling transfers at the hub's node."""
+    """Ids of the port-handling transfers at the hub's node.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> sorted(hub_transfers(data.load().network))
+    ['aktau-port-in', 'aktau-port-out']
+    """
     ids = [t.id for t in network.transfers if t.node == HUB_NODE and t.kind == "port-handling"]
     if not ids:
         raise InputError(Problem("engine", "hub_delay", f"the network has no port-handling transfer at "

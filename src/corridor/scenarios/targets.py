@@ -38,6 +38,13 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     ------
     InputError
         A row with a missing or malformed field or an unknown status, naming the file, line and field.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> targets = load_targets(data.path())
+    >>> targets[0].id, targets[0].measure, targets[0].unit, targets[0].year
+    ('titr-tonnes', 'titr_t', 't', 2021)
     """
     from corridor.io.tables import read_status_table
 
