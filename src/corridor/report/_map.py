@@ -581,7 +581,13 @@ _OTHER_COLOUR = "#8a7a00"  # a darker yellow: Okabe-Ito's yellow is too light on
 
 
 def corridor_colour(corridor: str) -> str:
-    """The colour of a corridor tag on maps and charts."""
+    """The colour of a corridor tag on maps and charts.
+
+    Examples
+    --------
+    >>> corridor_colour("trans-caspian")
+    '#0072B2'
+    """
     return CORRIDOR_COLOURS.get(corridor, _OTHER_COLOUR)
 
 

@@ -33,7 +33,13 @@ _NETWORK = "#a7b0ba"
 
 
 def route_colour(i: int) -> str:
-    """The colour of the route with index ``i`` (0 for the first)."""
+    """The colour of the route with index ``i`` (0 for the first).
+
+    Examples
+    --------
+    >>> route_colour(0), route_colour(1)
+    ('#0072B2', '#D55E00')
+    """
     return ROUTE_COLOURS[i % len(ROUTE_COLOURS)]
 
 

@@ -33,7 +33,15 @@ def capacity_text(value: float | None, unit: str) -> str:
 
 
 def where(rec: Json, names: Mapping[str, str]) -> str:
-    """``from → to`` of a link direction by node names (empty for a transfer)."""
+    """``from → to`` of a link direction by node names (empty for a transfer).
+
+    Examples
+    --------
+    >>> where({"from": "aktau", "to": "baku"}, {"aktau": "Aktau", "baku": "Baku"})
+    'Aktau → Baku'
+    >>> where({"kind": "transfer", "id": "aktau-port-out"}, {})
+    ''
+    """
     a, b = str(rec.get("from") or ""), str(rec.get("to") or "")
     return f"{names.get(a, a)} → {names.get(b, b)}" if a else ""
 
