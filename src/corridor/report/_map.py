@@ -546,6 +546,23 @@ def flow_change_map(
     Markup
         One ``<svg>`` element with one ``<path class="link ...">`` per link of ``network``
         (plus one for any changed link the scenario added that the network lacks).
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> changes = [{**r, "baseline_t": r["tonnes"], "scenario_t": 0.5 * r["tonnes"], "change_t": -0.5 * r["tonnes"]}
+    ...            for r in result["link_flows"]]
+    >>> flow_change_map(net, changes).startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map"')
+    True
     """
     pos, names, changes, totals, proj = _setup(network, links, "change_t", width)
     max_abs = max((abs(v) for v in totals.values()), default=0.0)
@@ -641,6 +658,22 @@ def link_flow_map(
     -------
     Markup
         One ``<svg>`` with one ``<path class="link flow|link idle">`` per link.
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> svg = link_flow_map(net, result["link_flows"], title="Toy coal flows")
+    >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map"'), "Toy coal flows" in svg
+    (True, True)
     """
     pos, names, by_link, totals, proj = _setup(network, flows, key, width, geographic=geographic)
     top = max(totals.values(), default=0.0)

@@ -118,7 +118,24 @@ def _node_changes(measures: Json, top: int = 12) -> Markup:
 
 
 def measures_view(m: Json | None, *, compact: bool = False, top: int = 12) -> Markup:
-    """The measures of one result: scalars, route corridors (with a chart), border nodes, Caspian port pairs."""
+    """The measures of one result: scalars, route corridors (with a chart), border nodes, Caspian port pairs.
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> html = measures_view(result["measures"])
+    >>> "<table" in html, "What the routes of the served tonnes physically do" in html
+    (True, True)
+    """
     if not m:
         return Markup('<p class="note">No physical measures in this result (recorded before they existed).</p>')
     if compact:

@@ -394,7 +394,22 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def summarise_samples(
     frame: pd.DataFrame, params: list[str], thresholds_t: Iterable[float]
 ) -> dict[str, Any]:
-    """Quantiles, exceedance probabilities, bottleneck frequencies and the tornado ranking."""
+    """Quantiles, exceedance probabilities, bottleneck frequencies and the tornado ranking.
+
+    Examples
+    --------
+    Four made-up samples of one parameter:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"param.open_share": [0.4, 0.5, 0.6, 0.45],
+    ...                       "unserved_t": [2e6, 5e5, 0.0, 1e6], "served_t": [98e6, 99.5e6, 100e6, 99e6],
+    ...                       "total_cost_usd": [3.2e10, 3.1e10, 3.0e10, 3.15e10]})
+    >>> s = summarise_samples(frame, ["open_share"], [0.0, 1e6])
+    >>> s["n"], s["p_unserved_above"], s["metrics"]["unserved_t"]["p50"]
+    (4, {'0': 0.75, '1e+06': 0.25}, 750000.0)
+    >>> [(r["parameter"], r["metric"], r["spearman"]) for r in s["tornado"]]
+    [('open_share', 'total_cost_usd', -1.0), ('open_share', 'unserved_t', -1.0)]
+    """
     n = len(frame)
     p_above = {}
     if "unserved_t" in frame and n:
