@@ -81,6 +81,17 @@ class SweepResult:
         One row per sample: ``idx, seed``, ``param.<name>`` and the metrics.
     elapsed_s
         Wall time of this call.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")  # one uncertain parameter, solved with the LP
+    >>> sweep = run_sweep(spec, 2, seed=1, workers=1)
+    >>> d = sweep.to_dict()
+    >>> d["scenario"], d["samples"], d["sweep_id"]  # no store given: no id
+    ('caspian-storm-season', 2, '')
+    >>> sorted(c for c in sweep.frame.columns if c.startswith("param."))
+    ['param.open_share']
     """
 
     sweep_id: str
@@ -339,6 +350,18 @@ def run_sweep(
     CorridorError
         A sample failed or a worker died. The sweep is then marked ``failed`` in the store
         (``interrupted`` after Ctrl-C); the samples already stored stay, for ``resume``.
+
+    Examples
+    --------
+    Two samples in this process (real sweeps take hundreds, on several workers):
+
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")  # one uncertain parameter, solved with the LP
+    >>> sweep = run_sweep(spec, 2, seed=1, workers=1)
+    >>> sweep.samples, sweep.seed, sweep.frame.shape[0]
+    (2, 1, 2)
+    >>> round(sweep.summary["metrics"]["unserved_t"]["mean"])
+    0
     """
     _check_sweep(spec, samples)
     start = time.perf_counter()
