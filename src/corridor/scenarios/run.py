@@ -121,7 +121,19 @@ def base_of(spec: ScenarioSpec) -> Dataset:
 
 
 def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
-    """Keyword arguments of :meth:`FreightLP.build` for this scenario."""
+    r"""Keyword arguments of :meth:`FreightLP.build` for this scenario.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> kw = engine_kwargs(spec, applied)
+    >>> kw["value_of_time"], sorted(kw["no_transit"])
+    (0.12, ['BY', 'RU'])
+    """
     eng = spec.engine
     vot = eng.get("value_of_time")
     if eng.get("method") == "sue":
@@ -209,7 +221,7 @@ def run_spec(
 
 
 def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
-    """The base demand of the scenario's year, or of the latest earlier year that has demand.
+    r"""The base demand of the scenario's year, or of the latest earlier year that has demand.
 
     A scenario for a later year (``base: {dataset: eurasia, year: 2030}``) gets the network as of
     that year and, when the dataset has no demand for it, the demand of its latest earlier year
@@ -219,6 +231,18 @@ def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
     ------
     InputError
         If the dataset has no demand for that year or any earlier one.
+
+    Examples
+    --------
+    The built-in data has demand for 2021 only, so a 2030 scenario starts from it:
+
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> demand = base_demand(spec, ds)
+    >>> {r.year for r in demand.rows}, len(demand.rows) == len(ds.demand.rows)
+    ({2021}, True)
     """
     year = demand_year(spec, ds)
     return ds.demand if year is None else ds.demand.filter(year=year)
@@ -244,7 +268,19 @@ def demand_year(spec: ScenarioSpec, ds: Dataset) -> int | None:
 
 
 def build_model(spec: ScenarioSpec, applied: Applied) -> tuple[Network, FreightLP]:
-    """The network the engine sees (with the simulated hub if asked for) and its flow model."""
+    r"""The network the engine sees (with the simulated hub if asked for) and its flow model.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> network, lp = build_model(spec, applied)
+    >>> type(lp).__name__, network is applied.network
+    ('FreightLP', True)
+    """
     from corridor.assignment.lp import FreightLP
 
     network = engine_network(spec, applied)
@@ -252,7 +288,18 @@ def build_model(spec: ScenarioSpec, applied: Applied) -> tuple[Network, FreightL
 
 
 def engine_network(spec: ScenarioSpec, applied: Applied) -> Network:
-    """The network the engine sees: the changed one, with the simulated hub's no-load time if asked for."""
+    r"""The network the engine sees: the changed one, with the simulated hub's no-load time if asked for.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> engine_network(spec, applied) is applied.network  # no simulated hub asked for
+    True
+    """
     if spec.engine.get("hub_delay") != "simulated":
         return applied.network
     if spec.engine.get("method") != "equilibrium":
@@ -266,7 +313,20 @@ def engine_network(spec: ScenarioSpec, applied: Applied) -> Network:
 
 def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP
                 ) -> tuple[Any, dict[str, Any], float]:
-    """Run the scenario's engine on a built model: ``(flow result, extra summary, tonne-hours)``."""
+    r"""Run the scenario's engine on a built model: ``(flow result, extra summary, tonne-hours)``.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> network, lp = build_model(spec, applied)
+    >>> res, extra, tonne_hours = solve_model(spec, network, applied, lp)
+    >>> type(res).__name__, res.status, extra
+    ('LPResult', 'optimal', {})
+    """
     if spec.engine.get("slices"):
         res = _solve_sliced(spec, network, applied, lp)
         return res, {"slices": [s.summary() for s in res.slices]}, float(res.meta.get("tonne_hours", 0.0))
@@ -335,7 +395,21 @@ def _solve_sliced(spec: ScenarioSpec, network: Network, applied: Applied, lp: Fr
 
 
 def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The summary dict and result tables of an LP (or equilibrium flow) result."""
+    r"""The summary dict and result tables of an LP (or equilibrium flow) result.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> network, lp = build_model(spec, applied)
+    >>> res, _, tonne_hours = solve_model(spec, network, applied, lp)
+    >>> summary, tables = summarise(res, applied, spec, tonne_hours)
+    >>> summary["engine"], summary["status"], sorted(tables)
+    ('lp', 'optimal', ['capacities', 'geometry', 'link_flows', 'od', 'transfers'])
+    """
     import pandas as pd
 
     from corridor.assignment.measures import summary_measures
