@@ -118,7 +118,13 @@ def read_samples(con: duckdb.DuckDBPyConnection, sweep_id: str) -> pd.DataFrame:
 
 
 def seed_column(seeds: list[Any]) -> pd.Series:
-    """Seeds as nullable Int64, or UInt64 when one is 2**63 or more."""
+    """Seeds as nullable Int64, or UInt64 when one is 2**63 or more.
+
+    Examples
+    --------
+    >>> seed_column([1, None, 2]).dtype, seed_column([2**63]).dtype
+    (Int64Dtype(), UInt64Dtype())
+    """
     import pandas as pd
 
     values = [None if s is None or (isinstance(s, float) and math.isnan(s)) or s is pd.NA else int(s) for s in seeds]

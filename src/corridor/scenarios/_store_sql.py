@@ -26,7 +26,17 @@ _CHUNK_VECTORS = 50  # rows fetched at a time: 50 DuckDB vectors of 2,048
 
 
 def check_query(query: object, params: object, max_rows: object, time_limit_s: object, where: str) -> None:
-    """Refuse a query that is not text, too long, or bounds that are not positive numbers."""
+    """Refuse a query that is not text, too long, or bounds that are not positive numbers.
+
+    Examples
+    --------
+    >>> check_query("SELECT count(*) FROM runs", None, 100, 5.0, "query")  # fine: nothing returned
+    >>> try:
+    ...     check_query("SELECT 1", None, 0, 5.0, "query")
+    ... except InputError as e:
+    ...     print(e)
+    query: max_rows: 0 is not a positive integer
+    """
     if not isinstance(query, str) or not query.strip():
         raise InputError(Problem(where, "sql", f"{query!r} is not an SQL query"))
     if len(query) > _MAX_QUERY_CHARS:
