@@ -38,7 +38,13 @@ _KNOWN = (*_METRIC_TYPES, _CORRIDORS, _GATEWAYS)
 
 @dataclass
 class Sample:
-    """One checked sample row."""
+    """One checked sample row.
+
+    Examples
+    --------
+    >>> check_samples("sw1", [{"idx": 3, "params": {}, "summary": {"served_t": 1e8}}])[3]
+    Sample(idx=3, seed=None, elapsed_s=None, params={}, metrics={'served_t': 100000000.0}, corridors={}, gateways={})
+    """
 
     idx: int
     seed: int | None
@@ -57,6 +63,18 @@ def check_samples(sweep_id: str, rows: Iterable[Mapping[str, Any]]) -> dict[int,
     InputError
         For a row that is not a dict, lacks ``idx``, ``params`` or ``summary``, or holds a value of the
         wrong type or a metric the store does not know, naming the row and field.
+
+    Examples
+    --------
+    >>> rows = [{"idx": 0, "seed": 5, "params": {"open_share": 0.5}, "summary": {"served_t": 1e8}}]
+    >>> sample = check_samples("sw1", rows)[0]
+    >>> sample.seed, sample.params, sample.metrics
+    (5, {'open_share': 0.5}, {'served_t': 100000000.0})
+    >>> try:
+    ...     check_samples("sw1", [{"idx": 0}])
+    ... except InputError as e:
+    ...     print(e)
+    sweep sw1 sample row 0: params: missing
     """
     out: dict[int, Sample] = {}
     for i, row in enumerate(rows):

@@ -60,7 +60,13 @@ class Prepared:
 
 
 def arrow_type(sql_type: str) -> pa.DataType:
-    """The Arrow type of a DuckDB column type of the store."""
+    """The Arrow type of a DuckDB column type of the store.
+
+    Examples
+    --------
+    >>> arrow_type("DOUBLE"), arrow_type("TEXT"), arrow_type("UBIGINT")
+    (DataType(double), DataType(string), DataType(uint64))
+    """
     import pyarrow as pa
 
     factory: Any = getattr(pa, _ARROW_TYPES[sql_type])
@@ -75,6 +81,18 @@ def prepare_tables(run_id: str, tables: Mapping[str, Any], summary: Mapping[str,
     InputError
         For a name or column the schema does not know, or a value of the wrong type, naming the run,
         table and column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> [(p.name, p.table.name, p.data.num_rows) for p in prepare_tables("r1", {"link_flows": flows}, {})]
+    [('link_flows', 'link_flows', 1)]
+    >>> try:
+    ...     prepare_tables("r1", {"link_flows": flows.assign(tonnes=["lots"])}, {})
+    ... except InputError as e:
+    ...     print(e)
+    run r1 table link_flows: tonnes: expected numbers, got str values such as 'lots'
     """
     where = f"run {run_id}"
     out = []
