@@ -185,6 +185,17 @@ def tcd_chart(trips: Mapping[str, list[Json]], median: Sequence[Json], stops: Se
     -------
     Markup
         One ``<svg>`` element.
+
+    Examples
+    --------
+    One made-up trip of 800 km in 36 hours for 900 USD, with its stop:
+
+    >>> trips = {"S1": [{"distance_km": 0.0, "elapsed_h": 0.0, "cumulative_usd": 0.0},
+    ...                 {"distance_km": 800.0, "elapsed_h": 36.0, "cumulative_usd": 900.0}]}
+    >>> stops = [{"label": "Almaty", "distance_km": 800.0, "hours": 36.0, "cost_usd": 900.0}]
+    >>> svg = tcd_chart(trips, [], stops, title="Dostyk to Almaty")
+    >>> svg.startswith("<svg"), "Almaty" in svg
+    (True, True)
     """
     xs = [_num(r.get("distance_km")) or 0.0 for rows in trips.values() for r in rows]
     xs += [_num(r.get("distance_km")) or 0.0 for r in median]
@@ -221,6 +232,12 @@ def strip_chart(values: Sequence[float], stats: Json, *, hi: float, width: float
     """A small strip chart on a scale 0..``hi``: the values as dots, p10–p90 as a bar, p50 as a tick.
 
     At most :data:`MAX_DOTS` values are drawn; with no values, only the bar and the tick.
+
+    Examples
+    --------
+    >>> svg = strip_chart([10.0, 20.0, 30.0], {"p10": 11.0, "p50": 20.0, "p90": 29.0}, hi=40.0)
+    >>> svg.count("<circle"), "<title>3 values; p10 11.0, p50 20.0, p90 29.0</title>" in svg
+    (3, True)
     """
     def px(v: float) -> float:
         return 4 + max(v, 0.0) / (hi or 1.0) * (width - 8)
