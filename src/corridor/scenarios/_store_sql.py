@@ -62,6 +62,21 @@ def run_query(con: duckdb.DuckDBPyConnection, query: str, params: Any, *, max_ro
     InputError
         For SQL DuckDB refuses (its message), a statement that is not a query, more than ``max_rows``
         rows, or a query still running after ``time_limit_s`` seconds, naming ``where``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor.scenarios._store_db import connect
+    >>> with connect(Path(tempfile.mkdtemp()) / "runs.duckdb", read_only=False, timeout=5.0) as con:
+    ...     print(run_query(con, "SELECT count(*) AS runs FROM runs", None, max_rows=10, time_limit_s=5.0,
+    ...                     where="query").to_dict("records"))
+    ...     try:
+    ...         run_query(con, "DELETE FROM runs", None, max_rows=10, time_limit_s=5.0, where="query")
+    ...     except InputError as e:
+    ...         print(e.problems[0].where)
+    [{'runs': 0}]
+    query
     """
     import duckdb
 
