@@ -97,7 +97,22 @@ def hub_tables(result: SimulationResult) -> dict[str, pd.DataFrame]:
 
 
 def record_hub_run(store: RunStore, result: SimulationResult) -> str:
-    """Record a finished simulation as a ``hub`` run; returns its run id."""
+    """Record a finished simulation as a ``hub`` run; returns its run id.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor.hub import load_config, simulate
+    >>> from corridor.scenarios import RunStore
+    >>> result = simulate(load_config("aktau-hub"), days=60, warmup_days=5, replications=2, seed=1)
+    >>> store = RunStore(Path(tempfile.mkdtemp()) / "runs.duckdb")
+    >>> run = store.get(record_hub_run(store, result))
+    >>> run["kind"], run["name"], run["status"], run["seed"]
+    ('hub', 'aktau-hub', 'done', 1)
+    >>> sorted(store.tables(run["run_id"]))
+    ['hub_kpis', 'hub_series']
+    """
     from corridor.scenarios.store import hash_spec
 
     spec = hub_run_spec(result)

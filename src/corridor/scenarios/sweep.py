@@ -49,7 +49,16 @@ _METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "
 
 @dataclass(frozen=True)
 class SweepProgress:
-    """What the ``progress`` callback receives after each chunk."""
+    """What the ``progress`` callback receives after each chunk.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import load_scenario
+    >>> seen = []
+    >>> _ = run_sweep(load_scenario("caspian-storm-season"), 2, seed=1, workers=1, progress=seen.append)
+    >>> [(p.done, p.total) for p in seen]
+    [(2, 2)]
+    """
 
     done: int
     total: int
