@@ -526,7 +526,17 @@ def _units_per_t(network: Network, pricing: Mapping[str, CommodityPricing], bloc
 
 
 def capacity_units(mtpa: float | None, teu: float | None, wagons: float | None) -> Iterator[tuple[str, float]]:
-    """``(unit, capacity in the unit)`` of the capacities given, in t/yr, TEU/yr, wagons/yr order (``None``: none)."""
+    """``(unit, capacity in the unit)`` of the capacities given, in t/yr, TEU/yr, wagons/yr order (``None``: none).
+
+    Examples
+    --------
+    >>> list(capacity_units(2.0, None, None))  # Mt/yr becomes t/yr
+    [('t/yr', 2000000.0)]
+    >>> list(capacity_units(1.0, 5000.0, 300.0))
+    [('t/yr', 1000000.0), ('TEU/yr', 5000.0), ('wagons/yr', 300.0)]
+    >>> list(capacity_units(None, None, None))
+    []
+    """
     if mtpa is not None:
         yield "t/yr", float(mtpa) * 1e6
     if teu is not None:

@@ -119,6 +119,12 @@ def free_time_h(network: Network, kind: str, record_id: str) -> float:
 
     A fleet: the mean wait for a departure over its lines. A facility: the longest dwell of its
     member transfers (0 if it has none), the time its congestion lengthens.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> round(free_time_h(data.load().network, "facility", "aktau-port"), 2)  # the longest dwell of its transfers
+    92.15
     """
     if kind == "fleet":
         lines = set().union(*(g.lines for g in network.fleets if g.fleet == record_id))
