@@ -71,6 +71,21 @@ class CapacityRow:
         Capacity now (``inf``: unlimited).
     cols, coefs
         The columns that load the row and the units per tonne of each.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> row = lp.graph.capacity_rows[0]
+    >>> row.kind, row.record, row.tail, row.head, row.unit, row.current
+    ('link', 'direct', 'mine', 'port', 't/yr', 1000000.0)
     """
 
     kind: str
@@ -112,6 +127,21 @@ class FlowBlock:
     price_key
         Key of the block's prices in the graph's pricing (:func:`~corridor.assignment.lp_graph.price_keys`:
         the commodity, with the countries of the ends where tariff classes matter).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> block = lp.graph.blocks[0]
+    >>> block.commodity, block.destinations, block.barred
+    ('coal', (1,), False)
     """
 
     commodity: str
@@ -226,6 +256,23 @@ class ExpandedGraph:
         ``(rows, cols, values)`` of the constraint matrix: conservation and capacity rows.
     row_lower, row_upper
         Row bounds as built (conservation rows are equalities).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> graph = lp.graph
+    >>> graph.n_cols, graph.n_rows, graph.commodities, len(graph.blocks)
+    (12, 10, ('coal',), 1)
+    >>> [(r.record, r.tail, r.head, r.unit, r.base) for r in graph.capacity_rows]
+    [('direct', 'mine', 'port', 't/yr', 1000000.0), ('direct', 'port', 'mine', 't/yr', 1000000.0)]
     """
 
     network: Network
@@ -319,6 +366,21 @@ def column_ends(graph: ExpandedGraph) -> tuple[np.ndarray, np.ndarray]:
 
     Vertices of the template graph, the block's source row and its sink rows are conservation rows;
     a column leaves the row where its coefficient is +1 and enters the row where it is -1.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> tail, head = column_ends(lp.graph)
+    >>> len(tail) == len(head) == lp.graph.n_cols
+    True
     """
     r, c, v = graph.matrix
     cons = r < graph.n_cons
@@ -349,6 +411,23 @@ class LPState:
         Rows of the model now.
     commodity_scale
         Further factor on the demand of each commodity named (time slices); others 1.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> lp.state.demand_scale
+    1.0
+    >>> lp.set_demand_scale(2.0)
+    >>> lp.state.demand_scale
+    2.0
     """
 
     costs: ColumnCosts
