@@ -171,6 +171,21 @@ class ColumnCosts:
         ``coef - money`` as priced: the part of the objective link cost factors leave alone.
     factor_link
         The link cost factor applied to ``money`` (1 where none).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> costs = lp.graph.costs
+    >>> costs.coef.tolist()  # six link columns (both directions), five pass/source/sink columns, the slack
+    [10.0, 8.0, 10.0, 7.0, 8.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10000.0]
     """
 
     coef: np.ndarray
@@ -199,6 +214,21 @@ class LinkColumns:
         Length of each arc.
     io_tail, io_head
         ``(block * n_nodes + node) * n_corridors + corridor`` at the tail and head of each.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> lc = lp.graph.link_columns
+    >>> lc.cols.tolist(), lc.arcs.tolist()
+    ([0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5])
     """
 
     cols: np.ndarray
@@ -681,6 +711,21 @@ def build_expanded_graph(network: Network, rows: Sequence[DemandRow], prices: Ma
         Countries closed to transit for rows with neither end there.
     progress
         Called with the fraction done once the arcs are priced (0.3).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> graph = build_expanded_graph(net, list(lp.graph.rows), lp.graph.prices)
+    >>> graph.n_cols, graph.n_rows
+    (12, 10)
     """
     comp = network.compile()
     template = build_template(network, comp, rows)
@@ -715,6 +760,21 @@ def reprice(graph: ExpandedGraph, network: Network) -> ExpandedGraph:
     """``graph`` with the figures of ``network`` (same records, modes and admissible cargo): new prices and costs.
 
     The capacity rows and bounds stay as built; the caller changes those of the model.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> dearer = reprice(lp.graph, net.replace("direct", cost_usd_per_t=12.0))
+    >>> dearer.costs.coef.tolist()[:3]
+    [12.0, 8.0, 12.0]
     """
     comp = network.compile()
     pricing = price_template(network, comp, graph.template, graph.pricing, graph.prices, graph.country_risk)
