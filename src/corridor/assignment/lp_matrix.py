@@ -184,7 +184,7 @@ class ColumnCosts:
     >>> net = Network("toy", nodes, links, commodities=[coal])
     >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
     >>> costs = lp.graph.costs
-    >>> costs.coef.tolist()  # six link columns (both directions), five pass/source/sink columns, the slack
+    >>> costs.coef.tolist()  # the link columns (both directions) first; the unserved slack costs the penalty
     [10.0, 8.0, 10.0, 7.0, 8.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10000.0]
     """
 
