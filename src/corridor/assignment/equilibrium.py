@@ -222,6 +222,22 @@ class FrankWolfeDirections:
     ----------
     method
         ``msa``, ``fw``, ``cfw`` or ``bfw``.
+
+    Examples
+    --------
+    The first target is the all-or-nothing flow itself; a step strictly inside (0, 1) lets the next
+    one be conjugate to it:
+
+    >>> x, y = np.array([20.0, 0.0]), np.array([0.0, 20.0])
+    >>> def inner(u, v):
+    ...     return float(u @ v)  # Hessian inner product of costs with unit derivatives
+    >>> d = FrankWolfeDirections("cfw")
+    >>> s = d.target(x, y, inner)
+    >>> s.tolist(), d.state
+    ([0.0, 20.0], 'cfw')
+    >>> d.accept(s, 0.5)
+    >>> d.target(np.array([10.0, 10.0]), np.array([20.0, 0.0]), inner).round(6).tolist()
+    [10.0, 10.0]
     """
 
     def __init__(self, method: str) -> None:
