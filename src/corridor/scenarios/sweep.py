@@ -221,7 +221,18 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
 
 
 def solve_chunk(spec: ScenarioSpec, items: list[Item]) -> list[dict[str, Any]]:
-    """Solve a chunk of samples (runs in a worker process); returns one store row per sample."""
+    """Solve a chunk of samples (runs in a worker process); returns one store row per sample.
+
+    Examples
+    --------
+    One sample solved in this process (a sweep sends chunks like this to its workers):
+
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")
+    >>> [row] = solve_chunk(spec, draw_params(spec, seed=1, n=1))
+    >>> row["idx"], sorted(row["params"]), row["summary"]["served_t"]
+    (0, ['open_share'], 164628600.0)
+    """
     _models().clear()  # every chunk starts cold: results never depend on which chunks this worker solved before
     rows = []
     for idx, seed, params in items:
@@ -238,7 +249,12 @@ def _solve_task(task: tuple[ScenarioSpec, list[Item]]) -> list[dict[str, Any]]:
 
 
 def prepare_worker(dataset: str, relative_to: str | None = None, year: int | None = None) -> None:
-    """Load the base dataset (as of ``year``) and the solver into a worker's cache before its first sample."""
+    """Load the base dataset (as of ``year``) and the solver into a worker's cache before its first sample.
+
+    Examples
+    --------
+    >>> prepare_worker("eurasia", year=2021)  # later samples of this process reuse the loaded base
+    """
     from corridor.assignment.lp import FreightLP  # noqa: F401 - import HiGHS now, not in the first sample
 
     key = f"base:{dataset}:{year}"
