@@ -49,6 +49,13 @@ class Prepared:
         ``[[column, pandas dtype], ...]`` as given; None if it is not a table of ``finish``.
     idx
         ``samples``: the sample indices of the DataFrame (they must be stored already).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> [prepared] = prepare_tables("r1", {"link_flows": pd.DataFrame({"link": ["ab"], "tonnes": [1.0]})}, {})
+    >>> prepared.name, prepared.table.name, prepared.data.num_rows
+    ('link_flows', 'link_flows', 1)
     """
 
     name: str
@@ -116,6 +123,21 @@ def write_tables(con: duckdb.DuckDBPyConnection, run_id: str, prepared: list[Pre
     ------
     InputError
         If the ``samples`` table names samples that are not stored for the run.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     print(listed_tables(con, run_id))
+    {'link_flows': ('link_flows', 1, [['link', 'str'], ['from', 'str'], ['to', 'str'], ['tonnes', 'float64']])}
     """
     for p in prepared:
         if p.table is SAMPLES:
@@ -148,13 +170,46 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, whe
 
 
 def delete_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Delete a run's result tables (not its samples)."""
+    """Delete a run's result tables (not its samples).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     delete_rows(con, run_id)
+    ...     listed_tables(con, run_id)
+    {}
+    """
     for table in (*DATA_TABLES, BOTTLENECKS, RUN_TABLES):
         con.execute(f"DELETE FROM {table.name} WHERE run_id = ?", [run_id])
 
 
 def listed_tables(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, tuple[str, int, list[list[str]]]]:
-    """The tables of a run: ``{name: (native table, rows, [[column, dtype], ...])}``, by name."""
+    """The tables of a run: ``{name: (native table, rows, [[column, dtype], ...])}``, by name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     sorted(listed_tables(con, run_id))
+    ['link_flows']
+    """
     rows = con.execute("SELECT name, sql_table, n_rows, columns FROM run_tables WHERE run_id = ? ORDER BY name",
                        [run_id]).fetchall()
     return {str(name): (str(sql), int(n), json.loads(cols)) for name, sql, n, cols in rows}
@@ -162,7 +217,25 @@ def listed_tables(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, tupl
 
 def read_table(con: duckdb.DuckDBPyConnection, run_id: str, sql_table: str, columns: list[list[str]]
                ) -> pd.DataFrame:
-    """A data table of a run as it was given (not ``samples``)."""
+    """A data table of a run as it was given (not ``samples``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     sql_table, n_rows, columns = listed_tables(con, run_id)["link_flows"]
+    ...     print(read_table(con, run_id, sql_table, columns).to_string(index=False))
+    link from to    tonnes
+      ab    a  b 2500000.0
+    """
     table = next(t for t in DATA_TABLES if t.name == sql_table)
     by_py = {c.py: c.name for c in table.data_columns}
     select = ", ".join(f"{by_py[py]} AS {_quote(py)}" for py, _ in columns) or "1 AS corridor_no_column"
