@@ -85,7 +85,24 @@ def check_samples(sweep_id: str, rows: Iterable[Mapping[str, Any]]) -> dict[int,
 
 
 def insert_samples(con: duckdb.DuckDBPyConnection, sweep_id: str, samples: dict[int, Sample]) -> int:
-    """Insert the samples not stored yet (inside the caller's transaction); how many were new."""
+    """Insert the samples not stored yet (inside the caller's transaction); how many were new.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> sweep_id = RunStore(path).start("sweep", "demo", {}, "hash", seed=1)
+    >>> rows = [{"idx": 0, "seed": 5, "params": {"open_share": 0.5}, "summary": {"served_t": 1e8}},
+    ...         {"idx": 1, "seed": 6, "params": {"open_share": 0.6}, "summary": {"served_t": 1.1e8}}]
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     print(insert_samples(con, sweep_id, check_samples(sweep_id, rows)))
+    ...     print(insert_samples(con, sweep_id, check_samples(sweep_id, rows[:1])))  # stored already
+    2
+    0
+    """
     import pyarrow as pa
 
     if not samples:
@@ -108,7 +125,25 @@ def insert_samples(con: duckdb.DuckDBPyConnection, sweep_id: str, samples: dict[
 
 
 def read_samples(con: duckdb.DuckDBPyConnection, sweep_id: str) -> pd.DataFrame:
-    """A sweep's samples as one frame: ``idx, seed, elapsed_s``, ``param.<name>``, then the metrics."""
+    """A sweep's samples as one frame: ``idx, seed, elapsed_s``, ``param.<name>``, then the metrics.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> sweep_id = RunStore(path).start("sweep", "demo", {}, "hash", seed=1)
+    >>> rows = [{"idx": 0, "seed": 5, "params": {"open_share": 0.5}, "summary": {"served_t": 1e8}},
+    ...         {"idx": 1, "seed": 6, "params": {"open_share": 0.6}, "summary": {"served_t": 1.1e8}}]
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     _ = insert_samples(con, sweep_id, check_samples(sweep_id, rows))
+    ...     print(read_samples(con, sweep_id).to_string(index=False))
+     idx  seed  elapsed_s  param.open_share    served_t
+       0     5        NaN               0.5 100000000.0
+       1     6        NaN               0.6 110000000.0
+    """
     import pandas as pd
 
     metrics = ", ".join(_METRIC_TYPES)
