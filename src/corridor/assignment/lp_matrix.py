@@ -598,7 +598,23 @@ class _Assembly:
 
 def column_costs(graph_pricing: Mapping[str, CommodityPricing], blocks: Sequence[FlowBlock], col_arc: np.ndarray,
                  col_block: np.ndarray, slack_cols: np.ndarray, penalty: float) -> ColumnCosts:
-    """Column costs from the prices of the template arcs; slack columns cost ``penalty``."""
+    """Column costs from the prices of the template arcs; slack columns cost ``penalty``.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> g = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> costs = column_costs(g.pricing, g.blocks, g.col_arc, g.col_block, g.slack_cols, penalty=500.0)
+    >>> costs.coef.tolist()[:3], float(costs.coef[g.slack_cols[0]])
+    ([10.0, 8.0, 10.0], 500.0)
+    """
     n_col = len(col_arc)
     money = np.zeros(n_col)
     coef = np.zeros(n_col)
