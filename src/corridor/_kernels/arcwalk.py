@@ -39,7 +39,22 @@ __all__ = ["arc_walk", "arc_walk_reference"]
 def arc_walk_reference(ptr: np.ndarray, to: np.ndarray, vectors: np.ndarray, w: np.ndarray, start_arc: np.ndarray,
                        start_cost: np.ndarray, end_cost: np.ndarray, blocked: np.ndarray,
                        expand: np.ndarray) -> tuple[int, float, np.ndarray]:
-    """Plain-Python Dijkstra with a binary heap (the reference the kernel is tested against)."""
+    """Plain-Python Dijkstra with a binary heap (the reference the kernel is tested against).
+
+    Examples
+    --------
+    A walk starts on arc 0 (cost 1) and may go on to arc 1 (transition 0, cost 5) or arc 2 (transition 1,
+    cost 3), where it ends:
+
+    >>> ptr, to = np.array([0, 2, 2, 2]), np.array([1, 2])
+    >>> vectors, w = np.array([[5.0], [3.0]]), np.array([1.0])
+    >>> end_cost = np.array([np.inf, 0.0, 0.0])
+    >>> blocked, expand = np.zeros(3, dtype=bool), np.array([True, False, False])
+    >>> goal, total, pred = arc_walk_reference(ptr, to, vectors, w, np.array([0]), np.array([1.0]), end_cost,
+    ...                                        blocked, expand)
+    >>> goal, float(total), pred.tolist()
+    (2, 4.0, [-2, 0, 1])
+    """
     n = len(end_cost)
     cost = vectors @ w
     dist = np.full(n, np.inf)

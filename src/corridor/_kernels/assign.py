@@ -59,7 +59,19 @@ def _heapq_tree(indptr: np.ndarray, head: np.ndarray, weights: np.ndarray, nothr
 def aon_reference(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
                   nothru: np.ndarray, origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
                   dflow: np.ndarray) -> tuple[np.ndarray, float, int]:
-    """All-or-nothing loading in plain Python (heapq Dijkstra, one walk per destination)."""
+    """All-or-nothing loading in plain Python (heapq Dijkstra, one walk per destination).
+
+    Examples
+    --------
+    Five units from node 0 to node 2 over arcs 0→1 (1), 0→2 (3), 1→2 (1), sorted by tail:
+
+    >>> indptr, head, tail = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([0, 0, 1])
+    >>> weights, nothru = np.array([1.0, 3.0, 1.0]), np.zeros(3, dtype=np.bool_)
+    >>> origins, dptr, dnode, dflow = np.array([0]), np.array([0, 1]), np.array([2]), np.array([5.0])
+    >>> loads, sptt, unreachable = aon_reference(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow)
+    >>> loads.tolist(), sptt, unreachable
+    ([5.0, 0.0, 5.0], 10.0, 0)
+    """
     loads = np.zeros(len(head))
     sptt = 0.0
     missing = 0
@@ -206,6 +218,17 @@ def line_search_reference(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: n
 
     ``cap`` must be positive where ``alpha`` is (the caller folds missing capacity into ``alpha = 0``).
     The derivative along the segment is ``g(τ) = Σ (d - x) · c(x + τ (d - x))``, increasing in τ.
+
+    Examples
+    --------
+    Two parallel links, the first with the BPR time ``1 + x / 10``, the second a constant 2 hours; the
+    20 units on the first move towards the second:
+
+    >>> x, d = np.array([20.0, 0.0]), np.array([0.0, 20.0])
+    >>> t0, alpha, beta = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0])
+    >>> cap, fixed = np.array([10.0, 1.0]), np.zeros(2)
+    >>> round(line_search_reference(x, d, t0, alpha, beta, cap, fixed, 1e-12), 6)  # 10 on each: both take 2
+    0.5
     """
     delta = d - x
 

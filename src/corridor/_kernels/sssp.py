@@ -60,6 +60,16 @@ def dijkstra_reference(
     dist, pred
         Distances (``float64``, ``inf`` where unreachable) and predecessors (``int64``, ``-1``
         at the source and where unreachable).
+
+    Examples
+    --------
+    Three nodes; arcs 0→1 (cost 1), 0→2 (cost 3) and 1→2 (cost 1):
+
+    >>> import numpy as np
+    >>> indptr, indices, weights = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([1.0, 3.0, 1.0])
+    >>> dist, pred = dijkstra_reference(indptr, indices, weights, 0)
+    >>> dist.tolist(), pred.tolist()
+    ([0.0, 1.0, 2.0], [-1, 0, 1])
     """
     n = len(indptr) - 1
     ptr = [int(x) for x in indptr]
@@ -192,6 +202,23 @@ def dijkstra(
     ValueError
         If a weight is negative or NaN, the arrays do not fit together, or ``source``/``target``
         or an index is out of range.
+
+    Examples
+    --------
+    Three nodes; arcs 0→1 (cost 1), 0→2 (cost 3) and 1→2 (cost 1):
+
+    >>> import numpy as np
+    >>> indptr, indices, weights = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([1.0, 3.0, 1.0])
+    >>> dist, pred = dijkstra(indptr, indices, weights, 0)
+    >>> dist.tolist(), pred.tolist()
+    ([0.0, 1.0, 2.0], [-1, 0, 1])
+    >>> dijkstra(indptr, indices, weights, 0, record_arc=True)[1].tolist()  # predecessor arcs
+    [-1, 0, 2]
+    >>> try:
+    ...     dijkstra(indptr, indices, np.array([1.0, -3.0, 1.0]), 0)
+    ... except ValueError as e:
+    ...     print(e)
+    Dijkstra needs non-negative weights; 1 arc(s) are negative or NaN, e.g. arc 1 with weight -3.0
     """
     indptr = _as_index("indptr", indptr)
     indices = _as_index("indices", indices)

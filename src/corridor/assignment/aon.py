@@ -49,6 +49,17 @@ class AssignmentProblem:
         Demand grouped by origin node index (see :mod:`corridor._kernels.assign`).
     total_demand
         Sum of the loaded OD flows (intrazonal flows excluded).
+
+    Examples
+    --------
+    >>> from corridor.model import Demand, DemandRow, Link, Network, Node
+    >>> nodes = [Node(i, i, "", "junction", 0.0, 0.0) for i in "abc"]
+    >>> links = [Link("ab", "a", "b", "road", time_h=1.0, oneway=True),
+    ...          Link("bc", "b", "c", "road", time_h=1.0, oneway=True),
+    ...          Link("ac", "a", "c", "road", time_h=3.0, oneway=True)]
+    >>> p = AssignmentProblem.build(Network("n", nodes, links), Demand([DemandRow("d", "a", "c", "trips", 0, 5.0)]))
+    >>> p.t0.tolist(), p.total_demand, p.compiled.n_arcs
+    ([1.0, 3.0, 1.0], 5.0, 3)
     """
 
     compiled: CompiledNetwork
@@ -129,6 +140,20 @@ def all_or_nothing(problem: AssignmentProblem, costs: np.ndarray, *, kernel: Any
     ------
     InputError
         If some OD flow has no path (or a cost is negative or NaN).
+
+    Examples
+    --------
+    >>> from corridor.model import Demand, DemandRow, Link, Network, Node
+    >>> nodes = [Node(i, i, "", "junction", 0.0, 0.0) for i in "abc"]
+    >>> links = [Link("ab", "a", "b", "road", time_h=1.0, oneway=True),
+    ...          Link("bc", "b", "c", "road", time_h=1.0, oneway=True),
+    ...          Link("ac", "a", "c", "road", time_h=3.0, oneway=True)]
+    >>> p = AssignmentProblem.build(Network("n", nodes, links), Demand([DemandRow("d", "a", "c", "trips", 0, 5.0)]))
+    >>> loads, sptt = all_or_nothing(p, p.t0)
+    >>> loads.tolist(), sptt
+    ([5.0, 0.0, 5.0], 10.0)
+
+    The 5 trips take a-b-c (2 hours) rather than the direct 3-hour link; arcs are in the order of ``p.t0``.
     """
     cn = problem.compiled
     w = np.ascontiguousarray(costs, dtype=np.float64)

@@ -56,6 +56,24 @@ class Path:
         Route corridor by the rule of :mod:`corridor.assignment.measures`.
     distance_km
         Length over links.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> space = PathSpace.of(lp.graph)
+    >>> [cols] = space.shortest(np.asarray(lp.graph.costs.coef, dtype=float))
+    >>> path = space.path(cols)
+    >>> path.nodes, path.countries, path.corridor
+    (('mine', 'port'), ('KZ',), 'other')
     """
 
     cols: np.ndarray
@@ -77,6 +95,25 @@ class PathSpace:
     ----------
     graph
         The expanded graph (its demand rows, blocks and columns).
+
+    Examples
+    --------
+    The cheapest route of each demand row at the model's own column costs:
+
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> space = PathSpace.of(lp.graph)
+    >>> [cols] = space.shortest(np.asarray(lp.graph.costs.coef, dtype=float))
+    >>> space.path(cols).nodes
+    ('mine', 'port')
     """
 
     def __init__(self, graph: ExpandedGraph) -> None:

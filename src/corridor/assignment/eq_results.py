@@ -32,6 +32,20 @@ class IterationRecord:
         has one step per path).
     seconds
         Wall time since the start of the run.
+
+    Examples
+    --------
+    >>> from corridor.model import Demand, DemandRow, Link, Network, Node
+    >>> nodes = [Node(i, i, "", "junction", 0.0, 0.0) for i in "ab"]
+    >>> links = [Link("fast", "a", "b", "road", time_h=1.0, oneway=True, vdf_alpha=1.0, vdf_beta=1.0,
+    ...               vdf_capacity=10.0),
+    ...          Link("slow", "a", "b", "road", time_h=2.0, oneway=True)]
+    >>> net, demand = Network("two", nodes, links), Demand([DemandRow("d", "a", "b", "trips", 0, 20.0)])
+    >>> from corridor.assignment import EquilibriumOptions, equilibrium
+    >>> res = equilibrium(net, demand, EquilibriumOptions(method="fw", gap=1e-9))
+    >>> first = res.history[0]
+    >>> first.iteration, round(first.gap, 6), round(first.tstt, 6)
+    (1, 0.333333, 60.0)
     """
 
     iteration: int
@@ -70,6 +84,21 @@ class EquilibriumResult:
         One :class:`IterationRecord` per iteration.
     seconds
         Wall time of the run.
+
+    Examples
+    --------
+    >>> from corridor.model import Demand, DemandRow, Link, Network, Node
+    >>> nodes = [Node(i, i, "", "junction", 0.0, 0.0) for i in "ab"]
+    >>> links = [Link("fast", "a", "b", "road", time_h=1.0, oneway=True, vdf_alpha=1.0, vdf_beta=1.0,
+    ...               vdf_capacity=10.0),
+    ...          Link("slow", "a", "b", "road", time_h=2.0, oneway=True)]
+    >>> net, demand = Network("two", nodes, links), Demand([DemandRow("d", "a", "b", "trips", 0, 20.0)])
+    >>> from corridor.assignment import EquilibriumOptions, equilibrium
+    >>> res = equilibrium(net, demand, EquilibriumOptions(method="fw", gap=1e-9))
+    >>> res.converged, [round(float(c), 6) for c in res.costs]
+    (True, [2.0, 2.0])
+    >>> res.links_frame()[["link", "flow", "time"]].round(6).values.tolist()
+    [['fast', 10.0, 2.0], ['slow', 10.0, 2.0]]
     """
 
     method: str

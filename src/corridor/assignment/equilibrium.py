@@ -80,6 +80,16 @@ class EquilibriumOptions:
         Weights of link toll and length in the generalised cost (time units per toll or length unit).
     time_limit_s
         Stop (not converged) after this many seconds.
+
+    Examples
+    --------
+    >>> EquilibriumOptions().method, EquilibriumOptions().gap
+    ('bfw', 0.0001)
+    >>> try:
+    ...     EquilibriumOptions(method="nope")
+    ... except InputError as e:
+    ...     print(e.problems[0].message)
+    unknown equilibrium method 'nope'; expected one of msa, fw, cfw, bfw, gp
     """
 
     method: str = "bfw"
@@ -123,6 +133,19 @@ class EquilibriumProgress:
     stage
         ``"iterating"``, or :data:`corridor._kernels._jit.COMPILING` ("compiling kernels (first run
         only)") when numba is about to compile a kernel: the first run on a machine, some seconds.
+
+    Examples
+    --------
+    >>> from corridor.model import Demand, DemandRow, Link, Network, Node
+    >>> nodes = [Node(i, i, "", "junction", 0.0, 0.0) for i in "ab"]
+    >>> links = [Link("fast", "a", "b", "road", time_h=1.0, oneway=True, vdf_alpha=1.0, vdf_beta=1.0,
+    ...               vdf_capacity=10.0),
+    ...          Link("slow", "a", "b", "road", time_h=2.0, oneway=True)]
+    >>> net, demand = Network("two", nodes, links), Demand([DemandRow("d", "a", "b", "trips", 0, 20.0)])
+    >>> seen = []
+    >>> _ = equilibrium(net, demand, EquilibriumOptions(method="fw", gap=1e-9), progress=seen.append)
+    >>> [(p.iteration, p.stage) for p in seen if p.stage == "iterating"]
+    [(1, 'iterating'), (2, 'iterating')]
     """
 
     iteration: int
@@ -199,6 +222,22 @@ class FrankWolfeDirections:
     ----------
     method
         ``msa``, ``fw``, ``cfw`` or ``bfw``.
+
+    Examples
+    --------
+    The first target is the all-or-nothing flow itself; a step strictly inside (0, 1) lets the next
+    one be conjugate to it:
+
+    >>> x, y = np.array([20.0, 0.0]), np.array([0.0, 20.0])
+    >>> def inner(u, v):
+    ...     return float(u @ v)  # Hessian inner product of costs with unit derivatives
+    >>> d = FrankWolfeDirections("cfw")
+    >>> s = d.target(x, y, inner)
+    >>> s.tolist(), d.state
+    ([0.0, 20.0], 'cfw')
+    >>> d.accept(s, 0.5)
+    >>> d.target(np.array([10.0, 10.0]), np.array([20.0, 0.0]), inner).round(6).tolist()
+    [10.0, 10.0]
     """
 
     def __init__(self, method: str) -> None:

@@ -313,6 +313,28 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
     ------
     InputError
         Bad demand rows or options.
+
+    Examples
+    --------
+    3 Mt/yr on a direct line of 1 Mt/yr that congests (BPR delays), at 1 USD per tonne-hour:
+
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> rail = {"mode": "rail-1520", "speed_kmh": 50.0}
+    >>> links = [Link("direct", "mine", "port", distance_km=500.0, cost_usd_per_t=10.0, capacity_mtpa=1.0, **rail),
+    ...          Link("mine-via", "mine", "via", distance_km=400.0, cost_usd_per_t=8.0, **rail),
+    ...          Link("via-port", "via", "port", distance_km=300.0, cost_usd_per_t=7.0, **rail)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> demand = Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 3e6)])
+    >>> from corridor.assignment import FreightEquilibriumOptions
+    >>> res = freight_equilibrium(net, demand, FreightEquilibriumOptions(gap=1e-6, value_of_time=1.0))
+    >>> res.converged, res.served, res.unserved
+    (True, 3000000.0, 0.0)
+    >>> {r["link"]: round(r["tonnes"] / 1e6, 2) for r in res.links_frame().to_dict("records")}
+    {'direct': 1.57, 'mine-via': 1.43, 'via-port': 1.43}
+
+    Delays, unlike the LP's hard capacities, let the direct line carry more than its 1 Mt/yr.
     """
     opts = options or FreightEquilibriumOptions()
     start = time.perf_counter()

@@ -69,6 +69,18 @@ class TransferCurve:
 
     The transfer's own ``time_h`` must equal ``t0_h`` (its dwell at no load is part of the fixed
     cost); :func:`corridor.scenarios.hub_delay.simulated_hub` sets both.
+
+    Examples
+    --------
+    >>> curve = TransferCurve(t0_h=12.0, capacity=200_000.0, j=0.8, source="simulated")
+    >>> delays = FreightDelays(transfer_curves={"aktau-rail-ship": curve})
+    >>> delays.transfer_curves["aktau-rail-ship"].unit
+    'TEU/yr'
+    >>> try:
+    ...     TransferCurve(t0_h=12.0, capacity=0.0, j=0.8)
+    ... except InputError as e:
+    ...     print(e)
+    transfer curve: capacity: must be a finite number > 0, got 0.0
     """
 
     t0_h: float
@@ -113,6 +125,17 @@ class FreightDelays:
         Where Davidson's function turns linear.
     transfer_curves
         Transfer id → :class:`TransferCurve`, overriding the function and its parameters there.
+
+    Examples
+    --------
+    >>> delays = FreightDelays(link_beta=2.0, transfer_vdf="conical")
+    >>> delays.link_alpha, delays.link_beta, delays.transfer_vdf
+    (0.15, 2.0, 'conical')
+    >>> try:
+    ...     FreightDelays(mu=1.5)
+    ... except InputError as e:
+    ...     print(e.problems[0].field, e.problems[0].message)
+    mu must lie in (0, 1), got 1.5
     """
 
     link_alpha: float = 0.15
@@ -167,6 +190,17 @@ class FreightEquilibriumOptions:
     InputError
         An unknown method, a negative gap, or a price that is not a finite number within its limit
         in :data:`corridor.model.costs.PRICE_LIMITS` (``value_of_time`` and the penalty above 0).
+
+    Examples
+    --------
+    >>> opts = FreightEquilibriumOptions(gap=1e-6, value_of_time=1.0)
+    >>> opts.method, opts.delays.link_alpha, opts.delays.link_beta
+    ('bfw', 0.15, 4.0)
+    >>> try:
+    ...     FreightEquilibriumOptions(method="nope")
+    ... except InputError as e:
+    ...     print(e)
+    options: method: unknown freight equilibrium method 'nope'; expected one of msa, fw, cfw, bfw
     """
 
     method: str = "bfw"
@@ -223,6 +257,24 @@ class FreightEquilibriumResult:
         ``(iteration, gap, total cost, step, seconds)`` per iteration.
     seconds
         Wall time.
+
+    Examples
+    --------
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> rail = {"mode": "rail-1520", "speed_kmh": 50.0}
+    >>> links = [Link("direct", "mine", "port", distance_km=500.0, cost_usd_per_t=10.0, capacity_mtpa=1.0, **rail),
+    ...          Link("mine-via", "mine", "via", distance_km=400.0, cost_usd_per_t=8.0, **rail),
+    ...          Link("via-port", "via", "port", distance_km=300.0, cost_usd_per_t=7.0, **rail)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> demand = Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 3e6)])
+    >>> from corridor.assignment import freight_equilibrium
+    >>> res = freight_equilibrium(net, demand, FreightEquilibriumOptions(gap=1e-6, value_of_time=1.0))
+    >>> res.method, res.converged, res.gap < 1e-6
+    ('bfw', True, True)
+    >>> round(res.served / 1e6, 2), res.unserved
+    (3.0, 0.0)
     """
 
     method: str

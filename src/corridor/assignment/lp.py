@@ -182,6 +182,24 @@ class FreightLP:
         The demand rows of the model.
     options
         ``value_of_time``, ``carbon_price``, ``risk_price`` and ``unserved_penalty_usd_per_t``.
+
+    Examples
+    --------
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> demand = Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])
+    >>> lp = FreightLP.build(net, demand)
+    >>> lp.solve().link_flow("direct")
+    1000000.0
+    >>> lp.set_link_capacity("direct", mtpa=0.5)
+    >>> res = lp.solve()
+    >>> res.link_flow("direct"), res.objective
+    (500000.0, 20000000.0)
     """
 
     def __init__(self, graph: ExpandedGraph, *, progress: Callable[[str, float], None] | None = None) -> None:
@@ -506,5 +524,29 @@ class FreightLP:
 
 
 def solve_lp(network: Network, demand: Demand | Iterable[DemandRow], **kw: Any) -> LPResult:
-    """Build and solve in one call; keyword arguments go to :meth:`FreightLP.build`."""
+    """Build and solve in one call; keyword arguments go to :meth:`FreightLP.build`.
+
+    Examples
+    --------
+    A 1.5 Mt/yr coal flow with a direct line of 1 Mt/yr and a dearer detour:
+
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> demand = Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])
+    >>> res = solve_lp(net, demand)
+    >>> res.status, res.objective, res.unserved_t
+    ('optimal', 17500000.0, 0.0)
+    >>> [(r["link"], r["tonnes"]) for r in res.link_flows]
+    [('direct', 1000000.0), ('mine-via', 500000.0), ('via-port', 500000.0)]
+    >>> b = res.bottlenecks[0]
+    >>> b["id"], b["utilisation"], b["usd_per_t_yr"]
+    ('direct', 1.0, 5.0)
+
+    The full direct line is worth 5 USD per tonne of extra capacity: the detour costs 15 instead of 10.
+    """
     return FreightLP.build(network, demand, **kw).solve()

@@ -46,6 +46,25 @@ class LPSolution:
     routes
         The routes the flow was assigned on, if it was assigned route by route: block index →
         ``(columns, tonnes)`` per route (see :func:`~corridor.assignment.measures.physical_measures`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> graph = lp.graph
+    >>> x = np.zeros(graph.n_cols)
+    >>> x[graph.slack_cols] = 1.5e6
+    >>> solution = LPSolution(x, np.zeros(graph.n_rows), "made-up", 0.0, {"iterations": 0})
+    >>> solution.status, solution.routes is None
+    ('made-up', True)
     """
 
     x: np.ndarray
@@ -71,6 +90,28 @@ def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -
     Returns
     -------
     LPResult
+
+    Examples
+    --------
+    The tables of a made-up flow that leaves all the demand unserved (on the slack column):
+
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> graph = lp.graph
+    >>> x = np.zeros(graph.n_cols)
+    >>> x[graph.slack_cols] = 1.5e6
+    >>> solution = LPSolution(x, np.zeros(graph.n_rows), "made-up", float(graph.costs.coef @ x), {})
+    >>> res = collect_result(graph, lp.state, solution)
+    >>> res.status, res.served_t, res.unserved_t, res.objective
+    ('made-up', 0.0, 1500000.0, 15000000000.0)
     """
     x, costs, scale = solution.x, state.costs, state.demand_scale
     slack = x[graph.slack_cols]

@@ -63,6 +63,21 @@ class TemplateArcs:
         Mode on each side (``None``: the cargo starts or ends there).
     transfer_arcs
         Per transfer of the network (in its order), the template arcs it applies to.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> graph = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> template = graph.template
+    >>> int(template.n_arcs), [int(k) for k in template.kind[:6]]  # link arcs first
+    (11, [0, 0, 0, 0, 0, 0])
     """
 
     n_vertices: int
@@ -99,6 +114,21 @@ class CommodityPricing:
         Kilograms CO2e per tonne.
     hours
         Running time or dwell (the same per tonne and per unit).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> graph = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> pricing = graph.pricing["coal"]
+    >>> pricing.unit, bool(pricing.admissible[:6].all())
+    ('t', True)
     """
 
     unit: str
@@ -169,7 +199,23 @@ def _transfer_arcs(network: Network, comp: CompiledNetwork, arcs: _ArcList) -> t
 
 
 def build_template(network: Network, comp: CompiledNetwork, rows: Iterable[DemandRow]) -> TemplateArcs:
-    """The template arcs of ``network`` (compiled as ``comp``) for the origins and destinations of ``rows``."""
+    """The template arcs of ``network`` (compiled as ``comp``) for the origins and destinations of ``rows``.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> graph = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> template = build_template(net, graph.compiled, list(graph.rows))
+    >>> template.n_arcs, template.n_vertices  # 6 link arcs (both directions of 3 links), then the others
+    (11, 6)
+    """
     rows = list(rows)
     link_modes, modes_at = _modes_at(network, comp)
     vin, vout = _vertices(modes_at)
@@ -256,6 +302,13 @@ def price_keys(network: Network, rows: Sequence[DemandRow]) -> list[str]:
     (:func:`corridor.model.tariffs.tariff_class`). Rows whose ends give the same classes in every
     country where the tariff table differs by class share one key: ``commodity`` alone when no
     class matters, else ``commodity@ORIGIN>DESTINATION`` of the first such row.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> ds = data.load()
+    >>> sorted(set(price_keys(ds.network, list(ds.demand.rows))))[:4]
+    ['coal@KZ>RU', 'coal@KZ>UZ', 'container', 'general']
     """
     table = network.tariffs
     country = {nd.id: nd.country for nd in network.nodes}
@@ -298,6 +351,22 @@ def price_template(network: Network, comp: CompiledNetwork, template: TemplateAr
         ``value_of_time``, ``carbon_price`` and ``risk_price`` (see :class:`~corridor.model.costs.RouteOptions`).
     country_risk
         Risk score per country (default: those of :class:`~corridor.model.costs.RouteOptions`).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> graph = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> pricing = price_template(net, graph.compiled, graph.template, ["coal"], graph.prices)
+    >>> coal_prices = pricing["coal"]
+    >>> coal_prices.unit, coal_prices.tonnes_per_unit, coal_prices.usd_per_t[:6].tolist()
+    ('t', 1.0, [10.0, 8.0, 10.0, 7.0, 8.0, 7.0])
     """
     risk = dict(DEFAULT_COUNTRY_RISK if country_risk is None else country_risk)
     by_unit: dict[tuple[str, float], np.ndarray] = {}

@@ -71,6 +71,21 @@ class CapacityRow:
         Capacity now (``inf``: unlimited).
     cols, coefs
         The columns that load the row and the units per tonne of each.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> row = lp.graph.capacity_rows[0]
+    >>> row.kind, row.record, row.tail, row.head, row.unit, row.current
+    ('link', 'direct', 'mine', 'port', 't/yr', 1000000.0)
     """
 
     kind: str
@@ -112,6 +127,21 @@ class FlowBlock:
     price_key
         Key of the block's prices in the graph's pricing (:func:`~corridor.assignment.lp_graph.price_keys`:
         the commodity, with the countries of the ends where tariff classes matter).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> block = lp.graph.blocks[0]
+    >>> block.commodity, block.destinations, block.barred
+    ('coal', (1,), False)
     """
 
     commodity: str
@@ -141,6 +171,21 @@ class ColumnCosts:
         ``coef - money`` as priced: the part of the objective link cost factors leave alone.
     factor_link
         The link cost factor applied to ``money`` (1 where none).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> costs = lp.graph.costs
+    >>> costs.coef.tolist()  # the link columns (both directions) first; the unserved slack costs the penalty
+    [10.0, 8.0, 10.0, 7.0, 8.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10000.0]
     """
 
     coef: np.ndarray
@@ -169,6 +214,21 @@ class LinkColumns:
         Length of each arc.
     io_tail, io_head
         ``(block * n_nodes + node) * n_corridors + corridor`` at the tail and head of each.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> lc = lp.graph.link_columns
+    >>> lc.cols.tolist(), lc.arcs.tolist()
+    ([0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5])
     """
 
     cols: np.ndarray
@@ -226,6 +286,23 @@ class ExpandedGraph:
         ``(rows, cols, values)`` of the constraint matrix: conservation and capacity rows.
     row_lower, row_upper
         Row bounds as built (conservation rows are equalities).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> graph = lp.graph
+    >>> graph.n_cols, graph.n_rows, graph.commodities, len(graph.blocks)
+    (12, 10, ('coal',), 1)
+    >>> [(r.record, r.tail, r.head, r.unit, r.base) for r in graph.capacity_rows]
+    [('direct', 'mine', 'port', 't/yr', 1000000.0), ('direct', 'port', 'mine', 't/yr', 1000000.0)]
     """
 
     network: Network
@@ -319,6 +396,21 @@ def column_ends(graph: ExpandedGraph) -> tuple[np.ndarray, np.ndarray]:
 
     Vertices of the template graph, the block's source row and its sink rows are conservation rows;
     a column leaves the row where its coefficient is +1 and enters the row where it is -1.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> tail, head = column_ends(lp.graph)
+    >>> len(tail) == len(head) == lp.graph.n_cols
+    True
     """
     r, c, v = graph.matrix
     cons = r < graph.n_cons
@@ -349,6 +441,23 @@ class LPState:
         Rows of the model now.
     commodity_scale
         Further factor on the demand of each commodity named (time slices); others 1.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> lp.state.demand_scale
+    1.0
+    >>> lp.set_demand_scale(2.0)
+    >>> lp.state.demand_scale
+    2.0
     """
 
     costs: ColumnCosts
@@ -489,7 +598,23 @@ class _Assembly:
 
 def column_costs(graph_pricing: Mapping[str, CommodityPricing], blocks: Sequence[FlowBlock], col_arc: np.ndarray,
                  col_block: np.ndarray, slack_cols: np.ndarray, penalty: float) -> ColumnCosts:
-    """Column costs from the prices of the template arcs; slack columns cost ``penalty``."""
+    """Column costs from the prices of the template arcs; slack columns cost ``penalty``.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> g = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> costs = column_costs(g.pricing, g.blocks, g.col_arc, g.col_block, g.slack_cols, penalty=500.0)
+    >>> costs.coef.tolist()[:3], float(costs.coef[g.slack_cols[0]])
+    ([10.0, 8.0, 10.0], 500.0)
+    """
     n_col = len(col_arc)
     money = np.zeros(n_col)
     coef = np.zeros(n_col)
@@ -526,7 +651,17 @@ def _units_per_t(network: Network, pricing: Mapping[str, CommodityPricing], bloc
 
 
 def capacity_units(mtpa: float | None, teu: float | None, wagons: float | None) -> Iterator[tuple[str, float]]:
-    """``(unit, capacity in the unit)`` of the capacities given, in t/yr, TEU/yr, wagons/yr order (``None``: none)."""
+    """``(unit, capacity in the unit)`` of the capacities given, in t/yr, TEU/yr, wagons/yr order (``None``: none).
+
+    Examples
+    --------
+    >>> list(capacity_units(2.0, None, None))  # Mt/yr becomes t/yr
+    [('t/yr', 2000000.0)]
+    >>> list(capacity_units(1.0, 5000.0, 300.0))
+    [('t/yr', 1000000.0), ('TEU/yr', 5000.0), ('wagons/yr', 300.0)]
+    >>> list(capacity_units(None, None, None))
+    []
+    """
     if mtpa is not None:
         yield "t/yr", float(mtpa) * 1e6
     if teu is not None:
@@ -592,6 +727,21 @@ def build_expanded_graph(network: Network, rows: Sequence[DemandRow], prices: Ma
         Countries closed to transit for rows with neither end there.
     progress
         Called with the fraction done once the arcs are priced (0.3).
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> graph = build_expanded_graph(net, list(lp.graph.rows), lp.graph.prices)
+    >>> graph.n_cols, graph.n_rows
+    (12, 10)
     """
     comp = network.compile()
     template = build_template(network, comp, rows)
@@ -626,6 +776,21 @@ def reprice(graph: ExpandedGraph, network: Network) -> ExpandedGraph:
     """``graph`` with the figures of ``network`` (same records, modes and admissible cargo): new prices and costs.
 
     The capacity rows and bounds stay as built; the caller changes those of the model.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> dearer = reprice(lp.graph, net.replace("direct", cost_usd_per_t=12.0))
+    >>> dearer.costs.coef.tolist()[:3]
+    [12.0, 8.0, 12.0]
     """
     comp = network.compile()
     pricing = price_template(network, comp, graph.template, graph.pricing, graph.prices, graph.country_risk)

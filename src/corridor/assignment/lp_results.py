@@ -81,6 +81,26 @@ class LPResult:
         ``usd_per_teu_yr`` (TEU rows only), sorted by ``usd_per_t_yr`` descending.
     meta
         Solver figures and the options of the run.
+
+    Examples
+    --------
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> demand = Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])
+    >>> from corridor.assignment import solve_lp
+    >>> res = solve_lp(net, demand)
+    >>> res.method, res.served_t, res.link_flow("mine-via")
+    ('lp', 1500000.0, 500000.0)
+    >>> res.links_frame()[["link", "tonnes"]].values.tolist()
+    [['direct', 1000000.0], ['mine-via', 500000.0], ['via-port', 500000.0]]
+    >>> d = res.to_dict()
+    >>> d["status"], d["demand_t"], d["served_t"]
+    ('optimal', 1500000.0, 1500000.0)
     """
 
     method: str

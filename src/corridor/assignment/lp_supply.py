@@ -62,6 +62,16 @@ def facility_capacity(graph: ExpandedGraph, facility_id: str, direction: str, un
     """Key, columns and units per tonne of a facility's row in ``unit``.
 
     ``direction`` is one of :data:`FACILITY_DIRECTIONS`.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.assignment import FreightLP
+    >>> ds = data.load()
+    >>> graph = FreightLP.build(ds.network, ds.demand).graph
+    >>> key, cols, per_t = facility_capacity(graph, "aktau-port", FACILITY_DIRECTIONS[0], "t/yr")
+    >>> key, len(cols) == len(per_t) > 0
+    (('facility', 'aktau-port', '', '', 't/yr'), True)
     """
     net = graph.network
     f = next(f for f in net.facilities if f.id == facility_id)
@@ -76,7 +86,17 @@ def facility_capacity(graph: ExpandedGraph, facility_id: str, direction: str, un
 
 
 def fleet_directions(graph: ExpandedGraph, fleet_id: str) -> list[tuple[bool, str, str]]:
-    """``(reverse, from, to)`` of each direction a fleet's lines run (one if all are one-way)."""
+    """``(reverse, from, to)`` of each direction a fleet's lines run (one if all are one-way).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.assignment import FreightLP
+    >>> ds = data.load()
+    >>> graph = FreightLP.build(ds.network, ds.demand).graph
+    >>> fleet_directions(graph, "asco-kz-ferries")  # one row for both directions
+    [(False, '', '')]
+    """
     ids = set().union(*(g.lines for g in graph.network.fleets if g.fleet == fleet_id))
     lines = [lk for lk in graph.network.links if lk.id in ids]
     side_a = "+".join(sorted({lk.a for lk in lines}))
@@ -89,7 +109,18 @@ def fleet_directions(graph: ExpandedGraph, fleet_id: str) -> list[tuple[bool, st
 
 def fleet_capacity(graph: ExpandedGraph, fleet_id: str, reverse: bool, unit: str
                    ) -> tuple[CapKey, np.ndarray, np.ndarray]:
-    """Key, columns and units per tonne of one direction of a fleet's row in ``unit``."""
+    """Key, columns and units per tonne of one direction of a fleet's row in ``unit``.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.assignment import FreightLP
+    >>> ds = data.load()
+    >>> graph = FreightLP.build(ds.network, ds.demand).graph
+    >>> key, cols, per_t = fleet_capacity(graph, "asco-kz-ferries", False, "t/yr")
+    >>> key
+    ('fleet', 'asco-kz-ferries', '', '', 't/yr')
+    """
     net = graph.network
     lines = set().union(*(g.lines for g in net.fleets if g.fleet == fleet_id))
     parts = [graph.link_template_arcs(i, reverse) for i, lk in enumerate(net.links)
@@ -101,7 +132,20 @@ def fleet_capacity(graph: ExpandedGraph, fleet_id: str, reverse: bool, unit: str
 
 
 def supply_specs(graph: ExpandedGraph) -> Iterator[tuple[CapKey, np.ndarray, np.ndarray, float]]:
-    """Every facility and fleet capacity: key, columns, units per tonne and capacity in the unit."""
+    """Every facility and fleet capacity: key, columns, units per tonne and capacity in the unit.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.assignment import FreightLP
+    >>> ds = data.load()
+    >>> graph = FreightLP.build(ds.network, ds.demand).graph
+    >>> specs = list(supply_specs(graph))
+    >>> specs[0][0]
+    ('facility', 'aktau-port', '', '', 't/yr')
+    >>> sorted({key[0] for key, *_ in specs})
+    ['facility', 'fleet']
+    """
     from corridor.assignment.lp_matrix import capacity_units
 
     for f in graph.network.facilities:
@@ -119,6 +163,12 @@ def free_time_h(network: Network, kind: str, record_id: str) -> float:
 
     A fleet: the mean wait for a departure over its lines. A facility: the longest dwell of its
     member transfers (0 if it has none), the time its congestion lengthens.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> round(free_time_h(data.load().network, "facility", "aktau-port"), 2)  # the longest dwell of its transfers
+    92.15
     """
     if kind == "fleet":
         lines = set().union(*(g.lines for g in network.fleets if g.fleet == record_id))
@@ -132,6 +182,13 @@ def supply_structure(network: Network) -> tuple[object, ...]:
 
     Two networks with the same structure differ only in capacities (and so in bounds of existing
     rows, or rows added or lifted), which :meth:`FreightLP.update_network` changes in place.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> supply_structure(net) == supply_structure(net.replace("aktau-port", capacity_mtpa=5.0))  # capacities only
+    True
     """
     return (tuple((f.id, f.node, f.per_direction) for f in network.facilities),
             tuple((g.id, g.fleet, g.lines) for g in network.fleets),

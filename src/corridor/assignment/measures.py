@@ -241,6 +241,14 @@ def decompose(n_vertices: int, tail: Sequence[int], head: Sequence[int], flow: S
         Every path is simple (no vertex twice); the amounts of the paths through an arc never
         exceed its flow, and with a conserved flow the amounts into each sink add up to its
         inflow (up to ``tol`` per arc).
+
+    Examples
+    --------
+    Two paths from vertex 0 to the sink 3, through 1 (2 units) and through 2 (1 unit):
+
+    >>> decompose(4, tail=[0, 0, 1, 2], head=[1, 2, 3, 3], flow=[2.0, 1.0, 2.0, 1.0], source=0,
+    ...           is_sink=[False, False, False, True])
+    [([0, 2], 2.0), ([1, 3], 1.0)]
     """
     f = [float(x) for x in flow]
     out: list[list[int]] = [[] for _ in range(n_vertices)]
@@ -331,14 +339,50 @@ def _corridor_of(flags: int) -> str:
 
 
 def route_corridor(graph: ExpandedGraph, cols: np.ndarray) -> str:
-    """The corridor of the route over columns ``cols`` of ``graph`` (the rule of ``by_corridor``)."""
+    """The corridor of the route over columns ``cols`` of ``graph`` (the rule of ``by_corridor``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> from corridor.assignment.choice_sets import PathSpace
+    >>> [cols] = PathSpace.of(lp.graph).shortest(np.asarray(lp.graph.costs.coef, dtype=float))
+    >>> route_corridor(lp.graph, cols)  # no link of the toy network has a corridor tag
+    'other'
+    """
     t = graph.col_arc[cols]
     flags = _arc_facts(graph).flags[t[t >= 0]]
     return _corridor_of(int(np.bitwise_or.reduce(flags)) if len(flags) else 0)
 
 
 def route_gateway(graph: ExpandedGraph, cols: np.ndarray) -> str:
-    """Node id of the export gateway of the route over columns ``cols`` (the rule of ``by_gateway``)."""
+    """Node id of the export gateway of the route over columns ``cols`` (the rule of ``by_gateway``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> from corridor.assignment.choice_sets import PathSpace
+    >>> [cols] = PathSpace.of(lp.graph).shortest(np.asarray(lp.graph.costs.coef, dtype=float))
+    >>> route_gateway(lp.graph, cols)
+    'port'
+    """
     t = graph.col_arc[cols]
     v = _gateway(_arc_facts(graph), t[t >= 0])
     return graph.compiled.node_ids[v] if v >= 0 else ""
@@ -530,5 +574,24 @@ def _assemble(graph: ExpandedGraph, tally: _Tally) -> dict[str, Any]:
 
 
 def summary_measures(measures: Mapping[str, Any]) -> dict[str, Any]:
-    """The measures without their per-row table (``by_od``): what a run summary keeps."""
+    """The measures without their per-row table (``by_od``): what a run summary keeps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> lp = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> measures = lp.solve().to_dict()["measures"]
+    >>> "by_od" in measures, "by_od" in summary_measures(measures)
+    (True, False)
+    >>> summary_measures(measures)["served_t"]
+    1500000.0
+    """
     return {k: v for k, v in measures.items() if k != "by_od"}

@@ -60,6 +60,16 @@ class SliceRun:
         Per sea line with a schedule: the fleet serving it and the wait for a departure in the slice
         (h): the year's wait divided by the fleet's open share (fewer sailings, longer intervals). The
         LP prices the year's mean wait in every slice; this is what the schedule gives in the slice.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.data.slices import builtin_slice_set
+    >>> ds = data.load()
+    >>> year = solve_slices(ds.network, ds.demand, builtin_slice_set("eurasia", "monthly"))
+    >>> jan = year.slices[0]
+    >>> jan.id, jan.name, jan.months, round(jan.share, 4), jan.result.status
+    ('jan', 'January', (1,), 0.0849, 'optimal')
     """
 
     id: str
@@ -105,6 +115,18 @@ class SlicedLPResult(LPResult):
     ----------
     slices
         The :class:`SliceRun` of every slice, in order.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.data.slices import builtin_slice_set
+    >>> ds = data.load()
+    >>> year = solve_slices(ds.network, ds.demand, builtin_slice_set("eurasia", "monthly"))
+    >>> sorted(year.affected_links())[:2]
+    ['aktau-alat-feeder', 'aktau-alat-ferry']
+    >>> rows = year.slice_links_frame(["aktau-alat-ferry"])
+    >>> rows.columns.tolist()
+    ['slice', 'link', 'from', 'to', 'tonnes', 'capacity', 'utilisation']
     """
 
     slices: tuple[SliceRun, ...] = ()
@@ -242,6 +264,22 @@ def solve_slices(network: Network, demand: Demand | Iterable[DemandRow], slices:
     InputError
         A slice set that does not fit the network (unknown commodity, a selector that matches
         nothing, shares that do not sum to 1), or bad demand or options.
+
+    Examples
+    --------
+    The built-in data by month (its ``monthly`` slice set of 12 slices):
+
+    >>> from corridor import data
+    >>> from corridor.data.slices import builtin_slice_set
+    >>> ds = data.load()
+    >>> year = solve_slices(ds.network, ds.demand, builtin_slice_set("eurasia", "monthly"))
+    >>> year.status, len(year.slices)
+    ('optimal', 12)
+    >>> frame = year.slices_frame()
+    >>> frame[["id", "status"]].values.tolist()[:2]
+    [['jan', 'optimal'], ['feb', 'optimal']]
+    >>> round(float(frame["served_t"].sum()) / ds.demand.total_tonnes(), 6)  # the slices add up to the year
+    1.0
     """
     from corridor.assignment.lp import FreightLP
 

@@ -94,6 +94,17 @@ class SUEOptions:
     column_generation
         Grow the choice sets during the equilibrium (off: the sets as generated, or as given —
         what a calibration wants, so that its objective is smooth in the parameters).
+
+    Examples
+    --------
+    >>> opts = SUEOptions(gap=1e-5, max_paths=6)
+    >>> opts.gap, opts.max_rounds, opts.column_generation
+    (1e-05, 30, True)
+    >>> try:
+    ...     SUEOptions(gap=2.0)
+    ... except InputError as e:
+    ...     print(e)
+    sue options: gap: must lie in (0, 1), got 2.0
     """
 
     choice: ChoiceParameters = field(default_factory=ChoiceParameters)
@@ -144,6 +155,23 @@ class SUEResult:
         ``(round, gap, routes added, seconds)`` per round.
     choice_sets
         The routes weighed (to start another run on the same model from).
+
+    Examples
+    --------
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> rail = {"mode": "rail-1520", "speed_kmh": 50.0}
+    >>> links = [Link("direct", "mine", "port", distance_km=500.0, cost_usd_per_t=10.0, capacity_mtpa=1.0, **rail),
+    ...          Link("mine-via", "mine", "via", distance_km=400.0, cost_usd_per_t=8.0, **rail),
+    ...          Link("via-port", "via", "port", distance_km=300.0, cost_usd_per_t=7.0, **rail)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> demand = Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 3e6)])
+    >>> res = stochastic_equilibrium(net, demand)
+    >>> res.method, res.converged, res.gap < 1e-4
+    ('sue', True, True)
+    >>> {r["link"]: round(r["tonnes"] / 1e6, 2) for r in res.links_frame().to_dict("records")}
+    {'mine-via': 2.0, 'via-port': 2.0, 'direct': 1.0}
     """
 
     flows: LPResult
@@ -439,6 +467,28 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
     ------
     InputError
         Bad demand rows or options.
+
+    Examples
+    --------
+    Shippers of 3 Mt/yr choose between a direct line of 1 Mt/yr (a hard capacity) and a detour:
+
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> rail = {"mode": "rail-1520", "speed_kmh": 50.0}
+    >>> links = [Link("direct", "mine", "port", distance_km=500.0, cost_usd_per_t=10.0, capacity_mtpa=1.0, **rail),
+    ...          Link("mine-via", "mine", "via", distance_km=400.0, cost_usd_per_t=8.0, **rail),
+    ...          Link("via-port", "via", "port", distance_km=300.0, cost_usd_per_t=7.0, **rail)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> demand = Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 3e6)])
+    >>> res = stochastic_equilibrium(net, demand)
+    >>> res.converged, res.served, res.unserved
+    (True, 3000000.0, 0.0)
+    >>> routes = res.routes_frame()
+    >>> [(r["nodes"], round(r["tonnes"] / 1e6, 2)) for r in routes.to_dict("records")]
+    [('mine;port', 1.0), ('mine;via;port', 2.0)]
+
+    The direct line carries its capacity, 1 Mt/yr; a price on that capacity sends the rest by the detour.
     """
     opts = options or SUEOptions()
     start = time.perf_counter()

@@ -59,6 +59,11 @@ def bpr_integral(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.n
     """The integral ``∫_0^v t(x) dx = t0 v + t0 alpha c (v/c) ** (beta + 1) / (beta + 1)``.
 
     With ``beta == 0`` this is ``t0 (1 + alpha) v``, the integral of the constant time.
+
+    Examples
+    --------
+    >>> float(bpr_integral(100.0, 10.0, 0.15, 4.0, 100.0)[()])  # 10 * 100 + 10 * 0.15 * 100 / 5
+    1030.0
     """
     v = np.maximum(np.asarray(flow, dtype=np.float64), 0.0)
     x, ok = _ratio(v, capacity)
@@ -73,6 +78,11 @@ def bpr_derivative(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np
     """The derivative ``dt/dv = t0 alpha beta (v/c) ** (beta - 1) / c``.
 
     It is 0 where ``beta == 0``, and 0 at zero flow when ``beta > 1`` (``inf`` for ``0 < beta < 1``).
+
+    Examples
+    --------
+    >>> round(float(bpr_derivative(100.0, 10.0, 0.15, 4.0, 100.0)[()]), 12)  # t0 alpha beta / c at capacity
+    0.06
     """
     x, ok = _ratio(flow, capacity)
     b = np.broadcast_to(np.asarray(beta, dtype=np.float64), x.shape)
@@ -108,7 +118,13 @@ def conical(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capacity: np.nd
 
 
 def conical_integral(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """The integral of :func:`conical` from 0 to ``v``, in closed form."""
+    """The integral of :func:`conical` from 0 to ``v``, in closed form.
+
+    Examples
+    --------
+    >>> round(float(conical_integral(10.0, 2.0, 4.0, 10.0)[()]), 6)
+    24.954833
+    """
     v = np.maximum(np.asarray(flow, dtype=np.float64), 0.0)
     x, ok = _ratio(v, capacity)
     a = np.asarray(alpha, dtype=np.float64)
@@ -128,7 +144,13 @@ def conical_integral(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capaci
 
 
 def conical_derivative(flow: np.ndarray, t0: np.ndarray, alpha: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """The derivative of :func:`conical`: ``t0 / c (a - a² (1 - x) / sqrt(a² (1 - x)² + b²))``."""
+    """The derivative of :func:`conical`: ``t0 / c (a - a² (1 - x) / sqrt(a² (1 - x)² + b²))``.
+
+    Examples
+    --------
+    >>> round(float(conical_derivative(10.0, 2.0, 4.0, 10.0)[()]), 12)
+    0.8
+    """
     x, ok = _ratio(flow, capacity)
     a = np.asarray(alpha, dtype=np.float64)
     b = _conical_beta(a)
@@ -167,7 +189,13 @@ def davidson(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarr
 
 def davidson_integral(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarray,
                       mu: float | np.ndarray = 0.95) -> np.ndarray:
-    """The integral of :func:`davidson` from 0 to ``v``: ``t0 [v + J c (-ln(1 - x) - x)]`` up to ``mu``."""
+    """The integral of :func:`davidson` from 0 to ``v``: ``t0 [v + J c (-ln(1 - x) - x)]`` up to ``mu``.
+
+    Examples
+    --------
+    >>> round(float(davidson_integral(50.0, 10.0, 1.0, 100.0)[()]), 6)  # 10 * (50 + 100 * (ln 2 - 0.5))
+    693.147181
+    """
     v = np.maximum(np.asarray(flow, dtype=np.float64), 0.0)
     x, xm, ok = _davidson_parts(v, capacity, mu)
     cap = np.where(ok, capacity, 0.0)
@@ -180,7 +208,13 @@ def davidson_integral(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity:
 
 def davidson_derivative(flow: np.ndarray, t0: np.ndarray, j: np.ndarray, capacity: np.ndarray,
                         mu: float | np.ndarray = 0.95) -> np.ndarray:
-    """The derivative of :func:`davidson`: ``t0 J / (c (1 - x)²)``, constant beyond ``mu``."""
+    """The derivative of :func:`davidson`: ``t0 J / (c (1 - x)²)``, constant beyond ``mu``.
+
+    Examples
+    --------
+    >>> round(float(davidson_derivative(50.0, 10.0, 1.0, 100.0)[()]), 12)  # 10 / (100 * 0.25)
+    0.4
+    """
     _, xm, ok = _davidson_parts(flow, capacity, mu)
     cap = np.where(ok, capacity, 1.0)
     return np.where(ok, t0 * j / (cap * (1.0 - xm) ** 2), 0.0)

@@ -19,7 +19,14 @@ __all__ = ["available", "load", "path", "scenario_path", "scenarios", "standard_
 
 
 def available() -> list[str]:
-    """Names of the built-in datasets."""
+    """Names of the built-in datasets.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> data.available()
+    ['eurasia']
+    """
     root = resources.files(__name__)
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "nodes.csv").is_file())
 
@@ -31,6 +38,13 @@ def path(name: str = "eurasia") -> Path:
     ------
     KeyError
         If there is no such dataset.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> folder = data.path("eurasia")
+    >>> folder.name, (folder / "nodes.csv").is_file()
+    ('eurasia', True)
     """
     if name not in available():
         msg = f"no built-in dataset {name!r}; available: {', '.join(available())}"
@@ -61,6 +75,20 @@ def load(source: str | Path = "eurasia", *, validate: bool = True, year: int | N
     InputError
         A path that does not exist, a bad file, or a network that breaks a rule; each problem
         names the file, line or record and field.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> ds = data.load()
+    >>> ds.network.name, ds.network.meta["path"]
+    ('eurasia', 'builtin:eurasia')
+    >>> len(ds.network.nodes) > 0 and len(ds.network.links) > 0 and len(ds.demand.rows) > 0
+    True
+
+    A folder of CSV tables loads the same way, e.g. the built-in one by its path:
+
+    >>> data.load(data.path("eurasia")).network.meta["format"]
+    'csv'
     """
     from corridor.model.validity import dataset_as_of
 
@@ -87,7 +115,15 @@ def _builtin(name: str) -> Dataset:
 
 @lru_cache(maxsize=1)
 def standard_commodities() -> tuple[list[Commodity], dict[str, Source]]:
-    """The standard commodity groups of the built-in data, with the sources they cite."""
+    """The standard commodity groups of the built-in data, with the sources they cite.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> commodities, sources = data.standard_commodities()
+    >>> "container" in [c.id for c in commodities]
+    True
+    """
     from corridor.exceptions import Problem
     from corridor.io.schema import TABLES
     from corridor.io.tables import read_table
@@ -102,7 +138,14 @@ def standard_commodities() -> tuple[list[Commodity], dict[str, Source]]:
 
 
 def scenarios() -> list[str]:
-    """Names of the built-in example scenarios (``examples/`` of the repository links to them)."""
+    """Names of the built-in example scenarios (``examples/`` of the repository links to them).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> "northern-route-closed" in data.scenarios()
+    True
+    """
     root = resources.files(__name__) / "scenarios"
     return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
 
@@ -114,6 +157,12 @@ def scenario_path(name: str) -> Path:
     ------
     KeyError
         If there is no such scenario.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> data.scenario_path("northern-route-closed").name
+    'northern-route-closed.yaml'
     """
     if name not in scenarios():
         msg = f"no built-in scenario {name!r}; available: {', '.join(scenarios())}"

@@ -25,6 +25,12 @@ def builtin_slice_set(dataset: str, name: str) -> SliceSet:
     ------
     InputError
         If the dataset has no slice table or no such set.
+
+    Examples
+    --------
+    >>> ss = builtin_slice_set("eurasia", "monthly")
+    >>> ss.name, [s.id for s in ss.slices][:3]
+    ('monthly', ['jan', 'feb', 'mar'])
     """
     from corridor import data
 
@@ -47,6 +53,15 @@ def slice_set_for(meta: dict[str, str], spec: str | Path, *, where: str = "slice
     ------
     InputError
         Nothing found under that name, or a bad table; located at ``where``.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> ss = slice_set_for({"path": "builtin:eurasia"}, "monthly")
+    >>> len(ss.slices)
+    12
+    >>> slice_set_for({}, str(data.path("eurasia") / "slices.csv") + "#monthly").name
+    'monthly'
     """
     text = str(spec)
     file, _, set_name = text.partition("#")

@@ -40,6 +40,20 @@ def read_dataset(path: str | Path, *, default_commodities: Catalogue | None = No
     ------
     InputError
         If the path does not exist, its format is unknown, or the content is bad.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor import data
+    >>> from corridor.io import read_dataset, write_csv_dataset, write_geojson
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_csv_dataset(data.load(), folder / "net")
+    >>> _ = write_geojson(data.load(), folder / "net.geojson")
+    >>> read_dataset(folder / "net").network.meta["format"]
+    'csv'
+    >>> read_dataset(folder / "net.geojson").network.meta["format"]
+    'geojson'
     """
     p = Path(path)
     if not p.exists():

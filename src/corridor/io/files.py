@@ -46,6 +46,20 @@ def read_text(path: Path, *, max_bytes: int | None = None) -> str:
     ------
     InputError
         Naming the file and what is wrong with it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "note.txt"
+    >>> _ = p.write_text("hello")
+    >>> read_text(p)
+    'hello'
+    >>> _ = p.write_text("   ")
+    >>> try:
+    ...     read_text(p)
+    ... except InputError as e:
+    ...     print(e.problems[0].message)
+    file is empty
     """
     limit = MAX_INPUT_BYTES if max_bytes is None else max_bytes
     where = str(path)
@@ -244,6 +258,26 @@ def atomic_file(path: Path) -> Iterator[Path]:
     InputError
         ``"<path>: cannot write: <reason>"`` for an ``OSError`` met creating the folder or the
         temporary file, in the block (writing), or moving the file into place.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "sub" / "result.txt"
+    >>> with atomic_file(out) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> out.read_text(), sorted(p.name for p in out.parent.iterdir())
+    ('done', ['result.txt'])
+
+    If the block fails, nothing is written:
+
+    >>> try:
+    ...     with atomic_file(out.parent / "other.txt") as tmp:
+    ...         _ = tmp.write_text("half")
+    ...         raise RuntimeError("stop")
+    ... except RuntimeError:
+    ...     pass
+    >>> sorted(p.name for p in out.parent.iterdir())
+    ['result.txt']
     """
     path = Path(path)
     _make_parent(path)
@@ -277,6 +311,16 @@ def atomic_dir(path: Path) -> Iterator[Path]:
         If ``path`` exists and is not a folder, or one of the files to write is a folder there;
         ``"<path>: cannot write: <reason>"`` for an ``OSError`` met creating the folders, in the
         block (writing), or moving the files into place.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "tables"
+    >>> with atomic_dir(out) as tmp:
+    ...     _ = (tmp / "a.csv").write_text("x")
+    ...     _ = (tmp / "b.csv").write_text("y")
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.csv', 'b.csv']
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
@@ -324,7 +368,15 @@ def _move_into(tmp: Path, path: Path) -> None:
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically, readable by others (``mode``); returns the path."""
+    """Write ``text`` (UTF-8) to ``path`` atomically, readable by others (``mode``); returns the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_text(Path(tempfile.mkdtemp()) / "out" / "note.txt", "hi")
+    >>> p.read_text(), oct(p.stat().st_mode & 0o777)
+    ('hi', '0o644')
+    """
     out = Path(path)
     with atomic_file(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -333,5 +385,18 @@ def write_text(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) ->
 
 
 def write_json(path: str | os.PathLike[str], doc: Any, *, indent: int | None = None) -> Path:
-    """Write ``doc`` as JSON (UTF-8, NaN refused) to ``path`` atomically; returns the path."""
+    """Write ``doc`` as JSON (UTF-8, NaN refused) to ``path`` atomically; returns the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_json(Path(tempfile.mkdtemp()) / "doc.json", {"name": "Aktau", "tonnes": 2.5})
+    >>> print(p.read_text(), end="")
+    {"name": "Aktau", "tonnes": 2.5}
+    >>> try:
+    ...     write_json(p, {"x": float("nan")})
+    ... except ValueError as e:
+    ...     print("refused:", e)
+    refused: Out of range float values are not JSON compliant
+    """
     return write_text(path, json.dumps(doc, ensure_ascii=False, indent=indent, allow_nan=False) + "\n")

@@ -78,6 +78,20 @@ def link_flows_geojson(flows: pd.DataFrame, geometry: pd.DataFrame | Network, *,
     See Also
     --------
     write_flows_geojson : Write the document atomically.
+
+    Examples
+    --------
+    With the geometry of a network's nodes:
+
+    >>> import pandas as pd
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> link = net.links[0]
+    >>> flows = pd.DataFrame({"link": [link.id], "from": [link.a], "to": [link.b], "tonnes": [1000.0]})
+    >>> doc = link_flows_geojson(flows, net)
+    >>> feature = doc["features"][0]
+    >>> feature["geometry"]["type"], feature["properties"]["link"] == link.id
+    ('LineString', True)
     """
     import pandas as pd
 
@@ -109,6 +123,17 @@ def write_flows_geojson(doc: Mapping[str, Any], path: str | os.PathLike[str]) ->
     ------
     InputError
         If the document has no JSON form, or the path cannot be written, naming ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> geometry = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "lon_from": [51.2], "lat_from": [43.6],
+    ...                          "lon_to": [49.9], "lat_to": [40.4]})
+    >>> out = write_flows_geojson(link_flows_geojson(flows, geometry), Path(tempfile.mkdtemp()) / "flows.geojson")
+    >>> json.loads(out.read_text())["features"][0]["properties"]["tonnes"]
+    2500000.0
     """
     from corridor.io.files import atomic_file
 

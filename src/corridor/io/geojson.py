@@ -57,6 +57,13 @@ def dataset_to_geojson(dataset: Dataset | Network) -> dict[str, Any]:
     """The dataset as a GeoJSON FeatureCollection (a plain dict).
 
     A link or transfer that refers to an unknown node gets a ``null`` geometry.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> doc = dataset_to_geojson(data.load())
+    >>> doc["type"], doc["features"][0]["properties"]["record"], doc["features"][0]["geometry"]["type"]
+    ('FeatureCollection', 'node', 'Point')
     """
     if isinstance(dataset, Network):
         dataset = Dataset(dataset)
@@ -100,6 +107,14 @@ def write_geojson(dataset: Dataset | Network, path: Path) -> Path:
     ------
     InputError
         If ``path`` cannot be written (naming it and the reason).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corridor import data
+    >>> out = write_geojson(data.load(), Path(tempfile.mkdtemp()) / "eurasia.geojson")
+    >>> out.suffix, len(read_geojson(out).network.nodes) == len(data.load().network.nodes)
+    ('.geojson', True)
     """
     path = Path(path)
     text = json.dumps(dataset_to_geojson(dataset), ensure_ascii=False, indent=1)
@@ -340,6 +355,15 @@ def read_geojson(path: Path, *, default_commodities: Catalogue | None = None) ->
         deeper than :data:`corridor.io.files.MAX_JSON_DEPTH`, the line and the path to it; for a
         node without a Point of two finite numbers, or a link or transfer with a geometry of the
         wrong type or with bad coordinates, the field ``geometry``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corridor import data
+    >>> path = write_geojson(data.load(), Path(tempfile.mkdtemp()) / "eurasia.geojson")
+    >>> ds = read_geojson(path)
+    >>> ds.network.meta["format"], len(ds.network.links) == len(data.load().network.links)
+    ('geojson', True)
     """
     path = Path(path)
     name = str(path)

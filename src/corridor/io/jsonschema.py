@@ -98,6 +98,12 @@ def network_schema() -> dict[str, Any]:
     -------
     dict
         ``{"$schema": ..., "$defs": {"nodes": {...}, "links": {...}, ...}}``.
+
+    Examples
+    --------
+    >>> schema = network_schema()
+    >>> sorted(schema["$defs"])[:4]
+    ['choice', 'commodities', 'demand', 'facilities']
     """
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "corridor network tables",
             "description": "One row of each table, as GeoJSON properties or JSON; CSV cells hold the same "

@@ -45,6 +45,11 @@ class Column:
 
     ``kind`` is ``str``, ``float`` (required number), ``ofloat`` (number or empty), ``int``,
     ``oint`` (whole number or empty), ``bool``, ``set`` or ``list``.
+
+    Examples
+    --------
+    >>> TABLES["nodes"].column("lon")
+    Column(name='lon', kind='float', required=True, doc='degrees')
     """
 
     name: str
@@ -76,7 +81,14 @@ def _sourced(names: tuple[str, ...]) -> tuple[Column, ...]:
 
 @dataclass(frozen=True)
 class Table:
-    """A table: its columns, which figures carry provenance, and the record class."""
+    """A table: its columns, which figures carry provenance, and the record class.
+
+    Examples
+    --------
+    >>> nodes = TABLES["nodes"]
+    >>> nodes.required
+    ('id', 'name', 'kind', 'lon', 'lat')
+    """
 
     name: str
     columns: tuple[Column, ...]
@@ -268,6 +280,18 @@ def row_to_record(
 
     Problems are appended to ``problems`` with ``where`` as the location; returns ``None`` if the
     row cannot become a record.
+
+    Examples
+    --------
+    >>> problems = []
+    >>> row = {"id": "aktau", "name": "Aktau", "country": "KZ", "kind": "port", "lon": "51.2", "lat": "43.6"}
+    >>> node = row_to_record(TABLES["nodes"], row, "nodes.csv:2", problems)
+    >>> node.id, node.lon, problems
+    ('aktau', 51.2, [])
+    >>> row_to_record(TABLES["nodes"], {**row, "lon": "east"}, "nodes.csv:3", problems) is None
+    True
+    >>> problems[0].where, problems[0].field, problems[0].message
+    ('nodes.csv:3', 'lon', "expected a number, got 'east'")
     """
     values: dict[str, Any] = {}
     ok = True
@@ -377,7 +401,18 @@ def _encode(kind: str, value: Any, *, text: bool) -> Any:
 
 
 def record_to_row(table: Table, record: Any, *, text: bool) -> dict[str, Any]:
-    """Convert a record to a row: strings for CSV (``text=True``) or JSON values."""
+    """Convert a record to a row: strings for CSV (``text=True``) or JSON values.
+
+    Examples
+    --------
+    >>> row = {"id": "aktau", "name": "Aktau", "country": "KZ", "kind": "port", "lon": "51.2", "lat": "43.6"}
+    >>> node = row_to_record(TABLES["nodes"], row, "nodes.csv:2", [])
+    >>> out = record_to_row(TABLES["nodes"], node, text=True)
+    >>> out["lon"], out["thru"]
+    ('51.2', 'true')
+    >>> record_to_row(TABLES["nodes"], node, text=False)["lon"]
+    51.2
+    """
     row: dict[str, Any] = {}
     for col in table.columns:
         value = getattr(record, col.name)

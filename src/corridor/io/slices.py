@@ -124,6 +124,15 @@ def read_slice_sets(slices_csv: Path, factors_csv: Path | None = None) -> dict[s
     InputError
         Every problem found, with file, line and column: bad numbers, statuses, months and
         factors, factors of unknown slices, shares of the year or of a commodity that do not sum to 1.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> sets = read_slice_sets(data.path() / "slices.csv")
+    >>> sorted(sets)
+    ['monthly']
+    >>> [s.id for s in sets["monthly"].slices][:3]
+    ['jan', 'feb', 'mar']
     """
     slices_csv = Path(slices_csv)
     factors_csv = slices_csv.with_name("slice_factors.csv") if factors_csv is None else Path(factors_csv)
@@ -153,7 +162,20 @@ def read_slice_sets(slices_csv: Path, factors_csv: Path | None = None) -> dict[s
 
 
 def write_slice_sets(sets: dict[str, SliceSet], folder: Path) -> None:
-    """Write ``slices.csv`` and ``slice_factors.csv`` of ``sets`` into ``folder``."""
+    """Write ``slices.csv`` and ``slice_factors.csv`` of ``sets`` into ``folder``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corridor import data
+    >>> sets = read_slice_sets(data.path() / "slices.csv")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_slice_sets(sets, folder)
+    >>> sorted(p.name for p in folder.iterdir())
+    ['slice_factors.csv', 'slices.csv']
+    >>> read_slice_sets(folder / "slices.csv") == sets
+    True
+    """
     folder = Path(folder)
     s_buf, f_buf = io.StringIO(newline=""), io.StringIO(newline="")
     sw = csv.DictWriter(s_buf, fieldnames=list(SLICE_COLUMNS), lineterminator="\n")
@@ -183,6 +205,18 @@ def pick_slice_set(sets: dict[str, SliceSet], name: str | None, where: str) -> S
     ------
     InputError
         No such set, located at ``where``.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> sets = read_slice_sets(data.path() / "slices.csv")
+    >>> pick_slice_set(sets, None, "slices.csv").name
+    'monthly'
+    >>> try:
+    ...     pick_slice_set(sets, "weekly", "slices.csv")
+    ... except InputError as e:
+    ...     print(e.problems[0].where)
+    slices.csv
     """
     if name is None and len(sets) == 1:
         return next(iter(sets.values()))

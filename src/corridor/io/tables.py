@@ -36,6 +36,15 @@ def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Any]:
     InputError
         If the file cannot be read as text (see :func:`corridor.io.files.read_text`) or its header
         cannot be parsed; every other problem goes to ``problems``, each with file, line and column.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.io.schema import TABLES
+    >>> problems = []
+    >>> nodes = read_table(data.path() / "nodes.csv", TABLES["nodes"], problems)
+    >>> nodes[0].id, problems
+    ('xian', [])
     """
     text = read_text(path)
     name = str(path)
@@ -108,6 +117,13 @@ def read_csv_dataset(folder: Path, *, default_commodities: Catalogue | None = No
     ------
     InputError
         Listing every problem found, each with file, line and column.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> ds = read_csv_dataset(data.path("eurasia"))
+    >>> ds.network.meta["format"], len(ds.network.nodes) == len(data.load().network.nodes)
+    ('csv', True)
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -157,6 +173,14 @@ def read_demand_csv(path: Path) -> Demand:
     ------
     InputError
         Naming file, line and column for every problem.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> demand = read_demand_csv(data.path() / "demand.csv")
+    >>> row = demand.rows[0]
+    >>> row.origin, row.destination, row.commodity, row.tonnes
+    ('ekibastuz', 'chelyabinsk', 'coal', 24900000.0)
     """
     problems: list[Problem] = []
     rows = read_table(Path(path), TABLES["demand"], problems)
@@ -166,7 +190,15 @@ def read_demand_csv(path: Path) -> Demand:
 
 
 def csv_text(table: Table, records: list[Any]) -> str:
-    """The records as the text of a CSV file of ``table`` (header first)."""
+    """The records as the text of a CSV file of ``table`` (header first).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> text = csv_text(TABLES["nodes"], data.load().network.nodes[:2])
+    >>> len(text.splitlines()), text.split(",")[:3]
+    (3, ['id', 'name', 'country'])
+    """
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=list(table.names), lineterminator="\n")
     writer.writeheader()
@@ -182,6 +214,16 @@ def write_csv_dataset(dataset: Dataset | Network, folder: Path) -> Path:
     ------
     InputError
         If ``folder`` exists and is not a folder, or cannot be written (naming it and the reason).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corridor import data
+    >>> folder = write_csv_dataset(data.load(), Path(tempfile.mkdtemp()) / "net")
+    >>> sorted(p.name for p in folder.iterdir())[:4]
+    ['commodities.csv', 'demand.csv', 'facilities.csv', 'fleets.csv']
+    >>> len(read_csv_dataset(folder).network.links) == len(data.load().network.links)
+    True
     """
     if isinstance(dataset, Network):
         dataset = Dataset(dataset)
@@ -209,6 +251,13 @@ def read_status_table(path: str | Path, name: str, file_name: str) -> tuple[list
 
     ``path`` is the file, or a dataset folder holding ``file_name`` (none there gives no records).
     A problem names the file and line of each malformed field and each unknown status.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> targets, problems = read_status_table(data.path(), "targets", "targets.csv")
+    >>> targets[0].measure, targets[0].status, problems
+    ('titr_t', 'measured', [])
     """
     from corridor.model.provenance import Status
 

@@ -277,7 +277,7 @@ def _locate(path: Path) -> Path:
 
 def read_tntp(path: str | Path, *, trips: str | Path | None = None,
               nodes: str | Path | None = None) -> Dataset:
-    """Read a TNTP research network and its OD demand.
+    r"""Read a TNTP research network and its OD demand.
 
     Parameters
     ----------
@@ -303,6 +303,26 @@ def read_tntp(path: str | Path, *, trips: str | Path | None = None,
     -----
     Node coordinates are kept only when every X/Y lies within lon/lat ranges (SiouxFalls);
     otherwise they are 0.0 and ``meta["coords"]`` says ``none``.
+
+    Examples
+    --------
+    A one-link network with 7 trips from zone 1 to zone 2:
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "Tiny_net.tntp").write_text(
+    ...     "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 2\n<FIRST THRU NODE> 1\n<NUMBER OF LINKS> 1\n"
+    ...     "<END OF METADATA>\n\n"
+    ...     "~ init_node term_node capacity length free_flow_time b power speed toll link_type ;\n"
+    ...     "1 2 100 5 3 0.15 4 0 0 1 ;\n")
+    >>> _ = (folder / "Tiny_trips.tntp").write_text(
+    ...     "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 7.0\n<END OF METADATA>\n\nOrigin 1\n    2 : 7.0;\n")
+    >>> ds = read_tntp(folder)
+    >>> link = ds.network.links[0]
+    >>> ds.network.name, link.id, link.time_h, link.vdf_capacity
+    ('Tiny', '1-2', 3.0, 100.0)
+    >>> [(r.origin, r.destination, r.tonnes) for r in ds.demand.rows]
+    [('1', '2', 7.0)]
     """
     given = Path(path)
     if not given.exists():

@@ -72,11 +72,25 @@ class _Located:
 
 
 class LocatedDict(dict[Any, Any], _Located):
-    """A YAML mapping that knows the line of each key (``where(key)``)."""
+    r"""A YAML mapping that knows the line of each key (``where(key)``).
+
+    Examples
+    --------
+    >>> doc = loads_yaml("a: 1\nb: 2\n", "x.yaml")
+    >>> isinstance(doc, LocatedDict), doc.where("b")
+    (True, 'x.yaml:2')
+    """
 
 
 class LocatedList(list[Any], _Located):
-    """A YAML sequence that knows the line of each item (``where(index)``)."""
+    r"""A YAML sequence that knows the line of each item (``where(index)``).
+
+    Examples
+    --------
+    >>> items = loads_yaml("- 1\n- 2\n", "x.yaml")
+    >>> isinstance(items, LocatedList), items.where(1)
+    (True, 'x.yaml:2')
+    """
 
 
 class _Refused(Exception):
@@ -190,7 +204,7 @@ def _malformed(error: yaml.YAMLError, file: str) -> InputError:
 
 
 def loads_yaml(text: str, file: str = "<string>", *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse YAML text into plain values, :class:`LocatedDict` and :class:`LocatedList`.
+    r"""Parse YAML text into plain values, :class:`LocatedDict` and :class:`LocatedList`.
 
     Parameters
     ----------
@@ -206,6 +220,14 @@ def loads_yaml(text: str, file: str = "<string>", *, max_nodes: int = MAX_NODES,
     InputError
         Malformed YAML, a duplicate key, a key that is not a word or number, or a document that
         asks for more than the bounds; each names ``file:line``.
+
+    Examples
+    --------
+    >>> doc = loads_yaml("name: test\nchanges:\n  - close: a\n  - close: b\n", "test.yaml")
+    >>> doc
+    {'name': 'test', 'changes': [{'close': 'a'}, {'close': 'b'}]}
+    >>> doc.where("changes"), doc["changes"].where(1)
+    ('test.yaml:2', 'test.yaml:4')
     """
     try:
         loader = _Loader(text, file, max_nodes, max_depth)  # checks the characters first (ReaderError)
@@ -231,6 +253,13 @@ def load_yaml(path: str | Path) -> Any:
     InputError
         A missing, empty, binary or oversized file (see :func:`corridor.io.files.read_text`), or
         any problem :func:`loads_yaml` finds.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> spec = load_yaml(data.scenario_path("northern-route-closed"))
+    >>> spec["name"]
+    'northern-route-closed'
     """
     from corridor.io.files import read_text
 

@@ -185,6 +185,17 @@ def tcd_chart(trips: Mapping[str, list[Json]], median: Sequence[Json], stops: Se
     -------
     Markup
         One ``<svg>`` element.
+
+    Examples
+    --------
+    One made-up trip of 800 km in 36 hours for 900 USD, with its stop:
+
+    >>> trips = {"S1": [{"distance_km": 0.0, "elapsed_h": 0.0, "cumulative_usd": 0.0},
+    ...                 {"distance_km": 800.0, "elapsed_h": 36.0, "cumulative_usd": 900.0}]}
+    >>> stops = [{"label": "Almaty", "distance_km": 800.0, "hours": 36.0, "cost_usd": 900.0}]
+    >>> svg = tcd_chart(trips, [], stops, title="Dostyk to Almaty")
+    >>> svg.startswith("<svg"), "Almaty" in svg
+    (True, True)
     """
     xs = [_num(r.get("distance_km")) or 0.0 for rows in trips.values() for r in rows]
     xs += [_num(r.get("distance_km")) or 0.0 for r in median]
@@ -221,6 +232,12 @@ def strip_chart(values: Sequence[float], stats: Json, *, hi: float, width: float
     """A small strip chart on a scale 0..``hi``: the values as dots, p10–p90 as a bar, p50 as a tick.
 
     At most :data:`MAX_DOTS` values are drawn; with no values, only the bar and the tick.
+
+    Examples
+    --------
+    >>> svg = strip_chart([10.0, 20.0, 30.0], {"p10": 11.0, "p50": 20.0, "p90": 29.0}, hi=40.0)
+    >>> svg.count("<circle"), "<title>3 values; p10 11.0, p50 20.0, p90 29.0</title>" in svg
+    (3, True)
     """
     def px(v: float) -> float:
         return 4 + max(v, 0.0) / (hi or 1.0) * (width - 8)
@@ -376,6 +393,20 @@ def tcd_figures(tcd: Json, *, trips: bool = False) -> list[tuple[str, Markup]]:
     -------
     list of (str, Markup)
         The group's name (``"dostyk → poti"``) and its ``<figure>`` (inline SVG and caption).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corridor.analytics import cpmm, shipment_log, tcd
+    >>> rows = [("S1", "departure", "dostyk", "2024-01-01T00:00Z", 0.0),
+    ...         ("S1", "arrival", "almaty", "2024-01-02T12:00Z", 800.0),
+    ...         ("S2", "departure", "dostyk", "2024-01-03T00:00Z", 0.0),
+    ...         ("S2", "arrival", "almaty", "2024-01-05T00:00Z", 800.0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail"))  # two made-up trips
+    >>> figures = tcd_figures(tcd(log).to_dict())
+    >>> [(name, svg.startswith("<figure><svg")) for name, svg in figures]
+    [('dostyk → almaty', True)]
     """
     return [(name, _tcd_figure(tcd, name, keys, small=not trips)) for name, keys in _groups(tcd)]
 
@@ -425,6 +456,20 @@ def render_cpmm(cpmm: Json, tcd: Json | None = None, *, synthetic: bool = False,
     -------
     str
         The page, or its fragment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corridor.analytics import cpmm, shipment_log, tcd
+    >>> rows = [("S1", "departure", "dostyk", "2024-01-01T00:00Z", 0.0),
+    ...         ("S1", "arrival", "almaty", "2024-01-02T12:00Z", 800.0),
+    ...         ("S2", "departure", "dostyk", "2024-01-03T00:00Z", 0.0),
+    ...         ("S2", "arrival", "almaty", "2024-01-05T00:00Z", 800.0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail"))  # two made-up trips
+    >>> html = render_cpmm(cpmm(log).to_dict(), tcd(log).to_dict(), synthetic=True)
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html
+    (True, True)
     """
     method = tag("p", "CAREC CPMM indicators: TFI1 = border exit − entry; TFI2 = the cost items from entry to exit; "
                       "SWD = D/T, SWOD = D/(T − time at stops), TFI3 = C × 500/D × 20/W averaged over trips, the "
@@ -463,6 +508,20 @@ def render_tcd(tcd: Json, *, title: str = "Time/cost–distance", created: str |
     -------
     str
         The page, or its fragment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corridor.analytics import cpmm, shipment_log, tcd
+    >>> rows = [("S1", "departure", "dostyk", "2024-01-01T00:00Z", 0.0),
+    ...         ("S1", "arrival", "almaty", "2024-01-02T12:00Z", 800.0),
+    ...         ("S2", "departure", "dostyk", "2024-01-03T00:00Z", 0.0),
+    ...         ("S2", "arrival", "almaty", "2024-01-05T00:00Z", 800.0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail"))  # two made-up trips
+    >>> html = render_tcd(tcd(log).to_dict())
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html, "dostyk → almaty" in html
+    (True, True, True)
     """
     synthetic = bool(tcd.get("synthetic"))
     intro = tag("p", "UNESCAP time/cost–distance method: cumulative time and cost against the distance from the "
@@ -475,10 +534,42 @@ def render_tcd(tcd: Json, *, title: str = "Time/cost–distance", created: str |
 
 def write_cpmm(path: str | Path, cpmm: Json, tcd: Json | None = None, *, synthetic: bool = False,
                title: str = "Corridor performance", created: str | None = None) -> Path:
-    """Write the page of :func:`render_cpmm` to ``path`` atomically; the path written."""
+    """Write the page of :func:`render_cpmm` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corridor.analytics import cpmm, shipment_log, tcd
+    >>> rows = [("S1", "departure", "dostyk", "2024-01-01T00:00Z", 0.0),
+    ...         ("S1", "arrival", "almaty", "2024-01-02T12:00Z", 800.0),
+    ...         ("S2", "departure", "dostyk", "2024-01-03T00:00Z", 0.0),
+    ...         ("S2", "arrival", "almaty", "2024-01-05T00:00Z", 800.0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail"))  # two made-up trips
+    >>> import tempfile
+    >>> out = write_cpmm(Path(tempfile.mkdtemp()) / "cpmm.html", cpmm(log).to_dict(), synthetic=True)
+    >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
     return write_page(path, render_cpmm(cpmm, tcd, synthetic=synthetic, title=title, created=created))
 
 
 def write_tcd(path: str | Path, tcd: Json, *, title: str = "Time/cost–distance", created: str | None = None) -> Path:
-    """Write the page of :func:`render_tcd` to ``path`` atomically; the path written."""
+    """Write the page of :func:`render_tcd` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corridor.analytics import cpmm, shipment_log, tcd
+    >>> rows = [("S1", "departure", "dostyk", "2024-01-01T00:00Z", 0.0),
+    ...         ("S1", "arrival", "almaty", "2024-01-02T12:00Z", 800.0),
+    ...         ("S2", "departure", "dostyk", "2024-01-03T00:00Z", 0.0),
+    ...         ("S2", "arrival", "almaty", "2024-01-05T00:00Z", 800.0)]
+    >>> df = pd.DataFrame(rows, columns=["shipment", "event", "node", "time", "km"])
+    >>> log = shipment_log(df.assign(commodity="container", mode="rail"))  # two made-up trips
+    >>> import tempfile
+    >>> out = write_tcd(Path(tempfile.mkdtemp()) / "tcd.html", tcd(log).to_dict())
+    >>> "<svg" in out.read_text(encoding="utf-8")
+    True
+    """
     return write_page(path, render_tcd(tcd, title=title, created=created))

@@ -243,6 +243,29 @@ def render_assignment(
     See Also
     --------
     write_assignment : the page, written to a file.
+
+    Examples
+    --------
+    The page of a small LP (see :func:`corridor.assignment.solve_lp`), with its link-flow map as SVG:
+
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> res = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> html = render_assignment(res.to_dict(), res.links_frame(), net, title="Toy coal flows")
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html, "Toy coal flows" in html
+    (True, True, True)
+
+    ``fragment=True`` gives a ``<div>`` to embed in another page (or a notebook):
+
+    >>> render_assignment(res.to_dict(), res.links_frame(), net, fragment=True).startswith("<div")
+    True
     """
     names = {n.id: n.name or n.id for n in network.nodes}
     if _is_research(result):
@@ -280,5 +303,23 @@ def write_assignment(
     title: str = "Freight assignment",
     created: str | None = None,
 ) -> Path:
-    """Write the page of :func:`render_assignment` to ``path`` atomically; the path written."""
+    """Write the page of :func:`render_assignment` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> res = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)]))
+    >>> import tempfile
+    >>> out = write_assignment(Path(tempfile.mkdtemp()) / "toy.html", res.to_dict(), res.links_frame(), net)
+    >>> out.name, "<svg" in out.read_text(encoding="utf-8")
+    ('toy.html', True)
+    """
     return write_page(path, render_assignment(result, link_flows, network, title=title, created=created))

@@ -372,7 +372,7 @@ def render_comparisons(
     created: str | None = None,
     fragment: bool = False,
 ) -> str:
-    """The HTML report of scenario comparisons.
+    r"""The HTML report of scenario comparisons.
 
     Parameters
     ----------
@@ -398,6 +398,20 @@ def render_comparisons(
     See Also
     --------
     write_comparisons : the page, written to a file.
+
+    Examples
+    --------
+    A scenario against its baseline, both solved with the LP, as corridor scenario run --json gives them:
+
+    >>> from corridor import data
+    >>> from corridor.scenarios import scenario_from_text
+    >>> from corridor.scenarios.runner import compare_scenarios
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> comparison = compare_scenarios(spec).to_dict()
+    >>> html = render_comparisons([comparison], data.load().network)
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html, "no-northern-transit" in html
+    (True, True, True)
     """
     comparisons = list(comparisons)
     names = [str(_get(c, "scenario", "name", default=f"scenario {i + 1}")) for i, c in enumerate(comparisons)]
@@ -426,5 +440,19 @@ def write_comparisons(
     title: str = "Freight corridor scenarios",
     created: str | None = None,
 ) -> Path:
-    """Write the page of :func:`render_comparisons` to ``path`` atomically; the path written."""
+    r"""Write the page of :func:`render_comparisons` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.scenarios import scenario_from_text
+    >>> from corridor.scenarios.runner import compare_scenarios
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> comparison = compare_scenarios(spec).to_dict()
+    >>> import tempfile
+    >>> out = write_comparisons(Path(tempfile.mkdtemp()) / "scenarios.html", [comparison], data.load().network)
+    >>> "no-northern-transit" in out.read_text(encoding="utf-8")
+    True
+    """
     return write_page(path, render_comparisons(comparisons, network, title=title, created=created))

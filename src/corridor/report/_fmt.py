@@ -158,12 +158,24 @@ def tonne_km(x: float | None, *, signed: bool = False) -> str:
 
 
 def hours_t(x: float | None, *, signed: bool = False) -> str:
-    """Tonne-hours as ``38.06 bn t·h``."""
+    """Tonne-hours as ``38.06 bn t·h``.
+
+    Examples
+    --------
+    >>> hours_t(38.06e9), hours_t(-1.2e6, signed=True)
+    ('38.1 bn t·h', '−1.20 M t·h')
+    """
     return _scaled(x, "t·h", signed=signed)
 
 
 def count(x: float | None, unit: str = "", *, signed: bool = False) -> str:
-    """A whole count with separators and an optional unit: ``685,200 TEU``."""
+    """A whole count with separators and an optional unit: ``685,200 TEU``.
+
+    Examples
+    --------
+    >>> count(685_200, "TEU"), count(1234.6, signed=True)
+    ('685,200 TEU', '+1,235')
+    """
     text = number(x, 0, signed=signed)
     return f"{text} {unit}".rstrip() if text != "–" else text
 
@@ -184,7 +196,13 @@ def pct(x: float | None, *, signed: bool = True, digits: int = 1) -> str:
 
 
 def share(x: float | None, digits: int = 0) -> str:
-    """A share in 0..1 as a percentage: ``18 %``."""
+    """A share in 0..1 as a percentage: ``18 %``.
+
+    Examples
+    --------
+    >>> share(0.18), share(0.1834, 1), share(None)
+    ('18 %', '18.3 %', '–')
+    """
     if not _finite(x):
         return "–"
     assert x is not None  # for the type checker: _finite says so

@@ -278,6 +278,16 @@ def render_hub(
     See Also
     --------
     write_hub : the page, written to a file.
+
+    Examples
+    --------
+    A short simulation of the shipped Aktau hub config (60 days, 2 replications):
+
+    >>> from corridor.hub import load_config, simulate
+    >>> result = simulate(load_config("aktau-hub"), days=60, warmup_days=5, replications=2, seed=1)
+    >>> html = render_hub(result.to_dict())
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html
+    (True, True)
     """
     subtitle = _subtitle(result)
     small = join([_kpi_table(result, compact=True), *_charts(result, small=True)])
@@ -296,5 +306,15 @@ def write_hub(
     title: str = "Hub simulation",
     created: str | None = None,
 ) -> Path:
-    """Write the page of :func:`render_hub` to ``path`` atomically; the path written."""
+    """Write the page of :func:`render_hub` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> from corridor.hub import load_config, simulate
+    >>> result = simulate(load_config("aktau-hub"), days=60, warmup_days=5, replications=2, seed=1)
+    >>> import tempfile
+    >>> out = write_hub(Path(tempfile.mkdtemp()) / "hub.html", result.to_dict())
+    >>> "<svg" in out.read_text(encoding="utf-8")
+    True
+    """
     return write_page(path, render_hub(result, title=title, created=created))

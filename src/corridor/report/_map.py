@@ -74,7 +74,16 @@ def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 class Projection:
-    """Equirectangular, x scaled by the cosine of the middle latitude; (0, 0) is the north-west corner."""
+    """Equirectangular, x scaled by the cosine of the middle latitude; (0, 0) is the north-west corner.
+
+    Examples
+    --------
+    >>> proj = Projection(50.0, 40.0, 60.0, 45.0, width=1000.0)  # lon 50-60 E, lat 40-45 N
+    >>> proj(50.0, 45.0), tuple(round(v, 1) for v in proj(55.0, 42.5))
+    ((0.0, 0.0), (500.0, 339.1))
+    >>> round(proj.height, 1)
+    678.2
+    """
 
     def __init__(self, lon0: float, lat0: float, lon1: float, lat1: float, width: float, *,
                  kx: float | None = None) -> None:
@@ -131,7 +140,17 @@ def _tip(link_id: str, mode: str, corridor: str, rows: Sequence[Mapping[str, Any
 
 
 def link_d(p: tuple[float, float], q: tuple[float, float], *, offset: float, dip_to: float | None) -> str:
-    """A straight line, a gentle curve (parallel links) or a deep schematic arc (long sea routes)."""
+    """A straight line, a gentle curve (parallel links) or a deep schematic arc (long sea routes).
+
+    Examples
+    --------
+    >>> link_d((0.0, 0.0), (100.0, 0.0), offset=0, dip_to=None)
+    'M0,0 L100,0'
+    >>> link_d((0.0, 0.0), (100.0, 0.0), offset=10, dip_to=None)  # a parallel link, bent aside
+    'M0,0 Q50,10 100,0'
+    >>> link_d((0.0, 0.0), (100.0, 0.0), offset=0, dip_to=50.0)  # a schematic arc down to y = 50
+    'M0,0 Q50,100 100,0'
+    """
     (x1, y1), (x2, y2) = p, q
     if dip_to is not None:  # quadratic whose lowest point reaches dip_to: y_mid = (y1 + 2 cy + y2) / 4
         cx, cy = (x1 + x2) / 2 + offset, (4 * dip_to - y1 - y2) / 2
@@ -209,6 +228,13 @@ def countries_layer(proj: Projection, network_countries: set[str], *, tol: float
     The shapes go into a :data:`COUNTRIES_G` group.
     Rings are clipped to a little outside the map (the edge of the SVG hides the cut) and, with
     ``tol`` > 0, simplified to points at least ``tol`` SVG units apart.
+
+    Examples
+    --------
+    >>> proj = Projection(50.0, 40.0, 60.0, 45.0, width=1000.0)
+    >>> shapes, names = countries_layer(proj, {"KZ"})
+    >>> names[0][0]
+    'KAZAKHSTAN'
     """
     out, names = [], []
     for c in load_outlines()["countries"]:
@@ -299,6 +325,12 @@ def legend_band(y: float, width: float, rows: Sequence[Sequence[LegendEntry]]) -
     """Rows of line samples and their text in a white band under a map; the elements and the band's height.
 
     A row wider than the map wraps onto the next line.
+
+    Examples
+    --------
+    >>> elements, height = legend_band(700.0, 1000.0, [[("Rail", "#0072B2", 3.0, ""), ("Sea", "#009E73", 2.0, "7 5")]])
+    >>> height, elements[2]
+    (34.0, '<text x="52" y="722" font-size="12">Rail</text>')
     """
     lines = _wrap(rows, width)
     height = 10 + _BAND_ROW * len(lines)
@@ -318,7 +350,14 @@ _SCHEMATIC_ENTRY: LegendEntry = ("Long sea route (via Suez), drawn schematically
 
 
 class LinkStyle(NamedTuple):
-    """How one link is drawn: class, colour, width, opacity, tooltip, and its drawing order (larger on top)."""
+    """How one link is drawn: class, colour, width, opacity, tooltip, and its drawing order (larger on top).
+
+    Examples
+    --------
+    >>> style = LinkStyle("flow", "#0072B2", width=2.0, opacity=0.9, tip="direct: 1 Mt/yr", order=1.0)
+    >>> style.colour, style.width
+    ('#0072B2', 2.0)
+    """
 
     cls: str
     colour: str
@@ -333,7 +372,16 @@ DrawnLink = tuple[str, str, str, str, str, float | None]
 
 
 def network_links(network: Network, extra: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[DrawnLink]:
-    """The network's links, then links in ``extra`` (id → rows with from, to, mode, corridor) that it lacks."""
+    """The network's links, then links in ``extra`` (id → rows with from, to, mode, corridor) that it lacks.
+
+    Examples
+    --------
+    >>> from corridor.model import Link, Network, Node
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "via"])]
+    >>> net = Network("toy", nodes, [Link("direct", "mine", "port", "rail-1520")])
+    >>> network_links(net, {"ghost": [{"from": "mine", "to": "via", "mode": "road", "corridor": "other"}]})
+    [('direct', 'mine', 'port', 'rail-1520', 'other', 0.0), ('ghost', 'mine', 'via', 'road', 'other', None)]
+    """
     drawn: list[DrawnLink] = [(lk.id, lk.a, lk.b, lk.mode, lk.corridor, lk.distance_km) for lk in network.links]
     known = {d[0] for d in drawn}
     for lid, rows in sorted(extra.items()):
@@ -360,6 +408,16 @@ def draw_links(
 
     ``style(link_id, mode, corridor)`` says how to draw each link. Parallel links between one pair of
     nodes fan out as gentle curves; long sea routes dip as dashed arcs along the bottom of the map.
+
+    Examples
+    --------
+    >>> proj = Projection(50.0, 40.0, 60.0, 45.0, width=1000.0)
+    >>> def style(link_id, mode, corridor):
+    ...     return LinkStyle("flow", "#0072B2", 2.0, 0.9, link_id, 1.0)
+    >>> paths, schematic = draw_links([("ab", "a", "b", "rail-1520", "other", 400.0)], style, proj,
+    ...                               {"a": (51.2, 43.6), "b": (55.0, 42.0)})
+    >>> paths[0].split(" d=")[1].split('"')[1], schematic
+    ('M120,189.9 L500,406.9', False)
     """
     drawn = [d for d in drawn if d[1] in pos and d[2] in pos]
     pair_count: dict[tuple[str, str], int] = {}
@@ -394,7 +452,16 @@ def node_labels(
     proj: Projection,
     max_labels: int,
 ) -> list[str]:
-    """Names beside their dots, in the order given, where they overlap no dot or name already placed."""
+    """Names beside their dots, in the order given, where they overlap no dot or name already placed.
+
+    Examples
+    --------
+    >>> proj = Projection(50.0, 40.0, 60.0, 45.0, width=1000.0)
+    >>> boxes = []
+    >>> labels = node_labels([("Aktau", *proj(51.2, 43.6)), ("Beyneu", *proj(55.0, 42.0))], boxes, proj, 10)
+    >>> len(labels), len(boxes), ">Aktau</text>" in labels[0]
+    (2, 2, True)
+    """
     labels: list[str] = []
     for name, x, y in candidates:
         if len(labels) >= max_labels:
@@ -419,7 +486,16 @@ def node_labels(
 
 def map_svg(proj: Projection, title: str, layers: Sequence[str], legend: Sequence[str], legend_h: float, *,
             background: str = _SEA) -> Markup:
-    """The ``<svg class="map">``: the sea, then ``layers`` in order, then the legend band under the map."""
+    """The ``<svg class="map">``: the sea, then ``layers`` in order, then the legend band under the map.
+
+    Examples
+    --------
+    >>> proj = Projection(50.0, 40.0, 60.0, 45.0, width=1000.0)
+    >>> legend, height = legend_band(proj.height, proj.width, [[("Rail", "#0072B2", 3.0, "")]])
+    >>> svg = map_svg(proj, "Test map", ['<g id="links"></g>'], legend, height)
+    >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map"'), '<g id="links"></g>' in svg
+    (True, True)
+    """
     total_h = proj.height + legend_h
     body = [f'<rect x="0" y="0" width="{_n(proj.width)}" height="{_n(proj.height)}" fill="{background}"/>', *layers,
             *legend]
@@ -546,6 +622,23 @@ def flow_change_map(
     Markup
         One ``<svg>`` element with one ``<path class="link ...">`` per link of ``network``
         (plus one for any changed link the scenario added that the network lacks).
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> changes = [{**r, "baseline_t": r["tonnes"], "scenario_t": 0.5 * r["tonnes"], "change_t": -0.5 * r["tonnes"]}
+    ...            for r in result["link_flows"]]
+    >>> flow_change_map(net, changes).startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map"')
+    True
     """
     pos, names, changes, totals, proj = _setup(network, links, "change_t", width)
     max_abs = max((abs(v) for v in totals.values()), default=0.0)
@@ -581,7 +674,13 @@ _OTHER_COLOUR = "#8a7a00"  # a darker yellow: Okabe-Ito's yellow is too light on
 
 
 def corridor_colour(corridor: str) -> str:
-    """The colour of a corridor tag on maps and charts."""
+    """The colour of a corridor tag on maps and charts.
+
+    Examples
+    --------
+    >>> corridor_colour("trans-caspian")
+    '#0072B2'
+    """
     return CORRIDOR_COLOURS.get(corridor, _OTHER_COLOUR)
 
 
@@ -635,6 +734,22 @@ def link_flow_map(
     -------
     Markup
         One ``<svg>`` with one ``<path class="link flow|link idle">`` per link.
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> svg = link_flow_map(net, result["link_flows"], title="Toy coal flows")
+    >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map"'), "Toy coal flows" in svg
+    (True, True)
     """
     pos, names, by_link, totals, proj = _setup(network, flows, key, width, geographic=geographic)
     top = max(totals.values(), default=0.0)

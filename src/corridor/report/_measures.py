@@ -118,7 +118,24 @@ def _node_changes(measures: Json, top: int = 12) -> Markup:
 
 
 def measures_view(m: Json | None, *, compact: bool = False, top: int = 12) -> Markup:
-    """The measures of one result: scalars, route corridors (with a chart), border nodes, Caspian port pairs."""
+    """The measures of one result: scalars, route corridors (with a chart), border nodes, Caspian port pairs.
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> html = measures_view(result["measures"])
+    >>> "<table" in html, "What the routes of the served tonnes physically do" in html
+    (True, True)
+    """
     if not m:
         return Markup('<p class="note">No physical measures in this result (recorded before they existed).</p>')
     if compact:
@@ -127,7 +144,19 @@ def measures_view(m: Json | None, *, compact: bool = False, top: int = 12) -> Ma
 
 
 def measures_diff_view(measures: Json | None, by_corridor: Json | None) -> Markup:
-    """A comparison's measures: each scalar and each route corridor, baseline against scenario."""
+    r"""A comparison's measures: each scalar and each route corridor, baseline against scenario.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> from corridor.scenarios.runner import compare_scenarios
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> diff = compare_scenarios(spec).to_dict()["diff"]
+    >>> html = measures_diff_view(diff["measures"], diff["by_corridor"])
+    >>> "<table" in html, "baseline and scenario" in html
+    (True, True)
+    """
     measures, by_corridor = measures or {}, by_corridor or {}
     if not measures and not by_corridor:
         return Markup('<p class="note">No physical measures in these runs.</p>')
@@ -182,7 +211,19 @@ def _share_table(rows_in: Json, what: str, caption: str) -> Markup:
 
 
 def shares_diff_view(shares: Json | None) -> Markup:
-    """A comparison's shares by export gateway and by route corridor (``diff.shares``), baseline against scenario."""
+    r"""A comparison's shares by export gateway and by route corridor (``diff.shares``), baseline against scenario.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> from corridor.scenarios.runner import compare_scenarios
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> diff = compare_scenarios(spec).to_dict()["diff"]
+    >>> html = shares_diff_view(diff["shares"])
+    >>> "<table" in html, "by the gateway they leave through" in html
+    (True, True)
+    """
     shares = shares or {}
     gw, co = shares.get("by_gateway") or {}, shares.get("by_corridor") or {}
     if not gw and not co:

@@ -17,7 +17,13 @@ __all__ = ["Markup", "card", "esc", "join", "notebook_div", "page", "page_or_div
 
 
 class Markup(str):
-    """A string of trusted HTML, built by this package from escaped parts."""
+    r"""A string of trusted HTML, built by this package from escaped parts.
+
+    Examples
+    --------
+    >>> join(["a<b", Markup("<i>kept</i>")])  # text is escaped, Markup is not
+    'a&lt;b\n<i>kept</i>'
+    """
 
     __slots__ = ()
 
@@ -38,7 +44,13 @@ def esc(value: object) -> Markup:
 
 
 def join(parts: Iterable[object], sep: str = "\n") -> Markup:
-    """Join escaped parts into markup."""
+    """Join escaped parts into markup.
+
+    Examples
+    --------
+    >>> join(["Aktau", "&", Markup("<b>Kuryk</b>")], sep=" ")
+    'Aktau &amp; <b>Kuryk</b>'
+    """
     return Markup(sep.join(esc(p) for p in parts))
 
 
@@ -68,6 +80,14 @@ def table(
     """A table; columns whose index is in ``numeric`` are right-aligned with tabular figures.
 
     A cell is text (escaped), :class:`Markup`, or a tuple ``(shown, value)`` whose number sorts the column.
+
+    Examples
+    --------
+    >>> html = table(["Port", "Mt/yr"], [["Aktau", ("5.5", 5.5)], ["Kuryk", ("2.0", 2.0)]], numeric=[1])
+    >>> html.startswith('<div class="table-wrap"><table class="data sortable">')
+    True
+    >>> '<td class="num" data-v="5.5">5.5</td>' in html
+    True
     """
     num = set(numeric)
     head = "".join(tag("th", h, class_="num" if i in num else None, scope="col") for i, h in enumerate(headers))
@@ -94,7 +114,17 @@ def _cell(c: object, *, numeric: bool) -> Markup:
 
 
 def card(title: object, value: object, detail: object = "", *, tone: str = "neutral", small: bool = False) -> Markup:
-    """A headline figure: a label, a big value and a line of detail; ``tone``: better, worse or neutral."""
+    r"""A headline figure: a label, a big value and a line of detail; ``tone``: better, worse or neutral.
+
+    Examples
+    --------
+    >>> print(card("Served", "164.6 Mt", "all demand").replace("><", ">\n<"))
+    <div class="card neutral">
+    <div class="card-title">Served</div>
+    <div class="card-value">164.6 Mt</div>
+    <div class="card-detail">all demand</div>
+    </div>
+    """
     shown = Markup(esc(value).replace("_", "_<wbr>")) if small else esc(value)  # identifiers break at "_"
     return Markup(
         f'<div class="card {esc(tone)}"><div class="card-title">{esc(title)}</div>'
@@ -203,7 +233,14 @@ _JS = """
 
 
 def page(title: str, body: Markup, *, subtitle: object = "", created: str | None = None) -> str:
-    """A whole HTML document: inline CSS (and script, if a table sorts), no external resource of any kind."""
+    """A whole HTML document: inline CSS (and script, if a table sorts), no external resource of any kind.
+
+    Examples
+    --------
+    >>> html = page("Test", Markup("<p>body</p>"), created="2026-01-01")
+    >>> html.startswith("<!DOCTYPE html>"), "<p>body</p>" in html, "<script src" in html
+    (True, True, False)
+    """
     when = f" · {esc(created)}" if created else ""
     script = f"<script>{_JS}</script>\n" if 'class="data sortable"' in body else ""
     return (
@@ -269,12 +306,30 @@ def notebook_div(title: object, body: Markup, *, subtitle: object = "") -> str:
 
 def page_or_div(title: str, whole: Markup, small: Markup, *, subtitle: object = "", created: str | None = None,
                 fragment: bool = False) -> str:
-    """The page of ``whole`` or, with ``fragment``, the notebook ``<div>`` of ``small``."""
+    """The page of ``whole`` or, with ``fragment``, the notebook ``<div>`` of ``small``.
+
+    Examples
+    --------
+    >>> whole, small = Markup("<p>all of it</p>"), Markup("<p>summary</p>")
+    >>> page_or_div("Test", whole, small).startswith("<!DOCTYPE html>")
+    True
+    >>> div = page_or_div("Test", whole, small, fragment=True)
+    >>> div.startswith("<div"), "summary" in div, "all of it" in div
+    (True, True, False)
+    """
     if fragment:
         return notebook_div(title, small, subtitle=subtitle)
     return page(title, whole, subtitle=subtitle, created=created)
 
 
 def write_page(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (a temporary file, then a rename); the path written."""
+    """Write ``text`` to ``path`` atomically (a temporary file, then a rename); the path written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = write_page(Path(tempfile.mkdtemp()) / "page.html", page("Test", Markup("<p>x</p>")))
+    >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
     return write_text(path, text)

@@ -240,7 +240,7 @@ def _subtitle(curve: Json) -> str:
 
 def render_premium(curve: Json, *, title: str = "Premium curve", created: str | None = None,
                    fragment: bool = False) -> str:
-    """The HTML report of a premium curve.
+    r"""The HTML report of a premium curve.
 
     Parameters
     ----------
@@ -254,6 +254,19 @@ def render_premium(curve: Json, *, title: str = "Premium curve", created: str | 
     -------
     str
         The page, or its fragment.
+
+    Examples
+    --------
+    A two-step curve of the built-in base, solved with the LP:
+
+    >>> from corridor.scenarios import scenario_from_text
+    >>> from corridor.scenarios.premium import premium_curve
+    >>> spec = scenario_from_text("name: base\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "engine: {method: lp, value_of_time: 0.12}\n")
+    >>> curve = premium_curve(spec, premiums=[0.0, 50.0]).to_dict()
+    >>> html = render_premium(curve)
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html
+    (True, True)
     """
     if fragment:
         return page_or_div(title, Markup(""), join([_cards(curve), _curve_charts(curve)]),
@@ -275,5 +288,18 @@ def render_premium(curve: Json, *, title: str = "Premium curve", created: str | 
 
 
 def write_premium(path: str | Path, curve: Json, *, title: str = "Premium curve", created: str | None = None) -> Path:
-    """Write the page of :func:`render_premium` to ``path`` atomically; the path written."""
+    r"""Write the page of :func:`render_premium` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> from corridor.scenarios.premium import premium_curve
+    >>> spec = scenario_from_text("name: base\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "engine: {method: lp, value_of_time: 0.12}\n")
+    >>> curve = premium_curve(spec, premiums=[0.0, 50.0]).to_dict()
+    >>> import tempfile
+    >>> out = write_premium(Path(tempfile.mkdtemp()) / "premium.html", curve)
+    >>> "<svg" in out.read_text(encoding="utf-8")
+    True
+    """
     return write_page(path, render_premium(curve, title=title, created=created))

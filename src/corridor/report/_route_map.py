@@ -33,7 +33,13 @@ _NETWORK = "#a7b0ba"
 
 
 def route_colour(i: int) -> str:
-    """The colour of the route with index ``i`` (0 for the first)."""
+    """The colour of the route with index ``i`` (0 for the first).
+
+    Examples
+    --------
+    >>> route_colour(0), route_colour(1)
+    ('#0072B2', '#D55E00')
+    """
     return ROUTE_COLOURS[i % len(ROUTE_COLOURS)]
 
 
@@ -97,6 +103,26 @@ def route_map(
     -------
     Markup
         One ``<svg class="map">`` with one ``<path class="route rN">`` per leg of route N.
+
+    Examples
+    --------
+    The two routes of a small network, cheapest first:
+
+    >>> from corridor.model import Commodity, Link, Network, Node
+    >>> from corridor.routing import plan_routes
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> rail = {"mode": "rail-1520", "speed_kmh": 50.0}
+    >>> links = [Link("direct", "mine", "port", distance_km=500.0, cost_usd_per_t=10.0, **rail),
+    ...          Link("mine-via", "mine", "via", distance_km=400.0, cost_usd_per_t=8.0, **rail),
+    ...          Link("via-port", "via", "port", distance_km=300.0, cost_usd_per_t=7.0, **rail)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> routes = plan_routes(net, "mine", "port", cargo="coal", k=2).to_dict()
+    >>> len(routes["routes"])
+    2
+    >>> route_map(routes, net, title="Two routes").startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map"')
+    True
     """
     rs = [r for r in routes.get("routes", []) or [] if isinstance(r, Mapping)]
     unit = str(routes.get("unit", "") or "unit")

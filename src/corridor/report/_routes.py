@@ -229,6 +229,23 @@ def render_routes(
     See Also
     --------
     write_routes : the page, written to a file.
+
+    Examples
+    --------
+    >>> from corridor.model import Commodity, Link, Network, Node
+    >>> from corridor.routing import plan_routes
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> rail = {"mode": "rail-1520", "speed_kmh": 50.0}
+    >>> links = [Link("direct", "mine", "port", distance_km=500.0, cost_usd_per_t=10.0, **rail),
+    ...          Link("mine-via", "mine", "via", distance_km=400.0, cost_usd_per_t=8.0, **rail),
+    ...          Link("via-port", "via", "port", distance_km=300.0, cost_usd_per_t=7.0, **rail)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> routes = plan_routes(net, "mine", "port", cargo="coal")
+    >>> html = render_routes(routes.to_dict(), net)
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html
+    (True, True)
     """
     names = {n.id: n.name or n.id for n in network.nodes}
     rs, unit = _routes(routes), _unit(routes)
@@ -257,6 +274,25 @@ def write_routes(
     title: str = "Routes",
     created: str | None = None,
 ) -> Path:
-    """Write the page of :func:`render_routes` to ``path`` atomically; the path written."""
+    """Write the page of :func:`render_routes` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> from corridor.model import Commodity, Link, Network, Node
+    >>> from corridor.routing import plan_routes
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> rail = {"mode": "rail-1520", "speed_kmh": 50.0}
+    >>> links = [Link("direct", "mine", "port", distance_km=500.0, cost_usd_per_t=10.0, **rail),
+    ...          Link("mine-via", "mine", "via", distance_km=400.0, cost_usd_per_t=8.0, **rail),
+    ...          Link("via-port", "via", "port", distance_km=300.0, cost_usd_per_t=7.0, **rail)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> routes = plan_routes(net, "mine", "port", cargo="coal")
+    >>> import tempfile
+    >>> out = write_routes(Path(tempfile.mkdtemp()) / "routes.html", routes.to_dict(), net)
+    >>> "<svg" in out.read_text(encoding="utf-8")
+    True
+    """
     return write_page(path, render_routes(routes, network, title=title, created=created))
 

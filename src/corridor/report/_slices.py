@@ -52,6 +52,17 @@ def slices_section(result: Json, *, level: int = 2) -> Markup:
 
     ``result`` is a sliced LP result's ``to_dict()`` or a scenario's summary (both hold ``slices``);
     ``level`` is the heading level of the section (its sub-heading is one deeper).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.data.slices import builtin_slice_set
+    >>> ds = data.load()
+    >>> from corridor.assignment.slices import solve_slices
+    >>> year = solve_slices(ds.network, ds.demand, builtin_slice_set("eurasia", "monthly"))
+    >>> html = slices_section(year.to_dict())
+    >>> html.startswith("<h2>By time slice (monthly)</h2>"), "<svg" in html
+    (True, True)
     """
     slices = result.get("slices") or []
     if not slices:

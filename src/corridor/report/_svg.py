@@ -50,7 +50,13 @@ Fmt = Callable[[float], str]
 
 
 def text_width(text: str, size: float = 12) -> float:
-    """Estimated width of ``text`` in SVG units at font ``size`` (no font metrics offline)."""
+    """Estimated width of ``text`` in SVG units at font ``size`` (no font metrics offline).
+
+    Examples
+    --------
+    >>> text_width("Aktau"), text_width("Aktau", 24)
+    (33.6, 67.2)
+    """
     return len(text) * size * 0.56
 
 
@@ -125,6 +131,14 @@ def bar_chart(
         The chart's accessible title, and the formatter of values (axis, labels, tooltips).
     legend, series, segment_names
         Legend entries ``(name, colour)``, and the series and segment names used in tooltips.
+
+    Examples
+    --------
+    >>> from corridor.report import _fmt
+    >>> svg = bar_chart(["Aktau", "Kuryk"], [[(5.5,)], [(2.0,)]], [["#0072B2"]], title="Port capacity",
+    ...                 fmt=_fmt.number)
+    >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), svg.count("<rect")
+    (True, 2)
     """
     n_series = max((len(v) for v in values), default=1) or 1
     bar_h, inner, gap = 14.0, 3.0, 12.0
@@ -249,7 +263,15 @@ def histogram(
     width: float = 640,
     height: float = 250,
 ) -> Markup:
-    """A histogram of ``values`` with vertical marker lines (for example the 5th, 50th, 95th percentiles)."""
+    """A histogram of ``values`` with vertical marker lines (for example the 5th, 50th, 95th percentiles).
+
+    Examples
+    --------
+    >>> svg = histogram([1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0], title="Dwell", fmt=str, xlabel="hours", bins=4,
+    ...                 markers=[("p50", 3.0)])
+    >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), "Dwell" in svg
+    (True, True)
+    """
     vals = sorted(float(v) for v in values if v is not None and math.isfinite(float(v)))
     left, right, top, bottom = 52.0, 40.0, 44.0, 48.0
     if not vals:
@@ -298,6 +320,14 @@ def tornado(
 
     ``rows`` are ``(parameter, mean_low, mean_high)``, drawn in the given order from ``centre``
     (the metric's overall mean): the lowest-fifth bar in sky blue, the highest-fifth bar in orange.
+
+    Examples
+    --------
+    >>> from corridor.report import _fmt
+    >>> svg = tornado([("open_share", 3.2e10, 3.0e10), ("tariff", 3.05e10, 3.15e10)], centre=3.1e10,
+    ...               title="Total cost", fmt=_fmt.usd)
+    >>> svg.startswith("<svg"), "open_share" in svg
+    (True, True)
     """
     bar_h, gap, top = 18.0, 10.0, 52.0
     height = top + len(rows) * (bar_h + gap) + 10
@@ -342,7 +372,16 @@ def quantile_chart(
     width: float = 640,
     label_width: float = 150,
 ) -> Markup:
-    """Ranges from quantiles: a thin bar from p5 to p95, a thick one from p25 to p75, a tick at p50."""
+    """Ranges from quantiles: a thin bar from p5 to p95, a thick one from p25 to p75, a tick at p50.
+
+    Examples
+    --------
+    >>> from corridor.report import _fmt
+    >>> svg = quantile_chart([("unserved", {"p5": 0.0, "p25": 1e5, "p50": 5e5, "p75": 1e6, "p95": 2e6})],
+    ...                      title="Unserved tonnes", fmt=_fmt.tonnes)
+    >>> svg.startswith("<svg"), "unserved" in svg
+    (True, True)
+    """
     bar_h, gap, top = 16.0, 12.0, 30.0
     height = top + len(rows) * (bar_h + gap) + 6
     vals = [q[k] for _, q in rows for k in ("p5", "p95", "p50") if k in q]
@@ -394,6 +433,15 @@ class Line:
         One tooltip per point; a point with a tooltip gets a small dot carrying it.
     legend
         Whether the line has a legend entry (lines of the same name and colour share one).
+
+    Examples
+    --------
+    >>> from corridor.report import _fmt
+    >>> rail = Line("rail", x=[0.0, 800.0, 1500.0], y=[0.0, 20.0, 42.0])
+    >>> svg = line_chart([rail], title="Time by distance", xlabel="km", ylabel="hours", fmt_x=_fmt.number,
+    ...                  fmt_y=_fmt.number)
+    >>> svg.startswith("<svg"), "Time by distance" in svg
+    (True, True)
     """
 
     name: str
@@ -598,6 +646,15 @@ def line_chart(
         to bind), the label written at the top of the plot, the tooltip on hover.
     width, height
         Size of the SVG coordinate system.
+
+    Examples
+    --------
+    >>> from corridor.report import _fmt
+    >>> lines = [Line("rail", [0.0, 800.0, 1500.0], [0.0, 20.0, 42.0]), Line("road", [0.0, 1500.0], [0.0, 30.0])]
+    >>> svg = line_chart(lines, title="Time by distance", xlabel="km", ylabel="hours", fmt_x=_fmt.number,
+    ...                  fmt_y=_fmt.number, hline=("target", 36.0))
+    >>> svg.startswith("<svg"), "rail" in svg and "road" in svg
+    (True, True)
     """
     legend_n = len({(ln.name, ln.colour) for ln in lines if ln.legend}) + bool(shade_label) + bool(hline)
     frame, xticks, yticks = _line_frame(lines, hline, width=width, height=height, top=40.0 if legend_n else 20.0,

@@ -294,6 +294,21 @@ def render_sweep(
     See Also
     --------
     write_sweep : the page, written to a file.
+
+    Examples
+    --------
+    A sweep summary of 20 made-up samples, with the samples for the histograms:
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from corridor.scenarios.sweep import summarise_samples
+    >>> share = np.random.default_rng(0).uniform(0.35, 0.65, 20)  # a made-up parameter and metrics
+    >>> frame = pd.DataFrame({"param.open_share": share, "served_t": 1e8 + 1e7 * share,
+    ...                       "unserved_t": 1e6 * (1 - share), "total_cost_usd": 3e10 - 1e9 * share})
+    >>> sweep = {"scenario": "storm", "samples": 20, "seed": 0, **summarise_samples(frame, ["open_share"], [0.0, 1e6])}
+    >>> html = render_sweep(sweep, frame)
+    >>> html.startswith("<!DOCTYPE html>"), "<svg" in html
+    (True, True)
     """
     if fragment:
         return page_or_div(title, Markup(""), _small(sweep, samples), subtitle=_subtitle(sweep), fragment=True)
@@ -319,5 +334,20 @@ def write_sweep(
     title: str = "Monte Carlo sweep",
     created: str | None = None,
 ) -> Path:
-    """Write the page of :func:`render_sweep` to ``path`` atomically; the path written."""
+    """Write the page of :func:`render_sweep` to ``path`` atomically; the path written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from corridor.scenarios.sweep import summarise_samples
+    >>> share = np.random.default_rng(0).uniform(0.35, 0.65, 20)  # a made-up parameter and metrics
+    >>> frame = pd.DataFrame({"param.open_share": share, "served_t": 1e8 + 1e7 * share,
+    ...                       "unserved_t": 1e6 * (1 - share), "total_cost_usd": 3e10 - 1e9 * share})
+    >>> sweep = {"scenario": "storm", "samples": 20, "seed": 0, **summarise_samples(frame, ["open_share"], [0.0, 1e6])}
+    >>> import tempfile
+    >>> out = write_sweep(Path(tempfile.mkdtemp()) / "sweep.html", sweep, frame)
+    >>> "<svg" in out.read_text(encoding="utf-8")
+    True
+    """
     return write_page(path, render_sweep(sweep, samples, title=title, created=created))

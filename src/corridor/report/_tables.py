@@ -33,7 +33,15 @@ def capacity_text(value: float | None, unit: str) -> str:
 
 
 def where(rec: Json, names: Mapping[str, str]) -> str:
-    """``from → to`` of a link direction by node names (empty for a transfer)."""
+    """``from → to`` of a link direction by node names (empty for a transfer).
+
+    Examples
+    --------
+    >>> where({"from": "aktau", "to": "baku"}, {"aktau": "Aktau", "baku": "Baku"})
+    'Aktau → Baku'
+    >>> where({"kind": "transfer", "id": "aktau-port-out"}, {})
+    ''
+    """
     a, b = str(rec.get("from") or ""), str(rec.get("to") or "")
     return f"{names.get(a, a)} → {names.get(b, b)}" if a else ""
 
@@ -45,7 +53,16 @@ def _drop_empty_where(head: list[str], rows: list[list[object]], col: int) -> tu
 
 
 def unserved_table(rows: Sequence[Json], names: Mapping[str, str], *, caption: str) -> Markup:
-    """Demand rows left (partly) unserved: origin, destination, commodity, demand, unserved, why."""
+    """Demand rows left (partly) unserved: origin, destination, commodity, demand, unserved, why.
+
+    Examples
+    --------
+    >>> rows = [{"id": "coal-out", "origin": "mine", "destination": "port", "commodity": "coal",
+    ...          "demand_t": 1.5e6, "unserved_t": 5e5, "reason": "capacity"}]
+    >>> html = unserved_table(rows, {"mine": "Mine", "port": "Port"}, caption="Unserved")
+    >>> "Mine → Port" in html, "capacity" in html
+    (True, True)
+    """
     out = []
     for r in rows:
         d, u = _fmt.num(r.get("demand_t")), _fmt.num(r.get("unserved_t"))
@@ -57,7 +74,16 @@ def unserved_table(rows: Sequence[Json], names: Mapping[str, str], *, caption: s
 
 
 def congestion_table(rows: Sequence[Json], names: Mapping[str, str], *, caption: str, top: int = 15) -> Markup:
-    """The capacities with the largest delays at equilibrium."""
+    """The capacities with the largest delays at equilibrium.
+
+    Examples
+    --------
+    >>> rows = [{"kind": "link", "id": "direct", "from": "mine", "to": "port", "unit": "t/yr", "capacity": 1e6,
+    ...          "flow": 1.5e6, "utilisation": 1.5, "free_time_h": 10.0, "delay_h": 7.6}]
+    >>> html = congestion_table(rows, {"mine": "Mine", "port": "Port"}, caption="Delays")
+    >>> "Mine → Port" in html, "7.6" in html
+    (True, True)
+    """
     out: list[list[object]] = []
     for r in list(rows)[:top]:
         cap, flow, util = _fmt.num(r.get("capacity")), _fmt.num(r.get("flow")), _fmt.num(r.get("utilisation"))
@@ -73,7 +99,25 @@ def congestion_table(rows: Sequence[Json], names: Mapping[str, str], *, caption:
 
 
 def bottleneck_table(rows: Sequence[Json], names: Mapping[str, str], *, caption: str) -> Markup:
-    """Binding capacities of an LP with the value of one more unit of each."""
+    """Binding capacities of an LP with the value of one more unit of each.
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> names = {n.id: n.name for n in net.nodes}
+    >>> html = bottleneck_table(result["bottlenecks"], names, caption="Binding capacities")
+    >>> "<caption>Binding capacities</caption>" in html, "<code>direct</code>" in html
+    (True, True)
+    """
     out: list[list[object]] = []
     for r in rows:
         cap, util = _fmt.num(r.get("capacity")), _fmt.num(r.get("utilisation"))
@@ -88,7 +132,25 @@ def bottleneck_table(rows: Sequence[Json], names: Mapping[str, str], *, caption:
 
 
 def link_flow_table(rows: Sequence[Json], names: Mapping[str, str], *, caption: str) -> Markup:
-    """Link directions with their flow in tonnes per year."""
+    """Link directions with their flow in tonnes per year.
+
+    Examples
+    --------
+    >>> from corridor.assignment import solve_lp
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0 + k)
+    ...          for k, i in enumerate(["mine", "port", "via"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> result = solve_lp(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).to_dict()
+    >>> names = {n.id: n.name for n in net.nodes}
+    >>> html = link_flow_table(result["link_flows"], names, caption="Link flows")
+    >>> html.count("<tr>") - 1  # one row per link direction with flow, after the header
+    3
+    """
     out: list[list[object]] = []
     for i, r in enumerate(rows):
         t = _fmt.num(r.get("tonnes"))

@@ -36,7 +36,7 @@ _issued: dict[str, set[str]] = {}  # the suffixes issued in the current millisec
 
 
 def new_run_id() -> str:
-    """A new run id: UTC time to the millisecond, then a random suffix.
+    r"""A new run id: UTC time to the millisecond, then a random suffix.
 
     Ids sort in creation order (to the millisecond). Within a process no two ids are alike (a suffix
     is drawn again if this millisecond has issued it); across processes two ids of the same
@@ -46,6 +46,13 @@ def new_run_id() -> str:
     -------
     str
         For example ``"20261129-105242.123-4f2a9c"``.
+
+    Examples
+    --------
+    >>> import re
+    >>> a, b = new_run_id(), new_run_id()
+    >>> bool(re.fullmatch(r"\d{8}-\d{6}\.\d{3}-[0-9a-f]{6}", a)), a != b
+    (True, True)
     """
     now = datetime.now(UTC)
     stamp = f"{now:%Y%m%d-%H%M%S}.{now.microsecond // 1000:03d}"
@@ -61,7 +68,18 @@ def new_run_id() -> str:
 
 
 def check_name(value: object, what: str) -> str:
-    """``value`` if it is a safe id (letters, digits, ``_ . -``; at most 100), else InputError."""
+    """``value`` if it is a safe id (letters, digits, ``_ . -``; at most 100), else InputError.
+
+    Examples
+    --------
+    >>> check_name("baseline-2021", "name")
+    'baseline-2021'
+    >>> try:
+    ...     check_name("a b", "name")
+    ... except InputError as e:
+    ...     print(e)
+    run store: name: 'a b' is not a valid name: use letters, digits, '_', '.' and '-' (at most 100)
+    """
     if not isinstance(value, str) or not _NAME.match(value):
         msg = f"{value!r} is not a valid {what}: use letters, digits, '_', '.' and '-' (at most 100)"
         raise InputError(Problem("run store", what, msg))
@@ -69,7 +87,19 @@ def check_name(value: object, what: str) -> str:
 
 
 def check_seed(seed: object, where: str) -> int | None:
-    """A seed as a plain int in ``[0, 2**64)``, or None."""
+    """A seed as a plain int in ``[0, 2**64)``, or None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_seed(np.int64(7), "sweep"), check_seed(None, "sweep")
+    (7, None)
+    >>> try:
+    ...     check_seed(-1, "sweep")
+    ... except InputError as e:
+    ...     print(e)
+    sweep: seed: -1 is not an integer in [0, 2**64)
+    """
     if seed is None:
         return None
     if hasattr(seed, "item") and not isinstance(seed, bool):  # NumPy integer scalars
@@ -89,6 +119,12 @@ def plain_json(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of val
     ------
     TypeError
         For a value with no JSON form.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain_json({"t": np.float64(1.5), "pair": (1, 2), "gap": float("nan"), "flows": np.array([3, 4])})
+    {'t': 1.5, 'pair': [1, 2], 'gap': None, 'flows': [3, 4]}
     """
     if value is None or isinstance(value, bool | str):
         return value
@@ -117,6 +153,16 @@ def json_text(value: Any, where: str, field: str) -> str:
     ------
     InputError
         If the value has no JSON form, naming ``where`` and ``field``.
+
+    Examples
+    --------
+    >>> json_text({"a": (1, 2), "b": float("inf")}, "run", "summary")
+    '{"a": [1, 2], "b": null}'
+    >>> try:
+    ...     json_text({"x": object()}, "run", "summary")
+    ... except InputError as e:
+    ...     print(e.problems[0].field)
+    summary
     """
     try:
         text = json.dumps(plain_json(value), ensure_ascii=False, allow_nan=False)
@@ -133,6 +179,16 @@ def seconds(value: Any, where: str) -> float:
     ------
     InputError
         If it is not a finite number >= 0, naming ``where`` and ``elapsed_s``.
+
+    Examples
+    --------
+    >>> seconds(2.5, "run")
+    2.5
+    >>> try:
+    ...     seconds(-1, "run")
+    ... except InputError as e:
+    ...     print(e)
+    run: elapsed_s: -1 is not a number of seconds >= 0
     """
     try:
         x = float(value)
@@ -147,6 +203,12 @@ def code_version() -> str:
     """``corridor.__version__``, plus ``+g<commit>`` when running from a git checkout.
 
     The commit is read from the ``.git`` folder (no subprocess); uncommitted changes are not seen.
+
+    Examples
+    --------
+    >>> from corridor._version import __version__
+    >>> code_version().startswith(__version__)
+    True
     """
     from corridor._version import __version__
 

@@ -51,13 +51,32 @@ def first(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any] | None = Non
     """The first row of a query, or None.
 
     Every row is fetched: DuckDB refuses other work on a connection while a result is half read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with connect(Path(tempfile.mkdtemp()) / "runs.duckdb", read_only=False, timeout=5.0) as con:
+    ...     print(first(con, "SELECT ? + 1", [41]), first(con, "SELECT * FROM runs"))
+    (42,) None
     """
     rows = con.execute(sql, args or []).fetchall()
     return rows[0] if rows else None
 
 
 def store_timeout() -> float:
-    """Seconds to wait for a busy store: ``$CORRIDOR_STORE_TIMEOUT`` or :data:`DEFAULT_TIMEOUT`."""
+    """Seconds to wait for a busy store: ``$CORRIDOR_STORE_TIMEOUT`` or :data:`DEFAULT_TIMEOUT`.
+
+    Examples
+    --------
+    >>> import os
+    >>> old = os.environ.pop("CORRIDOR_STORE_TIMEOUT", None)
+    >>> store_timeout() == DEFAULT_TIMEOUT
+    True
+    >>> os.environ["CORRIDOR_STORE_TIMEOUT"] = "3"
+    >>> store_timeout()
+    3.0
+    >>> _ = os.environ.pop("CORRIDOR_STORE_TIMEOUT") if old is None else os.environ.update(CORRIDOR_STORE_TIMEOUT=old)
+    """
     raw = os.environ.get("CORRIDOR_STORE_TIMEOUT", "")
     try:
         return max(0.0, float(raw)) if raw.strip() else DEFAULT_TIMEOUT
@@ -92,6 +111,18 @@ def connect(path: Path, *, read_only: bool, timeout: float,
         DuckDB file, or is a DuckDB file that is not a run store (or one this version cannot read).
     CorridorError
         If the store stays locked by another process for ``timeout`` seconds.
+
+    Examples
+    --------
+    A new store is created, with its schema, on the first read-write connection:
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     print(first(con, "SELECT count(*) FROM runs"))
+    (0,)
+    >>> path.is_file()
+    True
     """
     exists = _check_path(path, read_only=read_only, missing_folder_ok=missing_folder_ok)
     if read_only and not exists:

@@ -28,6 +28,18 @@ def write_export(run_id: str, tables: dict[str, pd.DataFrame], fmt: str, out: Pa
     InputError
         For an unknown format, a run without tables, or a GeoJSON export of a run without
         ``link_flows`` or ``geometry``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> tables = {"link_flows": pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})}
+    >>> out = Path(tempfile.mkdtemp()) / "export"
+    >>> [p.name for p in write_export("20260101-000000.000-abcdef", tables, "csv", out)]
+    ['link_flows.csv']
+    >>> print(pd.read_csv(out / "link_flows.csv").to_string(index=False))
+    link from to    tonnes
+      ab    a  b 2500000.0
     """
     from corridor.io.files import atomic_dir
 

@@ -38,7 +38,13 @@ _KNOWN = (*_METRIC_TYPES, _CORRIDORS, _GATEWAYS)
 
 @dataclass
 class Sample:
-    """One checked sample row."""
+    """One checked sample row.
+
+    Examples
+    --------
+    >>> check_samples("sw1", [{"idx": 3, "params": {}, "summary": {"served_t": 1e8}}])[3]
+    Sample(idx=3, seed=None, elapsed_s=None, params={}, metrics={'served_t': 100000000.0}, corridors={}, gateways={})
+    """
 
     idx: int
     seed: int | None
@@ -57,6 +63,18 @@ def check_samples(sweep_id: str, rows: Iterable[Mapping[str, Any]]) -> dict[int,
     InputError
         For a row that is not a dict, lacks ``idx``, ``params`` or ``summary``, or holds a value of the
         wrong type or a metric the store does not know, naming the row and field.
+
+    Examples
+    --------
+    >>> rows = [{"idx": 0, "seed": 5, "params": {"open_share": 0.5}, "summary": {"served_t": 1e8}}]
+    >>> sample = check_samples("sw1", rows)[0]
+    >>> sample.seed, sample.params, sample.metrics
+    (5, {'open_share': 0.5}, {'served_t': 100000000.0})
+    >>> try:
+    ...     check_samples("sw1", [{"idx": 0}])
+    ... except InputError as e:
+    ...     print(e)
+    sweep sw1 sample row 0: params: missing
     """
     out: dict[int, Sample] = {}
     for i, row in enumerate(rows):
@@ -67,7 +85,24 @@ def check_samples(sweep_id: str, rows: Iterable[Mapping[str, Any]]) -> dict[int,
 
 
 def insert_samples(con: duckdb.DuckDBPyConnection, sweep_id: str, samples: dict[int, Sample]) -> int:
-    """Insert the samples not stored yet (inside the caller's transaction); how many were new."""
+    """Insert the samples not stored yet (inside the caller's transaction); how many were new.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> sweep_id = RunStore(path).start("sweep", "demo", {}, "hash", seed=1)
+    >>> rows = [{"idx": 0, "seed": 5, "params": {"open_share": 0.5}, "summary": {"served_t": 1e8}},
+    ...         {"idx": 1, "seed": 6, "params": {"open_share": 0.6}, "summary": {"served_t": 1.1e8}}]
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     print(insert_samples(con, sweep_id, check_samples(sweep_id, rows)))
+    ...     print(insert_samples(con, sweep_id, check_samples(sweep_id, rows[:1])))  # stored already
+    2
+    0
+    """
     import pyarrow as pa
 
     if not samples:
@@ -90,7 +125,25 @@ def insert_samples(con: duckdb.DuckDBPyConnection, sweep_id: str, samples: dict[
 
 
 def read_samples(con: duckdb.DuckDBPyConnection, sweep_id: str) -> pd.DataFrame:
-    """A sweep's samples as one frame: ``idx, seed, elapsed_s``, ``param.<name>``, then the metrics."""
+    """A sweep's samples as one frame: ``idx, seed, elapsed_s``, ``param.<name>``, then the metrics.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> sweep_id = RunStore(path).start("sweep", "demo", {}, "hash", seed=1)
+    >>> rows = [{"idx": 0, "seed": 5, "params": {"open_share": 0.5}, "summary": {"served_t": 1e8}},
+    ...         {"idx": 1, "seed": 6, "params": {"open_share": 0.6}, "summary": {"served_t": 1.1e8}}]
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     _ = insert_samples(con, sweep_id, check_samples(sweep_id, rows))
+    ...     print(read_samples(con, sweep_id).to_string(index=False))
+     idx  seed  elapsed_s  param.open_share    served_t
+       0     5        NaN               0.5 100000000.0
+       1     6        NaN               0.6 110000000.0
+    """
     import pandas as pd
 
     metrics = ", ".join(_METRIC_TYPES)
@@ -118,7 +171,13 @@ def read_samples(con: duckdb.DuckDBPyConnection, sweep_id: str) -> pd.DataFrame:
 
 
 def seed_column(seeds: list[Any]) -> pd.Series:
-    """Seeds as nullable Int64, or UInt64 when one is 2**63 or more."""
+    """Seeds as nullable Int64, or UInt64 when one is 2**63 or more.
+
+    Examples
+    --------
+    >>> seed_column([1, None, 2]).dtype, seed_column([2**63]).dtype
+    (Int64Dtype(), UInt64Dtype())
+    """
     import pandas as pd
 
     values = [None if s is None or (isinstance(s, float) and math.isnan(s)) or s is pd.NA else int(s) for s in seeds]

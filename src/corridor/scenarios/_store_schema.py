@@ -51,6 +51,12 @@ class Column:
         Its name in the DataFrame given to and returned by the store (None: not a DataFrame column).
     required
         ``NOT NULL``.
+
+    Examples
+    --------
+    >>> tonnes = [c for c in LINK_FLOWS.columns if c.name == "tonnes"][0]
+    >>> tonnes.type, tonnes.unit, tonnes.py
+    ('DOUBLE', 't/yr', 'tonnes')
     """
 
     name: str
@@ -82,6 +88,11 @@ class Table:
         The column that keeps the order of the DataFrame's rows (``seq``, from 0), if any.
     check
         An extra table constraint.
+
+    Examples
+    --------
+    >>> LINK_FLOWS.name, LINK_FLOWS.py, LINK_FLOWS.key
+    ('link_flows', 'link_flows', ('run_id', 'seq'))
     """
 
     name: str
@@ -332,7 +343,17 @@ _INDEXES = ("CREATE INDEX runs_hash ON runs (spec_hash, kind, status)",)
 
 
 def ddl(table: Table) -> str:
-    """``CREATE TABLE`` for ``table``."""
+    """``CREATE TABLE`` for ``table``.
+
+    Examples
+    --------
+    >>> print(ddl(META))
+    CREATE TABLE meta (
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (key)
+    )
+    """
     cols = [f"{c.name} {c.type}{' NOT NULL' if c.required else ''}" for c in table.columns]
     if table.key:
         cols.append(f"PRIMARY KEY ({', '.join(table.key)})")
@@ -342,5 +363,12 @@ def ddl(table: Table) -> str:
 
 
 def schema_statements() -> list[str]:
-    """Every statement that creates an empty store of the current version (tables, then indexes)."""
+    """Every statement that creates an empty store of the current version (tables, then indexes).
+
+    Examples
+    --------
+    >>> statements = schema_statements()
+    >>> statements[0].splitlines()[0], all(s.startswith("CREATE") for s in statements)
+    ('CREATE TABLE meta (', True)
+    """
     return [*(ddl(t) for t in TABLES), *_INDEXES]

@@ -26,7 +26,17 @@ _CHUNK_VECTORS = 50  # rows fetched at a time: 50 DuckDB vectors of 2,048
 
 
 def check_query(query: object, params: object, max_rows: object, time_limit_s: object, where: str) -> None:
-    """Refuse a query that is not text, too long, or bounds that are not positive numbers."""
+    """Refuse a query that is not text, too long, or bounds that are not positive numbers.
+
+    Examples
+    --------
+    >>> check_query("SELECT count(*) FROM runs", None, 100, 5.0, "query")  # fine: nothing returned
+    >>> try:
+    ...     check_query("SELECT 1", None, 0, 5.0, "query")
+    ... except InputError as e:
+    ...     print(e)
+    query: max_rows: 0 is not a positive integer
+    """
     if not isinstance(query, str) or not query.strip():
         raise InputError(Problem(where, "sql", f"{query!r} is not an SQL query"))
     if len(query) > _MAX_QUERY_CHARS:
@@ -52,6 +62,21 @@ def run_query(con: duckdb.DuckDBPyConnection, query: str, params: Any, *, max_ro
     InputError
         For SQL DuckDB refuses (its message), a statement that is not a query, more than ``max_rows``
         rows, or a query still running after ``time_limit_s`` seconds, naming ``where``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corridor.scenarios._store_db import connect
+    >>> with connect(Path(tempfile.mkdtemp()) / "runs.duckdb", read_only=False, timeout=5.0) as con:
+    ...     print(run_query(con, "SELECT count(*) AS runs FROM runs", None, max_rows=10, time_limit_s=5.0,
+    ...                     where="query").to_dict("records"))
+    ...     try:
+    ...         run_query(con, "DELETE FROM runs", None, max_rows=10, time_limit_s=5.0, where="query")
+    ...     except InputError as e:
+    ...         print(e.problems[0].where)
+    [{'runs': 0}]
+    query
     """
     import duckdb
 

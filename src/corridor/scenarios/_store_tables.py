@@ -49,6 +49,13 @@ class Prepared:
         ``[[column, pandas dtype], ...]`` as given; None if it is not a table of ``finish``.
     idx
         ``samples``: the sample indices of the DataFrame (they must be stored already).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> [prepared] = prepare_tables("r1", {"link_flows": pd.DataFrame({"link": ["ab"], "tonnes": [1.0]})}, {})
+    >>> prepared.name, prepared.table.name, prepared.data.num_rows
+    ('link_flows', 'link_flows', 1)
     """
 
     name: str
@@ -60,7 +67,13 @@ class Prepared:
 
 
 def arrow_type(sql_type: str) -> pa.DataType:
-    """The Arrow type of a DuckDB column type of the store."""
+    """The Arrow type of a DuckDB column type of the store.
+
+    Examples
+    --------
+    >>> arrow_type("DOUBLE"), arrow_type("TEXT"), arrow_type("UBIGINT")
+    (DataType(double), DataType(string), DataType(uint64))
+    """
     import pyarrow as pa
 
     factory: Any = getattr(pa, _ARROW_TYPES[sql_type])
@@ -75,6 +88,18 @@ def prepare_tables(run_id: str, tables: Mapping[str, Any], summary: Mapping[str,
     InputError
         For a name or column the schema does not know, or a value of the wrong type, naming the run,
         table and column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> [(p.name, p.table.name, p.data.num_rows) for p in prepare_tables("r1", {"link_flows": flows}, {})]
+    [('link_flows', 'link_flows', 1)]
+    >>> try:
+    ...     prepare_tables("r1", {"link_flows": flows.assign(tonnes=["lots"])}, {})
+    ... except InputError as e:
+    ...     print(e)
+    run r1 table link_flows: tonnes: expected numbers, got str values such as 'lots'
     """
     where = f"run {run_id}"
     out = []
@@ -98,6 +123,21 @@ def write_tables(con: duckdb.DuckDBPyConnection, run_id: str, prepared: list[Pre
     ------
     InputError
         If the ``samples`` table names samples that are not stored for the run.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     print(listed_tables(con, run_id))
+    {'link_flows': ('link_flows', 1, [['link', 'str'], ['from', 'str'], ['to', 'str'], ['tonnes', 'float64']])}
     """
     for p in prepared:
         if p.table is SAMPLES:
@@ -130,13 +170,46 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, whe
 
 
 def delete_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Delete a run's result tables (not its samples)."""
+    """Delete a run's result tables (not its samples).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     delete_rows(con, run_id)
+    ...     listed_tables(con, run_id)
+    {}
+    """
     for table in (*DATA_TABLES, BOTTLENECKS, RUN_TABLES):
         con.execute(f"DELETE FROM {table.name} WHERE run_id = ?", [run_id])
 
 
 def listed_tables(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, tuple[str, int, list[list[str]]]]:
-    """The tables of a run: ``{name: (native table, rows, [[column, dtype], ...])}``, by name."""
+    """The tables of a run: ``{name: (native table, rows, [[column, dtype], ...])}``, by name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     sorted(listed_tables(con, run_id))
+    ['link_flows']
+    """
     rows = con.execute("SELECT name, sql_table, n_rows, columns FROM run_tables WHERE run_id = ? ORDER BY name",
                        [run_id]).fetchall()
     return {str(name): (str(sql), int(n), json.loads(cols)) for name, sql, n, cols in rows}
@@ -144,7 +217,25 @@ def listed_tables(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, tupl
 
 def read_table(con: duckdb.DuckDBPyConnection, run_id: str, sql_table: str, columns: list[list[str]]
                ) -> pd.DataFrame:
-    """A data table of a run as it was given (not ``samples``)."""
+    """A data table of a run as it was given (not ``samples``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from corridor.scenarios import RunStore
+    >>> from corridor.scenarios._store_db import connect
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> run_id = RunStore(path).start("scenario", "demo", {}, "hash")
+    >>> flows = pd.DataFrame({"link": ["ab"], "from": ["a"], "to": ["b"], "tonnes": [2.5e6]})
+    >>> with connect(path, read_only=False, timeout=5.0) as con:
+    ...     write_tables(con, run_id, prepare_tables(run_id, {"link_flows": flows}, {}))
+    ...     sql_table, n_rows, columns = listed_tables(con, run_id)["link_flows"]
+    ...     print(read_table(con, run_id, sql_table, columns).to_string(index=False))
+    link from to    tonnes
+      ab    a  b 2500000.0
+    """
     table = next(t for t in DATA_TABLES if t.name == sql_table)
     by_py = {c.py: c.name for c in table.data_columns}
     select = ", ".join(f"{by_py[py]} AS {_quote(py)}" for py, _ in columns) or "1 AS corridor_no_column"

@@ -82,6 +82,15 @@ class Applied:
         Risk priced per shipment, set by ``set_risk`` (the stochastic equilibrium uses it).
     log
         One line per change applied: what it touched.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.scenarios import load_scenario
+    >>> ds = data.load()
+    >>> applied = apply_changes(load_scenario("northern-route-closed"), ds.network, ds.demand)
+    >>> sorted(applied.no_transit), len(applied.log)
+    (['BY', 'RU'], 2)
     """
 
     network: Network
@@ -508,6 +517,30 @@ def apply_changes(
     InputError
         Unknown ids, countries, modes or nodes, selections that match nothing, values that make a
         record invalid; each problem names the change's ``file:line`` and field.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.scenarios import load_scenario
+    >>> ds = data.load()
+    >>> spec = load_scenario("northern-route-closed")
+    >>> applied = apply_changes(spec, ds.network, ds.demand)
+    >>> sorted(applied.no_transit)
+    ['BY', 'RU']
+    >>> crude = [r for r in applied.demand.rows if r.id == "crude"][0]
+    >>> crude.destination
+    'novorossiysk'
+
+    Uncertain parameters take their nominal values unless given:
+
+    >>> storm = load_scenario("caspian-storm-season")
+    >>> half = apply_changes(storm, ds.network, ds.demand, {"open_share": 0.5})
+    >>> def capacity(net):
+    ...     return [f.capacity_mtpa for f in net.facilities if f.id == "aktau-port"]
+    >>> capacity(ds.network), capacity(half.network)
+    ([11.0], [5.5])
+    >>> half.log
+    ('scale_capacity: 0 links, 0 transfers, 2 facilities', 'change_fleet: 4 vessel groups')
     """
     values = {**spec.nominal(), **(params or {})}
     ctx = _Ctx(network, demand, values)

@@ -42,7 +42,14 @@ class _Context(Protocol):
 
 
 def facility_ids(net: Network) -> list[str]:
-    """Ids of the facilities, which selectors' ``id`` may name."""
+    """Ids of the facilities, which selectors' ``id`` may name.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> "aktau-port" in facility_ids(data.load().network)
+    True
+    """
     return [f.id for f in net.facilities]
 
 
@@ -51,6 +58,15 @@ def facility_matches(net: Network, sel: Mapping[str, Any]) -> list[int]:
 
     Selectors of links or transfers only (``mode``, ``corridor``, ``kind``) and ``records`` other
     than ``facilities`` or ``both`` pick none.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> [net.facilities[i].id for i in facility_matches(net, {"id": ["aktau-port"]})]
+    ['aktau-port']
+    >>> facility_matches(net, {"mode": "road"})
+    []
     """
     if sel.get("records", "both") not in ("facilities", "both") or {"mode", "corridor", "kind"} & set(sel):
         return []

@@ -21,7 +21,15 @@ FILE = "choice.csv"
 
 
 def choice_file(meta_path: str) -> Path | None:
-    """``choice.csv`` of the dataset a network was read from (``meta["path"]``), if there is one."""
+    """``choice.csv`` of the dataset a network was read from (``meta["path"]``), if there is one.
+
+    Examples
+    --------
+    >>> choice_file("builtin:eurasia").name
+    'choice.csv'
+    >>> choice_file("") is None
+    True
+    """
     from corridor import data
 
     if meta_path.startswith("builtin:"):
@@ -41,6 +49,13 @@ def load_choice(path: str | Path) -> tuple[Parameter, ...]:
     ------
     InputError
         A row with a missing or malformed field, an unknown parameter or status, naming file, line and field.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> params = load_choice(data.path())
+    >>> params[0].name, params[0].status
+    ('theta', 'calibrated')
     """
     from corridor.io.tables import read_status_table
 
@@ -57,13 +72,31 @@ def load_choice(path: str | Path) -> tuple[Parameter, ...]:
 
 
 def choice_for(meta: dict[str, object] | None) -> ChoiceParameters:
-    """The choice parameters of the dataset a network comes from (defaults if it ships none)."""
+    """The choice parameters of the dataset a network comes from (defaults if it ships none).
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> choice = choice_for(data.load().network.meta)
+    >>> choice.vot_median, choice.segments
+    (0.12, 3)
+    """
     file = choice_file(str((meta or {}).get("path", "")))
     return ChoiceParameters.from_parameters(list(load_choice(file))) if file is not None else ChoiceParameters()
 
 
 def write_choice(path: str | Path, params: Iterable[Parameter]) -> Path:
-    """Write ``choice.csv`` (to a file path, or into a folder), atomically."""
+    """Write ``choice.csv`` (to a file path, or into a folder), atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corridor import data
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_choice(folder, load_choice(data.path()))
+    >>> [p.name for p in folder.iterdir()], load_choice(folder) == load_choice(data.path())
+    (['choice.csv'], True)
+    """
     from corridor.io.files import atomic_file
     from corridor.io.schema import TABLES
     from corridor.io.tables import csv_text

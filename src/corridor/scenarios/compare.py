@@ -12,7 +12,15 @@ _LINK_KEYS = ["link", "from", "to", "mode", "corridor"]
 
 
 def delta(base: float | None, scen: float | None) -> dict[str, float | None]:
-    """``{baseline, scenario, change, change_pct}`` (``change_pct`` None when the baseline is 0)."""
+    """``{baseline, scenario, change, change_pct}`` (``change_pct`` None when the baseline is 0).
+
+    Examples
+    --------
+    >>> delta(100.0, 120.0)
+    {'baseline': 100.0, 'scenario': 120.0, 'change': 20.0, 'change_pct': 20.0}
+    >>> delta(0.0, 5.0)["change_pct"] is None
+    True
+    """
     b = float(base or 0.0)
     s = float(scen or 0.0)
     pct = None if b == 0 else 100.0 * (s - b) / abs(b)
@@ -69,6 +77,12 @@ def shares(base: Mapping[str, float], scen: Mapping[str, float]) -> dict[str, di
 
     >>> shares({"a": 3.0, "b": 1.0}, {"a": 2.0, "b": 2.0})["b"]["change_pp"]
     25.0
+
+    Examples
+    --------
+    >>> s = shares({"north": 60.0, "middle": 40.0}, {"north": 30.0, "middle": 70.0})
+    >>> list(s), s["middle"]["scenario_share"], round(s["middle"]["change_pp"], 6)
+    (['middle', 'north'], 0.7, 30.0)
     """
     tb, ts = math.fsum(base.values()), math.fsum(scen.values())
     out: dict[str, dict[str, float | None]] = {}
@@ -82,7 +96,15 @@ def shares(base: Mapping[str, float], scen: Mapping[str, float]) -> dict[str, di
 
 
 def bottleneck_key(b: Mapping[str, Any]) -> str:
-    """How a capacity is named in comparisons: ``"transfer aktau-port-out (t/yr)"``, with the direction of links."""
+    """How a capacity is named in comparisons: ``"transfer aktau-port-out (t/yr)"``, with the direction of links.
+
+    Examples
+    --------
+    >>> bottleneck_key({"kind": "transfer", "id": "aktau-port-out", "unit": "t/yr"})
+    'transfer aktau-port-out (t/yr)'
+    >>> bottleneck_key({"kind": "link", "id": "aktau-baku", "from": "aktau", "to": "baku", "unit": "t/yr"})
+    'link aktau-baku aktau→baku (t/yr)'
+    """
     where = f" {b.get('from')}→{b.get('to')}" if b.get("from") else ""
     return f"{b.get('kind')} {b.get('id')}{where} ({b.get('unit')})"
 
@@ -118,7 +140,7 @@ def _links(base: Any, scen: Any) -> list[dict[str, Any]]:
 
 
 def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, Any]:
-    """The difference of two runs.
+    r"""The difference of two runs.
 
     Parameters
     ----------
@@ -138,6 +160,17 @@ def compare_runs(base: Mapping[str, Any], scen: Mapping[str, Any]) -> dict[str, 
         ``border_crossings``, ``bottlenecks``
         (``baseline``/``scenario`` lists and the ``new`` and ``relieved`` keys), ``unserved_od``
         of the scenario, and ``links``: every link direction whose flow changed, largest change first.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import run_spec, scenario_from_text
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> base, scen = run_spec(spec.without_changes()), run_spec(spec)
+    >>> diff = compare_runs({"summary": base.summary, "tables": base.tables},
+    ...                     {"summary": scen.summary, "tables": scen.tables})
+    >>> diff["totals"]["demand_t"]["change"], diff["totals"]["tonne_km"]["change"] > 0
+    (0.0, True)
     """
     bs, ss = base["summary"], scen["summary"]
     totals = {k: delta(bs["totals"].get(k), ss["totals"].get(k)) for k in sorted(set(bs["totals"]) | set(ss["totals"]))}

@@ -100,7 +100,7 @@ def _point(feature_props: dict[str, Any], lon: float, lat: float) -> dict[str, A
 
 
 def flow_map_geojson(comparison: Comparison, network: Network, *, name: str = "") -> dict[str, Any]:
-    """Link flows of a scenario and its baseline, with capacities, utilisation and closures (see the module).
+    r"""Link flows of a scenario and its baseline, with capacities, utilisation and closures (see the module).
 
     Parameters
     ----------
@@ -115,6 +115,18 @@ def flow_map_geojson(comparison: Comparison, network: Network, *, name: str = ""
     -------
     dict
         A GeoJSON FeatureCollection with plain JSON values (no NaN).
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> from corridor import data
+    >>> from corridor.scenarios.runner import compare_scenarios
+    >>> doc = flow_map_geojson(compare_scenarios(spec), data.load().network)
+    >>> props = doc["features"][0]["properties"]
+    >>> doc["type"], sorted(props)[:4]
+    ('FeatureCollection', ['baseline_t', 'capacity', 'capacity_flow', 'capacity_unit'])
     """
     from corridor.io import link_flows_geojson
 

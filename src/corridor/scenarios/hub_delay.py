@@ -30,7 +30,14 @@ _GROUP = "aktau-hub"
 
 
 def hub_transfers(network: Network) -> list[str]:
-    """Ids of the port-handling transfers at the hub's node."""
+    """Ids of the port-handling transfers at the hub's node.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> sorted(hub_transfers(data.load().network))
+    ['aktau-port-in', 'aktau-port-out']
+    """
     ids = [t.id for t in network.transfers if t.node == HUB_NODE and t.kind == "port-handling"]
     if not ids:
         raise InputError(Problem("engine", "hub_delay", f"the network has no port-handling transfer at "
@@ -39,7 +46,18 @@ def hub_transfers(network: Network) -> list[str]:
 
 
 def simulated_hub(network: Network, name: str = "aktau-hub") -> tuple[Network, dict[str, TransferCurve]]:
-    """The network with the hub's no-load time at Aktau, and the curves for :class:`FreightDelays`."""
+    """The network with the hub's no-load time at Aktau, and the curves for :class:`FreightDelays`.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> network, curves = simulated_hub(data.load().network)
+    >>> sorted(curves)
+    ['aktau-port-in', 'aktau-port-out']
+    >>> curve = curves["aktau-port-out"]
+    >>> curve.unit, curve.group, round(curve.t0_h, 1)
+    ('TEU/yr', 'aktau-hub', 79.9)
+    """
     from corridor.assignment.freight_eq import TransferCurve
     from corridor.hub import load_curve
 
@@ -60,7 +78,15 @@ def simulated_hub(network: Network, name: str = "aktau-hub") -> tuple[Network, d
 
 
 def with_hub_dwell(network: Network, throughput_teu_per_yr: float, name: str = "aktau-hub") -> Network:
-    """The network with the Aktau dwell set to the simulated time in the hub at this annual throughput."""
+    """The network with the Aktau dwell set to the simulated time in the hub at this annual throughput.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> net = with_hub_dwell(data.load().network, 100_000)
+    >>> sorted((t.id, round(t.time_h, 1)) for t in net.transfers if t.id in hub_transfers(net))
+    [('aktau-port-in', 82.1), ('aktau-port-out', 82.1)]
+    """
     from corridor.hub import load_curve
 
     if not (isinstance(throughput_teu_per_yr, int | float) and throughput_teu_per_yr >= 0):

@@ -28,7 +28,7 @@ _TOP_BOTTLENECKS = 25
 
 @dataclass(frozen=True, eq=False)
 class RunOutcome:
-    """What one run of a scenario produced.
+    r"""What one run of a scenario produced.
 
     Attributes
     ----------
@@ -48,6 +48,16 @@ class RunOutcome:
         ``link_flows``, ``od``, ``capacities``, ``transfers`` and ``geometry`` as DataFrames.
     elapsed_s
         Wall time.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: base\nbase: {dataset: eurasia, year: 2021}\nengine: {method: lp}\n")
+    >>> out = run_spec(spec)
+    >>> out.spec_hash == spec.content_hash(out.params), out.summary["status"]
+    (True, 'optimal')
+    >>> out.tables["link_flows"].columns.tolist()
+    ['link', 'from', 'to', 'mode', 'corridor', 'commodity', 'tonnes']
     """
 
     name: str
@@ -74,6 +84,12 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
     ------
     InputError
         An unknown dataset name, or a bad network.
+
+    Examples
+    --------
+    >>> ds = load_base("eurasia", year=2021)
+    >>> ds.network.name, ds.network.meta["path"]
+    ('eurasia', 'builtin:eurasia')
     """
     from corridor import data
 
@@ -92,13 +108,32 @@ def load_base(dataset: str, *, relative_to: str | Path | None = None, where: str
 
 
 def base_of(spec: ScenarioSpec) -> Dataset:
-    """The base dataset of ``spec`` (:func:`load_base`) as of its year, errors located at its ``base:`` line."""
+    """The base dataset of ``spec`` (:func:`load_base`) as of its year, errors located at its ``base:`` line.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import load_scenario
+    >>> base_of(load_scenario("northern-route-closed")).network.name
+    'eurasia'
+    """
     return load_base(spec.dataset, relative_to=spec.path, where=spec.base_where or spec.path or spec.name,
                      year=spec.year)
 
 
 def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
-    """Keyword arguments of :meth:`FreightLP.build` for this scenario."""
+    r"""Keyword arguments of :meth:`FreightLP.build` for this scenario.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> kw = engine_kwargs(spec, applied)
+    >>> kw["value_of_time"], sorted(kw["no_transit"])
+    (0.12, ['BY', 'RU'])
+    """
     eng = spec.engine
     vot = eng.get("value_of_time")
     if eng.get("method") == "sue":
@@ -143,6 +178,27 @@ def run_spec(
     ------
     InputError
         Bad changes (see :func:`apply_changes`) or demand.
+
+    Examples
+    --------
+    A small what-if solved with the linear programme (the fastest engine):
+
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text('''
+    ... name: no-northern-transit
+    ... base: {dataset: eurasia, year: 2021}
+    ... changes:
+    ...   - close_transit: [RU, BY]
+    ... engine: {method: lp}
+    ... ''')
+    >>> out = run_spec(spec)
+    >>> out.name, out.summary["engine"], out.summary["status"]
+    ('no-northern-transit', 'lp', 'optimal')
+    >>> totals = out.summary["totals"]
+    >>> totals["served_t"] == totals["demand_t"]
+    True
+    >>> sorted(out.tables)
+    ['capacities', 'geometry', 'link_flows', 'od', 'transfers']
     """
     start = time.perf_counter()
     values = {**spec.nominal(), **(params or {})}
@@ -165,7 +221,7 @@ def run_spec(
 
 
 def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
-    """The base demand of the scenario's year, or of the latest earlier year that has demand.
+    r"""The base demand of the scenario's year, or of the latest earlier year that has demand.
 
     A scenario for a later year (``base: {dataset: eurasia, year: 2030}``) gets the network as of
     that year and, when the dataset has no demand for it, the demand of its latest earlier year
@@ -175,6 +231,18 @@ def base_demand(spec: ScenarioSpec, ds: Dataset) -> Any:
     ------
     InputError
         If the dataset has no demand for that year or any earlier one.
+
+    Examples
+    --------
+    The built-in data has demand for 2021 only, so a 2030 scenario starts from it:
+
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> demand = base_demand(spec, ds)
+    >>> {r.year for r in demand.rows}, len(demand.rows) == len(ds.demand.rows)
+    ({2021}, True)
     """
     year = demand_year(spec, ds)
     return ds.demand if year is None else ds.demand.filter(year=year)
@@ -200,7 +268,19 @@ def demand_year(spec: ScenarioSpec, ds: Dataset) -> int | None:
 
 
 def build_model(spec: ScenarioSpec, applied: Applied) -> tuple[Network, FreightLP]:
-    """The network the engine sees (with the simulated hub if asked for) and its flow model."""
+    r"""The network the engine sees (with the simulated hub if asked for) and its flow model.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> network, lp = build_model(spec, applied)
+    >>> type(lp).__name__, network is applied.network
+    ('FreightLP', True)
+    """
     from corridor.assignment.lp import FreightLP
 
     network = engine_network(spec, applied)
@@ -208,7 +288,18 @@ def build_model(spec: ScenarioSpec, applied: Applied) -> tuple[Network, FreightL
 
 
 def engine_network(spec: ScenarioSpec, applied: Applied) -> Network:
-    """The network the engine sees: the changed one, with the simulated hub's no-load time if asked for."""
+    r"""The network the engine sees: the changed one, with the simulated hub's no-load time if asked for.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> engine_network(spec, applied) is applied.network  # no simulated hub asked for
+    True
+    """
     if spec.engine.get("hub_delay") != "simulated":
         return applied.network
     if spec.engine.get("method") != "equilibrium":
@@ -222,7 +313,20 @@ def engine_network(spec: ScenarioSpec, applied: Applied) -> Network:
 
 def solve_model(spec: ScenarioSpec, network: Network, applied: Applied, lp: FreightLP
                 ) -> tuple[Any, dict[str, Any], float]:
-    """Run the scenario's engine on a built model: ``(flow result, extra summary, tonne-hours)``."""
+    r"""Run the scenario's engine on a built model: ``(flow result, extra summary, tonne-hours)``.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> network, lp = build_model(spec, applied)
+    >>> res, extra, tonne_hours = solve_model(spec, network, applied, lp)
+    >>> type(res).__name__, res.status, extra
+    ('LPResult', 'optimal', {})
+    """
     if spec.engine.get("slices"):
         res = _solve_sliced(spec, network, applied, lp)
         return res, {"slices": [s.summary() for s in res.slices]}, float(res.meta.get("tonne_hours", 0.0))
@@ -291,7 +395,21 @@ def _solve_sliced(spec: ScenarioSpec, network: Network, applied: Applied, lp: Fr
 
 
 def summarise(res: Any, applied: Applied, spec: ScenarioSpec, hours: float) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The summary dict and result tables of an LP (or equilibrium flow) result."""
+    r"""The summary dict and result tables of an LP (or equilibrium flow) result.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import apply_changes, scenario_from_text
+    >>> spec = scenario_from_text("name: in-2030\nbase: {dataset: eurasia, year: 2030}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp, value_of_time: 0.12}\n")
+    >>> ds = base_of(spec)
+    >>> applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    >>> network, lp = build_model(spec, applied)
+    >>> res, _, tonne_hours = solve_model(spec, network, applied, lp)
+    >>> summary, tables = summarise(res, applied, spec, tonne_hours)
+    >>> summary["engine"], summary["status"], sorted(tables)
+    ('lp', 'optimal', ['capacities', 'geometry', 'link_flows', 'od', 'transfers'])
+    """
     import pandas as pd
 
     from corridor.assignment.measures import summary_measures

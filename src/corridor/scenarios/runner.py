@@ -36,7 +36,7 @@ _REUSABLE = ("scenario", "baseline")
 
 @dataclass(frozen=True, eq=False)
 class StoredRun:
-    """One run of a scenario, fresh or reused from the store.
+    r"""One run of a scenario, fresh or reused from the store.
 
     Attributes
     ----------
@@ -50,6 +50,15 @@ class StoredRun:
         Plain values (see :class:`corridor.scenarios.RunOutcome`).
     tables
         Result tables by name (``link_flows``, ``od``, ``capacities``, ``transfers``, ``geometry``).
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> run = run_or_reuse(spec, None)
+    >>> run.spec_hash == spec.content_hash(), sorted(run.tables)[:2]
+    (True, ['capacities', 'geometry'])
     """
 
     run_id: str
@@ -61,10 +70,19 @@ class StoredRun:
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """A scenario, its baseline, both runs and what changed between them.
+    r"""A scenario, its baseline, both runs and what changed between them.
 
     :meth:`to_dict` is the payload of ``corridor scenario run --json`` (keys ``scenario``,
     ``baseline``, ``result``, ``diff``) and the input of :func:`corridor.report.render_comparisons`.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> comparison = compare_scenarios(spec)
+    >>> list(comparison.to_dict())
+    ['scenario', 'baseline', 'result', 'diff']
     """
 
     scenario: ScenarioSpec
@@ -94,7 +112,7 @@ class Comparison:
 
 def run_or_reuse(spec: ScenarioSpec, store: RunStore | None, *, base: Dataset | None = None,
                  kind: str = "scenario", parent_id: str | None = None) -> StoredRun:
-    """Run ``spec`` at its nominal values, or reuse an identical finished run from ``store``.
+    r"""Run ``spec`` at its nominal values, or reuse an identical finished run from ``store``.
 
     Parameters
     ----------
@@ -117,6 +135,17 @@ def run_or_reuse(spec: ScenarioSpec, store: RunStore | None, *, base: Dataset | 
     ------
     InputError
         Bad changes or demand; nothing is left in the store.
+
+    Examples
+    --------
+    Without a store (``None``) the run is made and not recorded:
+
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> run = run_or_reuse(spec, None)
+    >>> run.run_id, run.reused, run.summary["status"]
+    ('', False, 'optimal')
     """
     spec_hash = spec.content_hash()
     if store is None:
@@ -148,7 +177,7 @@ def _find_reusable(store: RunStore, spec_hash: str) -> str | None:
 
 
 def check_runnable(*specs: ScenarioSpec, base: Dataset | None = None) -> None:
-    """Apply every spec's changes to its base without solving, so that bad input fails before any run.
+    r"""Apply every spec's changes to its base without solving, so that bad input fails before any run.
 
     ``base`` is used for the specs whose base dataset is that of the first spec.
 
@@ -156,6 +185,19 @@ def check_runnable(*specs: ScenarioSpec, base: Dataset | None = None) -> None:
     ------
     InputError
         The first spec with a bad base, year or change.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> check_runnable(spec)  # fine: nothing is solved, nothing returned
+    >>> bad = scenario_from_text("name: bad\nchanges:\n  - close_link: [no-such-link]\n", "bad.yaml")
+    >>> try:
+    ...     check_runnable(spec, bad)
+    ... except InputError as e:
+    ...     print(e)
+    bad.yaml:3: close_link.ids: unknown link 'no-such-link'
     """
     for s in specs:
         ds = base if base is not None and s.dataset == specs[0].dataset else base_of(s)
@@ -165,7 +207,7 @@ def check_runnable(*specs: ScenarioSpec, base: Dataset | None = None) -> None:
 def compare_scenarios(spec: ScenarioSpec, baseline: ScenarioSpec | None = None, *, store: RunStore | None = None,
                       base: Dataset | None = None,
                       progress: Callable[[str, int, int], None] | None = None) -> Comparison:
-    """Run (or reuse) a scenario and its baseline and compare them.
+    r"""Run (or reuse) a scenario and its baseline and compare them.
 
     Parameters
     ----------
@@ -190,6 +232,18 @@ def compare_scenarios(spec: ScenarioSpec, baseline: ScenarioSpec | None = None, 
     ------
     InputError
         Bad input in either spec, found before anything is run or stored.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import scenario_from_text
+    >>> spec = scenario_from_text("name: no-northern-transit\nbase: {dataset: eurasia, year: 2021}\n"
+    ...                           "changes:\n  - close_transit: [RU, BY]\nengine: {method: lp}\n")
+    >>> comparison = compare_scenarios(spec)
+    >>> comparison.scenario.name, comparison.baseline.name
+    ('no-northern-transit', 'eurasia-2021')
+    >>> totals = comparison.diff["totals"]
+    >>> totals["demand_t"]["change"], totals["tonne_km"]["change"] > 0
+    (0.0, True)
     """
     baseline = baseline if baseline is not None else spec.without_changes()
     if base is None:

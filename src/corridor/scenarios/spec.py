@@ -135,6 +135,12 @@ class Uncertain:
         Documentation carried into reports.
     where
         ``file:line`` of the entry.
+
+    Examples
+    --------
+    >>> u = load_scenario("caspian-storm-season").uncertain["open_share"]
+    >>> u.distribution.family, dict(u.distribution.args), u.nominal, u.status
+    ('triangular', {'low': 0.35, 'mode': 0.5, 'high': 0.65}, 0.5, 'assumption')
     """
 
     name: str
@@ -182,6 +188,12 @@ class Change:
         Free text (why, with sources).
     where
         ``file:line`` of the change.
+
+    Examples
+    --------
+    >>> change = load_scenario("caspian-storm-season").changes[0]
+    >>> change.kind, change.args
+    ('scale_capacity', {'select': {'id': ['aktau-port', 'kuryk-port']}, 'factor': '$open_share'})
     """
 
     kind: str
@@ -222,6 +234,15 @@ class ScenarioSpec:
         The file, if read from one.
     base_where
         ``file:line`` of the base dataset (for messages about it; not part of the scenario).
+
+    Examples
+    --------
+    >>> spec = load_scenario("northern-route-closed")
+    >>> spec.dataset, spec.year, len(spec.changes)
+    ('eurasia', 2021, 2)
+    >>> baseline = spec.without_changes()
+    >>> baseline.name, baseline.changes, baseline.engine == spec.engine
+    ('eurasia-2021', (), True)
     """
 
     name: str
@@ -561,12 +582,21 @@ def _read_sources(doc: Mapping[str, Any], problems: Problems) -> dict[str, str]:
 
 
 def parse_scenario(doc: Any, file: str = "<scenario>") -> ScenarioSpec:
-    """Build a :class:`ScenarioSpec` from parsed YAML, collecting every problem before raising.
+    r"""Build a :class:`ScenarioSpec` from parsed YAML, collecting every problem before raising.
 
     Raises
     ------
     InputError
         One problem per bad key, change, option, distribution or base, each with ``file:line``.
+
+    Examples
+    --------
+    >>> from corridor.io import loads_yaml
+    >>> doc = loads_yaml("name: slower-ports\nchanges:\n  - scale_capacity: {select: {id: aktau-port}, factor: 0.5}\n",
+    ...                  "slower-ports.yaml")
+    >>> spec = parse_scenario(doc, "slower-ports.yaml")
+    >>> spec.name, spec.changes[0].kind, spec.changes[0].where
+    ('slower-ports', 'scale_capacity', 'slower-ports.yaml:3')
     """
     if not isinstance(doc, Mapping):
         raise InputError(Problem(file, "", "a scenario file must be a YAML mapping (name:, changes:, ...)"))
@@ -590,6 +620,16 @@ def scenario_file(source: str | Path) -> Path:
     ------
     InputError
         Neither a file nor a built-in scenario (the message lists the built-in ones).
+
+    Examples
+    --------
+    >>> scenario_file("northern-route-closed").name
+    'northern-route-closed.yaml'
+    >>> try:
+    ...     scenario_file("no-such-scenario")
+    ... except InputError as e:
+    ...     print("northern-route-closed" in e.problems[0].message)
+    True
     """
     from corridor import data
 
@@ -611,11 +651,40 @@ def load_scenario(path: Path | str) -> ScenarioSpec:
     ------
     InputError
         The file is missing, not YAML, or breaks a rule (see :func:`parse_scenario`).
+
+    Examples
+    --------
+    >>> spec = load_scenario("caspian-storm-season")
+    >>> spec.name, [c.kind for c in spec.changes], sorted(spec.uncertain)
+    ('caspian-storm-season', ['scale_capacity', 'change_fleet'], ['open_share'])
     """
     path = scenario_file(path)
     return parse_scenario(load_yaml(path), str(path))
 
 
 def scenario_from_text(text: str, file: str = "<string>") -> ScenarioSpec:
-    """Parse a scenario from YAML text (for tests and the API)."""
+    r"""Parse a scenario from YAML text (for tests and the API).
+
+    Examples
+    --------
+    >>> spec = scenario_from_text('''
+    ... name: no-northern-transit
+    ... base: {dataset: eurasia, year: 2021}
+    ... changes:
+    ...   - close_transit: [RU, BY]
+    ... engine: {method: lp}
+    ... ''')
+    >>> spec.name, spec.dataset, spec.year, spec.engine["method"]
+    ('no-northern-transit', 'eurasia', 2021, 'lp')
+    >>> [(c.kind, c.args) for c in spec.changes]
+    [('close_transit', {'ids': ['RU', 'BY']})]
+
+    A bad change is refused with its line:
+
+    >>> try:
+    ...     scenario_from_text("name: x\nchanges:\n  - close_everything: true\n", "x.yaml")
+    ... except InputError as e:
+    ...     print(e.problems[0].where)
+    x.yaml:3
+    """
     return parse_scenario(loads_yaml(text, file), file)

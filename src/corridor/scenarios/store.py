@@ -97,6 +97,17 @@ def default_store_path() -> Path:
     Path
         ``$CORRIDOR_HOME/runs.duckdb`` if ``CORRIDOR_HOME`` is set, else ``corridor-runs.duckdb``
         in the working directory.
+
+    Examples
+    --------
+    >>> import os
+    >>> old = os.environ.pop("CORRIDOR_HOME", None)
+    >>> default_store_path().name
+    'corridor-runs.duckdb'
+    >>> os.environ["CORRIDOR_HOME"] = "/srv/corridor"
+    >>> default_store_path().as_posix()
+    '/srv/corridor/runs.duckdb'
+    >>> _ = os.environ.pop("CORRIDOR_HOME") if old is None else os.environ.update(CORRIDOR_HOME=old)
     """
     home = os.environ.get("CORRIDOR_HOME", "").strip()
     if home:

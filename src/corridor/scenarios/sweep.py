@@ -49,7 +49,16 @@ _METRICS = ("unserved_t", "served_t", "total_cost_usd", "tonne_km", "co2e_kg", "
 
 @dataclass(frozen=True)
 class SweepProgress:
-    """What the ``progress`` callback receives after each chunk."""
+    """What the ``progress`` callback receives after each chunk.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import load_scenario
+    >>> seen = []
+    >>> _ = run_sweep(load_scenario("caspian-storm-season"), 2, seed=1, workers=1, progress=seen.append)
+    >>> [(p.done, p.total) for p in seen]
+    [(2, 2)]
+    """
 
     done: int
     total: int
@@ -81,6 +90,17 @@ class SweepResult:
         One row per sample: ``idx, seed``, ``param.<name>`` and the metrics.
     elapsed_s
         Wall time of this call.
+
+    Examples
+    --------
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")  # one uncertain parameter, solved with the LP
+    >>> sweep = run_sweep(spec, 2, seed=1, workers=1)
+    >>> d = sweep.to_dict()
+    >>> d["scenario"], d["samples"], d["sweep_id"]  # no store given: no id
+    ('caspian-storm-season', 2, '')
+    >>> sorted(c for c in sweep.frame.columns if c.startswith("param."))
+    ['param.open_share']
     """
 
     sweep_id: str
@@ -117,7 +137,22 @@ def _draw(spec: ScenarioSpec, names: list[str], seed: int, i: int) -> Item:
 
 
 def draw_params(spec: ScenarioSpec, seed: int, n: int, indices: Iterable[int] | None = None) -> list[Item]:
-    """``(index, child seed, parameter values)`` of samples ``indices`` (default all ``n``)."""
+    """``(index, child seed, parameter values)`` of samples ``indices`` (default all ``n``).
+
+    Examples
+    --------
+    Each sample gets its own seed and parameter values, the same for the same root seed:
+
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")
+    >>> draws = list(draw_params(spec, seed=0, n=3))
+    >>> [(i, round(p["open_share"], 3)) for i, _, p in draws]
+    [(0, 0.599), (1, 0.529), (2, 0.565)]
+    >>> draws == list(draw_params(spec, seed=0, n=3))
+    True
+    >>> [i for i, _, _ in draw_params(spec, seed=0, n=3, indices=[2])]
+    [2]
+    """
     names = sorted(spec.uncertain)
     return [_draw(spec, names, seed, i) for i in (range(n) if indices is None else indices)]
 
@@ -186,7 +221,18 @@ def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any
 
 
 def solve_chunk(spec: ScenarioSpec, items: list[Item]) -> list[dict[str, Any]]:
-    """Solve a chunk of samples (runs in a worker process); returns one store row per sample."""
+    """Solve a chunk of samples (runs in a worker process); returns one store row per sample.
+
+    Examples
+    --------
+    One sample solved in this process (a sweep sends chunks like this to its workers):
+
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")
+    >>> [row] = solve_chunk(spec, draw_params(spec, seed=1, n=1))
+    >>> row["idx"], sorted(row["params"]), row["summary"]["served_t"]
+    (0, ['open_share'], 164628600.0)
+    """
     _models().clear()  # every chunk starts cold: results never depend on which chunks this worker solved before
     rows = []
     for idx, seed, params in items:
@@ -203,7 +249,12 @@ def _solve_task(task: tuple[ScenarioSpec, list[Item]]) -> list[dict[str, Any]]:
 
 
 def prepare_worker(dataset: str, relative_to: str | None = None, year: int | None = None) -> None:
-    """Load the base dataset (as of ``year``) and the solver into a worker's cache before its first sample."""
+    """Load the base dataset (as of ``year``) and the solver into a worker's cache before its first sample.
+
+    Examples
+    --------
+    >>> prepare_worker("eurasia", year=2021)  # later samples of this process reuse the loaded base
+    """
     from corridor.assignment.lp import FreightLP  # noqa: F401 - import HiGHS now, not in the first sample
 
     key = f"base:{dataset}:{year}"
@@ -324,6 +375,18 @@ def run_sweep(
     CorridorError
         A sample failed or a worker died. The sweep is then marked ``failed`` in the store
         (``interrupted`` after Ctrl-C); the samples already stored stay, for ``resume``.
+
+    Examples
+    --------
+    Two samples in this process (real sweeps take hundreds, on several workers):
+
+    >>> from corridor.scenarios import load_scenario
+    >>> spec = load_scenario("caspian-storm-season")  # one uncertain parameter, solved with the LP
+    >>> sweep = run_sweep(spec, 2, seed=1, workers=1)
+    >>> sweep.samples, sweep.seed, sweep.frame.shape[0]
+    (2, 1, 2)
+    >>> round(sweep.summary["metrics"]["unserved_t"]["mean"])
+    0
     """
     _check_sweep(spec, samples)
     start = time.perf_counter()
@@ -379,7 +442,22 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def summarise_samples(
     frame: pd.DataFrame, params: list[str], thresholds_t: Iterable[float]
 ) -> dict[str, Any]:
-    """Quantiles, exceedance probabilities, bottleneck frequencies and the tornado ranking."""
+    """Quantiles, exceedance probabilities, bottleneck frequencies and the tornado ranking.
+
+    Examples
+    --------
+    Four made-up samples of one parameter:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"param.open_share": [0.4, 0.5, 0.6, 0.45],
+    ...                       "unserved_t": [2e6, 5e5, 0.0, 1e6], "served_t": [98e6, 99.5e6, 100e6, 99e6],
+    ...                       "total_cost_usd": [3.2e10, 3.1e10, 3.0e10, 3.15e10]})
+    >>> s = summarise_samples(frame, ["open_share"], [0.0, 1e6])
+    >>> s["n"], s["p_unserved_above"], s["metrics"]["unserved_t"]["p50"]
+    (4, {'0': 0.75, '1e+06': 0.25}, 750000.0)
+    >>> [(r["parameter"], r["metric"], r["spearman"]) for r in s["tornado"]]
+    [('open_share', 'total_cost_usd', -1.0), ('open_share', 'unserved_t', -1.0)]
+    """
     n = len(frame)
     p_above = {}
     if "unserved_t" in frame and n:
@@ -402,6 +480,14 @@ def share_stats(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
     name absent from a sample has 0 there; samples without any such tonnes are left out). Returns
     ``{name: {"share": stats, "tonnes": stats}}`` with the statistics of :func:`summarise_samples`'
     ``metrics`` (mean, sd, min, p5 ... p95, max), the largest mean share first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"gateway.poti": [60.0, 40.0, 50.0], "gateway.aktau": [40.0, 60.0, 50.0]})
+    >>> stats = share_stats(frame, "gateway")
+    >>> sorted(stats), stats["poti"]["share"]["mean"], stats["poti"]["tonnes"]["max"]
+    (['aktau', 'poti'], 0.5, 60.0)
     """
     cols = [c for c in frame.columns if str(c).startswith(f"{key}.")]
     if not cols or not len(frame):
@@ -452,6 +538,16 @@ def histograms(frame: pd.DataFrame, bins: int | None = None) -> dict[str, dict[s
         edges are ``bins + 1`` increasing values; every sample lies in one bin (the last bin includes its
         right edge). When all samples are equal the one bin is ``[v - 0.5, v + 0.5]`` (NumPy's convention).
         Non-finite values are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"served_t": [100.0, 100.0, 90.0], "param.open_share": [0.4, 0.5, 0.6]})
+    >>> h = histograms(frame, bins=2)
+    >>> h["param.open_share"]
+    {'edges': [0.4, 0.5, 0.6], 'counts': [1, 2], 'n': 3}
+    >>> h["served_t"]["counts"]
+    [1, 2]
     """
     n = len(frame)
     k = bins if bins is not None else min(30, max(5, math.ceil(math.sqrt(n))))

@@ -38,6 +38,13 @@ def load_targets(path: str | Path) -> tuple[Target, ...]:
     ------
     InputError
         A row with a missing or malformed field or an unknown status, naming the file, line and field.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> targets = load_targets(data.path())
+    >>> targets[0].id, targets[0].measure, targets[0].unit, targets[0].year
+    ('titr-tonnes', 'titr_t', 't', 2021)
     """
     from corridor.io.tables import read_status_table
 
@@ -97,6 +104,16 @@ def compare_targets(targets: Sequence[Target], measures: Mapping[str, Any],
     its link flow rows (``link``, ``tonnes``), for pipeline targets; ``od`` its demand rows
     (``origin``, ``destination``, ``served_t``) and ``countries`` the country of each node, for
     market targets. A target whose figure the run does not have gets ``model`` None.
+
+    Examples
+    --------
+    The first built-in target (tonnes on the Trans-Caspian route in 2021) against a made-up model figure:
+
+    >>> from corridor import data
+    >>> target = load_targets(data.path())[0]
+    >>> [row] = compare_targets([target], {"titr_t": 600_000.0}, [])
+    >>> row["name"], row["observed"], row["model"], round(row["ratio"], 3), row["within"]
+    ('titr-tonnes', 586000.0, 600000.0, 1.024, True)
     """
     caps, flows, rows = list(capacities), list(link_flows), list(od)
     out = []
