@@ -374,8 +374,8 @@ def test_synthetic_log_recovers_planted_times(net: Network) -> None:
 
 def test_to_dict_is_json(result: ModelComparison) -> None:
     d = json.loads(json.dumps(result.to_dict(), allow_nan=False))
-    assert list(d) == ["source", "synthetic", "statistic", "min_observations", "ranking", "recalibration", "transfers", "legs",
-                       "trips", "unmatched"]
+    assert list(d) == ["source", "synthetic", "statistic", "min_observations", "ranking", "recalibration",
+                       "transfers", "legs", "trips", "unmatched"]
     assert d["statistic"] == "mean"
     assert d["synthetic"] is False
     assert d["ranking"][0]["id"] == "beyuk-kesik-border"
