@@ -67,6 +67,8 @@ class TransferCurve:
         Transfers whose curves share a non-empty group are one facility: their flows add up in one
         delay (e.g. a port's rail→ship and ship→rail transfers, both handled by one hub).
 
+    Notes
+    -----
     The transfer's own ``time_h`` must equal ``t0_h`` (its dwell at no load is part of the fixed
     cost); :func:`corridor.scenarios.hub_delay.simulated_hub` sets both.
 
