@@ -119,6 +119,19 @@ def _dijkstra_4ary(
     - Sifts move a "hole" instead of swapping, one write per level.
     - ``boundscheck=False`` (the default in numba, stated for the reader): :func:`dijkstra`
       checks ``indices`` and ``source`` before calling.
+
+    Examples
+    --------
+    The compiled kernel, :data:`dijkstra_kernel`, takes the arrays as they are (no checks: prefer
+    :func:`dijkstra`). Three nodes; arcs 0→1 (cost 1), 0→2 (cost 3) and 1→2 (cost 1); ``target=-1``
+    searches to all nodes, ``record_arc=False`` records predecessor nodes:
+
+    >>> indptr, indices, weights = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([1.0, 3.0, 1.0])
+    >>> dist, pred = dijkstra_kernel(indptr, indices, weights, 0, -1, False)
+    >>> dist.tolist(), pred.tolist()
+    ([0.0, 1.0, 2.0], [-1, 0, 1])
+    >>> dijkstra_kernel(indptr, indices, weights, 0, -1, True)[1].tolist()  # predecessor arcs
+    [-1, 0, 2]
     """
     n = indptr.shape[0] - 1
     dist = np.full(n, np.inf)
@@ -153,7 +166,8 @@ def _dijkstra_4ary(
 
 
 dijkstra_kernel: Any = jit(boundscheck=False, nogil=True)(_dijkstra_4ary) if HAVE_NUMBA else dijkstra_reference
-"""The compiled Dijkstra (the reference where numba does not import)."""
+"""The compiled Dijkstra (the reference where numba does not import); its docstring, with examples, is
+that of the function it compiles."""
 
 
 def _as_index(name: str, values: Any) -> np.ndarray:
