@@ -163,6 +163,32 @@ def kernel_notice(progress: Callable[[EquilibriumProgress], None] | None, start:
         The engine's progress callback (``None``: nothing is reported).
     start
         ``time.perf_counter()`` when the engine began.
+
+    Examples
+    --------
+    Kernels already compiled (or loaded from numba's cache) report nothing:
+
+    >>> import time
+    >>> import numpy as np
+    >>> from corridor._kernels.sssp import dijkstra_kernel
+    >>> graph = np.array([0, 1, 1]), np.array([1]), np.array([2.0])
+    >>> _ = dijkstra_kernel(*graph, 0, -1, False)  # compiled (or loaded) here, outside the block
+    >>> heard = []
+    >>> with kernel_notice(heard.append, time.perf_counter()):
+    ...     dijkstra_kernel(*graph, 0, -1, False)[0].tolist()
+    [0.0, 2.0]
+    >>> heard
+    []
+
+    A real compile raises numba's ``numba:compile`` event; raised here by hand, it shows what the
+    callback then receives (iteration 0, no gap yet):
+
+    >>> from numba.core import event
+    >>> with kernel_notice(heard.append, time.perf_counter()):
+    ...     with event.trigger_event("numba:compile"):
+    ...         pass
+    >>> [(p.iteration, p.gap, p.stage) for p in heard]
+    [(0, nan, 'compiling kernels (first run only)')]
     """
     if progress is None:
         return compile_notice(None)
