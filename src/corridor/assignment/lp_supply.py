@@ -201,6 +201,31 @@ def supply_updates(graph: ExpandedGraph, current: Mapping[CapKey, float]
 
     Yields the key, the new capacity (``inf``: no longer limited) and how to build the row if the
     model lacks it.
+
+    Examples
+    --------
+    Nothing differs from the capacities the graph itself gives:
+
+    >>> from corridor import data
+    >>> from corridor.assignment import FreightLP
+    >>> ds = data.load()
+    >>> graph = FreightLP.build(ds.network, ds.demand).graph
+    >>> current = {key: cap for key, _, _, cap in supply_specs(graph)}
+    >>> list(supply_updates(graph, current))
+    []
+
+    A model that holds another capacity for the Aktau port, and a row for a fleet the network no
+    longer has (which becomes unlimited):
+
+    >>> port = ("facility", "aktau-port", "", "", "t/yr")
+    >>> current[port] = 1.0
+    >>> current[("fleet", "gone", "a", "b", "TEU/yr")] = 5.0
+    >>> [(key, cap) for key, cap, _ in supply_updates(graph, current)]
+    [(('facility', 'aktau-port', '', '', 't/yr'), 11000000.0), (('fleet', 'gone', 'a', 'b', 'TEU/yr'), inf)]
+    >>> key, cap, build = next(supply_updates(graph, current))
+    >>> key, cols, coefs = build()  # the row: its columns (arcs) and tonnes counted per tonne of flow
+    >>> len(cols), coefs[:3].tolist()
+    (120, [1.0, 1.0, 1.0])
     """
     seen: set[CapKey] = set()
     for key, cols, coefs, cap in supply_specs(graph):
