@@ -515,6 +515,10 @@ def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mappi
     by_od
         One record per demand row of ``graph`` (in its order) with ``served_t``, as in
         :attr:`~corridor.assignment.lp_results.LPResult.by_od`.
+    routes
+        The routes of each block if the flow was assigned route by route (the stochastic
+        equilibrium): block index → ``(columns, tonnes)`` of each route; the flow is then not
+        decomposed again.
 
     Returns
     -------
@@ -522,10 +526,34 @@ def physical_measures(graph: ExpandedGraph, x: np.ndarray, by_od: Sequence[Mappi
         The scalars of :data:`SCALAR_MEASURES`; ``by_corridor``, ``by_border``, ``by_gauge_change``
         and ``caspian_by_port_pair`` as lists of records with ``tonnes``, ``teu`` and ``counts``;
         ``by_od``: the scalars per demand row; ``counts``: what each measure counts.
-    routes
-        The routes of each block if the flow was assigned route by route (the stochastic
-        equilibrium): block index → ``(columns, tonnes)`` of each route; the flow is then not
-        decomposed again.
+
+    Examples
+    --------
+    1.5 Mt/yr of coal from a Kazakh mine to a port in Russia, all of it put (by hand) on the
+    cheapest route, the direct line:
+
+    >>> import numpy as np
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.assignment.choice_sets import PathSpace
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node("mine", "Mine", "KZ", "junction", 60.0, 45.0), Node("port", "Port", "RU", "junction", 61.0, 45.0),
+    ...          Node("via", "Via", "KZ", "junction", 62.0, 45.0)]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0, capacity_mtpa=1.0),
+    ...          Link("mine-via", "mine", "via", "rail-1520", cost_usd_per_t=8.0),
+    ...          Link("via-port", "via", "port", "rail-1520", cost_usd_per_t=7.0)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> graph = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> [cols] = PathSpace.of(graph).shortest(np.asarray(graph.costs.coef, dtype=float))
+    >>> x = np.zeros(graph.n_cols)
+    >>> x[cols] = 1.5e6
+    >>> m = physical_measures(graph, x, [{"served_t": 1.5e6}])
+    >>> m["served_t"], m["russia_t"], m["titr_t"]  # the route touches Russia, does not cross the Caspian
+    (1500000.0, 1500000.0, 0.0)
+    >>> [(r["corridor"], r["tonnes"]) for r in m["by_corridor"] if r["tonnes"]]
+    [('northern', 1500000.0)]
+    >>> [(r["node"], r["country"], r["tonnes"]) for r in m["by_border"]]  # both ends of the crossing link
+    [('mine', 'KZ', 1500000.0), ('port', 'RU', 1500000.0)]
     """
     facts = _arc_facts(graph)
     net = graph.network
