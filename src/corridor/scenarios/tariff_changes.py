@@ -35,6 +35,28 @@ def tariff_adjustment(ctx: Any, ch: Change, narrow: Mapping[str, list[str]], lin
         Selected links priced by the table.
     amounts
         ``(factor, add_usd_per_t, add_usd_per_teu)``.
+
+    Examples
+    --------
+    A 20 % cut of the transit charges of the table on the Dostyk–Aktogay line (priced by the
+    table in the built-in data), in the context :func:`~corridor.scenarios.apply_changes` makes:
+
+    >>> from corridor import data
+    >>> from corridor.scenarios.changes import _Ctx
+    >>> from corridor.scenarios.spec import Change
+    >>> ds = data.load()
+    >>> ctx = _Ctx(ds.network, ds.demand, {})
+    >>> ch = Change("change_tariff", {"select": {"id": ["dostyk-aktogay"], "class": ["transit"]}, "factor": 0.8})
+    >>> adj = tariff_adjustment(ctx, ch, {"class": ["transit"]}, ["dostyk-aktogay"], (0.8, 0.0, 0.0))
+    >>> sorted(adj.links), sorted(adj.classes), adj.factor
+    (['dostyk-aktogay'], ['transit'], 0.8)
+
+    An unknown commodity is a problem for the context, and there is no adjustment:
+
+    >>> print(tariff_adjustment(ctx, ch, {"commodity": ["gold"]}, ["dostyk-aktogay"], (0.8, 0.0, 0.0)))
+    None
+    >>> ctx.problems[0].message
+    "unknown commodity 'gold'; known: coal, container, general, grain, metals, oil"
     """
     known = ctx.net.commodity_index
     commodities = [c for c in narrow.get("commodity", []) if c in known]
