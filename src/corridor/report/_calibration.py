@@ -83,6 +83,26 @@ def render_calibration(calibration: Json, *, title: str = "Calibration", created
         The record of :meth:`corridor.scenarios.calibrate.Calibration.to_dict`.
     title, created, fragment
         Page title, creation stamp, and whether to return a notebook fragment.
+
+    Examples
+    --------
+    A made-up record with one fitted target (met: within 20 %) and the profile of ``theta``:
+
+    >>> rec = {"dataset": "made-up", "year": 2021, "objective": 0.012, "start_objective": 0.5, "evaluations": 5,
+    ...        "targets": [{"name": "titr-tonnes", "measure": "titr_t", "observed": 4.5e6, "model": 4.6e6,
+    ...                     "ratio": 1.02, "unit": "t/yr", "fit": True, "within": True}],
+    ...        "parameters": [{"name": "theta", "value": 17.8, "se": 0.23}],
+    ...        "profile": {"theta": [{"value": 17.0, "objective": 0.1}, {"value": 17.8, "objective": 0.012},
+    ...                              {"value": 18.6, "objective": 0.09}]}}
+    >>> html = render_calibration(rec)
+    >>> html.startswith("<!DOCTYPE html>"), "1 of 1" in html, html.count("<svg")  # ratio chart, profile
+    (True, True, 2)
+
+    The notebook fragment keeps the cards and the targets table, without the charts:
+
+    >>> frag = render_calibration(rec, fragment=True)
+    >>> frag.startswith("<div"), "1 of 1" in frag, frag.count("<svg")
+    (True, True, 0)
     """
     targets = list(calibration.get("targets", []))
     params = list(calibration.get("parameters", []))
