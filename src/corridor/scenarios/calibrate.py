@@ -78,6 +78,20 @@ class Calibration:
         ``Σ r_i²`` at the optimum (and at the start in ``start_objective``).
     profile
         Per fitted parameter: ``[(value, objective), …]`` around the optimum.
+
+    Examples
+    --------
+    A quick fit of the logit scale alone on the built-in data (few equilibria, no profile):
+
+    >>> cal = calibrate(fit=["theta"], profile=False, max_evaluations=4)
+    >>> theta = next(p for p in cal.parameters if p.name == "theta")
+    >>> theta.status, round(theta.value, 1), round(theta.se, 2)
+    ('calibrated', 17.8, 0.23)
+    >>> round(cal.choice.theta, 1)  # the parameters as the choice model takes them
+    17.8
+    >>> d = cal.to_dict()  # the ``corridor calibrate --json`` record
+    >>> d["dataset"], d["year"], d["tolerance"], d["profile"]
+    ('eurasia', 2021, 0.2, {})
     """
 
     targets: tuple[dict[str, Any], ...]
@@ -218,6 +232,24 @@ def calibrate(dataset: str = "eurasia", year: int | None = 2021, *, fit: Sequenc
     ------
     InputError
         No fitted target, more parameters than fitted targets, or an unknown parameter.
+
+    Examples
+    --------
+    A quick fit of the logit scale alone (few equilibria, no profiles; the defaults fit more and
+    take longer):
+
+    >>> cal = calibrate(fit=["theta"], profile=False, max_evaluations=4)
+    >>> cal.converged, round(cal.choice.theta, 1)
+    (True, 17.8)
+    >>> round(cal.start_objective, 3), round(cal.objective, 3)  # Σ r² before and after
+    (1.734, 1.702)
+    >>> [(t["name"], t["within"]) for t in cal.targets if t["fit"]]  # the fitted targets, all within 20 %
+    [('titr-tonnes', True), ('titr-teu', True), ('cpc-kz-crude', True), ('other-crude', True)]
+    >>> try:
+    ...     calibrate(fit=["speed"])
+    ... except InputError as e:
+    ...     print(str(e).split(";")[0])  # the message goes on to list what can be fitted
+    calibrate: fit: cannot fit 'speed'
     """
     from scipy.optimize import least_squares
 
