@@ -276,7 +276,9 @@ def test_build_a_scenario_run_it_and_see_the_flow_map(dashboard: Any) -> None:
     wait_for(lambda: css(d, "#totals-table tbody tr") or d.find_element("id", "scenario-error").text,
              timeout=90, what="the comparison")
     assert not d.find_element("id", "scenario-error").text
-    assert "baseline-2021-built" in d.find_element("id", "scenario-results").text
+    # textContent, not .text: the visible text is empty until Chromium has laid the table out (seen under load)
+    results = d.find_element("id", "scenario-results")
+    wait_for(lambda: "baseline-2021-built" in results.get_attribute("textContent"), what="the scenario's name")
     assert "close_node khorgos" in d.find_element("id", "scenario-results").get_attribute("textContent")
     # the flow map: widths by the scenario's flow, colours by utilisation, closed elements marked
     wait_for(lambda: d.execute_script("return document.body.dataset.flowView") == "scenario", what="the flow map")
