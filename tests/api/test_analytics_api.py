@@ -289,3 +289,15 @@ def test_a_synthetic_log_gives_a_scenario_that_says_so(api: TestClient, biased_l
     assert d["synthetic"] is True
     assert "synthetic (generated, not observed)" in doc["sources"]["LOG"]
     assert "SYNTHETIC" in doc["description"]
+
+
+def test_the_query_choices_are_the_engines_own() -> None:
+    """The endpoint's typed choices (literals, for the OpenAPI spec) are those of compare and the planner."""
+    from typing import get_args
+
+    from corridor.analytics.compare import STATISTICS
+    from corridor.api.routes_analytics import By, Statistic
+    from corridor.routing import BY
+
+    assert get_args(get_args(Statistic)[0]) == tuple(STATISTICS)
+    assert set(get_args(get_args(By)[0])) == set(BY)
