@@ -92,7 +92,10 @@ def merge_osm(base: Dataset, imported: Dataset, *, within_km: float = 25.0) -> O
             why = "no base node has any of its names"
         unmatched.append({"osm": n.id, "name": n.name, "kind": n.kind, "lon": n.lon, "lat": n.lat, "reason": why,
                           **_nearest(bnet, n.lon, n.lat)})
-    return OsmMerge(_merged(base, imported, rename), matched, unmatched)
+    merged = _merged(base, imported, rename)
+    for u in unmatched:
+        u["id"] = rename[str(u["osm"])]
+    return OsmMerge(merged, matched, unmatched)
 
 
 def _nearest(net: Network, lon: float, lat: float) -> dict[str, object]:
