@@ -271,3 +271,24 @@ def test_simplify_keeps_length_and_connectivity(graph: tuple[list[tuple[int, int
         assert not (set(ch.vertices[1:-1]) & (keep | ends))
     before = {p & ends for p in _parts(edges)}
     assert before == _parts([(ch.a, ch.b) for ch in chains])
+
+
+@pytest.mark.parametrize("chunk", [50, 4_000_000])
+def test_point_in_polygon_matches_brute_force(chunk: int) -> None:
+    from corridor.io._osm_geo import _inside_ring, countries_at
+
+    rng = np.random.default_rng(1)
+    t = np.linspace(0, 2 * np.pi, 301)
+    r = 1 + 0.5 * np.sin(7 * t)
+    ring = np.column_stack([r * np.cos(t), r * np.sin(t)])
+    ring[-1] = ring[0]
+    x, y = rng.uniform(-2, 2, 2000), rng.uniform(-2, 2, 2000)
+    brute = np.zeros(len(x), dtype=bool)
+    for (ax, ay), (bx, by) in itertools.pairwise(ring):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            brute ^= ((ay > y) != (by > y)) & (x < ax + (y - ay) * (bx - ax) / (by - ay))
+    assert (_inside_ring(ring, x, y, chunk=chunk) == brute).all() and 0 < brute.sum() < len(x)
+    hole = ring * 0.3
+    codes = countries_at({"KZ": [(ring, [hole])]}, x, y, default="XX")
+    in_hole = _inside_ring(hole, x, y)
+    assert set(codes[brute & ~in_hole]) == {"KZ"} and set(codes[~brute | in_hole]) == {"XX"}

@@ -31,17 +31,35 @@ def polyline_km(points: Sequence[tuple[float, float]]) -> float:
     return float(haversine_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]).sum())
 
 
-def _inside_ring(ring: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Even-odd rule: which of the points (x, y) lie inside the closed ring (n x 2, lon/lat)."""
-    inside = np.zeros(x.shape, dtype=bool)
-    x0, y0 = ring[:-1, 0], ring[:-1, 1]
-    x1, y1 = ring[1:, 0], ring[1:, 1]
-    for ax, ay, bx, by in zip(x0, y0, x1, y1, strict=True):
-        crosses = (ay > y) != (by > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xs = ax + (y - ay) * (bx - ax) / (by - ay)
-        inside ^= crosses & (x < xs)
-    return inside
+def _inside_ring(ring: np.ndarray, x: np.ndarray, y: np.ndarray, chunk: int = 4_000_000) -> np.ndarray:
+    """Even-odd rule: which of the points (x, y) lie inside the closed ring (n x 2, lon/lat).
+
+    Only the pairs of an edge and a point within the edge's latitude band are computed (points
+    sorted by latitude, bands found by binary search), in chunks of at most ``chunk`` pairs, so a
+    boundary of 100,000 vertices costs time in proportion to the crossings, not to points x edges.
+    """
+    order = np.argsort(y, kind="stable")
+    ys = y[order]
+    ax, ay, bx, by = ring[:-1, 0], ring[:-1, 1], ring[1:, 0], ring[1:, 1]
+    start = np.searchsorted(ys, np.minimum(ay, by), side="left")
+    stop = np.searchsorted(ys, np.maximum(ay, by), side="left")
+    counts = stop - start
+    flips = np.zeros(len(x), dtype=np.int64)
+    edges = np.flatnonzero(counts)
+    bounds = np.searchsorted(np.cumsum(counts[edges]), np.arange(chunk, int(counts.sum()) + chunk, chunk))
+    first = 0
+    for last in np.unique(np.minimum(bounds + 1, len(edges))):
+        part = edges[first:last]
+        first = last
+        if not len(part):
+            continue
+        n = counts[part]
+        e = np.repeat(part, n)
+        offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        pts = order[np.repeat(start[part], n) + offset]
+        xs = ax[e] + (y[pts] - ay[e]) * (bx[e] - ax[e]) / (by[e] - ay[e])
+        flips += np.bincount(pts[x[pts] < xs], minlength=len(x))
+    return flips % 2 == 1
 
 
 def countries_at(boundaries: Mapping[str, Rings], lon: np.ndarray, lat: np.ndarray, default: str = "") -> np.ndarray:

@@ -34,6 +34,10 @@ TRACKS = DEAD | {"rail", "narrow_gauge", "light_rail", "subway", "tram", "monora
 PLACE_KINDS = {"station": "station", "yard": "yard"}
 """``railway=*`` values that make a candidate node (halts are passenger stops and are not kept)."""
 
+AREA_TAGS = (("boundary", "administrative"), ("railway", "station"), ("railway", "yard"), ("landuse", "port"),
+             ("industrial", "port"), ("harbour", "yes"))
+"""Tags of the relations that osmium assembles into areas (national boundaries, stations, yards, ports)."""
+
 FILE_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.xml", ".osm.bz2", ".osm.gz", ".osc")
 """File names osmium reads (the format is chosen from the suffix)."""
 
@@ -151,7 +155,7 @@ def scan(path: Path, *, keep_service: bool = False) -> Scan:
                      .with_locations()
                      .with_filter(osmium.filter.KeyFilter("railway", "landuse", "industrial", "harbour", "barrier",
                                                           "boundary"))
-                     .with_areas(osmium.filter.KeyFilter("boundary", "railway", "landuse", "industrial", "harbour")))
+                     .with_areas(osmium.filter.TagFilter(*AREA_TAGS)))
         for obj in processor:
             if isinstance(obj, osmium.osm.Changeset):
                 continue
@@ -206,6 +210,11 @@ def _area(out: Scan, obj: object, tags: dict[str, str]) -> None:
     import osmium
 
     assert isinstance(obj, osmium.osm.Area)
+    code = _country(tags)
+    boundary = tags.get("boundary") == "administrative" and tags.get("admin_level") == "2" and bool(code)
+    kind = "" if boundary else _place_kind(tags)
+    if not (boundary or kind):
+        return
     rings: list[tuple[np.ndarray, list[np.ndarray]]] = []
     for outer in obj.outer_rings():
         ring = np.array([(n.lon, n.lat) for n in outer], dtype=float)
@@ -213,17 +222,14 @@ def _area(out: Scan, obj: object, tags: dict[str, str]) -> None:
         rings.append((ring, inners))
     if not rings:
         return
-    code = _country(tags)
-    if tags.get("boundary") == "administrative" and tags.get("admin_level") == "2" and code:
+    if boundary:
         out.boundaries.setdefault(code, []).extend(rings)
         return
-    kind = _place_kind(tags)
-    if kind:
-        pts = np.concatenate([r for r, _ in rings])
-        lon, lat = float(pts[:, 0].mean()), float(pts[:, 1].mean())
-        from corridor.io._osm_geo import haversine_km
+    pts = np.concatenate([r for r, _ in rings])
+    lon, lat = float(pts[:, 0].mean()), float(pts[:, 1].mean())
+    from corridor.io._osm_geo import haversine_km
 
-        radius = float(np.max(haversine_km(lon, lat, pts[:, 0], pts[:, 1])))
-        name, others = _names(tags)
-        osm = f"{'w' if obj.from_way() else 'r'}{obj.orig_id()}"
-        out.places.append(Place(osm, kind, name, others, lon, lat, radius))
+    radius = float(np.max(haversine_km(lon, lat, pts[:, 0], pts[:, 1])))
+    name, others = _names(tags)
+    osm = f"{'w' if obj.from_way() else 'r'}{obj.orig_id()}"
+    out.places.append(Place(osm, kind, name, others, lon, lat, radius))

@@ -338,8 +338,9 @@ class _Records:
         self.nodes[nid] = node
         return nid
 
-    def links(self, chains: Sequence[Chain], lengths: np.ndarray) -> list[Link]:
+    def links(self, chains: Sequence[Chain], edge_km: np.ndarray) -> list[Link]:
         b, opts = self.b, self.b.opts
+        lengths: list[float] = edge_km.tolist()
         out: list[Link] = []
         for ch in chains:
             a, z = self.node(ch.a), self.node(ch.b)
@@ -352,10 +353,10 @@ class _Records:
                     code = b._country_at(*mid) if b.sc.boundaries else b.country[u]
                 else:
                     code = b.country[inner]
-                by_country[code] = by_country.get(code, 0.0) + float(lengths[e])
+                by_country[code] = by_country.get(code, 0.0) + lengths[e]
             country = max(by_country, key=lambda c: by_country[c])
-            note, link_type = _summarise_tags(ch, b, lengths.tolist())
-            km = round(float(sum(lengths[e] for e in ch.edges)), 3)
+            note, link_type = _summarise_tags(ch, b, lengths)
+            km = round(sum(lengths[e] for e in ch.edges), 3)
             modes = b.edge_modes[ch.edges[0]]
             for mode in modes:
                 lid = self._unique(f"{a}-{z}" + (f"-{mode[5:]}" if len(modes) > 1 else ""))
