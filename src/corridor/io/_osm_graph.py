@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 __all__: list[str] = []
 
 
@@ -27,14 +29,20 @@ class Chain:
 
 def kept_vertices(edges: Sequence[tuple[int, int]], classes: Sequence[Hashable], keep: Iterable[int]) -> set[int]:
     """The vertices a chain must stop at (see the module docstring)."""
-    degree: dict[int, int] = {}
-    cls: dict[int, set[Hashable]] = {}
-    for (u, v), c in zip(edges, classes, strict=True):
-        for x in (u, v):
-            degree[x] = degree.get(x, 0) + 1
-            cls.setdefault(x, set()).add(c)
-    out = {x for x in keep if x in degree}
-    out |= {x for x, d in degree.items() if d != 2 or len(cls[x]) > 1}
+    if not edges:
+        return set()
+    ends = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    verts, inverse = np.unique(ends.ravel(), return_inverse=True)
+    codes: dict[Hashable, int] = {}
+    cls = np.repeat(np.array([codes.setdefault(c, len(codes)) for c in classes], dtype=np.int64), 2)
+    degree = np.bincount(inverse, minlength=len(verts))
+    low = np.full(len(verts), len(codes), dtype=np.int64)
+    high = np.full(len(verts), -1, dtype=np.int64)
+    np.minimum.at(low, inverse, cls)
+    np.maximum.at(high, inverse, cls)
+    present = set(verts.tolist())
+    out = {x for x in keep if x in present}
+    out.update(verts[(degree != 2) | (low != high)].tolist())
     return out
 
 

@@ -250,22 +250,23 @@ class _Builder:
 
 def _summarise_tags(chain: Chain, b: _Builder, lengths: Sequence[float]) -> tuple[str, str]:
     """The link's note (tags by length, the ways) and link_type (usage of most of its length)."""
-    by: dict[str, dict[str, float]] = {"electrified": {}, "voltage": {}, "tracks": {}, "usage": {}}
-    ways: list[int] = []
+    per_way: dict[int, float] = {}
     for e in chain.edges:
-        tags = b.sc.ways[b.edge_way[e]].tags
-        wid = b.sc.ways[b.edge_way[e]].id
-        if wid not in ways:
-            ways.append(wid)
+        w = b.edge_way[e]
+        per_way[w] = per_way.get(w, 0.0) + lengths[e]
+    by: dict[str, dict[str, float]] = {"electrified": {}, "voltage": {}, "tracks": {}, "usage": {}}
+    for w, km in per_way.items():
+        tags = b.sc.ways[w].tags
         for key, counter in by.items():
             value = tags.get(key, "untagged")
-            counter[value] = counter.get(value, 0.0) + lengths[e]
+            counter[value] = counter.get(value, 0.0) + km
     parts = []
     for key in ("electrified", "voltage", "tracks"):
         values = [f"{key}={v} {km:.1f} km" for v, km in sorted(by[key].items(), key=lambda kv: -kv[1])
                   if v != "untagged"]
         if values:
             parts.append(", ".join(values))
+    ways = [b.sc.ways[w].id for w in per_way]
     shown = ",".join(str(w) for w in ways[:8]) + (f" and {len(ways) - 8} more" if len(ways) > 8 else "")
     parts.append(f"OSM ways {shown}")
     usage = max(by["usage"], key=lambda v: by["usage"][v])
