@@ -292,3 +292,23 @@ def test_point_in_polygon_matches_brute_force(chunk: int) -> None:
     codes = countries_at({"KZ": [(ring, [hole])]}, x, y, default="XX")
     in_hole = _inside_ring(hole, x, y)
     assert set(codes[brute & ~in_hole]) == {"KZ"} and set(codes[~brute | in_hole]) == {"XX"}
+
+
+def test_xml_extract_reads_the_same(tmp_path: Path, both: OsmImport) -> None:
+    xml = import_osm(scene(tmp_path / "scene.osm")).dataset.network
+    net = both.dataset.network
+    assert [(lk.id, lk.distance_km) for lk in xml.links] == [(lk.id, lk.distance_km) for lk in net.links]
+
+
+def test_station_and_port_areas(tmp_path: Path) -> None:
+    nodes = {1: (70.0, 45.0, {}), 2: (70.5, 45.0, {}), 3: (71.0, 45.0, {}),
+             **{10 + k: (70.0 + dx, 45.0 + dy, {}) for k, (dx, dy) in enumerate(
+                 [(-0.01, -0.01), (0.01, -0.01), (0.01, 0.01), (-0.01, 0.01)])},
+             **{20 + k: (71.0 + dx, 45.0 + dy, {}) for k, (dx, dy) in enumerate(
+                 [(0.005, -0.02), (0.03, -0.02), (0.03, 0.02), (0.005, 0.02)])}}
+    ways = {5: ([1, 2, 3], {"railway": "rail"}), 6: ([10, 11, 12, 13, 10], {"railway": "station", "name": "Area St"}),
+            7: ([20, 21, 22, 23, 20], {})}
+    relations = {9: ([("w", 7, "outer")], {"type": "multipolygon", "harbour": "yes", "name": "Relation Port"})}
+    net = import_osm(write_pbf(tmp_path / "areas.osm.pbf", nodes, ways, relations), KZ).dataset.network
+    assert {n.name: n.kind for n in net.nodes} == {"Area St": "rail-terminal", "Relation Port": "seaport"}
+    assert net.node("Area St").note.startswith("OSM w6") and net.node("Relation Port").note.startswith("OSM r9")
