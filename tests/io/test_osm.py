@@ -312,3 +312,16 @@ def test_station_and_port_areas(tmp_path: Path) -> None:
     net = import_osm(write_pbf(tmp_path / "areas.osm.pbf", nodes, ways, relations), KZ).dataset.network
     assert {n.name: n.kind for n in net.nodes} == {"Area St": "rail-terminal", "Relation Port": "seaport"}
     assert net.node("Area St").note.startswith("OSM w6") and net.node("Relation Port").note.startswith("OSM r9")
+
+
+def test_two_terminals_matched_to_one_base_node(tmp_path: Path) -> None:
+    nodes = {1: (70.0, 45.0, {"railway": "station", "name": "Alpha"}), 2: (70.1, 45.0, {}),
+             3: (70.2, 45.0, {"railway": "yard", "name": "Alpha"}), 4: (71.0, 45.0, {})}
+    ways = {10: ([1, 2, 3], {"railway": "rail"}), 11: ([3, 4], {"railway": "rail"})}
+    imported = import_osm(write_pbf(tmp_path / "twice.osm.pbf", nodes, ways), KZ).dataset
+    base = Network("base", nodes=(Node("alpha", "Alpha", "KZ", "city", 70.1, 45.0),))
+    merged = merge_osm(Dataset(base), imported)
+    assert [m["base"] for m in merged.matched] == ["alpha", "alpha"]
+    net = merged.dataset.network
+    assert all(lk.a != lk.b for lk in net.links) and len(net.links) == 1
+    assert validate_network(net, strict=False, require_sources=False) == []

@@ -232,7 +232,8 @@ class _Builder:
         """Places by the vertex they join; places too far from every track."""
         from scipy.spatial import cKDTree
 
-        ids = np.array(sorted({x for e in self.edges for x in e}), dtype=np.int64)
+        # border points are where a line meets a boundary, never a station's vertex
+        ids = np.array(sorted({x for e in self.edges for x in e} - set(self.border)), dtype=np.int64)
         xy = np.array([self.coords[int(i)] for i in ids], dtype=float).reshape(-1, 2)
         tree = cKDTree(geo.unit_vectors(xy[:, 0], xy[:, 1]))
         at: dict[int, list[Place]] = {}

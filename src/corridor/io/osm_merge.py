@@ -5,7 +5,8 @@ of the base dataset when one of its names (its ``name``, ``name:en``, ``name:ru`
 aliases) equals one of the base node's id, name or aliases after case, accents and punctuation
 are dropped (:func:`corridor.model.lookup.normalise_name`) **and** the two lie within
 ``within_km`` of each other; the nearest such node wins. A matched node takes the base node's id,
-position and transfers (imported transfers of a kind the base node already has are dropped).
+position and transfers (imported transfers of a kind the base node already has are dropped); a
+link between two terminals matched to the same base node is dropped.
 Terminals without a match are reported with the reason and the nearest base node; they enter the
 merged network under their own id (prefixed ``osm-`` if the base uses it already).
 """
@@ -120,7 +121,9 @@ def _merged(base: Dataset, imported: Dataset, rename: dict[str, str]) -> Dataset
         if n.id not in rename:
             rename[n.id] = fresh(n.id)
     nodes = [dataclasses.replace(n, id=rename[n.id]) for n in onet.nodes if rename[n.id] not in bnet.node_index]
-    links = [dataclasses.replace(lk, id=fresh(lk.id), a=rename[lk.a], b=rename[lk.b]) for lk in onet.links]
+    # two imported terminals matched to one base node: the link between them would be a loop
+    links = [dataclasses.replace(lk, id=fresh(lk.id), a=rename[lk.a], b=rename[lk.b]) for lk in onet.links
+             if rename[lk.a] != rename[lk.b]]
     base_kinds = {(t.node, t.kind) for t in bnet.transfers}
     transfers = [dataclasses.replace(t, id=fresh(t.id), node=rename[t.node]) for t in onet.transfers
                  if (rename[t.node], t.kind) not in base_kinds]
