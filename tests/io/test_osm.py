@@ -325,3 +325,20 @@ def test_two_terminals_matched_to_one_base_node(tmp_path: Path) -> None:
     net = merged.dataset.network
     assert all(lk.a != lk.b for lk in net.links) and len(net.links) == 1
     assert validate_network(net, strict=False, require_sources=False) == []
+
+
+def test_only_own_boundary_in_extract(tmp_path: Path) -> None:
+    """A Geofabrik country extract: the KZ boundary only; the line leaves it into no country."""
+    from tests.io.osm_pbf import country_relations
+
+    nodes = {1: (78.0, 45.0, {"railway": "station", "name": "Beta"}), 2: (79.5, 45.0, {}), 3: (80.5, 45.0, {}),
+             4: (82.0, 45.0, {"railway": "station", "name": "Gamma"})}
+    ways = {10: ([1, 2, 3, 4], {"railway": "rail"})}
+    relations = country_relations(nodes, ways)
+    del relations[3002]
+    path = write_pbf(tmp_path / "kz-only.osm.pbf", nodes, ways, relations)
+    kz = import_osm(path, KZ).dataset.network
+    assert [n.id for n in kz.nodes] == ["border-kz-w10", "beta"] and kz.node("border-kz-w10").lon == pytest.approx(80)
+    assert kz.node("border-kz-w10").name == "KZ-outside border (OSM way 10)"
+    everything = import_osm(path).dataset.network
+    assert everything.node("gamma").country == "" and validate_network(everything, strict=False) == []

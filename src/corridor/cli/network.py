@@ -173,7 +173,8 @@ def import_osm(
     file: Path = typer.Argument(..., help="OpenStreetMap extract (.osm.pbf or .osm), e.g. kazakhstan-latest.osm.pbf "
                                 "from download.geofabrik.de."),
     country: str = typer.Option("", "--country", help="ISO code(s) to keep, comma-separated (KZ or KZ,CN); the "
-                                "first also labels track outside every boundary of the extract. Empty keeps all."),
+                                "first is the country of every node when the extract holds no national "
+                                "boundary. Empty keeps all."),
     out: Path | None = typer.Option(None, "--out", help="Output folder of CSV tables (default: <file name>-network).",
                                     show_default=False),
     merge: str | None = typer.Option(None, "--merge", help="Merge into this dataset: 'eurasia' or a network folder "

@@ -33,7 +33,10 @@ The extract is read with pyosmium (:mod:`osmium`); no PBF is parsed by hand. The
 - **gauge breaks**: at a node where two modes meet and one of them ends, ``gauge-change`` transfers
   are added both ways.
 - **countries**: ``countries`` (``["KZ"]``) keeps only the links lying in those countries (border
-  nodes stay, cut at the border); it also labels vertices outside every boundary. Empty keeps all.
+  nodes stay, cut at the border); empty keeps all. Track outside every boundary of the extract (a
+  Geofabrik country extract holds its own boundary, not its neighbours') has no country and
+  crosses into it at a border node; with no boundary at all in the extract, every vertex gets the
+  first of ``countries``.
   The largest connected part is kept; smaller parts are reported.
 
 Figures carry sources: coordinates and lengths ``OSM`` (``measured``); border points computed on
@@ -91,7 +94,7 @@ class OsmOptions:
     Parameters
     ----------
     countries
-        ISO codes to keep (empty: all); the first labels vertices outside every boundary.
+        ISO codes to keep (empty: all); the first labels every vertex of an extract without boundaries.
     default_gauge
         Gauge of ways without a ``gauge`` tag (``"1520"`` or ``"1435"``).
     snap_km
@@ -201,12 +204,11 @@ class _Builder:
             self.country = dict.fromkeys(ids, default)
             return
         xy = np.array([self.coords[i] for i in ids], dtype=float).reshape(-1, 2)
-        codes = geo.countries_at(self.sc.boundaries, xy[:, 0], xy[:, 1], default)
+        codes = geo.countries_at(self.sc.boundaries, xy[:, 0], xy[:, 1])  # outside every boundary: ""
         self.country = dict(zip(ids, (str(c) for c in codes), strict=True))
 
     def _country_at(self, lon: float, lat: float) -> str:
-        default = self.opts.countries[0] if self.opts.countries else ""
-        return str(geo.countries_at(self.sc.boundaries, np.array([lon]), np.array([lat]), default)[0])
+        return str(geo.countries_at(self.sc.boundaries, np.array([lon]), np.array([lat]))[0])
 
     def split_at_borders(self) -> None:
         """Insert a border vertex on every edge whose ends lie in different countries."""
