@@ -172,8 +172,8 @@ def _modes(tags: dict[str, str], default: str) -> tuple[str, ...] | str:
 class _Builder:
     """Turns a :class:`Scan` into network records."""
 
-    def __init__(self, sc: Scan, opts: OsmOptions, source: str) -> None:
-        self.sc, self.opts, self.src = sc, opts, source
+    def __init__(self, sc: Scan, opts: OsmOptions) -> None:
+        self.sc, self.opts = sc, opts
         self.coords = dict(sc.coords)
         self.country: dict[int, str] = {}
         self.border: dict[int, tuple[str, str, int]] = {}
@@ -462,7 +462,7 @@ def import_osm(path: str | Path, options: OsmOptions | None = None, *, name: str
         why = "; ".join(f"{k}: {v}" for k, v in skipped.items()) or "none tagged"
         raise InputError(Problem(str(path), "railway", f"no railway=rail way to import (skipped ways: {why})"))
     say("building the track graph")
-    b = _Builder(sc, opts, "OSM")
+    b = _Builder(sc, opts)
     b.edges_from_ways()
     if not b.edges:
         raise InputError(Problem(str(path), "gauge", "no railway=rail way has a gauge corridor models (1520, 1524, "
