@@ -49,7 +49,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -72,13 +72,37 @@ if TYPE_CHECKING:
     from corridor.assignment.lp_results import LPResult
     from corridor.model import Demand, DemandRow, Link, Network, Transfer
 
-__all__ = ["DEFAULT_UNSERVED_PENALTY", "FreightLP", "solve_lp"]
+__all__ = ["AUTO_PATH_COLUMNS", "DEFAULT_UNSERVED_PENALTY", "FORMULATIONS", "SOLVERS", "FreightLP", "solve_lp"]
+
+FORMULATIONS = ("arcs", "paths", "auto")
+"""``formulation`` of :meth:`FreightLP.build`: ``"arcs"`` a column per (block, arc), the reference;
+``"paths"`` column generation over routes (:mod:`corridor.assignment.lp_paths`); ``"auto"`` paths
+when the arc formulation would have more than :data:`AUTO_PATH_COLUMNS` columns."""
+
+AUTO_PATH_COLUMNS: int = 1_000_000
+"""Estimated arc-formulation columns (blocks × arcs) above which ``formulation="auto"`` takes paths.
+Measured (benchmarks/bench_lp_scale.py): the arc form wins on the built-in network (5,116
+columns), the path form from the tiled networks of about 500,000 columns on."""
+
+SOLVERS = ("simplex", "ipm")
+"""HiGHS algorithm of the arc formulation: ``"simplex"`` (dual simplex, no presolve: the default,
+fastest on uncongested problems and the one warm re-solves need) or ``"ipm"`` (interior point with
+presolve and crossover: faster on large congested problems)."""
 
 DEFAULT_UNSERVED_PENALTY: float = 10_000.0
 """USD per unserved tonne. Far above any route's cost in the built-in data (a few hundred USD per
 tonne even with a value of time), so that the LP serves whatever the capacities allow, yet finite
 so that it never turns infeasible. Lower it to let expensive demand go unserved on purpose."""
 
+
+
+def _chosen(formulation: str, network: Network, rows: Iterable[DemandRow]) -> str:
+    """``formulation``, with ``"auto"`` decided by the estimated size of the arc formulation."""
+    if formulation != "auto":
+        return formulation
+    blocks = len({(r.commodity, r.origin) for r in rows})
+    arcs = sum(1 if lk.oneway else 2 for lk in network.links)
+    return "paths" if blocks * arcs > AUTO_PATH_COLUMNS else "arcs"
 
 
 def _check(network: Network, rows: Iterable[DemandRow]) -> list[DemandRow]:
@@ -112,7 +136,7 @@ def _check(network: Network, rows: Iterable[DemandRow]) -> list[DemandRow]:
     return out
 
 
-def _highs_model(graph: ExpandedGraph) -> Any:
+def _highs_model(graph: ExpandedGraph, solver: str = "simplex") -> Any:
     """A HiGHS model of ``graph``'s LP (not solved), quiet and on one thread."""
     from highspy import _core
 
@@ -131,6 +155,9 @@ def _highs_model(graph: ExpandedGraph) -> Any:
     h.setOptionValue("presolve", "off")
     # the simplex is serial; one thread per model keeps parallel sweeps from oversubscribing the cores
     h.setOptionValue("threads", 1)
+    if solver == "ipm":
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("presolve", "on")
     status = h.passModel(n_col, graph.n_rows, len(order), int(_core.MatrixFormat.kColwise),
                          int(_core.ObjSense.kMinimize), 0.0, graph.costs.coef.astype(np.float64),
                          np.zeros(n_col), np.full(n_col, np.inf), graph.row_lower.astype(np.float64),
@@ -202,9 +229,13 @@ class FreightLP:
     (500000.0, 20000000.0)
     """
 
-    def __init__(self, graph: ExpandedGraph, *, progress: Callable[[str, float], None] | None = None) -> None:
+    formulation: ClassVar[str] = "arcs"
+    """The formulation of the class's models: ``"arcs"`` (:class:`~corridor.assignment.lp_paths.PathLP`: paths)."""
+
+    def __init__(self, graph: ExpandedGraph, *, progress: Callable[[str, float], None] | None = None,
+                 solver: str = "simplex") -> None:
         self._graph = graph
-        self._highs = _highs_model(graph)
+        self._highs = _highs_model(graph, solver)
         self._state = LPState(costs=graph.costs, capacities={row.key: row for row in graph.capacity_rows},
                               demand_scale=1.0, n_rows=graph.n_rows)
         self._solves = 0
@@ -227,6 +258,8 @@ class FreightLP:
         country_risk: Mapping[str, float] | None = None,
         no_transit: Iterable[str] = (),
         progress: Callable[[str, float], None] | None = None,
+        formulation: str = "arcs",
+        solver: str = "simplex",
     ) -> FreightLP:
         """Build the model (not yet solved).
 
@@ -256,13 +289,20 @@ class FreightLP:
             (bilateral trade goes on).
         progress
             Called with ``(stage, fraction done)``.
+        formulation
+            One of :data:`FORMULATIONS`: ``"paths"`` returns a
+            :class:`~corridor.assignment.lp_paths.PathLP` (same results, column generation).
+            Called on a subclass, the subclass's formulation.
+        solver
+            One of :data:`SOLVERS` (the arc formulation; the path formulation's master always
+            uses the simplex, whose basis each round starts from).
 
         Raises
         ------
         InputError
             A demand row names an unknown node or commodity, has negative or non-finite tonnes,
             or starts where it ends; or an option is negative, not finite or beyond its limit in
-            :data:`corridor.model.costs.PRICE_LIMITS`.
+            :data:`corridor.model.costs.PRICE_LIMITS`; or ``formulation`` or ``solver`` is unknown.
         """
 
         def report(stage: str, fraction: float) -> None:
@@ -282,10 +322,20 @@ class FreightLP:
         rows = _check(network, rows)
         prices = {"value_of_time": float(value_of_time), "carbon_price": float(carbon_price),
                   "risk_price": float(risk_price), "unserved_penalty_usd_per_t": float(unserved_penalty_usd_per_t)}
+        for name, value, known in (("formulation", formulation, FORMULATIONS), ("solver", solver, SOLVERS)):
+            if value not in known:
+                raise InputError(Problem("options", name, f"must be one of {', '.join(known)}, got {value!r}"))
+        if cls.formulation == "paths" or _chosen(formulation, network, rows) == "paths":
+            from corridor.assignment.lp_paths import PathLP
+
+            path_model = PathLP(network, rows, prices, country_risk=country_risk, no_transit=frozenset(no_transit),
+                                progress=progress)
+            report("build", 1.0)
+            return path_model
         graph = build_expanded_graph(network, rows, prices, country_risk=country_risk,
                                      no_transit=frozenset(no_transit), progress=partial(report, "build"))
         report("build", 0.7)
-        model = cls(graph, progress=progress)
+        model = cls(graph, progress=progress, solver=solver)
         report("build", 1.0)
         return model
 
@@ -526,6 +576,9 @@ class FreightLP:
 def solve_lp(network: Network, demand: Demand | Iterable[DemandRow], **kw: Any) -> LPResult:
     """Build and solve in one call; keyword arguments go to :meth:`FreightLP.build`.
 
+    ``formulation`` defaults to ``"auto"`` here: the arc formulation for small problems, column
+    generation over routes where blocks × arcs is large (the results agree; see :data:`FORMULATIONS`).
+
     Examples
     --------
     A 1.5 Mt/yr coal flow with a direct line of 1 Mt/yr and a dearer detour:
@@ -549,4 +602,4 @@ def solve_lp(network: Network, demand: Demand | Iterable[DemandRow], **kw: Any) 
 
     The full direct line is worth 5 USD per tonne of extra capacity: the detour costs 15 instead of 10.
     """
-    return FreightLP.build(network, demand, **kw).solve()
+    return FreightLP.build(network, demand, **{"formulation": "auto", **kw}).solve()
