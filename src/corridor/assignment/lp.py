@@ -568,7 +568,7 @@ class FreightLP:
         info = h.getInfo()
         res = self.collect(LPSolution(x, duals, status, float(info.objective_function_value),
                                       {"solve_seconds": seconds, "iterations": int(info.simplex_iteration_count),
-                                       "warm_start": warm}))
+                                       "warm_start": warm, "formulation": "arcs"}))
         self._report("solve", 1.0)
         return res
 
