@@ -216,6 +216,11 @@ class PathLP(FreightLP):
                   0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
         self._state = LPState(costs=self._template_g.costs, capacities=caps, demand_scale=1.0, n_rows=row)
         self._pool = _Pool()
+        self._ks_of_block: dict[int, list[int]] = {}
+        for k, b in enumerate(self._demand.block.tolist()):
+            self._ks_of_block.setdefault(b, []).append(k)
+        self._cheapest = np.full(n_k, -np.inf)  # a lower bound on each demand row's route; stale: -inf
+        self._stale = True
         self._unreachable = np.zeros(n_k, dtype=bool)
         self._rounds = 0
         self._last: tuple[ExpandedGraph, LPState, LPSolution] | None = None
@@ -361,6 +366,7 @@ class PathLP(FreightLP):
         arcs = np.concatenate([g.link_template_arcs(li, r) for r in (False, True)])
         self._arc_factor[arcs] = factor
         self._reprice_routes()
+        self._stale = True
 
     def _reprice_routes(self) -> None:
         """New costs of every route in the master (after a change of link cost factors or prices)."""
@@ -390,6 +396,7 @@ class PathLP(FreightLP):
         self._graph = self._template_g
         self._check_costs()
         self._reprice_routes()
+        self._stale = True
         for lo, ln in zip(old.links, network.links, strict=True):
             if _record_capacities(lo) != _record_capacities(ln):
                 self.set_link_capacity(ln.id, *_record_capacities(ln))
@@ -403,33 +410,37 @@ class PathLP(FreightLP):
 
     # --- column generation ---------------------------------------------------------------------
     def _price(self, sigma: np.ndarray, pi: np.ndarray) -> tuple[list[int], list[np.ndarray]]:
-        """Routes with a negative reduced cost (demand row, template arcs); marks the rows with no route."""
+        """Routes with a negative reduced cost: (demand row, template arcs) of each.
+
+        A demand row whose dual is no more than its cheapest route at the prices alone
+        (:attr:`_cheapest`, a lower bound on its route at any duals) cannot price out and is skipped;
+        a block left with one destination stops its search there.
+        """
         keys, f = self._unit_factors()
         kpos = {k: j for j, k in enumerate(keys)}
         pi = np.minimum(pi, 0.0)  # a positive dual of a <= row is noise
         per_unit = [self._cap_matrix.T @ np.where(self._cap_unit == u, pi, 0.0) for u in range(len(UNITS))]
         d = self._demand
-        ks_of_block: dict[int, list[int]] = {}
-        for k, b in enumerate(d.block.tolist()):
-            ks_of_block.setdefault(b, []).append(k)
+        tol = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(sigma), sigma, 0.0)))
+        open_k = sigma - self._cheapest > tol
         found_k: list[int] = []
         found: list[np.ndarray] = []
         weights: dict[str, np.ndarray] = {}
         for pg, blocks in self._groups:
             for b in blocks:
+                ks = [k for k in self._ks_of_block[b] if open_k[k]]
+                if not ks:
+                    continue
                 blk = self._blocks[b]
                 key = blk.price_key
                 if key not in weights:
                     j = kpos[key]
                     w = self._arc_costs(key) - sum(f[u, j] * per_unit[u] for u in range(len(UNITS)))
                     weights[key] = np.maximum(w, 0.0)
-                dist, pred = pg.tree(weights[key], blk.origin)
-                for k in ks_of_block[b]:
+                dist, pred = pg.tree(weights[key], blk.origin, int(d.dest[ks[0]]) if len(ks) == 1 else -1)
+                for k in ks:
                     dk = float(dist[pg.sink(int(d.dest[k]))])
-                    if not math.isfinite(dk):
-                        self._unreachable[k] = True
-                        continue
-                    if dk - sigma[k] >= -1e-9 * max(1.0, abs(sigma[k])):
+                    if not dk - sigma[k] < -tol[k]:  # (an unreachable row has dk = inf)
                         continue
                     arcs = pg.path(pred, blk.origin, int(d.dest[k]))
                     sig = (k, arcs.tobytes())
@@ -439,6 +450,31 @@ class PathLP(FreightLP):
                     found_k.append(k)
                     found.append(arcs)
         return found_k, found
+
+    def _cheapest_routes(self) -> None:
+        """The cheapest route of every demand row at the prices alone (no capacity binding) into the master.
+
+        Their costs bound every route's reduced cost from below (the duals of capacity rows only
+        add to the arcs' weights); rows with none have no route at all.
+        """
+        n_k = len(self._demand.block)
+        self._cheapest = np.full(n_k, -np.inf)
+        ks, routes = [], []
+        for pg, blocks in self._groups:
+            for b in blocks:
+                blk = self._blocks[b]
+                dist, pred = pg.tree(self._arc_costs(blk.price_key), blk.origin)
+                for k in self._ks_of_block[b]:
+                    dest = int(self._demand.dest[k])
+                    self._cheapest[k] = float(dist[pg.sink(dest)])
+                    if math.isfinite(self._cheapest[k]):
+                        arcs = pg.path(pred, blk.origin, dest)
+                        if (k, arcs.tobytes()) not in self._pool.seen:
+                            self._pool.seen.add((k, arcs.tobytes()))
+                            ks.append(k)
+                            routes.append(arcs)
+        self._unreachable = ~np.isfinite(self._cheapest)
+        self._add_routes(ks, routes)
 
     def _add_routes(self, ks: list[int], routes: list[np.ndarray]) -> None:
         """Add route columns to the master."""
@@ -476,16 +512,15 @@ class PathLP(FreightLP):
         n_k = len(self._demand.block)
         iterations = 0
         rounds = 0
-        self._unreachable[:] = False
-        if not self._pool.arcs:  # the cheapest routes, before any capacity binds
-            self._add_routes(*self._price(np.full(n_k, np.inf), np.zeros(len(self._cap_arcs))))
+        if self._stale:  # first solve, or costs changed since the last
+            self._cheapest_routes()
+            self._stale = False
         while True:
             h.run()
             rounds += 1
             iterations += int(h.getInfo().simplex_iteration_count)
             sol = h.getSolution()
             duals = np.asarray(sol.row_dual, dtype=float)
-            self._unreachable[:] = False
             ks, routes = self._price(duals[:n_k], duals[n_k:])
             if not routes or rounds >= MAX_ROUNDS:
                 break

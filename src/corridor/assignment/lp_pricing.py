@@ -80,13 +80,15 @@ class PricingGraph:
         """The sink vertex of ``node``."""
         return self.n_template_vertices + self.n_nodes + node
 
-    def tree(self, weights: np.ndarray, origin: int) -> tuple[np.ndarray, np.ndarray]:
+    def tree(self, weights: np.ndarray, origin: int, dest: int = -1) -> tuple[np.ndarray, np.ndarray]:
         """Shortest distances and predecessor CSR positions from ``origin``'s source.
 
-        ``weights`` holds a non-negative cost per *template* arc.
+        ``weights`` holds a non-negative cost per *template* arc. With ``dest >= 0`` the search
+        stops once that node's sink is settled: only its distance and tree route are then final.
         """
         w = np.ascontiguousarray(weights[self.arcs], dtype=np.float64)
-        dist, pred = dijkstra_kernel(self.indptr, self.heads, w, self.source(origin), -1, True)
+        target = self.sink(dest) if dest >= 0 else -1
+        dist, pred = dijkstra_kernel(self.indptr, self.heads, w, self.source(origin), target, True)
         return dist, pred
 
     def path(self, pred: np.ndarray, origin: int, dest: int) -> np.ndarray:
