@@ -66,7 +66,7 @@ def one(case: str, formulation: str) -> dict[str, Any]:
     t1 = time.perf_counter()
     res = model.solve()
     t2 = time.perf_counter()
-    info = model._highs.getInfo()  # noqa: SLF001 - the interior point's iterations are not in the result
+    info = model._highs.getInfo()
     its = res.meta["iterations"] or int(info.ipm_iteration_count)
     cols = model.graph.n_cols if form == "arcs" else res.meta["n_routes"] + len(ds.demand.rows)
     return {"case": case, "formulation": formulation, "nodes": len(ds.network.nodes), "rows": len(ds.demand.rows),

@@ -534,6 +534,12 @@ class FreightLP:
         self._state = dataclasses.replace(self._state, costs=graph.costs)
         if len(changed):
             self._highs.changeColsCost(len(changed), changed.astype(np.int32), coef[changed])
+        self._update_capacities(old, graph)
+        return True
+
+    def _update_capacities(self, old: Network, graph: ExpandedGraph) -> None:
+        """Capacities of the rows whose records changed from ``old`` to ``graph.network`` (rows added or lifted)."""
+        network = graph.network
         for lo, ln in zip(old.links, network.links, strict=True):
             if _record_capacities(lo) != _record_capacities(ln):
                 self.set_link_capacity(ln.id, *_record_capacities(ln))
@@ -543,7 +549,6 @@ class FreightLP:
         current = {key: row.current for key, row in self._state.capacities.items()}
         for key, cap, spec in supply_updates(graph, current):  # facilities and fleets
             self._set_row(key, cap, spec)
-        return True
 
     def _link_index(self, link_id: str) -> int:
         try:

@@ -634,8 +634,11 @@ def on_some_route(template: TemplateArcs, mask: np.ndarray, n_nodes: int) -> np.
 
 
 class _RouteFilter:
-    """The arcs of a mask as a graph (sources and sinks per node, as in :mod:`~corridor.assignment.lp_pricing`),
-    to find the arcs on some route of one block by two searches."""
+    """The arcs of a mask as a graph, to find those on some route of one block by two searches.
+
+    Vertices as in :mod:`~corridor.assignment.lp_pricing`: a source and a sink per node after the
+    template's vertices.
+    """
 
     def __init__(self, template: TemplateArcs, mask: np.ndarray, n_nodes: int) -> None:
         from scipy import sparse

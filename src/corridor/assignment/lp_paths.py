@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
-from corridor.assignment.lp import FreightLP, _record_capacities, _same_structure
+from corridor.assignment.lp import FreightLP, _same_structure
 from corridor.assignment.lp_collect import LPSolution, collect_result
 from corridor.assignment.lp_graph import build_template, price_keys, price_template
 from corridor.assignment.lp_matrix import (
@@ -62,7 +62,6 @@ from corridor.assignment.lp_matrix import (
     column_costs,
 )
 from corridor.assignment.lp_pricing import PricingGraph, pricing_graph
-from corridor.assignment.lp_supply import supply_updates
 from corridor.exceptions import InputError, Problem
 
 if TYPE_CHECKING:
@@ -397,15 +396,7 @@ class PathLP(FreightLP):
         self._check_costs()
         self._reprice_routes()
         self._stale = True
-        for lo, ln in zip(old.links, network.links, strict=True):
-            if _record_capacities(lo) != _record_capacities(ln):
-                self.set_link_capacity(ln.id, *_record_capacities(ln))
-        for to, tn in zip(old.transfers, network.transfers, strict=True):
-            if _record_capacities(to) != _record_capacities(tn):
-                self.set_transfer_capacity(tn.id, *_record_capacities(tn))
-        current = {key: row.current for key, row in self._state.capacities.items()}
-        for key, cap, spec in supply_updates(self._template_g, current):
-            self._set_row(key, cap, spec)
+        self._update_capacities(old, self._template_g)
         return True
 
     # --- column generation ---------------------------------------------------------------------

@@ -108,7 +108,13 @@ def pricing_graph(template: TemplateArcs, mask: np.ndarray, n_nodes: int) -> Pri
 
     Examples
     --------
-    See :class:`PricingGraph`.
+    >>> from corridor import data
+    >>> from corridor.assignment import FreightLP
+    >>> ds = data.load()
+    >>> g = FreightLP.build(ds.network, ds.demand).graph
+    >>> pg = pricing_graph(g.template, g.pricing["container"].admissible, g.compiled.n_nodes)
+    >>> len(pg.arcs) == int(g.pricing["container"].admissible.sum())  # one CSR position per arc it may use
+    True
     """
     n_vert = template.n_vertices
     sel = np.flatnonzero(mask)
