@@ -376,13 +376,18 @@ class FreightLP:
         if row is None:
             if math.isinf(cap):
                 return
-            _, cols, coefs = spec()
-            self._highs.addRow(-np.inf, cap, len(cols), cols.astype(np.int32), coefs.astype(np.float64))
-            row = CapacityRow(*key, n_rows, math.inf, cap, cols, coefs)
+            row = self._add_row(key, cap, spec, n_rows)
             n_rows += 1
         row = dataclasses.replace(row, current=cap)
         self._state = dataclasses.replace(state, capacities={**state.capacities, key: row}, n_rows=n_rows)
         self._highs.changeRowBounds(row.row, -np.inf, cap if math.isfinite(cap) else np.inf)
+
+    def _add_row(self, key: CapKey, cap: float, spec: Callable[[], tuple[CapKey, np.ndarray, np.ndarray]],
+                 row: int) -> CapacityRow:
+        """Add a capacity row the model did not have, as row number ``row``."""
+        _, cols, coefs = spec()
+        self._highs.addRow(-np.inf, cap, len(cols), cols.astype(np.int32), coefs.astype(np.float64))
+        return CapacityRow(*key, row, math.inf, cap, cols, coefs)
 
     def set_link_capacity(self, link_id: str, mtpa: float | None = None, teu: float | None = None,
                           wagons: float | None = None) -> None:

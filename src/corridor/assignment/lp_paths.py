@@ -309,28 +309,18 @@ class PathLP(FreightLP):
         return len(self._pool.arcs)
 
     # --- changes in place -------------------------------------------------------------------------
-    def _set_row(self, key: CapKey, cap: float, spec: Callable[[], tuple[CapKey, np.ndarray, np.ndarray]]) -> None:
-        if cap < 0 or math.isnan(cap):
-            raise InputError(Problem(f"{key[0]} {key[1]}", "capacity", f"must be >= 0, got {cap!r}"))
-        state = self._state
-        row = state.capacities.get(key)
-        n_rows = state.n_rows
-        if row is None:
-            if math.isinf(cap):
-                return
-            _, arcs, _ = spec()
-            arcs = np.unique(arcs)
-            unit = UNITS.index(key[4])
-            self._cap_arcs.append(arcs)
-            self._cap_unit = np.append(self._cap_unit, unit)
-            self._cap_matrix = self._arc_matrix(self._cap_arcs)
-            cols, coefs = self._row_of_routes(arcs, unit)
-            self._highs.addRow(-np.inf, cap, len(cols), cols.astype(np.int32), coefs)
-            row = CapacityRow(*key, n_rows, math.inf, cap, arcs, np.ones(len(arcs)))
-            n_rows += 1
-        row = dataclasses.replace(row, current=cap)
-        self._state = dataclasses.replace(state, capacities={**state.capacities, key: row}, n_rows=n_rows)
-        self._highs.changeRowBounds(row.row, -np.inf, cap if math.isfinite(cap) else np.inf)
+    def _add_row(self, key: CapKey, cap: float, spec: Callable[[], tuple[CapKey, np.ndarray, np.ndarray]],
+                 row: int) -> CapacityRow:
+        """Add a capacity row over the template arcs of ``spec()``, loaded by every route through them."""
+        _, arcs, _ = spec()
+        arcs = np.unique(arcs)
+        unit = UNITS.index(key[4])
+        self._cap_arcs.append(arcs)
+        self._cap_unit = np.append(self._cap_unit, unit)
+        self._cap_matrix = self._arc_matrix(self._cap_arcs)
+        cols, coefs = self._row_of_routes(arcs, unit)
+        self._highs.addRow(-np.inf, cap, len(cols), cols.astype(np.int32), coefs)
+        return CapacityRow(*key, row, math.inf, cap, arcs, np.ones(len(arcs)))
 
     def _row_of_routes(self, arcs: np.ndarray, unit: int) -> tuple[np.ndarray, np.ndarray]:
         """Master columns and coefficients of a new capacity row over template ``arcs`` in unit ``unit``."""
