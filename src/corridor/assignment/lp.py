@@ -79,21 +79,24 @@ FORMULATIONS = ("arcs", "paths", "auto")
 ``"paths"`` column generation over routes (:mod:`corridor.assignment.lp_paths`); ``"auto"`` paths
 when the arc formulation would have more than :data:`AUTO_PATH_COLUMNS` columns."""
 
-AUTO_PATH_COLUMNS: int = 1_000_000
-"""Estimated arc-formulation columns (blocks × arcs) above which ``formulation="auto"`` takes paths.
-Measured (benchmarks/bench_lp_scale.py): the arc form wins on the built-in network (5,116
-columns), the path form from the tiled networks of about 500,000 columns on."""
+AUTO_PATH_COLUMNS: int = 200_000
+"""Estimated arc-formulation columns (blocks × link arcs) above which ``formulation="auto"`` takes paths.
+Measured (benchmarks/bench_lp_scale.py, benchmarks/RESULTS.md): on the built-in network (about
+6,000 columns) the arc form takes a third of the path form's time (which loads its compiled
+shortest-path kernel on first use); from ten tiles of it (630,000 columns) on, the path form is
+faster, by 2× with demand inside the tiles to 100× and more with demand across them."""
 
 SOLVERS = ("simplex", "ipm")
 """HiGHS algorithm of the arc formulation: ``"simplex"`` (dual simplex, no presolve: the default,
-fastest on uncongested problems and the one warm re-solves need) or ``"ipm"`` (interior point with
-presolve and crossover: faster on large congested problems)."""
+and the one warm re-solves start from a basis with) or ``"ipm"`` (interior point with presolve and
+crossover). Measured on one thread (benchmarks/RESULTS.md): the interior point was 27× slower on
+ten tiles of the built-in network with demand inside the tiles (see RESULTS.md for demand across
+them); the path formulation beats both, so the default stays the simplex."""
 
 DEFAULT_UNSERVED_PENALTY: float = 10_000.0
 """USD per unserved tonne. Far above any route's cost in the built-in data (a few hundred USD per
 tonne even with a value of time), so that the LP serves whatever the capacities allow, yet finite
 so that it never turns infeasible. Lower it to let expensive demand go unserved on purpose."""
-
 
 
 def _chosen(formulation: str, network: Network, rows: Iterable[DemandRow]) -> str:
