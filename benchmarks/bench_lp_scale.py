@@ -78,6 +78,13 @@ def one(case: str, formulation: str) -> dict[str, Any]:
             "maxrss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}
 
 
+def same_bottlenecks(a: list[list[Any]], b: list[list[Any]], rel: float = 1e-6) -> bool:
+    """Whether two bottleneck lists name the same rows with the same values (ties may come in any order)."""
+    va = {tuple(x[:4]): x[4] for x in a}
+    vb = {tuple(x[:4]): x[4] for x in b}
+    return va.keys() == vb.keys() and all(abs(va[k] - vb[k]) <= rel * max(1.0, abs(va[k])) for k in va)
+
+
 def run(case: str, formulation: str) -> dict[str, Any]:
     out = subprocess.run([sys.executable, __file__, "--one", case, formulation], capture_output=True, text=True,
                          check=False)
@@ -121,8 +128,7 @@ def main() -> None:
                 diff = f"{abs(r['objective'] - ref['objective']) / abs(ref['objective']):.1e}"
                 if f == "paths":
                     ratio = f"{(ref['build_cpu_s'] + ref['solve_cpu_s']) / total:.1f}"
-                    same = r["bottlenecks"] == ref["bottlenecks"]
-                    diff += "" if same else " (bottleneck list differs)"
+                    diff += "" if same_bottlenecks(r["bottlenecks"], ref["bottlenecks"]) else " (bottlenecks differ)"
             rounds = f" ({r['rounds']})" if r["rounds"] else ""
             cells = [f"{CASES[case]}, {r['nodes']:,} nodes", f"{r['rows']:,}", f, f"{r['columns']:,}",
                      f"{r['build_cpu_s']:.2f}", f"{r['solve_cpu_s']:.2f}", f"{total:.2f}",

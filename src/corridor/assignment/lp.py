@@ -35,6 +35,12 @@ matrix, a frozen :class:`~corridor.assignment.lp_matrix.ExpandedGraph`; :class:`
 the HiGHS model and what has changed since the build (:class:`~corridor.assignment.lp_matrix.LPState`);
 :func:`~corridor.assignment.lp_collect.collect_result` turns a solution into an :class:`LPResult`.
 
+The size of that LP is blocks × arcs. ``formulation="paths"`` solves the same LP by column
+generation over routes instead (:class:`~corridor.assignment.lp_paths.PathLP`: a column per route
+in use, found by shortest paths priced with the capacity duals), whose size grows with the routes
+used; the results agree (objective, flows where the optimum is unique, duals where they are
+unique). :func:`solve_lp` chooses by size (``"auto"``, :data:`AUTO_PATH_COLUMNS`).
+
 >>> from corridor import data
 >>> ds = data.load("eurasia")
 >>> res = solve_lp(ds.network, ds.demand)
