@@ -95,9 +95,12 @@ faster, by 2× with demand inside the tiles to 100× and more with demand across
 SOLVERS = ("simplex", "ipm")
 """HiGHS algorithm of the arc formulation: ``"simplex"`` (dual simplex, no presolve: the default,
 and the one warm re-solves start from a basis with) or ``"ipm"`` (interior point with presolve and
-crossover). Measured on one thread (benchmarks/RESULTS.md): the interior point was 27× slower on
-ten tiles of the built-in network with demand inside the tiles (see RESULTS.md for demand across
-them); the path formulation beats both, so the default stays the simplex."""
+crossover). Measured on one thread (benchmarks/RESULTS.md, issue 16): on ten tiles of the built-in
+network the interior point took 2.5× less CPU time than the simplex with demand across the tiles
+(congested: 77 s against 195 s) and about 25× more with demand inside them (uncongested: 218 s
+against 13 s, wall clock on a shared machine). So: the simplex for few binding capacities and for
+warm re-solves, the interior point for a single cold solve of a large congested arc LP — and the
+path formulation, 85× faster than either there, for anything large."""
 
 DEFAULT_UNSERVED_PENALTY: float = 10_000.0
 """USD per unserved tonne. Far above any route's cost in the built-in data (a few hundred USD per
