@@ -88,17 +88,17 @@ when the arc formulation would have more than :data:`AUTO_PATH_COLUMNS` columns.
 AUTO_PATH_COLUMNS: int = 200_000
 """Estimated arc-formulation columns (blocks × link arcs) above which ``formulation="auto"`` takes paths.
 Measured (benchmarks/bench_lp_scale.py, benchmarks/RESULTS.md): on the built-in network (about
-6,000 columns) the arc form takes a third of the path form's time (which loads its compiled
-shortest-path kernel on first use); from ten tiles of it (630,000 columns) on, the path form is
-faster, by 2× with demand inside the tiles to 100× and more with demand across them."""
+6,000 columns) the arc form takes half the path form's CPU time (which loads its compiled
+shortest-path kernel on first use); on ten tiles of it (630,000 columns) the path form takes 6×
+less with demand inside the tiles and 200× less with demand across them."""
 
 SOLVERS = ("simplex", "ipm")
 """HiGHS algorithm of the arc formulation: ``"simplex"`` (dual simplex, no presolve: the default,
 and the one warm re-solves start from a basis with) or ``"ipm"`` (interior point with presolve and
 crossover). Measured on one thread (benchmarks/RESULTS.md, issue 16): on ten tiles of the built-in
 network the interior point took 2.5× less CPU time than the simplex with demand across the tiles
-(congested: 77 s against 195 s) and about 25× more with demand inside them (uncongested: 218 s
-against 13 s, wall clock on a shared machine). So: the simplex for few binding capacities and for
+(congested: 77 s against 195 s) and 18× more wall-clock time with demand inside them
+(uncongested: 223 s against 12.5 s on a shared machine). So: the simplex for few binding capacities and for
 warm re-solves, the interior point for a single cold solve of a large congested arc LP — and the
 path formulation, 85× faster than either there, for anything large."""
 
