@@ -205,3 +205,15 @@ def test_interior_point_gives_the_same_optimum() -> None:
     ref.set_demand_scale(2.0)
     assert model.solve().objective == pytest.approx(ref.solve().objective, rel=REL)
     assert math.isfinite(model.solve().objective)  # a warm re-solve after the interior point
+
+
+def test_equilibria_refuse_a_path_model() -> None:
+    from corridor.assignment.freight_eq import freight_equilibrium
+    from corridor.assignment.sue import stochastic_equilibrium
+
+    ds = _builtin()
+    model = FreightLP.build(ds.network, ds.demand, formulation="paths")
+    for engine in (freight_equilibrium, stochastic_equilibrium):
+        with pytest.raises(InputError) as err:
+            engine(ds.network, ds.demand, lp=model)
+        assert err.value.problems[0].field == "formulation"

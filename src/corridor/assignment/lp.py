@@ -367,6 +367,12 @@ class FreightLP:
         """Column costs, capacity rows and demand scale now: the build plus every change since."""
         return self._state
 
+    def require_arcs(self, engine: str) -> None:
+        """Raise :class:`InputError` unless the model has the arc formulation, whose graph ``engine`` works on."""
+        if self.formulation != "arcs":
+            raise InputError(Problem("lp", "formulation", f"{engine} needs the arc formulation's graph: "
+                                     "build the LP with formulation='arcs'"))
+
     def collect(self, solution: LPSolution) -> LPResult:
         """The result tables of a flow on this model (:func:`~corridor.assignment.lp_collect.collect_result`).
 
