@@ -15,13 +15,16 @@ near an arc. This module solves the same LP by its *path* form (Dantzig–Wolfe)
   negative (checked at the build): Dijkstra is exact. A route whose cost is below its demand row's
   dual is added;
 - the master is solved again from its basis until no route prices out. Then the master's optimum
-  is that of the arc LP (each arc flow of a block decomposes into routes and cycles, and cycles
-  cost nothing less than zero), and the master's duals are optimal duals of it: the capacity duals
+  is that of the arc LP (each arc flow of a block decomposes into routes and cycles, and no cycle
+  costs less than nothing), and the master's duals are optimal duals of it: the capacity duals
   and the bottleneck ranking are those of the arc LP wherever its duals are unique.
 
 The results are collected by :func:`~corridor.assignment.lp_collect.collect_result` on a graph of
-the (block, arc) pairs the routes use (:meth:`PathLP.graph`), so :class:`~corridor.assignment.lp_results.LPResult`
-has the same tables; the physical measures follow the routes themselves.
+the (block, arc) pairs the routes use (:attr:`PathLP.graph`), so
+:class:`~corridor.assignment.lp_results.LPResult` has the same tables; the physical measures follow
+the routes themselves (where routes share arcs, the arc formulation's decomposition of the same flow
+may split them differently). The equilibria (:mod:`~corridor.assignment.freight_eq`,
+:mod:`~corridor.assignment.sue`) work on the arc formulation's graph and refuse a path model.
 
 Warm re-solves (capacities, demand scales, link cost factors, new figures of the network) change
 the master in place and keep its routes, as :class:`~corridor.assignment.lp.FreightLP` does.
@@ -562,8 +565,7 @@ class PathLP(FreightLP):
         xx = np.concatenate(xs) if xs else np.zeros(0)
         graph = self._restricted_graph(ca, cb, slack_cols)
         state = self._restricted_state(graph)
-        cap_duals = np.zeros(len(self._cap_arcs))
-        cap_duals[:] = duals[n_k:n_k + len(self._cap_arcs)]
+        cap_duals = duals[n_k:n_k + len(self._cap_arcs)].copy()
         unreachable = frozenset(i for k in np.flatnonzero(self._unreachable).tolist() for i in d.members[k])
         solution = LPSolution(xx, cap_duals, status, objective, meta, routes=routes, unreachable=unreachable)
         self._last = (graph, state, solution)
