@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corridor import data
+from corridor.assignment import lp as lp_module
 from corridor.assignment.lp import FreightLP, solve_lp
 from corridor.exceptions import InputError
 from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
@@ -19,6 +20,14 @@ from corridor.model.fleet import line_departures
 
 RAIL = "rail-1520"
 COAL = Commodity("coal", "Coal", "t", modes=frozenset({RAIL}))
+
+
+@pytest.fixture(autouse=True, scope="module", params=["arcs", "paths"])
+def formulation(request: pytest.FixtureRequest) -> object:
+    """Every test of this module runs with each formulation of the LP (issue 16): FreightLP.build takes it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lp_module, "_chosen", lambda *_: request.param)
+        yield request.param
 
 
 def _nodes(n: int) -> tuple[Node, ...]:
@@ -135,6 +144,11 @@ def _two_commodity(road_teu: float | None = None) -> tuple[Network, Demand]:
     rows = (DemandRow("coal", "n0", "n1", "coal", 2021, 0.8e6),
             DemandRow("box", "n0", "n1", "container", 2021, 0.5e6, 25_000.0))
     return net, Demand(rows)
+
+
+def test_each_formulation_is_used(formulation: str) -> None:
+    net, demand = _two_commodity()
+    assert solve_lp(net, demand).meta["formulation"] == formulation
 
 
 # (2) hand-made two-commodity case with a shared bottleneck

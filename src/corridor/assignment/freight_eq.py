@@ -341,6 +341,7 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
     if lp is None:
         lp = FreightLP.build(network, demand, value_of_time=opts.value_of_time, carbon_price=opts.carbon_price,
                              risk_price=opts.risk_price, unserved_penalty_usd_per_t=opts.unserved_penalty_usd_per_t)
+    lp.require_arcs("the freight equilibrium")
     caps = _Capacities(lp, opts.delays, lp.options["value_of_time"])
     graph = _Stacked(lp.graph, lp.state.demand_scale)
     fixed = lp.state.costs.coef.copy()

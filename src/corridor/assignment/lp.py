@@ -35,6 +35,12 @@ matrix, a frozen :class:`~corridor.assignment.lp_matrix.ExpandedGraph`; :class:`
 the HiGHS model and what has changed since the build (:class:`~corridor.assignment.lp_matrix.LPState`);
 :func:`~corridor.assignment.lp_collect.collect_result` turns a solution into an :class:`LPResult`.
 
+The size of that LP is blocks × arcs. ``formulation="paths"`` solves the same LP by column
+generation over routes instead (:class:`~corridor.assignment.lp_paths.PathLP`: a column per route
+in use, found by shortest paths priced with the capacity duals), whose size grows with the routes
+used; the results agree (objective, flows where the optimum is unique, duals where they are
+unique). :func:`solve_lp` chooses by size (``"auto"``, :data:`AUTO_PATH_COLUMNS`).
+
 >>> from corridor import data
 >>> ds = data.load("eurasia")
 >>> res = solve_lp(ds.network, ds.demand)
@@ -49,7 +55,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -72,13 +78,43 @@ if TYPE_CHECKING:
     from corridor.assignment.lp_results import LPResult
     from corridor.model import Demand, DemandRow, Link, Network, Transfer
 
-__all__ = ["DEFAULT_UNSERVED_PENALTY", "FreightLP", "solve_lp"]
+__all__ = ["AUTO_PATH_COLUMNS", "DEFAULT_UNSERVED_PENALTY", "FORMULATIONS", "SOLVERS", "FreightLP", "solve_lp"]
+
+FORMULATIONS = ("arcs", "paths", "auto")
+"""``formulation`` of :meth:`FreightLP.build`: ``"arcs"`` a column per (block, arc), the reference;
+``"paths"`` column generation over routes (:mod:`corridor.assignment.lp_paths`); ``"auto"`` paths
+when the arc formulation would have more than :data:`AUTO_PATH_COLUMNS` columns."""
+
+AUTO_PATH_COLUMNS: int = 200_000
+"""Estimated arc-formulation columns (blocks × link arcs) above which ``formulation="auto"`` takes paths.
+Measured (benchmarks/bench_lp_scale.py, benchmarks/RESULTS.md): on the built-in network (about
+6,000 columns) the arc form takes half the path form's CPU time (which loads its compiled
+shortest-path kernel on first use); on ten tiles of it (630,000 columns) the path form takes 6×
+less with demand inside the tiles and 200× less with demand across them."""
+
+SOLVERS = ("simplex", "ipm")
+"""HiGHS algorithm of the arc formulation: ``"simplex"`` (dual simplex, no presolve: the default,
+and the one warm re-solves start from a basis with) or ``"ipm"`` (interior point with presolve and
+crossover). Measured on one thread (benchmarks/RESULTS.md, issue 16): on ten tiles of the built-in
+network the interior point took 2.5× less CPU time than the simplex with demand across the tiles
+(congested: 77 s against 195 s) and 18× more wall-clock time with demand inside them
+(uncongested: 223 s against 12.5 s on a shared machine). So: the simplex for few binding capacities and for
+warm re-solves, the interior point for a single cold solve of a large congested arc LP — and the
+path formulation, 85× faster than either there, for anything large."""
 
 DEFAULT_UNSERVED_PENALTY: float = 10_000.0
 """USD per unserved tonne. Far above any route's cost in the built-in data (a few hundred USD per
 tonne even with a value of time), so that the LP serves whatever the capacities allow, yet finite
 so that it never turns infeasible. Lower it to let expensive demand go unserved on purpose."""
 
+
+def _chosen(formulation: str, network: Network, rows: Iterable[DemandRow]) -> str:
+    """``formulation``, with ``"auto"`` decided by the estimated size of the arc formulation."""
+    if formulation != "auto":
+        return formulation
+    blocks = len({(r.commodity, r.origin) for r in rows})
+    arcs = sum(1 if lk.oneway else 2 for lk in network.links)
+    return "paths" if blocks * arcs > AUTO_PATH_COLUMNS else "arcs"
 
 
 def _check(network: Network, rows: Iterable[DemandRow]) -> list[DemandRow]:
@@ -112,7 +148,7 @@ def _check(network: Network, rows: Iterable[DemandRow]) -> list[DemandRow]:
     return out
 
 
-def _highs_model(graph: ExpandedGraph) -> Any:
+def _highs_model(graph: ExpandedGraph, solver: str = "simplex") -> Any:
     """A HiGHS model of ``graph``'s LP (not solved), quiet and on one thread."""
     from highspy import _core
 
@@ -131,6 +167,9 @@ def _highs_model(graph: ExpandedGraph) -> Any:
     h.setOptionValue("presolve", "off")
     # the simplex is serial; one thread per model keeps parallel sweeps from oversubscribing the cores
     h.setOptionValue("threads", 1)
+    if solver == "ipm":
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("presolve", "on")
     status = h.passModel(n_col, graph.n_rows, len(order), int(_core.MatrixFormat.kColwise),
                          int(_core.ObjSense.kMinimize), 0.0, graph.costs.coef.astype(np.float64),
                          np.zeros(n_col), np.full(n_col, np.inf), graph.row_lower.astype(np.float64),
@@ -202,9 +241,13 @@ class FreightLP:
     (500000.0, 20000000.0)
     """
 
-    def __init__(self, graph: ExpandedGraph, *, progress: Callable[[str, float], None] | None = None) -> None:
+    formulation: ClassVar[str] = "arcs"
+    """The formulation of the class's models: ``"arcs"`` (:class:`~corridor.assignment.lp_paths.PathLP`: paths)."""
+
+    def __init__(self, graph: ExpandedGraph, *, progress: Callable[[str, float], None] | None = None,
+                 solver: str = "simplex") -> None:
         self._graph = graph
-        self._highs = _highs_model(graph)
+        self._highs = _highs_model(graph, solver)
         self._state = LPState(costs=graph.costs, capacities={row.key: row for row in graph.capacity_rows},
                               demand_scale=1.0, n_rows=graph.n_rows)
         self._solves = 0
@@ -227,6 +270,8 @@ class FreightLP:
         country_risk: Mapping[str, float] | None = None,
         no_transit: Iterable[str] = (),
         progress: Callable[[str, float], None] | None = None,
+        formulation: str = "arcs",
+        solver: str = "simplex",
     ) -> FreightLP:
         """Build the model (not yet solved).
 
@@ -256,13 +301,20 @@ class FreightLP:
             (bilateral trade goes on).
         progress
             Called with ``(stage, fraction done)``.
+        formulation
+            One of :data:`FORMULATIONS`: ``"paths"`` returns a
+            :class:`~corridor.assignment.lp_paths.PathLP` (same results, column generation).
+            Called on a subclass, the subclass's formulation.
+        solver
+            One of :data:`SOLVERS` (the arc formulation; the path formulation's master always
+            uses the simplex, whose basis each round starts from).
 
         Raises
         ------
         InputError
             A demand row names an unknown node or commodity, has negative or non-finite tonnes,
             or starts where it ends; or an option is negative, not finite or beyond its limit in
-            :data:`corridor.model.costs.PRICE_LIMITS`.
+            :data:`corridor.model.costs.PRICE_LIMITS`; or ``formulation`` or ``solver`` is unknown.
         """
 
         def report(stage: str, fraction: float) -> None:
@@ -282,10 +334,20 @@ class FreightLP:
         rows = _check(network, rows)
         prices = {"value_of_time": float(value_of_time), "carbon_price": float(carbon_price),
                   "risk_price": float(risk_price), "unserved_penalty_usd_per_t": float(unserved_penalty_usd_per_t)}
+        for name, value, known in (("formulation", formulation, FORMULATIONS), ("solver", solver, SOLVERS)):
+            if value not in known:
+                raise InputError(Problem("options", name, f"must be one of {', '.join(known)}, got {value!r}"))
+        if cls.formulation == "paths" or _chosen(formulation, network, rows) == "paths":
+            from corridor.assignment.lp_paths import PathLP
+
+            path_model = PathLP(network, rows, prices, country_risk=country_risk, no_transit=frozenset(no_transit),
+                                progress=progress)
+            report("build", 1.0)
+            return path_model
         graph = build_expanded_graph(network, rows, prices, country_risk=country_risk,
                                      no_transit=frozenset(no_transit), progress=partial(report, "build"))
         report("build", 0.7)
-        model = cls(graph, progress=progress)
+        model = cls(graph, progress=progress, solver=solver)
         report("build", 1.0)
         return model
 
@@ -304,6 +366,12 @@ class FreightLP:
     def state(self) -> LPState:
         """Column costs, capacity rows and demand scale now: the build plus every change since."""
         return self._state
+
+    def require_arcs(self, engine: str) -> None:
+        """Raise :class:`InputError` unless the model has the arc formulation, whose graph ``engine`` works on."""
+        if self.formulation != "arcs":
+            raise InputError(Problem("lp", "formulation", f"{engine} needs the arc formulation's graph: "
+                                     "build the LP with formulation='arcs'"))
 
     def collect(self, solution: LPSolution) -> LPResult:
         """The result tables of a flow on this model (:func:`~corridor.assignment.lp_collect.collect_result`).
@@ -326,13 +394,18 @@ class FreightLP:
         if row is None:
             if math.isinf(cap):
                 return
-            _, cols, coefs = spec()
-            self._highs.addRow(-np.inf, cap, len(cols), cols.astype(np.int32), coefs.astype(np.float64))
-            row = CapacityRow(*key, n_rows, math.inf, cap, cols, coefs)
+            row = self._add_row(key, cap, spec, n_rows)
             n_rows += 1
         row = dataclasses.replace(row, current=cap)
         self._state = dataclasses.replace(state, capacities={**state.capacities, key: row}, n_rows=n_rows)
         self._highs.changeRowBounds(row.row, -np.inf, cap if math.isfinite(cap) else np.inf)
+
+    def _add_row(self, key: CapKey, cap: float, spec: Callable[[], tuple[CapKey, np.ndarray, np.ndarray]],
+                 row: int) -> CapacityRow:
+        """Add a capacity row the model did not have, as row number ``row``."""
+        _, cols, coefs = spec()
+        self._highs.addRow(-np.inf, cap, len(cols), cols.astype(np.int32), coefs.astype(np.float64))
+        return CapacityRow(*key, row, math.inf, cap, cols, coefs)
 
     def set_link_capacity(self, link_id: str, mtpa: float | None = None, teu: float | None = None,
                           wagons: float | None = None) -> None:
@@ -484,6 +557,12 @@ class FreightLP:
         self._state = dataclasses.replace(self._state, costs=graph.costs)
         if len(changed):
             self._highs.changeColsCost(len(changed), changed.astype(np.int32), coef[changed])
+        self._update_capacities(old, graph)
+        return True
+
+    def _update_capacities(self, old: Network, graph: ExpandedGraph) -> None:
+        """Capacities of the rows whose records changed from ``old`` to ``graph.network`` (rows added or lifted)."""
+        network = graph.network
         for lo, ln in zip(old.links, network.links, strict=True):
             if _record_capacities(lo) != _record_capacities(ln):
                 self.set_link_capacity(ln.id, *_record_capacities(ln))
@@ -493,7 +572,6 @@ class FreightLP:
         current = {key: row.current for key, row in self._state.capacities.items()}
         for key, cap, spec in supply_updates(graph, current):  # facilities and fleets
             self._set_row(key, cap, spec)
-        return True
 
     def _link_index(self, link_id: str) -> int:
         try:
@@ -518,13 +596,16 @@ class FreightLP:
         info = h.getInfo()
         res = self.collect(LPSolution(x, duals, status, float(info.objective_function_value),
                                       {"solve_seconds": seconds, "iterations": int(info.simplex_iteration_count),
-                                       "warm_start": warm}))
+                                       "warm_start": warm, "formulation": "arcs"}))
         self._report("solve", 1.0)
         return res
 
 
 def solve_lp(network: Network, demand: Demand | Iterable[DemandRow], **kw: Any) -> LPResult:
     """Build and solve in one call; keyword arguments go to :meth:`FreightLP.build`.
+
+    ``formulation`` defaults to ``"auto"`` here: the arc formulation for small problems, column
+    generation over routes where blocks × arcs is large (the results agree; see :data:`FORMULATIONS`).
 
     Examples
     --------
@@ -549,4 +630,4 @@ def solve_lp(network: Network, demand: Demand | Iterable[DemandRow], **kw: Any) 
 
     The full direct line is worth 5 USD per tonne of extra capacity: the detour costs 15 instead of 10.
     """
-    return FreightLP.build(network, demand, **kw).solve()
+    return FreightLP.build(network, demand, **{"formulation": "auto", **kw}).solve()

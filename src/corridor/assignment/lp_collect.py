@@ -73,6 +73,7 @@ class LPSolution:
     objective: float
     meta: Mapping[str, Any]
     routes: Mapping[int, Sequence[tuple[np.ndarray, float]]] | None = None
+    unreachable: frozenset[int] | None = None
 
 
 def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -> LPResult:
@@ -116,7 +117,7 @@ def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -
     x, costs, scale = solution.x, state.costs, state.demand_scale
     slack = x[graph.slack_cols]
     flow_cols = graph.col_arc >= 0
-    by_od, by_com, by_group = _demand_tables(graph, slack, state)
+    by_od, by_com, by_group = _demand_tables(graph, slack, state, solution.unreachable)
     demand_t = float(sum(o["demand_t"] for o in by_od))
     unserved_t = float(sum(o["unserved_t"] for o in by_od))
     link_flows, by_corridor, tonne_km, co2e_kg = _link_tables(graph, costs, x)
@@ -137,13 +138,14 @@ def collect_result(graph: ExpandedGraph, state: LPState, solution: LPSolution) -
         capacities=tuple(capacities), bottlenecks=tuple(bottlenecks), meta=meta)
 
 
-def _demand_tables(graph: ExpandedGraph, slack: np.ndarray, state: LPState) -> tuple[
+def _demand_tables(graph: ExpandedGraph, slack: np.ndarray, state: LPState,
+                   known: frozenset[int] | None = None) -> tuple[
         list[dict[str, Any]], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     """Served and unserved tonnes per demand row, commodity and group."""
     by_od: list[dict[str, Any]] = []
     by_com: dict[str, dict[str, float]] = {}
     by_group: dict[str, dict[str, float]] = {}
-    unreachable = _unreachable(graph, slack)
+    unreachable = _unreachable(graph, slack) if known is None else known
     # rows of one (commodity, origin, destination) share a sink, so their slacks are interchangeable:
     # share the unserved tonnes among them in proportion to demand
     group_slack: dict[tuple[str, str, str], list[float]] = {}
@@ -187,15 +189,17 @@ def _link_tables(graph: ExpandedGraph, costs: ColumnCosts, x: np.ndarray) -> tup
     co2_cols = xl * costs.co2e_kg[lc.cols]
     by_corr_tkm = np.bincount(lc.corridor, weights=tkm_cols, minlength=n_corr)
     by_corr_co2 = np.bincount(lc.corridor, weights=co2_cols, minlength=n_corr)
-    # corridor entries: per block, node and corridor, positive (out - in)
-    size = nb * comp.n_nodes * n_corr
-    flow_io = (np.bincount(lc.io_tail, weights=xl, minlength=size)
-               - np.bincount(lc.io_head, weights=xl, minlength=size)).reshape(nb, comp.n_nodes, n_corr)
-    entries = np.maximum(flow_io, 0.0).sum(axis=1)  # (nb, n_corr)
+    # corridor entries: per block, node and corridor, positive (out - in); only the keys that occur
+    keys, inv = np.unique(np.concatenate([lc.io_tail, lc.io_head]), return_inverse=True)
+    flow_io = np.bincount(inv, weights=np.concatenate([xl, -xl]), minlength=len(keys))
+    pos = np.maximum(flow_io, 0.0)
+    key_block, key_corr = keys // (comp.n_nodes * n_corr), keys % n_corr
     pricing = [graph.pricing[b.price_key or b.commodity] for b in graph.blocks]
-    teu_per_t = np.asarray([1.0 / p.tonnes_per_unit if p.unit == "TEU" else 0.0 for p in pricing])
+    teu_per_t = np.asarray([1.0 / p.tonnes_per_unit if p.unit == "TEU" else 0.0 for p in pricing] or [0.0])
+    entries_t = np.bincount(key_corr, weights=pos, minlength=n_corr)
+    entries_teu = np.bincount(key_corr, weights=pos * teu_per_t[key_block] if nb else pos * 0.0, minlength=n_corr)
     by_corridor = {
-        name: {"tonnes": float(entries[:, k].sum()), "teu": float(teu_per_t @ entries[:, k]),
+        name: {"tonnes": float(entries_t[k]), "teu": float(entries_teu[k]),
                "tonne_km": float(by_corr_tkm[k]), "co2e_kg": float(by_corr_co2[k])}
         for k, name in enumerate(CORRIDORS)
     }

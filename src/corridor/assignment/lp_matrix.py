@@ -46,6 +46,7 @@ __all__ = [
     "capacity_units",
     "column_costs",
     "column_ends",
+    "on_some_route",
     "reprice",
 ]
 
@@ -529,6 +530,7 @@ class _Assembly:
         self.demand_rows: list[int] = []  # rows whose rhs scale with demand
         self.demand_rhs: list[float] = []
         self.slack_cols = np.zeros(len(rows), dtype=np.int64)
+        self.filters: dict[tuple[str, bool], _RouteFilter] = {}
 
     def _flow_columns(self, b: int, mask: np.ndarray, dests: list[int]) -> None:
         """The block's arc columns: +1 in the tail's row, -1 in the head's (source and sink rows at the ends)."""
@@ -582,6 +584,10 @@ class _Assembly:
         is_dest = np.zeros(n_nodes + 1, dtype=bool)
         is_dest[dests] = True
         mask &= (t.kind != SINK) | is_dest[t.node]
+        if (pkey, barred) not in self.filters:
+            base = admissible & ~transit_mask if barred and transit_mask is not None else admissible
+            self.filters[pkey, barred] = _RouteFilter(t, base, n_nodes)
+        mask &= self.filters[pkey, barred].keep(o, dests)
         self._flow_columns(b, mask, dests)
         supply, sink_dem = self._slacks(b, members, {d: k for k, d in enumerate(dests)}, len(dests))
         rhs = np.zeros(n_vert + 1 + len(dests))
@@ -594,6 +600,73 @@ class _Assembly:
         # barred blocks share the (commodity, origin); their columns tell them apart
         self.blocks.append(FlowBlock(c, o, barred, self.n_row, tuple(dests), tuple(members), pkey))
         self.n_row += len(rhs)
+
+
+def on_some_route(template: TemplateArcs, mask: np.ndarray, n_nodes: int) -> np.ndarray:
+    """The arcs of ``mask`` that lie on some route from a source arc to a sink arc of ``mask``.
+
+    Every other arc of a block could only carry a cycle, which an optimum never needs (costs are
+    not negative), so leaving it out of the block changes no optimum: the block's columns grow
+    with the part of the network it can use, not with the whole network.
+
+    Examples
+    --------
+    >>> from corridor.assignment import FreightLP
+    >>> from corridor.model import Commodity, Demand, DemandRow, Link, Network, Node
+    >>> coal = Commodity("coal", "Coal", "t", modes=frozenset({"rail-1520"}))
+    >>> nodes = [Node(i, i.title(), "KZ", "junction", 60.0 + k, 45.0) for k, i in enumerate(["mine", "port", "far"])]
+    >>> links = [Link("direct", "mine", "port", "rail-1520", cost_usd_per_t=10.0),
+    ...          Link("spur", "far", "mine", "rail-1520", cost_usd_per_t=8.0, oneway=True)]
+    >>> net = Network("toy", nodes, links, commodities=[coal])
+    >>> g = FreightLP.build(net, Demand([DemandRow("coal-out", "mine", "port", "coal", 2021, 1.5e6)])).graph
+    >>> keep = on_some_route(g.template, g.pricing["coal"].admissible, 3)
+    >>> int(g.pricing["coal"].admissible.sum()), int(keep.sum())  # the one-way spur into the mine is of no use
+    (8, 6)
+    """
+    f = _RouteFilter(template, mask, n_nodes)
+    kind, node = template.kind, template.node
+    origins = np.unique(node[mask & (kind == SOURCE)]).tolist()
+    dests = np.unique(node[mask & (kind == SINK)]).tolist()
+    out = np.zeros(len(mask), dtype=bool)
+    for o in origins:
+        out |= f.keep(o, dests)
+    return out
+
+
+class _RouteFilter:
+    """The arcs of a mask as a graph, to find those on some route of one block by two searches.
+
+    Vertices as in :mod:`~corridor.assignment.lp_pricing`: a source and a sink per node after the
+    template's vertices.
+    """
+
+    def __init__(self, template: TemplateArcs, mask: np.ndarray, n_nodes: int) -> None:
+        from scipy import sparse
+
+        n_vert = template.n_vertices
+        self.sel = np.flatnonzero(mask)
+        kind, node = template.kind[self.sel], template.node[self.sel]
+        self.tail = np.where(kind == SOURCE, n_vert + node, template.tail[self.sel])
+        self.head = np.where(kind == SINK, n_vert + n_nodes + node, template.head[self.sel])
+        n = n_vert + 2 * n_nodes
+        self.n_vert, self.n_nodes, self.n_arcs = n_vert, n_nodes, len(mask)
+        self.fwd = sparse.csr_array((np.ones(len(self.sel)), (self.tail, self.head)), shape=(n, n))
+        self.bwd = sparse.csr_array((np.ones(len(self.sel)), (self.head, self.tail)), shape=(n, n))
+
+    def keep(self, origin: int, dests: Sequence[int]) -> np.ndarray:
+        """Template arcs on some route from ``origin``'s source to a sink of ``dests``."""
+        from scipy.sparse.csgraph import breadth_first_order
+
+        n = self.fwd.shape[0]
+        fwd = np.zeros(n, dtype=bool)
+        fwd[breadth_first_order(self.fwd, self.n_vert + origin, directed=True, return_predecessors=False)] = True
+        bwd = np.zeros(n, dtype=bool)
+        for d in dests:
+            bwd[breadth_first_order(self.bwd, self.n_vert + self.n_nodes + d, directed=True,
+                                    return_predecessors=False)] = True
+        out = np.zeros(self.n_arcs, dtype=bool)
+        out[self.sel] = fwd[self.tail] & bwd[self.head]
+        return out
 
 
 def column_costs(graph_pricing: Mapping[str, CommodityPricing], blocks: Sequence[FlowBlock], col_arc: np.ndarray,

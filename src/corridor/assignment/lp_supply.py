@@ -225,7 +225,7 @@ def supply_updates(graph: ExpandedGraph, current: Mapping[CapKey, float]
     >>> key, cap, build = next(supply_updates(graph, current))
     >>> key, cols, coefs = build()  # the row: its columns (arcs) and tonnes counted per tonne of flow
     >>> len(cols), coefs[:3].tolist()
-    (120, [1.0, 1.0, 1.0])
+    (70, [1.0, 1.0, 1.0])
     """
     seen: set[CapKey] = set()
     for key, cols, coefs, cap in supply_specs(graph):

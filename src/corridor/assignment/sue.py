@@ -498,6 +498,7 @@ def stochastic_equilibrium(network: Network, demand: Demand | Iterable[DemandRow
     elif lp.options["value_of_time"] != 0.0:
         raise InputError(Problem("lp", "value_of_time", "the stochastic equilibrium prices time per segment: "
                                  "build the LP with value_of_time=0"))
+    lp.require_arcs("the stochastic equilibrium")
     model = _Model(lp, opts)
     if choice_sets is not None and not choice_sets.space.matches(lp.graph):
         raise InputError(Problem("choice_sets", "space", "the choice sets were built for another model"))

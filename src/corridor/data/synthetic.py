@@ -1,4 +1,8 @@
-"""Synthetic large networks built from the built-in one, for measuring how the engines scale.
+"""Synthetic large networks, for measuring how the engines scale.
+
+:func:`rail_grid` makes an "imported-style" rail network of any size: what an OpenStreetMap rail
+import of Central Asia and Europe would give (many plain junctions, two gauges, several countries
+with border stations, a few seaports), with demand between ``zones`` stations; see its docstring.
 
 :func:`tiled` copies a dataset ``tiles`` times and joins the copies into a ring by cross links, so
 that a network of ``tiles × 74`` nodes keeps the built-in network's structure: the same modes,
@@ -11,8 +15,9 @@ crosses copies (``demand="across"``: every row from its origin in copy ``i`` to 
 copy ``j``, for every ``i`` and ``j``, with ``tonnes / tiles`` each, so the total is ``tiles`` times
 the dataset's either way).
 
-Nothing here is data about the world: the cross links are assumptions of the generator (source key
-``SYNTH-TILES``), labelled as such, and the network's ``meta`` says it is synthetic.
+Nothing here is data about the world: the cross links, and every figure of :func:`rail_grid` except
+the tariffs it takes from the dataset it is given, are assumptions of the generator (source keys
+``SYNTH-TILES`` and ``SYNTH-GRID``), labelled as such, and the network's ``meta`` says it is synthetic.
 
 >>> from corridor import data
 >>> from corridor.data.synthetic import tiled
@@ -26,15 +31,18 @@ True
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
-from corridor.model import Dataset, Demand, Link, Network, Source
+import numpy as np
+
+from corridor.model import Dataset, Demand, DemandRow, Link, Network, Node, Source, Transfer
 from corridor.model.provenance import Provenance, Status
 from corridor.model.tariffs import TariffTable
 
-__all__ = ["SOURCE_KEY", "tiled"]
+__all__ = ["GRID_SOURCE_KEY", "SOURCE_KEY", "rail_grid", "tiled"]
 
 SOURCE_KEY = "SYNTH-TILES"
 """The source key of every figure the generator makes up (the cross links)."""
@@ -162,3 +170,262 @@ def tiled(dataset: Dataset, tiles: int, *, demand: Literal["inside", "across"] =
                                          teu=None if r.teu is None else r.teu / tiles)
                      for i in range(tiles) for j in range(tiles)]
     return Dataset(net, Demand(tuple(rows)))
+
+
+# --- rail_grid: an imported-style rail network of any size ---------------------------------------------------------
+GRID_SOURCE_KEY = "SYNTH-GRID"
+"""The source key of every figure :func:`rail_grid` makes up (all but the tariffs)."""
+
+_GRID_SOURCE = Source(GRID_SOURCE_KEY, "corridor's synthetic rail grid (corridor.data.synthetic.rail_grid)",
+                      publisher="corridor", kind="assumption",
+                      note="generator assumption, not data about the world: a seeded random rail network, its "
+                           "coordinates, lengths, speeds, capacities, transfer times and charges, and its demand, "
+                           "for benchmarks")
+
+GAUGES: dict[str, str] = {"DE": "rail-1435", "PL": "rail-1435", "BY": "rail-1520", "RU": "rail-1520",
+                          "KZ": "rail-1520", "CN": "rail-1435"}
+"""The countries :func:`rail_grid` can use, west to east, and the gauge of their lines in the generator."""
+
+_LON, _LAT = (10.0, 120.0), (38.0, 56.0)  # the box the nodes lie in (Central Europe to China)
+_CIRCUITY = 1.15  # rail length over the great-circle distance
+_SEA_CIRCUITY = 1.6  # sea route over the great-circle distance (around the continent)
+_SPEED_KMH = {"rail": 40.0, "sea": 25.0}
+_EXTRA_LINKS = 0.25  # share of the mesh's links beyond a spanning tree that are kept (the rest "removed")
+_CAPACITY_SHARE = 0.1  # share of rail links given a capacity
+_CAPACITY_MTPA = (0.5, 5.0)
+_TONNES = (5e4, 1e6)  # per demand row
+# (time h, cost USD/t) of the transfers
+_TRANSFER = {"gauge-change": (4.0, 5.0), "border-clearance": (24.0, 10.0), "port-handling": (36.0, 8.0)}
+_PORT_CAPACITY_MTPA = 20.0
+
+
+def _assumed(*fields: str, derived: Sequence[str] = ()) -> dict[str, Provenance]:
+    out = {f: Provenance(GRID_SOURCE_KEY, Status.ASSUMPTION) for f in fields}
+    out.update({f: Provenance(GRID_SOURCE_KEY, Status.DERIVED) for f in derived})
+    return out
+
+
+def _km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle kilometres."""
+    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(lon2 - lon1)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+
+
+def _mesh(nodes: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Jittered grid points (lon, lat) and the links kept of its triangulated mesh (pairs of indices)."""
+    aspect = (_LON[1] - _LON[0]) / (_LAT[1] - _LAT[0])
+    cols = max(1, math.ceil(math.sqrt(nodes * aspect)))
+    rows = math.ceil(nodes / cols)
+    idx = np.arange(nodes)
+    r, c = idx // cols, idx % cols
+    dx, dy = (_LON[1] - _LON[0]) / cols, (_LAT[1] - _LAT[0]) / max(rows, 1)
+    lon = _LON[0] + (c + 0.5 + rng.uniform(-0.35, 0.35, nodes)) * dx
+    lat = _LAT[0] + (r + 0.5 + rng.uniform(-0.35, 0.35, nodes)) * dy
+    right = idx[(c + 1 < cols) & (idx + 1 < nodes)]
+    down = idx[idx + cols < nodes]
+    diag = idx[(c + 1 < cols) & (idx + cols + 1 < nodes)]
+    flip = rng.random(diag.size) < 0.5  # one diagonal per cell, either way: a triangulation
+    edges = np.concatenate([
+        np.stack([right, right + 1], 1), np.stack([down, down + cols], 1),
+        np.stack([np.where(flip, diag + 1, diag), np.where(flip, diag + cols, diag + cols + 1)], 1),
+    ])
+    edges = edges[rng.permutation(len(edges))]
+    parent = list(range(nodes))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    tree = np.zeros(len(edges), dtype=bool)
+    for k, (a, b) in enumerate(edges.tolist()):  # a random spanning tree keeps the network connected
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+            tree[k] = True
+    keep = tree | (rng.random(len(edges)) < _EXTRA_LINKS)
+    kept = edges[keep]
+    return lon, lat, kept[np.lexsort((kept[:, 1], kept[:, 0]))]
+
+
+def _zone_country(lon: np.ndarray, countries: Sequence[str]) -> np.ndarray:
+    """Each node's country: equal bands of longitude, west to east."""
+    band = ((lon - _LON[0]) / (_LON[1] - _LON[0]) * len(countries)).astype(int)
+    return np.clip(band, 0, len(countries) - 1)
+
+
+def rail_grid(dataset: Dataset, *, nodes: int = 10_000, zones: int = 1_000,
+              countries: Sequence[str] = ("DE", "PL", "BY", "RU", "KZ", "CN"), ports: int = 4,
+              year: int = 2021, seed: int = 0) -> Dataset:
+    """A seeded random rail network like an OpenStreetMap import, with demand between ``zones`` stations.
+
+    The nodes are a jittered grid over Central Europe to China (lon 10-120, lat 38-56); the links a
+    triangulated mesh of them with most links removed (a random spanning tree is kept, so the
+    network is connected; about a quarter of the other links stay). Each country is a band of
+    longitude, west to east, with the gauge of :data:`GAUGES`; a link lies in the country and gauge of
+    its first end, so its other end is a border station (a ``border-clearance`` transfer for every way
+    through it) where the countries differ, and a break of gauge (``gauge-change`` transfers both ways)
+    where the gauges differ. The ``ports`` westernmost and easternmost nodes (half each) are seaports
+    joined west to east by sea links, with ``port-handling`` transfers between rail and sea. A tenth of
+    the rail links get a capacity of 0.5-5 Mt/yr, so that the LP binds. Each zone (a ``rail-terminal``)
+    sends one demand row, 0.05-1 Mt/yr of a commodity of ``dataset``, to another zone.
+
+    Links are priced by ``dataset``'s tariffs (by mode and country; rows for named links are left
+    out); every other figure is an assumption of the generator, under source key
+    :data:`GRID_SOURCE_KEY`.
+
+    Parameters
+    ----------
+    dataset
+        Where the commodities, tariffs and their sources come from (e.g. ``corridor.data.load()``).
+    nodes, zones
+        How many nodes (at least 4), and how many of them are zones (2 … ``nodes - ports``).
+    countries
+        Country codes, west to east, from :data:`GAUGES`.
+    ports
+        How many seaports (an even number, 0 for none).
+    year
+        The year of the demand rows.
+    seed
+        The same seed gives the same network and demand.
+
+    Returns
+    -------
+    Dataset
+        ``meta["synthetic"]`` says how it was made.
+
+    Raises
+    ------
+    ValueError
+        Sizes out of bounds or an unknown country.
+
+    Examples
+    --------
+    >>> from corridor import data
+    >>> from corridor.model import validate_network
+    >>> ds = rail_grid(data.load(), nodes=300, zones=20, seed=1)
+    >>> len(ds.network.nodes), len(ds.demand.rows), ds.network.meta["synthetic"]
+    (300, 20, 'rail_grid: 300 nodes, 20 zones, countries DE PL BY RU KZ CN, 4 ports, seed 1')
+    >>> sorted({t.kind for t in ds.network.transfers})
+    ['border-clearance', 'gauge-change', 'port-handling']
+    >>> _ = validate_network(ds.network, ds.demand)  # raises if the network breaks a rule
+    """
+    unknown = [c for c in countries if c not in GAUGES]
+    if unknown or not countries:
+        msg = f"countries must be some of {', '.join(GAUGES)}, got {list(countries)!r}"
+        raise ValueError(msg)
+    if ports < 0 or ports % 2 or nodes < max(4, 2 * ports):
+        msg = f"need an even number of ports and at least 4 nodes and twice as many as ports, got {nodes=}, {ports=}"
+        raise ValueError(msg)
+    if not 2 <= zones <= nodes - ports:
+        msg = f"zones must be from 2 to nodes - ports ({nodes - ports}), got {zones}"
+        raise ValueError(msg)
+    rng = np.random.default_rng(seed)
+    lon, lat, edges = _mesh(nodes, rng)
+    country_of = np.asarray(countries)[_zone_country(lon, countries)]
+    gauge_of = np.asarray([GAUGES[c] for c in country_of])
+    ids = [f"n{i}" for i in range(nodes)]
+    by_lon = np.argsort(lon, kind="stable")
+    port_idx = set(by_lon[: ports // 2].tolist()) | set(by_lon[nodes - ports // 2:].tolist()) if ports else set()
+    others = np.asarray(sorted(set(range(nodes)) - port_idx))
+    zone_idx = np.sort(rng.choice(others, size=zones, replace=False))
+    links = _grid_links(ids, lon, lat, edges, country_of, gauge_of, rng)
+    west, east = sorted(by_lon[: ports // 2].tolist()), sorted(by_lon[nodes - ports // 2:].tolist())
+    links += _sea_links(ids, lon, lat, west, east)
+    transfers = _grid_transfers(ids, country_of, links, set(west + east))
+    zone_set = set(zone_idx.tolist())
+    kinds = {i: "seaport" if i in port_idx else "rail-terminal" if i in zone_set else "junction"
+             for i in range(nodes)}
+    border_nodes = {t.node for t in transfers if t.kind == "border-clearance"}
+    node_recs = tuple(
+        Node(ids[i], f"{'station' if kinds[i] == 'rail-terminal' else kinds[i]} {i}", str(country_of[i]),
+             "border" if kinds[i] == "junction" and ids[i] in border_nodes else kinds[i],
+             round(float(lon[i]), 5), round(float(lat[i]), 5), provenance=_assumed("coords"))
+        for i in range(nodes))
+    base = dataset.network
+    net = Network(
+        f"rail-grid-{nodes}", node_recs, tuple(links), tuple(transfers), base.commodities,
+        sources={**base.sources, GRID_SOURCE_KEY: _GRID_SOURCE},
+        meta={"synthetic": f"rail_grid: {nodes} nodes, {zones} zones, countries {' '.join(countries)}, "
+                           f"{ports} ports, seed {seed}", "path": f"synthetic:rail-grid-{nodes}"},
+        tariffs=TariffTable(tuple(t for t in base.tariffs.rows if not t.links), base.tariffs.adjustments))
+    commodities = sorted(c.id for c in base.commodities if {"rail-1520", "rail-1435"} <= c.modes)
+    dest = rng.integers(0, zones - 1, size=zones)
+    dest = np.where(dest >= np.arange(zones), dest + 1, dest)  # any zone but itself
+    which = rng.integers(0, len(commodities), size=zones)
+    tonnes = np.round(rng.uniform(*_TONNES, size=zones), -3)
+    rows = tuple(
+        DemandRow(f"d{k}", ids[zone_idx[k]], ids[zone_idx[dest[k]]], commodities[which[k]], year, float(tonnes[k]),
+                  group="synthetic", provenance=_assumed("tonnes"))
+        for k in range(zones))
+    return Dataset(net, Demand(rows))
+
+
+def _grid_links(ids: list[str], lon: np.ndarray, lat: np.ndarray, edges: np.ndarray, country_of: np.ndarray,
+                gauge_of: np.ndarray, rng: np.random.Generator) -> list[Link]:
+    a, b = edges[:, 0], edges[:, 1]
+    km = np.round(_km(lon[a], lat[a], lon[b], lat[b]) * _CIRCUITY, 1)
+    capped = rng.random(len(edges)) < _CAPACITY_SHARE
+    caps = np.round(rng.uniform(*_CAPACITY_MTPA, size=len(edges)), 2)
+    out = []
+    for k, (i, j) in enumerate(edges.tolist()):
+        cap = float(caps[k]) if capped[k] else None
+        out.append(Link(
+            f"l{k}", ids[i], ids[j], str(gauge_of[i]), country=str(country_of[i]), distance_km=max(float(km[k]), 0.1),
+            speed_kmh=_SPEED_KMH["rail"], capacity_mtpa=cap,
+            provenance=_assumed("speed_kmh", *(("capacity_mtpa",) if cap is not None else ()),
+                                derived=("distance_km",))))
+    return out
+
+
+def _sea_links(ids: list[str], lon: np.ndarray, lat: np.ndarray, west: list[int], east: list[int]) -> list[Link]:
+    out = []
+    for i in west:
+        for j in east:
+            km = float(_km(lon[i], lat[i], lon[j], lat[j])) * _SEA_CIRCUITY
+            out.append(Link(f"sea-{ids[i]}-{ids[j]}", ids[i], ids[j], "sea", corridor="maritime",
+                            distance_km=round(km, 1), speed_kmh=_SPEED_KMH["sea"],
+                            provenance=_assumed("speed_kmh", derived=("distance_km",))))
+    return out
+
+
+def _incident(ids: list[str], links: list[Link]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """The modes, and the countries of the land links, at each node (by index)."""
+    index = {n: i for i, n in enumerate(ids)}
+    modes: dict[int, set[str]] = {}
+    lands: dict[int, set[str]] = {}
+    for lk in links:
+        for end in (index[lk.a], index[lk.b]):
+            modes.setdefault(end, set()).add(lk.mode)
+            if lk.country:
+                lands.setdefault(end, set()).add(lk.country)
+    return modes, lands
+
+
+def _grid_transfers(ids: list[str], country_of: np.ndarray, links: list[Link], ports: set[int]) -> list[Transfer]:
+    """Border clearance where countries meet, gauge changes where gauges meet, port handling at the ports."""
+    modes, lands = _incident(ids, links)
+    out = []
+
+    def transfer(tid: str, node: int, kind: str, src: frozenset[str], dst: frozenset[str], cap: float | None) -> None:
+        time_h, cost = _TRANSFER[kind]
+        out.append(Transfer(tid, ids[node], kind, src, dst, time_h=time_h, cost_usd_per_t=cost, capacity_mtpa=cap,
+                            provenance=_assumed("time_h", "cost_usd_per_t",
+                                                *(("capacity_mtpa",) if cap is not None else ()))))
+
+    for i in sorted(modes):
+        if lands.get(i, set()) - {str(country_of[i])}:
+            transfer(f"{ids[i]}-border", i, "border-clearance", frozenset(), frozenset(), None)
+        rail = sorted(m for m in modes[i] if m.startswith("rail"))
+        if len(rail) == 2:
+            for m, n in (rail, rail[::-1]):
+                transfer(f"{ids[i]}-gauge-{n[5:]}", i, "gauge-change", frozenset({m}), frozenset({n}), None)
+        if i in ports:
+            for m in rail:
+                transfer(f"{ids[i]}-port-out-{m[5:]}", i, "port-handling", frozenset({m}), frozenset({"sea"}),
+                         _PORT_CAPACITY_MTPA)
+                transfer(f"{ids[i]}-port-in-{m[5:]}", i, "port-handling", frozenset({"sea"}), frozenset({m}),
+                         _PORT_CAPACITY_MTPA)
+    return out
