@@ -1,0 +1,130 @@
+"""Where a sweep's time went: in each worker and in the driver (the process that runs the sweep).
+
+The workers report each chunk's stages (:func:`corridor.scenarios._sweep_worker.chunk_timing`);
+:class:`SweepClock` sums them per worker and times the driver's own stages: starting the workers
+(a local pool's processes and their initializer, or connecting to a Dask cluster), drawing the
+samples, writing them to the store, the caller's progress callback, waiting for results, and
+summarising. It also takes the driver's CPU time, so that the share of a core the driver itself
+uses is known.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+__all__ = ["DRIVER_STAGES", "WORKER_STAGES", "SweepClock"]
+
+T = TypeVar("T")
+
+DRIVER_STAGES = ("start_s", "draw_s", "store_s", "progress_s", "wait_s", "summary_s")
+"""The driver's stages, in seconds of wall time."""
+WORKER_STAGES = ("init_s", "apply_s", "model_s", "solve_s")
+"""The workers' stages: the initializer (base loaded and model built), applying each sample's changes,
+building or resetting the model, solving."""
+
+
+class SweepClock:
+    """Wall time of the driver's stages and the workers' reports.
+
+    Examples
+    --------
+    >>> clock = SweepClock()
+    >>> clock.begin(time.perf_counter())
+    >>> with clock.stage("store_s"):
+    ...     pass
+    >>> clock.add_chunk({"worker": "w1", "samples": 20, "chunk_s": 2.0, "apply_s": 0.1, "model_s": 0.4,
+    ...                  "solve_s": 1.5, "models_built": 1, "model_builds": 1, "model_reuses": 0, "init_s": 0.5,
+    ...                  "base_s": 0.2})
+    >>> t = clock.summary(4.0)
+    >>> t["workers"][0]["samples"], t["totals"]["model_builds"], t["totals"]["solve_s"]
+    (20, 1, 1.5)
+    """
+
+    def __init__(self) -> None:
+        self.driver: dict[str, float] = dict.fromkeys(DRIVER_STAGES, 0.0)
+        self.workers: dict[str, dict[str, Any]] = {}
+        self.slots = 0
+        self._cpu0 = time.process_time()
+        self._t0 = time.perf_counter()
+
+    def begin(self, start: float) -> None:
+        """Count from ``start`` (a ``time.perf_counter()``) and from this process's CPU time now."""
+        self._t0, self._cpu0 = start, time.process_time()
+
+    def add(self, stage: str, seconds: float) -> None:
+        """Add ``seconds`` to a driver stage."""
+        self.driver[stage] = self.driver.get(stage, 0.0) + seconds
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the block as driver stage ``name``."""
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - t0)
+
+    def timed(self, name: str, items: Iterable[T]) -> Iterator[T]:
+        """``items``, with the time spent making each one added to driver stage ``name``."""
+        it = iter(items)
+        while True:
+            t0 = time.perf_counter()
+            try:
+                item = next(it)
+            except StopIteration:
+                self.add(name, time.perf_counter() - t0)
+                return
+            self.add(name, time.perf_counter() - t0)
+            yield item
+
+    def waiting(self, results: Iterable[T]) -> Iterator[T]:
+        """``results``, with the time spent waiting for each added to ``wait_s`` (less the draws made meanwhile)."""
+        it = iter(results)
+        while True:
+            t0, drawn = time.perf_counter(), self.driver["draw_s"]
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                self.add("wait_s", time.perf_counter() - t0 - (self.driver["draw_s"] - drawn))
+            yield item
+
+    def add_chunk(self, timing: Mapping[str, Any]) -> None:
+        """Take a worker's report of one chunk (stage sums; its process's running totals)."""
+        w = self.workers.setdefault(str(timing["worker"]), {"chunks": 0, "samples": 0, "busy_s": 0.0,
+                                                           "apply_s": 0.0, "model_s": 0.0, "solve_s": 0.0,
+                                                           "models_built": 0})
+        w["chunks"] += 1
+        w["samples"] += int(timing["samples"])
+        w["busy_s"] += float(timing["chunk_s"])
+        for k in ("apply_s", "model_s", "solve_s"):
+            w[k] += float(timing[k])
+        w["models_built"] += int(timing["models_built"])
+        for k in ("init_s", "base_s", "model_builds", "model_reuses"):  # the process's totals, latest wins
+            w[f"process_{k}"] = timing[k]
+
+    def summary(self, elapsed: float) -> dict[str, Any]:
+        """Plain values: ``wall_s``, ``driver`` (its stages, ``cpu_s``, ``cpu_share``), ``workers`` and ``totals``.
+
+        ``totals`` sums the workers: ``init_s`` (their initializers: loading the base and building
+        the model), ``model_builds`` (builds in the initializers and in chunks), the stages of the
+        chunks, ``busy_s``, and ``utilisation``: busy time over the time the worker slots were
+        available while solving.
+        """
+        cpu = time.process_time() - self._cpu0
+        workers = [{"worker": k, **v} for k, v in sorted(self.workers.items())]
+        totals: dict[str, Any] = {k: sum(float(w[k]) for w in workers)
+                                  for k in ("busy_s", "apply_s", "model_s", "solve_s")}
+        totals["init_s"] = sum(float(w.get("process_init_s", 0.0)) for w in workers)
+        totals["model_builds"] = sum(int(w.get("process_model_builds", 0)) for w in workers)
+        totals["model_reuses"] = sum(int(w.get("process_model_reuses", 0)) for w in workers)
+        totals["samples"] = sum(int(w["samples"]) for w in workers)
+        solving = max(elapsed - self.driver["start_s"] - self.driver["summary_s"], 1e-9)
+        totals["utilisation"] = totals["busy_s"] / (max(self.slots, 1) * solving) if workers else None
+        return {"wall_s": elapsed, "slots": self.slots,
+                "driver": {**self.driver, "cpu_s": cpu, "cpu_share": cpu / elapsed if elapsed > 0 else None},
+                "workers": workers, "totals": totals}
