@@ -7,9 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from corridor.report._sweep import render_sweep
 from corridor.scenarios import RunStore, load_scenario, run_sweep
 from corridor.scenarios import _store_db as db
 from corridor.scenarios import _sweep_worker as sww
+from corridor.scenarios._sweep_timing import timing_rows
 from corridor.scenarios.sweep import draw_params
 
 SPEC = "caspian-storm-season"  # one uncertain parameter, one model structure
@@ -28,14 +30,20 @@ def _check_once_per_worker(timing: dict, chunks: int) -> None:
 
 def test_a_local_pool_builds_the_model_once_per_worker(tmp_path: Path) -> None:
     spec = load_scenario(SPEC)
-    sweep = run_sweep(spec, 80, seed=2, workers=2, store=RunStore(tmp_path / "s.duckdb"))
+    sweep = run_sweep(spec, 60, seed=2, workers=2, store=RunStore(tmp_path / "s.duckdb"))
     timing = sweep.summary["timing"]
-    _check_once_per_worker(timing, chunks=4)
+    _check_once_per_worker(timing, chunks=3)
     assert len(timing["workers"]) <= 2 and timing["slots"] == 2
     driver = timing["driver"]
     assert driver["cpu_s"] > 0 and driver["store_s"] > 0 and driver["wait_s"] > 0
     stored = RunStore(tmp_path / "s.duckdb").get(sweep.sweep_id)["summary"]["timing"]
-    assert stored["totals"]["samples"] == 80  # the report reads it from the store
+    assert stored["totals"]["samples"] == 60  # the report reads it from the store
+    html = render_sweep({"scenario": SPEC, "samples": 60, "seed": 2, **sweep.summary}, sweep.frame)
+    assert "Where the time went" in html and "waiting for the workers" in html and "solving" in html
+    rows = timing_rows(timing)
+    assert {w for w, *_ in rows} == {"driver", "workers"}
+    shares = [share for w, _, _, share in rows if w == "workers"]
+    assert sum(shares) == pytest.approx(1.0, abs=0.05)  # the workers' rows add up to the slots' time
 
 
 def test_a_dask_cluster_builds_the_model_once_per_worker(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +52,7 @@ def test_a_dask_cluster_builds_the_model_once_per_worker(monkeypatch: pytest.Mon
     monkeypatch.setattr(sww, "_STATS", dict.fromkeys(sww._STATS, 0))
     spec = load_scenario(SPEC)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  protocol="tcp", host="127.0.0.1", dashboard_address=None) as c:
+                                  protocol="tcp", host="127.0.0.1", dashboard_address=":0") as c:
         sweep = run_sweep(spec, 60, seed=2, scheduler=c.scheduler_address)
     timing = sweep.summary["timing"]
     assert sum(w["chunks"] for w in timing["workers"]) == 3
@@ -60,8 +68,8 @@ def test_a_dask_cluster_builds_the_model_once_per_worker(monkeypatch: pytest.Mon
 def test_one_process_counts_one_build_for_many_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sww, "_CACHE", {})
     monkeypatch.setattr(sww, "_STATS", dict.fromkeys(sww._STATS, 0))
-    sweep = run_sweep(load_scenario(SPEC), 60, seed=4, workers=1)
-    _check_once_per_worker(sweep.summary["timing"], chunks=3)
+    sweep = run_sweep(load_scenario(SPEC), 40, seed=4, workers=1)
+    _check_once_per_worker(sweep.summary["timing"], chunks=2)
 
 
 def test_a_reused_model_solves_as_a_built_one(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["DRIVER_STAGES", "WORKER_STAGES", "SweepClock"]
+__all__ = ["DRIVER_STAGES", "WORKER_STAGES", "SweepClock", "timing_rows"]
 
 T = TypeVar("T")
 
@@ -128,3 +128,52 @@ class SweepClock:
         return {"wall_s": elapsed, "slots": self.slots,
                 "driver": {**self.driver, "cpu_s": cpu, "cpu_share": cpu / elapsed if elapsed > 0 else None},
                 "workers": workers, "totals": totals}
+
+
+_DRIVER_LABELS = {"start_s": "starting the workers (connecting to the cluster)", "draw_s": "drawing the samples",
+                  "store_s": "writing samples to the run store", "progress_s": "progress reports",
+                  "wait_s": "waiting for the workers", "summary_s": "summarising the samples"}
+
+
+def timing_rows(timing: Mapping[str, Any]) -> list[tuple[str, str, float, float | None]]:
+    """Where a sweep's time went, for people: ``(where, stage, seconds, share)`` rows.
+
+    The driver's stages are shares of the wall time; the workers' of the worker slots' time
+    (slots × wall time), their ``idle`` row what the slots did not spend on chunks or initializers.
+
+    Examples
+    --------
+    >>> rows = timing_rows({"wall_s": 10.0, "slots": 2,
+    ...                     "driver": {"start_s": 1.0, "wait_s": 8.0, "store_s": 0.5, "cpu_s": 1.2},
+    ...                     "totals": {"init_s": 2.0, "model_builds": 2, "apply_s": 1.0, "model_s": 1.0,
+    ...                                "solve_s": 12.0, "busy_s": 15.0}})
+    >>> for where, stage, seconds, share in rows[:3]:
+    ...     print(where, stage, seconds, share)
+    driver starting the workers (connecting to the cluster) 1.0 0.1
+    driver waiting for the workers 8.0 0.8
+    driver writing samples to the run store 0.5 0.05
+    >>> [(s, share) for w, s, _, share in rows if w == "workers"][-2:]
+    [('other work in the chunks', 0.05), ('idle', 0.15)]
+    """
+    wall = float(timing.get("wall_s") or 0.0)
+    driver, totals = timing.get("driver") or {}, timing.get("totals") or {}
+    rows: list[tuple[str, str, float, float | None]] = []
+    rows += [("driver", _DRIVER_LABELS[k], float(driver[k]), float(driver[k]) / wall if wall else None)
+             for k in ("start_s", "wait_s", "draw_s", "store_s", "progress_s", "summary_s") if driver.get(k)]
+    if driver.get("cpu_s") is not None:
+        rows.append(("driver", "CPU time of the driver process", float(driver["cpu_s"]),
+                     float(driver["cpu_s"]) / wall if wall else None))
+    if not totals:
+        return rows
+    capacity = max(int(timing.get("slots") or 1), 1) * wall
+    busy = float(totals.get("busy_s", 0.0))
+    parts = [(f"initializers (base loaded, model built: {int(totals.get('model_builds', 0))} builds in all)",
+              float(totals.get("init_s", 0.0))),
+             ("applying each sample's changes", float(totals.get("apply_s", 0.0))),
+             ("building, resetting or re-pricing the model for each sample", float(totals.get("model_s", 0.0))),
+             ("solving", float(totals.get("solve_s", 0.0))),
+             ("other work in the chunks", max(busy - sum(float(totals.get(k, 0.0))
+                                                         for k in ("apply_s", "model_s", "solve_s")), 0.0))]
+    parts.append(("idle", max(capacity - busy - parts[0][1], 0.0)))
+    rows += [("workers", name, s, s / capacity if capacity else None) for name, s in parts]
+    return rows

@@ -27,7 +27,10 @@ writes, waiting, summarising), with this process's CPU time (see
 from __future__ import annotations
 
 import contextlib
+import importlib
 import math
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -216,6 +219,10 @@ def _solve(executor: Executor, spec: ScenarioSpec, seed: int, samples: int, done
            tally: _Tally) -> None:
     """Solve the missing samples chunk by chunk; write each finished chunk to the store at once."""
     clock = tally.clock
+    if store is not None and "pyarrow" not in sys.modules:  # the store takes samples through Arrow (a second to
+        # import): import it beside this thread, which meanwhile starts the workers and waits for the first chunk
+        threading.Thread(target=importlib.import_module, args=("pyarrow",), name="corridor-prefetch",
+                         daemon=True).start()
     tasks = ((spec, chunk) for chunk in clock.timed("draw_s", _chunks(spec, seed, samples, done)))
     try:
         for _, (rows, timing) in clock.waiting(executor.imap_unordered(_solve_task, tasks)):
