@@ -79,7 +79,8 @@ def _print_timing(timing: dict[str, Any]) -> None:
           f"busy {t['busy_s']:.1f} s")
     for w in timing["workers"]:
         print(f"  {w['worker']}: {w['chunks']} chunks, {w['samples']} samples, init {w['process_init_s']:.1f} s, "
-              f"builds {w['process_model_builds']}, solve {w['solve_s']:.1f} s, busy {w['busy_s']:.1f} s")
+              f"builds {w['process_model_builds']}, solve {w['solve_s']:.1f} s, busy {w['busy_s']:.1f} s, "
+              f"peak {w.get('process_maxrss_mb') or 0:.0f} MiB")
 
 
 def cmd_sweep(args: argparse.Namespace) -> None:
@@ -172,6 +173,7 @@ def _case(case: str, nodes: int) -> dict[str, Any]:
             res = run_sweep(spec, 100, seed=1, workers=2)
         timing = res.summary["timing"]["totals"]
         out = {"warm_share": res.summary["warm_share"], "builds": timing["model_builds"],
+               "peak_worker_mb": timing["peak_worker_mb"],
                "solve_s": round(timing["solve_s"], 1), "model_s": round(timing["model_s"], 1)}
     elif case == "routes":
         from corridor.routing import plan_routes

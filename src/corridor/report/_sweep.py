@@ -273,11 +273,13 @@ def _timing(sweep: Json) -> Markup:
                  for w, stage, s, share in rows],
                 numeric=(2, 3), sortable=False)
     workers = timing.get("workers") or []
-    per = table(["Worker", "Chunks", "Samples", "Models built", "Initializer (s)", "Solving (s)", "Busy (s)"],
+    per = table(["Worker", "Chunks", "Samples", "Models built", "Initializer (s)", "Solving (s)", "Busy (s)",
+                 "Peak memory (MiB)"],
                 [[tag("code", w.get("worker", "?")), w.get("chunks", 0), w.get("samples", 0),
                   w.get("process_model_builds", 0), _fmt.number(_num(w.get("process_init_s")), 2),
-                  _fmt.number(_num(w.get("solve_s")), 2), _fmt.number(_num(w.get("busy_s")), 2)]
-                 for w in workers], numeric=(1, 2, 3, 4, 5, 6)) if workers else Markup("")
+                  _fmt.number(_num(w.get("solve_s")), 2), _fmt.number(_num(w.get("busy_s")), 2),
+                  _fmt.number(_num(w.get("process_maxrss_mb")))]
+                 for w in workers], numeric=(1, 2, 3, 4, 5, 6, 7)) if workers else Markup("")
     return Markup(f"{note}{tbl}{per}")
 
 

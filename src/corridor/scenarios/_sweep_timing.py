@@ -104,8 +104,8 @@ class SweepClock:
         for k in ("apply_s", "model_s", "solve_s"):
             w[k] += float(timing[k])
         w["models_built"] += int(timing["models_built"])
-        for k in ("init_s", "base_s", "model_builds", "model_reuses"):  # the process's totals, latest wins
-            w[f"process_{k}"] = timing[k]
+        for k in ("init_s", "base_s", "model_builds", "model_reuses", "maxrss_mb"):  # the process's, latest wins
+            w[f"process_{k}"] = timing.get(k)
 
     def summary(self, elapsed: float) -> dict[str, Any]:
         """Plain values: ``wall_s``, ``driver`` (its stages, ``cpu_s``, ``cpu_share``), ``workers`` and ``totals``.
@@ -119,10 +119,12 @@ class SweepClock:
         workers = [{"worker": k, **v} for k, v in sorted(self.workers.items())]
         totals: dict[str, Any] = {k: sum(float(w[k]) for w in workers)
                                   for k in ("busy_s", "apply_s", "model_s", "solve_s")}
-        totals["init_s"] = sum(float(w.get("process_init_s", 0.0)) for w in workers)
-        totals["model_builds"] = sum(int(w.get("process_model_builds", 0)) for w in workers)
-        totals["model_reuses"] = sum(int(w.get("process_model_reuses", 0)) for w in workers)
+        totals["init_s"] = sum(float(w.get("process_init_s") or 0.0) for w in workers)
+        totals["model_builds"] = sum(int(w.get("process_model_builds") or 0) for w in workers)
+        totals["model_reuses"] = sum(int(w.get("process_model_reuses") or 0) for w in workers)
         totals["samples"] = sum(int(w["samples"]) for w in workers)
+        peaks = [float(w["process_maxrss_mb"]) for w in workers if w.get("process_maxrss_mb") is not None]
+        totals["peak_worker_mb"] = max(peaks) if peaks else None
         solving = max(elapsed - self.driver["start_s"] - self.driver["summary_s"], 1e-9)
         totals["utilisation"] = totals["busy_s"] / (max(self.slots, 1) * solving) if workers else None
         return {"wall_s": elapsed, "slots": self.slots,

@@ -46,15 +46,26 @@ _STATS: dict[str, float] = {"model_builds": 0, "model_reuses": 0, "init_s": 0.0,
 """Per worker process: LP graphs built and reused, seconds in the initializer and loading bases."""
 
 
-def worker_stats() -> dict[str, float]:
-    """Counts of this process so far: ``model_builds``, ``model_reuses``, ``init_s``, ``base_s``.
+def worker_stats() -> dict[str, float | None]:
+    """Counts of this process so far: ``model_builds``, ``model_reuses``, ``init_s``, ``base_s``, and its peak memory.
+
+    ``maxrss_mb`` is the peak resident memory of the process in MiB (where the platform reports it).
 
     Examples
     --------
     >>> sorted(worker_stats())
-    ['base_s', 'init_s', 'model_builds', 'model_reuses']
+    ['base_s', 'init_s', 'maxrss_mb', 'model_builds', 'model_reuses']
     """
-    return dict(_STATS)
+    return {**_STATS, "maxrss_mb": _peak_mb()}
+
+
+def _peak_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
 
 
 def _worker_id() -> str:
@@ -114,17 +125,28 @@ def _fresh_model(key: str, network: Any, applied: Applied, spec: ScenarioSpec) -
     from corridor.scenarios.run import engine_kwargs
 
     graph = _CACHE.get(key)
-    if graph is not None:
-        lp = FreightLP(graph)
-        if (lp.update_network(network) and lp.state.n_rows == graph.n_rows
-                and all(row.current < float("inf") for row in lp.state.capacities.values())):
-            _STATS["model_reuses"] += 1  # the same capacity rows as a build: the same model
-            return lp
+    if graph is not None and (lp := _reused(graph, network)) is not None:
+        return lp
     with _BUILD_LOCK:
+        newer = _CACHE.get(key)  # another thread of this worker may have built it meanwhile
+        if newer is not None and newer is not graph and (lp := _reused(newer, network)) is not None:
+            return lp
         lp = FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
         _CACHE[key] = lp.graph
         _STATS["model_builds"] += 1
     return lp
+
+
+def _reused(graph: Any, network: Any) -> FreightLP | None:
+    """A new model of ``graph`` brought to ``network``'s figures, if it is the model a build would make."""
+    from corridor.assignment.lp import FreightLP
+
+    lp = FreightLP(graph)
+    if (lp.update_network(network) and lp.state.n_rows == graph.n_rows
+            and all(row.current < float("inf") for row in lp.state.capacities.values())):
+        _STATS["model_reuses"] += 1  # the same capacity rows as a build: the same model
+        return lp
+    return None
 
 
 def _model_key(spec: ScenarioSpec, struct: tuple[Any, ...]) -> str:
