@@ -16,6 +16,11 @@ scenario on a local pool, run in a fresh interpreter per repetition, for this ch
 
     .venv/bin/python benchmarks/bench_sweep_scale.py driver --samples 400 --before-src /tmp/before/src
 
+``store``: CPU time per batch of 20 samples written to a run store, with a connection per batch (as
+before) and with one held connection (``RunStore.writing``, what a sweep now uses)::
+
+    .venv/bin/python benchmarks/bench_sweep_scale.py store --batches 100
+
 ``grow``: the LP, the freight equilibrium to gap 1e-4, a 100-sample sweep (LP) and the route planner
 (10 origin-destination pairs) on ``rail_grid`` networks of ``--sizes`` nodes (zones: a tenth of
 them), each case in its own interpreter with a ``--timeout`` (s): wall time and peak memory
@@ -110,7 +115,7 @@ def cmd_sweep(args: argparse.Namespace) -> None:
 
 
 _DRIVER_CHILD = """\
-import json, resource, sys, tempfile, time
+import json, sys, tempfile, time
 from pathlib import Path
 from corridor.scenarios import RunStore, load_scenario, run_sweep
 spec = load_scenario("caspian-storm-season")
@@ -118,9 +123,8 @@ with tempfile.TemporaryDirectory() as t:
     c0, t0 = time.process_time(), time.perf_counter()
     r = run_sweep(spec, int(sys.argv[1]), seed=1, workers=2, store=RunStore(Path(t) / "d.duckdb"))
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
-kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"driver_cpu_s": cpu, "wall_s": wall, "workers_cpu_s": kids.ru_utime + kids.ru_stime,
-                  "builds": (r.summary.get("timing") or {}).get("totals", {}).get("model_builds")}))
+timing = r.summary.get("timing") or {}
+print(json.dumps({"driver_cpu_s": cpu, "wall_s": wall, "builds": timing.get("totals", {}).get("model_builds")}))
 """
 
 
@@ -135,10 +139,33 @@ def cmd_driver(args: argparse.Namespace) -> None:
                                text=True, check=True)
             runs[name].append(json.loads(p.stdout.strip().splitlines()[-1]))
     for name, rs in runs.items():
-        med = {k: sorted(float(r[k]) for r in rs)[len(rs) // 2] for k in ("driver_cpu_s", "wall_s", "workers_cpu_s")}
+        med = {k: sorted(float(r[k]) for r in rs)[len(rs) // 2] for k in ("driver_cpu_s", "wall_s")}
         print(f"{name}: driver cpu {med['driver_cpu_s']:.2f} s over {med['wall_s']:.2f} s wall "
-              f"({med['driver_cpu_s'] / med['wall_s']:.0%} of a core), workers cpu {med['workers_cpu_s']:.1f} s, "
+              f"({med['driver_cpu_s'] / med['wall_s']:.0%} of a core), "
               f"model builds {rs[0]['builds']}")
+
+
+def cmd_store(args: argparse.Namespace) -> None:
+    """CPU time of the driver's store writes: a connection per batch (as before) against one held connection."""
+    import contextlib
+
+    from corridor.scenarios import RunStore, load_scenario
+    from corridor.scenarios.sweep import draw_params, solve_chunk
+
+    spec = load_scenario("caspian-storm-season")
+    rows = solve_chunk(spec, draw_params(spec, 1, 20))
+    for held in (False, True, False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = RunStore(Path(tmp) / "w.duckdb")
+            with store.writing() if held else contextlib.nullcontext():
+                run = store.start("sweep", "bench", {}, "hash", seed=1)
+                store.add_samples(run, rows)  # the first write imports Arrow: not counted
+                c0, t0 = time.process_time(), time.perf_counter()
+                for b in range(1, args.batches + 1):
+                    store.add_samples(run, [{**r, "idx": 20 * b + r["idx"]} for r in rows])
+                cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+        print(f"{'one held connection' if held else 'a connection per batch'}: {1e3 * cpu / args.batches:.1f} ms "
+              f"CPU and {1e3 * wall / args.batches:.1f} ms wall per batch of 20 samples ({args.batches} batches)")
 
 
 # --- grow: each case in a child interpreter ---------------------------------------------------------------------
@@ -221,6 +248,8 @@ def main() -> None:
     d.add_argument("--samples", type=int, default=400)
     d.add_argument("--repeat", type=int, default=3)
     d.add_argument("--before-src")
+    w = sub.add_parser("store")
+    w.add_argument("--batches", type=int, default=100)
     g = sub.add_parser("grow")
     g.add_argument("--sizes", default="100,1000,10000")
     g.add_argument("--cases", default="lp,equilibrium,sweep,routes")
@@ -233,6 +262,8 @@ def main() -> None:
         cmd_sweep(args)
     elif args.cmd == "driver":
         cmd_driver(args)
+    elif args.cmd == "store":
+        cmd_store(args)
     elif args.cmd == "grow":
         cmd_grow(args)
     else:
