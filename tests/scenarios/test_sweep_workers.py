@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -104,10 +105,19 @@ def test_the_store_holds_one_connection_for_many_writes(tmp_path: Path, monkeypa
     opened.clear()
     store.add_samples(run, [{"idx": 10, "params": {}, "summary": {"served_t": 1.0}}])
     assert len(opened) == 1  # outside the block: a connection per transaction, as before
-    # the connection is handed back after HOLD_S, so other processes get their turn
-    monkeypatch.setattr(db, "HOLD_S", 0.0)
+    # the connection is handed back after hold_s, so other processes get their turn
     opened.clear()
     with db.holding(store.path, timeout=5.0, hold_s=0.0):
         for i in range(11, 14):
             store.add_samples(run, [{"idx": i, "params": {}, "summary": {"served_t": 1.0}}])
     assert len(opened) == 3
+    # ... and when left idle that long, even without a further write
+    with db.holding(store.path, timeout=5.0, hold_s=0.2) as held:
+        store.add_samples(run, [{"idx": 14, "params": {}, "summary": {"served_t": 1.0}}])
+        assert held.con is not None
+        time.sleep(0.6)
+        assert held.con is None
+        # a user's SQL gets a read-only connection of its own, never the writer's
+        store.add_samples(run, [{"idx": 15, "params": {}, "summary": {"served_t": 1.0}}])
+        assert store.sql("select count(*) as n from samples")["n"].tolist() == [16]
+        assert held.con is None

@@ -5,10 +5,10 @@ both. So the store holds no connection between operations: each one opens the fi
 transaction and closes it (which also checkpoints the write-ahead log) — except inside
 :func:`holding`, where a process that writes often (a sweep streaming its samples) keeps one
 read-write connection for its transactions and hands the file back at most :data:`HOLD_S` seconds
-after opening it, so that other processes still get their turn. A process that finds the file
-locked retries with jittered exponential backoff until its timeout, then raises ``CorridorError``.
-Threads of one process take turns through a per-file lock (DuckDB refuses a read-only and a
-read-write connection to the same file in one process).
+after opening it or after its last transaction, so that other processes still get their turn. A
+process that finds the file locked retries with jittered exponential backoff until its timeout,
+then raises ``CorridorError``. Threads of one process take turns through a per-file lock (DuckDB
+refuses a read-only and a read-write connection to the same file in one process).
 
 An older store — version 1 (result tables as Parquet blobs), version 2 (samples without the
 physical measures) or version 3 (samples without tonnes by export gateway) — is migrated to the
@@ -49,18 +49,20 @@ _PID = re.compile(r"\(PID (\d+)\)")
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
 HOLD_S = 2.0
-"""Inside :func:`holding`: seconds after which the held connection is closed after its transaction (and opened
-again by the next one), so that other processes waiting for the file get it."""
+"""Inside :func:`holding`: seconds after which the held connection is closed (after the transaction that
+passes them, or when idle that long) and opened again by the next transaction, so that other processes
+waiting for the file get it."""
 
 
 class _Held:
     """A read-write connection kept open across transactions (see :func:`holding`); used under the file's lock."""
 
-    def __init__(self, path: Path, hold_s: float) -> None:
-        self.path, self.hold_s = path, hold_s
+    def __init__(self, path: Path, hold_s: float, lock: threading.Lock) -> None:
+        self.path, self.hold_s, self.lock = path, hold_s, lock
         self.con: duckdb.DuckDBPyConnection | None = None
-        self.opened = 0.0
+        self.opened = self.used = 0.0
         self.opens = 0
+        self.timer: threading.Timer | None = None
 
     def get(self, timeout: float) -> duckdb.DuckDBPyConnection:
         if self.con is None:
@@ -71,8 +73,26 @@ class _Held:
             self.con, self.opened, self.opens = con, time.monotonic(), self.opens + 1
         return self.con
 
-    def release(self, *, force: bool = False) -> None:
-        if self.con is not None and (force or time.monotonic() - self.opened >= self.hold_s):
+    def done(self) -> None:
+        """After a transaction: close when held ``hold_s`` already, else when left idle ``hold_s`` from now."""
+        self.used = time.monotonic()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.con is None or self.used - self.opened >= self.hold_s:
+            self.release()
+            return
+        self.timer = threading.Timer(self.hold_s, self._idle)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _idle(self) -> None:
+        with self.lock:
+            if time.monotonic() - self.used >= self.hold_s * 0.99:
+                self.release()
+
+    def release(self) -> None:
+        if self.con is not None:
             con, self.con = self.con, None
             con.close()
 
@@ -85,7 +105,8 @@ def holding(path: Path, *, timeout: float, hold_s: float = HOLD_S) -> Iterator[_
     """Inside this block, transactions on ``path`` in this process share one read-write connection.
 
     The connection opens with the first transaction and closes after a transaction that ends
-    ``hold_s`` seconds or more after it opened, and when the block ends. Reads from other threads of
+    ``hold_s`` seconds or more after it opened, after ``hold_s`` seconds without a transaction, and
+    when the block ends: another process never waits much more than ``hold_s`` for the file. Reads from other threads of
     this process go through it too (DuckDB refuses a second connection of another kind in one
     process). Blocks on the same file do not nest: the outer one holds.
 
@@ -104,14 +125,16 @@ def holding(path: Path, *, timeout: float, hold_s: float = HOLD_S) -> Iterator[_
     lock = _thread_lock(path)
     with lock:
         outer = _HELD.get(key)
-        held = _HELD[key] = outer or _Held(path, hold_s)
+        held = _HELD[key] = outer or _Held(path, hold_s, lock)
     try:
         yield held
     finally:
         if outer is None:
             with lock:
                 _HELD.pop(key, None)
-                held.release(force=True)
+                if held.timer is not None:
+                    held.timer.cancel()
+                held.release()
 
 
 def first(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any] | None = None) -> tuple[Any, ...] | None:
@@ -152,8 +175,8 @@ def store_timeout() -> float:
 
 
 @contextlib.contextmanager
-def connect(path: Path, *, read_only: bool, timeout: float,
-            missing_folder_ok: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, *, read_only: bool, timeout: float, missing_folder_ok: bool = True,
+            shared: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store for one transaction and close it afterwards.
 
     A read-write connection runs inside ``BEGIN``/``COMMIT`` (rolled back if the block raises) and
@@ -170,6 +193,9 @@ def connect(path: Path, *, read_only: bool, timeout: float,
         Seconds to wait while another process holds it.
     missing_folder_ok
         Reading a store whose folder does not exist gives an empty store (else InputError).
+    shared
+        Inside :func:`holding`, a read may use the held read-write connection; with ``False`` it
+        gets a read-only connection of its own (the held one is closed first).
 
     Raises
     ------
@@ -202,14 +228,16 @@ def connect(path: Path, *, read_only: bool, timeout: float,
         raise CorridorError(_busy(path, timeout, None))
     try:
         held = _HELD.get(os.path.realpath(path))
-        if held is not None:
+        if held is not None and not (read_only and not shared):
             con = held.get(timeout)
             try:
                 with _transaction(con, read_only=read_only):
                     yield con
             finally:
-                held.release()
+                held.done()
             return
+        if held is not None:  # a reader that must not share the writer's connection: hand the file back first
+            held.release()
         if not read_only:
             _make_folder(path)
         current = _open_current(path, read_only=read_only, deadline=deadline, timeout=timeout)

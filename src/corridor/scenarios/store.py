@@ -563,7 +563,7 @@ class RunStore:
         [0]
         """
         check_query(query, params, max_rows, time_limit_s, str(self.path))
-        with self._read() as con:
+        with self._read(shared=False) as con:  # the user's query always on a read-only connection
             return run_query(con, query, params, max_rows=max_rows, time_limit_s=float(time_limit_s),
                              where=str(self.path))
 
@@ -593,9 +593,9 @@ class RunStore:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _read(self, *, missing_folder_ok: bool | None = None) -> Any:
+    def _read(self, *, missing_folder_ok: bool | None = None, shared: bool = True) -> Any:
         ok = not self._given if missing_folder_ok is None else missing_folder_ok
-        return connect(self.path, read_only=True, timeout=self.timeout, missing_folder_ok=ok)
+        return connect(self.path, read_only=True, timeout=self.timeout, missing_folder_ok=ok, shared=shared)
 
     def _write(self) -> Any:
         return connect(self.path, read_only=False, timeout=self.timeout)
