@@ -101,14 +101,16 @@ _HELD: dict[str, _Held] = {}  # by real path; read and changed under the file's 
 
 
 @contextlib.contextmanager
-def holding(path: Path, *, timeout: float, hold_s: float = HOLD_S) -> Iterator[_Held]:
+def holding(path: Path, *, timeout: float, hold_s: float | None = None) -> Iterator[_Held]:
     """Inside this block, transactions on ``path`` in this process share one read-write connection.
 
     The connection opens with the first transaction and closes after a transaction that ends
-    ``hold_s`` seconds or more after it opened, after ``hold_s`` seconds without a transaction, and
-    when the block ends: another process never waits much more than ``hold_s`` for the file. Reads from other threads of
-    this process go through it too (DuckDB refuses a second connection of another kind in one
-    process). Blocks on the same file do not nest: the outer one holds.
+    ``hold_s`` (default :data:`HOLD_S`) seconds or more after it opened, after ``hold_s`` seconds
+    without a transaction, and when the block ends: another process never waits much more than
+    ``hold_s`` for the file. Reads from other threads of this process go through it too (DuckDB
+    refuses a second connection of another kind in one process), except those that ask for a
+    connection of their own (``connect(..., shared=False)``). Blocks on the same file do not nest:
+    the outer one holds.
 
     Examples
     --------
@@ -125,7 +127,7 @@ def holding(path: Path, *, timeout: float, hold_s: float = HOLD_S) -> Iterator[_
     lock = _thread_lock(path)
     with lock:
         outer = _HELD.get(key)
-        held = _HELD[key] = outer or _Held(path, hold_s, lock)
+        held = _HELD[key] = outer or _Held(path, HOLD_S if hold_s is None else hold_s, lock)
     try:
         yield held
     finally:
