@@ -107,11 +107,12 @@ def test_equilibrium_bottlenecks_are_the_congestion_ranked_by_delay(tmp_path: Pa
 
 def test_a_sweep_in_sql(tmp_path: Path) -> None:
     """Real samples (solved in this process as the sweep's workers do), stored as the sweep stores them."""
+    from corridor.scenarios import _sweep_worker as sww
     from corridor.scenarios import load_scenario
     from corridor.scenarios import sweep as sw
 
     spec = load_scenario(RISK)
-    sw._CACHE.clear()
+    sww._CACHE.clear()
     rows = sw.solve_chunk(spec, sw.draw_params(spec, 3, 5))
     store = RunStore(tmp_path / "runs.duckdb")
     sweep = store.start("sweep", spec.name, {"samples": 5}, "hs", seed=3)

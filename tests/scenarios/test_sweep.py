@@ -17,6 +17,7 @@ from tests.test_parallel import dask_cluster
 from corridor.exceptions import InputError
 from corridor.parallel import SCHEDULER_TIMEOUT_ENV
 from corridor.scenarios import RunStore, load_scenario, run_sweep
+from corridor.scenarios import _sweep_worker as sww
 from corridor.scenarios import sweep as sw
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +46,11 @@ def test_samples_depend_only_on_seed_and_index() -> None:
 def test_warm_solves_equal_cold_builds() -> None:
     spec = _spec()
     items = sw.draw_params(spec, 3, 12)
-    sw._models().clear()
+    sww._models().clear()
     warm = sw.solve_chunk(spec, items)
     assert sum(r["summary"]["warm"] for r in warm) >= 6
     for item, w in zip(items, warm, strict=True):
-        sw._models().clear()
+        sww._models().clear()
         cold = sw.solve_chunk(spec, [item])[0]
         assert not cold["summary"]["warm"]
         for k in ("total_cost_usd", "unserved_t", "tonne_km"):
@@ -245,7 +246,7 @@ uncertain:
 """
     spec = scenario_from_text(text, "eq.yaml")
 
-    sw._models().clear()
+    sww._models().clear()
     rows = sw.solve_chunk(spec, sw.draw_params(spec, 1, 4))
     assert all(r["summary"]["converged"] and r["summary"]["gap"] <= 1e-6 for r in rows)
     # the equilibrium prices delays: its generalised cost is never below the LP's free-flow optimum
@@ -256,8 +257,8 @@ uncertain:
         "  - change_fleet: {ids: [asco-kazakhstan, asco-turkmenistan, caspian-feeders], add_vessels: 1000}\n"))
     for r in rows:
         lp_spec = scenario_from_text(relaxed, "lp.yaml")
-        sw._models().clear()
-        lp = sw._solve_one(lp_spec, r["params"])
+        sww._models().clear()
+        lp = sww._solve_one(lp_spec, r["params"])
         assert "gap" not in lp
         assert r["summary"]["total_cost_usd"] >= lp["total_cost_usd"] * (1 - 1e-9)
 

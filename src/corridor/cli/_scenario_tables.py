@@ -200,6 +200,25 @@ def show_sweep(d: dict[str, Any]) -> None:
             "" if r["swing"] is None else f"{r['swing'] / f:+,.3f}",
         )
     out.print(tt)
+    _show_timing(d.get("timing") or {})
+
+
+def _show_timing(timing: dict[str, Any]) -> None:
+    """Where the sweep's time went (see :func:`corridor.scenarios._sweep_timing.timing_rows`)."""
+    from rich.table import Table
+
+    from corridor.scenarios._sweep_timing import timing_rows
+
+    rows = timing_rows(timing)
+    if not rows:
+        return
+    t = Table(title=f"where the time went ({timing.get('wall_s', 0.0):.1f} s wall, {timing.get('slots', '?')} worker "
+                    "slots; driver: share of wall time, workers: of the slots' time)", title_justify="left", box=None)
+    for col in ("where", "stage", "s", "share"):
+        t.add_column(col, justify="left" if col in ("where", "stage") else "right")
+    for where, stage, seconds, share in rows:
+        t.add_row(where, stage, f"{seconds:,.2f}", "" if share is None else f"{share:.0%}")
+    console().print(t)
 
 
 def show_premium(d: dict[str, Any]) -> None:

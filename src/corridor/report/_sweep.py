@@ -255,6 +255,34 @@ def _small(sweep: Json, samples: pd.DataFrame | None) -> Markup:
     return Markup(f"{_quantile_table(metrics)}<figure>{svg}</figure>")
 
 
+def _timing(sweep: Json) -> Markup:
+    """Where the time went: the driver's stages and the workers' (summed over them), and each worker."""
+    from corridor.scenarios._sweep_timing import timing_rows
+
+    timing = sweep.get("timing") or {}
+    rows = timing_rows(timing)
+    if not rows:
+        return Markup('<p class="note">This sweep recorded no timing (it was made by an older corridor, or '
+                      'reused a stored sweep).</p>')
+    wall = _num(timing.get("wall_s")) or 0.0
+    note = Markup(f'<p class="note">{esc(_fmt.number(wall, 1))} s of wall time on {esc(timing.get("slots", "?"))} '
+                  "worker slots. Driver shares are of the wall time; worker shares of the slots' time (slots × "
+                  "wall time). The final write of the summary to the store is not included.</p>")
+    tbl = table(["Where", "Stage", "Seconds", "Share"],
+                [[w, stage, (_fmt.number(s, 2), s), (_fmt.share(share, 1), share or 0.0)]
+                 for w, stage, s, share in rows],
+                numeric=(2, 3), sortable=False)
+    workers = timing.get("workers") or []
+    per = table(["Worker", "Chunks", "Samples", "Models built", "Initializer (s)", "Solving (s)", "Busy (s)",
+                 "Peak memory (MiB)"],
+                [[tag("code", w.get("worker", "?")), w.get("chunks", 0), w.get("samples", 0),
+                  w.get("process_model_builds", 0), _fmt.number(_num(w.get("process_init_s")), 2),
+                  _fmt.number(_num(w.get("solve_s")), 2), _fmt.number(_num(w.get("busy_s")), 2),
+                  _fmt.number(_num(w.get("process_maxrss_mb")))]
+                 for w in workers], numeric=(1, 2, 3, 4, 5, 6, 7)) if workers else Markup("")
+    return Markup(f"{note}{tbl}{per}")
+
+
 def _subtitle(sweep: Json) -> str:
     n, req = sweep.get("n"), sweep.get("samples")
     bits = [f"Scenario {sweep.get('scenario', '?')}", f"{n if n is not None else '?'} of {req} samples"
@@ -318,7 +346,8 @@ def render_sweep(
                 ("unserved", "Unserved demand", [_p_unserved(sweep)]),
                 ("bottlenecks", "Bottlenecks", [_bottlenecks(sweep)]),
                 ("sensitivity", "Sensitivity (tornado)", [_tornado(sweep)]),
-                ("parameters", "Uncertain parameters", [_uncertain(sweep)]))
+                ("parameters", "Uncertain parameters", [_uncertain(sweep)]),
+                ("timing", "Where the time went", [_timing(sweep)]))
     toc = "".join(f'<a href="#{sid}">{esc(head)}</a>' for sid, head, _ in sections)
     body = [_cards(sweep), Markup(f'<nav class="toc">{toc}</nav>')]
     for sid, head, content in sections:

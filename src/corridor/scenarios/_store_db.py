@@ -2,10 +2,13 @@
 
 DuckDB lets one process open a file read-write, or any number of processes open it read-only, never
 both. So the store holds no connection between operations: each one opens the file, runs one
-transaction and closes it (which also checkpoints the write-ahead log). A process that finds the file
-locked retries with jittered exponential backoff until its timeout, then raises ``CorridorError``.
-Threads of one process take turns through a per-file lock (DuckDB refuses a read-only and a
-read-write connection to the same file in one process).
+transaction and closes it (which also checkpoints the write-ahead log) — except inside
+:func:`holding`, where a process that writes often (a sweep streaming its samples) keeps one
+read-write connection for its transactions and hands the file back at most :data:`HOLD_S` seconds
+after opening it or after its last transaction, so that other processes still get their turn. A
+process that finds the file locked retries with jittered exponential backoff until its timeout,
+then raises ``CorridorError``. Threads of one process take turns through a per-file lock (DuckDB
+refuses a read-only and a read-write connection to the same file in one process).
 
 An older store — version 1 (result tables as Parquet blobs), version 2 (samples without the
 physical measures) or version 3 (samples without tonnes by export gateway) — is migrated to the
@@ -33,7 +36,7 @@ from corridor.scenarios._store_schema import SCHEMA_VERSION, schema_statements
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["DEFAULT_TIMEOUT", "SCHEMA_VERSION", "connect", "first", "store_timeout"]
+__all__ = ["DEFAULT_TIMEOUT", "HOLD_S", "SCHEMA_VERSION", "connect", "first", "holding", "store_timeout"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,95 @@ _READ_ONLY_FS = ("permission denied", "read-only file system")
 _PID = re.compile(r"\(PID (\d+)\)")
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
+HOLD_S = 2.0
+"""Inside :func:`holding`: seconds after which the held connection is closed (after the transaction that
+passes them, or when idle that long) and opened again by the next transaction, so that other processes
+waiting for the file get it."""
+
+
+class _Held:
+    """A read-write connection kept open across transactions (see :func:`holding`); used under the file's lock."""
+
+    def __init__(self, path: Path, hold_s: float, lock: threading.Lock) -> None:
+        self.path, self.hold_s, self.lock = path, hold_s, lock
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.opened = self.used = 0.0
+        self.opens = 0
+        self.timer: threading.Timer | None = None
+
+    def get(self, timeout: float) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            _make_folder(self.path)
+            deadline = time.monotonic() + timeout
+            con = _open_current(self.path, read_only=False, deadline=deadline, timeout=timeout)
+            assert con is not None  # a read-write open creates the schema
+            self.con, self.opened, self.opens = con, time.monotonic(), self.opens + 1
+        return self.con
+
+    def done(self) -> None:
+        """After a transaction: close when held ``hold_s`` already, else when left idle ``hold_s`` from now."""
+        self.used = time.monotonic()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.con is None or self.used - self.opened >= self.hold_s:
+            self.release()
+            return
+        self.timer = threading.Timer(self.hold_s, self._idle)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _idle(self) -> None:
+        with self.lock:
+            if time.monotonic() - self.used >= self.hold_s * 0.99:
+                self.release()
+
+    def release(self) -> None:
+        if self.con is not None:
+            con, self.con = self.con, None
+            con.close()
+
+
+_HELD: dict[str, _Held] = {}  # by real path; read and changed under the file's thread lock
+
+
+@contextlib.contextmanager
+def holding(path: Path, *, timeout: float, hold_s: float | None = None) -> Iterator[_Held]:
+    """Inside this block, transactions on ``path`` in this process share one read-write connection.
+
+    The connection opens with the first transaction and closes after a transaction that ends
+    ``hold_s`` (default :data:`HOLD_S`) seconds or more after it opened, after ``hold_s`` seconds
+    without a transaction, and when the block ends: another process never waits much more than
+    ``hold_s`` for the file. Reads from other threads of this process go through it too (DuckDB
+    refuses a second connection of another kind in one process), except those that ask for a
+    connection of their own (``connect(..., shared=False)``). Blocks on the same file do not nest:
+    the outer one holds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "runs.duckdb"
+    >>> with holding(path, timeout=5.0) as held:
+    ...     for _ in range(3):
+    ...         with connect(path, read_only=False, timeout=5.0) as con:
+    ...             _ = con.execute("SELECT count(*) FROM runs").fetchall()
+    >>> held.opens  # one connection for the three transactions
+    1
+    """
+    key = os.path.realpath(path)
+    lock = _thread_lock(path)
+    with lock:
+        outer = _HELD.get(key)
+        held = _HELD[key] = outer or _Held(path, HOLD_S if hold_s is None else hold_s, lock)
+    try:
+        yield held
+    finally:
+        if outer is None:
+            with lock:
+                _HELD.pop(key, None)
+                if held.timer is not None:
+                    held.timer.cancel()
+                held.release()
 
 
 def first(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any] | None = None) -> tuple[Any, ...] | None:
@@ -85,8 +177,8 @@ def store_timeout() -> float:
 
 
 @contextlib.contextmanager
-def connect(path: Path, *, read_only: bool, timeout: float,
-            missing_folder_ok: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, *, read_only: bool, timeout: float, missing_folder_ok: bool = True,
+            shared: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store for one transaction and close it afterwards.
 
     A read-write connection runs inside ``BEGIN``/``COMMIT`` (rolled back if the block raises) and
@@ -103,6 +195,9 @@ def connect(path: Path, *, read_only: bool, timeout: float,
         Seconds to wait while another process holds it.
     missing_folder_ok
         Reading a store whose folder does not exist gives an empty store (else InputError).
+    shared
+        Inside :func:`holding`, a read may use the held read-write connection; with ``False`` it
+        gets a read-only connection of its own (the held one is closed first).
 
     Raises
     ------
@@ -134,6 +229,17 @@ def connect(path: Path, *, read_only: bool, timeout: float,
     if not lock.acquire(timeout=max(timeout, 0.0)):
         raise CorridorError(_busy(path, timeout, None))
     try:
+        held = _HELD.get(os.path.realpath(path))
+        if held is not None and not (read_only and not shared):
+            con = held.get(timeout)
+            try:
+                with _transaction(con, read_only=read_only):
+                    yield con
+            finally:
+                held.done()
+            return
+        if held is not None:  # a reader that must not share the writer's connection: hand the file back first
+            held.release()
         if not read_only:
             _make_folder(path)
         current = _open_current(path, read_only=read_only, deadline=deadline, timeout=timeout)

@@ -47,6 +47,7 @@ writer killed mid-transaction leaves the last committed state (DuckDB's write-ah
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -58,7 +59,7 @@ from typing import TYPE_CHECKING, Any
 from corridor.exceptions import InputError, Problem
 from corridor.scenarios._store_codec import check_name, check_seed, code_version, json_text, new_run_id, plain_json
 from corridor.scenarios._store_codec import seconds as _seconds
-from corridor.scenarios._store_db import connect, first, store_timeout
+from corridor.scenarios._store_db import connect, first, holding, store_timeout
 from corridor.scenarios._store_export import EXPORT_FORMATS, write_export
 from corridor.scenarios._store_samples import check_samples, insert_samples, read_samples
 from corridor.scenarios._store_schema import SAMPLE_BINDING, SAMPLE_CORRIDORS, SAMPLE_GATEWAYS, SAMPLE_PARAMS, SAMPLES
@@ -175,6 +176,25 @@ class RunStore:
         return f"RunStore({str(self.path)!r})"
 
     # -- writing ---------------------------------------------------------------------------------
+
+    def writing(self) -> contextlib.AbstractContextManager[Any]:
+        """A block in which this process's transactions on the store share one connection.
+
+        For many writes in a row (a sweep streaming its samples): opening the file for each costs
+        more than the write. The connection is handed back every couple of seconds
+        (:data:`~corridor.scenarios._store_db.HOLD_S`) so that other processes can still use the
+        store, and when the block ends.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = RunStore(Path(tempfile.mkdtemp()) / "runs.duckdb")
+        >>> with store.writing():
+        ...     run = store.start("sweep", "demo", {}, "hash", seed=1)
+        ...     store.add_samples(run, [{"idx": 0, "params": {}, "summary": {"served_t": 1.0}}])
+        1
+        """
+        return holding(self.path, timeout=self.timeout)
 
     def start(self, kind: str, name: str, spec: Mapping[str, Any], spec_hash: str, *, seed: int | None = None,
               parent_id: str | None = None, run_id: str | None = None) -> str:
@@ -543,7 +563,7 @@ class RunStore:
         [0]
         """
         check_query(query, params, max_rows, time_limit_s, str(self.path))
-        with self._read() as con:
+        with self._read(shared=False) as con:  # the user's query always on a read-only connection
             return run_query(con, query, params, max_rows=max_rows, time_limit_s=float(time_limit_s),
                              where=str(self.path))
 
@@ -573,9 +593,9 @@ class RunStore:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _read(self, *, missing_folder_ok: bool | None = None) -> Any:
+    def _read(self, *, missing_folder_ok: bool | None = None, shared: bool = True) -> Any:
         ok = not self._given if missing_folder_ok is None else missing_folder_ok
-        return connect(self.path, read_only=True, timeout=self.timeout, missing_folder_ok=ok)
+        return connect(self.path, read_only=True, timeout=self.timeout, missing_folder_ok=ok, shared=shared)
 
     def _write(self) -> Any:
         return connect(self.path, read_only=False, timeout=self.timeout)

@@ -11,17 +11,28 @@ local process pool or on a Dask distributed cluster); each finished chunk is wri
 store at once, so a sweep that is killed resumes where it stopped (:func:`run_sweep` with
 ``resume``), without losing or repeating a sample.
 
-Each worker keeps the base dataset and a built LP per scenario between samples; a sample whose
-changes only alter capacities and tariffs (the usual uncertain parameters) re-prices and re-bounds
-that LP and re-solves it from the previous basis (a warm start) instead of building it anew.
+Each worker loads the base dataset and builds the scenario's model once, in the executor's
+initializer (:func:`prepare_worker`; a Dask worker plugin on a cluster), not once per task: tasks
+carry the scenario and the samples' parameters only. Within a chunk, a sample whose changes only
+alter capacities and tariffs (the usual uncertain parameters) re-prices and re-bounds the chunk's
+LP and re-solves it from the previous basis (a warm start) instead of building it anew (see
+:mod:`corridor.scenarios._sweep_worker`).
+
+The summary's ``timing`` says where the time went: in each worker (initializer, model builds,
+applying changes, solving) and in this process (starting the workers, drawing samples, store
+writes, waiting, summarising), with this process's CPU time (see
+:mod:`corridor.scenarios._sweep_timing`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import math
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +40,8 @@ import numpy as np
 
 from corridor.exceptions import InputError, Problem
 from corridor.parallel import Executor, child_seed
-from corridor.scenarios.run import base_of, load_base
+from corridor.scenarios._sweep_timing import SweepClock
+from corridor.scenarios._sweep_worker import Item, _solve_task, prepare_worker, solve_chunk
 from corridor.scenarios.spec import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -125,10 +137,6 @@ class SweepResult:
         }
 
 
-Item = tuple[int, int, dict[str, float]]
-"""A sample to solve: its index, its child seed as an integer, and its parameter values."""
-
-
 def _draw(spec: ScenarioSpec, names: list[str], seed: int, i: int) -> Item:
     child = child_seed(seed, i)
     rng = np.random.default_rng(child)
@@ -155,111 +163,6 @@ def draw_params(spec: ScenarioSpec, seed: int, n: int, indices: Iterable[int] | 
     """
     names = sorted(spec.uncertain)
     return [_draw(spec, names, seed, i) for i in (range(n) if indices is None else indices)]
-
-
-# --- the worker side ------------------------------------------------------------------------------
-_CACHE: dict[str, Any] = {}
-"""Per worker process: base datasets and parsed scenarios (never changed once made)."""
-_THREAD = threading.local()
-
-
-def _models() -> dict[str, tuple[Any, Any]]:
-    """Per thread: the LP models built so far, ``{key: (structure, model)}``.
-
-    A warm solve changes its model in place, so threads of one Dask worker never share one.
-    """
-    models: dict[str, tuple[Any, Any]] | None = getattr(_THREAD, "models", None)
-    if models is None:
-        models = _THREAD.models = {}
-    return models
-
-
-def _structure(applied: Any) -> tuple[Any, ...]:
-    net = applied.network
-    return (
-        tuple(lk.id for lk in net.links),
-        tuple(t.id for t in net.transfers),
-        applied.no_transit,
-        tuple((r.id, r.origin, r.destination, r.tonnes) for r in applied.demand.rows),
-        None if applied.country_risk is None else tuple(sorted(applied.country_risk.items())),
-    )
-
-
-def _solve_one(spec: ScenarioSpec, params: Mapping[str, float]) -> dict[str, Any]:
-    """Solve one sample, warm when the worker's model for this structure is at hand."""
-    from corridor.assignment.lp import FreightLP
-    from corridor.assignment.measures import SCALAR_MEASURES
-    from corridor.scenarios.changes import apply_changes
-    from corridor.scenarios.run import base_demand, engine_kwargs, engine_network, solve_model
-
-    key = f"base:{spec.dataset}:{spec.year}"
-    if key not in _CACHE:
-        _CACHE[key] = base_of(spec)
-    ds = _CACHE[key]
-    applied = apply_changes(spec, ds.network, base_demand(spec, ds), params)
-    network = engine_network(spec, applied)
-    struct = _structure(applied)
-    lp_key = f"lp:{spec.content_hash({})}:{hash(struct)}"  # one model per structure (e.g. closure on/off)
-    cached: tuple[Any, FreightLP] | None = _models().get(lp_key)
-    warm = cached is not None and cached[0] == struct and cached[1].update_network(network)
-    if cached is not None and warm:
-        lp = cached[1]
-    else:
-        lp = FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
-        _models()[lp_key] = (struct, lp)
-    res, extra, hours = solve_model(spec, network, applied, lp)
-    out = {"unserved_t": res.unserved_t, "served_t": res.served_t, "demand_t": res.demand_t,
-           "total_cost_usd": res.total_cost, "tonne_km": res.tonne_km, "co2e_kg": res.co2e_kg, "hours_t": hours,
-           "by_corridor_t": {r["corridor"]: r["tonnes"] for r in res.measures["by_corridor"]},
-           "by_gateway_t": {r["node"]: r["tonnes"] for r in res.measures.get("by_gateway", ())},
-           **{k: res.measures[k] for k in SCALAR_MEASURES if k != "served_t"},
-           "binding": ";".join(sorted({f"{b['kind']}:{b['id']}" for b in res.bottlenecks})),
-           "warm": bool(warm), "status": res.status}
-    if "gap" in extra:
-        out.update(gap=extra["gap"], converged=extra["converged"])
-    return out
-
-
-def solve_chunk(spec: ScenarioSpec, items: list[Item]) -> list[dict[str, Any]]:
-    """Solve a chunk of samples (runs in a worker process); returns one store row per sample.
-
-    Examples
-    --------
-    One sample solved in this process (a sweep sends chunks like this to its workers):
-
-    >>> from corridor.scenarios import load_scenario
-    >>> spec = load_scenario("caspian-storm-season")
-    >>> [row] = solve_chunk(spec, draw_params(spec, seed=1, n=1))
-    >>> row["idx"], sorted(row["params"]), row["summary"]["served_t"]
-    (0, ['open_share'], 164628600.0)
-    """
-    _models().clear()  # every chunk starts cold: results never depend on which chunks this worker solved before
-    rows = []
-    for idx, seed, params in items:
-        t0 = time.perf_counter()
-        summary = _solve_one(spec, params)
-        rows.append(
-            {"idx": idx, "seed": seed, "params": params, "summary": summary, "elapsed_s": time.perf_counter() - t0}
-        )
-    return rows
-
-
-def _solve_task(task: tuple[ScenarioSpec, list[Item]]) -> list[dict[str, Any]]:
-    return solve_chunk(*task)
-
-
-def prepare_worker(dataset: str, relative_to: str | None = None, year: int | None = None) -> None:
-    """Load the base dataset (as of ``year``) and the solver into a worker's cache before its first sample.
-
-    Examples
-    --------
-    >>> prepare_worker("eurasia", year=2021)  # later samples of this process reuse the loaded base
-    """
-    from corridor.assignment.lp import FreightLP  # noqa: F401 - import HiGHS now, not in the first sample
-
-    key = f"base:{dataset}:{year}"
-    if key not in _CACHE:
-        _CACHE[key] = load_base(dataset, relative_to=relative_to, year=year)
 
 
 # --- the driver side ------------------------------------------------------------------------------
@@ -303,34 +206,42 @@ def _check_sweep(spec: ScenarioSpec, samples: int) -> None:
 
 @dataclass
 class _Tally:
-    """What the chunks solved in this call came to."""
+    """What the chunks solved in this call came to, and where the time went."""
 
     solved: int = 0
     warm: int = 0
     rows: list[dict[str, Any]] = field(default_factory=list)  # kept only without a store
+    clock: SweepClock = field(default_factory=SweepClock)
 
 
 def _solve(executor: Executor, spec: ScenarioSpec, seed: int, samples: int, done: set[int], *,
-           store: Any, sweep_id: str, start: float, progress: Callable[[SweepProgress], None] | None) -> _Tally:
+           store: Any, sweep_id: str, start: float, progress: Callable[[SweepProgress], None] | None,
+           tally: _Tally) -> None:
     """Solve the missing samples chunk by chunk; write each finished chunk to the store at once."""
-    tally = _Tally()
-    tasks = ((spec, chunk) for chunk in _chunks(spec, seed, samples, done))
+    clock = tally.clock
+    if store is not None and "pyarrow" not in sys.modules:  # the store takes samples through Arrow (a second to
+        # import): import it beside this thread, which meanwhile starts the workers and waits for the first chunk
+        threading.Thread(target=importlib.import_module, args=("pyarrow",), name="corridor-prefetch",
+                         daemon=True).start()
+    tasks = ((spec, chunk) for chunk in clock.timed("draw_s", _chunks(spec, seed, samples, done)))
     try:
-        for _, rows in executor.imap_unordered(_solve_task, tasks):
-            if store is not None:
-                store.add_samples(sweep_id, rows)
-            else:
-                tally.rows += rows
+        for _, (rows, timing) in clock.waiting(executor.imap_unordered(_solve_task, tasks)):
+            clock.add_chunk(timing)
+            with clock.stage("store_s"):
+                if store is not None:
+                    store.add_samples(sweep_id, rows)
+                else:
+                    tally.rows += rows
             tally.solved += len(rows)
             tally.warm += sum(bool(r["summary"].get("warm")) for r in rows)
             if progress is not None:
-                progress(SweepProgress(len(done) + tally.solved, samples, time.perf_counter() - start))
+                with clock.stage("progress_s"):
+                    progress(SweepProgress(len(done) + tally.solved, samples, time.perf_counter() - start))
     except BaseException as e:  # the stored samples stay, and the sweep can be resumed
         if store is not None:
             store.fail(sweep_id, f"{type(e).__name__}: {e}", interrupted=isinstance(e, KeyboardInterrupt),
                        elapsed_s=time.perf_counter() - start)
         raise
-    return tally
 
 
 def run_sweep(
@@ -399,28 +310,36 @@ def run_sweep(
                                time.perf_counter() - start)
     sweep_id, done = _resumed(store, resume, spec_hash, samples, seed)
     tally = _Tally()
+    tally.clock.begin(start)
     executor = Executor(workers=workers, scheduler=scheduler, initializer=prepare_worker,
-                        initargs=(spec.dataset, spec.path, spec.year))
-    if len(done) < samples:
-        # connect first, so that a scheduler that does not answer leaves nothing in the store
-        with executor:
-            if store is not None and not sweep_id:
-                sweep_id = store.start("sweep", spec.name, {"scenario": spec.to_dict(), "samples": samples,
-                                                            "seed": seed}, spec_hash, seed=seed)
-            tally = _solve(executor, spec, seed, samples, done, store=store, sweep_id=sweep_id, start=start,
-                           progress=progress)
-    return _result(spec, samples, seed, store, sweep_id, tally, thresholds_t, start)
+                        initargs=(spec.dataset, spec.path, spec.year, spec))
+    with store.writing() if store is not None else contextlib.nullcontext():  # one connection for the run
+        if len(done) < samples:
+            # connect first, so that a scheduler that does not answer leaves nothing in the store
+            t0 = time.perf_counter()
+            with executor:
+                tally.clock.add("start_s", time.perf_counter() - t0)
+                tally.clock.slots = executor.slots
+                if store is not None and not sweep_id:
+                    sweep_id = store.start("sweep", spec.name, {"scenario": spec.to_dict(), "samples": samples,
+                                                                "seed": seed}, spec_hash, seed=seed)
+                _solve(executor, spec, seed, samples, done, store=store, sweep_id=sweep_id, start=start,
+                       progress=progress, tally=tally)
+        return _result(spec, samples, seed, store, sweep_id, tally, thresholds_t, start)
 
 
 def _result(spec: ScenarioSpec, samples: int, seed: int, store: Any, sweep_id: str, tally: _Tally,
             thresholds_t: Iterable[float], start: float) -> SweepResult:
     """Summarise every sample (those stored before too) and finish the sweep in the store when it is complete."""
-    frame = store.samples(sweep_id) if store is not None else _frame(tally.rows)
-    summary = summarise_samples(frame, list(spec.uncertain), thresholds_t)
+    with tally.clock.stage("summary_s"):
+        frame = store.samples(sweep_id) if store is not None else _frame(tally.rows)
+        summary = summarise_samples(frame, list(spec.uncertain), thresholds_t)
     summary["solved_now"] = tally.solved
     summary["warm_share"] = tally.warm / tally.solved if tally.solved else None
     elapsed = time.perf_counter() - start
-    if store is not None and len(frame) == samples:
+    complete = store is not None and len(frame) == samples
+    summary["timing"] = tally.clock.summary(elapsed)  # (the final store write is not in it)
+    if complete:
         store.finish(sweep_id, summary=summary, tables={"samples": frame}, elapsed_s=elapsed)
     return SweepResult(sweep_id, spec.name, samples, seed, summary, frame, elapsed)
 
