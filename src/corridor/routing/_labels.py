@@ -83,13 +83,15 @@ class _Round:
     """
 
     def __init__(self, prob: _Problem, project: np.ndarray, lb: list[_Crit], banned_arcs: frozenset[int],
-                 banned_nodes: frozenset[int], critical: int, epsilon: float, seeds: _Found) -> None:
+                 banned_nodes: frozenset[int], critical: int, epsilon: float, seeds: _Found,
+                 moves: dict[int, list[tuple[int, _Crit, int, int, bool]]]) -> None:
         self.prob, self.project, self.lb = prob, project, lb
         self.banned_arcs, self.banned_nodes = banned_arcs, banned_nodes
         self.critical, self.scale = critical, 1.0 + epsilon
         self.head: list[int] = prob.space.compiled.head.tolist()
         self.one = project.shape[0] == 1
-        self.step_cache: dict[int, _Crit] = {}
+        self.moves_of = moves
+        self.projected: list[_Crit] | None = None
         self.bags: dict[_State, list[tuple[_Crit, int, int]]] = {}
         self.alive: set[int] = set()
         self.heap: list[tuple[float, int, _Crit, int, _State, tuple[int, ...]]] = []
@@ -159,13 +161,34 @@ class _Round:
             self.found.append((total, arcs))
         return True
 
+    def moves(self, arc: int) -> list[tuple[int, _Crit, int, int, bool]]:
+        """Allowed next arcs after ``arc``, kept: (arc, projected vector, head, head bit, mode change)."""
+        out = self.moves_of.get(arc)
+        if out is None:
+            s, head, tr = self.prob.space, self.head, self.prob.space.transitions
+            if tr is not None and s.allowed[arc]:  # the space's transitions, projected at once
+                if self.projected is None:
+                    self.projected = [tuple(row) for row in (tr.vectors @ self.project.T).tolist()]
+                steps = [(f, self.projected[t]) for t, f in enumerate(tr.to[tr.ptr[arc]:tr.ptr[arc + 1]].tolist(),
+                                                                      start=int(tr.ptr[arc])) if s.allowed[f]]
+            else:
+                steps = [(f, self.proj(vec)) for f, vec in s.succ[arc]]
+            out = self.moves_of[arc] = [(f, fp, head[f], s.node_bit[head[f]], s.modes[arc] != s.modes[f])
+                                        for f, fp in steps if f not in self.banned_arcs
+                                        and head[f] not in self.banned_nodes]
+        return out
+
     def extend(self, crit: _Crit, visited: int, state: _State, arcs: tuple[int, ...]) -> None:
+        """Push every allowed extension of a label (:meth:`_Problem.steps`, with the moves kept)."""
         arc, k, m = state
-        for f, fvec, k2, m2, bit in self.prob.steps(arc, k, m, self.banned_arcs, self.banned_nodes, visited):
-            fp = self.step_cache.get(id(fvec))
-            if fp is None:
-                fp = self.step_cache[id(fvec)] = self.proj(fvec)
-            self.push(tuple(map(add, crit, fp)), f, k2, m2, visited | bit, (*arcs, f))
+        max_m, advance = self.prob.max_m, self.prob.advance
+        for f, fp, node, bit, change in self.moves(arc):
+            if visited & bit:
+                continue
+            m2 = 0 if max_m is None else m + change
+            if max_m is not None and m2 > max_m:
+                continue
+            self.push(tuple(map(add, crit, fp)), f, advance(k, node), m2, visited | bit, (*arcs, f))
 
     def run(self, start: _Start, max_labels: int, deadline: float | None) -> str:
         """Search from ``start``; ``""`` if it ran to the end, else why it stopped."""
@@ -211,9 +234,10 @@ def label_search(prob: _Problem, project: np.ndarray, start: _Start, banned_arcs
     head: list[int] = space.compiled.head.tolist()
     lb = [tuple(float(x) for x in row) for row in _lower_bounds(prob, project, banned_arcs, banned_nodes)]
     seeds: _Found = []
+    moves: dict[int, list[tuple[int, _Crit, int, int, bool]]] = {}
     critical, labels, rounds = 0, 0, 0
     while True:
-        rnd = _Round(prob, project, lb, banned_arcs, banned_nodes, critical, epsilon, seeds)
+        rnd = _Round(prob, project, lb, banned_arcs, banned_nodes, critical, epsilon, seeds, moves)
         stop = rnd.run(start, max_labels - labels, deadline)
         labels += rnd.n_labels
         rounds += 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridor._kernels.sssp import dijkstra
 from corridor.routing.space import SearchSpace
 
 
@@ -143,13 +144,11 @@ def _lower_bounds(prob: _Problem, project: np.ndarray, banned_arcs: frozenset[in
                   banned_nodes: frozenset[int] = frozenset()) -> np.ndarray:
     """Per node and criterion, a lower bound on what is left to the destination.
 
-    Dijkstra backwards from the destination on each projected criterion, over allowed arcs that
-    are not banned and do not touch a banned node, without transfers (they only add), so every
-    bound is admissible; ``inf`` where the destination cannot be reached at all.
+    Dijkstra backwards from the destination on each projected criterion (the compiled kernel of
+    :mod:`corridor._kernels.sssp` on the reversed arcs), over allowed arcs that are not banned and
+    do not touch a banned node, without transfers (they only add), so every bound is admissible;
+    ``inf`` where the destination cannot be reached at all.
     """
-    from scipy import sparse
-    from scipy.sparse.csgraph import dijkstra
-
     s, c = prob.space, prob.space.compiled
     usable = s.allowed.copy()
     if banned_arcs:
@@ -159,17 +158,14 @@ def _lower_bounds(prob: _Problem, project: np.ndarray, banned_arcs: frozenset[in
         bad[list(banned_nodes)] = True
         usable &= ~(bad[c.head] | bad[c.tail])
     ok = np.flatnonzero(usable)
-    n = c.n_nodes
-    out = np.empty((n, project.shape[0]))
-    for j, row in enumerate(project):
-        w = s.costs.vectors[ok] @ row
-        order = np.lexsort((w, c.tail[ok], c.head[ok]))
-        h, t, ww = c.head[ok][order], c.tail[ok][order], w[order]
-        first = np.ones(len(h), dtype=bool)
-        first[1:] = (h[1:] != h[:-1]) | (t[1:] != t[:-1])
-        # Explicit zeros would vanish from a sparse matrix: nudge them to the smallest positive float.
-        graph = sparse.csr_array((np.maximum(ww[first], np.finfo(float).tiny), (h[first], t[first])), shape=(n, n))
-        out[:, j] = dijkstra(graph, directed=True, indices=[prob.dest])[0]
+    order = ok[np.argsort(c.head[ok], kind="stable")]  # reversed arcs, grouped by their new tail
+    indptr = np.zeros(c.n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(c.head[order], minlength=c.n_nodes), out=indptr[1:])
+    indices = np.ascontiguousarray(c.tail[order], dtype=np.int64)
+    weights = s.costs.vectors[order] @ project.T
+    out = np.empty((c.n_nodes, project.shape[0]))
+    for j in range(project.shape[0]):
+        out[:, j] = dijkstra(indptr, indices, weights[:, j], prob.dest)[0]
     return out
 
 
