@@ -47,7 +47,7 @@ _Crit = tuple[float, ...]
 _State = tuple[int, int, int]
 _Found = list[tuple[_Crit, tuple[int, ...]]]
 _TIME_CHECK = 64
-"""Labels taken from the queue between two looks at the clock."""
+"""Labels taken from the queue between two looks at the clock (the first look is at the first label)."""
 
 
 def _dominates(a: _Crit, b: _Crit) -> bool:
@@ -199,7 +199,7 @@ class _Round:
             if self.n_labels > max_labels:
                 return "labels"
             popped += 1
-            if deadline is not None and popped % _TIME_CHECK == 0 and time.perf_counter() > deadline:
+            if deadline is not None and popped % _TIME_CHECK == 1 and time.perf_counter() > deadline:
                 return "time"
             key, lid, crit, visited, state, arcs = heapq.heappop(self.heap)
             if self.one and self.found and key > self.found[0][0][0]:

@@ -87,7 +87,7 @@ def _label_search(
     else:
         msg = ""
     return SearchResult(paths, out.complete, out.labels, msg,
-                        {"rounds": out.rounds, "critical_nodes": out.critical, "epsilon": epsilon})
+                        {"rounds": out.rounds, "critical_nodes": out.critical, "epsilon": epsilon, "stop": out.stop})
 
 
 _State = tuple[int, int, int]
