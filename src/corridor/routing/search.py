@@ -3,9 +3,11 @@
 - :func:`best_path`: the cheapest simple path by one weighting of the four criteria. Dijkstra over
   arc states first; if its path visits a node twice (rare: it happens when a detour avoids a
   transfer), an exact label search over simple paths decides.
-- :func:`pareto_paths`: every simple path that no other beats on all chosen criteria, by
-  multi-criteria label correcting. A label dominates another at the same state only if its
-  visited nodes are a subset of the other's, which keeps the search exact over simple paths.
+- :func:`pareto_paths`: every simple path that no other beats on all chosen criteria, by a
+  multi-criteria label search with decremental state-space relaxation
+  (:mod:`corridor.routing._labels`): it tracks the visits of only the nodes that a route found
+  passes twice, which keeps it exact over simple paths; optionally an ε-Pareto set, and a label
+  and time budget that say when they stop it.
 - :func:`k_shortest_paths`: Yen's algorithm on the arc states (loopless paths in cost order).
 
 States are ``(arc, via_done, transfers)``: the last arc taken, how many via nodes have been
@@ -357,8 +359,9 @@ def k_shortest(space: SearchSpace, origin: str, dest: str, weights: Sequence[flo
     skipped, so that alternatives differ meaningfully (``1.0`` keeps every path).
 
     Each deviation is a Dijkstra search; only where its cheapest walk passes a node twice does an
-    exact search over simple paths decide, and that one may have to try every simple path when
-    none exists (a detour that only a second visit could close). It stops after
+    exact search over simple paths decide (the relaxation of :mod:`corridor.routing._labels`: it
+    tracks the nodes passed twice, which usually settles a detour that only a second visit could
+    close in a few rounds, but may in the worst case try every simple path). It stops after
     ``min(max_labels, SPUR_LABELS)`` labels: the result then says it is incomplete (an alternative
     may be missing), instead of taking seconds.
 
