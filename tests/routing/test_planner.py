@@ -42,6 +42,12 @@ def test_pareto_cap_is_reported(net: Network) -> None:
     assert 0 < len(rs.routes) <= len(full.routes)
     with pytest.raises(NoRoute, match="raise max_labels"):
         plan_routes(net, "Xian", "Istanbul", pareto=True, max_labels=1)
+    with pytest.raises(NoRoute, match="raise max_seconds"):
+        plan_routes(net, "Xian", "Istanbul", pareto=True, max_seconds=0.0)
+    coarse = plan_routes(net, "Xian", "Istanbul", pareto=True, epsilon=0.1)
+    assert coarse.complete and 0 < len(coarse.routes) < len(full.routes)
+    with pytest.raises(InputError, match="epsilon"):
+        plan_routes(net, "Xian", "Istanbul", pareto=True, epsilon=-1.0)
 
 
 @pytest.mark.parametrize("country", ["RU", "KZ", "GE"])

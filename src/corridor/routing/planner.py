@@ -145,6 +145,8 @@ def plan_routes(
     country_risk: Mapping[str, float] | None = None,
     max_overlap: float = 0.8,
     max_labels: int = 200_000,
+    epsilon: float = 0.0,
+    max_seconds: float | None = None,
     compiled: CompiledNetwork | None = None,
 ) -> RouteSet:
     """Find routes from ``origin`` to ``destination``.
@@ -175,6 +177,13 @@ def plan_routes(
         Weights of the generalised cost; see :class:`~corridor.model.costs.RouteOptions`.
     max_labels
         Cap on the labels of exact searches; a capped Pareto set says so in ``message``.
+    epsilon
+        Pareto sets only: ``0`` (default) the exact set; ``epsilon > 0`` an ε-Pareto set: every
+        Pareto route is within ``1 + epsilon`` on every criterion of a route returned (see
+        :func:`~corridor.routing.search.pareto_paths`).
+    max_seconds
+        Pareto sets only: time budget (``None``: none); a set stopped by it says so in
+        ``message`` (``complete`` false).
     compiled
         The compiled network, if already at hand.
 
@@ -214,8 +223,7 @@ def plan_routes(
         raise InputError(Problem("request", "avoid_links", f"unknown link(s) {', '.join(unknown)}"))
     if not allowed <= set(MODES):
         raise InputError(Problem("request", "modes", f"unknown mode(s) {', '.join(sorted(allowed - set(MODES)))}"))
-    if k < 1:
-        raise InputError(Problem("request", "k", "must be at least 1"))
+    _check_limits(k, epsilon, max_seconds)
     options = RouteOptions(cargo, value_of_time, carbon_price, risk_price,
                            **({} if country_risk is None else {"country_risk": dict(country_risk)}),
                            od_countries=(network.node(o).country, network.node(d).country))
@@ -225,12 +233,12 @@ def plan_routes(
     tpu = space.costs.tonnes_per_unit
     w = _weights(by, options, tpu)
     gen = options.weights(tpu)
-    complete, message = True, ""
+    complete, message, stop = True, "", "labels"
     if pareto:
         idx = [CRITERIA.index(c) for c in criteria]
-        res = pareto_paths(space, o, d, idx, max_labels=max_labels)
+        res = pareto_paths(space, o, d, idx, max_labels=max_labels, epsilon=epsilon, max_seconds=max_seconds)
         paths = sorted(res.paths, key=lambda p: float(gen @ np.asarray(p.vector)))
-        complete, message = res.complete, res.message
+        complete, message, stop = res.complete, res.message, str(res.extra.get("stop", "labels"))
         search = "pareto"
     elif k > 1:
         res = k_shortest(space, o, d, w, k, max_overlap=max_overlap, max_labels=max_labels)
@@ -241,12 +249,22 @@ def plan_routes(
         paths = [] if best is None else [best]
         search = "best"
     if not paths and not complete:
-        raise NoRoute(f"no route found from {network.node(o).name} to {network.node(d).name} before the search "
-                      f"stopped at {max_labels:,} labels; raise max_labels (--max-labels)", "max_labels")
+        where = f"no route found from {network.node(o).name} to {network.node(d).name} before the search"
+        if stop == "time":
+            raise NoRoute(f"{where} stopped after {max_seconds:g} s; raise max_seconds", "max_seconds")
+        raise NoRoute(f"{where} stopped at {max_labels:,} labels; raise max_labels (--max-labels)", "max_labels")
     if not paths:
         raise _explain(network, o, d, constraints, options, compiled)
     routes = tuple(build_route(space, p, gen) for p in paths)
     return RouteSet(o, d, cargo, space.costs.unit, by, search, routes, complete, message, constraints.describe())
+
+
+def _check_limits(k: int, epsilon: float, max_seconds: float | None) -> None:
+    if k < 1:
+        raise InputError(Problem("request", "k", "must be at least 1"))
+    for name, value in (("epsilon", epsilon), ("max_seconds", max_seconds)):
+        if value is not None and not value >= 0:
+            raise InputError(Problem("request", name, f"must be a non-negative number, not {value!r}"))
 
 
 def _check_ends(net: Network, o: str, d: str, cons: Constraints) -> None:

@@ -3,9 +3,11 @@
 - :func:`best_path`: the cheapest simple path by one weighting of the four criteria. Dijkstra over
   arc states first; if its path visits a node twice (rare: it happens when a detour avoids a
   transfer), an exact label search over simple paths decides.
-- :func:`pareto_paths`: every simple path that no other beats on all chosen criteria, by
-  multi-criteria label correcting. A label dominates another at the same state only if its
-  visited nodes are a subset of the other's, which keeps the search exact over simple paths.
+- :func:`pareto_paths`: every simple path that no other beats on all chosen criteria, by a
+  multi-criteria label search with decremental state-space relaxation
+  (:mod:`corridor.routing._labels`): it tracks the visits of only the nodes that a route found
+  passes twice, which keeps it exact over simple paths; optionally an ε-Pareto set, and a label
+  and time budget that say when they stop it.
 - :func:`k_shortest_paths`: Yen's algorithm on the arc states (loopless paths in cost order).
 
 States are ``(arc, via_done, transfers)``: the last arc taken, how many via nodes have been
@@ -16,12 +18,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from corridor._kernels.arcwalk import arc_walk
+from corridor.routing._labels import label_search
+from corridor.routing._problem import _as_vector, _is_simple, _path_vector, _Problem, _Start
 from corridor.routing.space import SearchSpace
 
 __all__ = ["SPUR_LABELS", "Path", "SearchResult", "best_path", "k_shortest", "k_shortest_paths", "pareto_paths"]
@@ -68,274 +73,23 @@ class SearchResult:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass
-class _Start:
-    """Where a (spur) search begins: after ``arcs`` with ``vector`` spent."""
-
-    arcs: tuple[int, ...] = ()
-    vector: np.ndarray = field(default_factory=lambda: np.zeros(4))
-
-
-class _Problem:
-    """Origin, destination, via and transfer limits resolved to indices."""
-
-    def __init__(self, space: SearchSpace, origin: str, dest: str) -> None:
-        c = space.compiled
-        self.space = space
-        self.origin = c.node_index[origin]
-        self.dest = c.node_index[dest]
-        self.via = [c.node_index[v] for v in space.constraints.via]
-        self.max_m = space.constraints.max_transfers
-        self._ends: dict[int, np.ndarray] | None = None
-        self._expand: np.ndarray | None = None
-        self._end_costs: tuple[bytes, np.ndarray] | None = None
-
-    def can_finish(self, node: int, k: int, visited: int) -> bool:
-        """Whether the via nodes still due and the destination are reachable without visited nodes.
-
-        A necessary condition for a simple path from ``node``: cheap, and it never prunes a route.
-        """
-        adj, bit = self.space.adjacency, self.space.node_bit
-        targets = [*self.via[k:], self.dest]
-        seen = visited
-        stack = [node]
-        while stack:
-            u = stack.pop()
-            for v in adj[u]:
-                if not seen & bit[v]:
-                    seen |= bit[v]
-                    stack.append(v)
-        return all(seen & bit[t] for t in targets if t != node)
-
-    def advance(self, k: int, node: int) -> int:
-        return k + 1 if k < len(self.via) and self.via[k] == node else k
-
-    def initial(self, start: _Start, banned_arcs: frozenset[int], banned_nodes: frozenset[int]) -> Iterator[
-            tuple[np.ndarray, int, int, int, int, tuple[int, ...]]]:
-        """Yield (vector, arc, k, m, visited, arcs-so-far) for the first step of a search."""
-        s, c = self.space, self.space.compiled
-        if not start.arcs:
-            k0 = self.advance(0, self.origin)
-            visited0 = s.node_bit[self.origin]
-            for a, vec in s.starts(self.origin):
-                head = int(c.head[a])
-                if a in banned_arcs or head in banned_nodes:
-                    continue
-                yield vec, a, self.advance(k0, head), 0, visited0 | s.node_bit[head], (a,)
-            return
-        # Replay the root to recover its state, then extend it by one arc.
-        k, m, visited = self.advance(0, self.origin), 0, s.node_bit[self.origin]
-        prev = None
-        for a in start.arcs:
-            head = int(c.head[a])
-            if prev is not None and s.modes[prev] != s.modes[a] and self.max_m is not None:
-                m += 1
-            k, visited, prev = self.advance(k, head), visited | s.node_bit[head], a
-        for f, vec, k2, m2, bit in self.steps(start.arcs[-1], k, m, banned_arcs, banned_nodes, visited):
-            yield start.vector + vec, f, k2, m2, visited | bit, (*start.arcs, f)
-
-    def steps(self, arc: int, k: int, m: int, banned_arcs: frozenset[int], banned_nodes: frozenset[int],
-              visited: int = 0) -> Iterator[tuple[int, np.ndarray, int, int, int]]:
-        """Allowed next arcs after ``arc``: (arc, vector, via done, transfers, head bit).
-
-        Nodes in ``visited`` (a bitmask) are skipped; pass 0 to allow revisits.
-        """
-        s, c = self.space, self.space.compiled
-        for f, vec in s.succ[arc]:
-            head = int(c.head[f])
-            bit = s.node_bit[head]
-            if f in banned_arcs or head in banned_nodes or visited & bit:
-                continue
-            # Without a limit the count is not part of the state: walks could otherwise cycle through
-            # ever higher counts and a search for an unreachable goal would never end.
-            m2 = 0 if self.max_m is None else m + (s.modes[arc] != s.modes[f])
-            if self.max_m is not None and m2 > self.max_m:
-                continue
-            yield f, vec, self.advance(k, head), m2, bit
-
-    def end_vectors(self) -> dict[int, np.ndarray]:
-        """Allowed arcs into the destination where a route may end, with the end transfer vector."""
-        if self._ends is None:
-            s, c = self.space, self.space.compiled
-            self._ends = {}
-            for a in np.flatnonzero((c.head == self.dest) & s.allowed).tolist():
-                end = s.node_transfer(self.dest, s.modes[a], None)
-                if end is not None:
-                    self._ends[a] = end
-        return self._ends
-
-    def end_costs(self, w: np.ndarray) -> np.ndarray:
-        """Per arc, ``w @`` its end vector (``inf`` where a route may not end); kept for the last ``w``."""
-        key = w.tobytes()
-        if self._end_costs is None or self._end_costs[0] != key:
-            ends = self.end_vectors()
-            out = np.full(self.space.compiled.n_arcs, np.inf)
-            if ends:
-                out[np.fromiter(ends, dtype=np.int64, count=len(ends))] = np.array(list(ends.values())) @ w
-            self._end_costs = (key, out)
-        return self._end_costs[1]
-
-    def expand(self) -> np.ndarray:
-        """Arcs a walk may go on after: all but those into the destination."""
-        if self._expand is None:
-            self._expand = np.asarray(self.space.compiled.head != self.dest)
-        return self._expand
-
-    def finish(self, arc: int, k: int) -> np.ndarray | None:
-        """End vector at the destination after ``arc`` (None if not a valid end)."""
-        s = self.space
-        if int(s.compiled.head[arc]) != self.dest or k != len(self.via):
-            return None
-        return s.node_transfer(self.dest, s.modes[arc], None)
-
-
-def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
-    return all(x <= y for x, y in zip(a, b, strict=True)) and any(x < y for x, y in zip(a, b, strict=True))
-
-
-def _lower_bounds(prob: _Problem, project: np.ndarray, banned_arcs: frozenset[int] = frozenset(),
-                  banned_nodes: frozenset[int] = frozenset()) -> np.ndarray:
-    """Per node and criterion, a lower bound on what is left to the destination.
-
-    Dijkstra backwards from the destination on each projected criterion, over allowed arcs that
-    are not banned and do not touch a banned node, without transfers (they only add), so every
-    bound is admissible; ``inf`` where the destination cannot be reached at all.
-    """
-    from scipy import sparse
-    from scipy.sparse.csgraph import dijkstra
-
-    s, c = prob.space, prob.space.compiled
-    usable = s.allowed.copy()
-    if banned_arcs:
-        usable[list(banned_arcs)] = False
-    if banned_nodes:
-        bad = np.zeros(c.n_nodes, dtype=bool)
-        bad[list(banned_nodes)] = True
-        usable &= ~(bad[c.head] | bad[c.tail])
-    ok = np.flatnonzero(usable)
-    n = c.n_nodes
-    out = np.empty((n, project.shape[0]))
-    for j, row in enumerate(project):
-        w = s.costs.vectors[ok] @ row
-        order = np.lexsort((w, c.tail[ok], c.head[ok]))
-        h, t, ww = c.head[ok][order], c.tail[ok][order], w[order]
-        first = np.ones(len(h), dtype=bool)
-        first[1:] = (h[1:] != h[:-1]) | (t[1:] != t[:-1])
-        # Explicit zeros would vanish from a sparse matrix: nudge them to the smallest positive float.
-        graph = sparse.csr_array((np.maximum(ww[first], np.finfo(float).tiny), (h[first], t[first])), shape=(n, n))
-        out[:, j] = dijkstra(graph, directed=True, indices=[prob.dest])[0]
-    return out
-
-
-def _path_vector(prob: _Problem, arcs: Sequence[int]) -> tuple[float, float, float, float]:
-    """The full (cost, time, co2, risk) of a path, origin and destination transfers included."""
-    s = prob.space
-    vec = dict(s.starts(prob.origin))[arcs[0]].copy()
-    for e, f in itertools.pairwise(arcs):
-        vec += dict(s.succ[e])[f]
-    end = s.node_transfer(prob.dest, s.modes[arcs[-1]], None)
-    vec += end if end is not None else 0.0
-    return _as_vector(vec)
-
-
-class _LabelSearch:
-    """Exact multi-criteria search over simple paths; ``project`` maps 4-vectors to the criteria.
-
-    Labels carry only the projected criteria as tuples of floats (small NumPy arrays would cost
-    more than the arithmetic); full vectors are recomputed for the paths found.
-    """
-
-    def __init__(self, prob: _Problem, project: np.ndarray, banned_arcs: frozenset[int],
-                 banned_nodes: frozenset[int]) -> None:
-        self.prob, self.project = prob, project
-        self.banned_arcs, self.banned_nodes = banned_arcs, banned_nodes
-        self.head = prob.space.compiled.head
-        self.dims = range(project.shape[0])
-        self.lb = [tuple(float(x) for x in row) for row in _lower_bounds(prob, project, banned_arcs, banned_nodes)]
-        self.step_cache: dict[int, tuple[float, ...]] = {}
-        self.counter = itertools.count()
-        self.bags: dict[tuple[int, int, int], list[tuple[tuple[float, ...], int]]] = {}
-        self.heap: list[tuple[float, int, tuple[float, ...], int, tuple[int, int, int], tuple[int, ...]]] = []
-        self.found: list[tuple[tuple[float, ...], tuple[int, ...]]] = []
-        self.n_labels = 0
-
-    def proj(self, vec: np.ndarray) -> tuple[float, ...]:
-        return tuple(float(x) for x in self.project @ vec)
-
-    def push(self, crit: tuple[float, ...], arc: int, k: int, m: int, visited: int, arcs: tuple[int, ...]) -> None:
-        """Queue a label unless a found route or a label at the same state beats it."""
-        bound = self.lb[int(self.head[arc])]
-        if bound[0] == np.inf:
-            return  # the destination cannot be reached from here
-        optimistic = tuple(crit[j] + bound[j] for j in self.dims)
-        if any(_dominates(f, optimistic) for f, _ in self.found):
-            return
-        if self.prob.via and not self.prob.can_finish(int(self.head[arc]), k, visited):
-            return
-        state = (arc, k, m)
-        bag = self.bags.setdefault(state, [])
-        # Prune only on strict dominance: routes with equal figures are all part of the answer.
-        if len(crit) == 1:  # one criterion (a detour of Yen's search): compare the floats directly
-            c0 = crit[0]
-            if any(o[0] < c0 and (ov & ~visited) == 0 for o, ov in bag):
-                return
-            bag[:] = [(o, ov) for o, ov in bag if not (c0 < o[0] and (visited & ~ov) == 0)]
-        elif any(_dominates(other, crit) and (ov & ~visited) == 0 for other, ov in bag):
-            return
-        else:
-            bag[:] = [(o, ov) for o, ov in bag if not (_dominates(crit, o) and (visited & ~ov) == 0)]
-        bag.append((crit, visited))
-        self.n_labels += 1
-        heapq.heappush(self.heap, (sum(optimistic), next(self.counter), crit, visited, state, arcs))
-
-    def _ends(self, crit: tuple[float, ...], arc: int, k: int, arcs: tuple[int, ...]) -> bool:
-        """Record a route ending after ``arc``; whether the label goes no further."""
-        end = self.prob.finish(arc, k)
-        if end is None:  # at the destination without the via nodes, a simple path cannot come back
-            return int(self.head[arc]) == self.prob.dest
-        pe = self.proj(end)
-        tcrit = tuple(crit[j] + pe[j] for j in self.dims)
-        if not any(_dominates(f, tcrit) for f, _ in self.found):
-            self.found = [(f, p) for f, p in self.found if not _dominates(tcrit, f)]
-            self.found.append((tcrit, arcs))
-        return True
-
-    def _extend(self, crit: tuple[float, ...], visited: int, state: tuple[int, int, int],
-                arcs: tuple[int, ...]) -> None:
-        arc, k, m = state
-        for f, fvec, k2, m2, bit in self.prob.steps(arc, k, m, self.banned_arcs, self.banned_nodes, visited):
-            fp = self.step_cache.get(id(fvec))
-            if fp is None:
-                fp = self.step_cache[id(fvec)] = self.proj(fvec)
-            self.push(tuple(crit[j] + fp[j] for j in self.dims), f, k2, m2, visited | bit, (*arcs, f))
-
-    def run(self, start: _Start, max_labels: int) -> SearchResult:
-        """Search from ``start`` until no label is left or ``max_labels`` were queued."""
-        for vec, a, k, m, visited, arcs in self.prob.initial(start, self.banned_arcs, self.banned_nodes):
-            self.push(self.proj(vec), a, k, m, visited, arcs)
-        complete = True
-        while self.heap:
-            if self.n_labels > max_labels:
-                complete = False
-                break
-            key, _, crit, visited, state, arcs = heapq.heappop(self.heap)
-            if len(self.dims) == 1 and self.found and key > self.found[0][0][0]:
-                break  # one criterion, labels in order of their bound: nothing left can beat the route found
-            if (crit, visited) not in self.bags.get(state, ()):
-                continue  # removed by a dominating label since it was pushed
-            if not self._ends(crit, state[0], state[1], arcs):
-                self._extend(crit, visited, state, arcs)
-        paths = [Path(arcs, _path_vector(self.prob, arcs)) for _, arcs in sorted(self.found)]
-        msg = "" if complete else f"stopped after {max_labels:,} labels: the set may be incomplete"
-        return SearchResult(paths, complete, self.n_labels, msg)
-
-
 def _label_search(
     prob: _Problem, project: np.ndarray, start: _Start, banned_arcs: frozenset[int],
-    banned_nodes: frozenset[int], max_labels: int,
+    banned_nodes: frozenset[int], max_labels: int, *, epsilon: float = 0.0, max_seconds: float | None = None,
 ) -> SearchResult:
-    """Exact multi-criteria search over simple paths (see :class:`_LabelSearch`)."""
-    return _LabelSearch(prob, project, banned_arcs, banned_nodes).run(start, max_labels)
+    """Multi-criteria search over simple paths (see :mod:`corridor.routing._labels`)."""
+    deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+    out = label_search(prob, project, start, banned_arcs, banned_nodes, max_labels, epsilon=epsilon,
+                       deadline=deadline)
+    paths = [Path(arcs, _path_vector(prob, arcs)) for _, arcs in out.found]
+    if out.stop == "labels":
+        msg = f"stopped after {max_labels:,} labels: the set may be incomplete"
+    elif out.stop == "time":
+        msg = f"stopped after {max_seconds:g} s: the set may be incomplete"
+    else:
+        msg = ""
+    return SearchResult(paths, out.complete, out.labels, msg,
+                        {"rounds": out.rounds, "critical_nodes": out.critical, "epsilon": epsilon, "stop": out.stop})
 
 
 _State = tuple[int, int, int]
@@ -476,15 +230,6 @@ def _dijkstra(
     return Path((*start.arcs, *arcs), _as_vector(vec))
 
 
-def _as_vector(vec: np.ndarray) -> tuple[float, float, float, float]:
-    return (float(vec[0]), float(vec[1]), float(vec[2]), float(vec[3]))
-
-
-def _is_simple(space: SearchSpace, origin: int, arcs: Sequence[int]) -> bool:
-    nodes = [origin, *(int(space.compiled.head[a]) for a in arcs)]
-    return len(nodes) == len(set(nodes))
-
-
 def _best(prob: _Problem, w: np.ndarray, start: _Start, banned_arcs: frozenset[int],
           banned_nodes: frozenset[int], max_labels: int, stopped: list[int] | None = None) -> Path | None:
     """The cheapest simple path; ``stopped`` collects the label counts of exact searches that hit ``max_labels``."""
@@ -518,8 +263,42 @@ def best_path(space: SearchSpace, origin: str, dest: str, weights: Sequence[floa
 
 
 def pareto_paths(space: SearchSpace, origin: str, dest: str, criteria: Sequence[int] = (0, 1, 2, 3), *,
-                 max_labels: int = 200_000) -> SearchResult:
+                 max_labels: int = 200_000, epsilon: float = 0.0, max_seconds: float | None = None) -> SearchResult:
     """Every simple path not dominated on the chosen criteria (indices into cost, time, co2, risk).
+
+    The search is exact by default (decremental state-space relaxation: see
+    :mod:`corridor.routing._labels`). Two options trade exactness for time, and say so:
+
+    Parameters
+    ----------
+    space
+        The search space.
+    origin, dest
+        Node ids.
+    criteria
+        Indices into (cost, time, co2, risk).
+    max_labels
+        Most labels over the whole search; past it the routes found so far are returned with
+        ``complete`` false and a message saying the set may be incomplete.
+    epsilon
+        ``0`` (default): the exact Pareto set. ``epsilon > 0``: an ε-Pareto set: every Pareto route
+        is within a factor ``1 + epsilon`` on every chosen criterion of a route returned (the routes
+        returned are simple paths, not necessarily Pareto-optimal among themselves only up to that
+        factor). ``complete`` stays true: the guarantee holds.
+    max_seconds
+        Time budget (``None``: none); past it the routes found so far are returned with
+        ``complete`` false and a message saying so.
+
+    Returns
+    -------
+    SearchResult
+        The routes, in order of their criteria; ``extra`` holds the relaxation's ``rounds`` and
+        ``critical_nodes`` and the ``epsilon`` used.
+
+    Raises
+    ------
+    ValueError
+        A negative ``epsilon`` or ``max_seconds``.
 
     Examples
     --------
@@ -531,10 +310,23 @@ def pareto_paths(space: SearchSpace, origin: str, dest: str, criteria: Sequence[
     >>> res = pareto_paths(space, "dostyk", "poti", criteria=(0, 1))
     >>> sorted((round(p.vector[0]), round(p.vector[1])) for p in res.paths)
     [(945, 1026), (1094, 917), (1200, 422), (1520, 374), (1731, 322), (2003, 290)]
+
+    Within 10 % on both criteria, fewer routes cover the same trade-off:
+
+    >>> coarse = pareto_paths(space, "dostyk", "poti", criteria=(0, 1), epsilon=0.1)
+    >>> len(coarse.paths) < len(res.paths), coarse.complete
+    (True, True)
     """
+    if not epsilon >= 0.0:
+        msg = f"epsilon must be a non-negative number, not {epsilon!r}"
+        raise ValueError(msg)
+    if max_seconds is not None and not max_seconds >= 0.0:
+        msg = f"max_seconds must be a non-negative number or None, not {max_seconds!r}"
+        raise ValueError(msg)
     prob = _Problem(space, origin, dest)
     project = np.eye(4)[list(criteria)]
-    return _label_search(prob, project, _Start(), frozenset(), frozenset(), max_labels)
+    return _label_search(prob, project, _Start(), frozenset(), frozenset(), max_labels, epsilon=epsilon,
+                         max_seconds=max_seconds)
 
 
 def k_shortest_paths(space: SearchSpace, origin: str, dest: str, weights: Sequence[float] | np.ndarray, k: int, *,
@@ -567,8 +359,9 @@ def k_shortest(space: SearchSpace, origin: str, dest: str, weights: Sequence[flo
     skipped, so that alternatives differ meaningfully (``1.0`` keeps every path).
 
     Each deviation is a Dijkstra search; only where its cheapest walk passes a node twice does an
-    exact search over simple paths decide, and that one may have to try every simple path when
-    none exists (a detour that only a second visit could close). It stops after
+    exact search over simple paths decide (the relaxation of :mod:`corridor.routing._labels`: it
+    tracks the nodes passed twice, which usually settles a detour that only a second visit could
+    close in a few rounds, but may in the worst case try every simple path). It stops after
     ``min(max_labels, SPUR_LABELS)`` labels: the result then says it is incomplete (an alternative
     may be missing), instead of taking seconds.
 
