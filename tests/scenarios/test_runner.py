@@ -41,3 +41,25 @@ def test_run_scenario_reports_its_steps() -> None:
     seen: list[tuple[str, float, float | None]] = []
     corridor.run_scenario("northern-route-closed", progress=lambda p: seen.append((p.stage, p.done, p.total)))
     assert seen == [("baseline", 0.0, 3.0), ("scenario", 1.0, 3.0), ("comparing", 2.0, 3.0)]
+
+
+def test_lp_scenarios_take_the_path_formulation_on_large_networks(monkeypatch):
+    """An LP scenario builds with formulation 'auto': the same outcome when the size rule picks paths."""
+    from corridor.assignment import lp as lp_module
+    from corridor.scenarios import apply_changes, scenario_from_text
+    from corridor.scenarios.run import base_demand, base_of, engine_kwargs, run_spec
+
+    text = ("name: closed\nbase: {dataset: eurasia, year: 2021}\nchanges:\n  - close_transit: [RU]\n"
+            "engine: {method: lp}\n")
+    spec = scenario_from_text(text)
+    ds = base_of(spec)
+    applied = apply_changes(spec, ds.network, base_demand(spec, ds))
+    assert engine_kwargs(spec, applied)["formulation"] == "auto"
+    sue = scenario_from_text(text.replace("method: lp", "method: sue"))
+    assert "formulation" not in engine_kwargs(sue, apply_changes(sue, ds.network, base_demand(sue, ds)))
+    arcs = run_spec(spec)
+    monkeypatch.setattr(lp_module, "AUTO_PATH_COLUMNS", 0)  # every network counts as large
+    paths = run_spec(spec)
+    assert paths.summary["status"] == arcs.summary["status"] == "optimal"
+    assert paths.summary["totals"]["total_cost_usd"] == pytest.approx(
+        arcs.summary["totals"]["total_cost_usd"], rel=1e-6)

@@ -132,7 +132,8 @@ def _fresh_model(key: str, network: Any, applied: Applied, spec: ScenarioSpec) -
         if newer is not None and newer is not graph and (lp := _reused(newer, network)) is not None:
             return lp
         lp = FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
-        _CACHE[key] = lp.graph
+        if lp.formulation == "arcs":  # a path model's graph grows with its routes: it is not a template
+            _CACHE[key] = lp.graph
         _STATS["model_builds"] += 1
     return lp
 
