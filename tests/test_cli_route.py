@@ -68,6 +68,7 @@ def test_geojson(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (["Almaty", "Poti", "--risk", "RU:high"], 2, "CC=SCORE"),
     (["Almaty", "Poti", "--by", "beauty"], 2, ""),
     (["Almaty", "Poti", "--k", "0"], 2, ""),
+    (["Almaty", "Poti", "--pareto", "--epsilon", "-0.1"], 2, "--epsilon"),
 ])
 def test_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], code: int, text: str) -> None:
     got, out, err = run(capsys, *args)
@@ -106,3 +107,15 @@ def test_negative_weight_in_network(capsys: pytest.CaptureFixture[str], tmp_path
     assert code == 2
     assert "links.csv:2: cost_usd_per_t: must not be negative" in err
     assert out == ""
+
+
+def test_epsilon_pareto_set_covers_the_exact_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every route of the exact Pareto set is within 1 + epsilon, on every criterion, of one shown."""
+    keys = ("cost_usd", "time_h", "co2e_kg", "risk")
+    _, out, _ = run(capsys, "Almaty", "Rotterdam", "--pareto", "--json")
+    exact = json.loads(out)["routes"]
+    _, out, _ = run(capsys, "Almaty", "Rotterdam", "--pareto", "--epsilon", "0.2", "--json")
+    approx = json.loads(out)["routes"]
+    assert 1 <= len(approx) < len(exact)
+    for r in exact:
+        assert any(all(a[k] <= 1.2 * r[k] + 1e-9 for k in keys) for a in approx)

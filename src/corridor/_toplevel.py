@@ -149,6 +149,8 @@ def route(
     country_risk: Mapping[str, float] | None = None,
     hub_throughput: float | None = None,
     max_labels: int = 200_000,
+    epsilon: float = 0.0,
+    max_seconds: float | None = None,
 ) -> Routes:
     """Plan routes from ``origin`` to ``dest``: the best one, k alternatives or the Pareto set.
 
@@ -184,6 +186,11 @@ def route(
         Annual TEU through the Aktau hub: its dwell follows the simulated delay curve.
     max_labels
         Cap on the exact searches' labels.
+    epsilon
+        Pareto sets only: ``0`` the exact set; ``epsilon > 0`` fewer routes, with every Pareto route
+        within ``1 + epsilon`` on every criterion of one returned.
+    max_seconds
+        Pareto sets only: a time budget; a set it stopped says so (``routes.result.complete`` false).
 
     Returns
     -------
@@ -221,7 +228,8 @@ def route(
         network, origin, dest, cargo=cargo, by=by, pareto=pareto, k=k, avoid_countries=avoid,
         avoid_nodes=list(avoid_nodes), avoid_links=list(avoid_links), modes=None if modes is None else list(modes),
         via=list(via), max_transfers=max_transfers, value_of_time=value_of_time, carbon_price=carbon_price,
-        risk_price=risk_price, country_risk=country_risk, max_labels=max_labels)
+        risk_price=risk_price, country_risk=country_risk, max_labels=max_labels,
+        epsilon=epsilon, max_seconds=max_seconds)
     return Routes(rs, network)
 
 

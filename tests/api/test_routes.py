@@ -94,3 +94,14 @@ def test_oversized_body_is_413(client: TestClient) -> None:
 
 def test_empty_body_is_422(client: TestClient) -> None:
     assert_error(client.post("/api/routes"), 422)
+
+
+def test_pareto_epsilon_and_budget(client: TestClient) -> None:
+    exact = client.post("/api/routes", json={"origin": "Almaty", "destination": "Rotterdam", "pareto": True}).json()
+    approx = client.post("/api/routes", json={"origin": "Almaty", "destination": "Rotterdam", "pareto": True,
+                                              "epsilon": 0.2}).json()
+    assert 1 <= len(approx["routes"]) < len(exact["routes"])
+    assert_error(client.post("/api/routes", json={"origin": "Almaty", "destination": "Rotterdam", "pareto": True,
+                                                  "epsilon": -1}), 422, "epsilon")
+    assert_error(client.post("/api/routes", json={"origin": "Almaty", "destination": "Rotterdam", "pareto": True,
+                                                  "max_seconds": 0}), 422, "max_seconds")

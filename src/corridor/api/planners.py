@@ -64,7 +64,7 @@ def answer(req: RouteRequest, ds: Dataset) -> bytes:
                             max_transfers=req.max_transfers, value_of_time=req.value_of_time,
                             carbon_price=req.carbon_price, risk_price=req.risk_price,
                             country_risk=req.country_risk, hub_throughput=req.hub_throughput,
-                            max_labels=req.max_labels)
+                            max_labels=req.max_labels, epsilon=req.epsilon, max_seconds=req.max_seconds)
     except NodeNotFound as e:
         raise _unknown_node(req, e.query, e.message) from None
     except Exception as e:

@@ -125,6 +125,10 @@ class RouteRequest(_Strict):
     country_risk: dict[str, float] | None = Field(None, max_length=300)
     hub_throughput: float | None = Field(None, ge=0, le=1e8, allow_inf_nan=False)
     max_labels: int = Field(200_000, ge=1, le=2_000_000)
+    epsilon: float = Field(0.0, ge=0, le=10, allow_inf_nan=False,
+                           description="Pareto only: every Pareto route within 1 + epsilon of one returned; 0 exact.")
+    max_seconds: float | None = Field(None, gt=0, le=60, allow_inf_nan=False,
+                                      description="Pareto only: time budget; a set it stopped says so.")
 
 
 class RoutesResponse(BaseModel):

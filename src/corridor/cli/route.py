@@ -69,6 +69,11 @@ def route(
     risk: list[str] = typer.Option(None, "--risk", help="Country risk score CC=SCORE (default RU, BY, IR = 1)."),
     max_labels: int = typer.Option(200_000, "--max-labels", min=1, max=50_000_000,
                                    help="Cap on the exact searches' labels."),
+    epsilon: float = typer.Option(0.0, "--epsilon", min=0.0, max=10.0,
+                                  help="With --pareto: an epsilon-Pareto set (every Pareto route within 1+EPSILON "
+                                       "on every criterion of one shown); 0 = exact."),
+    max_seconds: float | None = typer.Option(None, "--max-seconds", min=0.001, max=3600.0,
+                                             help="With --pareto: time budget; a set it stopped says so."),
     hub_throughput: float | None = typer.Option(
         None, "--hub-throughput", min=0.0, max=1e8,
         help="Dwell at Aktau from the simulated hub delay curve at this annual throughput (TEU/yr)."),
@@ -85,7 +90,8 @@ def route(
         ds, origin, dest, cargo=cargo, by=by.value, pareto=pareto, k=k, avoid_countries=_split(avoid_country),
         avoid_nodes=_split(avoid_node), avoid_links=_split(avoid_link), modes=_split(mode) or None, via=_split(via),
         max_transfers=max_transfers, value_of_time=value_of_time, carbon_price=carbon_price, risk_price=risk_price,
-        country_risk=_risk(risk), hub_throughput=hub_throughput, max_labels=max_labels)
+        country_risk=_risk(risk), hub_throughput=hub_throughput, max_labels=max_labels,
+        epsilon=epsilon, max_seconds=max_seconds)
     if geojson is not None:
         from corridor.io.files import write_json
 

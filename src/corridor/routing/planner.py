@@ -251,7 +251,7 @@ def plan_routes(
     if not paths and not complete:
         where = f"no route found from {network.node(o).name} to {network.node(d).name} before the search"
         if stop == "time":
-            raise NoRoute(f"{where} stopped after {max_seconds:g} s; raise max_seconds", "max_seconds")
+            raise NoRoute(f"{where} stopped after {max_seconds:g} s; raise max_seconds (--max-seconds)", "max_seconds")
         raise NoRoute(f"{where} stopped at {max_labels:,} labels; raise max_labels (--max-labels)", "max_labels")
     if not paths:
         raise _explain(network, o, d, constraints, options, compiled)
