@@ -43,6 +43,7 @@ import numpy as np
 
 from corridor._kernels._jit import compile_notice
 from corridor._kernels.assign import line_search_kernel, tree_kernel
+from corridor.assignment._bush import Bushes
 from corridor.assignment.aon import AssignmentProblem, all_or_nothing
 from corridor.assignment.eq_results import EquilibriumResult, IterationRecord
 from corridor.assignment.vdf import bpr, bpr_derivative, bpr_integral
@@ -58,10 +59,12 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-METHODS: tuple[str, ...] = ("msa", "fw", "cfw", "bfw", "gp")
+METHODS: tuple[str, ...] = ("msa", "fw", "cfw", "bfw", "gp", "b")
 """The equilibrium algorithms, slowest first."""
 
 _LINE_TOL = 1e-12
+_B_TARGET_SHARE = 0.05  # Algorithm B's threshold: a share of the target gap ...
+_B_GAP_SHARE = 0.02  # ... or of the current gap, whichever is larger, times the mean OD cost
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class EquilibriumOptions:
     ...     EquilibriumOptions(method="nope")
     ... except InputError as e:
     ...     print(e.problems[0].message)
-    unknown equilibrium method 'nope'; expected one of msa, fw, cfw, bfw, gp
+    unknown equilibrium method 'nope'; expected one of msa, fw, cfw, bfw, gp, b
     """
 
     method: str = "bfw"
@@ -401,11 +404,24 @@ def _to_links(p: AssignmentProblem, arc_values: np.ndarray, fill: float) -> tupl
     return fwd, rev
 
 
+def _bush_threshold(p: AssignmentProblem, opts: EquilibriumOptions, gap: float, sptt: float) -> float:
+    """Algorithm B leaves a node's paths alone when they differ by less than this (a share of the mean OD cost)."""
+    mean_cost = sptt / p.total_demand if p.total_demand > 0 else 0.0
+    return mean_cost * max(_B_TARGET_SHARE * opts.gap, _B_GAP_SHARE * gap)
+
+
 def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: FrankWolfeDirections, vdf: _Costs,
-             gp: _PathSets | None) -> float:
-    """Move the flows ``x`` (in place) one iteration from the all-or-nothing flows ``y``; return the step."""
-    if gp is not None:
+             gp: _PathSets | Callable[[], None] | None) -> float:
+    """Move the flows ``x`` (in place) one iteration from the all-or-nothing flows ``y``; return the step.
+
+    ``gp`` is the gradient projection state, or for Algorithm B a call that sweeps the bushes (and
+    so updates ``x``, their sum).
+    """
+    if isinstance(gp, _PathSets):
         gp.sweep(x, vdf)
+        return np.nan
+    if gp is not None:
+        gp()
         return np.nan
     if method == "msa":
         step = 1.0 / (it + 1)
@@ -428,13 +444,23 @@ def _iterate(p: AssignmentProblem, vdf: _Costs, opts: EquilibriumOptions,
              progress: Callable[[EquilibriumProgress], None] | None,
              start: float) -> tuple[np.ndarray, list[IterationRecord], bool]:
     """Load, then iterate until the gap is reached or a limit stops it: ``(flows, history, converged)``."""
-    gp = _PathSets(p) if opts.method == "gp" else None
-    if gp is None:
-        x, _ = all_or_nothing(p, vdf.cost(np.zeros(p.compiled.n_arcs)))
-    else:
+    now = {"gap": math.inf, "sptt": 0.0}
+    gp: _PathSets | Callable[[], None] | None = None
+    if opts.method == "b":
+        bush = Bushes(p, vdf.t0, vdf.alpha, vdf.beta, vdf.cap, vdf.fixed)
+        x = bush.x  # updated in place by every sweep
+
+        def sweep_bushes() -> None:
+            bush.sweep(_bush_threshold(p, opts, now["gap"], now["sptt"]))
+
+        gp = sweep_bushes
+    elif opts.method == "gp":
+        gp = _PathSets(p)
         x = np.zeros(p.compiled.n_arcs)
         all_or_nothing(p, vdf.cost(x))  # checks that every OD pair has a path
         gp.sweep(x, vdf)
+    else:
+        x, _ = all_or_nothing(p, vdf.cost(np.zeros(p.compiled.n_arcs)))
     dirs = FrankWolfeDirections(opts.method)
     history: list[IterationRecord] = []
     it = 0
@@ -444,6 +470,7 @@ def _iterate(p: AssignmentProblem, vdf: _Costs, opts: EquilibriumOptions,
         y, sptt = all_or_nothing(p, c)
         tstt = float(x @ c)
         gap = (tstt - sptt) / tstt if tstt > 0 else 0.0
+        now["gap"], now["sptt"] = gap, sptt
         elapsed = time.perf_counter() - start
         converged = gap <= opts.gap
         stop = converged or it >= opts.max_iter or (
