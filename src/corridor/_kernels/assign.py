@@ -19,7 +19,6 @@ tree instead of one walk per destination. The search stops once every destinatio
 
 from __future__ import annotations
 
-import heapq
 import os
 from typing import Any
 
@@ -27,75 +26,12 @@ import numpy as np
 
 from corridor._kernels._heap import heap_pop_root, heap_push_or_decrease
 from corridor._kernels._jit import HAVE_NUMBA, jit, numba
+from corridor._kernels.reference import aon_reference, line_search_reference
 
 __all__ = [
     "PARALLEL_WORK", "aon_kernel", "aon_reference", "line_search_kernel", "line_search_reference", "loading_threads",
     "tree_kernel",
 ]
-
-
-def _heapq_tree(indptr: np.ndarray, head: np.ndarray, weights: np.ndarray, nothru: np.ndarray,
-                s: int) -> tuple[list[float], list[int]]:
-    """Distances and predecessor arcs from ``s`` (plain Python: heapq with lazy deletion)."""
-    n = len(indptr) - 1
-    dist = [np.inf] * n
-    pred = [-1] * n
-    done = [False] * n
-    dist[s] = 0.0
-    heap = [(0.0, s)]
-    while heap:
-        d, u = heapq.heappop(heap)
-        if done[u]:
-            continue
-        done[u] = True
-        if nothru[u] and u != s:
-            continue
-        for a in range(int(indptr[u]), int(indptr[u + 1])):
-            v = int(head[a])
-            nd = d + float(weights[a])
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = a
-                heapq.heappush(heap, (nd, v))
-    return dist, pred
-
-
-def aon_reference(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
-                  nothru: np.ndarray, origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
-                  dflow: np.ndarray) -> tuple[np.ndarray, float, int]:
-    """All-or-nothing loading in plain Python (heapq Dijkstra, one walk per destination).
-
-    Examples
-    --------
-    Five units from node 0 to node 2 over arcs 0→1 (1), 0→2 (3), 1→2 (1), sorted by tail:
-
-    >>> indptr, head, tail = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([0, 0, 1])
-    >>> weights, nothru = np.array([1.0, 3.0, 1.0]), np.zeros(3, dtype=np.bool_)
-    >>> origins, dptr, dnode, dflow = np.array([0]), np.array([0, 1]), np.array([2]), np.array([5.0])
-    >>> loads, sptt, unreachable = aon_reference(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow)
-    >>> loads.tolist(), sptt, unreachable
-    ([5.0, 0.0, 5.0], 10.0, 0)
-    """
-    loads = np.zeros(len(head))
-    sptt = 0.0
-    missing = 0
-    for k, origin in enumerate(origins):
-        s = int(origin)
-        dist, pred = _heapq_tree(indptr, head, weights, nothru, s)
-        for j in range(int(dptr[k]), int(dptr[k + 1])):
-            t, q = int(dnode[j]), float(dflow[j])
-            if q <= 0:
-                continue
-            if not np.isfinite(dist[t]):
-                missing += 1
-                continue
-            sptt += q * dist[t]
-            v = t
-            while v != s:
-                a = pred[v]
-                loads[a] += q
-                v = int(tail[a])
-    return loads, sptt, missing
 
 
 @jit(boundscheck=False, nogil=True, inline="always")
@@ -225,45 +161,6 @@ def _aon(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.nda
         sptt[c], missing[c] = _aon_part_nb(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow, c,
                                            chunks, loads[c])
     return loads.sum(axis=0), sptt.sum(), missing.sum()
-
-
-def line_search_reference(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
-                          cap: np.ndarray, fixed: np.ndarray, tol: float) -> float:
-    """Step ``τ ∈ [0, 1]`` minimising the Beckmann objective on ``x + τ (d - x)``, by bisection.
-
-    ``cap`` must be positive where ``alpha`` is (the caller folds missing capacity into ``alpha = 0``).
-    The derivative along the segment is ``g(τ) = Σ (d - x) · c(x + τ (d - x))``, increasing in τ.
-
-    Examples
-    --------
-    Two parallel links, the first with the BPR time ``1 + x / 10``, the second a constant 2 hours; the
-    20 units on the first move towards the second:
-
-    >>> x, d = np.array([20.0, 0.0]), np.array([0.0, 20.0])
-    >>> t0, alpha, beta = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0])
-    >>> cap, fixed = np.array([10.0, 1.0]), np.zeros(2)
-    >>> round(line_search_reference(x, d, t0, alpha, beta, cap, fixed, 1e-12), 6)  # 10 on each: both take 2
-    0.5
-    """
-    delta = d - x
-
-    def g(tau: float) -> float:
-        v = np.maximum(x + tau * delta, 0.0)
-        c = t0 * (1.0 + alpha * np.power(v / cap, beta)) + fixed
-        return float(np.dot(delta, c))
-
-    if g(1.0) <= 0.0:
-        return 1.0
-    if g(0.0) >= 0.0:
-        return 0.0
-    lo, hi = 0.0, 1.0
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if g(mid) > 0.0:
-            hi = mid
-        else:
-            lo = mid
-    return 0.5 * (lo + hi)
 
 
 @jit(boundscheck=False, nogil=True)  # called once per evaluation, each a loop over every arc

@@ -255,21 +255,25 @@ def _improve(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np.nd
 
 
 @jit(boundscheck=False, nogil=True)
-def _divergence(j: int, root: int, tail: np.ndarray, minp: np.ndarray, maxp: np.ndarray, mark: np.ndarray,
-                stamp: int) -> int:
-    """The last node the shortest and the longest used path to ``j`` share (-1: no used path, rounding)."""
-    v = j
-    while v != root:
-        v = tail[minp[v]]
-        mark[v] = stamp
-    v = j
-    while True:
-        a = maxp[v]
-        if a < 0:
-            return -1
-        v = tail[a]
-        if mark[v] == stamp:
-            return v
+def _divergence(j: int, tail: np.ndarray, minp: np.ndarray, maxp: np.ndarray, tpos: np.ndarray) -> int:
+    """The last node the shortest and the longest used path to ``j`` share (-1: no used path, rounding).
+
+    Both paths visit nodes in decreasing topological position ``tpos`` as they are walked back, so
+    stepping the one further along until they meet finds it in as many steps as the two segments have.
+    """
+    if maxp[j] < 0:
+        return -1
+    u = tail[minp[j]]
+    w = tail[maxp[j]]
+    while u != w:
+        if tpos[u] > tpos[w]:
+            u = tail[minp[u]]
+        else:
+            a = maxp[w]
+            if a < 0:
+                return -1
+            w = tail[a]
+    return u
 
 
 @jit(boundscheck=False, nogil=True)
@@ -313,11 +317,12 @@ def _move(j: int, div: int, pred: np.ndarray, dx: float, ftol: float, tail: np.n
 def _equilibrate(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarray, tail: np.ndarray,
                  inb: np.ndarray, fr: np.ndarray, x: np.ndarray, cost: np.ndarray, der: np.ndarray,
                  t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray, cap: np.ndarray, fixed: np.ndarray,
-                 lo: np.ndarray, hi: np.ndarray, minp: np.ndarray, maxp: np.ndarray, mark: np.ndarray,
+                 lo: np.ndarray, hi: np.ndarray, minp: np.ndarray, maxp: np.ndarray, tpos: np.ndarray,
                  thresh: float, passes: int, ftol: float) -> float:
     """Up to ``passes`` label-and-shift passes over one bush; returns the largest excess seen at a pass start."""
-    root = order[0]
     worst = 0.0
+    for k in range(count):
+        tpos[order[k]] = k
     for _ in range(passes):
         _labels(count, order, rptr, rarc, tail, inb, fr, cost, lo, hi, minp, maxp, True, ftol)
         excess = 0.0
@@ -326,14 +331,13 @@ def _equilibrate(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarr
             if maxp[j] < 0 or hi[j] - lo[j] <= thresh:
                 continue
             excess = max(excess, hi[j] - lo[j])
-            mark[0] += 1  # mark[0] never marks node 0 twice: stamps grow, see _divergence
-            div = _divergence(j, root, tail, minp, maxp, mark[1:], mark[0])
+            div = _divergence(j, tail, minp, maxp, tpos)
             if div < 0:
                 continue
             cmin, dmin, _ = _segment(j, div, minp, tail, cost, der, fr)
             cmax, dmax, fmin = _segment(j, div, maxp, tail, cost, der, fr)
             diff = cmax - cmin
-            if diff <= thresh or fmin <= 0.0:
+            if diff <= 0.0 or fmin <= 0.0:  # (the excess may lie upstream, at the divergence node)
                 continue
             dsum = dmin + dmax
             dx = min(fmin, diff / dsum) if dsum > 0.0 else fmin
@@ -346,16 +350,18 @@ def _equilibrate(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarr
 
 
 def _bush_sweep(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np.ndarray, rarc: np.ndarray,
-                nothru: np.ndarray, origins: np.ndarray, f: np.ndarray, inb: np.ndarray, x: np.ndarray,
-                cost: np.ndarray, der: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
-                cap: np.ndarray, fixed: np.ndarray, thresh: float, passes: int, improve: bool,
-                ftol: np.ndarray) -> float:
-    """One visit of every origin: improve its bush (if ``improve``), then up to ``passes`` equilibrating passes.
+                nothru: np.ndarray, origins: np.ndarray, f: np.ndarray, inb: np.ndarray, orders: np.ndarray,
+                counts: np.ndarray, active: np.ndarray, x: np.ndarray, cost: np.ndarray, der: np.ndarray,
+                t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray, cap: np.ndarray, fixed: np.ndarray,
+                thresh: float, passes: int, improve: bool, ftol: np.ndarray) -> float:
+    """One visit of the origins: improve each bush (if ``improve``), then up to ``passes`` equilibrating passes.
 
-    ``cost`` and ``der`` are recomputed from ``x`` first, then kept current. ``ftol[k]``: origin flows
-    up to this are rounding (a tiny share of the origin's demand) and are dropped. Returns the
-    largest excess cost above ``thresh`` (longest used minus shortest bush path) seen at the start
-    of a pass; 0 if there was none.
+    ``orders[k, :counts[k]]`` is bush ``k``'s topological order, set when it is improved and reused
+    until then. Without ``improve`` only the origins marked ``active`` (excess above ``thresh`` at
+    their last visit) are visited; ``active`` is updated. ``cost`` and ``der`` are recomputed from
+    ``x`` first, then kept current. ``ftol[k]``: origin flows up to this are rounding (a tiny share
+    of the origin's demand) and are dropped. Returns the largest excess cost above ``thresh``
+    (longest used minus shortest bush path to a node) seen at the start of a pass; 0 if none was.
 
     Examples
     --------
@@ -367,32 +373,36 @@ def _bush_sweep(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np
     >>> t0, alpha, beta = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0])
     >>> cap, fixed = np.array([10.0, 1.0]), np.zeros(2)
     >>> f, inb, x = np.array([[20.0, 0.0]]), np.array([[True, False]]), np.array([20.0, 0.0])
+    >>> orders, counts = np.zeros((1, 2), dtype=np.int64), np.zeros(1, dtype=np.int64)
+    >>> active = np.ones(1, dtype=np.bool_)
     >>> cost, der = np.empty(2), np.empty(2)
     >>> _ = bush_sweep_kernel(indptr, head, tail, rptr, rarc, np.zeros(2, dtype=np.bool_), np.array([0]), f, inb,
-    ...                       x, cost, der, t0, alpha, beta, cap, fixed, 1e-12, 3, True, np.array([1e-12]))
+    ...                       orders, counts, active, x, cost, der, t0, alpha, beta, cap, fixed, 1e-12, 3, True,
+    ...                       np.array([1e-12]))
     >>> x.round(9).tolist(), cost.round(9).tolist()
     ([10.0, 10.0], [2.0, 2.0])
     """
     n = indptr.shape[0] - 1
-    order = np.empty(n, dtype=np.int64)
     indeg = np.empty(n, dtype=np.int64)
     lo = np.empty(n)
     hi = np.empty(n)
     minp = np.empty(n, dtype=np.int64)
     maxp = np.empty(n, dtype=np.int64)
-    mark = np.zeros(n + 1, dtype=np.int64)  # mark[0]: the stamp; mark[1 + v]: node v's last stamp
+    tpos = np.empty(n, dtype=np.int64)
     worst = 0.0
     for a in range(x.shape[0]):
         cost[a], der[a] = arc_cost_kernel(x[a], t0[a], alpha[a], beta[a], cap[a], fixed[a])
     for k in range(origins.shape[0]):
-        root = origins[k]
+        order = orders[k]
         if improve:
-            count = _improve(indptr, head, tail, rptr, rarc, nothru, inb[k], f[k], x, cost, root, order, indeg, lo,
-                             hi, minp, maxp, ftol[k])
-        else:
-            count = _topo(indptr, head, inb[k], root, order, indeg)
-        worst = max(worst, _equilibrate(count, order, rptr, rarc, tail, inb[k], f[k], x, cost, der, t0, alpha, beta,
-                                        cap, fixed, lo, hi, minp, maxp, mark, thresh, passes, ftol[k]))
+            counts[k] = _improve(indptr, head, tail, rptr, rarc, nothru, inb[k], f[k], x, cost, origins[k], order,
+                                 indeg, lo, hi, minp, maxp, ftol[k])
+        elif not active[k]:
+            continue
+        excess = _equilibrate(counts[k], order, rptr, rarc, tail, inb[k], f[k], x, cost, der, t0, alpha, beta, cap,
+                              fixed, lo, hi, minp, maxp, tpos, thresh, passes, ftol[k])
+        active[k] = excess > thresh
+        worst = max(worst, excess)
     return worst
 
 

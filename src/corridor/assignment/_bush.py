@@ -65,6 +65,9 @@ class Bushes:
         shape = (len(problem.origins), cn.n_arcs)
         self.f = np.zeros(shape)
         self.inb = np.zeros(shape, dtype=np.bool_)
+        self.orders = np.zeros((len(problem.origins), cn.n_nodes), dtype=np.int64)
+        self.counts = np.zeros(len(problem.origins), dtype=np.int64)
+        self.active = np.ones(len(problem.origins), dtype=np.bool_)
         self.cost = self.params[0] + self.params[4]
         self.der = np.zeros(cn.n_arcs)
         missing = bush_init_kernel(cn.indptr, cn.head, cn.tail, problem.nothru, self.cost, problem.origins,
@@ -87,7 +90,8 @@ class Bushes:
         worst = 0.0
         for r in range(rounds):
             w = bush_sweep_kernel(cn.indptr, cn.head, cn.tail, self.rptr, self.rarc, self.p.nothru, self.p.origins,
-                                  self.f, self.inb, self.x, self.cost, self.der, *self.params, float(thresh),
+                                  self.f, self.inb, self.orders, self.counts, self.active, self.x, self.cost,
+                                  self.der, *self.params, float(thresh),
                                   int(passes), r == 0, self.ftol)
             worst = max(worst, w)
             if w <= thresh:
