@@ -20,9 +20,13 @@ __all__ = ["Bushes"]
 
 FLOW_TOL = 1e-12
 """Origin flows below this share of the origin's demand are rounding, and are dropped."""
-PASSES = 4
-ROUNDS = 20
-"""Equilibrating passes per origin and sweep (fewer when its bush is already within the threshold)."""
+PASSES = 1
+"""Equilibrating passes per origin and visit."""
+ROUNDS = 40
+"""Most visits of the origins per sweep: the first improves the bushes, the others only move flow, and
+only for origins whose bush was not within the threshold at their last visit. Costs change as the
+other origins move, so several short visits beat one long one (measured on a 1,000-node grid:
+1 pass × 40 rounds reached 1e-8 in 7 iterations, 2 × 20 in 8, 1 × 10 in 11)."""
 
 
 class Bushes:

@@ -77,7 +77,7 @@ METHODS: tuple[str, ...] = ("msa", "fw", "cfw", "bfw", "gp", "b")
 
 _LINE_TOL = 1e-12
 _B_TARGET_SHARE = 0.05  # Algorithm B's threshold: a share of the target gap ...
-_B_GAP_SHARE = 0.02  # ... or of the current gap, whichever is larger, times the mean OD cost
+_B_GAP_SHARE = 0.1  # ... or of the current gap, whichever is larger, times the mean OD cost
 
 
 @dataclass(frozen=True)
