@@ -20,9 +20,11 @@ shift) and, for each:
 2. *equilibrates* it (``passes`` times, or until no node's longest used path costs more than
    ``thresh`` above its shortest bush path): min and max labels (shortest bush path, longest *used*
    path) in topological order; then, node by node from the last in topological order to the first,
-   the two paths are traced back to the node where they diverge, and a Newton step
-   ``Δ = (c_max − c_min) / Σ c'`` (at most the least origin flow on the max segment) moves flow
-   from the max segment to the min one.
+   the two paths are traced back to the node where they diverge (stepping back the one further
+   along in topological order until they meet), and a Newton step ``Δ = (c_max − c_min) / Σ c'``
+   (at most the least origin flow on the max segment) moves flow from the max segment to the min
+   one. The caller repeats visits without improvement, only for origins still above ``thresh``
+   (``active``), since the other origins' moves change the costs.
 
 Zones that paths may not pass through (``nothru``) never have a bush arc leaving them, except at
 their own origin. The kernels are plain Python that numba compiles; ``kernel.py_func`` is the same
