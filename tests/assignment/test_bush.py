@@ -215,15 +215,17 @@ def test_small_grid_same_equilibrium_as_bfw(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("side", "zones", "gap"), [(30, 100, 1e-10), (60, 400, 1e-8), (98, 200, 1e-8)])
-def test_large_grids_same_equilibrium_as_bfw(tmp_path: Path, side: int, zones: int, gap: float) -> None:
-    """1,000, 4,000 and 9,800-node grids: B to a tight gap, BFW to 1e-6 (1e-8 costs it thousands of iterations)."""
+@pytest.mark.parametrize(("side", "zones", "gap", "bfw_gap"),
+                         [(30, 100, 1e-10, 1e-6), (60, 400, 1e-8, 1e-5), (98, 100, 1e-8, 1e-5)])
+def test_large_grids_same_equilibrium_as_bfw(tmp_path: Path, side: int, zones: int, gap: float,
+                                             bfw_gap: float) -> None:
+    """1,000, 4,000 and 9,700-node grids: B to a tight gap, BFW to what it reaches in some hundred iterations."""
     net, dem = grid(tmp_path, side, zones)
     b = equilibrium(net, dem, EquilibriumOptions(method="b", gap=gap, max_iter=200))
     assert b.converged
     _, _, own = independent_gap(net, dem, b.flows)
     assert own == pytest.approx(b.gap, rel=1e-3, abs=1e-13)
-    bfw = equilibrium(net, dem, EquilibriumOptions(method="bfw", gap=1e-6, max_iter=20000))
+    bfw = equilibrium(net, dem, EquilibriumOptions(method="bfw", gap=bfw_gap, max_iter=20000))
     same_equilibrium(net, dem, b.flows, b.gap, bfw.flows, bfw.gap)
 
 
