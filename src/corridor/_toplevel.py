@@ -286,8 +286,8 @@ def assign(
     carbon_price, risk_price
         USD per tonne CO2e, and per tonne per unit of risk exposure.
     algorithm, gap, max_iter
-        Equilibrium only: ``bfw`` (default), ``cfw``, ``fw``, ``msa`` or ``gp``; target relative gap
-        (1e-4); most iterations (500).
+        Equilibrium only: ``bfw`` (default), ``cfw``, ``fw``, ``msa``, ``gp`` or ``b`` (Algorithm B, for
+        tight gaps); target relative gap (1e-4); most iterations (500).
     toll_factor, distance_factor
         Equilibrium on research networks only: weights of link tolls and length in the cost.
     progress

@@ -207,7 +207,7 @@ def _line_of(path: Path, text: str) -> int:
 @pytest.mark.parametrize(
     ("bad", "field"),
     [
-        (row(1, 3, 10, 4, 0.5, 20, 1, 0, 0), ""),  # 9 columns
+        (row(1, 3, 10, 4), ""),  # 4 columns: no free-flow time
         (row(1, 3, 10, 4, 0.5, 20, 1, 0, 0, 1, 7), ""),  # 11 columns
         (row(1, 3, "ten", 4, 0.5, 20, 1, 0, 0, 1), "capacity"),
         (row(1, 3, -10, 4, 0.5, 20, 1, 0, 0, 1), "capacity"),
@@ -366,16 +366,21 @@ def test_trips_metadata_count(braess: Path) -> None:
     assert "Braess_trips.tntp:1: NUMBER OF ZONES: expected a whole number (a count), got 'two'" in _error(braess)
 
 
-def test_capacity_zero_needs_b_zero(tmp_path: Path) -> None:
-    path = tmp_path / "Bad_net.tntp"
-    bad = row(3, 4, 0, 1, 1, 0.15, 4, 0, 0, 2)
-    path.write_text(net_text([*BRAESS_LINKS[:3], bad, BRAESS_LINKS[4]], zones=2))
-    with pytest.raises(InputError) as err:
-        read_tntp(path)
-    (p,) = err.value.problems
-    assert (p.where, p.field) == (f"{path}:{_line_of(path, bad)}", "capacity")
-    assert p.message == ("is 0 but b is 0.15: the BPR delay b * (flow / capacity) ** power has no value at "
-                         "capacity 0; give a positive capacity, or b = 0 for a link without delay")
+def test_capacity_zero_with_b_is_read_without_delay_and_noted(tmp_path: Path) -> None:
+    """Capacity 0 with b > 0 (the BPR delay has no value): read, without a delay term, and counted in the meta."""
+    from corridor.assignment.equilibrium import EquilibriumOptions, equilibrium
+
+    path = tmp_path / "Zero_net.tntp"
+    path.write_text(net_text([*BRAESS_LINKS[:3], row(3, 4, 0, 1, 1, 0.15, 4, 0, 0, 2), BRAESS_LINKS[4]], zones=2))
+    (tmp_path / "Zero_trips.tntp").write_text(trips_text(BRAESS_TRIPS, zones=2, total=6.0))
+    ds = read_tntp(path)
+    lk = ds.network.link("3-4")
+    assert (lk.vdf_capacity, lk.vdf_alpha) == (0.0, 0.15)
+    assert ds.network.meta["links_capacity_zero"].startswith("1 links have capacity 0 and b > 0")
+    for method in ("bfw", "b"):
+        res = equilibrium(ds.network, ds.demand, EquilibriumOptions(method=method, gap=1e-8, max_iter=5000))
+        assert res.converged
+        assert res.costs[[lk.id for lk in ds.network.links].index("3-4")] == 1.0  # free flow at any flow
 
 
 def test_capacity_zero_with_b_zero_is_free_flow(tmp_path: Path) -> None:
@@ -401,3 +406,59 @@ def test_capacity_zero_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["network", "validate", str(folder)]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [f"{folder / 'Bad_net.tntp'}:2: NUMBER OF NODES: expected a whole number (a count), got 'four'"]
+
+
+# --- format variations of the collection's files ----------------------------------------------------
+
+
+def test_format_variations(tmp_path: Path) -> None:
+    """Metadata in another order and case, comments, no ';', blank lines, spaces, short rows, many pairs per line."""
+    net = "\n".join([
+        "~ a network in the style of the older files",
+        "<NUMBER OF LINKS> 5",
+        "<first thru node> 3",
+        "<NUMBER OF NODES> 4 ~ four",
+        "<NUMBER OF ZONES> 2",
+        "<END OF METADATA>",
+        "",
+        "~ Init node  Term node  Capacity  Length  Free Flow Time  B  Power  Speed  Toll",
+        "1 3 10 4 0.5 20 1 0 0",  # 9 columns, spaces, no ';'
+        "  1\t4  50 8 9 0.15 4 0 1.5 ;",
+        "",
+        "3 2 50 8 9",  # 5 columns: b and power default to 0.15 and 4
+        "3 4 100 1 1 0.15 4 0 0 2;  ~ a shortcut",
+        "\t4\t2\t10\t4\t0.5\t20\t1\t0\t0\t1\t;",
+        "",
+    ])
+    trips = "\n".join([
+        "<TOTAL OD FLOW> 9.0",
+        "<NUMBER OF ZONES> 2",
+        "<END OF METADATA>",
+        "~ destinations",
+        "Origin 1",
+        "1 : 0.0;  2 : 6.0;",
+        "",
+        "Origin\t2;",
+        "    1:3.0;    2 :0",
+    ])
+    (tmp_path / "Old_net.tntp").write_text(net)
+    (tmp_path / "Old_trips.tntp").write_text(trips)
+    ds = read_tntp(tmp_path)
+    links = {lk.id: lk for lk in ds.network.links}
+    assert (links["1-3"].vdf_alpha, links["1-3"].toll, links["1-3"].link_type) == (20.0, 0.0, "1")
+    assert (links["3-2"].vdf_alpha, links["3-2"].vdf_beta, links["3-2"].time_h) == (0.15, 4.0, 9.0)
+    assert links["1-4"].toll == 1.5
+    assert ds.network.meta["links_missing_columns"].startswith("3 link rows have fewer than 10 columns")
+    assert sorted((r.origin, r.destination, r.tonnes) for r in ds.demand.rows) == [("1", "2", 6.0), ("2", "1", 3.0)]
+    assert [nd.thru for nd in ds.network.nodes] == [False, False, True, True]  # zones below the first thru node
+
+
+def test_many_pairs_per_line_and_crlf(tmp_path: Path) -> None:
+    rows = [row(i, j, 100, 1, 1, 0.15, 4, 0, 0, 1) for i in (1, 2, 3) for j in (1, 2, 3) if i != j]
+    (tmp_path / "Tri_net.tntp").write_text(net_text(rows, zones=3, nodes=3).replace("\n", "\r\n"))
+    body = ["Origin 1", "2 : 1.5; 3 : 2.5; ", "Origin 2", "1 : 1; 3 : 2; 2 : 0;", "Origin 3", "1:4;2:5;"]
+    (tmp_path / "Tri_trips.tntp").write_text(trips_text(body, zones=3, total=16.0).replace("\n", "\r\n"))
+    ds = read_tntp(tmp_path)
+    assert len(ds.network.links) == 6 and len(ds.demand.rows) == 6
+    assert sum(r.tonnes for r in ds.demand.rows) == 16.0
+    assert "total_od_flow_mismatch" not in ds.network.meta

@@ -21,23 +21,39 @@ to numba's ``numba:compile`` event, which fires only on a real compile, never on
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["COMPILING", "COMPILING_UNCACHED", "HAVE_NUMBA", "cache_enabled", "compile_notice", "jit", "numba"]
+__all__ = ["COMPILING", "COMPILING_UNCACHED", "HAVE_NUMBA", "cache_enabled", "compile_notice", "jit"]
 
 _log = logging.getLogger(__name__)
 
-try:
-    numba: Any = importlib.import_module("numba")
-except ImportError:  # pragma: no cover - numba is a hard dependency; the references stand in
-    numba = None
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+"""Whether numba is installed (otherwise the kernels are their plain-Python references).
 
-HAVE_NUMBA = numba is not None
-"""Whether numba imports (otherwise the kernels are their plain-Python references)."""
+numba itself is imported when the first kernel module is (``from corridor._kernels._jit import
+numba`` does it), not with this module: about a second of start-up that small problems, which run
+the plain-Python references, and the engines that need no kernel never pay.
+"""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "numba":
+        return _numba()
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def _numba() -> Any:
+    """The numba module (imported now if it was not), or None where it is not installed."""
+    if not HAVE_NUMBA:  # pragma: no cover - numba is a hard dependency
+        return None
+    return importlib.import_module("numba")
 
 COMPILING = "compiling kernels (first run only)"
 """The stage an engine reports before a kernel compiles."""
@@ -84,6 +100,7 @@ def jit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     """
 
     def wrap(fn: Callable[..., Any]) -> Any:
+        numba = _numba()
         if numba is None:  # pragma: no cover
             return fn
         try:
@@ -144,8 +161,11 @@ def compile_notice(callback: Callable[[str], None] | None) -> Iterator[None]:
     ----------
     callback
         Called with :data:`COMPILING` or :data:`COMPILING_UNCACHED`; ``None`` does nothing.
+
+    Import the kernel modules the block will call before entering it: until numba is imported
+    there is nothing to listen to.
     """
-    if callback is None or numba is None:
+    if callback is None or "numba" not in sys.modules:  # no kernel module imported: nothing will compile
         yield
         return
     from numba.core import event

@@ -10,19 +10,45 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Imported now: the function ``equilibrium`` must shadow its module of the same name.
 from corridor.assignment.eq_results import EquilibriumResult
 from corridor.assignment.equilibrium import EquilibriumOptions, equilibrium
-from corridor.assignment.freight_eq import (
-    FreightDelays,
-    FreightEquilibriumOptions,
-    FreightEquilibriumResult,
-    TransferCurve,
-    freight_equilibrium,
-)
-from corridor.assignment.lp import FreightLP, solve_lp
-from corridor.assignment.lp_results import LPResult
+
+if TYPE_CHECKING:
+    from corridor.assignment.freight_eq import (
+        FreightDelays,
+        FreightEquilibriumOptions,
+        FreightEquilibriumResult,
+        TransferCurve,
+        freight_equilibrium,
+    )
+    from corridor.assignment.lp import FreightLP, solve_lp
+    from corridor.assignment.lp_results import LPResult
 
 __all__ = [
     "EquilibriumOptions", "EquilibriumResult", "FreightDelays", "FreightEquilibriumOptions", "FreightEquilibriumResult",
     "FreightLP", "LPResult", "TransferCurve", "equilibrium", "freight_equilibrium", "solve_lp",
 ]
+
+# The rest is imported on first use (PEP 562); no name here pulls in numba and its kernels until it runs.
+_HOME = {
+    "FreightDelays": "freight_eq", "FreightEquilibriumOptions": "freight_eq", "FreightEquilibriumResult": "freight_eq",
+    "TransferCurve": "freight_eq", "freight_equilibrium": "freight_eq", "FreightLP": "lp", "solve_lp": "lp",
+    "LPResult": "lp_results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"corridor.assignment.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor._kernels.assign import aon_kernel
 from corridor.exceptions import InputError, Problem
 from corridor.model.compiled import CompiledNetwork
 
 if TYPE_CHECKING:
     from corridor.model import Demand, Network
 
-__all__ = ["AssignmentProblem", "all_or_nothing"]
+__all__ = ["AssignmentProblem", "all_or_nothing", "is_small", "loading_kernel"]
 
 _log = logging.getLogger(__name__)
 
@@ -118,6 +117,46 @@ class AssignmentProblem:
                    np.array(dnode, dtype=np.int64), np.array(dflow, dtype=np.float64), float(sum(dflow)))
 
 
+def loading_kernel(problem: AssignmentProblem) -> Any:
+    """The loading for ``problem``: the plain-Python reference for small problems, else the compiled kernel.
+
+    Below :data:`corridor._kernels.reference.SMALL_WORK` origins × arcs the reference is about as
+    fast per call and spares the process numba's start-up.
+
+    Examples
+    --------
+    >>> from corridor.model import Demand, DemandRow, Link, Network, Node
+    >>> nodes = [Node(i, i, "", "junction", 0.0, 0.0) for i in "ab"]
+    >>> p = AssignmentProblem.build(Network("n", nodes, [Link("ab", "a", "b", "road", time_h=1.0, oneway=True)]),
+    ...                             Demand([DemandRow("d", "a", "b", "trips", 0, 5.0)]))
+    >>> loading_kernel(p).__name__
+    'aon_reference'
+    """
+    from corridor._kernels.reference import aon_reference
+
+    if is_small(problem):
+        return aon_reference
+    from corridor._kernels.assign import aon_kernel
+
+    return aon_kernel
+
+
+def is_small(problem: AssignmentProblem) -> bool:
+    """Whether ``problem`` is small enough for the plain-Python references (see :func:`loading_kernel`).
+
+    Examples
+    --------
+    >>> from corridor.model import Demand, DemandRow, Link, Network, Node
+    >>> nodes = [Node(i, i, "", "junction", 0.0, 0.0) for i in "ab"]
+    >>> is_small(AssignmentProblem.build(Network("n", nodes, [Link("ab", "a", "b", "road", time_h=1.0, oneway=True)]),
+    ...                                  Demand([DemandRow("d", "a", "b", "trips", 0, 5.0)])))
+    True
+    """
+    from corridor._kernels.reference import SMALL_WORK
+
+    return len(problem.origins) * problem.compiled.n_arcs <= SMALL_WORK
+
+
 def all_or_nothing(problem: AssignmentProblem, costs: np.ndarray, *, kernel: Any = None,
                    ) -> tuple[np.ndarray, float]:
     """Load every OD flow on its shortest path at the arc ``costs``.
@@ -129,7 +168,7 @@ def all_or_nothing(problem: AssignmentProblem, costs: np.ndarray, *, kernel: Any
     costs
         Non-negative cost per arc.
     kernel
-        The implementation (default :func:`corridor._kernels.assign.aon_kernel`).
+        The implementation (default: :func:`loading_kernel` of the problem).
 
     Returns
     -------
@@ -160,7 +199,7 @@ def all_or_nothing(problem: AssignmentProblem, costs: np.ndarray, *, kernel: Any
     if w.size and not w.min() >= 0:
         msg = f"arc costs must be non-negative, got {float(np.nanmin(w))!r} (or NaN)"
         raise InputError(msg)
-    run = aon_kernel if kernel is None else kernel
+    run = kernel if kernel is not None else loading_kernel(problem)
     loads, sptt, missing = run(cn.indptr, cn.head, cn.tail, w, problem.nothru, problem.origins,
                                problem.dptr, problem.dnode, problem.dflow)
     if missing:

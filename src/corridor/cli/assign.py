@@ -33,6 +33,7 @@ class Algorithm(StrEnum):
     fw = "fw"
     msa = "msa"
     gp = "gp"
+    b = "b"
 
 
 def assign(
@@ -48,7 +49,8 @@ def assign(
     max_iter: int | None = typer.Option(None, "--max-iter", min=1, max=1_000_000,
                                         help="Equilibrium: most iterations (default 500)."),
     algorithm: Algorithm | None = typer.Option(None, "--algorithm",
-                                               help="Equilibrium: bfw (default), cfw, fw, msa, or gp for tight gaps."),
+                                               help="Equilibrium: bfw (default), cfw, fw, msa; gp or b (Algorithm B, "
+                                                    "bush-based: the fastest to tight gaps, 1e-8 and below)."),
     toll_factor: float | None = typer.Option(None, "--toll-factor", min=0.0, max=1e6,
                                              help="Equilibrium on TNTP networks: weight of link tolls."),
     distance_factor: float | None = typer.Option(None, "--distance-factor", min=0.0, max=1e6,

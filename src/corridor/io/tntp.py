@@ -7,10 +7,17 @@ Figures keep the file's units (minutes, 0.01 h, feet...): a TNTP link's ``time_h
 ``distance_km`` hold the file's values unchanged, as the network's ``meta`` says.
 
 Counts in the metadata (``<NUMBER OF ...>``, ``<FIRST THRU NODE>``) must be whole numbers written
-as digits. A link's cost follows BPR, ``fft * (1 + b * (flow / capacity) ** power)``, so a link with
-capacity 0 is refused unless its ``b`` is 0 (then it has no delay term and the capacity plays no
-part). AequilibraE is stricter and refuses every capacity of 0 (``set_capacity_field``: "zero or
-negative capacity"); SiouxFalls, Anaheim and Braess give every link a positive capacity.
+as digits. A link's cost follows BPR, ``fft * (1 + b * (flow / capacity) ** power)``; a link with
+capacity 0 has no delay term (the equilibrium engines treat a capacity of 0 as "no delay", like a
+missing one), and the network's ``meta["links_capacity_zero"]`` counts those where ``b > 0``, for
+which the BPR formula has no value. AequilibraE refuses every capacity of 0 (``set_capacity_field``:
+"zero or negative capacity").
+
+Format variations of the collection's files that the reader takes: metadata tags in any order and
+any case, ``~`` comments anywhere, rows with or without a closing ``;``, blank lines, tabs or
+spaces, link rows of 5 to 10 columns (the missing trailing ones read as BPR ``b`` 0.15, ``power``
+4, no toll, type 1, and ``meta["links_missing_columns"]`` says so), and trips files with any number
+of ``destination : flow;`` pairs per line.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ __all__ = ["read_tntp"]
 _LINK_COLUMNS = ("init_node", "term_node", "capacity", "length", "free_flow_time", "b", "power",
                  "speed", "toll", "link_type")
 _NON_NEGATIVE = frozenset({"capacity", "length", "free_flow_time", "b", "power"})
+_REQUIRED = 5  # init_node ... free_flow_time; older files stop after toll (9 columns) or earlier
+_DEFAULTS = {"b": 0.15, "power": 4.0, "speed": 0.0, "toll": 0.0, "link_type": 1.0}
 _TAG = re.compile(r"^\s*<([^>]*)>(.*)$")
 _COUNT = re.compile(r"\d{1,18}")
 _SOURCE = Source("TNTP", "Transportation Networks for Research (bstabler/TransportationNetworks)",
@@ -78,7 +87,7 @@ def _read(path: Path, *, metadata: bool = True) -> tuple[_Meta, _Rows]:
                 start = i
                 break
             if m:
-                meta[m.group(1).strip().upper()] = (m.group(2).strip(), i)
+                meta[m.group(1).strip().upper()] = (m.group(2).split("~", 1)[0].strip(), i)
             elif line.split("~", 1)[0].strip():
                 _fail(f"{path}:{i}", "metadata", "data before <END OF METADATA>; a TNTP file "
                       "opens with <TAG> lines closed by <END OF METADATA>")
@@ -125,34 +134,35 @@ def _meta_number(meta: _Meta, tag: str, path: Path) -> float | None:
 
 
 def _link_values(tokens: list[str], where: str) -> dict[str, float]:
-    """The numeric columns of one link row, checked (BPR needs a capacity where b > 0)."""
-    v = {c: _number(t, where, c, minimum=0 if c in _NON_NEGATIVE else None)
-         for c, t in zip(_LINK_COLUMNS[2:], tokens[2:], strict=True)}
-    if v["capacity"] == 0 and v["b"] > 0:
-        _fail(where, "capacity", f"is 0 but b is {v['b']:g}: the BPR delay b * (flow / capacity) ** power has no "
-              "value at capacity 0; give a positive capacity, or b = 0 for a link without delay")
+    """The numeric columns of one link row, checked; missing trailing columns take :data:`_DEFAULTS`."""
+    v = dict(_DEFAULTS)
+    v.update({c: _number(t, where, c, minimum=0 if c in _NON_NEGATIVE else None)
+              for c, t in zip(_LINK_COLUMNS[2:], tokens[2:], strict=False)})
     return v
 
 
-def _read_links(path: Path) -> tuple[list[Link], int, int]:
-    """Links of a ``_net.tntp`` file, with its number of zones and first thru node."""
+def _read_links(path: Path) -> tuple[list[Link], int, int, dict[str, str]]:
+    """Links of a ``_net.tntp`` file, with its number of zones, first thru node and notes for the meta."""
     meta, rows = _read(path)
     zones = _meta_count(meta, "NUMBER OF ZONES", path) or 0
     first_thru = _meta_count(meta, "FIRST THRU NODE", path, required=False) or 1
     declared = _meta_count(meta, "NUMBER OF LINKS", path) or 0
     links: list[Link] = []
     seen: dict[str, int] = {}
+    short = stuck = 0
     prov = {"time_h": Provenance("TNTP", Status.ESTIMATE), "distance_km": Provenance("TNTP", Status.ESTIMATE)}
     for line, text in rows:
         where = f"{path}:{line}"
         tokens = text.removesuffix(";").split()
-        if len(tokens) != len(_LINK_COLUMNS):
-            _fail(where, "", f"has {len(tokens)} columns, expected {len(_LINK_COLUMNS)} "
-                  f"({' '.join(_LINK_COLUMNS)})")
+        if not _REQUIRED <= len(tokens) <= len(_LINK_COLUMNS):
+            _fail(where, "", f"has {len(tokens)} columns, expected {_REQUIRED} to {len(_LINK_COLUMNS)} "
+                  f"({' '.join(_LINK_COLUMNS)}; missing trailing ones take BPR b 0.15, power 4, no toll)")
+        short += len(tokens) < len(_LINK_COLUMNS)
         a, b = _node_id(tokens[0], where, "init_node"), _node_id(tokens[1], where, "term_node")
         if a == b:
             _fail(where, "term_node", f"link {a}-{b} starts and ends at the same node")
         v = _link_values(tokens, where)
+        stuck += v["capacity"] == 0 and v["b"] > 0
         kind = v["link_type"]
         base = f"{a}-{b}"
         seen[base] = seen.get(base, 0) + 1
@@ -160,13 +170,20 @@ def _read_links(path: Path) -> tuple[list[Link], int, int]:
             f"{base}-{seen[base]}" if seen[base] > 1 else base, a, b, "road", oneway=True,
             distance_km=v["length"], time_h=v["free_flow_time"], vdf_alpha=v["b"], vdf_beta=v["power"],
             vdf_capacity=v["capacity"], toll=v["toll"],
-            link_type=str(int(kind)) if kind.is_integer() else tokens[-1],
+            link_type=str(int(kind)) if kind.is_integer() else tokens[9],
             provenance=dict(prov), origin=where,
         ))
     if len(links) != declared:
         _fail(f"{path}:{meta['NUMBER OF LINKS'][1]}", "NUMBER OF LINKS",
               f"the metadata says {declared} links but the file has {len(links)}")
-    return links, zones, first_thru
+    notes = {}
+    if short:
+        notes["links_missing_columns"] = (f"{short} link rows have fewer than {len(_LINK_COLUMNS)} columns; the "
+                                          "missing trailing ones were read as b 0.15, power 4, speed 0, toll 0, type 1")
+    if stuck:
+        notes["links_capacity_zero"] = (f"{stuck} links have capacity 0 and b > 0: their BPR delay has no value, so "
+                                        "they are read without a delay term (the free-flow time at any flow)")
+    return links, zones, first_thru, notes
 
 
 def _read_coords(path: Path, ids: set[str]) -> tuple[dict[str, tuple[float, float]], str]:
@@ -332,7 +349,7 @@ def read_tntp(path: str | Path, *, trips: str | Path | None = None,
     trips_file = Path(trips) if trips is not None else net_file.with_name(f"{prefix}_trips.tntp")
     node_file = Path(nodes) if nodes is not None else net_file.with_name(f"{prefix}_node.tntp")
 
-    links, zones, first_thru = _read_links(net_file)
+    links, zones, first_thru, link_notes = _read_links(net_file)
     ids = sorted({lk.a for lk in links} | {lk.b for lk in links}, key=int)
     coords: dict[str, tuple[float, float]] = {}
     coords_note = "none"
@@ -346,7 +363,7 @@ def read_tntp(path: str | Path, *, trips: str | Path | None = None,
     )
     meta = {"format": "tntp", "path": str(given), "time_unit": "as in the file (TNTP free-flow time)",
             "demand_unit": "trips per period (TNTP)", "zones": str(zones),
-            "first_thru_node": str(first_thru), "coords": coords_note}
+            "first_thru_node": str(first_thru), "coords": coords_note, **link_notes}
     rows: list[DemandRow] = []
     if trips is not None or trips_file.exists():
         rows, notes = _read_trips(trips_file, set(ids), zones)
