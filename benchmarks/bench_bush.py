@@ -47,7 +47,7 @@ from corridor.io.tntp import read_tntp
 from corridor.io.tntp_grid import write_grid_tntp
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_equilibrium import AEQ_SCRIPT, aeq_version  # the sibling benchmark's driver
+from bench_equilibrium import AEQ_SCRIPT, aeq_version, run_aeq  # the sibling benchmark's driver
 
 AEQ_ONCE = AEQ_SCRIPT[:AEQ_SCRIPT.index("ta, _ = build()  # warm-up")] + r'''
 ta, tc = build()
@@ -88,17 +88,7 @@ def per_solve(folder: Path, method: str, gap: float, repeat: int) -> dict:
 
 
 def aeq_per_solve(python: str, folder: Path, name: str, gaps: list[float], repeat: int) -> dict[float, dict]:
-    script = Path("/tmp/corridor_bench_aeq.py")
-    script.write_text(AEQ_SCRIPT)
-    out = subprocess.run([python, str(script), str(folder), name, ",".join(map(str, gaps)), str(repeat), "100000"],
-                         capture_output=True, text=True, check=True, cwd="/tmp")
-    runs: dict[float, list[dict]] = {}
-    for line in out.stdout.splitlines():
-        if line.startswith("{"):
-            r = json.loads(line)
-            runs.setdefault(r["gap_target"], []).append(r)
-    return {g: {"seconds": statistics.median(r["seconds"] for r in rs), "iterations": rs[-1]["iterations"],
-                "gap": rs[-1]["gap"], "converged": rs[-1]["gap"] <= g} for g, rs in runs.items()}
+    return run_aeq(python, folder, name, gaps, repeat, 100_000)
 
 
 def whole(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> dict:
