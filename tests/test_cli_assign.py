@@ -111,3 +111,18 @@ def test_help_states_the_calibrated_value_of_time() -> None:
 
     text = Path(str(importlib.import_module("corridor.cli.assign").__file__)).read_text("utf-8")
     assert f"freight equilibrium default {DEFAULT_VALUE_OF_TIME:.2f}" in text
+
+
+def test_lp_assignment_takes_column_generation_on_a_large_network() -> None:
+    """corridor.assign (and so ``corridor assign``) lets the size rule choose: paths on a large network."""
+    import corridor
+    from corridor.assignment.lp import AUTO_PATH_COLUMNS, FreightLP
+    from corridor.data.synthetic import rail_grid
+
+    ds = rail_grid(corridor.load(), nodes=1_000, zones=100, seed=3)
+    blocks = len({(r.commodity, r.origin) for r in ds.demand.rows})
+    assert blocks * 2 * len(ds.network.links) > AUTO_PATH_COLUMNS  # large by the rule
+    res = corridor.assign(ds)
+    assert res.result.meta["formulation"] == "paths"
+    arcs = FreightLP.build(ds.network, ds.demand, formulation="arcs").solve()
+    assert res.result.objective == pytest.approx(arcs.objective, rel=1e-6)

@@ -429,7 +429,7 @@ def _solve_lp(ds: Dataset, value_of_time: float, carbon_price: float, risk_price
 
     stage("building the LP", 0.0)
     model = FreightLP.build(ds.network, ds.demand, value_of_time=value_of_time, carbon_price=carbon_price,
-                            risk_price=risk_price)
+                            risk_price=risk_price, formulation="auto")
     stage("solving with HiGHS", 0.5)
     return model.solve()
 
