@@ -24,7 +24,8 @@ before) and with one held connection (``RunStore.writing``, what a sweep now use
 ``grow``: the LP, the freight equilibrium to gap 1e-4, a 100-sample sweep (LP) and the route planner
 (10 origin-destination pairs) on ``rail_grid`` networks of ``--sizes`` nodes (zones: a tenth of
 them), each case in its own interpreter with a ``--timeout`` (s): wall time and peak memory
-(``ru_maxrss`` of the child)::
+(``ru_maxrss`` of the child). The case ``equilibrium-arcs`` runs the freight equilibrium on the
+arc formulation (as before issue 16's route space) for comparison::
 
     .venv/bin/python benchmarks/bench_sweep_scale.py grow --sizes 100,1000,10000 --timeout 600
 """
@@ -185,11 +186,13 @@ def _case(case: str, nodes: int) -> dict[str, Any]:
 
         res = solve_lp(ds.network, ds.demand)
         out = {"status": res.status, "binding": len(res.bottlenecks)}
-    elif case == "equilibrium":
+    elif case in ("equilibrium", "equilibrium-arcs"):
         from corridor.assignment.freight_eq import FreightEquilibriumOptions, freight_equilibrium
 
-        eq = freight_equilibrium(ds.network, ds.demand, FreightEquilibriumOptions(gap=1e-4))
-        out = {"gap": eq.gap, "converged": eq.converged, "iterations": eq.iterations}
+        form = "arcs" if case == "equilibrium-arcs" else "auto"  # auto: routes above the size rule
+        eq = freight_equilibrium(ds.network, ds.demand, FreightEquilibriumOptions(gap=1e-4, formulation=form))
+        out = {"gap": eq.gap, "converged": eq.converged, "iterations": eq.iterations,
+               "formulation": eq.flows.meta.get("formulation")}
     elif case == "sweep":
         from corridor.scenarios import run_sweep, scenario_from_text
 

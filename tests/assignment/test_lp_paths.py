@@ -207,13 +207,12 @@ def test_interior_point_gives_the_same_optimum() -> None:
     assert math.isfinite(model.solve().objective)  # a warm re-solve after the interior point
 
 
-def test_equilibria_refuse_a_path_model() -> None:
-    from corridor.assignment.freight_eq import freight_equilibrium
+def test_the_stochastic_equilibrium_refuses_a_path_model() -> None:
+    """The SUE needs the arc graph; the freight equilibrium takes a path model (test_freight_routes)."""
     from corridor.assignment.sue import stochastic_equilibrium
 
     ds = _builtin()
     model = FreightLP.build(ds.network, ds.demand, formulation="paths")
-    for engine in (freight_equilibrium, stochastic_equilibrium):
-        with pytest.raises(InputError) as err:
-            engine(ds.network, ds.demand, lp=model)
-        assert err.value.problems[0].field == "formulation"
+    with pytest.raises(InputError) as err:
+        stochastic_equilibrium(ds.network, ds.demand, lp=model)
+    assert err.value.problems[0].field == "formulation"

@@ -63,3 +63,22 @@ def test_lp_scenarios_take_the_path_formulation_on_large_networks(monkeypatch):
     assert paths.summary["status"] == arcs.summary["status"] == "optimal"
     assert paths.summary["totals"]["total_cost_usd"] == pytest.approx(
         arcs.summary["totals"]["total_cost_usd"], rel=1e-6)
+
+
+def test_equilibrium_scenarios_take_routes_on_large_networks(monkeypatch):
+    """An equilibrium scenario also builds with 'auto': on routes, the same equilibrium as on arcs."""
+    from corridor.assignment import lp as lp_module
+    from corridor.scenarios import scenario_from_text
+    from corridor.scenarios.run import run_spec
+
+    spec = scenario_from_text("name: closed\nbase: {dataset: eurasia, year: 2021}\nchanges:\n"
+                              "  - close_transit: [RU]\nengine: {method: equilibrium, gap: 1.0e-6}\n")
+    arcs = run_spec(spec)
+    monkeypatch.setattr(lp_module, "AUTO_PATH_COLUMNS", 0)
+    paths = run_spec(spec)
+    assert paths.summary["status"] == arcs.summary["status"]
+    assert paths.summary["totals"]["total_cost_usd"] == pytest.approx(
+        arcs.summary["totals"]["total_cost_usd"], rel=1e-6)
+    assert paths.summary["totals"]["total_cost_usd"] > 0
+    assert paths.tables["link_flows"]["tonnes"].sum() == pytest.approx(arcs.tables["link_flows"]["tonnes"].sum(),
+                                                                       rel=1e-6)

@@ -328,6 +328,13 @@ class FrankWolfeDirections:
             s = b0 * y + nu * b0 * self.prev + mu * b0 * self.prev2
         return s
 
+    def grow(self, n: int) -> None:
+        """Append zeros to the kept targets up to ``n`` columns (a flow space that gained routes)."""
+        for name in ("prev", "prev2"):
+            v = getattr(self, name)
+            if v is not None and len(v) < n:
+                setattr(self, name, np.concatenate([v, np.zeros(n - len(v))]))
+
     def accept(self, s: np.ndarray, tau: float) -> None:
         """Record the target ``s`` and the step ``tau`` taken towards it."""
         self.prev2, self.prev, self.tau = self.prev, s, tau

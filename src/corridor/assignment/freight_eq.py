@@ -20,6 +20,11 @@ all-or-nothing loading on the stacked graph, exact line search, and conjugate di
 Hessian ``Mᵀ diag(g') M`` of the shared capacities. Demand that finds no route — or only routes
 dearer than the unserved penalty — stays unserved, as in the LP.
 
+On a model of the arc formulation the flows are kept per (block, arc); on one of the path
+formulation — which ``formulation="auto"`` picks for large networks — per route found
+(:mod:`~corridor.assignment.freight_routes`), with the same iterates and memory that grows with
+the routes used rather than with blocks × arcs.
+
 >>> from corridor import data
 >>> ds = data.load("eurasia")
 >>> res = freight_equilibrium(ds.network, ds.demand)
@@ -32,8 +37,8 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -65,7 +70,8 @@ from corridor.assignment.vdf import (
 from corridor.exceptions import ConvergenceWarning, InputError, Problem
 
 if TYPE_CHECKING:
-    from corridor.assignment.lp_matrix import ExpandedGraph
+    from corridor.assignment.lp_matrix import CapacityRow, CapKey
+    from corridor.assignment.lp_results import LPResult
     from corridor.model import Demand, DemandRow, Network
 
 __all__ = [
@@ -83,15 +89,18 @@ _CLOSED_COST = 1e12  # USD per tonne on an arc through a zero capacity: never ch
 
 
 class _Capacities:
-    """The capacities of a built :class:`FreightLP` as delay functions of the column flows."""
+    """The capacity rows of a built :class:`FreightLP` as delay functions of their flows.
 
-    def __init__(self, lp: FreightLP, delays: FreightDelays, vot: float) -> None:  # noqa: PLR0915 - one pass
-        from scipy import sparse
+    ``unit`` holds the tonnes per unit of each row of ``capacities`` (1 for t/yr; tonnes per TEU or
+    wagon). Rows whose transfer curves share a group become one resource: :attr:`row_of` maps each
+    row of the model to its resource, and the arrays here are per resource.
+    """
 
-        net = lp.network
-        comp = lp.graph.compiled
-        caps = lp.state.capacities
-        keys, rows = list(caps), list(caps.values())
+    def __init__(self, network: Network, capacities: Mapping[CapKey, CapacityRow], unit: np.ndarray,
+                 delays: FreightDelays, vot: float) -> None:
+        net = network
+        comp = net.compile()
+        keys, rows = list(capacities), list(capacities.values())
         n = len(rows)
         self.keys = keys
         self.kind = np.zeros(n, dtype=np.int64)
@@ -100,17 +109,12 @@ class _Capacities:
         self.p1 = np.zeros(n)  # alpha (BPR, conical) or J (Davidson)
         self.p2 = np.zeros(n)  # beta (BPR)
         self.mu = np.full(n, delays.mu)
-        self.unit = np.ones(n)  # tonnes per unit of the row
+        self.unit = np.asarray(unit, dtype=np.float64).copy()  # tonnes per unit of the row
         transfer_pos = {t.id: k for k, t in enumerate(net.transfers)}
         link_time: dict[tuple[int, bool], float] = {
             (int(comp.arc_link[a]), bool(comp.arc_reverse[a])): float(comp.time_h[a]) for a in range(comp.n_arcs)}
-        r_i: list[np.ndarray] = []
-        c_i: list[np.ndarray] = []
-        v_i: list[np.ndarray] = []
-        for i, ((kind, rid, a, _b, unit), row) in enumerate(zip(keys, rows, strict=True)):
+        for i, ((kind, rid, a, _b, unit_name), row) in enumerate(zip(keys, rows, strict=True)):
             self.cap[i] = row.current
-            if len(row.coefs):
-                self.unit[i] = 1.0 / float(np.max(row.coefs))
             if kind == "link":
                 li = net.link_index[rid]
                 lk = net.links[li]
@@ -125,7 +129,7 @@ class _Capacities:
             else:
                 t = net.transfers[transfer_pos[rid]]
                 curve = delays.transfer_curves.get(rid)
-                if curve is not None and curve.unit == unit:
+                if curve is not None and curve.unit == unit_name:
                     if abs(float(t.time_h or 0.0) - curve.t0_h) > 1e-9:
                         raise InputError(Problem(f"transfer {rid}", "time_h", f"is {t.time_h!r} h but its delay curve "
                                                  f"starts at t0_h = {curve.t0_h!r} h; set the transfer's time_h to "
@@ -138,21 +142,18 @@ class _Capacities:
                         self.kind[i], self.p1[i] = _DAVIDSON, delays.transfer_j
                     else:
                         self.kind[i], self.p1[i] = _CONICAL, delays.transfer_alpha
-            r_i.append(np.full(len(row.cols), i))
-            c_i.append(row.cols)
-            v_i.append(row.coefs)
-        self._merge_groups(delays, r_i)
-        n = len(self.keys)
+        self.row_of = np.arange(n)
+        self._merge_groups(delays)
         self.closed = self.cap < 1e-6  # under a millionth of a tonne (TEU) a year: closed
-        self.m = sparse.csr_array(
-            (np.concatenate(v_i) if v_i else np.zeros(0), (np.concatenate(r_i) if r_i else np.zeros(0, np.int64),
-                                                            np.concatenate(c_i) if c_i else np.zeros(0, np.int64))),
-            shape=(n, lp.graph.n_cols))
-        self.mt = self.m.T.tocsr()
         self.price = vot * self.unit  # USD per row unit per hour of delay
         self._split = [np.flatnonzero((self.kind == k) & ~self.closed) for k in (_BPR, _DAVIDSON, _CONICAL)]
 
-    def _merge_groups(self, delays: FreightDelays, r_i: list[np.ndarray]) -> None:
+    @property
+    def n(self) -> int:
+        """Resources (capacity rows after merging groups)."""
+        return len(self.keys)
+
+    def _merge_groups(self, delays: FreightDelays) -> None:
         """Make the capacities of transfers whose curves share a group one resource (in place)."""
         first: dict[tuple[str, str], int] = {}
         target = np.arange(len(self.keys))
@@ -171,8 +172,7 @@ class _Capacities:
                      for i in keep.tolist()]
         for name in ("kind", "t0", "cap", "p1", "p2", "mu", "unit"):
             setattr(self, name, getattr(self, name)[keep])
-        for k, rows in enumerate(r_i):
-            r_i[k] = new_index[target[rows]]
+        self.row_of = new_index[target]
 
     def _apply(self, v: np.ndarray, what: str) -> np.ndarray:
         out = np.zeros(len(v))
@@ -210,10 +210,29 @@ class _Capacities:
         return float(self.price @ self._apply(v, "integral"))
 
 
-class _Stacked:
-    """The blocks of an expanded graph as one graph for all-or-nothing loading (demand scaled by ``scale``)."""
+class _ArcSpace:
+    """The columns of the arc formulation — (block, arc) pairs and unserved arcs — as the flow space.
 
-    def __init__(self, graph: ExpandedGraph, scale: float) -> None:
+    All-or-nothing loading runs on the blocks stacked into one graph (demand scaled as the model's).
+    The path form, on routes, is :class:`~corridor.assignment.freight_routes.RouteSpace`; both offer
+    ``fixed``, ``m``, ``n_cols``, ``load`` and ``collect``.
+    """
+
+    def __init__(self, lp: FreightLP, caps: _Capacities) -> None:
+        from scipy import sparse
+
+        self.lp = lp
+        graph = lp.graph
+        rows = list(lp.state.capacities.values())
+        r = np.concatenate([np.full(len(row.cols), caps.row_of[i]) for i, row in enumerate(rows)] or [np.zeros(0)])
+        c = np.concatenate([row.cols for row in rows] or [np.zeros(0, np.int64)])
+        v = np.concatenate([row.coefs for row in rows] or [np.zeros(0)])
+        self.m = sparse.csr_array((v, (r.astype(np.int64), c.astype(np.int64))), shape=(caps.n, graph.n_cols))
+        self._mt = self.m.T.tocsr()
+        self.fixed = lp.state.costs.coef.copy()
+        if caps.closed.any():
+            through = np.asarray(self._mt[:, np.flatnonzero(caps.closed)].sum(axis=1)).ravel() > 0
+            self.fixed[through] = _CLOSED_COST
         tail, head = column_ends(graph)
         self.order = np.argsort(tail, kind="stable")
         self.indptr = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=graph.n_cons))]).astype(np.int64)
@@ -222,9 +241,10 @@ class _Stacked:
         self.nothru = np.zeros(graph.n_cons, dtype=np.bool_)
         n_vert = graph.template.n_vertices
         origins, dptr, dnode, dflow = [], [0], [], []
-        rhs = graph.row_lower  # as built; the model's demand scale applies on top
+        rhs = graph.row_lower  # as built; the model's demand scales apply on top
         for block in graph.blocks:
             origins.append(block.row0 + n_vert)
+            scale = lp.state.row_scale(block.commodity)
             for k in range(len(block.destinations)):
                 sink = block.row0 + n_vert + 1 + k
                 dnode.append(sink)
@@ -235,7 +255,20 @@ class _Stacked:
         self.dnode = np.asarray(dnode, dtype=np.int64)
         self.dflow = np.asarray(dflow, dtype=np.float64)
 
-    def load(self, cost: np.ndarray) -> tuple[np.ndarray, float]:
+    @staticmethod
+    def units(lp: FreightLP) -> np.ndarray:
+        """Tonnes per unit of each capacity row of ``lp``: one over its largest coefficient."""
+        return np.asarray([1.0 / float(np.max(row.coefs)) if len(row.coefs) else 1.0
+                           for row in lp.state.capacities.values()])
+
+    @property
+    def n_cols(self) -> int:
+        """Columns of the flow vector."""
+        return int(self.m.shape[1])
+
+    def load(self, row_cost: np.ndarray) -> tuple[np.ndarray, float]:
+        """All-or-nothing flows at the fixed costs plus ``row_cost`` per unit of each capacity, and their cost."""
+        cost = self.fixed + self._mt @ row_cost
         w = np.ascontiguousarray(cost[self.order])
         loads, sptt, missing = aon_kernel(self.indptr, self.head, self.tail, w, self.nothru, self.origins,
                                           self.dptr, self.dnode, self.dflow)
@@ -246,11 +279,32 @@ class _Stacked:
         x[self.order] = loads
         return x, float(sptt)
 
+    def collect(self, x: np.ndarray, status: str, objective: float, meta: dict[str, Any]) -> tuple[LPResult, float]:
+        """The flow tables of ``x`` and its tonne-hours at free times."""
+        flows = self.lp.collect(LPSolution(x, np.zeros(self.lp.state.n_rows), status, objective, meta))
+        return flows, float(self.lp.state.costs.hours @ x)
 
-def _line_search(x: np.ndarray, d: np.ndarray, fixed: np.ndarray, caps: _Capacities, tol: float = 1e-12) -> float:
+
+class _Space(Protocol):
+    @property
+    def fixed(self) -> np.ndarray: ...
+
+    @property
+    def m(self) -> Any: ...
+
+    @property
+    def n_cols(self) -> int: ...
+
+    def load(self, row_cost: np.ndarray) -> tuple[np.ndarray, float]: ...
+
+    def collect(self, x: np.ndarray, status: str, objective: float,
+                meta: dict[str, Any]) -> tuple[LPResult, float]: ...
+
+
+def _line_search(x: np.ndarray, d: np.ndarray, space: _Space, caps: _Capacities, tol: float = 1e-12) -> float:
     """The step ``tau`` in [0, 1] minimising the objective along ``x + tau d`` (bisection on the derivative)."""
-    lin = float(fixed @ d)
-    v, dv = caps.m @ x, caps.m @ d
+    lin = float(space.fixed @ d)
+    v, dv = space.m @ x, space.m @ d
 
     def slope(tau: float) -> float:
         return lin + float(caps.cost(v + tau * dv) @ dv)
@@ -270,18 +324,18 @@ def _line_search(x: np.ndarray, d: np.ndarray, fixed: np.ndarray, caps: _Capacit
 
 
 def _advance(method: str, it: int, x: np.ndarray, y: np.ndarray, dirs: FrankWolfeDirections,
-             inner: Callable[[np.ndarray, np.ndarray], float], fixed: np.ndarray, caps: _Capacities) -> float:
+             inner: Callable[[np.ndarray, np.ndarray], float], space: _Space, caps: _Capacities) -> float:
     """Move ``x`` (in place) towards the all-or-nothing flows ``y``; return the step."""
     if method == "msa":
         step = 1.0 / (it + 1)
         x += step * (y - x)
         return step
     s = dirs.target(x, y, inner)
-    step = _line_search(x, s - x, fixed, caps)
+    step = _line_search(x, s - x, space, caps)
     if step <= 0.0 and s is not y:  # not a descent direction: fall back to FW
         dirs.reset()
         s = dirs.target(x, y, inner)
-        step = _line_search(x, s - x, fixed, caps)
+        step = _line_search(x, s - x, space, caps)
     dirs.accept(s, step)
     x += step * (s - x)
     np.maximum(x, 0.0, out=x)
@@ -301,7 +355,8 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
         :class:`FreightEquilibriumOptions`.
     lp
         A model built with the same value of time, carbon and risk prices, to reuse (its current
-        capacities, demand scale and cost factors apply); built here if not given.
+        capacities, demand scale and cost factors apply), of either formulation; built here with
+        ``options.formulation`` if not given.
     progress
         Called after each iteration, and before a kernel compiles (see :class:`EquilibriumProgress`).
 
@@ -340,24 +395,25 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
     start = time.perf_counter()
     if lp is None:
         lp = FreightLP.build(network, demand, value_of_time=opts.value_of_time, carbon_price=opts.carbon_price,
-                             risk_price=opts.risk_price, unserved_penalty_usd_per_t=opts.unserved_penalty_usd_per_t)
-    lp.require_arcs("the freight equilibrium")
-    caps = _Capacities(lp, opts.delays, lp.options["value_of_time"])
-    graph = _Stacked(lp.graph, lp.state.demand_scale)
-    fixed = lp.state.costs.coef.copy()
-    closed_cols = caps.mt[:, np.flatnonzero(caps.closed)].sum(axis=1) > 0 if caps.closed.any() else None
-    if closed_cols is not None:
-        fixed[np.asarray(closed_cols).ravel()] = _CLOSED_COST
+                             risk_price=opts.risk_price, unserved_penalty_usd_per_t=opts.unserved_penalty_usd_per_t,
+                             formulation=opts.formulation)
+    space: _Space
+    if lp.formulation == "paths":
+        from corridor.assignment.freight_routes import RouteSpace, route_units
 
-    def cost(x: np.ndarray) -> np.ndarray:
-        return fixed + caps.mt @ caps.cost(caps.m @ x)
+        caps = _Capacities(lp.network, lp.state.capacities, route_units(lp), opts.delays, lp.options["value_of_time"])
+        space = RouteSpace(lp, caps.row_of, caps.n, caps.closed, closed_cost=_CLOSED_COST)
+    else:
+        caps = _Capacities(lp.network, lp.state.capacities, _ArcSpace.units(lp), opts.delays,
+                           lp.options["value_of_time"])
+        space = _ArcSpace(lp, caps)
 
     def inner_at(x: np.ndarray) -> Callable[[np.ndarray, np.ndarray], float]:
-        g = caps.slope(caps.m @ x)
-        return lambda u, w: float(np.sum(g * (caps.m @ u) * (caps.m @ w)))
+        g = caps.slope(space.m @ x)
+        return lambda u, w: float(np.sum(g * (space.m @ u) * (space.m @ w)))
 
     with kernel_notice(progress, start):  # on a machine's first run, the first loading compiles the kernel
-        x, _ = graph.load(fixed)
+        x, _ = space.load(np.zeros(caps.n))
     dirs = FrankWolfeDirections(opts.method)
     history: list[tuple[int, float, float, float, float]] = []
     it = 0
@@ -365,16 +421,19 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
     converged = False
     while True:
         it += 1
-        c = cost(x)
-        y, spc = graph.load(c)
-        tc = float(x @ c)
+        v = space.m @ x
+        row_cost = caps.cost(v)
+        tc = float(space.fixed @ x + row_cost @ v)
+        y, spc = space.load(row_cost)
+        x = _grown(x, space.n_cols)  # a route space may have found new routes
+        dirs.grow(space.n_cols)
         gap = (tc - spc) / tc if tc > 0 else 0.0
         elapsed = time.perf_counter() - start
         converged = gap <= opts.gap
         stop = converged or it >= opts.max_iter or (opts.time_limit_s is not None and elapsed >= opts.time_limit_s)
         step = math.nan
         if not stop:
-            step = _advance(opts.method, it, x, y, dirs, inner_at(x), fixed, caps)
+            step = _advance(opts.method, it, x, y, dirs, inner_at(x), space, caps)
         history.append((it, float(gap), tc, float(step), elapsed))
         if progress is not None:
             progress(EquilibriumProgress(it, float(gap), elapsed))
@@ -383,20 +442,24 @@ def freight_equilibrium(network: Network, demand: Demand | Iterable[DemandRow],
     if not converged:
         warnings.warn(f"freight equilibrium ({opts.method}) stopped after {it} iterations at relative gap "
                       f"{gap:.3g}, target {opts.gap:.3g}", ConvergenceWarning, stacklevel=2)
-    return _result(lp, caps, opts, x, fixed, cost(x), converged=bool(converged), gap=float(gap), it=it,
+    return _result(lp, space, caps, opts, x, converged=bool(converged), gap=float(gap), it=it,
                    history=history, seconds=time.perf_counter() - start)
 
 
-def _result(lp: FreightLP, caps: _Capacities, opts: FreightEquilibriumOptions, x: np.ndarray, fixed: np.ndarray,
-            c: np.ndarray, *, converged: bool, gap: float, it: int,
+def _grown(x: np.ndarray, n: int) -> np.ndarray:
+    """``x`` with zeros appended up to length ``n``."""
+    return x if len(x) == n else np.concatenate([x, np.zeros(n - len(x))])
+
+
+def _result(lp: FreightLP, space: _Space, caps: _Capacities, opts: FreightEquilibriumOptions, x: np.ndarray, *,
+            converged: bool, gap: float, it: int,
             history: list[tuple[int, float, float, float, float]], seconds: float) -> FreightEquilibriumResult:
-    v = caps.m @ x
+    v = space.m @ x
     delay = caps.delay(v)
-    state = lp.state
-    hours = float(state.costs.hours @ x + (caps.unit * v) @ delay)
-    beck = float(fixed @ x) + caps.integral(v)
-    flows = lp.collect(LPSolution(x, np.zeros(state.n_rows), "equilibrium" if converged else "not converged", beck,
-                                  {"iterations": it, "warm_start": False}))
+    beck = float(space.fixed @ x) + caps.integral(v)
+    flows, free_hours = space.collect(x, "equilibrium" if converged else "not converged", beck,
+                                      {"iterations": it, "warm_start": False, "formulation": lp.formulation})
+    hours = free_hours + float((caps.unit * v) @ delay)
     congestion: list[dict[str, Any]] = []
     for i, (kind, rid, a, b, unit) in enumerate(caps.keys):
         capv = float(caps.cap[i])
@@ -413,6 +476,7 @@ def _result(lp: FreightLP, caps: _Capacities, opts: FreightEquilibriumOptions, x
             "transfer_curves": {k: {"t0_h": tc.t0_h, "capacity": tc.capacity, "j": tc.j, "unit": tc.unit,
                                     "source": tc.source} for k, tc in d.transfer_curves.items()}}
     return FreightEquilibriumResult(
-        method=opts.method, gap=gap, iterations=it, converged=converged, total_cost=float(x @ c),
+        method=opts.method, gap=gap, iterations=it, converged=converged,
+        total_cost=float(space.fixed @ x + caps.cost(v) @ v),
         total_travel_time=hours, beckmann=beck, flows=flows, congestion=tuple(congestion), options=used,
         history=tuple(history), seconds=seconds)

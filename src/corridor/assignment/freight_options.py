@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridor.assignment.lp import DEFAULT_UNSERVED_PENALTY
+from corridor.assignment.lp import DEFAULT_UNSERVED_PENALTY, FORMULATIONS
 from corridor.exceptions import InputError, Problem
 from corridor.model.costs import price_problem
 
@@ -186,6 +186,11 @@ class FreightEquilibriumOptions:
         :class:`FreightDelays`.
     time_limit_s
         Stop (not converged) after this many seconds.
+    formulation
+        Of the model built when none is given: ``"arcs"`` (flows per (block, arc): memory grows
+        with blocks × arcs), ``"paths"`` (flows per route found: grows with the routes used) or
+        ``"auto"`` (paths when the arc model would be large, as :meth:`FreightLP.build` decides).
+        Both give the same equilibrium; the path form is made for large networks.
 
     Raises
     ------
@@ -214,8 +219,12 @@ class FreightEquilibriumOptions:
     unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY
     delays: FreightDelays = field(default_factory=FreightDelays)
     time_limit_s: float | None = None
+    formulation: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.formulation not in FORMULATIONS:
+            raise InputError(Problem("options", "formulation", f"unknown formulation {self.formulation!r}; "
+                                     f"expected one of {', '.join(FORMULATIONS)}"))
         if self.method not in METHODS:
             raise InputError(Problem("options", "method", f"unknown freight equilibrium method {self.method!r}; "
                                      f"expected one of {', '.join(METHODS)}"))

@@ -23,8 +23,9 @@ The results are collected by :func:`~corridor.assignment.lp_collect.collect_resu
 the (block, arc) pairs the routes use (:attr:`PathLP.graph`), so
 :class:`~corridor.assignment.lp_results.LPResult` has the same tables; the physical measures follow
 the routes themselves (where routes share arcs, the arc formulation's decomposition of the same flow
-may split them differently). The equilibria (:mod:`~corridor.assignment.freight_eq`,
-:mod:`~corridor.assignment.sue`) work on the arc formulation's graph and refuse a path model.
+may split them differently). The freight equilibrium works on a path model in route space
+(:mod:`~corridor.assignment.freight_routes`); the stochastic equilibrium
+(:mod:`~corridor.assignment.sue`) needs the arc formulation's graph and refuses one.
 
 Warm re-solves (capacities, demand scales, link cost factors, new figures of the network) change
 the master in place and keep its routes, as :class:`~corridor.assignment.lp.FreightLP` does.
@@ -524,10 +525,40 @@ class PathLP(FreightLP):
         return res
 
     # --- results -------------------------------------------------------------------------------
+    def collect_routes(self, x: np.ndarray, demand_rows: Sequence[int], routes: Sequence[np.ndarray], status: str,
+                       objective: float, meta: Mapping[str, Any], *,
+                       unreachable: np.ndarray | None = None) -> LPResult:
+        """The :class:`LPResult` of flows given route by route, on the graph of the arcs the routes use.
+
+        Parameters
+        ----------
+        x
+            Unserved tonnes of each (block, destination) demand row of the model, then tonnes on
+            each route.
+        demand_rows, routes
+            Per route: its demand row, and its template arcs source to sink.
+        status, objective, meta
+            What to report.
+        unreachable
+            Per demand row of the model: whether it has no route at all.
+
+        Returns
+        -------
+        LPResult
+            With capacity duals of zero (the flows were not priced by the master).
+        """
+        pool = _Pool(demand=list(demand_rows), arcs=list(routes))
+        duals = np.zeros(len(self._demand.block) + len(self._cap_arcs))
+        return self._collect(x, duals, status, objective, {**meta, "formulation": "paths"}, pool=pool,
+                             unreachable=unreachable)
+
     def _collect(self, x: np.ndarray, duals: np.ndarray, status: str, objective: float,
-                 meta: Mapping[str, Any]) -> LPResult:
+                 meta: Mapping[str, Any], *, pool: _Pool | None = None,
+                 unreachable: np.ndarray | None = None) -> LPResult:
         """The :class:`LPResult` of a master solution, on the graph of the arcs its routes use."""
-        d, pool = self._demand, self._pool
+        d = self._demand
+        pool = self._pool if pool is None else pool
+        unreach = self._unreachable if unreachable is None else unreachable
         n_k = len(d.block)
         xr = x[n_k:]
         used = np.flatnonzero(xr > 0)
@@ -566,8 +597,8 @@ class PathLP(FreightLP):
         graph = self._restricted_graph(ca, cb, slack_cols)
         state = self._restricted_state(graph)
         cap_duals = duals[n_k:n_k + len(self._cap_arcs)].copy()
-        unreachable = frozenset(i for k in np.flatnonzero(self._unreachable).tolist() for i in d.members[k])
-        solution = LPSolution(xx, cap_duals, status, objective, meta, routes=routes, unreachable=unreachable)
+        no_route = frozenset(i for k in np.flatnonzero(unreach).tolist() for i in d.members[k])
+        solution = LPSolution(xx, cap_duals, status, objective, meta, routes=routes, unreachable=no_route)
         self._last = (graph, state, solution)
         return collect_result(graph, state, solution)
 

@@ -151,8 +151,8 @@ def engine_kwargs(spec: ScenarioSpec, applied: Applied) -> dict[str, Any]:
     }
     if applied.country_risk is not None:
         kw["country_risk"] = dict(applied.country_risk)
-    if eng.get("method", "lp") == "lp" and not eng.get("slices"):
-        kw["formulation"] = "auto"  # column generation on large networks (the engines at the LP's side need arcs)
+    if eng.get("method", "lp") in ("lp", "equilibrium") and not eng.get("slices"):
+        kw["formulation"] = "auto"  # routes on large networks (the SUE and time slices need the arc graph)
     return kw
 
 
