@@ -42,7 +42,6 @@ from corridor._toplevel import (
     sweep,
     tcd,
 )
-from corridor._version import __version__
 from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
 from corridor.results import (
     Assignment,
@@ -58,6 +57,7 @@ from corridor.results import (
 )
 
 if TYPE_CHECKING:
+    from corridor._version import __version__
     from corridor.model import Dataset, Network
     from corridor.routing import NoRoute
 
@@ -98,7 +98,8 @@ __all__ = [
 
 _SUBPACKAGES = frozenset({"analytics", "assignment", "data", "hub", "io", "model", "parallel", "report", "results",
                           "routing", "scenarios", "validation"})
-_LAZY = {"Dataset": "corridor.model", "Network": "corridor.model", "NoRoute": "corridor.routing"}
+_LAZY = {"__version__": "corridor._version", "Dataset": "corridor.model", "Network": "corridor.model",
+         "NoRoute": "corridor.routing"}
 
 
 def __getattr__(name: str) -> Any:

@@ -53,7 +53,37 @@ def _numba() -> Any:
     """The numba module (imported now if it was not), or None where it is not installed."""
     if not HAVE_NUMBA:  # pragma: no cover - numba is a hard dependency
         return None
+    if "numba" not in sys.modules:
+        module = importlib.import_module("numba")
+        _load_arraymath()
+        return module
     return importlib.import_module("numba")
+
+
+def _load_arraymath() -> None:
+    """Import ``numba.np.arraymath`` without its probe for SciPy's BLAS, if SciPy's linalg is not loaded.
+
+    The first kernel loaded from the cache makes numba import ``numba.np.arraymath``, whose
+    module-level ``_check_blas()`` imports ``scipy.linalg.cython_blas`` — and with it all of
+    ``scipy.linalg`` and, through SciPy's array-API layer, most NumPy submodules: 0.3–0.45 s of a
+    command that solves Anaheim in 0.03 s. The probe only decides whether ``np.correlate`` and
+    ``np.convolve`` in compiled code use BLAS; no kernel here uses them (matrix products check for
+    BLAS on their own, when they are compiled). So the module is imported here with
+    ``scipy.linalg`` marked absent, and the mark removed at once.
+
+    Library gap: numba has no switch for the probe.
+    """
+    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # "import scipy.linalg" raises ImportError
+    try:
+        importlib.import_module("numba.np.arraymath")
+    except ImportError:  # pragma: no cover - a numba whose arraymath needs SciPy's linalg: import it normally
+        del sys.modules["scipy.linalg"]
+        importlib.import_module("numba.np.arraymath")
+    finally:
+        if sys.modules.get("scipy.linalg", 0) is None:
+            del sys.modules["scipy.linalg"]
 
 COMPILING = "compiling kernels (first run only)"
 """The stage an engine reports before a kernel compiles."""

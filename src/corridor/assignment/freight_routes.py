@@ -95,6 +95,23 @@ class RouteSpace:
         Cost per tonne of each column at free flow: the unserved penalty, then each route's price.
     m
         Sparse ``(resources, columns)`` matrix: units loaded on each resource per tonne of a column.
+
+    Examples
+    --------
+    One loading at free flow on the built-in network: every demand row on its cheapest route.
+
+    >>> import numpy as np
+    >>> from corridor import data
+    >>> from corridor.assignment import FreightLP
+    >>> ds = data.load()
+    >>> lp = FreightLP.build(ds.network, ds.demand, formulation="paths", value_of_time=0.12)
+    >>> n = len(lp.state.capacities)
+    >>> space = RouteSpace(lp, np.arange(n), n, np.zeros(n, dtype=bool), closed_cost=1e12)
+    >>> y, cost = space.load(np.zeros(n))
+    >>> space.n_cols > space.n_k, bool(np.isclose(y.sum(), space.demand.sum()))
+    (True, True)
+    >>> bool(np.isclose(space.fixed @ y, cost))  # at free flow the cost is the routes' prices
+    True
     """
 
     def __init__(self, lp: FreightLP, row_of: np.ndarray, n_resources: int, closed: np.ndarray, *,

@@ -58,6 +58,10 @@ def emit(result: Result, *, as_json: bool, show: Callable[[dict[str, Any]], None
     return payload
 
 
+def _ignore(_: Progress) -> None:
+    """A progress callback that does nothing."""
+
+
 @contextmanager
 def progress_bar(label: str, *, quiet: bool, rate: str | None = None) -> Iterator[Callable[[Progress], None]]:
     """A progress bar on stderr driven by :class:`corridor.Progress` callbacks (nothing when ``quiet``).
@@ -67,6 +71,9 @@ def progress_bar(label: str, *, quiet: bool, rate: str | None = None) -> Iterato
     stderr is not a terminal (a log, CI) there is no bar, but each new stage is said in one line
     (``assign: compiling kernels (first run only)``), so that a long wait is never silent.
     """
+    if quiet:  # JSON for a program: nothing on stderr, and no Rich to import (a tenth of a second)
+        yield _ignore
+        return
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
