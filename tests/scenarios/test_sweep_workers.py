@@ -122,3 +122,43 @@ def test_the_store_holds_one_connection_for_many_writes(tmp_path: Path, monkeypa
         store.add_samples(run, [{"idx": 15, "params": {}, "summary": {"served_t": 1.0}}])
         assert store.sql("select count(*) as n from samples")["n"].tolist() == [16]
         assert held.con is None
+
+
+def test_path_models_are_built_once_per_worker_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the path formulation (every network counted as large) a worker keeps an unsolved model."""
+    from corridor.assignment import lp as lp_module
+    from corridor.assignment.lp_paths import PathLP
+
+    spec = load_scenario(SPEC)
+    monkeypatch.setattr(sww, "_CACHE", {})
+    arcs = run_sweep(spec, 40, seed=4, workers=1)
+    monkeypatch.setattr(sww, "_CACHE", {})
+    monkeypatch.setattr(sww, "_STATS", dict.fromkeys(sww._STATS, 0))
+    monkeypatch.setattr(lp_module, "AUTO_PATH_COLUMNS", 0)
+    paths = run_sweep(spec, 40, seed=4, workers=1)
+    _check_once_per_worker(paths.summary["timing"], chunks=2)
+    assert any(isinstance(v, PathLP) and v.n_routes == 0 for v in sww._CACHE.values())  # kept unsolved
+    a = arcs.frame.sort_values("idx")["total_cost_usd"].to_numpy()
+    b = paths.frame.sort_values("idx")["total_cost_usd"].to_numpy()
+    assert b == pytest.approx(a, rel=1e-7)
+
+
+def test_a_fresh_path_model_solves_as_a_built_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk that starts from the worker's unsolved path model gives what a build gives, sample by sample."""
+    from corridor.assignment import lp as lp_module
+
+    monkeypatch.setattr(lp_module, "AUTO_PATH_COLUMNS", 0)
+    spec = load_scenario(SPEC)
+    items = draw_params(spec, 9, 6)
+    monkeypatch.setattr(sww, "_CACHE", {})
+    monkeypatch.setattr(sww, "_STATS", dict.fromkeys(sww._STATS, 0))
+    built = [sww.solve_chunk(spec, [item])[0]["summary"] for item in items[:1]]
+    reused = [sww.solve_chunk(spec, [item])[0]["summary"] for item in items]
+    assert sww._STATS["model_builds"] == 1 and sww._STATS["model_reuses"] == len(items)
+    assert reused[0] == built[0]  # the same first sample: the same cold solve
+    monkeypatch.setattr(sww, "_CACHE", {})
+    for item, got in zip(items, reused, strict=True):  # each against a model built for it
+        sww._CACHE.clear()
+        want = sww.solve_chunk(spec, [item])[0]["summary"]
+        assert got["total_cost_usd"] == pytest.approx(want["total_cost_usd"], rel=1e-9)
+        assert got["served_t"] == pytest.approx(want["served_t"], rel=1e-9)

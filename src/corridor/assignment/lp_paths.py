@@ -173,8 +173,6 @@ class PathLP(FreightLP):
     def __init__(self, network: Network, rows: Sequence[DemandRow], prices: Mapping[str, float], *,
                  country_risk: Mapping[str, float] | None = None, no_transit: frozenset[str] = frozenset(),
                  progress: Callable[[str, float], None] | None = None) -> None:
-        from highspy import _core
-
         comp = network.compile()
         template = build_template(network, comp, rows)
         keys = price_keys(network, rows)
@@ -188,6 +186,14 @@ class PathLP(FreightLP):
         self._arc_factor = np.ones(template.n_arcs)
         self._blocks, self._demand, self._groups = self._make_blocks(network, comp, template, keys, no_transit)
         self._check_costs()
+        self._built = self._template_g  # the figures of the build, for fresh()
+        self._init_master()
+
+    def _init_master(self) -> None:
+        """The master as built: demand rows, their slacks and the capacity rows of the build's figures; no routes."""
+        from highspy import _core
+
+        prices = self.options
         self._highs = _core._Highs()
         h = self._highs
         h.setOptionValue("output_flag", False)
@@ -227,6 +233,36 @@ class PathLP(FreightLP):
         self._unreachable = np.zeros(n_k, dtype=bool)
         self._rounds = 0
         self._last: tuple[ExpandedGraph, LPState, LPSolution] | None = None
+
+    def fresh(self) -> PathLP:
+        """A new model as this one was built — the build's figures, no routes, no basis — without building again.
+
+        The template graph, its prices, the blocks and the pricing graphs are shared (they are
+        never changed in place); the master is made anew. A sweep's worker keeps one per model
+        structure and starts each chunk of samples from it (then :meth:`update_network`).
+
+        Examples
+        --------
+        >>> from corridor import data
+        >>> ds = data.load()
+        >>> lp = PathLP.build(ds.network, ds.demand)
+        >>> first = lp.solve().objective
+        >>> lp.set_demand_scale(1.5)
+        >>> _ = lp.solve()
+        >>> again = lp.fresh()
+        >>> again.n_routes, again.state.demand_scale, again.solve().objective == first
+        (0, 1.0, True)
+        """
+        new = object.__new__(type(self))
+        new._template_g = new._graph = new._built = self._built
+        new._progress = self._progress
+        new._solves = 0
+        new.rows = self.rows
+        new.options = dict(self.options)
+        new._arc_factor = np.ones(self._built.template.n_arcs)
+        new._blocks, new._demand, new._groups = self._blocks, self._demand, self._groups
+        new._init_master()
+        return new
 
     # --- construction ---------------------------------------------------------------------------
     def _make_blocks(self, network: Network, comp: CompiledNetwork, template: TemplateArcs, keys: list[str],

@@ -4,13 +4,14 @@ Each worker process (a local pool's, a Dask worker's, or this process with one w
 
 - the base dataset of the scenario, loaded by :func:`prepare_worker` (the executor's initializer,
   which runs once per worker: a Dask worker plugin on a cluster) — never shipped with a task;
-- the transfer-expanded graph of the LP (the costly part of a build), built once per worker and
-  model structure: by :func:`prepare_worker` for the scenario at its nominal values, and on first
-  need for another structure (a closure drawn on, say). A chunk of samples starts from a fresh
-  HiGHS model of that graph brought to its first sample's figures, which is the very model a build
-  from that sample would make (same columns, same capacity rows in the same order, same costs and
-  bounds; otherwise it is built anew), so a chunk's results never depend on what the worker solved
-  before; later samples of the chunk re-solve warm, as before.
+- the transfer-expanded graph of the LP (the costly part of a build) — for a model of the path
+  formulation, the model itself unsolved (:meth:`~corridor.assignment.lp_paths.PathLP.fresh`) —
+  built once per worker and model structure: by :func:`prepare_worker` for the scenario at its
+  nominal values, and on first need for another structure (a closure drawn on, say). A chunk of
+  samples starts from a fresh HiGHS model of that graph brought to its first sample's figures,
+  which is the very model a build from that sample would make (same columns, same capacity rows
+  in the same order, same costs and bounds; otherwise it is built anew), so a chunk's results
+  never depend on what the worker solved before; later samples of the chunk re-solve warm.
 
 Each chunk reports how long its stages took and how many models it built (:func:`chunk_timing`);
 the driver sums them per worker (:mod:`corridor.scenarios._sweep_timing`).
@@ -122,6 +123,7 @@ def _applied(spec: ScenarioSpec, params: Mapping[str, float]) -> Applied:
 def _fresh_model(key: str, network: Any, applied: Applied, spec: ScenarioSpec) -> FreightLP:
     """A model of ``network`` as a build would make it: from the worker's graph when it fits, else built."""
     from corridor.assignment.lp import FreightLP
+    from corridor.assignment.lp_paths import PathLP
     from corridor.scenarios.run import engine_kwargs
 
     graph = _CACHE.get(key)
@@ -132,18 +134,26 @@ def _fresh_model(key: str, network: Any, applied: Applied, spec: ScenarioSpec) -
         if newer is not None and newer is not graph and (lp := _reused(newer, network)) is not None:
             return lp
         lp = FreightLP.build(network, applied.demand, **engine_kwargs(spec, applied))
-        if lp.formulation == "arcs":  # a path model's graph grows with its routes: it is not a template
-            _CACHE[key] = lp.graph
+        # the template of later chunks: an arc model's graph; a path model unsolved (its graph grows with routes)
+        _CACHE[key] = lp.fresh() if isinstance(lp, PathLP) else lp.graph
         _STATS["model_builds"] += 1
     return lp
 
 
-def _reused(graph: Any, network: Any) -> FreightLP | None:
-    """A new model of ``graph`` brought to ``network``'s figures, if it is the model a build would make."""
-    from corridor.assignment.lp import FreightLP
+def _reused(template: Any, network: Any) -> FreightLP | None:
+    """A new model from ``template`` brought to ``network``'s figures, if it is the model a build would make.
 
-    lp = FreightLP(graph)
-    if (lp.update_network(network) and lp.state.n_rows == graph.n_rows
+    ``template`` is an arc model's graph, or an unsolved path model (:meth:`PathLP.fresh` copies it).
+    """
+    from corridor.assignment.lp import FreightLP
+    from corridor.assignment.lp_paths import PathLP
+
+    lp: FreightLP
+    if isinstance(template, PathLP):
+        lp, n_rows = template.fresh(), template.state.n_rows
+    else:
+        lp, n_rows = FreightLP(template), template.n_rows
+    if (lp.update_network(network) and lp.state.n_rows == n_rows
             and all(row.current < float("inf") for row in lp.state.capacities.values())):
         _STATS["model_reuses"] += 1  # the same capacity rows as a build: the same model
         return lp
