@@ -70,6 +70,28 @@ def test_electrification_and_tracks_in_note(both: OsmImport) -> None:
     assert _link(net, "osm-n3", "delta-port").link_type == "rail usage=branch"
 
 
+def test_maxspeed_lowers_the_assumed_speed(tmp_path: Path) -> None:
+    """A stretch tagged below the assumed freight speed runs at its maxspeed; time is summed stretch by stretch."""
+    nodes = {1: (70.0, 45.0, {"railway": "station", "name": "A"}), 2: (70.5, 45.0, {}), 3: (71.0, 45.0, {}),
+             4: (71.5, 45.0, {"railway": "station", "name": "B"}),
+             5: (70.0, 46.0, {"railway": "station", "name": "C"}), 6: (70.0, 46.5, {"railway": "station", "name": "D"})}
+    ways = {10: ([1, 2], {"railway": "rail", "maxspeed": "40"}), 11: ([2, 3], {"railway": "rail", "maxspeed": "120"}),
+            12: ([3, 4], {"railway": "rail", "maxspeed": "25 mph"}), 13: ([1, 5], {"railway": "rail"}),
+            14: ([5, 6], {"railway": "rail", "maxspeed": "signals"})}
+    result = import_osm(write_pbf(tmp_path / "speed.osm.pbf", nodes, ways), KZ)
+    net = result.dataset.network
+    ab = _link(net, "a", "b")
+    legs = [float(haversine_km(70.0 + k / 2, 45.0, 70.5 + k / 2, 45.0)) for k in range(3)]
+    hours = legs[0] / 40.0 + legs[1] / KZ.speed_kmh + legs[2] / (25 * 1.609344)
+    assert ab.speed_kmh == pytest.approx(sum(legs) / hours, abs=1e-3)
+    assert ab.provenance["speed_kmh"].status.value == "derived"
+    assert "maxspeed=40" in ab.note and "maxspeed=25 mph" in ab.note
+    for plain in (_link(net, "a", "c"), _link(net, "c", "d")):  # untagged, or not a number: the assumption
+        assert plain.speed_kmh == KZ.speed_kmh and plain.provenance["speed_kmh"].status.value == "assumption"
+    assert validate_network(net, strict=False) == []
+    assert net.sources["M-OSM-SPEED"].kind == "method"
+
+
 def test_places_become_nodes(both: OsmImport) -> None:
     net = both.dataset.network
     kinds = {n.id: n.kind for n in net.nodes}

@@ -14,6 +14,11 @@ The extract is read with pyosmium (:mod:`osmium`); no PBF is parsed by hand. The
 - **electrification and tracks**: ``electrified``, ``voltage`` and ``tracks`` are carried into the
   link's ``note`` as the length of line with each value (``electrified=contact_line 80.2 km``);
   the link's ``link_type`` is ``rail usage=<usage>`` of most of its length.
+- **speed**: every link runs at the assumed freight speed ``speed_kmh``, except where its ways
+  are tagged with a lower ``maxspeed`` (km/h, or ``mph``; other values such as ``signals`` are
+  ignored): there the stretch runs at its ``maxspeed``, and the link's speed is its length over the
+  time summed stretch by stretch (``derived``, method ``M-OSM-SPEED``). A line's ``maxspeed`` is its
+  top speed, not a freight train's, so it only ever lowers the assumed speed.
 - **candidate nodes**: ``railway=station`` and ``railway=yard`` (points or areas) become
   ``rail-terminal`` nodes; ports (``landuse=port``, ``industrial=port``, ``harbour=yes``) become
   ``seaport`` nodes. A place joins the network at the nearest track vertex within ``snap_km``
@@ -40,8 +45,9 @@ The extract is read with pyosmium (:mod:`osmium`); no PBF is parsed by hand. The
   The largest connected part is kept; smaller parts are reported.
 
 Figures carry sources: coordinates and lengths ``OSM`` (``measured``); border points computed on
-the boundary ``OSM+M-OSM-BORDER`` (``derived``); speeds, border and gauge-change times are labelled
-assumptions (``ASSUME-OSM-SPEED``, ``ASSUME-BORDER``, ``ASSUME-GAUGE``).
+the boundary ``OSM+M-OSM-BORDER`` (``derived``); speeds capped by ``maxspeed``
+``OSM+ASSUME-OSM-SPEED+M-OSM-SPEED`` (``derived``); other speeds, border and gauge-change times are
+labelled assumptions (``ASSUME-OSM-SPEED``, ``ASSUME-BORDER``, ``ASSUME-GAUGE``).
 """
 
 from __future__ import annotations
@@ -82,6 +88,9 @@ ASSUMPTIONS: dict[str, Source] = {
     "SRN16": Source("SRN16", "Alashankou–Dostyk passage", "Silkroadnews (Xinhua)", "22 Jul 2016",
                     "https://silkroadnews.org/en/news/more-than-3-mln-of-freights-transported-through-chinese-"
                     "kazakhstani-border-via-alashankou-dostyk-passage"),
+    "M-OSM-SPEED": Source("M-OSM-SPEED", "Link speed: its length over the time summed stretch by stretch, each "
+                          "stretch at the assumed freight speed or at its OpenStreetMap maxspeed where that is lower",
+                          "corridor", kind="method"),
     "M-OSM-BORDER": Source("M-OSM-BORDER", "Border point: where an OpenStreetMap track segment crosses the national "
                            "boundary of the extract, found by bisection of the segment", "corridor", kind="method"),
 }
@@ -251,20 +260,50 @@ class _Builder:
         return at, far
 
 
+def maxspeed_kmh(value: str | None) -> float | None:
+    """A ``maxspeed=*`` value in km/h (``"80"``, ``"80 km/h"``, ``"50 mph"``), or None if it is no number.
+
+    Examples
+    --------
+    >>> maxspeed_kmh("80"), maxspeed_kmh("50 mph"), maxspeed_kmh("signals"), maxspeed_kmh("0")
+    (80.0, 80.4672, None, None)
+    """
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?\s*", value or "")
+    if m is None or float(m.group(1)) <= 0:
+        return None
+    return float(m.group(1)) * (1.609344 if m.group(2) == "mph" else 1.0)
+
+
+def _speed(chain: Chain, b: _Builder, lengths: Sequence[float], assumed: float) -> tuple[float, Provenance]:
+    """The link's speed: the assumed one, or, where ways have a lower ``maxspeed``, length over summed time."""
+    hours = 0.0
+    km = 0.0
+    capped = False
+    for e in chain.edges:
+        top = maxspeed_kmh(b.sc.ways[b.edge_way[e]].tags.get("maxspeed"))
+        v = assumed if top is None or top >= assumed else top
+        capped |= v < assumed
+        hours += lengths[e] / v
+        km += lengths[e]
+    if not capped or hours <= 0:
+        return assumed, Provenance("ASSUME-OSM-SPEED", Status.ASSUMPTION)
+    return round(km / hours, 3), Provenance("OSM+ASSUME-OSM-SPEED+M-OSM-SPEED", Status.DERIVED)
+
+
 def _summarise_tags(chain: Chain, b: _Builder, lengths: Sequence[float]) -> tuple[str, str]:
     """The link's note (tags by length, the ways) and link_type (usage of most of its length)."""
     per_way: dict[int, float] = {}
     for e in chain.edges:
         w = b.edge_way[e]
         per_way[w] = per_way.get(w, 0.0) + lengths[e]
-    by: dict[str, dict[str, float]] = {"electrified": {}, "voltage": {}, "tracks": {}, "usage": {}}
+    by: dict[str, dict[str, float]] = {"electrified": {}, "voltage": {}, "tracks": {}, "maxspeed": {}, "usage": {}}
     for w, km in per_way.items():
         tags = b.sc.ways[w].tags
         for key, counter in by.items():
             value = tags.get(key, "untagged")
             counter[value] = counter.get(value, 0.0) + km
     parts = []
-    for key in ("electrified", "voltage", "tracks"):
+    for key in ("electrified", "voltage", "tracks", "maxspeed"):
         values = [f"{key}={v} {km:.1f} km" for v, km in sorted(by[key].items(), key=lambda kv: -kv[1])
                   if v != "untagged"]
         if values:
@@ -362,12 +401,13 @@ class _Records:
             note, link_type = _summarise_tags(ch, b, lengths)
             km = round(sum(lengths[e] for e in ch.edges), 3)
             modes = b.edge_modes[ch.edges[0]]
+            speed, speed_from = _speed(ch, b, lengths, opts.speed_kmh)
             for mode in modes:
                 lid = self._unique(f"{a}-{z}" + (f"-{mode[5:]}" if len(modes) > 1 else ""))
-                out.append(Link(lid, a, z, mode, country=country, distance_km=km, speed_kmh=opts.speed_kmh,
+                out.append(Link(lid, a, z, mode, country=country, distance_km=km, speed_kmh=speed,
                                 link_type=link_type, note=note,
                                 provenance={"distance_km": Provenance("OSM", Status.MEASURED),
-                                            "speed_kmh": Provenance("ASSUME-OSM-SPEED", Status.ASSUMPTION)}))
+                                            "speed_kmh": speed_from}))
         return out
 
 
