@@ -10,6 +10,9 @@ where the time went (the sweep summary's ``timing``)::
 
     .venv/bin/python benchmarks/bench_sweep_scale.py sweep --tiles 10 --samples 1000 --workers 2
 
+``--grid N`` sweeps ``rail_grid`` of ``N`` nodes (zones: a tenth) with the grid's capacity scenario
+(link and port capacities drawn) instead.
+
 ``driver``: the driver's CPU time and the models built in a ``--samples`` sweep of the built-in
 scenario on a local pool, run in a fresh interpreter per repetition, for this checkout and, with
 ``--before-src DIR``, another checkout's ``src`` (interleaved)::
@@ -97,11 +100,18 @@ def cmd_sweep(args: argparse.Namespace) -> None:
     from corridor.scenarios import RunStore, run_sweep, scenario_from_text
 
     with tempfile.TemporaryDirectory() as tmp:
-        ds = tiled(data.load(), args.tiles)
-        folder = _write(ds, Path(tmp) / "net")
-        spec = scenario_from_text(SWEEP_YAML.format(name=f"storm-x{args.tiles}", folder=folder),
-                                  str(Path(tmp) / "s.yaml"))
-        print(f"network: tiled x{args.tiles}: {len(ds.network.nodes)} nodes, {len(ds.network.links)} links, "
+        if args.grid:  # rail_grid of that many nodes with the grid's capacity scenario
+            ds = _grid(args.grid)
+            folder = _write(ds, Path(tmp) / "net")
+            spec = scenario_from_text(GRID_YAML.format(folder=folder), str(Path(tmp) / "g.yaml"))
+            label = f"rail_grid {args.grid}"
+        else:
+            ds = tiled(data.load(), args.tiles)
+            folder = _write(ds, Path(tmp) / "net")
+            spec = scenario_from_text(SWEEP_YAML.format(name=f"storm-x{args.tiles}", folder=folder),
+                                      str(Path(tmp) / "s.yaml"))
+            label = f"tiled x{args.tiles}"
+        print(f"network: {label}: {len(ds.network.nodes)} nodes, {len(ds.network.links)} links, "
               f"{len(ds.demand.rows)} demand rows; {args.samples} samples on {args.workers} Dask workers", flush=True)
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                           dashboard_address=":0") as cluster:
@@ -245,6 +255,7 @@ def main() -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("sweep")
     s.add_argument("--tiles", type=int, default=10)
+    s.add_argument("--grid", type=int, default=0, help="a rail_grid of this many nodes instead of tiles")
     s.add_argument("--samples", type=int, default=1000)
     s.add_argument("--workers", type=int, default=2)
     d = sub.add_parser("driver")

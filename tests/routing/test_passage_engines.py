@@ -215,14 +215,14 @@ def test_no_engine_path_skips_a_transfer_or_a_border(case: tuple[Network, Demand
         res = lp.solve()
     _check_columns(net, lp, solutions[0], flagged)
     loads: list[np.ndarray] = []
-    real_load = freight_eq._Stacked.load
+    real_load = freight_eq._ArcSpace.load
 
-    def spy(self: freight_eq._Stacked, cost: np.ndarray) -> tuple[np.ndarray, float]:
-        out = real_load(self, cost)
+    def spy(self: freight_eq._ArcSpace, row_cost: np.ndarray) -> tuple[np.ndarray, float]:
+        out = real_load(self, row_cost)
         loads.append(out[0])
         return out
 
-    with mock.patch.object(freight_eq._Stacked, "load", spy), warnings.catch_warnings():
+    with mock.patch.object(freight_eq._ArcSpace, "load", spy), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         freight_equilibrium(net, demand, FreightEquilibriumOptions(value_of_time=0.01, max_iter=5, gap=1e-3), lp=lp)
     assert loads
