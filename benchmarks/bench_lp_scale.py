@@ -89,18 +89,31 @@ def one_pricing(case: str, pricing: str) -> dict[str, Any]:
     from corridor.assignment.lp import FreightLP
 
     lp_paths.GOAL_DIRECTED = pricing == "astar"
+    spent = [0.0]  # seconds in pricing: the cheapest routes at the prices, and the rounds' searches
+    for name in ("_price", "_cheapest_routes"):
+        method = getattr(lp_paths.PathLP, name)
+
+        def timed(*a: Any, method: Any = method) -> Any:
+            t = time.perf_counter()
+            out = method(*a)
+            spent[0] += time.perf_counter() - t
+            return out
+
+        setattr(lp_paths.PathLP, name, timed)
     ds = dataset(case)
     t0 = time.perf_counter()
     model = FreightLP.build(ds.network, ds.demand, formulation="paths")
     t1 = time.perf_counter()
     cold = model.solve()
     t2 = time.perf_counter()
+    cold_pricing, spent[0] = spent[0], 0.0
     model.set_demand_scale(1.1)
     warm = model.solve()
     t3 = time.perf_counter()
     pot = model._potentials.kept if pricing == "astar" else {}
     return {"case": case, "pricing": pricing, "nodes": len(ds.network.nodes), "build_s": t1 - t0,
-            "cold_s": t2 - t1, "warm_s": t3 - t2, "cold_rounds": cold.meta["cg_rounds"],
+            "cold_s": t2 - t1, "warm_s": t3 - t2, "cold_pricing_s": cold_pricing, "warm_pricing_s": spent[0],
+            "cold_rounds": cold.meta["cg_rounds"],
             "warm_rounds": warm.meta["cg_rounds"], "cold_objective": cold.objective, "warm_objective": warm.objective,
             "potentials": len(pot), "potential_mb": sum(p.nbytes for p in pot.values()) / 1e6,
             "maxrss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}
@@ -108,9 +121,10 @@ def one_pricing(case: str, pricing: str) -> dict[str, Any]:
 
 def main_pricing(cases: str) -> None:
     """Print the table of Dijkstra vs A* pricing (each run in its own subprocess)."""
-    print("| network | pricing | build s | cold solve s (rounds) | warm re-solve s (rounds) | peak GB "
-          "| potentials (MB) | cold objective | warm objective | cold / warm time Dijkstra / A* |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| network | pricing | build s | cold solve s (rounds) [pricing s] | warm re-solve s (rounds) [pricing s] "
+          "| peak GB | potentials (MB) | cold objective | warm objective | cold / warm time Dijkstra / A* "
+          "| cold / warm pricing Dijkstra / A* |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for case in cases.split(","):
         res = {}
         for pricing in ("dijkstra", "astar"):
@@ -120,14 +134,17 @@ def main_pricing(cases: str) -> None:
                 print(f"| {CASES[case]} | {pricing} | failed: {out.stderr.strip().splitlines()[-1:]} |")
                 continue
             r = res[pricing] = json.loads(out.stdout.strip().splitlines()[-1])
-            ratio = ""
+            ratio = pratio = ""
             if pricing == "astar" and "dijkstra" in res:
                 d = res["dijkstra"]
                 ratio = f"{d['cold_s'] / r['cold_s']:.2f} / {d['warm_s'] / r['warm_s']:.2f}"
-            cells = [f"{CASES[case]}", pricing, f"{r['build_s']:.2f}", f"{r['cold_s']:.2f} ({r['cold_rounds']})",
-                     f"{r['warm_s']:.2f} ({r['warm_rounds']})", f"{r['maxrss_gb']:.3f}",
+                pratio = (f"{d['cold_pricing_s'] / r['cold_pricing_s']:.2f} / "
+                          f"{d['warm_pricing_s'] / r['warm_pricing_s']:.2f}")
+            cells = [f"{CASES[case]}", pricing, f"{r['build_s']:.2f}",
+                     f"{r['cold_s']:.2f} ({r['cold_rounds']}) [{r['cold_pricing_s']:.2f}]",
+                     f"{r['warm_s']:.2f} ({r['warm_rounds']}) [{r['warm_pricing_s']:.2f}]", f"{r['maxrss_gb']:.3f}",
                      f"{r['potentials']} ({r['potential_mb']:.1f})", f"{r['cold_objective']:.12e}",
-                     f"{r['warm_objective']:.12e}", ratio]
+                     f"{r['warm_objective']:.12e}", ratio, pratio]
             print("| " + " | ".join(cells) + " |", flush=True)
 
 
