@@ -96,8 +96,8 @@ POTENTIAL_RADIUS = 1.0
 Vertices farther count as that radius: still a consistent potential (exact), guiding less, and only
 where a route's cost at the duals exceeds the radius (A* settles no vertex farther from the destination
 than that cost). On the 10,000-node ``rail_grid`` (cold solve and a warm one at demand × 1.1): at 1.0
-the potentials hold 116 MB, at 1.25 143 MB, at 1.5 159 MB, unbounded 433 MB, with solve times within
-the noise of each other.
+the potentials hold 116 MB, at 1.25 143 MB, at 1.5 159 MB, at 2.0 178 MB, with solve times within the
+noise of each other.
 """
 POTENTIAL_BUDGET = 256_000_000
 """Bytes of A* potentials a model keeps; destinations beyond are priced by Dijkstra (bounded memory)."""
