@@ -12,8 +12,9 @@ near an arc. This module solves the same LP by its *path* form (Dantzig–Wolfe)
 - *pricing*: per block, one shortest-path tree (:mod:`corridor.assignment.lp_pricing`) with
   every arc at its price minus the duals of the capacity rows through it. The duals of ``≤`` rows
   of a minimisation are never positive, so the weights are never below the prices, which are never
-  negative (checked at the build): Dijkstra is exact. A route whose cost is below its demand row's
-  dual is added;
+  negative (checked at the build): Dijkstra is exact. A block with one destination to price is
+  searched by A* with the distances at the prices as potential (:data:`GOAL_DIRECTED`): the same
+  shortest route, fewer vertices settled. A route whose cost is below its demand row's dual is added;
 - the master is solved again from its basis until no route prices out. Then the master's optimum
   is that of the arc LP (each arc flow of a block decomposes into routes and cycles, and no cycle
   costs less than nothing), and the master's duals are optimal duals of it: the capacity duals
