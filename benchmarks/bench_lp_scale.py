@@ -11,6 +11,10 @@ where ``rail_grid`` is not available). The arc formulation is skipped where bloc
 Run from the repository root::
 
     .venv/bin/python benchmarks/bench_lp_scale.py [--cases builtin,in10,across10,in30,grid10k] [--ipm in10,across10]
+
+``--pricing grid3k,grid10k`` instead compares the path formulation's pricing searches, Dijkstra
+(``lp_paths.GOAL_DIRECTED = False``) against A* with potentials at the prices, each in its own
+subprocess: cold solve, warm re-solve after ``set_demand_scale(1.1)``, peak memory.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ CASES: dict[str, str] = {
     "across10": "tiled 10, demand across tiles",
     "in30": "tiled 30, demand inside tiles",
     "grid2k": "rail_grid 2,000 nodes, 200 zones",
+    "grid3k": "rail_grid 3,000 nodes, 300 zones",
     "grid10k": "rail_grid 10,000 nodes, 1,000 zones",
 }
 
@@ -44,7 +49,7 @@ def dataset(case: str) -> Any:
     if case.startswith(("in", "across")):
         n = int(case.removeprefix("in").removeprefix("across"))
         return synthetic.tiled(base, n, demand="inside" if case.startswith("in") else "across")
-    nodes, zones = {"grid2k": (2_000, 200), "grid10k": (10_000, 1_000)}[case]
+    nodes, zones = {"grid2k": (2_000, 200), "grid3k": (3_000, 300), "grid10k": (10_000, 1_000)}[case]
     if hasattr(synthetic, "rail_grid"):
         return synthetic.rail_grid(base, nodes=nodes, zones=zones, seed=0)
     return synthetic.tiled(base, round(nodes / len(base.network.nodes)))  # pragma: no cover - older trees
@@ -78,6 +83,71 @@ def one(case: str, formulation: str) -> dict[str, Any]:
             "maxrss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}
 
 
+def one_pricing(case: str, pricing: str) -> dict[str, Any]:
+    """Cold solve and warm re-solve of the path LP with ``pricing`` ("dijkstra" or "astar"), in this process."""
+    from corridor.assignment import lp_paths
+    from corridor.assignment.lp import FreightLP
+
+    lp_paths.GOAL_DIRECTED = pricing == "astar"
+    spent = [0.0]  # seconds in pricing: the cheapest routes at the prices, and the rounds' searches
+    for name in ("_price", "_cheapest_routes"):
+        method = getattr(lp_paths.PathLP, name)
+
+        def timed(*a: Any, method: Any = method) -> Any:
+            t = time.perf_counter()
+            out = method(*a)
+            spent[0] += time.perf_counter() - t
+            return out
+
+        setattr(lp_paths.PathLP, name, timed)
+    ds = dataset(case)
+    t0 = time.perf_counter()
+    model = FreightLP.build(ds.network, ds.demand, formulation="paths")
+    t1 = time.perf_counter()
+    cold = model.solve()
+    t2 = time.perf_counter()
+    cold_pricing, spent[0] = spent[0], 0.0
+    model.set_demand_scale(1.1)
+    warm = model.solve()
+    t3 = time.perf_counter()
+    pot = model._potentials.kept if pricing == "astar" else {}
+    return {"case": case, "pricing": pricing, "nodes": len(ds.network.nodes), "build_s": t1 - t0,
+            "cold_s": t2 - t1, "warm_s": t3 - t2, "cold_pricing_s": cold_pricing, "warm_pricing_s": spent[0],
+            "cold_rounds": cold.meta["cg_rounds"],
+            "warm_rounds": warm.meta["cg_rounds"], "cold_objective": cold.objective, "warm_objective": warm.objective,
+            "potentials": len(pot), "potential_mb": sum(p.nbytes for p in pot.values()) / 1e6,
+            "maxrss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}
+
+
+def main_pricing(cases: str) -> None:
+    """Print the table of Dijkstra vs A* pricing (each run in its own subprocess)."""
+    print("| network | pricing | build s | cold solve s (rounds) [pricing s] | warm re-solve s (rounds) [pricing s] "
+          "| peak GB | potentials (MB) | cold objective | warm objective | cold / warm time Dijkstra / A* "
+          "| cold / warm pricing Dijkstra / A* |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for case in cases.split(","):
+        res = {}
+        for pricing in ("dijkstra", "astar"):
+            out = subprocess.run([sys.executable, __file__, "--one-pricing", case, pricing], capture_output=True,
+                                 text=True, check=False)
+            if out.returncode:
+                print(f"| {CASES[case]} | {pricing} | failed: {out.stderr.strip().splitlines()[-1:]} |")
+                continue
+            r = res[pricing] = json.loads(out.stdout.strip().splitlines()[-1])
+            ratio = pratio = ""
+            if pricing == "astar" and "dijkstra" in res:
+                d = res["dijkstra"]
+                ratio = f"{d['cold_s'] / r['cold_s']:.2f} / {d['warm_s'] / r['warm_s']:.2f}"
+                pratio = (f"{d['cold_pricing_s'] / r['cold_pricing_s']:.2f} / "
+                          f"{d['warm_pricing_s'] / r['warm_pricing_s']:.2f}")
+            cells = [f"{CASES[case]}", pricing, f"{r['build_s']:.2f}",
+                     f"{r['cold_s']:.2f} ({r['cold_rounds']}) [{r['cold_pricing_s']:.2f}]",
+                     f"{r['warm_s']:.2f} ({r['warm_rounds']}) [{r['warm_pricing_s']:.2f}]", f"{r['maxrss_gb']:.3f}",
+                     f"{r['potentials']} ({r['potential_mb']:.1f})", f"{r['cold_objective']:.12e}",
+                     f"{r['warm_objective']:.12e}", ratio, pratio]
+            print("| " + " | ".join(cells) + " |", flush=True)
+
+
 def same_bottlenecks(a: list[list[Any]], b: list[list[Any]], rel: float = 1e-6) -> bool:
     """Whether two bottleneck lists name the same rows with the same values (ties may come in any order)."""
     va = {tuple(x[:4]): x[4] for x in a}
@@ -99,14 +169,28 @@ def main() -> None:
     ap.add_argument("--ipm", default="", help="cases (comma-separated) to solve also by the arc formulation on "
                     "HiGHS' interior point (with presolve)")
     ap.add_argument("--max-arc-columns", type=float, default=6e6)
+    ap.add_argument("--pricing", default="", help="cases (comma-separated) to solve by the path LP with Dijkstra "
+                    "and with A* pricing, side by side (instead of the formulations)")
     ap.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--one-pricing", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one(*args.one)))
         return
+    if args.one_pricing:
+        print(json.dumps(one_pricing(*args.one_pricing)))
+        return
+    print(f"Python {platform.python_version()}, {platform.machine()}")
+    if args.pricing:
+        main_pricing(args.pricing)
+    else:
+        main_formulations(args)
+
+
+def main_formulations(args: argparse.Namespace) -> None:
+    """Print the table of the arc and path formulations side by side."""
     import highspy  # noqa: F401
 
-    print(f"Python {platform.python_version()}, {platform.machine()}")
     print("| network | OD rows | formulation | columns | build CPU s | solve CPU s | total CPU s | total wall s "
           "| iterations (rounds) | peak GB | objective | rel. diff to arcs | CPU time arcs / paths |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor import data
+from corridor.assignment import lp_paths
 from corridor.assignment.lp import FreightLP, solve_lp
 from corridor.assignment.lp_paths import PathLP
-from corridor.data.synthetic import tiled
+from corridor.data.synthetic import rail_grid, tiled
 from corridor.exceptions import InputError
 from corridor.model import Dataset, Network
 
@@ -169,6 +170,37 @@ def test_warm_resolves_keep_the_routes_and_match_cold_builds() -> None:
     ref.scale_capacity(0.5, transfer_ids=["saryagash-border"])
     ref.set_commodity_scales({"oil": 0.5})
     assert warm.objective == pytest.approx(ref.solve().objective, rel=REL)
+
+
+@functools.cache
+def _grid(n: int) -> Dataset:
+    return rail_grid(data.load(), nodes=n, zones=n // 10, seed=0)
+
+
+def test_goal_directed_pricing_is_exact_and_follows_cost_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A* pricing (one destination per block) gives the arc LP's optimum, before and after link costs change."""
+    ds = _grid(400)
+    arcs = FreightLP.build(ds.network, ds.demand, formulation="arcs")
+    model = FreightLP.build(ds.network, ds.demand, formulation="paths")
+    assert isinstance(model, PathLP)
+    _same_result(arcs.solve(), model.solve())
+    assert model._potentials.kept  # the blocks were priced by A*
+    # Cheaper links make the potentials at the old prices too high: they must be computed again.
+    links = [lk.id for lk in ds.network.links][::3]
+    for factor in (0.0, 3.0):
+        for lid in links:
+            arcs.set_link_cost_factor(lid, factor)
+            model.set_link_cost_factor(lid, factor)
+        _same_result(arcs.solve(), model.solve())
+    cold = FreightLP.build(ds.network, ds.demand, formulation="arcs").solve().objective
+    monkeypatch.setattr(lp_paths, "POTENTIAL_BUDGET", 1)  # one potential, the other destinations by Dijkstra
+    budget = FreightLP.build(ds.network, ds.demand, formulation="paths")
+    assert budget.solve().objective == pytest.approx(cold, rel=REL)
+    assert len(budget._potentials.kept) == 1  # type: ignore[attr-defined]
+    monkeypatch.setattr(lp_paths, "GOAL_DIRECTED", False)
+    dijkstra = FreightLP.build(ds.network, ds.demand, formulation="paths")
+    assert dijkstra.solve().objective == pytest.approx(cold, rel=REL)
+    assert not dijkstra._potentials.kept  # type: ignore[attr-defined]
 
 
 def test_update_network_reprices_the_routes() -> None:

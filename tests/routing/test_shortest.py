@@ -16,6 +16,7 @@ from scipy.sparse import csgraph
 
 from corridor import data
 from corridor._kernels import HAVE_NUMBA, dijkstra, dijkstra_kernel, dijkstra_reference
+from corridor._kernels.sssp import astar_kernel, astar_reference
 from corridor.exceptions import NodeNotFound
 from corridor.model import CompiledNetwork, Link, Network
 from corridor.routing.shortest import ShortestPathTree, shortest_path, shortest_path_tree
@@ -98,6 +99,113 @@ def test_early_stop_at_target(graph: tuple, draw: st.DataObject) -> None:
         else:
             assert path == []
 
+
+def _reverse(indptr: np.ndarray, head: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The graph with every arc turned round, in CSR form."""
+    tail = _tails(indptr)
+    order = np.argsort(head, kind="stable")
+    rptr = np.zeros_like(indptr)
+    np.cumsum(np.bincount(head, minlength=len(indptr) - 1), out=rptr[1:])
+    return rptr, tail[order], weight[order]
+
+
+def _path_cost(indptr: np.ndarray, head: np.ndarray, weight: np.ndarray, pred: np.ndarray, source: int,
+               target: int) -> float:
+    """Cost of the tree path (predecessor arcs) from ``source`` to ``target``, checking it is a path."""
+    tail = _tails(indptr)
+    total, v = 0.0, target
+    for _ in range(len(indptr)):
+        if v == source:
+            return total
+        a = pred[v]
+        assert head[a] == v
+        total += weight[a]
+        v = tail[a]
+    raise AssertionError("the predecessors loop")
+
+
+@given(csr_graphs(), st.data())
+def test_astar_matches_dijkstra(graph: tuple, draw: st.DataObject) -> None:
+    """A* with distances at lower weights as potential finds Dijkstra's distance, kernel and reference alike."""
+    indptr, head, weight, source = graph
+    n = len(indptr) - 1
+    target = draw.draw(st.integers(0, n - 1))
+    # Lower weights: each arc's weight scaled by a factor in [0, 1] (0: no guidance; 1: exact distances).
+    scale = np.asarray(draw.draw(st.lists(st.sampled_from([0.0, 0.3, 0.5, 0.999, 1.0]), min_size=len(weight),
+                                          max_size=len(weight))))
+    potential, _ = dijkstra(*_reverse(indptr, head, weight * scale), target)
+    full, _ = dijkstra(indptr, head, weight, source)
+    for kernel in (astar_kernel, astar_reference):
+        dist, pred = kernel(indptr, head, weight, source, target, potential, np.inf, True)
+        if math.isfinite(full[target]):
+            assert dist[target] == pytest.approx(full[target], rel=1e-12, abs=1e-12)
+            assert _path_cost(indptr, head, weight, pred, source, target) == pytest.approx(dist[target], rel=1e-12)
+        else:
+            assert dist[target] == math.inf
+            assert pred[target] == -1
+    # A zero potential is Dijkstra stopped at the target.
+    dist, _ = astar_kernel(indptr, head, weight, source, target, np.zeros(n), np.inf, False)
+    assert dist[target] == full[target]
+
+
+@given(csr_graphs(), st.data())
+def test_astar_survives_rounding(graph: tuple, draw: st.DataObject) -> None:
+    """A potential off by a few ulps (inconsistent by rounding) still ends, near the shortest distance."""
+    indptr, head, weight, source = graph
+    n = len(indptr) - 1
+    target = draw.draw(st.integers(0, n - 1))
+    exact, _ = dijkstra(*_reverse(indptr, head, weight), target)
+    wobble = np.asarray(draw.draw(st.lists(st.sampled_from([-4, -1, 0, 1, 4]), min_size=n, max_size=n)))
+    potential = np.where(np.isfinite(exact), exact * (1.0 + wobble * np.finfo(float).eps), exact)
+    full, _ = dijkstra(indptr, head, weight, source)
+    for kernel in (astar_kernel, astar_reference):
+        dist, pred = kernel(indptr, head, weight, source, target, potential, np.inf, True)
+        assert dist[target] == pytest.approx(full[target], rel=1e-9, abs=1e-9)
+        if math.isfinite(full[target]):
+            assert _path_cost(indptr, head, weight, pred, source, target) == pytest.approx(full[target], rel=1e-9)
+
+
+@given(csr_graphs(), st.data())
+def test_astar_bound(graph: tuple, draw: st.DataObject) -> None:
+    """With a bound: exact distances within it, nothing settled beyond; zero potential and no target: Dijkstra."""
+    indptr, head, weight, source = graph
+    n = len(indptr) - 1
+    full, _ = dijkstra(indptr, head, weight, source)
+    bound = draw.draw(st.sampled_from([0.0, 1.0, 5.0, 50.0, math.inf]))
+    target = draw.draw(st.integers(-1, n - 1))
+    for kernel in (astar_kernel, astar_reference):
+        dist, _ = kernel(indptr, head, weight, source, target, np.zeros(n), bound, False)
+        if target < 0:
+            within = full <= bound
+            np.testing.assert_array_equal(dist[within], full[within])
+            assert (dist[~within] > bound).all()
+        elif full[target] <= bound:
+            assert dist[target] == full[target]
+        else:
+            assert dist[target] > bound
+
+
+def test_astar_settles_fewer_nodes() -> None:
+    """On a path graph with exact potentials A* queues only the nodes on the way; Dijkstra reaches them all."""
+    # 0 - 1 - 2 - ... - 9 both ways, target 9 from 5: nothing left of 5 is ever queued.
+    arcs = sorted([(i, i + 1) for i in range(9)] + [(i + 1, i) for i in range(9)])
+    tail = np.array([a[0] for a in arcs])
+    indptr = np.zeros(11, dtype=np.int64)
+    np.cumsum(np.bincount(tail, minlength=10), out=indptr[1:])
+    head = np.array([a[1] for a in arcs], dtype=np.int64)
+    weight = np.ones(len(arcs))
+    potential = 9.0 - np.arange(10.0)
+    for kernel in (astar_kernel, astar_reference):
+        dist, _ = kernel(indptr, head, weight, 5, 9, potential, np.inf, False)
+        assert dist[9] == 4.0
+        assert np.isfinite(dist).sum() == 6  # 4 .. 9: node 4 is reached from 5, never settled
+    unreachable = np.where(np.arange(10) < 5, np.inf, potential)  # nodes 0-4 marked as not reaching 9
+    dist, _ = astar_kernel(indptr, head, weight, 5, 9, unreachable, np.inf, False)
+    assert dist[9] == 4.0
+    assert np.isfinite(dist[:5]).sum() == 0
+    dist, pred = astar_kernel(indptr, head, weight, 5, 9, np.full(10, np.inf), np.inf, False)
+    assert np.isinf(dist[9])
+    assert pred[9] == -1
 
 @given(csr_graphs())
 def test_tree_over_scipy_matrix(graph: tuple) -> None:

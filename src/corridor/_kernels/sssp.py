@@ -1,4 +1,4 @@
-"""Single-source shortest paths (Dijkstra) over CSR arrays: a numba kernel and its plain-Python reference.
+"""Single-source shortest paths (Dijkstra, and A* to one target) over CSR arrays: numba kernels and their references.
 
 The graph is given in compressed sparse row ("forward star") form: the arcs leaving node ``u``
 are ``indptr[u]:indptr[u + 1]``, arc ``a`` ends at ``indices[a]`` and costs ``weights[a]``.
@@ -14,6 +14,9 @@ node index otherwise, and ``-1`` at the source and at unreachable nodes. With ``
 search stops as soon as ``target`` is settled; only ``dist[target]`` and the tree path to it are
 then final, other entries may be upper bounds.
 
+The A* kernels (:data:`astar_kernel`, :func:`astar_reference`) take a ``potential`` array after
+``target`` and search towards that one target; see :func:`astar_reference`.
+
 The kernels trust their input; :func:`dijkstra` checks it (no negative or NaN weights, indices in
 range) before the kernel runs, because with bounds checks off a bad index would corrupt memory.
 """
@@ -26,12 +29,22 @@ from typing import Any
 
 import numpy as np
 
-from corridor._kernels._heap import heap_pop_root, heap_push_or_decrease
+from corridor._kernels._heap import heap_arrays, heap_pop_root, heap_push_or_decrease
 from corridor._kernels._jit import HAVE_NUMBA, jit
 
-__all__ = ["HAVE_NUMBA", "dijkstra", "dijkstra_kernel", "dijkstra_reference"]
+__all__ = ["HAVE_NUMBA", "astar_kernel", "astar_reference", "dijkstra", "dijkstra_kernel", "dijkstra_reference"]
 
 _log = logging.getLogger(__name__)
+
+
+def _lists(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray,
+           source: int) -> tuple[list[int], list[int], list[float], list[float], list[int], list[bool]]:
+    """The graph as Python lists, and the start of a search from ``source``: dist, pred and settled flags."""
+    n = len(indptr) - 1
+    dist = [np.inf] * n
+    dist[source] = 0.0
+    return ([int(x) for x in indptr], [int(x) for x in indices], [float(x) for x in weights], dist, [-1] * n,
+            [False] * n)
 
 
 def dijkstra_reference(
@@ -71,14 +84,7 @@ def dijkstra_reference(
     >>> dist.tolist(), pred.tolist()
     ([0.0, 1.0, 2.0], [-1, 0, 1])
     """
-    n = len(indptr) - 1
-    ptr = [int(x) for x in indptr]
-    head = [int(x) for x in indices]
-    cost = [float(x) for x in weights]
-    dist = [np.inf] * n
-    pred = [-1] * n
-    done = [False] * n
-    dist[source] = 0.0
+    ptr, head, cost, dist, pred, done = _lists(indptr, indices, weights, source)
     heap = [(0.0, int(source))]
     while heap:
         d, u = heapq.heappop(heap)
@@ -168,6 +174,163 @@ def _dijkstra_4ary(
 dijkstra_kernel: Any = jit(boundscheck=False, nogil=True)(_dijkstra_4ary) if HAVE_NUMBA else dijkstra_reference
 """The compiled Dijkstra (the reference where numba does not import); its docstring, with examples, is
 that of the function it compiles."""
+
+
+def astar_reference(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    source: int,
+    target: int,
+    potential: np.ndarray,
+    bound: float = np.inf,
+    record_arc: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A* to ``target`` with :mod:`heapq` and lazy deletion, in plain Python; the reference for the kernel.
+
+    Nodes are settled in the order of ``dist[v] + potential[v]``. The potential must be
+    *consistent*: ``potential[target] == 0`` and ``potential[u] <= weights[a] + potential[v]`` for
+    every arc ``a`` from ``u`` to ``v`` (shortest distances to ``target`` at weights no higher than
+    these are); ``inf`` marks a node that cannot reach ``target``, which is then never queued. Then
+    ``dist[target]`` is the shortest distance, as Dijkstra's, and fewer nodes are settled the
+    tighter the potential is.
+
+    The search also stops once the smallest key exceeds ``bound``: then no path to ``target``
+    costs ``bound`` or less, and every node whose ``dist`` is at most ``bound`` is settled. With
+    ``target=-1`` and a zero potential this is Dijkstra to every node within ``bound``.
+
+    Rounding can make a consistent potential look inconsistent by an ulp: a node's key is never
+    put below the key of the node being settled (keys stay monotone) and a settled node is never
+    reopened, so every node is settled at most once and the distance found is the shortest one up
+    to rounding.
+
+    Parameters
+    ----------
+    indptr, indices, weights
+        The graph in CSR form (see the module docstring); weights must be non-negative.
+    source, target
+        Start and goal node indices (``target=-1``: no goal).
+    potential
+        A consistent lower bound on each node's distance to ``target`` (``float64``, ``inf``
+        where ``target`` cannot be reached).
+    bound
+        Stop once every key left is above it (``inf``: no bound).
+    record_arc
+        Record predecessor arcs instead of predecessor nodes.
+
+    Returns
+    -------
+    dist, pred
+        As for :func:`dijkstra_reference` with ``target``: only ``dist[target]`` and the tree path
+        to it are final; nodes never queued keep ``inf`` and ``-1``.
+
+    Examples
+    --------
+    Three nodes; arcs 0→1 (cost 1), 0→2 (cost 3) and 1→2 (cost 1); the potential is the distance
+    to node 2 (the target):
+
+    >>> import numpy as np
+    >>> indptr, indices, weights = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([1.0, 3.0, 1.0])
+    >>> dist, pred = astar_reference(indptr, indices, weights, 0, 2, np.array([2.0, 1.0, 0.0]))
+    >>> float(dist[2]), pred.tolist()
+    (2.0, [-1, 0, 1])
+
+    With a zero potential, no target and a bound of 1.5: Dijkstra to the nodes within 1.5 (node 2
+    is reached from node 1, at 2, but not settled):
+
+    >>> astar_reference(indptr, indices, weights, 0, -1, np.zeros(3), 1.5)[0].tolist()
+    [0.0, 1.0, 2.0]
+    """
+    ptr, head, cost, dist, pred, done = _lists(indptr, indices, weights, source)
+    pot = [float(x) for x in potential]
+    heap = [(pot[source], int(source))] if pot[source] < np.inf else []
+    while heap:
+        key, u = heapq.heappop(heap)
+        if done[u]:
+            continue
+        if key > bound:
+            break
+        done[u] = True
+        if u == target:
+            break
+        d = dist[u]
+        for a in range(ptr[u], ptr[u + 1]):
+            v = head[a]
+            nd = d + cost[a]
+            if done[v] or not nd < dist[v] or pot[v] == np.inf:
+                continue
+            dist[v] = nd
+            pred[v] = a if record_arc else u
+            heapq.heappush(heap, (max(nd + pot[v], key), v))
+    return np.asarray(dist, dtype=np.float64), np.asarray(pred, dtype=np.int64)
+
+
+def _astar_4ary(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    source: int,
+    target: int,
+    potential: np.ndarray,
+    bound: float,
+    record_arc: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A* with the indexed 4-ary heap of :func:`_dijkstra_4ary`; compiled by numba below.
+
+    The heap holds ``dist[v] + potential[v]``; the rules (consistent potential, ``inf`` for nodes
+    that cannot reach the target, the bound, monotone keys, no reopening) are those of
+    :func:`astar_reference`.
+
+    Examples
+    --------
+    The compiled kernel, :data:`astar_kernel`, takes the arrays as they are (no checks). Three
+    nodes; arcs 0→1 (cost 1), 0→2 (cost 3) and 1→2 (cost 1); the potential is the distance to
+    node 2, the target:
+
+    >>> indptr, indices, weights = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([1.0, 3.0, 1.0])
+    >>> dist, pred = astar_kernel(indptr, indices, weights, 0, 2, np.array([2.0, 1.0, 0.0]), np.inf, True)
+    >>> float(dist[2]), pred.tolist()
+    (2.0, [-1, 0, 2])
+    """
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    pred = np.full(n, -1, dtype=np.int64)
+    pos, hkey, hnode = heap_arrays(n)
+    dist[source] = 0.0
+    size = 0
+    if potential[source] < np.inf:
+        hkey[0] = potential[source]
+        hnode[0] = source
+        pos[source] = 0
+        size = 1
+    while size > 0:
+        key = hkey[0]
+        u = hnode[0]
+        if key > bound:
+            break
+        pos[u] = -2
+        if u == target:
+            break
+        size = heap_pop_root(hkey, hnode, pos, size)
+        d = dist[u]
+        for a in range(indptr[u], indptr[u + 1]):
+            v = indices[a]
+            nd = d + weights[a]
+            # Skipping settled nodes and keeping keys >= key guard against a potential made
+            # inconsistent by rounding: no node is settled twice.
+            if pos[v] == -2 or not nd < dist[v] or potential[v] == np.inf:
+                continue
+            dist[v] = nd
+            pred[v] = a if record_arc else u
+            vkey = max(nd + potential[v], key)
+            if pos[v] < 0 or vkey < hkey[pos[v]]:  # (a queued key that rounding would raise stays: sifts go up only)
+                size = heap_push_or_decrease(hkey, hnode, pos, size, v, vkey)
+    return dist, pred
+
+
+astar_kernel: Any = jit(boundscheck=False, nogil=True)(_astar_4ary) if HAVE_NUMBA else astar_reference
+"""The compiled A* (the reference where numba does not import); its docstring, with examples, is that of
+the function it compiles."""
 
 
 def _as_index(name: str, values: Any) -> np.ndarray:

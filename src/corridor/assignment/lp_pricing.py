@@ -9,6 +9,12 @@ compressed sparse row form, with one source vertex per origin node and one sink 
 destination node; :meth:`PricingGraph.tree` is one call of the shortest-path kernel
 (:data:`corridor._kernels.sssp.dijkstra_kernel`).
 
+A search to one destination can be goal-directed: :meth:`PricingGraph.potential` gives every
+vertex's distance to that destination's sink at the prices alone (one search on the reversed
+graph), a consistent lower bound at any duals since the weights are never below the prices, and
+:meth:`PricingGraph.route` runs A* (:data:`corridor._kernels.sssp.astar_kernel`) with it: the same
+distance, fewer vertices settled. :class:`Potential` keeps only the vertices near the destination.
+
 Vertices: the template's ``(node, mode, in/out)`` vertices first, then the source of node ``v`` at
 ``n_vertices + v`` and its sink at ``n_vertices + n_nodes + v``. Source vertices have no arc in
 and sink vertices none out, so a route never passes another origin's source or another
@@ -17,18 +23,61 @@ destination's sink.
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor._kernels.sssp import dijkstra_kernel
+from corridor._kernels.sssp import astar_kernel, dijkstra_kernel
 from corridor.assignment.lp_graph import SINK, SOURCE
 
 if TYPE_CHECKING:
     from corridor.assignment.lp_graph import TemplateArcs
 
-__all__ = ["PricingGraph", "pricing_graph"]
+__all__ = ["Potential", "PricingGraph", "pricing_graph"]
+
+
+@dataclass(frozen=True, eq=False)
+class Potential:
+    """Distances to one destination's sink at the prices, kept for the vertices within ``radius``.
+
+    ``min(distance, radius)`` is consistent like the distance itself (the minimum of two
+    consistent potentials, the constant being one), so vertices farther than ``radius`` need not
+    be stored: they count as ``radius`` (as unreachable, ``inf``, when the radius is infinite).
+
+    Attributes
+    ----------
+    radius
+        Distance up to which vertices are stored (``inf``: all that reach the sink).
+    vertices
+        Vertices stored, ``int32``.
+    values
+        Their distances to the sink.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = Potential(radius=5.0, vertices=np.array([2, 0], dtype=np.int32), values=np.array([0.0, 4.0]))
+    >>> p.dense(4).tolist()
+    [4.0, 5.0, 0.0, 5.0]
+    """
+
+    radius: float
+    vertices: np.ndarray
+    values: np.ndarray
+
+    def dense(self, n: int) -> np.ndarray:
+        """The potential of every one of ``n`` vertices."""
+        out = np.full(n, self.radius)
+        out[self.vertices] = self.values
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the arrays."""
+        return int(self.vertices.nbytes + self.values.nbytes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +112,13 @@ class PricingGraph:
     >>> dist, pred = pg.tree(graph.pricing["coal"].usd_per_t, origin=0)
     >>> float(dist[pg.sink(1)]), [int(a) for a in pg.path(pred, 0, 1)][1:-1]  # mine -> port: the direct link
     (10.0, [0])
+
+    Goal-directed, to the port only, with the distances at the prices as potential:
+
+    >>> h = pg.potential(graph.pricing["coal"].usd_per_t, dest=1)
+    >>> dist, pred = pg.route(pg.csr_weights(graph.pricing["coal"].usd_per_t), 0, 1, h)
+    >>> float(dist[pg.sink(1)]), [int(a) for a in pg.path(pred, 0, 1)][1:-1]
+    (10.0, [0])
     """
 
     n_template_vertices: int
@@ -90,6 +146,45 @@ class PricingGraph:
         target = self.sink(dest) if dest >= 0 else -1
         dist, pred = dijkstra_kernel(self.indptr, self.heads, w, self.source(origin), target, True)
         return dist, pred
+
+    @functools.cached_property
+    def _reversed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The graph turned round, in CSR form: row pointers, heads (the tails) and CSR positions."""
+        order = np.argsort(self.heads, kind="stable")
+        n = len(self.indptr) - 1
+        indptr = np.searchsorted(self.heads[order], np.arange(n + 1)).astype(np.int64)
+        return indptr, np.ascontiguousarray(self.tails[order]), order
+
+    def potential(self, prices: np.ndarray, dest: int, radius: float = math.inf) -> Potential:
+        """Every vertex's distance to ``dest``'s sink at ``prices`` (per template arc), within ``radius``.
+
+        One Dijkstra on the reversed graph, stopped beyond ``radius``. With weights never below
+        ``prices`` it is a consistent potential for :meth:`route` to ``dest``.
+        """
+        indptr, heads, order = self._reversed
+        w = np.ascontiguousarray(prices[self.arcs[order]], dtype=np.float64)
+        n = len(indptr) - 1
+        dist, _ = astar_kernel(indptr, heads, w, self.sink(dest), -1, np.zeros(n), radius, False)
+        dist[self.n_template_vertices:self.n_template_vertices + self.n_nodes] = np.inf  # sources: see route()
+        keep = np.flatnonzero(dist <= radius).astype(np.int32)
+        return Potential(radius=radius, vertices=keep, values=dist[keep])
+
+    def csr_weights(self, weights: np.ndarray) -> np.ndarray:
+        """The weight of each CSR position, from a weight per template arc (for :meth:`route`)."""
+        return np.ascontiguousarray(weights[self.arcs], dtype=np.float64)
+
+    def route(self, weights: np.ndarray, origin: int, dest: int, potential: Potential,
+              bound: float = math.inf) -> tuple[np.ndarray, np.ndarray]:
+        """As :meth:`tree` to ``dest``, by A* with a :meth:`potential` to ``dest``.
+
+        ``weights`` are per CSR position (:meth:`csr_weights`), never below the prices of the
+        potential. The potential keeps no source vertex (a route passes none but its own): the
+        origin's counts as 0, which is consistent as no weight is negative. The search gives up
+        once no route can cost ``bound`` or less (the sink's distance is then above ``bound``).
+        """
+        h = potential.dense(len(self.indptr) - 1)
+        h[self.source(origin)] = 0.0
+        return astar_kernel(self.indptr, self.heads, weights, self.source(origin), self.sink(dest), h, bound, True)
 
     def path(self, pred: np.ndarray, origin: int, dest: int) -> np.ndarray:
         """Template arcs, source to sink, of the tree route from ``origin`` to ``dest`` (reachable)."""
