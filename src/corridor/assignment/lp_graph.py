@@ -11,8 +11,8 @@ costs it per tonne. See :mod:`corridor.assignment.lp` for the model built on the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LINK", "PASS", "SINK", "SOURCE", "TOL", "CommodityPricing", "TemplateArcs", "build_template",
-    "price_keys", "price_template",
+    "price_keys", "price_template", "same_prices",
 ]
 
 LINK, PASS, SOURCE, SINK = 0, 1, 2, 3
@@ -331,6 +331,49 @@ def _parse_key(key: str) -> tuple[str, tuple[str, str] | None]:
     commodity, od = key.rsplit("@", 1)
     o, d = od.split(">", 1)
     return commodity, (o, d)
+
+
+_NOT_PRICED = frozenset({"capacity_mtpa", "capacity_teu", "capacity_wagons", "note", "provenance"})
+"""Fields of links and transfers that no price depends on."""
+
+
+def _priced_fields(record: Any) -> tuple[Any, ...]:
+    return tuple(getattr(record, f.name) for f in fields(record) if f.name not in _NOT_PRICED)
+
+
+def same_prices(old: Network, new: Network) -> bool:
+    """Whether every price of :func:`price_template` is the same on ``new`` as on ``old``.
+
+    True when the networks differ at most in the capacities, notes and sources of links,
+    transfers and facilities — what a sweep of capacities changes from sample to sample — so that
+    a model can keep its prices instead of computing them again. Any other difference (fleets
+    included: their sailings set the ferries' waiting times) gives False.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from corridor import data
+    >>> net = data.load().network
+    >>> same_prices(net, net.replace("dostyk-gauge-in", capacity_mtpa=1.0).replace("aktau-port", capacity_teu=0.0))
+    True
+    >>> same_prices(net, net.replace("dostyk-gauge-in", time_h=99.0))
+    False
+    >>> fleet = net.fleets[0]
+    >>> same_prices(net, net.with_records(fleets=[dataclasses.replace(fleet, vessels=fleet.vessels + 1)]))
+    False
+    """
+    if old is new:
+        return True
+    for name in ("nodes", "commodities", "fleets"):
+        if getattr(old, name) != getattr(new, name):
+            return False
+    if old.tariffs is not new.tariffs and old.tariffs != new.tariffs:
+        return False
+    for a, b in ((old.links, new.links), (old.transfers, new.transfers), (old.facilities, new.facilities)):
+        if len(a) != len(b) or any(x is not y and _priced_fields(x) != _priced_fields(y)
+                                   for x, y in zip(a, b, strict=True)):
+            return False
+    return True
 
 
 def price_template(network: Network, comp: CompiledNetwork, template: TemplateArcs, commodities: Iterable[str],

@@ -28,6 +28,7 @@ from corridor.assignment.lp_graph import (
     build_template,
     price_keys,
     price_template,
+    same_prices,
 )
 from corridor.model.network import CORRIDORS
 
@@ -866,6 +867,8 @@ def reprice(graph: ExpandedGraph, network: Network) -> ExpandedGraph:
     [12.0, 8.0, 12.0]
     """
     comp = network.compile()
+    if same_prices(graph.network, network):  # capacities only (a sweep's samples): the same prices and costs
+        return dataclasses.replace(graph, network=network, compiled=comp)
     pricing = price_template(network, comp, graph.template, graph.pricing, graph.prices, graph.country_risk)
     if any(not np.array_equal(graph.pricing[c].admissible, pricing[c].admissible) for c in graph.pricing):
         msg = "internal: admissibility changed under update_network"  # pragma: no cover - the caller checks

@@ -52,7 +52,7 @@ from scipy import sparse
 
 from corridor.assignment.lp import FreightLP, _same_structure
 from corridor.assignment.lp_collect import LPSolution, collect_result
-from corridor.assignment.lp_graph import build_template, price_keys, price_template
+from corridor.assignment.lp_graph import build_template, price_keys, price_template, same_prices
 from corridor.assignment.lp_matrix import (
     CapacityRow,
     CapKey,
@@ -448,6 +448,10 @@ class PathLP(FreightLP):
             return False
         g = self._template_g
         comp = network.compile()
+        if same_prices(old, network):  # capacities only: routes, cheapest routes and potentials keep their prices
+            self._template_g = self._graph = dataclasses.replace(g, network=network, compiled=comp)
+            self._update_capacities(old, self._template_g)
+            return True
         pricing = price_template(network, comp, g.template, g.pricing, g.prices, g.country_risk)
         if any(not np.array_equal(g.pricing[c].admissible, pricing[c].admissible) for c in g.pricing):
             return False  # pragma: no cover - the structure check above decides admissibility
