@@ -15,7 +15,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# (the Cython source is a prerequisite: pip rebuilds the compiled module when it changes)
+$(VENV)/.installed: pyproject.toml src/corridor/_kernels/bush.pyx | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 

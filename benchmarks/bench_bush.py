@@ -15,12 +15,15 @@ What is timed (wall clock):
   network into arrays and all iterations; kernels warm), median of ``--repeat``; AequilibraE's
   ``TrafficAssignment.execute()`` only (its graph and matrix built outside the timer), median of
   ``--aeq-repeat`` after a warm-up run (the driver of ``bench_equilibrium.py``);
-- whole process: a fresh interpreter running ``corridor assign --tntp ... --method equilibrium
-  --algorithm b|bfw --gap g --json`` (start-up, reading the files, numba loading its cached
-  kernels, the solve, the JSON output), against a fresh interpreter running AequilibraE's driver
-  once (imports, reading the files, building graph and matrix, one ``execute()``). Median of
-  ``--whole-repeat`` wall-clock times, and in brackets the median CPU time (user + system) of the
-  child process: on a machine shared with other jobs the wall clock includes waiting for a core.
+- whole process: a fresh interpreter running corridor's Python API (``API``: read the TNTP files with
+  :func:`corridor.io.tntp.read_tntp`, :func:`~corridor.assignment.equilibrium.equilibrium`, print
+  JSON) — the same steps as AequilibraE's script — and a fresh ``corridor assign --tntp ... --method
+  equilibrium --algorithm b --gap g --json`` (the command line adds Typer, which imports pydantic
+  for its parameters: about 0.3 s); against a fresh interpreter running AequilibraE's driver once
+  (imports, reading the files, building graph and matrix, one ``execute()``). The three run
+  interleaved, ``--whole-repeat`` rounds; the median wall-clock time, and in brackets the median
+  CPU time (user + system) of the child process: on a machine shared with other jobs the wall clock
+  includes waiting for a core.
 
 The gaps 1e-4, 1e-5 and 1e-6 run on both; 1e-8 and 1e-10 on corridor only (AequilibraE's BFW
 would need thousands of iterations).
@@ -91,36 +94,54 @@ def aeq_per_solve(python: str, folder: Path, name: str, gaps: list[float], repea
     return run_aeq(python, folder, name, gaps, repeat, 100_000)
 
 
-def whole(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> dict:
-    times, cpus, last = [], [], ""
+API = ("import json, sys; from corridor.io.tntp import read_tntp; "
+       "from corridor.assignment.equilibrium import EquilibriumOptions, equilibrium; "
+       "ds = read_tntp(sys.argv[1]); "
+       "r = equilibrium(ds.network, ds.demand, EquilibriumOptions(method=sys.argv[2], gap=float(sys.argv[3]), "
+       "max_iter=100000)); "
+       "print(json.dumps({'iterations': r.iterations, 'gap': r.gap, 'converged': r.converged}))")
+
+
+def whole(cmds: dict[str, list[str]], repeat: int) -> dict[str, dict]:
+    """Run each command ``repeat`` times, interleaved (one of each per round); median wall and CPU time."""
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    cpus: dict[str, list[float]] = {k: [] for k in cmds}
+    last: dict[str, str] = {}
     for _ in range(repeat):
-        t = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd="/tmp",
-                             env={**os.environ, "PYTHONPATH": SRC, **(env or {})})
-        times.append(time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        last = out.stdout
-        if out.returncode not in (0, 1):
-            msg = f"{cmd} failed: {out.stderr[-2000:]}"
-            raise RuntimeError(msg)
-    doc = json.loads(last[last.index("{"):])
-    return {"seconds": statistics.median(times), "cpu": statistics.median(cpus), "iterations": doc.get("iterations"),
-            "gap": doc.get("gap"), "converged": doc.get("converged", True)}
+        for key, cmd in cmds.items():
+            t = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            out = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd="/tmp",
+                                 env={**os.environ, "PYTHONPATH": SRC})
+            times[key].append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[key].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            last[key] = out.stdout
+            if out.returncode not in (0, 1):
+                msg = f"{cmd} failed: {out.stderr[-2000:]}"
+                raise RuntimeError(msg)
+    res = {}
+    for key in cmds:
+        doc = json.loads(last[key][last[key].index("{"):])
+        res[key] = {"seconds": statistics.median(times[key]), "cpu": statistics.median(cpus[key]),
+                    "iterations": doc.get("iterations"), "gap": doc.get("gap"),
+                    "converged": doc.get("converged", True)}
+    return res
 
 
-def corridor_whole(folder: Path, algorithm: str, gap: float, repeat: int) -> dict:
-    return whole([sys.executable, "-c", CLI, "assign", "--tntp", str(folder), "--method", "equilibrium",
-                  "--algorithm", algorithm, "--gap", repr(gap), "--max-iter", "100000", "--json"], repeat)
+def corridor_api(folder: Path, algorithm: str, gap: float) -> list[str]:
+    return [sys.executable, "-c", API, str(folder), algorithm, repr(gap)]
 
 
-def aeq_whole(python: str, folder: Path, name: str, gap: float, repeat: int) -> dict:
+def corridor_cli(folder: Path, algorithm: str, gap: float) -> list[str]:
+    return [sys.executable, "-c", CLI, "assign", "--tntp", str(folder), "--method", "equilibrium",
+            "--algorithm", algorithm, "--gap", repr(gap), "--max-iter", "100000", "--json"]
+
+
+def aeq_cmd(python: str, folder: Path, name: str, gap: float) -> list[str]:
     script = Path("/tmp/corridor_bench_aeq_once.py")
     script.write_text(AEQ_ONCE)
-    r = whole([python, str(script), str(folder), name, repr(gap), "1", "100000"], repeat)
-    r["converged"] = r["gap"] <= gap
-    return r
+    return [python, str(script), str(folder), name, repr(gap), "1", "100000"]
 
 
 def cell(r: dict | None) -> str:
@@ -176,20 +197,30 @@ def main() -> None:
             rows_solve.append(row)
             print(row, flush=True)
         for gap in args.whole_gaps:
-            b = corridor_whole(folder, "b", gap, args.whole_repeat)
-            bfw = corridor_whole(folder, "bfw", gap, args.whole_repeat)
-            peer = aeq_whole(py, folder.parent, prefix, gap, args.whole_repeat) if py else None
-            row = _row(name, gap, b, bfw, peer)
+            cmds = {"api": corridor_api(folder, "b", gap), "cli": corridor_cli(folder, "b", gap),
+                    "bfw": corridor_api(folder, "bfw", gap)}
+            if py:
+                cmds["aeq"] = aeq_cmd(py, folder.parent, prefix, gap)
+            r = whole(cmds, args.whole_repeat)
+            peer = r.get("aeq")
+            if peer:
+                peer["converged"] = peer["gap"] <= gap
+            row = (f"| {name} | {gap:g} | {cell(r['api'])} | {cell(r['cli'])} | {cell(r['bfw'])} | {cell(peer)} "
+                   f"| {ratio(peer, r['api'])} | {ratio(peer, r['cli'])} |")
             rows_whole.append(row)
             print("whole", row, flush=True)
         if name.startswith("Grid1000"):
-            b = corridor_whole(folder, "b", 1e-8, args.whole_repeat)
-            print(f"whole | {name} | 1e-08 | {cell(b)} | – | – | – | – |", flush=True)
-            rows_whole.append(f"| {name} | 1e-08 | {cell(b)} | – | – | – | – |")
+            r = whole({"api": corridor_api(folder, "b", 1e-8)}, args.whole_repeat)
+            row = f"| {name} | 1e-08 | {cell(r['api'])} | – | – | – | – | – |"
+            print("whole", row, flush=True)
+            rows_whole.append(row)
     head = ("| network | target gap | corridor B s (iters) | corridor BFW s (iters) | AequilibraE BFW s (iters) "
             "| AequilibraE / B | AequilibraE / BFW |\n|---|---|---|---|---|---|---|")
     print("\nPer solve\n" + head + "\n" + "\n".join(rows_solve))
-    print("\nWhole process\n" + head + "\n" + "\n".join(rows_whole))
+    head_whole = ("| network | target gap | corridor B, Python API s (iters) | corridor B, `corridor assign` s "
+                  "| corridor BFW, Python API s | AequilibraE BFW s (iters) | AequilibraE / B API "
+                  "| AequilibraE / B command |\n|---|---|---|---|---|---|---|---|")
+    print("\nWhole process\n" + head_whole + "\n" + "\n".join(rows_whole))
 
 
 if __name__ == "__main__":

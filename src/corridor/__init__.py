@@ -27,38 +27,38 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from corridor._toplevel import (
-    Progress,
-    assign,
-    calibrate,
-    cpmm,
-    load,
-    open_store,
-    premium_curve,
-    read_log,
-    route,
-    run_scenario,
-    simulate_hub,
-    sweep,
-    tcd,
-)
 from corridor.exceptions import ConvergenceWarning, CorridorError, InputError, NetworkValidationError, NodeNotFound
-from corridor.results import (
-    Assignment,
-    Calibration,
-    CorridorPerformance,
-    HubSimulation,
-    PremiumCurve,
-    Result,
-    Routes,
-    ScenarioRun,
-    Sweep,
-    TimeCostDistance,
-)
 
 if TYPE_CHECKING:
+    from corridor._toplevel import (
+        Progress,
+        assign,
+        calibrate,
+        cpmm,
+        load,
+        open_store,
+        premium_curve,
+        read_log,
+        route,
+        run_scenario,
+        simulate_hub,
+        sweep,
+        tcd,
+    )
     from corridor._version import __version__
     from corridor.model import Dataset, Network
+    from corridor.results import (
+        Assignment,
+        Calibration,
+        CorridorPerformance,
+        HubSimulation,
+        PremiumCurve,
+        Result,
+        Routes,
+        ScenarioRun,
+        Sweep,
+        TimeCostDistance,
+    )
     from corridor.routing import NoRoute
 
 __all__ = [
@@ -98,12 +98,21 @@ __all__ = [
 
 _SUBPACKAGES = frozenset({"analytics", "assignment", "data", "hub", "io", "model", "parallel", "report", "results",
                           "routing", "scenarios", "validation"})
+_TOPLEVEL = ("Progress", "assign", "calibrate", "cpmm", "load", "open_store", "premium_curve", "read_log", "route",
+             "run_scenario", "simulate_hub", "sweep", "tcd")
+_RESULTS = ("Assignment", "Calibration", "CorridorPerformance", "HubSimulation", "PremiumCurve", "Result", "Routes",
+            "ScenarioRun", "Sweep", "TimeCostDistance")
 _LAZY = {"__version__": "corridor._version", "Dataset": "corridor.model", "Network": "corridor.model",
-         "NoRoute": "corridor.routing"}
+         "NoRoute": "corridor.routing", **dict.fromkeys(_TOPLEVEL, "corridor._toplevel"),
+         **dict.fromkeys(_RESULTS, "corridor.results")}
 
 
 def __getattr__(name: str) -> Any:
-    """Import subpackages and a few types on first use, so that ``import corridor`` stays light."""
+    """Import subpackages, the API functions and the result types on first use, so that ``import corridor`` stays light.
+
+    (A script that only reads a network and runs an engine then imports neither the results nor their
+    tables and charts.)
+    """
     if name in _SUBPACKAGES:
         return importlib.import_module(f"corridor.{name}")
     if name in _LAZY:

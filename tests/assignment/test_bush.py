@@ -11,9 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.assignment.test_equilibrium import beckmann, independent_gap
 
+from corridor._kernels import bush as compiled_bush
 from corridor._kernels.assign import loading_threads
-from corridor._kernels.bush import arc_cost_kernel, bush_init_kernel, bush_sweep_kernel, reverse_star
-from corridor.assignment.aon import AssignmentProblem
+from corridor._kernels.bush import (
+    arc_cost_kernel,
+    bush_init_kernel,
+    bush_sweep_kernel,
+    reverse_star,
+    shortest_path_total_kernel,
+)
+from corridor._kernels.bush_reference import arc_cost_reference, bush_init_reference, bush_sweep_reference
+from corridor.assignment.aon import AssignmentProblem, all_or_nothing
 from corridor.assignment.equilibrium import ConvergenceWarning, EquilibriumOptions, equilibrium
 from corridor.assignment.vdf import bpr, bpr_derivative
 from corridor.io.tntp import read_tntp
@@ -61,15 +69,26 @@ def grid(tmp: Path, side: int, zones: int, seed: int = 0) -> tuple[Network, Dema
 
 
 @pytest.mark.parametrize("beta", [0.0, 0.5, 1.0, 2.5, 4.0])
-def test_arc_cost_kernel_matches_vdf(beta: float) -> None:
+@pytest.mark.parametrize("kernel", [arc_cost_kernel, arc_cost_reference], ids=["compiled", "reference"])
+def test_arc_cost_kernel_matches_vdf(beta: float, kernel) -> None:
     rng = np.random.default_rng(int(beta * 10))
     for _ in range(50):
         x, t0, alpha, cap, fixed = rng.uniform(0, 300), rng.uniform(0.1, 9), rng.uniform(0, 1), rng.uniform(10, 200), \
             rng.uniform(0, 2)
-        cost, der = arc_cost_kernel(x, t0, alpha, beta, cap, fixed)
+        cost, der = kernel(x, t0, alpha, beta, cap, fixed)
         assert cost == pytest.approx(float(bpr(x, t0, alpha, beta, cap)) + fixed, rel=1e-12)
         assert der == pytest.approx(float(bpr_derivative(x, t0, alpha, beta, cap)), rel=1e-12, abs=1e-300)
-    assert arc_cost_kernel(5.0, 2.0, 0.0, 4.0, 1.0, 1.0) == (3.0, 0.0)  # alpha 0: no delay term
+    assert kernel(5.0, 2.0, 0.0, 4.0, 1.0, 1.0) == (3.0, 0.0)  # alpha 0: no delay term
+
+
+def test_compiled_module_docstring_examples() -> None:
+    """The Cython module's examples run (pytest's doctest collection reads only ``.py`` files)."""
+    import doctest
+
+    assert compiled_bush.__file__.endswith(".so"), "corridor._kernels.bush is not the compiled module"
+    result = doctest.testmod(compiled_bush, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 5
+    assert result.failed == 0
 
 
 def test_reverse_star_groups_arcs_by_head() -> None:
@@ -79,37 +98,90 @@ def test_reverse_star_groups_arcs_by_head() -> None:
         assert sorted(rarc[rptr[j]:rptr[j + 1]].tolist()) == np.flatnonzero(head == j).tolist()
 
 
-def test_sweep_kernel_matches_its_python_reference(tmp_path: Path) -> None:
-    """The compiled kernels and the same code run by the interpreter (``py_func``) give the same state."""
-    net, dem = grid(tmp_path, 4, 5, seed=3)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(side=st.integers(2, 5), zones=st.integers(2, 6), seed=st.integers(0, 10_000),
+       scale=st.sampled_from([0.3, 1.0, 4.0]), toll=st.sampled_from([0.0, 0.5]))
+def test_compiled_kernels_match_the_python_reference(tmp_path: Path, side: int, zones: int, seed: int, scale: float,
+                                                     toll: float) -> None:
+    """The Cython kernels and the plain-Python reference, statement for statement, give the same state.
+
+    Random grids (zones that paths may not pass through, random BPR parameters), demand scaled so
+    that links go from uncongested to far over capacity, sweeps with and without bush improvement.
+    """
+    net, dem = grid(tmp_path / f"{side}-{zones}-{seed}", side, min(zones, side * side), seed=seed)
     p = AssignmentProblem.build(net, dem)
     cn = p.compiled
     t0 = p.t0
     ok = np.isfinite(p.capacity)
-    alpha, beta, cap = np.where(ok, p.alpha, 0.0), np.where(ok, p.beta, 0.0), np.where(ok, p.capacity, 1.0)
-    fixed = 0.5 * p.toll
+    alpha, beta, cap = np.where(ok, p.alpha, 0.0), np.where(ok, p.beta, 0.0), np.where(ok, p.capacity, 1.0) / scale
+    fixed = toll * p.toll
     rptr, rarc = reverse_star(cn.head, cn.n_nodes)
     states = []
-    for init, sweep in ((bush_init_kernel, bush_sweep_kernel), (bush_init_kernel.py_func, bush_sweep_kernel.py_func)):
+    for compiled, init, sweep in ((True, bush_init_kernel, bush_sweep_kernel),
+                                  (False, bush_init_reference, bush_sweep_reference)):
         f = np.zeros((len(p.origins), cn.n_arcs))
         inb = np.zeros(f.shape, dtype=np.bool_)
-        assert init(cn.indptr, cn.head, cn.tail, p.nothru, t0 + fixed, p.origins, p.dptr, p.dnode, p.dflow, f, inb) == 0
+        nothru = p.nothru.view(np.uint8) if compiled else p.nothru
+        view = inb.view(np.uint8) if compiled else inb
+        assert init(cn.indptr, cn.head, cn.tail, nothru, t0 + fixed, p.origins, p.dptr, p.dnode, p.dflow, f, view) == 0
         x = f.sum(axis=0)
         cost, der = np.empty(cn.n_arcs), np.empty(cn.n_arcs)
         ftol = np.full(len(p.origins), 1e-9)
         orders = np.zeros((len(p.origins), cn.n_nodes), dtype=np.int64)
         counts, active = np.zeros(len(p.origins), dtype=np.int64), np.ones(len(p.origins), dtype=np.bool_)
-        for improve in (True, False, True):
-            sweep(cn.indptr, cn.head, cn.tail, rptr, rarc, p.nothru, p.origins, f, inb, orders, counts, active, x,
-                  cost, der, t0, alpha, beta, cap, fixed, 1e-9, 3, improve, ftol)
-        states.append((f, inb, x))
-    np.testing.assert_allclose(states[0][0], states[1][0], rtol=1e-9, atol=1e-9)
-    assert np.array_equal(states[0][1], states[1][1])
+        worst = []
+        for improve in (True, False, True, False):
+            worst.append(sweep(cn.indptr, cn.head, cn.tail, rptr, rarc, nothru, p.origins, f, view, orders, counts,
+                               active.view(np.uint8) if compiled else active, x, cost, der, t0, alpha, beta, cap,
+                               fixed, 1e-9, 3, improve, ftol))
+        states.append((f, inb, x, cost, worst, counts))
+    (f, inb, x, cost, worst, counts), ref = states
+    np.testing.assert_allclose(f, ref[0], rtol=1e-9, atol=1e-9)
+    assert np.array_equal(inb, ref[1])
+    np.testing.assert_allclose(x, ref[2], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(cost, ref[3], rtol=1e-9)
+    np.testing.assert_allclose(worst, ref[4], rtol=1e-6, atol=1e-9)
+    assert np.array_equal(counts, ref[5])
     # bushes hold every arc with flow, and no flow leaves a zone that is not the origin
-    f, inb, _ = states[0]
     assert np.all(inb | (f == 0))
     out_of_zones = p.nothru[cn.tail] & (cn.tail[None, :] != p.origins[:, None])
     assert not np.any(f[out_of_zones])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(side=st.integers(2, 6), zones=st.integers(2, 8), seed=st.integers(0, 10_000))
+def test_shortest_path_total_matches_all_or_nothing(tmp_path: Path, side: int, zones: int, seed: int) -> None:
+    """The gap's lower bound from the compiled module equals the all-or-nothing loading's, at random costs."""
+    net, dem = grid(tmp_path / f"{side}-{zones}-{seed}", side, min(zones, side * side), seed=seed)
+    p = AssignmentProblem.build(net, dem)
+    cost = np.random.default_rng(seed).uniform(0.0, 5.0, p.compiled.n_arcs)
+    total, missing = shortest_path_total_kernel(p.compiled.indptr, p.compiled.head, cost, p.nothru.view(np.uint8),
+                                                p.origins, p.dptr, p.dnode, p.dflow)
+    _, sptt = all_or_nothing(p, cost)
+    assert missing == 0
+    assert total == pytest.approx(sptt, rel=1e-12)
+
+
+def test_shortest_path_total_counts_pairs_without_path() -> None:
+    indptr, head = np.array([0, 1, 1, 1]), np.array([1])  # 0 -> 1; node 2 unreachable
+    total, missing = shortest_path_total_kernel(indptr, head, np.array([2.0]), np.zeros(3, np.uint8), np.array([0]),
+                                                np.array([0, 3]), np.array([1, 2, 2]), np.array([3.0, 1.0, 0.0]))
+    assert (total, missing) == (6.0, 1)  # the zero-flow pair to node 2 is not counted
+
+
+def test_algorithm_b_process_does_not_import_numba(tmp_path: Path) -> None:
+    """A script that reads a network and solves by Algorithm B loads no numba (about half a second of start-up)."""
+    import subprocess
+    import sys
+
+    folder = write_grid_tntp(tmp_path, side=12, zones=40, seed=1).parent
+    code = ("import sys; from corridor.io.tntp import read_tntp; "
+            "from corridor.assignment.equilibrium import EquilibriumOptions, equilibrium; "
+            f"ds = read_tntp({str(folder)!r}); "
+            "r = equilibrium(ds.network, ds.demand, EquilibriumOptions(method='b', gap=1e-8)); "
+            "print(r.converged, 'numba' in sys.modules, 'corridor.results' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["True", "False", "False"]
 
 
 def test_loading_threads_by_problem_size() -> None:
@@ -216,10 +288,13 @@ def test_small_grid_same_equilibrium_as_bfw(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("side", "zones", "gap", "bfw_gap"),
-                         [(30, 100, 1e-10, 1e-6), (60, 400, 1e-8, 1e-5), (98, 100, 1e-8, 1e-5)])
+                         [(30, 100, 1e-10, 1e-6), (60, 400, 1e-8, 1e-5), (98, 100, 1e-8, 1e-4)])
 def test_large_grids_same_equilibrium_as_bfw(tmp_path: Path, side: int, zones: int, gap: float,
                                              bfw_gap: float) -> None:
-    """1,000, 4,000 and 9,700-node grids: B to a tight gap, BFW to what it reaches in some hundred iterations."""
+    """1,000, 4,000 and 9,700-node grids: B to a tight gap, BFW to what it reaches in some hundred iterations.
+
+    (BFW needs hours to 1e-5 on the 9,700-node grid on this machine: it is held to 1e-4 there.)
+    """
     net, dem = grid(tmp_path, side, zones)
     b = equilibrium(net, dem, EquilibriumOptions(method="b", gap=gap, max_iter=200))
     assert b.converged

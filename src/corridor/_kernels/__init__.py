@@ -1,5 +1,9 @@
 """Hot loops compiled with numba, each next to a plain-Python reference with the same signature.
 
+One exception: Algorithm B's loops (:mod:`corridor._kernels.bush`) are compiled with Cython when
+corridor is installed, so that a process solving by Algorithm B never loads numba's runtime; its
+reference is :mod:`corridor._kernels.bush_reference`.
+
 The Python layer (:mod:`corridor.routing`) owns the algorithms; the kernels here only walk arrays.
 Tests compare every kernel with its reference. numba is a hard dependency, but if it cannot be
 imported the references stand in (slowly) and a warning is logged.

@@ -1,7 +1,9 @@
 """Algorithm B's state for :func:`corridor.assignment.equilibrium.equilibrium` (method ``"b"``).
 
 The bushes and origin flows live in two ``origins × arcs`` arrays (float64 flows, bool membership:
-9 bytes per origin and arc); the loops are in :mod:`corridor._kernels.bush`.
+9 bytes per origin and arc); the loops are in :mod:`corridor._kernels.bush`, compiled with Cython, so
+that nothing here imports numba: the gap's shortest paths (:meth:`Bushes.shortest_path_total`) are
+there too.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor._kernels.bush import bush_init_kernel, bush_sweep_kernel, reverse_star
+from corridor._kernels.bush import bush_init_kernel, bush_sweep_kernel, reverse_star, shortest_path_total_kernel
 from corridor.exceptions import InputError
 
 if TYPE_CHECKING:
@@ -74,8 +76,9 @@ class Bushes:
         self.active = np.ones(len(problem.origins), dtype=np.bool_)
         self.cost = self.params[0] + self.params[4]
         self.der = np.zeros(cn.n_arcs)
-        missing = bush_init_kernel(cn.indptr, cn.head, cn.tail, problem.nothru, self.cost, problem.origins,
-                                   problem.dptr, problem.dnode, problem.dflow, self.f, self.inb)
+        self.nothru = problem.nothru.view(np.uint8)
+        missing = bush_init_kernel(cn.indptr, cn.head, cn.tail, self.nothru, self.cost, problem.origins,
+                                   problem.dptr, problem.dnode, problem.dflow, self.f, self.inb.view(np.uint8))
         if missing:
             msg = f"{int(missing)} OD pair(s) with positive demand have no path in the network"
             raise InputError(msg)
@@ -93,8 +96,9 @@ class Bushes:
         cn = self.p.compiled
         worst = 0.0
         for r in range(rounds):
-            w = bush_sweep_kernel(cn.indptr, cn.head, cn.tail, self.rptr, self.rarc, self.p.nothru, self.p.origins,
-                                  self.f, self.inb, self.orders, self.counts, self.active, self.x, self.cost,
+            w = bush_sweep_kernel(cn.indptr, cn.head, cn.tail, self.rptr, self.rarc, self.nothru, self.p.origins,
+                                  self.f, self.inb.view(np.uint8), self.orders, self.counts,
+                                  self.active.view(np.uint8), self.x, self.cost,
                                   self.der, *self.params, float(thresh),
                                   int(passes), r == 0, self.ftol)
             worst = max(worst, w)
@@ -102,3 +106,20 @@ class Bushes:
                 break
         np.sum(self.f, axis=0, out=self.x)
         return float(worst)
+
+    def shortest_path_total(self, cost: np.ndarray) -> float:
+        """Every OD flow times its shortest-path cost at the arc ``cost``: the relative gap's lower bound.
+
+        Raises
+        ------
+        InputError
+            If an OD pair with flow has no path (the bushes were built, so only if ``cost`` is infinite).
+        """
+        p = self.p
+        total, missing = shortest_path_total_kernel(p.compiled.indptr, p.compiled.head,
+                                                    np.ascontiguousarray(cost, dtype=np.float64), self.nothru,
+                                                    p.origins, p.dptr, p.dnode, p.dflow)
+        if missing:
+            msg = f"{int(missing)} OD pair(s) with positive demand have no path at these costs"
+            raise InputError(msg)
+        return float(total)

@@ -30,8 +30,9 @@ Each iteration loads all OD flows on shortest paths at the current costs (all-or
     the longest used and the shortest bush path to each node by a Newton step, costs updated after
     every move. The gap is measured like the others, with one all-or-nothing loading per
     iteration. The method for tight gaps: 1e-8 to 1e-10 in 5-15 iterations on the research
-    networks and synthetic grids; memory ``origins × arcs × 9`` bytes. Loops in
-    :mod:`corridor._kernels.bush`.
+    networks and synthetic grids; memory ``origins × arcs × 9`` bytes. Loops (and the gap's shortest
+    paths) in :mod:`corridor._kernels.bush`, compiled with Cython when corridor is installed: a
+    process that solves by Algorithm B never imports numba.
 
 Small problems (origins × arcs up to :data:`corridor._kernels.reference.SMALL_WORK`, e.g. Sioux
 Falls) run the link-based methods on the plain-Python reference loops: a process that solves one
@@ -228,7 +229,7 @@ class _Costs:
         self.cap = np.where(ok, p.capacity, 1.0)
         self.fixed = options.toll_factor * p.toll + options.distance_factor * p.length
         self.search: Callable[..., float] = line_search_reference
-        if not is_small(p):
+        if not is_small(p) and options.method not in ("b", "gp"):  # (Algorithm B never imports numba)
             from corridor._kernels.assign import line_search_kernel
 
             self.search = line_search_kernel
@@ -482,7 +483,11 @@ def _iterate(p: AssignmentProblem, vdf: _Costs, opts: EquilibriumOptions,
         def sweep_bushes() -> None:
             bush.sweep(_bush_threshold(p, opts, now["gap"], now["sptt"]))
 
+        def shortest(c: np.ndarray) -> tuple[np.ndarray, float]:  # Algorithm B needs no all-or-nothing flows
+            return x, bush.shortest_path_total(c)
+
         gp = sweep_bushes
+        load = shortest
     elif opts.method == "gp":
         gp = _PathSets(p)
         x = np.zeros(p.compiled.n_arcs)
@@ -490,13 +495,16 @@ def _iterate(p: AssignmentProblem, vdf: _Costs, opts: EquilibriumOptions,
         gp.sweep(x, vdf)
     else:
         x, _ = all_or_nothing(p, vdf.cost(np.zeros(p.compiled.n_arcs)))
+    if opts.method != "b":
+        def load(c: np.ndarray) -> tuple[np.ndarray, float]:
+            return all_or_nothing(p, c)
     dirs = FrankWolfeDirections(opts.method)
     history: list[IterationRecord] = []
     it = 0
     while True:
         it += 1
         c = vdf.cost(x)
-        y, sptt = all_or_nothing(p, c)
+        y, sptt = load(c)
         tstt = float(x @ c)
         gap = (tstt - sptt) / tstt if tstt > 0 else 0.0
         now["gap"], now["sptt"] = gap, sptt

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from corridor.exceptions import InputError, Problem
-from corridor.io.flows import link_flows_geojson, write_flows_geojson
-from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
-from corridor.io.schema import Catalogue
-from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
-from corridor.io.yaml import load_yaml, loads_yaml
-from corridor.model import Dataset
+
+if TYPE_CHECKING:
+    from corridor.io.flows import link_flows_geojson, write_flows_geojson
+    from corridor.io.geojson import dataset_to_geojson, read_geojson, write_geojson
+    from corridor.io.schema import Catalogue
+    from corridor.io.tables import read_csv_dataset, read_demand_csv, write_csv_dataset
+    from corridor.io.yaml import load_yaml, loads_yaml
+    from corridor.model import Dataset
+
+_LAZY = {"link_flows_geojson": "flows", "write_flows_geojson": "flows", "dataset_to_geojson": "geojson",
+         "read_geojson": "geojson", "write_geojson": "geojson", "Catalogue": "schema", "read_csv_dataset": "tables",
+         "read_demand_csv": "tables", "write_csv_dataset": "tables", "load_yaml": "yaml", "loads_yaml": "yaml"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the readers and writers on first use: reading a TNTP file needs neither YAML nor GeoJSON."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"corridor.io.{_LAZY[name]}"), name)
+    msg = f"module 'corridor.io' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "Catalogue",
@@ -55,6 +72,9 @@ def read_dataset(path: str | Path, *, default_commodities: Catalogue | None = No
     >>> read_dataset(folder / "net.geojson").network.meta["format"]
     'geojson'
     """
+    from corridor.io.geojson import read_geojson
+    from corridor.io.tables import read_csv_dataset
+
     p = Path(path)
     if not p.exists():
         raise InputError(Problem(str(p), "", "no such file or folder"))

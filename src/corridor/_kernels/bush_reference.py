@@ -1,4 +1,4 @@
-"""Algorithm B (Dial 2006): the compiled loops over per-origin acyclic bushes.
+"""Algorithm B (Dial 2006) in plain Python: the reference for the compiled loops of :mod:`corridor._kernels.bush`.
 
 State, one row per origin (``k``) with demand, over the arcs of the CSR graph (arcs sorted by tail):
 
@@ -7,8 +7,8 @@ State, one row per origin (``k``) with demand, over the arcs of the CSR graph (a
 - ``x[a] = Σ_k f[k, a]``, ``cost[a]`` and ``der[a]`` (the generalised cost and its derivative at
   ``x``), kept current as flow moves.
 
-:func:`bush_init_kernel` loads every origin on its shortest-path tree (the first bushes).
-:func:`bush_sweep_kernel` visits the origins in turn (Gauss-Seidel: costs are updated after every
+:func:`bush_init_reference` loads every origin on its shortest-path tree (the first bushes).
+:func:`bush_sweep_reference` visits the origins in turn (Gauss-Seidel: costs are updated after every
 shift) and, for each:
 
 1. *improves* the bush (with ``improve``): labels in topological order give the shortest bush
@@ -27,35 +27,17 @@ shift) and, for each:
    (``active``), since the other origins' moves change the costs.
 
 Zones that paths may not pass through (``nothru``) never have a bush arc leaving them, except at
-their own origin. The kernels are plain Python that numba compiles; ``kernel.py_func`` is the same
-code run by the interpreter (the reference the tests compare with).
+their own origin. :mod:`corridor._kernels.bush` (Cython) is this code statement for statement,
+compiled when corridor is installed; the tests run both on random networks and compare.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from corridor._kernels._jit import jit
 from corridor._kernels.assign import _settle, work_kernel
 
-__all__ = ["arc_cost_kernel", "bush_init_kernel", "bush_sweep_kernel", "reverse_star"]
-
-
-def reverse_star(head: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The arcs grouped by head node: ``rarc[rptr[j]:rptr[j + 1]]`` are the arcs into ``j``.
-
-    Examples
-    --------
-    >>> rptr, rarc = reverse_star(np.array([1, 2, 2]), 3)
-    >>> rptr.tolist(), rarc.tolist()
-    ([0, 0, 1, 3], [0, 1, 2])
-    """
-    rarc = np.argsort(head, kind="stable").astype(np.int64)
-    rptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(head, minlength=n), out=rptr[1:])
-    return rptr, rarc
+__all__ = ["arc_cost_reference", "bush_init_reference", "bush_sweep_reference"]
 
 
 def _arc_cost(xa: float, t0: float, alpha: float, beta: float, cap: float, fixed: float) -> tuple[float, float]:
@@ -65,7 +47,7 @@ def _arc_cost(xa: float, t0: float, alpha: float, beta: float, cap: float, fixed
 
     Examples
     --------
-    >>> cost, der = arc_cost_kernel(100.0, 10.0, 0.15, 4.0, 100.0, 0.0)
+    >>> cost, der = _arc_cost(100.0, 10.0, 0.15, 4.0, 100.0, 0.0)
     >>> round(cost, 12), round(der, 12)
     (11.5, 0.06)
     """
@@ -90,7 +72,7 @@ def _arc_cost(xa: float, t0: float, alpha: float, beta: float, cap: float, fixed
     return t0 * (1.0 + alpha * p) + fixed, t0 * alpha * beta * p1 / cap
 
 
-arc_cost_kernel: Any = jit(boundscheck=False, nogil=True)(_arc_cost)
+arc_cost_reference = _arc_cost
 
 
 def _bush_init(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, nothru: np.ndarray, cost: np.ndarray,
@@ -107,7 +89,7 @@ def _bush_init(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, nothru: n
 
     >>> indptr, head, tail = np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([0, 0, 1])
     >>> f, inb = np.zeros((1, 3)), np.zeros((1, 3), dtype=np.bool_)
-    >>> bush_init_kernel(indptr, head, tail, np.zeros(3, dtype=np.bool_), np.array([1.0, 3.0, 1.0]),
+    >>> _bush_init(indptr, head, tail, np.zeros(3, dtype=np.bool_), np.array([1.0, 3.0, 1.0]),
     ...                  np.array([0]), np.array([0, 1]), np.array([2]), np.array([5.0]), f, inb)
     0
     >>> f.tolist(), inb.tolist()
@@ -149,7 +131,6 @@ def _bush_init(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, nothru: n
     return missing
 
 
-@jit(boundscheck=False, nogil=True)
 def _topo(indptr: np.ndarray, head: np.ndarray, inb: np.ndarray, root: int, order: np.ndarray,
           indeg: np.ndarray) -> int:
     """Bush nodes in topological order from ``root`` (Kahn); returns how many."""
@@ -174,7 +155,6 @@ def _topo(indptr: np.ndarray, head: np.ndarray, inb: np.ndarray, root: int, orde
     return count
 
 
-@jit(boundscheck=False, nogil=True)
 def _labels(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarray, tail: np.ndarray,
             inb: np.ndarray, fr: np.ndarray, cost: np.ndarray, lo: np.ndarray, hi: np.ndarray,
             minp: np.ndarray, maxp: np.ndarray, used_only: bool, ftol: float) -> None:
@@ -218,7 +198,6 @@ def _labels(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarray, t
             maxp[j] = xp
 
 
-@jit(boundscheck=False, nogil=True)
 def _prune(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarray, inb: np.ndarray, fr: np.ndarray,
            x: np.ndarray, minp: np.ndarray, ftol: float) -> None:
     """Drop unused bush arcs off the shortest bush tree ``minp``, with their flow (rounding: at most ``ftol``)."""
@@ -233,7 +212,6 @@ def _prune(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarray, in
                     fr[a] = 0.0
 
 
-@jit(boundscheck=False, nogil=True)
 def _improve(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np.ndarray, rarc: np.ndarray,
              nothru: np.ndarray, inb: np.ndarray, fr: np.ndarray, x: np.ndarray, cost: np.ndarray, root: int,
              order: np.ndarray, indeg: np.ndarray, lo: np.ndarray, hi: np.ndarray, minp: np.ndarray,
@@ -256,7 +234,6 @@ def _improve(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np.nd
     return _topo(indptr, head, inb, root, order, indeg) if added else count
 
 
-@jit(boundscheck=False, nogil=True)
 def _divergence(j: int, tail: np.ndarray, minp: np.ndarray, maxp: np.ndarray, tpos: np.ndarray) -> int:
     """The last node the shortest and the longest used path to ``j`` share (-1: no used path, rounding).
 
@@ -278,7 +255,6 @@ def _divergence(j: int, tail: np.ndarray, minp: np.ndarray, maxp: np.ndarray, tp
     return u
 
 
-@jit(boundscheck=False, nogil=True)
 def _segment(j: int, div: int, pred: np.ndarray, tail: np.ndarray, cost: np.ndarray, der: np.ndarray,
              fr: np.ndarray) -> tuple[float, float, float]:
     """Cost, cost derivative and least origin flow of the path ``pred`` from ``div`` to ``j``."""
@@ -295,7 +271,6 @@ def _segment(j: int, div: int, pred: np.ndarray, tail: np.ndarray, cost: np.ndar
     return c, d, fmin
 
 
-@jit(boundscheck=False, nogil=True)
 def _move(j: int, div: int, pred: np.ndarray, dx: float, ftol: float, tail: np.ndarray, fr: np.ndarray,
           x: np.ndarray, cost: np.ndarray, der: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
           cap: np.ndarray, fixed: np.ndarray) -> None:
@@ -311,11 +286,10 @@ def _move(j: int, div: int, pred: np.ndarray, dx: float, ftol: float, tail: np.n
             change = -fr[a]
         fr[a] += change
         x[a] = max(x[a] + change, 0.0)
-        cost[a], der[a] = arc_cost_kernel(x[a], t0[a], alpha[a], beta[a], cap[a], fixed[a])
+        cost[a], der[a] = _arc_cost(x[a], t0[a], alpha[a], beta[a], cap[a], fixed[a])
         v = tail[a]
 
 
-@jit(boundscheck=False, nogil=True)
 def _equilibrate(count: int, order: np.ndarray, rptr: np.ndarray, rarc: np.ndarray, tail: np.ndarray,
                  inb: np.ndarray, fr: np.ndarray, x: np.ndarray, cost: np.ndarray, der: np.ndarray,
                  t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray, cap: np.ndarray, fixed: np.ndarray,
@@ -371,6 +345,7 @@ def _bush_sweep(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np
     a sweep puts 10 on each, both then cost 2:
 
     >>> indptr, head, tail = np.array([0, 2, 2]), np.array([1, 1]), np.array([0, 0])
+    >>> from corridor._kernels.bush import reverse_star
     >>> rptr, rarc = reverse_star(head, 2)
     >>> t0, alpha, beta = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0])
     >>> cap, fixed = np.array([10.0, 1.0]), np.zeros(2)
@@ -378,7 +353,7 @@ def _bush_sweep(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np
     >>> orders, counts = np.zeros((1, 2), dtype=np.int64), np.zeros(1, dtype=np.int64)
     >>> active = np.ones(1, dtype=np.bool_)
     >>> cost, der = np.empty(2), np.empty(2)
-    >>> _ = bush_sweep_kernel(indptr, head, tail, rptr, rarc, np.zeros(2, dtype=np.bool_), np.array([0]), f, inb,
+    >>> _ = _bush_sweep(indptr, head, tail, rptr, rarc, np.zeros(2, dtype=np.bool_), np.array([0]), f, inb,
     ...                       orders, counts, active, x, cost, der, t0, alpha, beta, cap, fixed, 1e-12, 3, True,
     ...                       np.array([1e-12]))
     >>> x.round(9).tolist(), cost.round(9).tolist()
@@ -393,7 +368,7 @@ def _bush_sweep(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np
     tpos = np.empty(n, dtype=np.int64)
     worst = 0.0
     for a in range(x.shape[0]):
-        cost[a], der[a] = arc_cost_kernel(x[a], t0[a], alpha[a], beta[a], cap[a], fixed[a])
+        cost[a], der[a] = _arc_cost(x[a], t0[a], alpha[a], beta[a], cap[a], fixed[a])
     for k in range(origins.shape[0]):
         order = orders[k]
         if improve:
@@ -408,5 +383,5 @@ def _bush_sweep(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np
     return worst
 
 
-bush_init_kernel: Any = jit(boundscheck=False, nogil=True)(_bush_init)
-bush_sweep_kernel: Any = jit(boundscheck=False, nogil=True)(_bush_sweep)
+bush_init_reference = _bush_init
+bush_sweep_reference = _bush_sweep
