@@ -16,7 +16,7 @@ from scipy.sparse import csgraph
 
 from corridor import data
 from corridor._kernels import HAVE_NUMBA, dijkstra, dijkstra_kernel, dijkstra_reference
-from corridor._kernels.sssp import astar_kernel, astar_reference
+from corridor._kernels.sssp import astar_kernel, astar_reference, tree_path_kernel, tree_path_reference
 from corridor.exceptions import NodeNotFound
 from corridor.model import CompiledNetwork, Link, Network
 from corridor.routing.shortest import ShortestPathTree, shortest_path, shortest_path_tree
@@ -122,6 +122,24 @@ def _path_cost(indptr: np.ndarray, head: np.ndarray, weight: np.ndarray, pred: n
         total += weight[a]
         v = tail[a]
     raise AssertionError("the predecessors loop")
+
+
+@given(csr_graphs(), st.data())
+def test_tree_path_walks_the_tree(graph: tuple, draw: st.DataObject) -> None:
+    """The compiled tree walk and its reference return the tree path's arcs, source first, at ``dist``."""
+    indptr, head, weight, source = graph
+    dist, pred = dijkstra_kernel(indptr, head, weight, source, -1, True)
+    reached = np.flatnonzero(np.isfinite(dist))
+    end = int(draw.draw(st.sampled_from(reached.tolist())))
+    tail = _tails(indptr)
+    labels = np.arange(len(head), dtype=np.int64) + 100
+    for walk in (tree_path_kernel, tree_path_reference):
+        arcs = walk(pred, tail, labels, source, end) - 100
+        assert arcs.dtype == np.int64
+        nodes = [source, *head[arcs].tolist()]
+        assert nodes[-1] == end
+        assert all(tail[a] == nodes[i] for i, a in enumerate(arcs))
+        assert float(weight[arcs].sum()) == pytest.approx(dist[end], abs=1e-9)
 
 
 @given(csr_graphs(), st.data())

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor._kernels.sssp import astar_kernel, dijkstra_kernel
+from corridor._kernels.sssp import astar_kernel, dijkstra_kernel, tree_path_kernel
 from corridor.assignment.lp_graph import SINK, SOURCE
 
 if TYPE_CHECKING:
@@ -188,14 +188,7 @@ class PricingGraph:
 
     def path(self, pred: np.ndarray, origin: int, dest: int) -> np.ndarray:
         """Template arcs, source to sink, of the tree route from ``origin`` to ``dest`` (reachable)."""
-        out: list[int] = []
-        v, start = self.sink(dest), self.source(origin)
-        while v != start:
-            p = int(pred[v])
-            out.append(int(self.arcs[p]))
-            v = int(self.tails[p])
-        out.reverse()
-        return np.asarray(out, dtype=np.int64)
+        return tree_path_kernel(pred, self.tails, self.arcs, self.source(origin), self.sink(dest))
 
 
 def pricing_graph(template: TemplateArcs, mask: np.ndarray, n_nodes: int) -> PricingGraph:
