@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
 
 # (the Cython source is a prerequisite: pip rebuilds the compiled module when it changes)
-$(VENV)/.installed: pyproject.toml src/corridor/_kernels/bush.pyx | $(BIN)/python
+$(VENV)/.installed: pyproject.toml src/corridor/_kernels/ue.pyx | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 

@@ -11,16 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.assignment.test_equilibrium import beckmann, independent_gap
 
-from corridor._kernels import bush as compiled_bush
+from corridor._kernels import ue as compiled_ue
 from corridor._kernels.assign import loading_threads
-from corridor._kernels.bush import (
+from corridor._kernels.bush_reference import arc_cost_reference, bush_init_reference, bush_sweep_reference
+from corridor._kernels.ue import (
     arc_cost_kernel,
     bush_init_kernel,
     bush_sweep_kernel,
     reverse_star,
     shortest_path_total_kernel,
 )
-from corridor._kernels.bush_reference import arc_cost_reference, bush_init_reference, bush_sweep_reference
 from corridor.assignment.aon import AssignmentProblem, all_or_nothing
 from corridor.assignment.equilibrium import ConvergenceWarning, EquilibriumOptions, equilibrium
 from corridor.assignment.vdf import bpr, bpr_derivative
@@ -85,8 +85,8 @@ def test_compiled_module_docstring_examples() -> None:
     """The Cython module's examples run (pytest's doctest collection reads only ``.py`` files)."""
     import doctest
 
-    assert compiled_bush.__file__.endswith(".so"), "corridor._kernels.bush is not the compiled module"
-    result = doctest.testmod(compiled_bush, optionflags=doctest.ELLIPSIS)
+    assert compiled_ue.__file__.endswith(".so"), "corridor._kernels.ue is not the compiled module"
+    result = doctest.testmod(compiled_ue, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 5
     assert result.failed == 0
 
@@ -169,16 +169,22 @@ def test_shortest_path_total_counts_pairs_without_path() -> None:
     assert (total, missing) == (6.0, 1)  # the zero-flow pair to node 2 is not counted
 
 
-def test_algorithm_b_process_does_not_import_numba(tmp_path: Path) -> None:
-    """A script that reads a network and solves by Algorithm B loads no numba (about half a second of start-up)."""
+@pytest.mark.parametrize(("method", "gap"), [("b", 1e-8), ("bfw", 1e-4), ("fw", 1e-3)])
+def test_mid_size_process_does_not_import_numba(tmp_path: Path, method: str, gap: float) -> None:
+    """A script that reads a mid-size network and solves it loads no numba (about half a second of start-up).
+
+    40 origins × 1,000-odd arcs: above the plain-Python references' size, below numba's threads.
+    """
     import subprocess
     import sys
 
     folder = write_grid_tntp(tmp_path, side=12, zones=40, seed=1).parent
     code = ("import sys; from corridor.io.tntp import read_tntp; "
             "from corridor.assignment.equilibrium import EquilibriumOptions, equilibrium; "
+            "from corridor.assignment.aon import AssignmentProblem, is_small; "
             f"ds = read_tntp({str(folder)!r}); "
-            "r = equilibrium(ds.network, ds.demand, EquilibriumOptions(method='b', gap=1e-8)); "
+            "assert not is_small(AssignmentProblem.build(ds.network, ds.demand)); "
+            f"r = equilibrium(ds.network, ds.demand, EquilibriumOptions(method={method!r}, gap={gap!r})); "
             "print(r.converged, 'numba' in sys.modules, 'corridor.results' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.split() == ["True", "False", "False"]

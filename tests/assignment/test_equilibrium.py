@@ -13,13 +13,9 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra as sp_dijkstra
 
-from corridor._kernels.assign import (
-    aon_kernel,
-    aon_reference,
-    line_search_kernel,
-    line_search_reference,
-    tree_kernel,
-)
+from corridor._kernels.assign import _aon_nb, aon_kernel, aon_reference, tree_kernel
+from corridor._kernels.reference import line_search_reference
+from corridor._kernels.ue import aon_serial_kernel, line_search_kernel
 from corridor.assignment.aon import AssignmentProblem, all_or_nothing
 from corridor.assignment.equilibrium import (
     METHODS,
@@ -236,6 +232,14 @@ def test_aon_kernel_matches_reference(seed: int) -> None:
     np.testing.assert_allclose(loads, ref_loads, rtol=1e-12, atol=1e-9)
     assert sptt == pytest.approx(ref_sptt, rel=1e-12)
     assert missing == ref_missing == 0
+    # the serial loading (Cython) and numba's threads, two and three chunks of origins: the same loads
+    serial = aon_serial_kernel(*args[:4], p.nothru.view(np.uint8), *args[5:])
+    np.testing.assert_array_equal(serial[0], loads)
+    for chunks in (2, 3):
+        par_loads, par_sptt, par_missing = _aon_nb(*args, chunks)
+        np.testing.assert_allclose(par_loads, ref_loads, rtol=1e-12, atol=1e-9)
+        assert par_sptt == pytest.approx(ref_sptt, rel=1e-12)
+        assert par_missing == 0
     assert float(loads @ w) == pytest.approx(sptt, rel=1e-10)  # loaded cost equals SPTT
     got, sp = all_or_nothing(p, w)
     np.testing.assert_allclose(got, loads)

@@ -1,6 +1,6 @@
 """Hot loops compiled with numba, each next to a plain-Python reference with the same signature.
 
-One exception: Algorithm B's loops (:mod:`corridor._kernels.bush`) are compiled with Cython when
+One exception: Algorithm B's loops (:mod:`corridor._kernels.ue`) are compiled with Cython when
 corridor is installed, so that a process solving by Algorithm B never loads numba's runtime; its
 reference is :mod:`corridor._kernels.bush_reference`.
 

@@ -26,12 +26,9 @@ import numpy as np
 
 from corridor._kernels._heap import heap_pop_root, heap_push_or_decrease
 from corridor._kernels._jit import HAVE_NUMBA, jit, numba
-from corridor._kernels.reference import aon_reference, line_search_reference
+from corridor._kernels.reference import PARALLEL_WORK, aon_reference
 
-__all__ = [
-    "PARALLEL_WORK", "aon_kernel", "aon_reference", "line_search_kernel", "line_search_reference", "loading_threads",
-    "tree_kernel",
-]
+__all__ = ["PARALLEL_WORK", "aon_kernel", "aon_reference", "loading_threads", "tree_kernel"]
 
 
 @jit(boundscheck=False, nogil=True, inline="always")
@@ -163,79 +160,6 @@ def _aon(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.nda
     return loads.sum(axis=0), sptt.sum(), missing.sum()
 
 
-@jit(boundscheck=False, nogil=True)  # called once per evaluation, each a loop over every arc
-def _slope(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray, cap: np.ndarray,
-           fixed: np.ndarray, tau: float) -> tuple[float, float]:
-    """The derivative ``g(τ)`` of the objective along ``x + τ (d - x)`` and its own derivative ``g'(τ)``."""
-    g = 0.0
-    dg = 0.0
-    for i in range(x.shape[0]):
-        di = d[i] - x[i]
-        if di == 0.0:
-            continue
-        v = max(x[i] + tau * di, 0.0)
-        c = fixed[i] + t0[i]
-        a = alpha[i]
-        if a != 0.0:
-            b = beta[i]
-            r = v / cap[i]
-            if b == 4.0:  # nearly every BPR link: two squarings rather than pow
-                r2 = r * r
-                p1 = r2 * r
-                p = r2 * r2
-            elif b == 0.0:
-                p1 = 0.0
-                p = 1.0
-            else:
-                p1 = r ** (b - 1.0) if r > 0.0 else 0.0
-                p = p1 * r if r > 0.0 else 0.0
-            c += t0[i] * a * p
-            dg += di * di * t0[i] * a * b * p1 / cap[i]
-        g += di * c
-    return g, dg
-
-
-def _line_search(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
-                 cap: np.ndarray, fixed: np.ndarray, tol: float) -> float:
-    """As :func:`line_search_reference`, by safeguarded Newton.
-
-    A Newton step on g inside the bracket, bisection when it would leave it: a handful of
-    evaluations instead of ~40.
-
-    Examples
-    --------
-    The compiled search, :data:`line_search_kernel`, on the example of :func:`line_search_reference`:
-    two parallel links, the first with the BPR time ``1 + x / 10``, the second a constant 2 hours:
-
-    >>> x, d = np.array([20.0, 0.0]), np.array([0.0, 20.0])
-    >>> t0, alpha, beta = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0])
-    >>> cap, fixed = np.array([10.0, 1.0]), np.zeros(2)
-    >>> round(line_search_kernel(x, d, t0, alpha, beta, cap, fixed, 1e-12), 6)  # 10 on each: both take 2
-    0.5
-    """
-    g, _ = _slope(x, d, t0, alpha, beta, cap, fixed, 1.0)
-    if g <= 0.0:
-        return 1.0
-    lo, hi = 0.0, 1.0
-    tau = 0.0
-    while True:
-        g, dg = _slope(x, d, t0, alpha, beta, cap, fixed, tau)
-        if g > 0.0:
-            hi = tau
-        else:
-            lo = tau
-        if tau == 0.0 and g >= 0.0:
-            return 0.0
-        if hi - lo <= tol:
-            return 0.5 * (lo + hi)
-        nxt = tau - g / dg if dg > 0.0 else -1.0
-        if not lo < nxt < hi:
-            nxt = 0.5 * (lo + hi)
-        if abs(nxt - tau) <= tol:
-            return nxt
-        tau = nxt
-
-
 def _tree(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray, nothru: np.ndarray,
           s: int, dn: np.ndarray, df: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distances and predecessor arcs from ``s``, settled until every destination with flow is.
@@ -286,16 +210,12 @@ def aon_kernel(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: 
     if not HAVE_NUMBA:  # pragma: no cover
         return aon_reference(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow)
     chunks = loading_threads(origins.shape[0], head.shape[0])
-    if chunks == 1:  # no thread pool at all: the serial kernel
-        loads = np.zeros(head.shape[0])
-        sptt, missing = _aon_part_nb(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow, 0, 1, loads)
-        return loads, sptt, missing
+    if chunks == 1:  # no thread pool at all: the serial loading (Cython)
+        from corridor._kernels.ue import aon_serial_kernel
+
+        return aon_serial_kernel(indptr, head, tail, weights, nothru.view(np.uint8), origins, dptr, dnode, dflow)
     _passive_wait()
     return _aon_nb(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow, chunks)
-
-
-PARALLEL_WORK = 300_000
-"""Origins × arcs below which the loading runs on one thread (see :func:`loading_threads`)."""
 
 
 def loading_threads(origins: int, arcs: int) -> int:
@@ -336,5 +256,4 @@ def _passive_wait() -> None:
 
 
 
-line_search_kernel: Any = jit(boundscheck=False, nogil=True)(_line_search) if HAVE_NUMBA else line_search_reference
 tree_kernel: Any = jit(boundscheck=False, nogil=True)(_tree)

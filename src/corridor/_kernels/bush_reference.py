@@ -1,4 +1,4 @@
-"""Algorithm B (Dial 2006) in plain Python: the reference for the compiled loops of :mod:`corridor._kernels.bush`.
+"""Algorithm B (Dial 2006) in plain Python: the reference for the compiled loops of :mod:`corridor._kernels.ue`.
 
 State, one row per origin (``k``) with demand, over the arcs of the CSR graph (arcs sorted by tail):
 
@@ -27,7 +27,7 @@ shift) and, for each:
    (``active``), since the other origins' moves change the costs.
 
 Zones that paths may not pass through (``nothru``) never have a bush arc leaving them, except at
-their own origin. :mod:`corridor._kernels.bush` (Cython) is this code statement for statement,
+their own origin. :mod:`corridor._kernels.ue` (Cython) is this code statement for statement,
 compiled when corridor is installed; the tests run both on random networks and compare.
 """
 
@@ -345,7 +345,7 @@ def _bush_sweep(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rptr: np
     a sweep puts 10 on each, both then cost 2:
 
     >>> indptr, head, tail = np.array([0, 2, 2]), np.array([1, 1]), np.array([0, 0])
-    >>> from corridor._kernels.bush import reverse_star
+    >>> from corridor._kernels.ue import reverse_star
     >>> rptr, rarc = reverse_star(head, 2)
     >>> t0, alpha, beta = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0])
     >>> cap, fixed = np.array([10.0, 1.0]), np.zeros(2)

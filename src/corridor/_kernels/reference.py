@@ -11,13 +11,20 @@ import heapq
 
 import numpy as np
 
-__all__ = ["SMALL_WORK", "aon_reference", "line_search_reference"]
+__all__ = ["PARALLEL_WORK", "SMALL_WORK", "aon_reference", "line_search_reference"]
 
 SMALL_WORK = 4_000
 """Origins × arcs up to which the equilibrium runs these references rather than the compiled kernels.
 
 Sioux Falls (24 origins, 76 arcs: 1,824) is below, Anaheim (38 × 914) well above. Below it one
 reference loading takes about as long as numba's start-up takes once per 100 loadings.
+"""
+
+PARALLEL_WORK = 300_000
+"""Origins × arcs from which a loading runs on several threads (numba, :mod:`corridor._kernels.assign`).
+
+Below, from :data:`SMALL_WORK` up, it runs on one thread in the Cython module
+:mod:`corridor._kernels.ue` (no numba start-up); see :func:`corridor._kernels.assign.loading_threads`.
 """
 
 

@@ -1,7 +1,7 @@
 """Algorithm B's state for :func:`corridor.assignment.equilibrium.equilibrium` (method ``"b"``).
 
 The bushes and origin flows live in two ``origins × arcs`` arrays (float64 flows, bool membership:
-9 bytes per origin and arc); the loops are in :mod:`corridor._kernels.bush`, compiled with Cython, so
+9 bytes per origin and arc); the loops are in :mod:`corridor._kernels.ue`, compiled with Cython, so
 that nothing here imports numba: the gap's shortest paths (:meth:`Bushes.shortest_path_total`) are
 there too.
 """
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor._kernels.bush import bush_init_kernel, bush_sweep_kernel, reverse_star, shortest_path_total_kernel
+from corridor._kernels.ue import bush_init_kernel, bush_sweep_kernel, reverse_star, shortest_path_total_kernel
 from corridor.exceptions import InputError
 
 if TYPE_CHECKING:

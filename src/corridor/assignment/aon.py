@@ -118,10 +118,12 @@ class AssignmentProblem:
 
 
 def loading_kernel(problem: AssignmentProblem) -> Any:
-    """The loading for ``problem``: the plain-Python reference for small problems, else the compiled kernel.
+    """The loading for ``problem``: plain Python when small, Cython on one thread, numba's threads when large.
 
-    Below :data:`corridor._kernels.reference.SMALL_WORK` origins × arcs the reference is about as
-    fast per call and spares the process numba's start-up.
+    Below :data:`corridor._kernels.reference.SMALL_WORK` origins × arcs the plain-Python reference
+    is about as fast per call; up to :data:`corridor._kernels.reference.PARALLEL_WORK` the serial
+    loading compiled with Cython (:func:`corridor._kernels.ue.aon_serial_kernel`), which spares the
+    process numba's start-up; above, :func:`corridor._kernels.assign.aon_kernel` on several threads.
 
     Examples
     --------
@@ -132,13 +134,24 @@ def loading_kernel(problem: AssignmentProblem) -> Any:
     >>> loading_kernel(p).__name__
     'aon_reference'
     """
-    from corridor._kernels.reference import aon_reference
+    from corridor._kernels.reference import PARALLEL_WORK, aon_reference
 
     if is_small(problem):
         return aon_reference
+    if len(problem.origins) * problem.compiled.n_arcs < PARALLEL_WORK:
+        return _aon_serial
     from corridor._kernels.assign import aon_kernel
 
     return aon_kernel
+
+
+def _aon_serial(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray, nothru: np.ndarray,
+                origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
+                dflow: np.ndarray) -> tuple[np.ndarray, float, int]:
+    """The Cython loading with the references' signature (``nothru`` as a bool array)."""
+    from corridor._kernels.ue import aon_serial_kernel
+
+    return aon_serial_kernel(indptr, head, tail, weights, nothru.view(np.uint8), origins, dptr, dnode, dflow)
 
 
 def is_small(problem: AssignmentProblem) -> bool:

@@ -31,12 +31,15 @@ Each iteration loads all OD flows on shortest paths at the current costs (all-or
     every move. The gap is measured like the others, with one all-or-nothing loading per
     iteration. The method for tight gaps: 1e-8 to 1e-10 in 5-15 iterations on the research
     networks and synthetic grids; memory ``origins × arcs × 9`` bytes. Loops (and the gap's shortest
-    paths) in :mod:`corridor._kernels.bush`, compiled with Cython when corridor is installed: a
+    paths) in :mod:`corridor._kernels.ue`, compiled with Cython when corridor is installed: a
     process that solves by Algorithm B never imports numba.
 
 Small problems (origins × arcs up to :data:`corridor._kernels.reference.SMALL_WORK`, e.g. Sioux
-Falls) run the link-based methods on the plain-Python reference loops: a process that solves one
-never imports numba (about a second of start-up). Larger ones run the compiled kernels, cached on disk.
+Falls) run the link-based methods on the plain-Python reference loops; up to
+:data:`corridor._kernels.reference.PARALLEL_WORK` (e.g. Anaheim) on loops compiled with Cython at
+install (:mod:`corridor._kernels.ue`), on one thread. A process that solves either never imports
+numba (about half a second of start-up). Larger loadings run on several threads in numba's kernels,
+cached on disk; gradient projection (``gp``) always uses numba's.
 
 The CFW/BFW coefficients follow the paper (as AequilibraE implements it): a direction that is
 not a descent direction, or a full step, resets the sequence to a plain Frank-Wolfe step.
@@ -57,7 +60,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corridor._kernels._jit import compile_notice
-from corridor._kernels.reference import line_search_reference
+from corridor._kernels.reference import PARALLEL_WORK, line_search_reference
 from corridor.assignment.aon import AssignmentProblem, all_or_nothing, is_small
 from corridor.assignment.eq_results import EquilibriumResult, IterationRecord
 from corridor.assignment.vdf import bpr, bpr_derivative, bpr_integral
@@ -229,8 +232,8 @@ class _Costs:
         self.cap = np.where(ok, p.capacity, 1.0)
         self.fixed = options.toll_factor * p.toll + options.distance_factor * p.length
         self.search: Callable[..., float] = line_search_reference
-        if not is_small(p) and options.method not in ("b", "gp"):  # (Algorithm B never imports numba)
-            from corridor._kernels.assign import line_search_kernel
+        if not is_small(p):
+            from corridor._kernels.ue import line_search_kernel
 
             self.search = line_search_kernel
         if not (np.all(np.isfinite(self.t0)) and self.t0.min(initial=0.0) >= 0):
@@ -571,8 +574,8 @@ def equilibrium(network: Network, demand: Demand, options: EquilibriumOptions | 
     vdf = _Costs(p, opts)
     _log.info("equilibrium %s: %d nodes, %d arcs, %d origins, %d OD pairs, demand %.6g",
               opts.method, p.compiled.n_nodes, p.compiled.n_arcs, len(p.origins), len(p.dnode), p.total_demand)
-    if opts.method in ("gp", "b") or not is_small(p):  # imported before the block, so that it hears compiles
-        importlib.import_module("corridor._kernels.bush" if opts.method == "b" else "corridor._kernels.assign")
+    if opts.method == "gp" or (opts.method != "b" and len(p.origins) * p.compiled.n_arcs >= PARALLEL_WORK):
+        importlib.import_module("corridor._kernels.assign")  # numba, imported before the block: it hears compiles
     with kernel_notice(progress, start):
         x, history, converged = _iterate(p, vdf, opts, progress, start)
     last = history[-1]

@@ -1,10 +1,15 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Algorithm B (Dial 2006): the compiled loops over per-origin acyclic bushes.
+"""The user equilibrium's compiled loops: Algorithm B, the serial all-or-nothing loading, the line search.
 
-Compiled with Cython when corridor is installed, so that a process solving with Algorithm B loads
-plain machine code and never imports numba (about half a second of start-up and cache loading).
-:mod:`corridor._kernels.bush_reference` is the same algorithm in plain Python, statement for
-statement: its module docstring describes the steps, and the tests compare the two.
+Compiled with Cython when corridor is installed, so that a process solving a user equilibrium of up
+to :data:`corridor._kernels.reference.PARALLEL_WORK` origins × arcs loads plain machine code and
+never imports numba (about half a second of start-up and cache loading). Larger loadings run on
+several threads in :mod:`corridor._kernels.assign` (numba). The plain-Python references, statement
+for statement, are :mod:`corridor._kernels.bush_reference` (Algorithm B: its module docstring
+describes the steps) and :mod:`corridor._kernels.reference` (loading, line search); the tests
+compare each pair.
+
+Algorithm B (Dial 2006) keeps per-origin acyclic bushes.
 
 State, one row per origin (``k``) with demand, over the arcs of the CSR graph (arcs sorted by tail):
 
@@ -18,14 +23,14 @@ State, one row per origin (``k``) with demand, over the arcs of the CSR graph (a
 The shortest paths are Dijkstra's with an indexed 4-ary heap, as in :mod:`corridor._kernels.sssp`.
 """
 
-from libc.math cimport INFINITY, pow
+from libc.math cimport INFINITY, fabs, pow
 from libc.stdint cimport int32_t, int64_t, uint8_t
 from libc.stdlib cimport free, malloc
 
 import numpy as np
 
-__all__ = ["arc_cost_kernel", "bush_init_kernel", "bush_sweep_kernel", "reverse_star",
-           "shortest_path_total_kernel"]
+__all__ = ["aon_serial_kernel", "arc_cost_kernel", "bush_init_kernel", "bush_sweep_kernel", "line_search_kernel",
+           "reverse_star", "shortest_path_total_kernel"]
 
 
 def reverse_star(head, n):
@@ -220,6 +225,146 @@ def shortest_path_total_kernel(const int64_t[::1] indptr, const int64_t[::1] hea
     finally:
         _work_free(&w)
     return total, missing
+
+
+def aon_serial_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const int64_t[::1] tail,
+                      const double[::1] weights, const uint8_t[::1] nothru, const int64_t[::1] origins,
+                      const int64_t[::1] dptr, const int64_t[::1] dnode, const double[::1] dflow):
+    """All-or-nothing loading on one thread: ``(loads per arc, sptt, pairs with flow and no path)``.
+
+    The signature and results of :func:`corridor._kernels.reference.aon_reference` (``nothru`` as
+    bytes): per origin, Dijkstra until its destinations are settled, then each destination's flow
+    pushed back to the origin in reverse settle order.
+
+    Examples
+    --------
+    Five units from node 0 to node 2 over arcs 0→1 (1), 0→2 (3), 1→2 (1), sorted by tail:
+
+    >>> loads, sptt, missing = aon_serial_kernel(np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([0, 0, 1]),
+    ...                                          np.array([1.0, 3.0, 1.0]), np.zeros(3, np.uint8), np.array([0]),
+    ...                                          np.array([0, 1]), np.array([2]), np.array([5.0]))
+    >>> loads.tolist(), sptt, missing
+    ([5.0, 0.0, 5.0], 10.0, 0)
+    """
+    cdef int64_t n = indptr.shape[0] - 1, k, j, t, r, v, a, left, count, s, missing = 0
+    cdef double sptt = 0.0, q
+    loads_arr = np.zeros(head.shape[0])
+    cdef double[::1] loads = loads_arr
+    cdef Work w
+    _work_alloc(&w, n)
+    try:
+        with nogil:
+            for k in range(origins.shape[0]):
+                s = origins[k]
+                left = 0
+                for j in range(dptr[k], dptr[k + 1]):
+                    t = dnode[j]
+                    if dflow[j] > 0.0 and w.want[t] == 0:
+                        w.want[t] = 1
+                        left += 1
+                count = _settle(&indptr[0], &head[0], &weights[0], &nothru[0], n, s, left, &w)
+                for j in range(dptr[k], dptr[k + 1]):
+                    t = dnode[j]
+                    w.want[t] = 0
+                    if dflow[j] <= 0.0:
+                        continue
+                    if w.pos[t] != -2:
+                        missing += 1
+                        continue
+                    sptt += dflow[j] * w.dist[t]
+                    w.load[t] += dflow[j]
+                for r in range(count - 1, 0, -1):  # every node's subtree is done before it
+                    v = w.order[r]
+                    q = w.load[v]
+                    if q != 0.0:
+                        a = w.pred[v]
+                        loads[a] += q
+                        w.load[tail[a]] += q
+                        w.load[v] = 0.0
+                w.load[s] = 0.0
+    finally:
+        _work_free(&w)
+    return loads_arr, sptt, missing
+
+
+cdef void _slope(const double[::1] x, const double[::1] d, const double[::1] t0, const double[::1] alpha,
+                 const double[::1] beta, const double[::1] cap, const double[::1] fixed, double tau,
+                 double* g, double* dg) noexcept nogil:
+    """The derivative ``g(tau)`` of the objective along ``x + tau (d - x)``, and its own derivative."""
+    cdef int64_t i
+    cdef double di, v, c, a, b, r, r2, p, p1
+    g[0] = 0.0
+    dg[0] = 0.0
+    for i in range(x.shape[0]):
+        di = d[i] - x[i]
+        if di == 0.0:
+            continue
+        v = x[i] + tau * di
+        if v < 0.0:
+            v = 0.0
+        c = fixed[i] + t0[i]
+        a = alpha[i]
+        if a != 0.0:
+            b = beta[i]
+            r = v / cap[i]
+            if b == 4.0:  # nearly every BPR link: two squarings rather than pow
+                r2 = r * r
+                p1 = r2 * r
+                p = r2 * r2
+            elif b == 0.0:
+                p1 = 0.0
+                p = 1.0
+            else:
+                p1 = pow(r, b - 1.0) if r > 0.0 else 0.0
+                p = p1 * r if r > 0.0 else 0.0
+            c += t0[i] * a * p
+            dg[0] += di * di * t0[i] * a * b * p1 / cap[i]
+        g[0] += di * c
+
+
+def line_search_kernel(const double[::1] x, const double[::1] d, const double[::1] t0, const double[::1] alpha,
+                       const double[::1] beta, const double[::1] cap, const double[::1] fixed, double tol):
+    """The step ``tau`` in [0, 1] minimising the Beckmann objective along ``x + tau (d - x)``.
+
+    As :func:`corridor._kernels.reference.line_search_reference`, by safeguarded Newton: a Newton
+    step on the objective's slope inside the bracket, bisection when it would leave it.
+
+    Examples
+    --------
+    Two parallel links, the first with the BPR time ``1 + x / 10``, the second a constant 2 hours:
+
+    >>> x, d = np.array([20.0, 0.0]), np.array([0.0, 20.0])
+    >>> t0, alpha, beta = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0])
+    >>> cap, fixed = np.array([10.0, 1.0]), np.zeros(2)
+    >>> round(line_search_kernel(x, d, t0, alpha, beta, cap, fixed, 1e-12), 6)  # 10 on each: both take 2
+    0.5
+    """
+    return _line_search(x, d, t0, alpha, beta, cap, fixed, tol)
+
+
+cdef double _line_search(const double[::1] x, const double[::1] d, const double[::1] t0, const double[::1] alpha,
+                         const double[::1] beta, const double[::1] cap, const double[::1] fixed,
+                         double tol) noexcept nogil:
+    cdef double g, dg, lo = 0.0, hi = 1.0, tau = 0.0, nxt
+    _slope(x, d, t0, alpha, beta, cap, fixed, 1.0, &g, &dg)
+    if g <= 0.0:
+        return 1.0
+    while True:
+        _slope(x, d, t0, alpha, beta, cap, fixed, tau, &g, &dg)
+        if g > 0.0:
+            hi = tau
+        else:
+            lo = tau
+        if tau == 0.0 and g >= 0.0:
+            return 0.0
+        if hi - lo <= tol:
+            return 0.5 * (lo + hi)
+        nxt = tau - g / dg if dg > 0.0 else -1.0
+        if not (lo < nxt < hi):
+            nxt = 0.5 * (lo + hi)
+        if fabs(nxt - tau) <= tol:
+            return nxt
+        tau = nxt
 
 
 cdef inline void _arc_cost(double xa, double t0, double alpha, double beta, double cap, double fixed,

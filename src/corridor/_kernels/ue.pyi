@@ -1,4 +1,4 @@
-"""Type stub of the Cython module :mod:`corridor._kernels.bush` (Algorithm B's compiled loops)."""
+"""Type stub of the Cython module :mod:`corridor._kernels.ue` (the user equilibrium's compiled loops)."""
 
 import numpy as np
 
@@ -17,3 +17,8 @@ def bush_sweep_kernel(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, rp
                       cost: np.ndarray, der: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
                       cap: np.ndarray, fixed: np.ndarray, thresh: float, passes: int, improve: bool,
                       ftol: np.ndarray) -> float: ...
+def aon_serial_kernel(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray,
+                      nothru: np.ndarray, origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
+                      dflow: np.ndarray) -> tuple[np.ndarray, float, int]: ...
+def line_search_kernel(x: np.ndarray, d: np.ndarray, t0: np.ndarray, alpha: np.ndarray, beta: np.ndarray,
+                       cap: np.ndarray, fixed: np.ndarray, tol: float) -> float: ...
