@@ -14,12 +14,13 @@ from tests.assignment.test_equilibrium import beckmann, independent_gap
 from corridor._kernels import ue as compiled_ue
 from corridor._kernels.assign import loading_threads
 from corridor._kernels.bush_reference import arc_cost_reference, bush_init_reference, bush_sweep_reference
+from corridor._kernels.reference import aon_reference
 from corridor._kernels.ue import (
+    aon_serial_kernel,
     arc_cost_kernel,
     bush_init_kernel,
     bush_sweep_kernel,
     reverse_star,
-    shortest_path_total_kernel,
 )
 from corridor.assignment.aon import AssignmentProblem, all_or_nothing
 from corridor.assignment.equilibrium import ConvergenceWarning, EquilibriumOptions, equilibrium
@@ -150,23 +151,26 @@ def test_compiled_kernels_match_the_python_reference(tmp_path: Path, side: int, 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(side=st.integers(2, 6), zones=st.integers(2, 8), seed=st.integers(0, 10_000))
-def test_shortest_path_total_matches_all_or_nothing(tmp_path: Path, side: int, zones: int, seed: int) -> None:
-    """The gap's lower bound from the compiled module equals the all-or-nothing loading's, at random costs."""
+def test_serial_loading_matches_the_reference(tmp_path: Path, side: int, zones: int, seed: int) -> None:
+    """The Cython loading (and its ``sptt``, the gap's lower bound) equals the plain-Python reference."""
     net, dem = grid(tmp_path / f"{side}-{zones}-{seed}", side, min(zones, side * side), seed=seed)
     p = AssignmentProblem.build(net, dem)
     cost = np.random.default_rng(seed).uniform(0.0, 5.0, p.compiled.n_arcs)
-    total, missing = shortest_path_total_kernel(p.compiled.indptr, p.compiled.head, cost, p.nothru.view(np.uint8),
-                                                p.origins, p.dptr, p.dnode, p.dflow)
-    _, sptt = all_or_nothing(p, cost)
+    cn = p.compiled
+    loads, total, missing = aon_serial_kernel(cn.indptr, cn.head, cn.tail, cost, p.nothru.view(np.uint8), p.origins,
+                                              p.dptr, p.dnode, p.dflow)
+    ref_loads, sptt = all_or_nothing(p, cost, kernel=aon_reference)
     assert missing == 0
     assert total == pytest.approx(sptt, rel=1e-12)
+    np.testing.assert_allclose(loads, ref_loads, rtol=1e-12, atol=1e-9)
 
 
-def test_shortest_path_total_counts_pairs_without_path() -> None:
-    indptr, head = np.array([0, 1, 1, 1]), np.array([1])  # 0 -> 1; node 2 unreachable
-    total, missing = shortest_path_total_kernel(indptr, head, np.array([2.0]), np.zeros(3, np.uint8), np.array([0]),
-                                                np.array([0, 3]), np.array([1, 2, 2]), np.array([3.0, 1.0, 0.0]))
-    assert (total, missing) == (6.0, 1)  # the zero-flow pair to node 2 is not counted
+def test_serial_loading_counts_pairs_without_path() -> None:
+    indptr, head, tail = np.array([0, 1, 1, 1]), np.array([1]), np.array([0])  # 0 -> 1; node 2 unreachable
+    loads, total, missing = aon_serial_kernel(indptr, head, tail, np.array([2.0]), np.zeros(3, np.uint8),
+                                              np.array([0]), np.array([0, 3]), np.array([1, 2, 2]),
+                                              np.array([3.0, 1.0, 0.0]))
+    assert (loads.tolist(), total, missing) == ([3.0], 6.0, 1)  # the zero-flow pair to node 2 is not counted
 
 
 @pytest.mark.parametrize(("method", "gap"), [("b", 1e-8), ("bfw", 1e-4), ("fw", 1e-3)])

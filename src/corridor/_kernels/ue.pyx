@@ -19,7 +19,7 @@ State, one row per origin (``k``) with demand, over the arcs of the CSR graph (a
 
 :func:`bush_init_kernel` loads every origin on its shortest-path tree (the first bushes);
 :func:`bush_sweep_kernel` improves and equilibrates the bushes origin by origin;
-:func:`shortest_path_total_kernel` is the gap's lower bound: every OD flow times its shortest-path cost.
+:func:`aon_serial_kernel` loads every OD flow on a shortest path; its ``sptt`` is the gap's lower bound.
 The shortest paths are Dijkstra's with an indexed 4-ary heap, as in :mod:`corridor._kernels.sssp`.
 """
 
@@ -30,7 +30,7 @@ from libc.stdlib cimport free, malloc
 import numpy as np
 
 __all__ = ["aon_serial_kernel", "arc_cost_kernel", "bush_init_kernel", "bush_sweep_kernel", "line_search_kernel",
-           "reverse_star", "shortest_path_total_kernel"]
+           "reverse_star"]
 
 
 def reverse_star(head, n):
@@ -178,53 +178,6 @@ cdef int64_t _settle(const int64_t* indptr, const int64_t* head, const double* w
                 w.pred[v] = a
                 size = _heap_push(w.hkey, w.hnode, w.pos, size, <int32_t>v, nd)
     return count
-
-
-def shortest_path_total_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const double[::1] cost,
-                               const uint8_t[::1] nothru, const int64_t[::1] origins, const int64_t[::1] dptr,
-                               const int64_t[::1] dnode, const double[::1] dflow):
-    """Sum over OD pairs of flow times shortest-path cost at ``cost``; and the count of pairs with no path.
-
-    Each origin's search stops once its destinations are settled.
-
-    Examples
-    --------
-    Five units 0 → 2 over arcs 0→1 (1), 0→2 (3), 1→2 (1):
-
-    >>> i64 = np.int64
-    >>> shortest_path_total_kernel(np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([1.0, 3.0, 1.0]),
-    ...                            np.zeros(3, np.uint8), np.array([0]), np.array([0, 1]), np.array([2]),
-    ...                            np.array([5.0]))
-    (10.0, 0)
-    """
-    cdef int64_t n = indptr.shape[0] - 1, k, j, t, left, missing = 0
-    cdef double total = 0.0
-    cdef Work w
-    _work_alloc(&w, n)
-    try:
-        with nogil:
-            for k in range(origins.shape[0]):
-                left = 0
-                for j in range(dptr[k], dptr[k + 1]):
-                    t = dnode[j]
-                    if dflow[j] > 0.0 and w.want[t] == 0:
-                        w.want[t] = 1
-                        left += 1
-                if left == 0:
-                    continue
-                _settle(&indptr[0], &head[0], &cost[0], &nothru[0], n, origins[k], left, &w)
-                for j in range(dptr[k], dptr[k + 1]):
-                    t = dnode[j]
-                    w.want[t] = 0
-                    if dflow[j] <= 0.0:
-                        continue
-                    if w.pos[t] != -2:
-                        missing += 1
-                    else:
-                        total += dflow[j] * w.dist[t]
-    finally:
-        _work_free(&w)
-    return total, missing
 
 
 def aon_serial_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const int64_t[::1] tail,

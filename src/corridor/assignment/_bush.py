@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor._kernels.ue import bush_init_kernel, bush_sweep_kernel, reverse_star, shortest_path_total_kernel
+from corridor._kernels.ue import aon_serial_kernel, bush_init_kernel, bush_sweep_kernel, reverse_star
 from corridor.exceptions import InputError
 
 if TYPE_CHECKING:
@@ -116,9 +116,9 @@ class Bushes:
             If an OD pair with flow has no path (the bushes were built, so only if ``cost`` is infinite).
         """
         p = self.p
-        total, missing = shortest_path_total_kernel(p.compiled.indptr, p.compiled.head,
-                                                    np.ascontiguousarray(cost, dtype=np.float64), self.nothru,
-                                                    p.origins, p.dptr, p.dnode, p.dflow)
+        cn = p.compiled
+        _, total, missing = aon_serial_kernel(cn.indptr, cn.head, cn.tail, np.ascontiguousarray(cost, dtype=np.float64),
+                                              self.nothru, p.origins, p.dptr, p.dnode, p.dflow)
         if missing:
             msg = f"{int(missing)} OD pair(s) with positive demand have no path at these costs"
             raise InputError(msg)
