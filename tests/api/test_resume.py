@@ -7,6 +7,7 @@ the sweep again and resumes it: at the end the store holds each sample exactly o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -34,7 +35,8 @@ def _serve(store: Path) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     env.pop("CORRIDOR_API_TOKEN", None)
     proc = subprocess.Popen([*CMD, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=store.parent)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=store.parent,
+                            start_new_session=True)  # its own process group: the server and its workers
     base = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
@@ -43,8 +45,19 @@ def _serve(store: Path) -> tuple[subprocess.Popen[bytes], str]:
         except OSError:
             assert proc.poll() is None, "corridor serve exited"
             time.sleep(0.25)
-    proc.kill()
+    _kill_group(proc)
     raise AssertionError("corridor serve did not answer within 60 s")
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the server's whole process group, as a service manager stopping it hard would.
+
+    Killing the server alone leaves its worker pool's forkserver and workers running, orphaned,
+    after the test.
+    """
+    with contextlib.suppress(ProcessLookupError):  # (no process of the group left)
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
 
 
 def _json(url: str, body: dict | None = None) -> dict:
@@ -72,8 +85,7 @@ def test_a_killed_servers_sweep_resumes_without_losing_or_repeating_a_sample(tmp
         state = _json(f"{base}/api/jobs/{job}")
         assert state["status"] == "running", state
     finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        _kill_group(proc)
     assert (tmp_path / "runs.duckdb.jobs.json").exists()  # the journal outlives the server
     proc, base = _serve(store)
     try:
@@ -89,6 +101,7 @@ def test_a_killed_servers_sweep_resumes_without_losing_or_repeating_a_sample(tmp
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        _kill_group(proc)  # workers the server left
     assert _samples(store) == list(range(SAMPLES))  # every sample once: none lost, none repeated
     assert result["n"] == SAMPLES and 0 < result["solved_now"] < SAMPLES  # resumed, not started again
     assert not (tmp_path / "runs.duckdb.jobs.json").exists()  # the job ended: the journal is empty
