@@ -157,7 +157,7 @@ def test_serial_loading_matches_the_reference(tmp_path: Path, side: int, zones: 
     p = AssignmentProblem.build(net, dem)
     cost = np.random.default_rng(seed).uniform(0.0, 5.0, p.compiled.n_arcs)
     cn = p.compiled
-    loads, total, missing = aon_serial_kernel(cn.indptr, cn.head, cn.tail, cost, p.nothru.view(np.uint8), p.origins,
+    loads, total, missing = aon_serial_kernel(cn.indptr, cn.head, cn.tail, cost, p.nothru, p.origins,
                                               p.dptr, p.dnode, p.dflow)
     ref_loads, sptt = all_or_nothing(p, cost, kernel=aon_reference)
     assert missing == 0

@@ -213,7 +213,7 @@ def aon_kernel(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: 
     if chunks == 1:  # no thread pool at all: the serial loading (Cython)
         from corridor._kernels.ue import aon_serial_kernel
 
-        return aon_serial_kernel(indptr, head, tail, weights, nothru.view(np.uint8), origins, dptr, dnode, dflow)
+        return aon_serial_kernel(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow)
     _passive_wait()
     return _aon_nb(indptr, head, tail, weights, nothru, origins, dptr, dnode, dflow, chunks)
 

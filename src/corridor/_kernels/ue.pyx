@@ -180,13 +180,52 @@ cdef int64_t _settle(const int64_t* indptr, const int64_t* head, const double* w
     return count
 
 
+cdef int64_t _place_demand(Work* w, int64_t lo, int64_t hi, const int64_t* dnode, const double* dflow,
+                           double* sptt) noexcept nogil:
+    """After a search: each destination's flow onto its node (its ``want`` flag cleared), flow × distance
+    added to ``sptt``; returns the pairs with flow and no path (not loaded)."""
+    cdef int64_t j, t, missing = 0
+    for j in range(lo, hi):
+        t = dnode[j]
+        w.want[t] = 0
+        if dflow[j] <= 0.0:
+            continue
+        if w.pos[t] != -2:
+            missing += 1
+            continue
+        sptt[0] += dflow[j] * w.dist[t]
+        w.load[t] += dflow[j]
+    return missing
+
+
+cdef void _push_tree(Work* w, int64_t count, int64_t s, const int64_t* tail, double* loads,
+                     uint8_t* tree) noexcept nogil:
+    """The node loads pushed to the root ``s`` in reverse settle order, onto the arcs' ``loads``.
+
+    Every node's subtree is done before it. ``tree`` (if not NULL) marks every arc of the tree.
+    """
+    cdef int64_t r, v, a
+    cdef double q
+    for r in range(count - 1, 0, -1):
+        v = w.order[r]
+        a = w.pred[v]
+        if tree != NULL:
+            tree[a] = 1
+        q = w.load[v]
+        if q != 0.0:
+            loads[a] += q
+            w.load[tail[a]] += q
+            w.load[v] = 0.0
+    w.load[s] = 0.0
+
+
 def aon_serial_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const int64_t[::1] tail,
-                      const double[::1] weights, const uint8_t[::1] nothru, const int64_t[::1] origins,
+                      const double[::1] weights, zones, const int64_t[::1] origins,
                       const int64_t[::1] dptr, const int64_t[::1] dnode, const double[::1] dflow):
     """All-or-nothing loading on one thread: ``(loads per arc, sptt, pairs with flow and no path)``.
 
-    The signature and results of :func:`corridor._kernels.reference.aon_reference` (``nothru`` as
-    bytes): per origin, Dijkstra until its destinations are settled, then each destination's flow
+    The signature and results of :func:`corridor._kernels.reference.aon_reference` (``zones``, the
+    nodes paths may not pass through, as a bool or byte array): per origin, Dijkstra until its destinations are settled, then each destination's flow
     pushed back to the origin in reverse settle order.
 
     Examples
@@ -194,13 +233,14 @@ def aon_serial_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const 
     Five units from node 0 to node 2 over arcs 0→1 (1), 0→2 (3), 1→2 (1), sorted by tail:
 
     >>> loads, sptt, missing = aon_serial_kernel(np.array([0, 2, 3, 3]), np.array([1, 2, 2]), np.array([0, 0, 1]),
-    ...                                          np.array([1.0, 3.0, 1.0]), np.zeros(3, np.uint8), np.array([0]),
+    ...                                          np.array([1.0, 3.0, 1.0]), np.zeros(3, bool), np.array([0]),
     ...                                          np.array([0, 1]), np.array([2]), np.array([5.0]))
     >>> loads.tolist(), sptt, missing
     ([5.0, 0.0, 5.0], 10.0, 0)
     """
-    cdef int64_t n = indptr.shape[0] - 1, k, j, t, r, v, a, left, count, s, missing = 0
-    cdef double sptt = 0.0, q
+    cdef int64_t n = indptr.shape[0] - 1, k, j, t, left, count, s, missing = 0
+    cdef double sptt = 0.0
+    cdef const uint8_t[::1] nothru = np.ascontiguousarray(zones).view(np.uint8)
     loads_arr = np.zeros(head.shape[0])
     cdef double[::1] loads = loads_arr
     cdef Work w
@@ -216,25 +256,8 @@ def aon_serial_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const 
                         w.want[t] = 1
                         left += 1
                 count = _settle(&indptr[0], &head[0], &weights[0], &nothru[0], n, s, left, &w)
-                for j in range(dptr[k], dptr[k + 1]):
-                    t = dnode[j]
-                    w.want[t] = 0
-                    if dflow[j] <= 0.0:
-                        continue
-                    if w.pos[t] != -2:
-                        missing += 1
-                        continue
-                    sptt += dflow[j] * w.dist[t]
-                    w.load[t] += dflow[j]
-                for r in range(count - 1, 0, -1):  # every node's subtree is done before it
-                    v = w.order[r]
-                    q = w.load[v]
-                    if q != 0.0:
-                        a = w.pred[v]
-                        loads[a] += q
-                        w.load[tail[a]] += q
-                        w.load[v] = 0.0
-                w.load[s] = 0.0
+                missing += _place_demand(&w, dptr[k], dptr[k + 1], &dnode[0], &dflow[0], &sptt)
+                _push_tree(&w, count, s, &tail[0], &loads[0], NULL)
     finally:
         _work_free(&w)
     return loads_arr, sptt, missing
@@ -385,8 +408,8 @@ def bush_init_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const i
     >>> f.tolist(), inb.tolist()
     ([[5.0, 0.0, 5.0]], [[1, 0, 1]])
     """
-    cdef int64_t n = indptr.shape[0] - 1, k, s, j, t, r, v, a, count, missing = 0
-    cdef double q
+    cdef int64_t n = indptr.shape[0] - 1, k, s, count, missing = 0
+    cdef double total = 0.0  # (flow × distance: unused here)
     cdef Work w
     _work_alloc(&w, n)
     try:
@@ -394,24 +417,8 @@ def bush_init_kernel(const int64_t[::1] indptr, const int64_t[::1] head, const i
             for k in range(origins.shape[0]):
                 s = origins[k]
                 count = _settle(&indptr[0], &head[0], &cost[0], &nothru[0], n, s, n + 1, &w)
-                for j in range(dptr[k], dptr[k + 1]):
-                    t = dnode[j]
-                    if dflow[j] <= 0.0:
-                        continue
-                    if w.pos[t] != -2:
-                        missing += 1
-                        continue
-                    w.load[t] += dflow[j]
-                for r in range(count - 1, 0, -1):  # every node's subtree is done before it
-                    v = w.order[r]
-                    a = w.pred[v]
-                    inb[k, a] = 1
-                    q = w.load[v]
-                    if q != 0.0:
-                        f[k, a] += q
-                        w.load[tail[a]] += q
-                        w.load[v] = 0.0
-                w.load[s] = 0.0
+                missing += _place_demand(&w, dptr[k], dptr[k + 1], &dnode[0], &dflow[0], &total)
+                _push_tree(&w, count, s, &tail[0], &f[k, 0], &inb[k, 0])
     finally:
         _work_free(&w)
     return missing

@@ -2,8 +2,8 @@
 
 The bushes and origin flows live in two ``origins × arcs`` arrays (float64 flows, bool membership:
 9 bytes per origin and arc); the loops are in :mod:`corridor._kernels.ue`, compiled with Cython, so
-that nothing here imports numba: the gap's shortest paths (:meth:`Bushes.shortest_path_total`) are
-there too.
+that nothing here imports numba; the gap's shortest paths (:meth:`Bushes.shortest_path_total`) are
+the serial loading's, from there too.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ class Bushes:
         p = self.p
         cn = p.compiled
         _, total, missing = aon_serial_kernel(cn.indptr, cn.head, cn.tail, np.ascontiguousarray(cost, dtype=np.float64),
-                                              self.nothru, p.origins, p.dptr, p.dnode, p.dflow)
+                                              p.nothru, p.origins, p.dptr, p.dnode, p.dflow)
         if missing:
             msg = f"{int(missing)} OD pair(s) with positive demand have no path at these costs"
             raise InputError(msg)

@@ -139,19 +139,12 @@ def loading_kernel(problem: AssignmentProblem) -> Any:
     if is_small(problem):
         return aon_reference
     if len(problem.origins) * problem.compiled.n_arcs < PARALLEL_WORK:
-        return _aon_serial
+        from corridor._kernels.ue import aon_serial_kernel
+
+        return aon_serial_kernel
     from corridor._kernels.assign import aon_kernel
 
     return aon_kernel
-
-
-def _aon_serial(indptr: np.ndarray, head: np.ndarray, tail: np.ndarray, weights: np.ndarray, nothru: np.ndarray,
-                origins: np.ndarray, dptr: np.ndarray, dnode: np.ndarray,
-                dflow: np.ndarray) -> tuple[np.ndarray, float, int]:
-    """The Cython loading with the references' signature (``nothru`` as a bool array)."""
-    from corridor._kernels.ue import aon_serial_kernel
-
-    return aon_serial_kernel(indptr, head, tail, weights, nothru.view(np.uint8), origins, dptr, dnode, dflow)
 
 
 def is_small(problem: AssignmentProblem) -> bool:
